@@ -1,0 +1,98 @@
+"""Finding phrases in an archived text by line, with white space and letter case folded."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+NUMBERED = re.compile(r"^(\d+)\.\s")
+
+
+def fold(text: str) -> str:
+    """White space folded to single spaces.
+
+    >>> fold("  Stalking  -\\n Ondersteuning ")
+    'Stalking - Ondersteuning'
+    """
+    return " ".join(text.split())
+
+
+def span(first: int, last: int) -> str:
+    """A line span as the tables record it.
+
+    >>> span(4, 4), span(87, 88)
+    ('4', '87-88')
+    """
+    return str(first) if first == last else f"{first}-{last}"
+
+
+class ArchivedText:
+    """The lines of an archived text, 1-based, and phrase search across line breaks.
+
+    >>> t = ArchivedText("a b\\n\\nc  d\\ne")
+    >>> t.find("B c d")
+    (1, 3)
+    >>> t.find("b c", first=2) is None
+    True
+    """
+
+    def __init__(self, text: str, name: str = "text"):
+        self.name = name
+        self.lines = text.split("\n")
+        tokens, starts, token_lines = [], [], []
+        offset = 0
+        for number, line in enumerate(self.lines, start=1):
+            for token in line.split():
+                tokens.append(token)
+                starts.append(offset)
+                token_lines.append(number)
+                offset += len(token) + 1
+        self._folded = " ".join(tokens).lower()
+        self._starts = starts
+        self._token_lines = token_lines
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def line(self, number: int) -> str:
+        """Line ``number`` (1-based)."""
+        return self.lines[number - 1]
+
+    def find(self, phrase: str, first: int = 1, last: int | None = None) -> tuple[int, int] | None:
+        """The first and last line of the first whole-word occurrence of ``phrase`` that starts
+        on or after line ``first`` and ends on or before line ``last``; None if there is none."""
+        needle = fold(phrase).lower()
+        if not needle:
+            return None
+        last = len(self.lines) if last is None else last
+        at = self._folded.find(needle)
+        while at != -1:
+            i = bisect.bisect_left(self._starts, at)
+            end = at + len(needle)
+            on_token = i < len(self._starts) and self._starts[i] == at
+            ends_token = end == len(self._folded) or self._folded[end] == " "
+            if on_token and ends_token:
+                j = bisect.bisect_right(self._starts, end - 1) - 1
+                lo, hi = self._token_lines[i], self._token_lines[j]
+                if lo >= first and hi <= last:
+                    return lo, hi
+                if lo > last:
+                    return None
+            at = self._folded.find(needle, at + 1)
+        return None
+
+    def numbered_paragraphs(self, first: int, last: int) -> list[tuple[int, int, int]]:
+        """Paragraphs that start with "N. " between lines ``first`` and ``last``:
+        (N, first line, last non-blank line) each, in order."""
+        starts = [
+            (int(m.group(1)), n)
+            for n in range(first, last + 1)
+            if (m := NUMBERED.match(self.line(n)))
+        ]
+        result = []
+        for k, (number, start) in enumerate(starts):
+            end = starts[k + 1][1] - 1 if k + 1 < len(starts) else last
+            while end > start and not self.line(end).strip():
+                end -= 1
+            result.append((number, start, end))
+        return result
