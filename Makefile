@@ -1,0 +1,32 @@
+# The README's two commands: `make release` builds the release, `make test` runs the tests.
+# Both create or refresh .venv from the pinned requirements first.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+export PATH := $(BIN):$(PATH)
+
+.PHONY: setup release test lock
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+release: setup
+	dvc repro
+
+test: setup
+	python -m pytest
+
+# Re-pin every dependency from pyproject.toml (run by hand when a dependency should change).
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check "setuptools==80.9.0" -e ".[dev]"
+	( echo "# Every dependency of the pipeline and the tests, pinned. Made by 'make lock' from pyproject.toml."; \
+	  .lock-venv/bin/python -m pip freeze --all --exclude-editable --disable-pip-version-check | grep -v '^pip==' ) > requirements.lock
+	rm -rf .lock-venv

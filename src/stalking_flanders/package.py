@@ -1,0 +1,36 @@
+"""The package metadata and the Table Schemas, read from the repository's schemas folder."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .tables import load_schema
+
+PACKAGE_META = "package.toml"
+
+
+@dataclass(frozen=True)
+class Definitions:
+    meta: dict  # package.toml
+    schemas: dict[str, dict]  # table name -> Table Schema, in the order of package.toml
+    version: str
+
+    @property
+    def tables(self) -> list[str]:
+        return list(self.schemas)
+
+
+def load_definitions(schema_dir: Path, pyproject: Path) -> Definitions:
+    with (Path(schema_dir) / PACKAGE_META).open("rb") as fh:
+        meta = tomllib.load(fh)
+    with Path(pyproject).open("rb") as fh:
+        version = tomllib.load(fh)["project"]["version"]
+    schemas = {name: load_schema(Path(schema_dir) / f"{name}.schema.json") for name in meta["tables"]}
+    return Definitions(meta, schemas, version)
+
+
+def sort_key(definitions: Definitions, table: str) -> list[str]:
+    """The columns a table's rows are sorted by when written: stable row order."""
+    return definitions.meta["tables"][table].get("sort_by", definitions.schemas[table]["primaryKey"])

@@ -1,0 +1,12 @@
+"""Where things are in the repository: the one place for the pipeline's paths (dvc.yaml names
+the same paths, and a test proves they agree)."""
+
+from pathlib import Path
+
+ARCHIVE = Path("data/archive")  # archived source texts, their registry and layouts (in git)
+EXTRACTED = Path("data/extracted")  # tables extracted from each source, one folder a source
+VALIDATED = Path("data/validated")  # all sources' tables together, validated
+RELEASE = Path("data/release")  # the published CSV and Parquet files, with their descriptor
+SCHEMAS = Path("schemas")  # the Table Schemas and package metadata
+DESCRIPTOR = Path("datapackage.json")  # the release's descriptor, with paths from the root
+PYPROJECT = Path("pyproject.toml")  # holds the one version number
