@@ -278,5 +278,5 @@ class _Extractor:
         for label in labels:
             if label not in seen:
                 self.problem(f"series {sid}: category {label!r} is missing from the table in lines {first}-{last}",
-                             expected=expect_row())
+                             expected=f"a row {label!r} followed by {len(years)} whole numbers")
         return categories, observations

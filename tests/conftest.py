@@ -1,0 +1,71 @@
+"""Shared fixtures: the repository's definitions, and a release built for real by `dvc repro` in
+a fresh git repository that holds exactly the files of this working tree that git would commit."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stalking_flanders import repo
+from stalking_flanders.package import load_definitions
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_ID = "vp-sv-186-beke-2021-12-21"
+
+
+def tool_env() -> dict:
+    """The environment for the project's tools: this interpreter's bin folder first on PATH."""
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def run(args, cwd, check=True) -> subprocess.CompletedProcess:
+    result = subprocess.run(args, cwd=cwd, env=tool_env(), capture_output=True, text=True)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{args} failed in {cwd} ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def fresh_repository(destination: Path) -> Path:
+    """A new git repository with the files of this working tree that git would commit."""
+    listed = run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], ROOT).stdout
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            target = destination / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    run(["git", "init", "-q", "-b", "main"], destination)
+    run(["git", "add", "-A"], destination)
+    run(["git", "-c", "user.name=test", "-c", "user.email=test@localhost", "commit", "-qm", "copy"], destination)
+    return destination
+
+
+@pytest.fixture(scope="session")
+def defs():
+    return load_definitions(ROOT / repo.SCHEMAS, ROOT / repo.PYPROJECT)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """A repository copy in which `dvc repro` has built the release."""
+    path = fresh_repository(tmp_path_factory.mktemp("built"))
+    run(["dvc", "repro"], path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def release(built) -> Path:
+    return built / repo.RELEASE
+
+
+@pytest.fixture()
+def workspace(tmp_path) -> Path:
+    """A repository copy of one's own, to damage (nothing built)."""
+    return fresh_repository(tmp_path / "repo")

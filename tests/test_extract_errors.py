@@ -1,0 +1,116 @@
+"""Bad input is rejected with a message that names the file, the line and what was expected.
+
+Each test damages a copy of the archived answer (re-registering its hash, except where the hash
+is the point) and runs the real extractor on it."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from stalking_flanders import repo
+from stalking_flanders.extract import extract
+from stalking_flanders.problems import DataError
+from stalking_flanders.sources import load_registry
+
+from conftest import ROOT, SEED_ID
+
+TEXT = (ROOT / repo.ARCHIVE / f"{SEED_ID}.txt").read_bytes()
+
+
+def archive_with(tmp_path: Path, text: bytes, register: bool = True):
+    archive = tmp_path / "archive"
+    shutil.copytree(ROOT / repo.ARCHIVE, archive)
+    path = archive / f"{SEED_ID}.txt"
+    path.chmod(0o644)
+    path.write_bytes(text)
+    if register:
+        registry = archive / "registry.toml"
+        original = hashlib.sha256(TEXT).hexdigest()
+        registry.write_text(registry.read_text().replace(original, hashlib.sha256(text).hexdigest()))
+    return load_registry(archive)[SEED_ID]
+
+
+def replace_line(number: int, new: str) -> bytes:
+    lines = TEXT.decode("utf-8").split("\n")
+    lines[number - 1] = new
+    return "\n".join(lines).encode("utf-8")
+
+
+def problems_of(tmp_path, text: bytes, register: bool = True) -> str:
+    with pytest.raises(DataError) as caught:
+        extract(archive_with(tmp_path, text, register))
+    return str(caught.value)
+
+
+def test_the_unchanged_text_extracts(tmp_path):
+    tables = extract(archive_with(tmp_path, TEXT))
+    assert len(tables["observations"]) == 21
+
+
+def test_a_changed_byte_is_refused_naming_the_file_and_both_hashes(tmp_path):
+    damaged = TEXT.replace(b"955", b"956")
+    message = problems_of(tmp_path, damaged, register=False)
+    assert f"{SEED_ID}.txt" in message
+    assert hashlib.sha256(TEXT).hexdigest() in message
+    assert hashlib.sha256(damaged).hexdigest() in message
+
+
+def test_a_missing_row(tmp_path):
+    message = problems_of(tmp_path, replace_line(84, ""))
+    assert "'Gedragsproblemen - dader intrafamiliaal geweld' is missing" in message
+    assert "lines 82-90" in message
+
+
+def test_a_negative_count(tmp_path):
+    message = problems_of(tmp_path, replace_line(85, "Gedragsproblemen - dader lichamelijk geweld 29 -41 31"))
+    assert "line 85" in message and "year 2019" in message
+    assert "found '-41', expected a whole number of 0 or more" in message
+
+
+@pytest.mark.parametrize("value", ["7.5", "seven", "1.234"])
+def test_a_count_that_is_not_a_whole_number(tmp_path, value):
+    message = problems_of(tmp_path, replace_line(101, f"Belaging (stalking) 21 {value} 57"))
+    assert "line 101" in message and "year 2020" in message and f"found {value!r}" in message
+
+
+def test_a_duplicate_row(tmp_path):
+    message = problems_of(tmp_path, replace_line(86, "Gedragsproblemen - agressie 1 2 3"))
+    assert "line 86" in message and "'Gedragsproblemen - agressie' stands a second time (first on line 82)" in message
+
+
+def test_an_unknown_category(tmp_path):
+    message = problems_of(tmp_path, replace_line(83, "Gedragsproblemen - iets anders 304 249 169"))
+    assert "line 83" in message and "not one of the expected rows" in message
+    assert "found 'Gedragsproblemen - iets anders 304 249 169'" in message
+
+
+def test_a_year_outside_the_tables_years(tmp_path):
+    message = problems_of(tmp_path, replace_line(99, "Daders – misdrijf detail 2019 2020 2022"))
+    assert "line 99" in message and "found '2019 2020 2022', expected 2019 2020 2021" in message
+
+
+def test_a_missing_year(tmp_path):
+    message = problems_of(tmp_path, replace_line(81, " 2018 2020"))
+    assert "line 81" in message and "expected 2018 2019 2020" in message
+
+
+def test_a_missing_or_extra_number(tmp_path):
+    assert "found '29 41', expected 3 whole numbers" in problems_of(
+        tmp_path / "missing", replace_line(85, "Gedragsproblemen - dader lichamelijk geweld 29 41"))
+    assert "found '21 47 57 60', expected 3 whole numbers" in problems_of(
+        tmp_path / "extra", replace_line(101, "Belaging (stalking) 21 47 57 60"))
+
+
+def test_a_wrapped_label_whose_numbers_never_come(tmp_path):
+    message = problems_of(tmp_path, replace_line(90, ""))
+    assert "'Gedragsproblemen - maatschappelijk niet aanvaard gedrag' has no counts" in message
+    assert "line 87" in message
+
+
+def test_a_quoted_statement_that_is_not_in_the_text(tmp_path):
+    message = problems_of(tmp_path, replace_line(94, "5. De CAW registreren iets anders. Stalking valt onder de term "))
+    assert "measure_nl" in message and "does not stand in lines 94-101" in message

@@ -1,0 +1,99 @@
+"""The release holds every figure of the published answer, each at its recorded line, and its
+totals equal both the archived text's and a transcription made by hand."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from stalking_flanders import repo
+from stalking_flanders.text import ArchivedText
+
+from conftest import ROOT, SEED_ID
+
+CGG = "cgg-perpetration-registrations"
+CAW = "caw-perpetrators-belaging"
+
+# Transcribed by hand from the published answer (sub-questions 4 and 5).
+BY_HAND = {
+    (CGG, "Gedragsproblemen - agressie"): {2018: 955, 2019: 846, 2020: 668},
+    (CGG, "Gedragsproblemen - ander gedragsprobleem"): {2018: 304, 2019: 249, 2020: 169},
+    (CGG, "Gedragsproblemen - dader intrafamiliaal geweld"): {2018: 194, 2019: 155, 2020: 122},
+    (CGG, "Gedragsproblemen - dader lichamelijk geweld"): {2018: 29, 2019: 41, 2020: 31},
+    (CGG, "Gedragsproblemen - dader seksueel geweld"): {2018: 450, 2019: 500, 2020: 414},
+    (CGG, "Gedragsproblemen - maatschappelijk niet aanvaard gedrag"): {2018: 158, 2019: 179, 2020: 223},
+    (CAW, "Belaging (stalking)"): {2019: 21, 2020: 47, 2021: 57},
+}
+# Totals worked out by hand from the same figures.
+TOTALS_BY_HAND = {
+    CGG: {2018: 2090, 2019: 1970, 2020: 1627, "all": 5687},
+    CAW: {2019: 21, 2020: 47, 2021: 57, "all": 125},
+}
+
+
+@pytest.fixture(scope="module")
+def observations(release) -> pd.DataFrame:
+    return pd.read_csv(release / "observations.csv")
+
+
+@pytest.fixture(scope="module")
+def archived() -> ArchivedText:
+    return ArchivedText((ROOT / repo.ARCHIVE / f"{SEED_ID}.txt").read_text(encoding="utf-8"))
+
+
+def text_totals(archived: ArchivedText) -> dict:
+    """Totals computed straight from the archived text: every line of a table that ends in as
+    many whole numbers as its header has years, summed by column."""
+    totals = {}
+    tables = {CGG: (81, 93), CAW: (99, 102)}  # header line, last line of each table in the text
+    for series, (header, last) in tables.items():
+        years = [int(y) for y in re.findall(r"\b(\d{4})\b", archived.line(header))]
+        sums = dict.fromkeys(years, 0)
+        pattern = re.compile(r"(?:^|\s)" + r"\s+".join([r"(\d+)"] * len(years)) + r"\s*$")
+        for n in range(header + 1, last + 1):
+            if m := pattern.search(archived.line(n)):
+                for year, value in zip(years, m.groups()):
+                    sums[year] += int(value)
+        totals[series] = {**sums, "all": sum(sums.values())}
+    return totals
+
+
+def test_21_observations_18_cgg_3_caw(observations):
+    assert len(observations) == 21
+    assert observations["series"].value_counts().to_dict() == {CGG: 18, CAW: 3}
+    assert set(observations["source_question"]) == {SEED_ID}
+
+
+def test_every_figure_equals_the_hand_transcription(observations):
+    got = {}
+    for row in observations.itertuples():
+        got.setdefault((row.series, row.category), {})[row.year] = row.count
+    assert got == BY_HAND
+
+
+def test_totals_match_the_answer_and_the_hand_totals(observations, archived):
+    from_release = {}
+    for series, group in observations.groupby("series"):
+        by_year = group.groupby("year")["count"].sum().to_dict()
+        from_release[series] = {**by_year, "all": int(group["count"].sum())}
+    assert from_release == text_totals(archived)
+    assert from_release == TOTALS_BY_HAND
+    assert sum(t["all"] for t in from_release.values()) == 5687 + 125
+
+
+def test_every_figure_stands_at_its_recorded_line(observations, archived, release):
+    series = pd.read_csv(release / "series.csv").set_index("series")
+    for row in observations.itertuples():
+        header = archived.line(int(series.loc[row.series, "header_line"])).split()
+        position = header.index(str(row.year)) - len(header)  # counted from the line's end
+        figures = archived.line(row.source_line).split()
+        assert figures[position] == str(row.count), (row, archived.line(row.source_line))
+
+
+def test_the_wrapped_label_is_joined_and_its_figures_found_on_a_later_line(release, observations):
+    categories = pd.read_csv(release / "categories.csv")
+    wrapped = categories[categories["category"] == "Gedragsproblemen - maatschappelijk niet aanvaard gedrag"]
+    assert wrapped["source_lines"].tolist() == ["87-88"]
+    assert set(observations.loc[observations["category"].isin(wrapped["category"]), "source_line"]) == {90}

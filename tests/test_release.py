@@ -1,0 +1,121 @@
+"""The release that `dvc repro` builds in a fresh repository: valid for the real Frictionless
+CLI, its files as the descriptor says, CSV and Parquet alike, and the committed descriptor and
+dvc.lock the ones the pipeline makes."""
+
+from __future__ import annotations
+
+import configparser
+import hashlib
+import json
+
+import pandas as pd
+import pyarrow.parquet as pq
+import yaml
+
+from stalking_flanders import repo
+from stalking_flanders.descriptor import PARQUET_SUFFIX
+
+from conftest import ROOT, run
+
+
+def descriptor(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_frictionless_cli_reports_the_release_valid(built, release):
+    for where, name in ((built, "datapackage.json"), (release, "datapackage.json")):
+        result = run(["frictionless", "validate", "--json", name], where, check=False)
+        report = json.loads(result.stdout)
+        assert result.returncode == 0 and report["valid"] is True, result.stdout[:2000]
+        assert {task["name"] for task in report["tasks"]} >= {"observations", "categories", "series"}
+
+
+def test_frictionless_cli_catches_a_changed_figure_through_its_hash(tmp_path, release):
+    import shutil
+    copy = tmp_path / "release"
+    shutil.copytree(release, copy)
+    csv = copy / "observations.csv"
+    csv.write_text(csv.read_text().replace(",2019,846,", ",2019,847,"))
+    result = run(["frictionless", "validate", "--json", "datapackage.json"], copy, check=False)
+    assert result.returncode != 0 and "hash-count" in result.stdout
+
+
+def test_every_file_has_the_hash_and_size_the_descriptor_states(release):
+    package = descriptor(release / "datapackage.json")
+    paths = {r["path"] for r in package["resources"]}
+    on_disk = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()} - {"datapackage.json"}
+    assert paths == on_disk
+    for resource in package["resources"]:
+        data = (release / resource["path"]).read_bytes()
+        assert resource["bytes"] == len(data)
+        assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def test_the_archived_answer_is_a_resource_and_byte_identical(release):
+    package = descriptor(release / "datapackage.json")
+    (text,) = [r for r in package["resources"] if r["format"] == "txt"]
+    archived = (ROOT / repo.ARCHIVE / text["path"].split("/")[-1]).read_bytes()
+    assert (release / text["path"]).read_bytes() == archived
+    assert package["sources"] == [{"title": package["sources"][0]["title"], "path": text["path"]}]
+
+
+def test_csv_files_are_utf8_lf_with_a_header_and_no_bom(release, defs):
+    for name, schema in defs.schemas.items():
+        data = (release / f"{name}.csv").read_bytes()
+        assert not data.startswith(b"\xef\xbb\xbf") and b"\r" not in data and data.endswith(b"\n")
+        data.decode("utf-8")
+        assert data.split(b"\n", 1)[0].decode() == ",".join(f["name"] for f in schema["fields"])
+
+
+def test_csv_and_parquet_hold_the_same_rows_with_typed_columns(release, defs):
+    for name, schema in defs.schemas.items():
+        csv = pd.read_csv(release / f"{name}.csv", dtype=str, keep_default_na=False)
+        table = pq.read_table(release / f"{name}.parquet")
+        types = {f["name"]: f["type"] for f in schema["fields"]}
+        for field in table.schema:
+            expected = {"integer": "int64", "string": "string", "boolean": "bool", "date": "date32[day]"}[types[field.name]]
+            assert str(field.type) == expected, (name, field.name)
+        parquet = table.to_pandas()
+        assert list(parquet.columns) == list(csv.columns)
+        for column in csv.columns:
+            as_text = [("" if v is None or v != v else
+                        ("true" if v is True else "false" if v is False else
+                         v.isoformat() if hasattr(v, "isoformat") else str(v))) for v in parquet[column]]
+            assert as_text == csv[column].tolist(), (name, column)
+
+
+def test_parquet_resources_mirror_the_csv_resources(release, defs):
+    resources = {r["name"]: r for r in descriptor(release / "datapackage.json")["resources"]}
+    for name in defs.tables:
+        assert resources[name]["schema"]["fields"] == resources[name + PARQUET_SUFFIX]["schema"]["fields"]
+
+
+def test_rows_are_in_a_stable_order(release, defs):
+    observations = pd.read_csv(release / "observations.csv")
+    assert observations.equals(observations.sort_values(["source_question", "source_line", "year"], ignore_index=True))
+
+
+def test_the_committed_descriptor_is_the_one_the_pipeline_builds(built):
+    assert (built / repo.DESCRIPTOR).read_bytes() == (ROOT / repo.DESCRIPTOR).read_bytes()
+    package = descriptor(built / repo.DESCRIPTOR)
+    assert all(r["path"].startswith("data/release/") for r in package["resources"])
+    assert package["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
+
+
+def test_the_committed_dvc_lock_is_current(built):
+    assert run(["git", "status", "--porcelain"], built).stdout == "", "dvc repro changed tracked files"
+    assert "up to date" in run(["dvc", "status"], built).stdout
+
+
+def test_dvc_analytics_and_update_checks_are_off():
+    config = configparser.ConfigParser()
+    config.read(ROOT / ".dvc" / "config")
+    assert config["core"]["analytics"] == "false" and config["core"]["check_update"] == "false"
+
+
+def test_dvc_yaml_paths_are_those_of_repo_py():
+    pipeline = yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"]
+    assert pipeline["extract"]["do"]["outs"] == [f"{repo.EXTRACTED.as_posix()}/${{key}}"]
+    assert pipeline["validate"]["outs"] == [repo.VALIDATED.as_posix()]
+    assert [next(iter(o)) for o in pipeline["publish"]["outs"]] == [repo.RELEASE.as_posix(), repo.DESCRIPTOR.as_posix()]
+    assert pipeline["publish"]["outs"][0][repo.RELEASE.as_posix()]["persist"] is True
