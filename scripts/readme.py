@@ -1,0 +1,15 @@
+"""Rewrite the README's generated sections (caveats, data dictionary) from datapackage.json.
+
+Usage: python scripts/readme.py
+"""
+
+import json
+from pathlib import Path
+
+from stalking_flanders import docs, repo
+
+README = Path("README.md")
+
+if __name__ == "__main__":
+    descriptor = json.loads(repo.DESCRIPTOR.read_text(encoding="utf-8"))
+    README.write_text(docs.update(README.read_text(encoding="utf-8"), descriptor), encoding="utf-8")

@@ -1,0 +1,62 @@
+"""README sections generated from the descriptor, so that nothing in them is typed twice.
+
+A section stands between ``<!-- begin NAME -->`` and ``<!-- end NAME -->`` in the README;
+``scripts/readme.py`` rewrites them and a test proves the README holds what they generate.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _constraints(field: dict) -> str:
+    c = field.get("constraints", {})
+    parts = ["required" if c.get("required") else "optional"]
+    if "minimum" in c or "maximum" in c:
+        parts.append(f"{c.get('minimum', '')}…{c.get('maximum', '')}")
+    if "enum" in c:
+        parts.append("one of " + ", ".join(f"`{v}`" for v in c["enum"]))
+    if "pattern" in c:
+        parts.append(f"pattern `{c['pattern']}`")
+    return "; ".join(parts)
+
+
+def data_dictionary(descriptor: dict) -> str:
+    """Markdown: every table of the package, its fields, keys and files."""
+    out = []
+    resources = {r["name"]: r for r in descriptor["resources"]}
+    for resource in descriptor["resources"]:
+        if resource.get("type") != "table":
+            continue
+        schema = resource["schema"]
+        files = [r["path"] for r in resources.values() if r["name"] in (resource["name"], resource["name"] + "-parquet")]
+        out += [f"### `{resource['name']}`: {resource['title']}", "", resource["description"], "",
+                "Files: " + ", ".join(f"`{p}`" for p in files) + ".", "",
+                "| field | type | constraints | description |", "| --- | --- | --- | --- |"]
+        for field in schema["fields"]:
+            out.append(f"| `{field['name']}` | {field['type']} | {_constraints(field)} | "
+                       f"{field['description'].replace('|', '&#124;')} |")
+        out += ["", f"Primary key: {', '.join(f'`{k}`' for k in schema['primaryKey'])}."]
+        for fk in schema.get("foreignKeys", []):
+            ref = fk["reference"]
+            out.append(f"Foreign key: ({', '.join(fk['fields'])}) → `{ref['resource']}` ({', '.join(ref['fields'])}).")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def caveats(descriptor: dict) -> str:
+    """Markdown: the package description, whose last part says what each figure counts."""
+    return descriptor["description"].strip() + "\n"
+
+
+SECTIONS = {"caveats": caveats, "data-dictionary": data_dictionary}
+
+
+def update(readme: str, descriptor: dict) -> str:
+    """``readme`` with every generated section rewritten from ``descriptor``."""
+    for name, render in SECTIONS.items():
+        pattern = re.compile(rf"(<!-- begin {name} -->\n).*?(<!-- end {name} -->)", re.S)
+        if not pattern.search(readme):
+            raise ValueError(f"README has no section '<!-- begin {name} -->' … '<!-- end {name} -->'")
+        readme = pattern.sub(lambda m: m.group(1) + render(descriptor) + m.group(2), readme)
+    return readme

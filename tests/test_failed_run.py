@@ -1,0 +1,64 @@
+"""A failed run leaves the last good release untouched, and says what went wrong."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import pytest
+
+from stalking_flanders import build, repo
+from stalking_flanders.problems import DataError
+
+from conftest import SEED_ID, run
+
+
+def snapshot(folder):
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_dvc_repro_on_a_damaged_archive_fails_and_keeps_the_release(workspace):
+    run(["dvc", "repro"], workspace)
+    before = snapshot(workspace / repo.RELEASE)
+    descriptor = (workspace / repo.DESCRIPTOR).read_bytes()
+    text = workspace / repo.ARCHIVE / f"{SEED_ID}.txt"
+    text.chmod(0o644)
+    text.write_bytes(text.read_bytes().replace(b"955", b"995"))
+    result = run(["dvc", "repro"], workspace, check=False)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert f"{SEED_ID}.txt" in output and "is not the registered one" in output
+    assert "5dbc6a90a6a7dd883425a64c295534f86a016f49a1ac84f62aae96409806cfba" in output
+    assert snapshot(workspace / repo.RELEASE) == before
+    assert (workspace / repo.DESCRIPTOR).read_bytes() == descriptor
+
+
+def test_publish_of_bad_tables_fails_and_keeps_the_release(tmp_path, built, defs):
+    release = tmp_path / "release"
+    shutil.copytree(built / repo.RELEASE, release)
+    root_descriptor = tmp_path / "datapackage.json"
+    root_descriptor.write_text("{}")
+    validated = tmp_path / "validated"
+    shutil.copytree(built / repo.VALIDATED, validated)
+    csv = validated / "observations.csv"
+    csv.write_text(csv.read_text().replace(",2019,846,", ",2019,846.0,"))
+    before = snapshot(release)
+    with pytest.raises(DataError, match=r"line 3, column 'count': not a value of type integer: found '846.0'"):
+        build.publish(validated, built / repo.ARCHIVE, defs, release, root_descriptor)
+    assert snapshot(release) == before and root_descriptor.read_text() == "{}"
+    assert not (tmp_path / ".release.new").exists()
+
+
+def test_replacing_keeps_the_target_when_the_body_fails(tmp_path):
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "a.csv").write_text("old")
+    with pytest.raises(RuntimeError):
+        with build.replacing(target) as new:
+            (new / "a.csv").write_text("new")
+            raise RuntimeError("step failed")
+    assert (target / "a.csv").read_text() == "old" and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    with build.replacing(target) as new:
+        (new / "a.csv").write_text("new")
+    assert (target / "a.csv").read_text() == "new" and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
