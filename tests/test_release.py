@@ -7,6 +7,7 @@ from __future__ import annotations
 import configparser
 import hashlib
 import json
+import shutil
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -31,13 +32,26 @@ def test_frictionless_cli_reports_the_release_valid(built, release):
 
 
 def test_frictionless_cli_catches_a_changed_figure_through_its_hash(tmp_path, release):
-    import shutil
     copy = tmp_path / "release"
     shutil.copytree(release, copy)
     csv = copy / "observations.csv"
     csv.write_text(csv.read_text().replace(",2019,846,", ",2019,847,"))
     result = run(["frictionless", "validate", "--json", "datapackage.json"], copy, check=False)
     assert result.returncode != 0 and "hash-count" in result.stdout
+
+
+def test_frictionless_cli_catches_an_unknown_category_even_with_recomputed_hashes(tmp_path, release):
+    copy = tmp_path / "release"
+    shutil.copytree(release, copy)
+    csv = copy / "observations.csv"
+    csv.write_text(csv.read_text().replace("- agressie,2019", "- onbekend,2019"))
+    package = descriptor(copy / "datapackage.json")
+    for resource in package["resources"]:
+        data = (copy / resource["path"]).read_bytes()
+        resource["bytes"], resource["hash"] = len(data), "sha256:" + hashlib.sha256(data).hexdigest()
+    (copy / "datapackage.json").write_text(json.dumps(package))
+    result = run(["frictionless", "validate", "--json", "datapackage.json"], copy, check=False)
+    assert result.returncode != 0 and "foreign-key" in result.stdout and "onbekend" in result.stdout
 
 
 def test_every_file_has_the_hash_and_size_the_descriptor_states(release):
