@@ -1,5 +1,6 @@
 # The README's two commands: `make release` builds the release, `make test` runs the tests.
-# Both create or refresh .venv from the pinned requirements first.
+# Both create or refresh .venv from the pinned requirements first; `make test` also builds the
+# release, which the tests of the bundled data read.
 
 PYTHON ?= python3.11
 VENV := .venv
@@ -19,7 +20,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 release: setup
 	dvc repro
 
-test: setup
+test: release
 	python -m pytest
 
 # Re-pin every dependency from pyproject.toml (run by hand when a dependency should change).

@@ -36,10 +36,11 @@ def fresh_repository(destination: Path) -> Path:
     """A new git repository with the files of this working tree that git would commit."""
     listed = run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], ROOT).stdout
     for name in filter(None, listed.split("\0")):
-        source = ROOT / name
-        if source.is_file():
-            target = destination / name
-            target.parent.mkdir(parents=True, exist_ok=True)
+        source, target = ROOT / name, destination / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_symlink():
+            target.symlink_to(os.readlink(source))
+        elif source.is_file():
             shutil.copy2(source, target)
     run(["git", "init", "-q", "-b", "main"], destination)
     run(["git", "add", "-A"], destination)

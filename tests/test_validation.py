@@ -11,7 +11,7 @@ import pytest
 
 from stalking_flanders import build, repo
 from stalking_flanders.problems import DataError
-from stalking_flanders.tables import PANDAS_DTYPES, pandera_schema, read_csv, validate_frame
+from stalking_flanders.tableschema import PANDAS_DTYPES, pandera_schema, read_csv, validate_frame
 
 from conftest import ROOT, SEED_ID
 

@@ -1,5 +1,69 @@
 """Figures on stalking in Flanders from the Flemish Parliament's written question nr. 186 (2021).
 
-The data package is built by the pipeline in the repository (``dvc repro``); the modules here
-extract, check and publish it. Importing this package imports nothing heavy.
+The data ships inside the package. Load a table in one line:
+
+>>> import stalking_flanders
+>>> stalking_flanders.tables()
+['observations', 'categories', 'series', 'subquestions', 'source_questions']
+>>> df = stalking_flanders.load("observations")
+>>> df.groupby("series")["count"].sum().to_dict()
+{'caw-perpetrators-belaging': 125, 'cgg-perpetration-registrations': 5687}
+>>> english = stalking_flanders.load("observations", lang="en")
+>>> english["category"].iloc[0]
+'Behavioural problems - aggression'
+>>> print(english.attrs["caveats"]["cgg-perpetration-registrations"].split(".")[0])
+Not stalking figures
+
+Importing the package imports nothing heavy; pandas is imported by ``load``, and pandera,
+frictionless and pyarrow only by validation (``stalking-flanders validate``).
 """
+
+from __future__ import annotations
+
+from .release import IntegrityError, Release
+
+__all__ = ["IntegrityError", "Release", "citation", "load", "metadata", "tables", "__version__"]
+
+
+def tables() -> list[str]:
+    """The names of the tables in the bundled release."""
+    return Release().tables()
+
+
+def load(name: str, *, lang: str = "nl"):
+    """Table ``name`` of the bundled release as a pandas DataFrame (see :func:`loader.load`).
+
+    >>> load("nope")
+    Traceback (most recent call last):
+    ...
+    KeyError: "no table 'nope' in this release; the tables are: observations, categories, series, subquestions, source_questions"
+    """
+    from .loader import load as _load
+
+    return _load(name, lang=lang)
+
+
+def metadata() -> dict:
+    """The bundled release's descriptor (``datapackage.json``): version, sources, licences, tables.
+
+    >>> metadata()["licenses"][0]["name"]
+    'CC-BY-4.0'
+    """
+    return Release().descriptor
+
+
+def citation() -> str:
+    """How to cite the data package and its source.
+
+    >>> "version " + metadata()["version"] in citation()
+    True
+    """
+    from .loader import citation as _citation
+
+    return _citation()
+
+
+def __getattr__(name: str):
+    if name == "__version__":
+        return Release().descriptor["version"]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

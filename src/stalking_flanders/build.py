@@ -20,7 +20,7 @@ from .extract import extract
 from .package import Definitions, sort_key
 from .problems import Problem, raise_if_any
 from .sources import load_registry, read_text
-from .tables import read_csv, rows_frame, validate_frame, write_csv, write_parquet
+from .tableschema import read_csv, rows_frame, validate_frame, write_csv, write_parquet
 from .text import ArchivedText
 
 SOURCES_FOLDER = "sources"  # where a release keeps its copies of the archived texts

@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .tables import load_schema
+from .tableschema import load_schema
 
 PACKAGE_META = "package.toml"
 

@@ -1,0 +1,108 @@
+"""The command line: ``stalking-flanders tables | show | info | validate``.
+
+Exit codes: 0 ok, 1 invalid data, 2 usage error. Messages go to stderr, data to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .release import IntegrityError, Release
+
+OK, INVALID, USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stalking-flanders",
+        description="Figures on stalking in Flanders from the Flemish Parliament's written question nr. 186 (2021).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("tables", help="list the tables with their titles",
+                   description="List the tables of the bundled release with their titles.")
+    show = sub.add_parser("show", help="print a table", description="Print a table of the bundled release.")
+    show.add_argument("name", metavar="NAME", help="a table name (see: stalking-flanders tables)")
+    show.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of the category labels (default: nl)")
+    show.add_argument("--format", choices=["csv", "json"], default="csv", help="output format (default: csv)")
+    sub.add_parser("info", help="version, sources, caveats, licence, citation",
+                   description="Print the version, the source question(s), the caveats, the licence and how to cite.")
+    validate = sub.add_parser(
+        "validate", help="validate a data package",
+        description="Validate a whole data package: Frictionless checks, pandera models, rules across tables, "
+                    "file hashes and sizes, and every figure against the archived answer. Exit 1 if any problem.")
+    validate.add_argument("descriptor", nargs="?", metavar="DESCRIPTOR",
+                          help="a datapackage.json or its folder (default: the bundled release)")
+    return parser
+
+
+def _tables(args) -> int:
+    release = Release()
+    for name in release.tables():
+        print(f"{name}\t{release.resource(name).get('title', '')}")
+    return OK
+
+
+def _show(args) -> int:
+    from .loader import load
+
+    table = load(args.name, lang=args.lang)
+    if args.format == "csv":
+        sys.stdout.write(table.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d"))
+    else:
+        sys.stdout.write(table.to_json(orient="records", force_ascii=False, date_format="iso", indent=2) + "\n")
+    return OK
+
+
+def _info(args) -> int:
+    from .loader import citation, load
+
+    from .descriptor import caveats
+
+    release = Release()
+    d = release.descriptor
+    print(f"{d['title']}\nversion: {d['version']}\n")
+    print("Source question(s):")
+    for source in d.get("sources", []):
+        print(f"  - {source['title']}")
+    print("\nWhat the figures count, and what they do not:")
+    print(caveats({name: load(name, lang="en") for name in ("series", "subquestions")}))
+    print("\nLicence(s):")
+    for lic in d.get("licenses", []):
+        print(f"  - {lic.get('name')}: {lic.get('title', '')} {lic.get('path', '')}".rstrip())
+    print("  The archived answer states no licence; the package claims none for it.")
+    print(f"\nHow to cite:\n  {citation(release)}")
+    return OK
+
+
+def _validate(args) -> int:
+    from .validation import validate_package
+
+    problems = validate_package(args.descriptor)
+    where = args.descriptor or "the bundled release"
+    for problem in problems:
+        print(f"- {problem}", file=sys.stderr)
+    if problems:
+        print(f"invalid: {len(problems)} problem(s) in {where}", file=sys.stderr)
+        return INVALID
+    print(f"valid: {where}")
+    return OK
+
+
+COMMANDS = {"tables": _tables, "show": _show, "info": _info, "validate": _validate}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except KeyError as error:
+        print(f"stalking-flanders {args.command}: {error.args[0]}", file=sys.stderr)
+        return USAGE
+    except IntegrityError as error:
+        print(f"stalking-flanders {args.command}: {error}", file=sys.stderr)
+        return INVALID
+
+
+if __name__ == "__main__":
+    sys.exit(main())

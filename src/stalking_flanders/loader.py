@@ -1,0 +1,82 @@
+"""Loading a table of a release as a pandas DataFrame, with its caveats attached."""
+
+from __future__ import annotations
+
+import io
+
+from .release import Release
+
+LANGUAGES = ("nl", "en")
+
+
+def _read(release: Release, name: str):
+    import pandas as pd
+
+    resource = release.resource(name)
+    fields = resource["schema"]["fields"]
+    kinds = {f["name"]: f["type"] for f in fields}
+    dtype = {n: {"integer": "int64", "string": "str", "boolean": "bool"}[k] for n, k in kinds.items() if k != "date"}
+    return pd.read_csv(
+        io.BytesIO(release.read_bytes(resource)),
+        dtype=dtype,
+        keep_default_na=False,
+        na_values=[""],
+        true_values=["true"],
+        false_values=["false"],
+        parse_dates=[n for n, k in kinds.items() if k == "date"] or False,
+        encoding="utf-8",
+    )
+
+
+def load(name: str, *, lang: str = "nl", release: Release | None = None):
+    """Table ``name`` of the release as a DataFrame.
+
+    Integers are int64, labels strings, and the ``category`` column (where a table has one) a
+    categorical over the labels of the table ``categories``; ``lang="en"`` puts its labels in English (translations made
+    for this package). What the figures count and do not count is in ``DataFrame.attrs``:
+    ``attrs["caveats"]`` and ``attrs["measures"]`` (per series, in ``lang``), with the source
+    questions, licences, version and citation.
+    """
+    import pandas as pd
+
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    release = release or Release()
+    table = _read(release, name)
+    if "category" in table.columns:
+        categories = table if name == "categories" else _read(release, "categories")
+        order = categories["category"].tolist()
+        if lang == "en":
+            english = dict(zip(categories["category"], categories["label_en"]))
+            table["category"] = table["category"].map(english)
+            order = [english[c] for c in order]
+        table["category"] = pd.Categorical(table["category"], categories=list(dict.fromkeys(order)))
+    series = table if name == "series" else _read(release, "series")
+    table.attrs.update(about(release, series, name, lang))
+    return table
+
+
+def about(release: Release, series, name: str, lang: str) -> dict:
+    """What travels with every loaded table."""
+    d = release.descriptor
+    resource = release.resource(name)
+    return {
+        "table": name,
+        "title": resource.get("title"),
+        "description": resource.get("description"),
+        "lang": lang,
+        "version": d.get("version"),
+        "measures": dict(zip(series["series"], series[f"measure_{lang}"])),
+        "caveats": dict(zip(series["series"], series[f"caveat_{lang}"])),
+        "stalking_specific": {s: bool(v) for s, v in zip(series["series"], series["stalking_specific"])},
+        "sources": [s.get("title") for s in d.get("sources", [])],
+        "licenses": [lic.get("name") for lic in d.get("licenses", [])],
+        "citation": citation(release),
+    }
+
+
+def citation(release: Release | None = None) -> str:
+    """How to cite the package and its source, from the descriptor."""
+    d = (release or Release()).descriptor
+    sources = "; ".join(s.get("title", "") for s in d.get("sources", []))
+    return f"{d['title']}. {d['name']}, version {d['version']}. Source: {sources}."

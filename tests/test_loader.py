@@ -1,0 +1,116 @@
+"""The loader: one line to a typed DataFrame with its caveats, integrity before anything is
+handed out, and an import that stays light."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+import stalking_flanders
+from stalking_flanders.loader import load
+from stalking_flanders.release import BUNDLED, IntegrityError, Release
+
+from conftest import ROOT
+
+
+def test_tables_are_the_descriptors_tables(defs):
+    assert stalking_flanders.tables() == defs.tables
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_every_table_loads_with_proper_dtypes(defs, lang):
+    for name, schema in defs.schemas.items():
+        df = stalking_flanders.load(name, lang=lang)
+        assert list(df.columns) == [f["name"] for f in schema["fields"]]
+        for field in schema["fields"]:
+            dtype = df[field["name"]].dtype
+            if field["name"] == "category":
+                assert isinstance(dtype, pd.CategoricalDtype)
+            elif field["type"] == "integer":
+                assert dtype == "int64"
+            elif field["type"] == "boolean":
+                assert dtype == "bool"
+            elif field["type"] == "date":
+                assert pd.api.types.is_datetime64_dtype(dtype)
+            else:
+                assert pd.api.types.is_string_dtype(dtype)
+        assert df.attrs["table"] == name and df.attrs["lang"] == lang
+
+
+def test_english_labels_come_from_the_categories_table():
+    nl = stalking_flanders.load("observations")
+    en = stalking_flanders.load("observations", lang="en")
+    categories = stalking_flanders.load("categories")
+    english = dict(zip(categories["category"].astype(str), categories["label_en"]))
+    assert en["category"].astype(str).tolist() == [english[c] for c in nl["category"].astype(str)]
+    assert en["count"].tolist() == nl["count"].tolist()
+
+
+def test_caveats_and_measure_travel_with_the_data():
+    df = stalking_flanders.load("observations", lang="en")
+    assert df.attrs["stalking_specific"] == {"caw-perpetrators-belaging": True, "cgg-perpetration-registrations": False}
+    assert "Not stalking figures" in df.attrs["caveats"]["cgg-perpetration-registrations"]
+    assert "belaging" in df.attrs["caveats"]["caw-perpetrators-belaging"]
+    assert "first face-to-face contact" in df.attrs["measures"]["cgg-perpetration-registrations"]
+    nl = stalking_flanders.load("observations")
+    assert nl.attrs["measures"]["cgg-perpetration-registrations"].startswith("Het gaat telkens om")
+    assert df.attrs["licenses"] == ["CC-BY-4.0"] and df.attrs["version"] == stalking_flanders.__version__
+
+
+def test_metadata_and_citation():
+    meta = stalking_flanders.metadata()
+    assert meta["name"] == "stalking-flanders"
+    assert "nr. 186" in stalking_flanders.citation() and meta["version"] in stalking_flanders.citation()
+
+
+def test_one_version_for_code_and_data(defs):
+    assert stalking_flanders.__version__ == defs.version
+    assert json.loads((ROOT / "datapackage.json").read_text())["version"] == defs.version
+
+
+def test_an_unknown_table_lists_the_tables_and_builds_no_path():
+    for name in ["nope", "../datapackage", "source-vp-sv-186-beke-2021-12-21", "observations-parquet"]:
+        with pytest.raises(KeyError, match="the tables are: observations, categories"):
+            stalking_flanders.load(name)
+
+
+def damaged_copy(tmp_path, edit):
+    copy = tmp_path / "release"
+    shutil.copytree(BUNDLED, copy)
+    edit(copy)
+    return Release(copy)
+
+
+def test_a_tampered_file_is_refused_naming_it_and_both_hashes(tmp_path):
+    def tamper(folder):
+        csv = folder / "observations.csv"
+        csv.write_text(csv.read_text().replace(",955,", ",956,"))
+    release = damaged_copy(tmp_path, tamper)
+    expected = release.resource("observations")["hash"]
+    with pytest.raises(IntegrityError) as caught:
+        load("observations", release=release)
+    message = str(caught.value)
+    assert "observations.csv" in message and expected in message and "nothing was loaded" in message
+
+
+def test_a_path_outside_the_release_is_refused(tmp_path):
+    def escape(folder):
+        d = json.loads((folder / "datapackage.json").read_text())
+        d["resources"][0]["path"] = "../../etc/passwd"
+        (folder / "datapackage.json").write_text(json.dumps(d))
+    with pytest.raises(IntegrityError, match="leads outside the release folder"):
+        load("observations", release=damaged_copy(tmp_path, escape))
+
+
+def test_import_is_light():
+    code = ("import sys, stalking_flanders as s; s.tables(); "
+            "print(sorted(m for m in ('pandas', 'pandera', 'frictionless', 'dvc', 'pyarrow') if m in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+    code = ("import sys, stalking_flanders as s; s.load('observations', lang='en'); "
+            "print(sorted(m for m in ('pandera', 'frictionless', 'dvc') if m in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"

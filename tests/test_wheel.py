@@ -1,0 +1,80 @@
+"""`pip install` of the built wheel (and sdist) in a fresh virtual environment, offline: the data
+ships inside, byte-identical to the pipeline's release, and loads and validates from there."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import sysconfig
+import venv
+from pathlib import Path
+
+import pytest
+
+from stalking_flanders import repo
+
+from conftest import run
+
+
+def build(source: Path, out: Path, kind: str) -> Path:
+    code = f"from setuptools import build_meta as b; print(b.build_{kind}({str(out)!r}))"
+    name = run([sys.executable, "-c", code], source).stdout.strip().splitlines()[-1]
+    return out / name
+
+
+def fresh_venv(path: Path) -> Path:
+    """A new virtual environment with no packages of its own. The dependencies (pandas, pyarrow,
+    and for validation pandera and frictionless) are made visible read-only from this test run's
+    environment by a .pth line, so that nothing is downloaded; the project itself is not visible
+    that way (this environment's own .pth files are not read)."""
+    venv.create(path, with_pip=True)
+    python = path / "bin" / "python"
+    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    Path(site, "borrowed-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    # The venv's own (older) setuptools would shadow the pinned one an sdist is built with.
+    subprocess.run([python, "-m", "pip", "uninstall", "--quiet", "--yes", "setuptools"], capture_output=True, check=False)
+    return python
+
+
+def sha256_tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def dists(built, tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("dist")
+    return {kind: build(built, out, kind) for kind in ("wheel", "sdist")}
+
+
+@pytest.mark.parametrize("kind", ["wheel", "sdist"])
+def test_installed_package_ships_the_release_and_loads_offline(kind, dists, built, tmp_path):
+    python = fresh_venv(tmp_path / "venv")
+    install = [python, "-m", "pip", "install", "--quiet", "--no-index", "--no-deps", "--disable-pip-version-check"]
+    if kind == "sdist":
+        install.append("--no-build-isolation")
+    result = subprocess.run([*install, dists[kind]], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+    where = subprocess.run([python, "-c", "import stalking_flanders, pathlib; print(pathlib.Path(stalking_flanders.__file__).parent)"],
+                           capture_output=True, text=True, check=True, cwd=tmp_path).stdout.strip()
+    installed = Path(where)
+    assert installed.is_relative_to(tmp_path / "venv"), installed
+    assert sha256_tree(installed / "data") == sha256_tree(built / repo.RELEASE)
+    assert (installed / "registry.toml").read_bytes() == (built / repo.ARCHIVE / "registry.toml").read_bytes()
+
+    code = ("import stalking_flanders as s\n"
+            "for name in s.tables():\n"
+            "    for lang in ('nl', 'en'):\n"
+            "        assert len(s.load(name, lang=lang)) > 0\n"
+            "print(s.__version__, len(s.load('observations')))\n")
+    out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path).stdout
+    assert out.split() == [run(["python", "-c", "import stalking_flanders as s; print(s.__version__)"], built).stdout.strip(), "21"]
+
+    cli = tmp_path / "venv" / "bin" / "stalking-flanders"
+    result = subprocess.run([cli, "validate"], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    result = subprocess.run([python, "-m", "stalking_flanders", "show", "nope"], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 2 and "the tables are" in result.stderr
