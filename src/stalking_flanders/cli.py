@@ -1,4 +1,4 @@
-"""The command line: ``stalking-flanders tables | show | info | validate``.
+"""The command line: ``stalking-flanders tables | show | info | validate | diff``.
 
 Exit codes: 0 ok, 1 invalid data, 2 usage error. Messages go to stderr, data to stdout.
 """
@@ -33,7 +33,24 @@ def _parser() -> argparse.ArgumentParser:
                     "file hashes and sizes, and every figure against the archived answer. Exit 1 if any problem.")
     validate.add_argument("descriptor", nargs="?", metavar="DESCRIPTOR",
                           help="a datapackage.json or its folder (default: the bundled release)")
+    diff = sub.add_parser(
+        "diff", help="what changed between two releases",
+        description="Which tables, fields, rows and figures were added, removed or changed between two releases "
+                    "(folders or datapackage.json files), and the version bump that needs.")
+    diff.add_argument("old", metavar="OLD", help="the older release (folder or datapackage.json)")
+    diff.add_argument("new", metavar="NEW", help="the newer release (folder or datapackage.json)")
+    diff.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
     return parser
+
+
+def _diff(args) -> int:
+    import json
+
+    from .diff import as_text, diff_releases
+
+    result = diff_releases(args.old, args.new)
+    sys.stdout.write(as_text(result) if args.format == "text" else json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    return OK
 
 
 def _tables(args) -> int:
@@ -89,7 +106,7 @@ def _validate(args) -> int:
     return OK
 
 
-COMMANDS = {"tables": _tables, "show": _show, "info": _info, "validate": _validate}
+COMMANDS = {"tables": _tables, "show": _show, "info": _info, "validate": _validate, "diff": _diff}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except KeyError as error:
         print(f"stalking-flanders {args.command}: {error.args[0]}", file=sys.stderr)
+        return USAGE
+    except FileNotFoundError as error:
+        print(f"stalking-flanders {args.command}: no such file: {error.filename}", file=sys.stderr)
         return USAGE
     except IntegrityError as error:
         print(f"stalking-flanders {args.command}: {error}", file=sys.stderr)

@@ -1,0 +1,86 @@
+"""`stalking-flanders diff` on a second, synthetic version made here (never in the real release)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+
+from stalking_flanders.release import BUNDLED
+
+from conftest import run
+
+KEY = "vp-sv-186-beke-2021-12-21, cgg-perpetration-registrations, Gedragsproblemen - agressie"
+
+
+def synthetic(tmp_path, edit, version="9.9.9"):
+    """A copy of the release, changed by ``edit``, re-hashed and given another version."""
+    folder = tmp_path / f"v{version}"
+    shutil.copytree(BUNDLED, folder)
+    edit(folder)
+    d = json.loads((folder / "datapackage.json").read_text())
+    d["version"] = version
+    d["resources"] = [r for r in d["resources"] if (folder / r["path"]).is_file()]
+    for r in d["resources"]:
+        data = (folder / r["path"]).read_bytes()
+        r["bytes"], r["hash"] = len(data), "sha256:" + hashlib.sha256(data).hexdigest()
+    (folder / "datapackage.json").write_text(json.dumps(d, indent=2))
+    return folder
+
+
+def diff(old, new, *extra):
+    result = run(["stalking-flanders", "diff", str(old), str(new), *extra], old, check=False)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def change_figures(folder):
+    csv = folder / "observations.csv"
+    text = csv.read_text().replace(",2019,846,82", ",2019,864,82")
+    csv.write_text(text + "vp-sv-186-beke-2021-12-21,cgg-perpetration-registrations,Gedragsproblemen - agressie,2021,7,82\n")
+
+
+def test_no_difference():
+    assert "change level none" in diff(BUNDLED, BUNDLED)
+
+
+def test_a_changed_figure_and_an_added_row_as_text(tmp_path):
+    out = diff(BUNDLED, synthetic(tmp_path, change_figures))
+    assert out.startswith("1.0.0 -> 9.9.9: change level major")
+    assert f"~ ({KEY}, 2019) count: 846 -> 864" in out
+    assert f"+ ({KEY}, 2021)" in out
+
+
+def test_as_json(tmp_path):
+    result = json.loads(diff(BUNDLED, synthetic(tmp_path, change_figures), "--format", "json"))
+    table = result["tables"]["observations"]
+    assert result["bump"] == "major" and result["new"]["version"] == "9.9.9"
+    assert table["cells_changed"] == [{"key": KEY.split(", ") + ["2019"], "field": "count", "old": "846",
+                                       "new": "864", "figure": True}]
+    assert table["rows_added"] == [KEY.split(", ") + ["2021"]] and table["rows_removed"] == []
+
+
+def test_rows_added_only_is_minor_and_a_label_change_is_patch(tmp_path):
+    def add_row(folder):
+        with (folder / "observations.csv").open("a") as fh:
+            fh.write("vp-sv-186-beke-2021-12-21,cgg-perpetration-registrations,Gedragsproblemen - agressie,2021,7,82\n")
+
+    def relabel(folder):
+        csv = folder / "categories.csv"
+        csv.write_text(csv.read_text().replace("Behavioural problems - aggression", "Behavioural problems - aggressive behaviour"))
+
+    assert "change level minor" in diff(BUNDLED, synthetic(tmp_path, add_row, "1.1.0"))
+    out = diff(BUNDLED, synthetic(tmp_path, relabel, "1.0.1"))
+    assert "change level patch" in out and "other value(s) changed" in out and "label_en" in out
+
+
+def test_a_removed_table_is_major(tmp_path):
+    out = diff(BUNDLED, synthetic(tmp_path, lambda f: (f / "subquestions.csv").unlink() or (f / "subquestions.parquet").unlink()))
+    assert "change level major" in out and "Tables removed: subquestions" in out
+
+
+def test_a_tampered_release_is_refused(tmp_path):
+    folder = synthetic(tmp_path, change_figures)
+    (folder / "observations.csv").write_text("tampered\n")
+    result = run(["stalking-flanders", "diff", str(BUNDLED), str(folder)], tmp_path, check=False)
+    assert result.returncode == 1 and "observations.csv is not the file the descriptor describes" in result.stderr
