@@ -30,8 +30,9 @@ def tables() -> list[str]:
     return Release().tables()
 
 
-def load(name: str, *, lang: str = "nl"):
-    """Table ``name`` of the bundled release as a pandas DataFrame (see :func:`loader.load`).
+def load(name: str, *, lang: str = "nl", rev: str | None = None, repo: str | None = None):
+    """Table ``name`` of the bundled release as a pandas DataFrame (see :func:`loader.load`);
+    with ``rev``/``repo``, of that version of the repository, fetched through DVC.
 
     >>> load("nope")
     Traceback (most recent call last):
@@ -40,7 +41,7 @@ def load(name: str, *, lang: str = "nl"):
     """
     from .loader import load as _load
 
-    return _load(name, lang=lang)
+    return _load(name, lang=lang, rev=rev, repo=repo)
 
 
 def metadata() -> dict:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
-from .release import Release
+from .release import Release, cite
 
 LANGUAGES = ("nl", "en")
 
@@ -28,7 +29,20 @@ def _read(release: Release, name: str):
     )
 
 
-def load(name: str, *, lang: str = "nl", release: Release | None = None):
+def from_dvc(repo: str | None, rev: str | None, into) -> Release:
+    """The release of git revision ``rev`` of the DVC repository ``repo`` (a URL or path; None:
+    the current one), fetched through DVC into the folder ``into``. Imports dvc."""
+    from dvc.api import DVCFileSystem
+
+    from .repo import RELEASE
+
+    target = Path(into) / "release"  # must not exist: fsspec then copies the folder's contents into it
+    DVCFileSystem(repo, rev=rev).get(RELEASE.as_posix(), str(target), recursive=True)
+    return Release(target)
+
+
+def load(name: str, *, lang: str = "nl", release: Release | None = None, rev: str | None = None,
+         repo: str | None = None):
     """Table ``name`` of the release as a DataFrame.
 
     Integers are int64, labels strings, and the ``category`` column (where a table has one) a
@@ -36,11 +50,20 @@ def load(name: str, *, lang: str = "nl", release: Release | None = None):
     for this package). What the figures count and do not count is in ``DataFrame.attrs``:
     ``attrs["caveats"]`` and ``attrs["measures"]`` (per series, in ``lang``), with the source
     questions, licences, version and citation.
+
+    With ``rev`` (a git tag such as ``"v1.0.0"``) and/or ``repo`` (the repository's URL or path),
+    the release of that version is fetched through DVC from the repository's remote; dvc is
+    imported only then. Its files are checked against its own descriptor as usual.
     """
     import pandas as pd
 
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    if rev is not None or repo is not None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            return load(name, lang=lang, release=from_dvc(repo, rev, tmp))
     release = release or Release()
     table = _read(release, name)
     if "category" in table.columns:
@@ -77,6 +100,4 @@ def about(release: Release, series, name: str, lang: str) -> dict:
 
 def citation(release: Release | None = None) -> str:
     """How to cite the package and its source, from the descriptor."""
-    d = (release or Release()).descriptor
-    sources = "; ".join(s.get("title", "") for s in d.get("sources", []))
-    return f"{d['title']}. {d['name']}, version {d['version']}. Source: {sources}."
+    return cite((release or Release()).descriptor)

@@ -1,0 +1,207 @@
+"""Push and pull for real: an S3-compatible server (moto, from its own environment .venv-s3server)
+and a read-only HTTP remote served from a folder, both started here on 127.0.0.1.
+
+The maintainer path: build, tag, `dvc push`. The consumer path: a fresh `git clone` and
+`dvc pull`, `dvc get --rev vX.Y.Z` from outside the repository, `dvc.api`, and the loader's
+`load(name, rev=..., repo=...)`. No remote is configured in the project itself: the remotes are
+added to the temporary repository that plays the published one."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from stalking_flanders import repo
+
+from conftest import ROOT, SEED_ID, fresh_repository, run, tool_env
+
+S3_BIN = Path(os.environ.get("STALKING_FLANDERS_S3SERVER_BIN", ROOT / ".venv-s3server" / "bin"))
+BUCKET = "stalking-flanders-test"
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test-only", "AWS_SECRET_ACCESS_KEY": "test-only", "AWS_DEFAULT_REGION": "us-east-1"}
+OUTPUTS = (repo.RELEASE, repo.VALIDATED, repo.EXTRACTED / SEED_ID)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def serve(args: list, url: str):
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(url)
+    except OSError:
+        process.kill()
+        raise
+    return process
+
+
+def stop(process) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="module")
+def s3():
+    server = S3_BIN / "moto_server"
+    if not server.exists():
+        reason = f"no S3-compatible test server at {server}: `make test` installs it (requirements-s3server.lock)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = serve([server, "-H", "127.0.0.1", "-p", str(port)], url)
+    create = (f"import boto3; boto3.client('s3', endpoint_url={url!r}, region_name='us-east-1', "
+              f"aws_access_key_id='test-only', aws_secret_access_key='test-only').create_bucket(Bucket={BUCKET!r})")
+    subprocess.run([S3_BIN / "python", "-c", create], check=True, capture_output=True)
+    yield url
+    stop(process)
+
+
+@pytest.fixture(scope="module")
+def http_folder(tmp_path_factory):
+    """A folder served read-only over HTTP; the maintainer fills it with `dvc push` to the folder."""
+    folder = tmp_path_factory.mktemp("http-remote")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = serve([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)], url)
+    yield folder, url
+    stop(process)
+
+
+def env() -> dict:
+    return {**tool_env(), **CREDENTIALS}
+
+
+def dvc(args, cwd, check=True):
+    result = subprocess.run(["dvc", *args], cwd=cwd, env=env(), capture_output=True, text=True)
+    if check and result.returncode != 0:
+        raise AssertionError(f"dvc {args} failed in {cwd}:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory, s3, http_folder):
+    """The maintainer path, in a repository that plays the published one."""
+    path = fresh_repository(tmp_path_factory.mktemp("published"))
+    folder, http_url = http_folder
+    dvc(["remote", "add", "--default", "storage", f"s3://{BUCKET}/dvc"], path)
+    dvc(["remote", "modify", "storage", "endpointurl", s3], path)
+    dvc(["remote", "add", "http", http_url], path)
+    run(["git", "add", ".dvc/config"], path)
+    run(["git", "commit", "-qm", "Add the remotes"], path)
+    dvc(["repro"], path)
+    version = run(["python", "-c", "import tomllib; print(tomllib.load(open('pyproject.toml', 'rb'))['project']['version'])"], path).stdout.strip()
+    run(["git", "add", "-A"], path)
+    run(["git", "commit", "-qm", "Build", "--allow-empty"], path)
+    run(["git", "tag", "-a", f"v{version}", "-m", version], path)
+    dvc(["push"], path)  # to S3
+    dvc(["remote", "add", "--local", "folder", str(folder)], path)
+    dvc(["push", "-r", "folder"], path)  # the folder the HTTP remote serves
+    return path, version
+
+
+def workspace_files(root: Path) -> dict[str, str]:
+    """Every file of the work tree (not git's or DVC's own folders, where a pull may leave a cache)."""
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file() and p.relative_to(root).parts[0] not in (".git", ".dvc")}
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    files = {}
+    for name in OUTPUTS:
+        for p in sorted((root / name).rglob("*")):
+            if p.is_file():
+                files[p.relative_to(root).as_posix()] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return files
+
+
+@pytest.mark.parametrize("remote", ["storage", "http"])
+def test_fresh_clone_and_dvc_pull_give_identical_files(published, remote, tmp_path):
+    path, _ = published
+    clone = tmp_path / "clone"
+    run(["git", "clone", "-q", str(path), str(clone)], tmp_path)
+    assert snapshot(clone) == {}
+    dvc(["pull", "-r", remote], clone)
+    assert snapshot(clone) == snapshot(path) and len(snapshot(path)) > 10
+    assert "up to date" in dvc(["status"], clone).stdout
+
+
+def test_dvc_get_a_pinned_version_from_outside(published, tmp_path):
+    path, version = published
+    dvc(["get", str(path), repo.RELEASE.as_posix(), "--rev", f"v{version}", "-o", "release"], tmp_path)
+    got = {p.relative_to(tmp_path / "release").as_posix(): p.read_bytes() for p in (tmp_path / "release").rglob("*") if p.is_file()}
+    want = {p.relative_to(path / repo.RELEASE).as_posix(): p.read_bytes() for p in (path / repo.RELEASE).rglob("*") if p.is_file()}
+    assert got == want
+
+
+def test_dvc_api_reads_a_pinned_version_over_http(published):
+    path, version = published
+    code = ("import dvc.api, sys; sys.stdout.buffer.write(dvc.api.read("
+            f"'data/release/observations.csv', repo={str(path)!r}, rev='v{version}', remote='http', mode='rb'))")
+    got = subprocess.run([sys.executable, "-c", code], env=env(), capture_output=True, check=True, cwd=path.parent).stdout
+    assert got == (path / repo.RELEASE / "observations.csv").read_bytes()
+
+
+def test_the_loader_reads_a_version_through_dvc(published):
+    path, version = published
+    code = ("import sys, stalking_flanders as s\n"
+            "assert 'dvc' not in sys.modules\n"
+            f"df = s.load('observations', lang='en', rev='v{version}', repo={str(path)!r})\n"
+            "print(len(df), df.attrs['version'], df['count'].sum(), 'dvc' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], env=env(), capture_output=True, text=True, cwd=path.parent)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["21", version, str(5687 + 125), "True"]
+
+
+def test_a_pull_from_a_remote_missing_a_file_fails_and_changes_nothing(published, http_folder, tmp_path):
+    path, _ = published
+    folder, _ = http_folder
+    broken = tmp_path / "broken-remote"
+    shutil.copytree(folder, broken)
+    missing = next(p for p in sorted(broken.rglob("*")) if p.is_file() and not p.name.endswith(".dir"))
+    missing.unlink()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = serve([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(broken)], url)
+    try:
+        clone = tmp_path / "clone"
+        run(["git", "clone", "-q", str(path), str(clone)], tmp_path)
+        dvc(["remote", "add", "--local", "broken", url], clone)
+        before = workspace_files(clone)
+        result = dvc(["pull", "-r", "broken"], clone, check=False)
+    finally:
+        stop(process)
+    assert result.returncode != 0
+    message = result.stdout + result.stderr
+    assert "failed to pull data from the cloud" in message and missing.parent.name + missing.name in message.replace("/", "")
+    assert workspace_files(clone) == before and snapshot(clone) == {}
+    assert run(["git", "status", "--porcelain"], clone).stdout == ""
