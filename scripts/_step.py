@@ -2,10 +2,14 @@
 when the data is wrong."""
 
 import sys
+from pathlib import Path
 
-from stalking_flanders import repo
-from stalking_flanders.package import load_definitions
-from stalking_flanders.problems import DataError
+# Each checkout runs its own code: an older version rebuilt from git uses that version's package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from stalking_flanders import repo  # noqa: E402
+from stalking_flanders.package import load_definitions  # noqa: E402
+from stalking_flanders.problems import DataError  # noqa: E402
 
 
 def definitions():

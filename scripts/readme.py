@@ -6,6 +6,7 @@ Usage: python scripts/readme.py
 import json
 from pathlib import Path
 
+import _step  # noqa: F401 - puts this checkout's src/ first on the path
 from stalking_flanders import docs, repo
 
 README = Path("README.md")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from .release import cite
+
 
 def _constraints(field: dict) -> str:
     c = field.get("constraints", {})
@@ -49,7 +51,12 @@ def caveats(descriptor: dict) -> str:
     return descriptor["description"].strip() + "\n"
 
 
-SECTIONS = {"caveats": caveats, "data-dictionary": data_dictionary}
+def citation(descriptor: dict) -> str:
+    """Markdown: how to cite this version of the package."""
+    return "> " + cite(descriptor) + "\n"
+
+
+SECTIONS = {"caveats": caveats, "data-dictionary": data_dictionary, "citation": citation}
 
 
 def update(readme: str, descriptor: dict) -> str:

@@ -14,6 +14,12 @@ BUNDLED = Path(__file__).resolve().parent / "data"  # the release, shipped insid
 DESCRIPTOR_NAME = "datapackage.json"
 
 
+def cite(descriptor: dict) -> str:
+    """How to cite a data package and its sources, from its descriptor."""
+    sources = "; ".join(s.get("title", "") for s in descriptor.get("sources", []))
+    return f"{descriptor['title']}. {descriptor['name']}, version {descriptor['version']}. Source: {sources}."
+
+
 class IntegrityError(ValueError):
     """A file of the release is not the one its descriptor describes."""
 

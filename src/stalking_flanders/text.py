@@ -34,6 +34,8 @@ class ArchivedText:
     (1, 3)
     >>> t.find("b c", first=2) is None
     True
+    >>> ArchivedText("bij de Testdienst.").find("Testdienst"), ArchivedText("Testdiensten").find("Testdienst")
+    ((1, 1), None)
     """
 
     def __init__(self, text: str, name: str = "text"):
@@ -59,7 +61,8 @@ class ArchivedText:
         return self.lines[number - 1]
 
     def find(self, phrase: str, first: int = 1, last: int | None = None) -> tuple[int, int] | None:
-        """The first and last line of the first whole-word occurrence of ``phrase`` that starts
+        """The first and last line of the first occurrence of ``phrase`` as whole words (not inside
+        a longer word; punctuation may follow or precede it) that starts
         on or after line ``first`` and ends on or before line ``last``; None if there is none."""
         needle = fold(phrase).lower()
         if not needle:
@@ -67,13 +70,12 @@ class ArchivedText:
         last = len(self.lines) if last is None else last
         at = self._folded.find(needle)
         while at != -1:
-            i = bisect.bisect_left(self._starts, at)
             end = at + len(needle)
-            on_token = i < len(self._starts) and self._starts[i] == at
-            ends_token = end == len(self._folded) or self._folded[end] == " "
-            if on_token and ends_token:
-                j = bisect.bisect_right(self._starts, end - 1) - 1
-                lo, hi = self._token_lines[i], self._token_lines[j]
+            starts_word = at == 0 or not self._folded[at - 1].isalnum() or not needle[0].isalnum()
+            ends_word = end == len(self._folded) or not self._folded[end].isalnum() or not needle[-1].isalnum()
+            if starts_word and ends_word:
+                lo = self._token_lines[bisect.bisect_right(self._starts, at) - 1]
+                hi = self._token_lines[bisect.bisect_right(self._starts, end - 1) - 1]
                 if lo >= first and hi <= last:
                     return lo, hi
                 if lo > last:

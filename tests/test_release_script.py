@@ -1,0 +1,119 @@
+"""scripts/release.py cuts versions in a temporary copy of the repository (its tags stay there),
+and adding a source question grows the release by that source's rows alone.
+
+The copy runs its own test command (`true`, or `false` to see a failure stop the release): the
+real default, `make test`, is this very suite."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import re
+import shutil
+import tomllib
+
+import pandas as pd
+import pytest
+
+from stalking_flanders import repo
+
+from conftest import ROOT, SEED_ID, fresh_repository, run
+
+FIXTURE = "test-fixture-999"
+TODAY = datetime.date.today().isoformat()
+# Versions for the copy, above any this repository has released (its CHANGELOG may hold them).
+MAJOR = int(tomllib.loads((ROOT / repo.PYPROJECT).read_text())["project"]["version"].split(".")[0]) + 1
+FIRST, PATCH, MINOR = f"{MAJOR}.0.0", f"{MAJOR}.0.1", f"{MAJOR}.1.0"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    path = fresh_repository(tmp_path_factory.mktemp("project"))
+    run(["dvc", "repro", "--quiet"], path)
+    run(["git", "add", "-A"], path)
+    run(["git", "commit", "-qm", "build", "--allow-empty"], path)
+    return path
+
+
+def release(project, version, test_command="true"):
+    return run(["python", "scripts/release.py", version, "--test-command", test_command], project, check=False)
+
+
+def version_at(project, rev, path) -> str:
+    text = run(["git", "show", f"{rev}:{path}"], project).stdout
+    return json.loads(text)["version"] if path.endswith(".json") else tomllib.loads(text)["project"]["version"]
+
+
+def test_a_dirty_tree_is_refused(project):
+    (project / "stray.txt").write_text("not committed")
+    result = release(project, FIRST)
+    (project / "stray.txt").unlink()
+    assert result.returncode == 1 and "the working tree is not clean" in result.stderr
+    assert run(["git", "tag"], project).stdout == ""
+
+
+def test_the_first_release(project):
+    result = release(project, FIRST)
+    assert result.returncode == 0, result.stderr
+    assert run(["git", "tag"], project).stdout.split() == [f"v{FIRST}"]
+    assert run(["git", "status", "--porcelain"], project).stdout == ""
+    assert version_at(project, f"v{FIRST}", "datapackage.json") == version_at(project, f"v{FIRST}", "pyproject.toml") == FIRST
+    changelog = (project / "CHANGELOG.md").read_text()
+    assert f"## [{FIRST}] - {TODAY}\n\n### Data changes\n\nFirst release: tables observations" in changelog
+    assert changelog.index("## [Unreleased]") < changelog.index(f"## [{FIRST}]") < changelog.index("### Added")
+
+
+def test_an_existing_version_or_a_lower_one_is_refused(project):
+    assert f"version {FIRST} exists already" in release(project, FIRST).stderr
+    assert f"is not above the last release, v{FIRST}" in release(project, "0.9.0").stderr
+    assert "is not a version of the form X.Y.Z" in release(project, "1.1").stderr
+
+
+def test_failing_tests_stop_the_release_and_restore_the_tree(project):
+    result = release(project, PATCH, test_command="false")
+    assert result.returncode == 1 and "the test command (false) failed" in result.stderr
+    assert run(["git", "status", "--porcelain"], project).stdout == ""
+    assert run(["git", "tag"], project).stdout.split() == [f"v{FIRST}"]
+
+
+def add_fixture_source(project):
+    """The documented path: archive the text, register it with its hash, describe its layout."""
+    archive = project / repo.ARCHIVE
+    for suffix in (".txt", ".layout.toml"):
+        shutil.copyfile(ROOT / "tests" / "fixtures" / f"{FIXTURE}{suffix}", archive / f"{FIXTURE}{suffix}")
+    digest = hashlib.sha256((archive / f"{FIXTURE}.txt").read_bytes()).hexdigest()
+    with (archive / "registry.toml").open("a") as fh:
+        fh.write(f'\n[sources.{FIXTURE}]\ntext = "{FIXTURE}.txt"\nsha256 = "{digest}"\nlayout = "{FIXTURE}.layout.toml"\n')
+
+
+def test_adding_a_source_extracts_only_it_and_grows_the_release(project):
+    before = pd.read_csv(project / repo.RELEASE / "observations.csv")
+    add_fixture_source(project)
+    output = run(["dvc", "repro"], project).stdout
+    assert f"Stage 'extract@{SEED_ID}' didn't change, skipping" in output
+    assert f"Running stage 'extract@{FIXTURE}'" in output
+    after = pd.read_csv(project / repo.RELEASE / "observations.csv")
+    assert len(after) == len(before) + 2
+    assert after[after["source_question"] == SEED_ID].reset_index(drop=True).equals(before)
+    assert after[after["source_question"] == FIXTURE]["count"].tolist() == [3, 4]
+    sources = json.loads((project / repo.DESCRIPTOR).read_text())["sources"]
+    assert [s["path"].rsplit("/", 1)[-1] for s in sources] == [f"{FIXTURE}.txt", f"{SEED_ID}.txt"]
+    run(["git", "add", "-A"], project)
+    run(["git", "commit", "-qm", "Add the test fixture source"], project)
+
+
+def test_a_release_that_adds_rows_must_be_minor_and_records_the_change(project):
+    result = release(project, PATCH)
+    assert result.returncode == 1 and f"needs a minor version, not {PATCH}" in result.stderr
+    assert run(["git", "status", "--porcelain"], project).stdout == ""
+    result = release(project, MINOR)
+    assert result.returncode == 0, result.stderr
+    assert run(["git", "tag"], project).stdout.split() == [f"v{FIRST}", f"v{MINOR}"]
+    changelog = (project / "CHANGELOG.md").read_text()
+    entry = changelog[changelog.index(f"## [{MINOR}]"):changelog.index(f"## [{FIRST}]")]
+    assert f"## [{MINOR}] - {TODAY}" in entry and f"Compared with v{FIRST} (change level minor)" in entry
+    assert f"+ ({FIXTURE}, test-fixture-cases, Testcategorie, 2019)" in entry
+    assert re.search(r"Tables? added|row\(s\) added", entry)
+    for path in ("datapackage.json", "pyproject.toml"):
+        assert version_at(project, f"v{MINOR}", path) == MINOR
