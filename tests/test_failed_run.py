@@ -45,8 +45,8 @@ def test_publish_of_bad_tables_fails_and_keeps_the_release(tmp_path, built, defs
     csv.write_text(csv.read_text().replace(",2019,846,", ",2019,846.0,"))
     before = snapshot(release)
     with pytest.raises(DataError, match=r"line 3, column 'count': not a value of type integer: found '846.0'"):
-        build.publish(validated, built / repo.ARCHIVE, defs, release, root_descriptor)
-    assert snapshot(release) == before and root_descriptor.read_text() == "{}"
+        build.publish(validated, built / repo.ARCHIVE, defs, release, root_descriptor, tmp_path / "chart.png")
+    assert snapshot(release) == before and root_descriptor.read_text() == "{}" and not (tmp_path / "chart.png").exists()
     assert not (tmp_path / ".release.new").exists()
 
 

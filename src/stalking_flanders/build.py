@@ -130,10 +130,13 @@ def load_tables(folder: Path, defs: Definitions) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def publish(validated_dir: Path, archive_dir: Path, defs: Definitions, release_dir: Path, root_descriptor: Path) -> None:
+def publish(validated_dir: Path, archive_dir: Path, defs: Definitions, release_dir: Path, root_descriptor: Path,
+            readme_chart: Path) -> None:
     """Step 3: the release: CSV and Parquet of every table, the archived texts, and the descriptor
     (in the release, with paths relative to it, and at ``root_descriptor``, with paths from the
-    repository root). The release is validated with Frictionless before it replaces the last one."""
+    repository root), and the dataset page with its chart (the PNG also at ``readme_chart``).
+    The release is validated with Frictionless before it replaces the last one."""
+    from . import page
     from .descriptor import build_descriptor, dump, relocate
 
     tables = load_tables(validated_dir, defs)
@@ -150,10 +153,15 @@ def publish(validated_dir: Path, archive_dir: Path, defs: Definitions, release_d
         descriptor = build_descriptor(defs, tables, tmp)
         (tmp / "datapackage.json").write_text(dump(descriptor), encoding="utf-8")
         frictionless_problems(tmp / "datapackage.json")
+        chart_png = page.write(tmp, descriptor, tables)
         rooted = relocate(descriptor, os.path.relpath(release_dir, Path(root_descriptor).parent))
         staged = Path(root_descriptor).with_name(f".{Path(root_descriptor).name}.new")
         staged.write_text(dump(rooted), encoding="utf-8")
+        staged_png = Path(readme_chart).with_name(f".{Path(readme_chart).name}.new")
+        staged_png.parent.mkdir(parents=True, exist_ok=True)
+        staged_png.write_bytes(chart_png)
     os.replace(staged, root_descriptor)
+    os.replace(staged_png, readme_chart)
 
 
 def frictionless_problems(descriptor: Path) -> None:

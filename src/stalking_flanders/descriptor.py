@@ -51,15 +51,19 @@ def _table_resource(defs: Definitions, name: str, kind: str, release: Path) -> d
     return resource
 
 
-def caveats(tables: dict[str, pd.DataFrame]) -> str:
-    """What each series counts and does not, and which sub-questions have no figures, as text."""
+def caveats(tables: dict[str, pd.DataFrame], lang: str = "en") -> str:
+    """What each series counts and does not, and which sub-questions have no figures, as text:
+    in English, or in Dutch quoted from the answer (``lang="nl"``)."""
+    words = {"en": ("stalking-specific", "NOT stalking-specific", "Sub-question", "no figures"),
+             "nl": ("telt stalking", "telt GEEN stalking", "Deelvraag", "geen cijfers")}[lang]
     lines = []
     for s in tables["series"].itertuples():
-        kind = "stalking-specific" if s.stalking_specific else "NOT stalking-specific"
-        lines.append(f"- {s.series} ({s.organisation_en}; {kind}): {s.measure_en} {s.caveat_en}")
+        kind = words[0] if s.stalking_specific else words[1]
+        organisation = getattr(s, f"organisation_{lang}")
+        lines.append(f"- {s.series} ({organisation}; {kind}): {getattr(s, f'measure_{lang}')} {getattr(s, f'caveat_{lang}')}")
     for q in tables["subquestions"].itertuples():
         if q.figures == "none":
-            lines.append(f"- Sub-question {q.subquestion} ({q.source_question}): no figures. {q.statement_en}")
+            lines.append(f"- {words[2]} {q.subquestion} ({q.source_question}): {words[3]}. {getattr(q, f'statement_{lang}')}")
     return "\n".join(lines)
 
 
@@ -93,6 +97,10 @@ def build_descriptor(defs: Definitions, tables: dict[str, pd.DataFrame], release
         "title": meta["title"],
         "description": meta["description"].strip() + "\n\n" + caveats(tables),
         "version": defs.version,
+        "translations": {
+            lang: {"title": text["title"], "description": text["description"].strip() + "\n\n" + caveats(tables, lang)}
+            for lang, text in meta.get("translations", {}).items()
+        },
         "keywords": meta["keywords"],
         "licenses": meta["licenses"],
         "sources": [{"title": source_title(q), "path": q.archived_text} for q in questions],
