@@ -1,4 +1,4 @@
-"""The command line: ``stalking-flanders tables | show | info | validate | diff``.
+"""The command line: ``stalking-flanders tables | show | info | validate | diff | dcat``.
 
 Exit codes: 0 ok, 1 invalid data, 2 usage error. Messages go to stderr, data to stdout.
 """
@@ -40,7 +40,31 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("old", metavar="OLD", help="the older release (folder or datapackage.json)")
     diff.add_argument("new", metavar="NEW", help="the newer release (folder or datapackage.json)")
     diff.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    dcat = sub.add_parser(
+        "dcat", help="DCAT-AP metadata for open-data portals",
+        description="Print a DCAT-AP 3.0.1 record (catalogue, dataset, a distribution for every file) of the bundled "
+                    "release or of RELEASE. Values only the maintainers know come from --config (a TOML file with a "
+                    "[portal] table) or from the options; a missing one is an error.")
+    dcat.add_argument("--release", metavar="RELEASE", help="a release folder or its datapackage.json (default: bundled)")
+    dcat.add_argument("--config", metavar="FILE", help="a TOML file whose [portal] table holds the settings below")
+    dcat.add_argument("--format", choices=["turtle", "json-ld"], default="turtle", help="output format (default: turtle)")
+    from .dcat import OPTIONAL, REQUIRED
+
+    for key, help_text in {**REQUIRED, **OPTIONAL}.items():
+        dcat.add_argument(f"--{key.replace('_', '-')}", dest=key, metavar=key.upper(), help=help_text)
     return parser
+
+
+def _dcat(args) -> int:
+    from .dcat import OPTIONAL, REQUIRED, SettingsError, load_settings, record
+
+    try:
+        settings = load_settings(args.config, **{k: getattr(args, k) for k in {**REQUIRED, **OPTIONAL}})
+        sys.stdout.write(record(Release(args.release), settings, args.format))
+    except SettingsError as error:
+        print(f"stalking-flanders dcat: {error}", file=sys.stderr)
+        return USAGE
+    return OK
 
 
 def _diff(args) -> int:
@@ -106,7 +130,7 @@ def _validate(args) -> int:
     return OK
 
 
-COMMANDS = {"tables": _tables, "show": _show, "info": _info, "validate": _validate, "diff": _diff}
+COMMANDS = {"tables": _tables, "show": _show, "info": _info, "validate": _validate, "diff": _diff, "dcat": _dcat}
 
 
 def main(argv: list[str] | None = None) -> int:
