@@ -6,7 +6,8 @@ vVERSION.
 In order, it:
 1. refuses a working tree that is not clean, a version that is not X.Y.Z, a version that is
    already tagged or released in CHANGELOG.md, and a version not above the last tag;
-2. writes VERSION into pyproject.toml (the one place of the version), rebuilds the release
+2. writes VERSION into pyproject.toml (the one place of the version) and, with the date, into
+   CITATION.cff; rebuilds the release
    (`dvc repro`) and the README's generated sections;
 3. runs the test command (default `make test`) and stops if it fails;
 4. rebuilds the previous tag's release from git alone (in a temporary worktree), compares it with
@@ -83,13 +84,20 @@ def check_can_release(version: str) -> tuple[str | None, tuple]:
     return previous, new
 
 
+CITATION = Path("CITATION.cff")
+
+
 def set_version(version: str) -> None:
-    path = Path(repo.PYPROJECT)
-    text = path.read_text(encoding="utf-8")
-    text, n = re.subn(r'(?m)^version = "[^"]*"$', f'version = "{version}"', text, count=1)
-    if n != 1:
-        raise Refused(f"no version line in {path}")
-    path.write_text(text, encoding="utf-8")
+    """The version into pyproject.toml (its one place), and into CITATION.cff with today's date."""
+    for path, pattern, line in (
+        (Path(repo.PYPROJECT), r'(?m)^version = "[^"]*"$', f'version = "{version}"'),
+        (CITATION, r"(?m)^version: .*$", f"version: {version}"),
+        (CITATION, r"(?m)^date-released: .*$", f'date-released: "{datetime.date.today().isoformat()}"'),
+    ):
+        text, n = re.subn(pattern, line, path.read_text(encoding="utf-8"), count=1)
+        if n != 1:
+            raise Refused(f"no line matching {pattern} in {path}")
+        path.write_text(text, encoding="utf-8")
 
 
 def run(command: list[str] | str, what: str, cwd: str | None = None) -> None:
