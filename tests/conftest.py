@@ -3,10 +3,17 @@ a fresh git repository that holds exactly the files of this working tree that gi
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,6 +53,64 @@ def fresh_repository(destination: Path) -> Path:
     run(["git", "add", "-A"], destination)
     run(["git", "-c", "user.name=test", "-c", "user.email=test@localhost", "commit", "-qm", "copy"], destination)
     return destination
+
+
+def needs(present: bool, reason: str) -> None:
+    """Skip a test whose outside tool is missing, with the reason; under CI (CI=true) fail instead."""
+    if not present:
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serving(args: list, url: str, seconds: float = 30):
+    """Run the server ``args`` until the block ends; wait first until ``url`` answers."""
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=2)
+                break
+            except urllib.error.HTTPError:
+                break  # it answers
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def http_folder(folder: Path):
+    """Serve ``folder`` read-only over HTTP on 127.0.0.1; yields its base URL (ending in /)."""
+    port = free_port()
+    return serving([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)],
+                   f"http://127.0.0.1:{port}/")
+
+
+def rehash(folder: Path) -> None:
+    """Recompute every hash and size in a release's descriptor, as someone hiding a change would;
+    resources whose file is gone are dropped."""
+    path = folder / "datapackage.json"
+    d = json.loads(path.read_text())
+    d["resources"] = [r for r in d["resources"] if (folder / r["path"]).is_file()]
+    for resource in d["resources"]:
+        data = (folder / resource["path"]).read_bytes()
+        resource["bytes"], resource["hash"] = len(data), "sha256:" + hashlib.sha256(data).hexdigest()
+    path.write_text(json.dumps(d, indent=2))
 
 
 @pytest.fixture(scope="session")

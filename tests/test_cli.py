@@ -4,16 +4,14 @@ exit codes, and `validate` on every kind of bad package."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import shutil
 
-import pytest
 
 from stalking_flanders.release import BUNDLED
 
-from conftest import run
+from conftest import rehash, run
 
 COMMANDS = ["tables", "show", "info", "validate"]
 
@@ -72,18 +70,6 @@ def copy_of_release(tmp_path):
     folder = tmp_path / "package"
     shutil.copytree(BUNDLED, folder)
     return folder
-
-
-def rehash(folder):
-    """Recompute every hash and size in the descriptor, as someone hiding a change would."""
-    path = folder / "datapackage.json"
-    d = json.loads(path.read_text())
-    for resource in d["resources"]:
-        file = folder / resource["path"]
-        if file.is_file():
-            data = file.read_bytes()
-            resource["bytes"], resource["hash"] = len(data), "sha256:" + hashlib.sha256(data).hexdigest()
-    path.write_text(json.dumps(d, indent=2))
 
 
 def edit_csv(folder, name, old, new):

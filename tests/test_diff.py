@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 
 from stalking_flanders.release import BUNDLED
 
-from conftest import run
+from conftest import rehash, run
 
 KEY = "vp-sv-186-beke-2021-12-21, cgg-perpetration-registrations, Gedragsproblemen - agressie"
 
@@ -20,11 +19,8 @@ def synthetic(tmp_path, edit, version="9.9.9"):
     edit(folder)
     d = json.loads((folder / "datapackage.json").read_text())
     d["version"] = version
-    d["resources"] = [r for r in d["resources"] if (folder / r["path"]).is_file()]
-    for r in d["resources"]:
-        data = (folder / r["path"]).read_bytes()
-        r["bytes"], r["hash"] = len(data), "sha256:" + hashlib.sha256(data).hexdigest()
-    (folder / "datapackage.json").write_text(json.dumps(d, indent=2))
+    (folder / "datapackage.json").write_text(json.dumps(d))
+    rehash(folder)
     return folder
 
 

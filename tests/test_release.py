@@ -16,7 +16,7 @@ import yaml
 from stalking_flanders import repo
 from stalking_flanders.descriptor import PARQUET_SUFFIX
 
-from conftest import ROOT, run
+from conftest import ROOT, rehash, run
 
 
 def descriptor(path):
@@ -45,11 +45,7 @@ def test_frictionless_cli_catches_an_unknown_category_even_with_recomputed_hashe
     shutil.copytree(release, copy)
     csv = copy / "observations.csv"
     csv.write_text(csv.read_text().replace("- agressie,2019", "- onbekend,2019"))
-    package = descriptor(copy / "datapackage.json")
-    for resource in package["resources"]:
-        data = (copy / resource["path"]).read_bytes()
-        resource["bytes"], resource["hash"] = len(data), "sha256:" + hashlib.sha256(data).hexdigest()
-    (copy / "datapackage.json").write_text(json.dumps(package))
+    rehash(copy)
     result = run(["frictionless", "validate", "--json", "datapackage.json"], copy, check=False)
     assert result.returncode != 0 and "foreign-key" in result.stdout and "onbekend" in result.stdout
 

@@ -11,18 +11,15 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from stalking_flanders import repo
 
-from conftest import ROOT, SEED_ID, fresh_repository, run, tool_env
+from conftest import ROOT, SEED_ID, free_port, fresh_repository, http_folder, needs, run, serving, tool_env
 
 S3_BIN = Path(os.environ.get("STALKING_FLANDERS_S3SERVER_BIN", ROOT / ".venv-s3server" / "bin"))
 BUCKET = "stalking-flanders-test"
@@ -30,71 +27,24 @@ CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test-only", "AWS_SECRET_ACCESS_KEY": "test-
 OUTPUTS = (repo.RELEASE, repo.VALIDATED, repo.EXTRACTED / SEED_ID)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except urllib.error.HTTPError:
-            return  # it answers
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
-
-
-def serve(args: list, url: str):
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(url)
-    except OSError:
-        process.kill()
-        raise
-    return process
-
-
-def stop(process) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-
-
 @pytest.fixture(scope="module")
 def s3():
     server = S3_BIN / "moto_server"
-    if not server.exists():
-        reason = f"no S3-compatible test server at {server}: `make test` installs it (requirements-s3server.lock)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+    needs(server.exists(), f"no S3-compatible test server at {server}: `make test` installs it (requirements-s3server.lock)")
     port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = serve([server, "-H", "127.0.0.1", "-p", str(port)], url)
-    create = (f"import boto3; boto3.client('s3', endpoint_url={url!r}, region_name='us-east-1', "
-              f"aws_access_key_id='test-only', aws_secret_access_key='test-only').create_bucket(Bucket={BUCKET!r})")
-    subprocess.run([S3_BIN / "python", "-c", create], check=True, capture_output=True)
-    yield url
-    stop(process)
+    with serving([server, "-H", "127.0.0.1", "-p", str(port)], f"http://127.0.0.1:{port}") as url:
+        create = (f"import boto3; boto3.client('s3', endpoint_url={url!r}, region_name='us-east-1', "
+                  f"aws_access_key_id='test-only', aws_secret_access_key='test-only').create_bucket(Bucket={BUCKET!r})")
+        subprocess.run([S3_BIN / "python", "-c", create], check=True, capture_output=True)
+        yield url
 
 
 @pytest.fixture(scope="module")
-def http_folder(tmp_path_factory):
+def http_remote(tmp_path_factory):
     """A folder served read-only over HTTP; the maintainer fills it with `dvc push` to the folder."""
     folder = tmp_path_factory.mktemp("http-remote")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = serve([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)], url)
-    yield folder, url
-    stop(process)
+    with http_folder(folder) as url:
+        yield folder, url
 
 
 def env() -> dict:
@@ -109,10 +59,10 @@ def dvc(args, cwd, check=True):
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory, s3, http_folder):
+def published(tmp_path_factory, s3, http_remote):
     """The maintainer path, in a repository that plays the published one."""
     path = fresh_repository(tmp_path_factory.mktemp("published"))
-    folder, http_url = http_folder
+    folder, http_url = http_remote
     dvc(["remote", "add", "--default", "storage", f"s3://{BUCKET}/dvc"], path)
     dvc(["remote", "modify", "storage", "endpointurl", s3], path)
     dvc(["remote", "add", "http", http_url], path)
@@ -182,24 +132,19 @@ def test_the_loader_reads_a_version_through_dvc(published):
     assert out.stdout.split() == ["21", version, str(5687 + 125), "True"]
 
 
-def test_a_pull_from_a_remote_missing_a_file_fails_and_changes_nothing(published, http_folder, tmp_path):
+def test_a_pull_from_a_remote_missing_a_file_fails_and_changes_nothing(published, http_remote, tmp_path):
     path, _ = published
-    folder, _ = http_folder
+    folder, _ = http_remote
     broken = tmp_path / "broken-remote"
     shutil.copytree(folder, broken)
     missing = next(p for p in sorted(broken.rglob("*")) if p.is_file() and not p.name.endswith(".dir"))
     missing.unlink()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = serve([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(broken)], url)
-    try:
+    with http_folder(broken) as url:
         clone = tmp_path / "clone"
         run(["git", "clone", "-q", str(path), str(clone)], tmp_path)
         dvc(["remote", "add", "--local", "broken", url], clone)
         before = workspace_files(clone)
         result = dvc(["pull", "-r", "broken"], clone, check=False)
-    finally:
-        stop(process)
     assert result.returncode != 0
     message = result.stdout + result.stderr
     assert "failed to pull data from the cloud" in message and missing.parent.name + missing.name in message.replace("/", "")
