@@ -16,12 +16,10 @@ def definitions():
     return load_definitions(repo.SCHEMAS, repo.PYPROJECT)
 
 
-def run(main, *args) -> None:
+def run(step) -> None:
+    """Run ``step``; on bad data, print every problem and exit 1 (nothing was written)."""
     try:
-        main(*args)
-    except TypeError as error:
-        if "positional argument" not in str(error):
-            raise
-        sys.exit(f"usage: {sys.argv[0]} {main.__doc__ or ''}\n{error}")
+        step()
     except (DataError, KeyError) as error:
-        sys.exit(f"error: {error}\nNothing was written; the last good output is untouched.")
+        message = error.args[0] if isinstance(error, KeyError) else error
+        sys.exit(f"error: {message}\nNothing was written; the last good output is untouched.")

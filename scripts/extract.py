@@ -1,18 +1,18 @@
-"""Pipeline step: extract the tables of one archived source into data/extracted/<source>/.
+"""Pipeline step: extract the tables of one archived source into data/extracted/<source>/."""
 
-Usage: python scripts/extract.py SOURCE_ID
-"""
-
-import sys
+import argparse
 
 from _step import definitions, run
 
 from stalking_flanders import build, repo
 
 
-def main(source_id: str) -> None:
-    build.extract_source(source_id, repo.ARCHIVE, definitions(), repo.EXTRACTED / source_id)
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("source_id", metavar="SOURCE_ID", help="a source id registered in data/archive/registry.toml")
+    source_id = parser.parse_args().source_id
+    run(lambda: build.extract_source(source_id, repo.ARCHIVE, definitions(), repo.EXTRACTED / source_id))
 
 
 if __name__ == "__main__":
-    run(main, *sys.argv[1:])
+    main()

@@ -18,7 +18,7 @@ import pandas as pd
 from . import checks
 from .extract import extract
 from .package import Definitions, sort_key
-from .problems import Problem, raise_if_any
+from .problems import DataError, Problem, raise_if_any
 from .sources import load_registry, read_text
 from .tableschema import read_csv, rows_frame, validate_frame, write_csv, write_parquet
 from .text import ArchivedText
@@ -105,7 +105,7 @@ def validate(extracted_dir: Path, archive_dir: Path, defs: Definitions, out_dir:
         for name, schema in defs.schemas.items():
             try:
                 parts[name].append(read_csv(folder / f"{name}.csv", schema))
-            except Exception as error:  # noqa: BLE001 - every file's problems are reported together
+            except (DataError, OSError, ValueError) as error:  # every file's problems are reported together
                 problems += getattr(error, "problems", [Problem(str(folder / f"{name}.csv"), str(error))])
     raise_if_any(problems, str(extracted_dir))
     tables = {name: pd.concat(frames, ignore_index=True) for name, frames in parts.items()}
@@ -124,7 +124,7 @@ def load_tables(folder: Path, defs: Definitions) -> dict[str, pd.DataFrame]:
     for name, schema in defs.schemas.items():
         try:
             tables[name] = read_csv(Path(folder) / f"{name}.csv", schema)
-        except Exception as error:  # noqa: BLE001
+        except (DataError, OSError, ValueError) as error:
             problems += getattr(error, "problems", [Problem(str(Path(folder) / f"{name}.csv"), str(error))])
     raise_if_any(problems, str(folder))
     return tables

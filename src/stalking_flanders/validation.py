@@ -86,7 +86,7 @@ def _frictionless(path: Path) -> list[Problem]:
                 continue
             row = getattr(error, "row_number", None)
             problems.append(Problem(str(path.parent / str(task.place)), f"Frictionless: {error.message}",
-                                    None if row is None else row + 0, getattr(error, "field_name", None),
+                                    row, getattr(error, "field_name", None),
                                     found=getattr(error, "cell", None), expected=error.type))
     return problems
 
