@@ -19,7 +19,6 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS as DCT, RDF, SH, XSD
 
-from stalking_flanders import repo
 from stalking_flanders.dcat import load_settings, record
 from stalking_flanders.release import Release
 

@@ -100,7 +100,7 @@ def release_dates(settings: dict, version: str) -> tuple[datetime.datetime, date
 def build_graph(release: Release, settings: dict):
     """The DCAT-AP record of ``release`` as an rdflib Graph: a catalogue, the dataset, and a
     distribution for every file of the release and for its descriptor."""
-    from rdflib import BNode, Graph, Literal, Namespace, URIRef  # noqa: F401
+    from rdflib import Graph, Literal, Namespace, URIRef
     from rdflib.namespace import DCAT, DCTERMS as DCT, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
     from .loader import load

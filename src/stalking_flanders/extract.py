@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import tomllib
 from datetime import date
-from pathlib import Path
 
 from .problems import Problem, raise_if_any
 from .sources import Source, read_text
