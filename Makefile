@@ -1,47 +1,57 @@
-# The README's two commands: `make release` builds the release, `make test` runs the tests.
-# Both create or refresh .venv from the pinned requirements first; `make test` also builds the
-# release, which the tests of the bundled data read, and the S3 test server's environment.
+# The README's two commands: `make release` builds the release, `make test` runs every test.
+# Both create or refresh .venv from requirements.lock first, installing with pip --require-hashes
+# only the sections of the roles they need (scripts/lock.py): `make release` the pipeline's,
+# `make test` also the portal's and the test tools. `make test` builds the release too, which the
+# tests of the bundled data read, and the test-only environments of their own.
 
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
+PIP_INSTALL = python -m pip install --quiet --disable-pip-version-check --no-input
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup release test lock
+.PHONY: setup release test test-fast lint lock
 
 S3SERVER_VENV := .venv-s3server
 
-setup: $(VENV)/.installed
-
-$(VENV)/.installed: requirements.lock pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+# A role's environment: the pinned, hashed sections up to that role, then the project itself.
+$(VENV)/.%.installed: requirements.lock pyproject.toml scripts/lock.py
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PYTHON) scripts/lock.py select bootstrap > $(VENV)/bootstrap.txt
+	$(PYTHON) scripts/lock.py select $* > $(VENV)/$*.txt
+	$(BIN)/$(PIP_INSTALL) --require-hashes --no-deps -r $(VENV)/bootstrap.txt
+	$(BIN)/$(PIP_INSTALL) --require-hashes --no-deps -r $(VENV)/$*.txt
+	$(BIN)/$(PIP_INSTALL) --no-deps --no-build-isolation -e .
 	touch $@
 
 # The S3-compatible server the remote tests start (moto), in an environment of its own: its
 # botocore must not meet the one the DVC S3 plugin pins. It is never a dependency of the package.
-$(S3SERVER_VENV)/.installed: requirements-s3server.lock
+$(S3SERVER_VENV)/.installed: requirements-s3server.lock requirements.lock
 	$(PYTHON) -m venv $(S3SERVER_VENV)
-	$(S3SERVER_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-s3server.lock
+	$(PYTHON) scripts/lock.py select bootstrap > $(S3SERVER_VENV)/bootstrap.txt
+	$(S3SERVER_VENV)/bin/$(PIP_INSTALL) --require-hashes --no-deps -r $(S3SERVER_VENV)/bootstrap.txt
+	$(S3SERVER_VENV)/bin/$(PIP_INSTALL) --require-hashes --no-deps -r requirements-s3server.lock
 	touch $@
 
-release: setup
+setup: $(VENV)/.pipeline.installed
+
+release: $(VENV)/.pipeline.installed
 	dvc repro
 
-test: release $(S3SERVER_VENV)/.installed
+test: release $(VENV)/.test.installed $(S3SERVER_VENV)/.installed lint
 	python -m pytest
 
-# Re-pin every dependency from pyproject.toml (run by hand when a dependency should change).
+# The unit tests alone: no build, server or browser (seconds).
+test-fast: $(VENV)/.test.installed
+	python -m pytest -m "not system"
+
+lint: $(VENV)/.test.installed
+	ruff check .
+	ruff format --check .
+
+# Re-pin every dependency from pyproject.toml (run by hand when a dependency should change):
+# `make lock` keeps the versions pinned now and adds what is new; LOCK_FLAGS= re-resolves all.
+LOCK_FLAGS ?= --keep
 lock:
-	rm -rf .lock-venv
-	$(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check "setuptools==80.9.0" -e ".[dev]"
-	( echo "# Every dependency of the pipeline and the tests, pinned. Made by 'make lock' from pyproject.toml."; \
-	  .lock-venv/bin/python -m pip freeze --all --exclude-editable --disable-pip-version-check | grep -v '^pip==' ) > requirements.lock
-	rm -rf .lock-venv
-	$(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check "moto[server]"
-	( echo "# The S3-compatible test server's environment (.venv-s3server), pinned. Made by 'make lock'."; \
-	  .lock-venv/bin/python -m pip freeze --disable-pip-version-check ) > requirements-s3server.lock
-	rm -rf .lock-venv
+	$(PYTHON) scripts/lock.py write $(LOCK_FLAGS)
+	$(PYTHON) scripts/lock.py env s3server "moto[server]" $(LOCK_FLAGS)
