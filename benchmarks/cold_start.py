@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 
-from stalking_flanders.release import Release
+from stalking_flanders.datapackage import DataPackage
 
 
 def seconds(code: str) -> float:
@@ -34,7 +34,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--table", default="observations", help="the table to load (default observations)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
-    release = Release()
+    release = DataPackage()
     path = release.path(release.resource(args.table))
     loader = f"import stalking_flanders as s; s.load({args.table!r})"
     floor = f"import pandas as pd; pd.read_csv({str(path)!r})"
@@ -58,9 +58,11 @@ def main(argv=None) -> dict:
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        print(f"loader {result['loader_median_s']:.4f} s, pandas floor {result['floor_median_s']:.4f} s "
-              f"(medians of {args.runs} runs): ratio {result['ratio']:.3f} "
-              f"[{result['machine']}; Python {result['python']}, pandas {result['pandas']}]")
+        print(
+            f"loader {result['loader_median_s']:.4f} s, pandas floor {result['floor_median_s']:.4f} s "
+            f"(medians of {args.runs} runs): ratio {result['ratio']:.3f} "
+            f"[{result['machine']}; Python {result['python']}, pandas {result['pandas']}]"
+        )
     return result
 
 

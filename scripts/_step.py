@@ -8,7 +8,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from stalking_flanders import repo  # noqa: E402
-from stalking_flanders.package import load_definitions  # noqa: E402
+from stalking_flanders.datapackage import UnknownNameError  # noqa: E402
+from stalking_flanders.pipeline.definitions import load_definitions  # noqa: E402
 from stalking_flanders.problems import DataError  # noqa: E402
 
 
@@ -16,10 +17,9 @@ def definitions():
     return load_definitions(repo.SCHEMAS, repo.PYPROJECT)
 
 
-def run(step) -> None:
+def run_step(step) -> None:
     """Run ``step``; on bad data, print every problem and exit 1 (nothing was written)."""
     try:
         step()
-    except (DataError, KeyError) as error:
-        message = error.args[0] if isinstance(error, KeyError) else error
-        sys.exit(f"error: {message}\nNothing was written; the last good output is untouched.")
+    except (DataError, UnknownNameError) as error:
+        sys.exit(f"error: {error}\nNothing was written; the last good output is untouched.")

@@ -1,15 +1,10 @@
-"""Pipeline step: publish the validated tables as CSV and Parquet in data/release/, with the
+"""Pipeline step: publish the validated tables in every format in data/release/, with the
 archived texts, the descriptor (also written to datapackage.json at the root) and the dataset page
 with its chart (the PNG also to docs/chart.png, for the README)."""
 
-from _step import definitions, run
-
-from stalking_flanders import build, repo
-
-
-def main() -> None:
-    build.publish(repo.VALIDATED, repo.ARCHIVE, definitions(), repo.RELEASE, repo.DESCRIPTOR, repo.README_CHART)
-
+from _step import definitions, run_step
+from stalking_flanders import repo
+from stalking_flanders.pipeline.published import make_release
 
 if __name__ == "__main__":
-    run(main)
+    run_step(lambda: make_release(repo.VALIDATED, repo.ARCHIVE, definitions(), repo.RELEASE, repo.DESCRIPTOR, repo.README_CHART))

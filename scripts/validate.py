@@ -1,13 +1,8 @@
 """Pipeline step: check all extracted tables together and write them to data/validated/."""
 
-from _step import definitions, run
-
-from stalking_flanders import build, repo
-
-
-def main() -> None:
-    build.validate(repo.EXTRACTED, repo.ARCHIVE, definitions(), repo.VALIDATED)
-
+from _step import definitions, run_step
+from stalking_flanders import repo
+from stalking_flanders.pipeline.validated import make_validated
 
 if __name__ == "__main__":
-    run(main)
+    run_step(lambda: make_validated(repo.EXTRACTED, repo.ARCHIVE, definitions(), repo.VALIDATED))

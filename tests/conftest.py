@@ -1,116 +1,31 @@
 """Shared fixtures: the repository's definitions, and a release built for real by `dvc repro` in
-a fresh git repository that holds exactly the files of this working tree that git would commit."""
+a fresh git repository that holds exactly the files of this working tree that git would commit.
+
+Every test that needs a build, a server, a browser or another outside program is marked
+``system`` (by the fixtures it uses, or by its module); ``pytest -m "not system"`` runs the rest
+in seconds.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from stalking_flanders import repo
-from stalking_flanders.package import load_definitions
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # helpers.py
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED_ID = "vp-sv-186-beke-2021-12-21"
+from helpers import ROOT, fresh_repository, run  # noqa: E402
+from stalking_flanders import repo  # noqa: E402
+from stalking_flanders.pipeline.definitions import load_definitions  # noqa: E402
 
-
-def tool_env() -> dict:
-    """The environment for the project's tools: this interpreter's bin folder first on PATH."""
-    env = dict(os.environ)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    return env
+SYSTEM_FIXTURES = {"built", "release", "workspace"}  # each runs `dvc repro` or copies the repository
 
 
-def run(args, cwd, check=True) -> subprocess.CompletedProcess:
-    result = subprocess.run(args, cwd=cwd, env=tool_env(), capture_output=True, text=True)
-    if check and result.returncode != 0:
-        raise AssertionError(f"{args} failed in {cwd} ({result.returncode}):\n{result.stdout}\n{result.stderr}")
-    return result
-
-
-def fresh_repository(destination: Path) -> Path:
-    """A new git repository with the files of this working tree that git would commit."""
-    listed = run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], ROOT).stdout
-    for name in filter(None, listed.split("\0")):
-        source, target = ROOT / name, destination / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_symlink():
-            target.symlink_to(os.readlink(source))
-        elif source.is_file():
-            shutil.copy2(source, target)
-    run(["git", "init", "-q", "-b", "main"], destination)
-    run(["git", "add", "-A"], destination)
-    run(["git", "-c", "user.name=test", "-c", "user.email=test@localhost", "commit", "-qm", "copy"], destination)
-    return destination
-
-
-def needs(present: bool, reason: str) -> None:
-    """Skip a test whose outside tool is missing, with the reason; under CI (CI=true) fail instead."""
-    if not present:
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def serving(args: list, url: str, seconds: float = 30):
-    """Run the server ``args`` until the block ends; wait first until ``url`` answers."""
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + seconds
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except urllib.error.HTTPError:
-                break  # it answers
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def http_folder(folder: Path):
-    """Serve ``folder`` read-only over HTTP on 127.0.0.1; yields its base URL (ending in /)."""
-    port = free_port()
-    return serving([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)],
-                   f"http://127.0.0.1:{port}/")
-
-
-def rehash(folder: Path) -> None:
-    """Recompute every hash and size in a release's descriptor, as someone hiding a change would;
-    resources whose file is gone are dropped."""
-    path = folder / "datapackage.json"
-    d = json.loads(path.read_text())
-    d["resources"] = [r for r in d["resources"] if (folder / r["path"]).is_file()]
-    for resource in d["resources"]:
-        data = (folder / resource["path"]).read_bytes()
-        resource["bytes"], resource["hash"] = len(data), "sha256:" + hashlib.sha256(data).hexdigest()
-    path.write_text(json.dumps(d, indent=2))
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SYSTEM_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.system)
 
 
 @pytest.fixture(scope="session")

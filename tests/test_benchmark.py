@@ -2,7 +2,11 @@
 
 import json
 
-from conftest import ROOT, run
+import pytest
+
+from helpers import ROOT, run
+
+pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
 
 
 def test_cold_start_benchmark_runs():

@@ -11,17 +11,29 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, http_folder, needs
+from helpers import ROOT, http_folder, needs
+
+pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
 
 CHROMIUM = os.environ.get("STALKING_FLANDERS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
 def served(release):
-    needs(Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium); .ci/run does")
+    needs(
+        Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium); .ci/run does"
+    )
     with http_folder(release) as url:
         yield url
 
@@ -56,7 +68,7 @@ def test_the_page_in_chromium(served, release, tmp_path):
         assert len(links) >= 12
         for link in links:
             got = page.request.get(link)
-            name = link[len(served):]
+            name = link[len(served) :]
             assert got.status == 200 and got.body() == (release / name).read_bytes(), link
 
         ARTIFACTS.mkdir(exist_ok=True)

@@ -8,10 +8,12 @@ import io
 import json
 import shutil
 
+import pytest
 
-from stalking_flanders.release import BUNDLED
+from helpers import rehash, run
+from stalking_flanders.datapackage import BUNDLED
 
-from conftest import rehash, run
+pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
 
 COMMANDS = ["tables", "show", "info", "validate"]
 

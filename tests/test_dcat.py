@@ -17,16 +17,22 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCAT, DCTERMS as DCT, RDF, SH, XSD
+from rdflib.namespace import DCAT, RDF, SH, XSD
+from rdflib.namespace import DCTERMS as DCT
 
+from helpers import ROOT, http_folder, needs, run
+from stalking_flanders.datapackage import DataPackage
 from stalking_flanders.dcat import load_settings, record
-from stalking_flanders.release import Release
 
-from conftest import ROOT, http_folder, needs, run
+pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
 
 SHAPES = Path(os.environ.get("STALKING_FLANDERS_DCAT_AP", ROOT.parent / "shared" / "dcat-ap")) / "3.0.1"
-SETTINGS = dict(publisher_name="Test publisher (test fixture)", contact_email="contact@test-fixture.invalid",
-                issued="2026-01-02T03:04:05+00:00", modified="2026-01-02T03:04:05+00:00")
+SETTINGS = dict(
+    publisher_name="Test publisher (test fixture)",
+    contact_email="contact@test-fixture.invalid",
+    issued="2026-01-02T03:04:05+00:00",
+    modified="2026-01-02T03:04:05+00:00",
+)
 SPDX = "http://spdx.org/rdf/terms#"
 
 
@@ -50,7 +56,7 @@ def shapes(*names: str) -> Graph:
 
 @pytest.fixture(scope="module")
 def graph(release) -> Graph:
-    text = record(Release(release), load_settings(base_url="https://example.invalid/stalking-flanders/", **SETTINGS))
+    text = record(DataPackage(release), load_settings(base_url="https://example.invalid/stalking-flanders/", **SETTINGS))
     return Graph().parse(data=text, format="turtle")
 
 
@@ -58,21 +64,26 @@ def violations(data: Graph, shapes_graph: Graph, inference: str = "none") -> lis
     from pyshacl import validate
 
     conforms, report, _ = validate(data, shacl_graph=shapes_graph, inference=inference, allow_warnings=True)
-    found = [f"{report.value(r, SH.focusNode)} {report.value(r, SH.resultPath)}: {report.value(r, SH.resultMessage)}"
-             for r in report.objects(None, SH.result)  # top-level results: details of warnings are not violations
-             if report.value(r, SH.resultSeverity) == SH.Violation]
+    found = [
+        f"{report.value(r, SH.focusNode)} {report.value(r, SH.resultPath)}: {report.value(r, SH.resultMessage)}"
+        for r in report.objects(None, SH.result)  # top-level results: details of warnings are not violations
+        if report.value(r, SH.resultSeverity) == SH.Violation
+    ]
     assert conforms == (not found)
     return found
 
 
-@pytest.mark.parametrize("names,inference", [
-    (["html/shacl/shapes.ttl"], "none"),  # existence, literal ranges, cardinalities
-    (["html/shacl/range.ttl"], "none"),  # class ranges
-    (["html/shacl/mdr-vocabularies.shape.ttl"], "none"),  # controlled vocabularies (with the stand-ins)
-    (["html/shacl/deprecateduris.ttl"], "none"),  # properties deprecated in 3.0
-    (["html/shacl/shapes_recommended.ttl"], "none"),  # recommended properties (warnings only)
-    (["shacl/dcat-ap-SHACL.ttl", "shacl/ranges.ttl"], "rdfs"),  # the one-identifier-per-constraint design
-])
+@pytest.mark.parametrize(
+    "names,inference",
+    [
+        (["html/shacl/shapes.ttl"], "none"),  # existence, literal ranges, cardinalities
+        (["html/shacl/range.ttl"], "none"),  # class ranges
+        (["html/shacl/mdr-vocabularies.shape.ttl"], "none"),  # controlled vocabularies (with the stand-ins)
+        (["html/shacl/deprecateduris.ttl"], "none"),  # properties deprecated in 3.0
+        (["html/shacl/shapes_recommended.ttl"], "none"),  # recommended properties (warnings only)
+        (["shacl/dcat-ap-SHACL.ttl", "shacl/ranges.ttl"], "rdfs"),  # the one-identifier-per-constraint design
+    ],
+)
 def test_zero_violations_against_the_official_shapes(graph, names, inference):
     assert violations(graph, shapes(*names), inference) == []
 
@@ -89,23 +100,47 @@ def test_the_shapes_can_fail(graph):
 
 def test_what_portals_score_is_there(graph, release, defs):
     (dataset,) = [d for d in graph.subjects(RDF.type, DCAT.Dataset) if graph.value(d, DCAT.distribution)]
-    for prop in (DCAT.keyword, DCAT.theme, DCT.spatial, DCT.temporal, DCAT.contactPoint, DCT.publisher,
-                 DCT.accessRights, DCT.issued, DCT.modified, DCT.identifier, DCT.source, DCT.provenance, DCAT.landingPage):
+    for prop in (
+        DCAT.keyword,
+        DCAT.theme,
+        DCT.spatial,
+        DCT.temporal,
+        DCAT.contactPoint,
+        DCT.publisher,
+        DCT.accessRights,
+        DCT.issued,
+        DCT.modified,
+        DCT.identifier,
+        DCT.source,
+        DCT.provenance,
+        DCAT.landingPage,
+    ):
         assert graph.value(dataset, prop) is not None, prop
     assert {str(t).rsplit("/", 1)[1] for t in graph.objects(dataset, DCAT.theme)} == {"SOCI", "JUST", "HEAL"}
-    assert {l.language for l in graph.objects(dataset, DCT.title)} == {"nl", "en"}
-    assert {l.language for l in graph.objects(dataset, DCT.description)} == {"nl", "en"}
-    assert any("NOT stalking-specific" in str(l) for l in graph.objects(dataset, DCT.description))
+    assert {lit.language for lit in graph.objects(dataset, DCT.title)} == {"nl", "en"}
+    assert {lit.language for lit in graph.objects(dataset, DCT.description)} == {"nl", "en"}
+    assert any("NOT stalking-specific" in str(lit) for lit in graph.objects(dataset, DCT.description))
     period = graph.value(dataset, DCT.temporal)
     assert (graph.value(period, DCAT.startDate), graph.value(period, DCAT.endDate)) == (
-        Literal("2018", datatype=XSD.gYear), Literal("2021", datatype=XSD.gYear))
+        Literal("2018", datatype=XSD.gYear),
+        Literal("2021", datatype=XSD.gYear),
+    )
     assert graph.value(dataset, DCT.issued).datatype == XSD.dateTime
     distributions = list(graph.objects(dataset, DCAT.distribution))
     paths = {str(graph.value(d, DCAT.downloadURL)).rsplit("stalking-flanders/", 1)[1] for d in distributions}
     assert paths >= {f"{t}.{kind}" for t in defs.tables for kind in ("csv", "parquet")} | {"datapackage.json"}
     for d in distributions:
-        for prop in (DCAT.accessURL, DCAT.downloadURL, DCT.format, DCAT.mediaType, DCAT.byteSize, DCT.identifier,
-                     DCT.rights, DCT.issued, DCT.modified):
+        for prop in (
+            DCAT.accessURL,
+            DCAT.downloadURL,
+            DCT.format,
+            DCAT.mediaType,
+            DCAT.byteSize,
+            DCT.identifier,
+            DCT.rights,
+            DCT.issued,
+            DCT.modified,
+        ):
             assert graph.value(d, prop) is not None, (d, prop)
         assert len(list(graph.objects(d, DCT.license))) <= 1
         checksum = graph.value(d, URIRef(SPDX + "checksum"))
@@ -120,7 +155,7 @@ def test_what_portals_score_is_there(graph, release, defs):
 
 def test_json_ld_says_the_same(release, graph):
     settings = load_settings(base_url="https://example.invalid/stalking-flanders/", **SETTINGS)
-    assert isomorphic(Graph().parse(data=record(Release(release), settings, "json-ld"), format="json-ld"), graph)
+    assert isomorphic(Graph().parse(data=record(DataPackage(release), settings, "json-ld"), format="json-ld"), graph)
 
 
 def test_missing_maintainer_values_are_a_clear_error_not_a_placeholder(release):
@@ -128,14 +163,38 @@ def test_missing_maintainer_values_are_a_clear_error_not_a_placeholder(release):
     assert result.returncode == 2 and result.stdout == ""
     for key in ("base_url", "publisher_name", "contact_email"):
         assert f"  - {key}: " in result.stderr
-    result = run(["stalking-flanders", "dcat", "--release", str(release), "--base-url", "ftp://x", "--publisher-name", "P",
-                  "--contact-email", "nobody"], release, check=False)
+    result = run(
+        [
+            "stalking-flanders",
+            "dcat",
+            "--release",
+            str(release),
+            "--base-url",
+            "ftp://x",
+            "--publisher-name",
+            "P",
+            "--contact-email",
+            "nobody",
+        ],
+        release,
+        check=False,
+    )
     assert result.returncode == 2 and "base_url must be an http(s) URL" in result.stderr
 
 
 def test_release_dates_come_from_the_settings_or_the_tag(release, tmp_path):
-    base = ["stalking-flanders", "dcat", "--release", str(release), "--base-url", "https://example.invalid/x/",
-            "--publisher-name", "P", "--contact-email", "a@example.invalid"]
+    base = [
+        "stalking-flanders",
+        "dcat",
+        "--release",
+        str(release),
+        "--base-url",
+        "https://example.invalid/x/",
+        "--publisher-name",
+        "P",
+        "--contact-email",
+        "a@example.invalid",
+    ]
     outside = run(base, tmp_path, check=False)  # no git here, no dates given
     assert outside.returncode == 2 and "the release dates are unknown" in outside.stderr
     config = tmp_path / "portal.toml"
@@ -146,7 +205,7 @@ def test_release_dates_come_from_the_settings_or_the_tag(release, tmp_path):
 
 def test_every_url_answers_with_the_stated_bytes(release):
     with http_folder(release) as base:
-        graph = Graph().parse(data=record(Release(release), load_settings(base_url=base, **SETTINGS)), format="turtle")
+        graph = Graph().parse(data=record(DataPackage(release), load_settings(base_url=base, **SETTINGS)), format="turtle")
         urls = 0
         for d in graph.subjects(RDF.type, DCAT.Distribution):
             size = int(graph.value(d, DCAT.byteSize))

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 
-from stalking_flanders.release import BUNDLED
-
-from conftest import rehash, run
+from helpers import rehash, run
+from stalking_flanders.datapackage import BUNDLED
 
 KEY = "vp-sv-186-beke-2021-12-21, cgg-perpetration-registrations, Gedragsproblemen - agressie"
 
@@ -51,8 +50,9 @@ def test_as_json(tmp_path):
     result = json.loads(diff(BUNDLED, synthetic(tmp_path, change_figures), "--format", "json"))
     table = result["tables"]["observations"]
     assert result["bump"] == "major" and result["new"]["version"] == "9.9.9"
-    assert table["cells_changed"] == [{"key": KEY.split(", ") + ["2019"], "field": "count", "old": "846",
-                                       "new": "864", "figure": True}]
+    assert table["cells_changed"] == [
+        {"key": KEY.split(", ") + ["2019"], "field": "count", "old": "846", "new": "864", "figure": True}
+    ]
     assert table["rows_added"] == [KEY.split(", ") + ["2021"]] and table["rows_removed"] == []
 
 
@@ -63,7 +63,9 @@ def test_rows_added_only_is_minor_and_a_label_change_is_patch(tmp_path):
 
     def relabel(folder):
         csv = folder / "categories.csv"
-        csv.write_text(csv.read_text().replace("Behavioural problems - aggression", "Behavioural problems - aggressive behaviour"))
+        csv.write_text(
+            csv.read_text().replace("Behavioural problems - aggression", "Behavioural problems - aggressive behaviour")
+        )
 
     assert "change level minor" in diff(BUNDLED, synthetic(tmp_path, add_row, "1.1.0"))
     out = diff(BUNDLED, synthetic(tmp_path, relabel, "1.0.1"))

@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from helpers import ROOT, SEED_ID
 from stalking_flanders import repo
-from stalking_flanders.extract import extract
+from stalking_flanders.pipeline.extract import extract
 from stalking_flanders.problems import DataError
 from stalking_flanders.sources import load_registry
-
-from conftest import ROOT, SEED_ID
 
 TEXT = (ROOT / repo.ARCHIVE / f"{SEED_ID}.txt").read_bytes()
 
@@ -100,9 +99,11 @@ def test_a_missing_year(tmp_path):
 
 def test_a_missing_or_extra_number(tmp_path):
     assert "found '29 41', expected 3 whole numbers" in problems_of(
-        tmp_path / "missing", replace_line(85, "Gedragsproblemen - dader lichamelijk geweld 29 41"))
+        tmp_path / "missing", replace_line(85, "Gedragsproblemen - dader lichamelijk geweld 29 41")
+    )
     assert "found '21 47 57 60', expected 3 whole numbers" in problems_of(
-        tmp_path / "extra", replace_line(101, "Belaging (stalking) 21 47 57 60"))
+        tmp_path / "extra", replace_line(101, "Belaging (stalking) 21 47 57 60")
+    )
 
 
 def test_a_wrapped_label_whose_numbers_never_come(tmp_path):

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 
 import pytest
 
-from stalking_flanders import build, repo
+from helpers import SEED_ID, run, sha256_tree
+from stalking_flanders import repo
+from stalking_flanders.pipeline.atomic import replacing
+from stalking_flanders.pipeline.published import make_release
 from stalking_flanders.problems import DataError
 
-from conftest import SEED_ID, run
-
-
-def snapshot(folder):
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
 
 
 def test_dvc_repro_on_a_damaged_archive_fails_and_keeps_the_release(workspace):
     run(["dvc", "repro"], workspace)
-    before = snapshot(workspace / repo.RELEASE)
+    before = sha256_tree(workspace / repo.RELEASE)
     descriptor = (workspace / repo.DESCRIPTOR).read_bytes()
     text = workspace / repo.ARCHIVE / f"{SEED_ID}.txt"
     text.chmod(0o644)
@@ -30,7 +27,7 @@ def test_dvc_repro_on_a_damaged_archive_fails_and_keeps_the_release(workspace):
     output = result.stdout + result.stderr
     assert f"{SEED_ID}.txt" in output and "is not the registered one" in output
     assert "5dbc6a90a6a7dd883425a64c295534f86a016f49a1ac84f62aae96409806cfba" in output
-    assert snapshot(workspace / repo.RELEASE) == before
+    assert sha256_tree(workspace / repo.RELEASE) == before
     assert (workspace / repo.DESCRIPTOR).read_bytes() == descriptor
 
 
@@ -43,10 +40,10 @@ def test_publish_of_bad_tables_fails_and_keeps_the_release(tmp_path, built, defs
     shutil.copytree(built / repo.VALIDATED, validated)
     csv = validated / "observations.csv"
     csv.write_text(csv.read_text().replace(",2019,846,", ",2019,846.0,"))
-    before = snapshot(release)
+    before = sha256_tree(release)
     with pytest.raises(DataError, match=r"line 3, column 'count': not a value of type integer: found '846.0'"):
-        build.publish(validated, built / repo.ARCHIVE, defs, release, root_descriptor, tmp_path / "chart.png")
-    assert snapshot(release) == before and root_descriptor.read_text() == "{}" and not (tmp_path / "chart.png").exists()
+        make_release(validated, built / repo.ARCHIVE, defs, release, root_descriptor, tmp_path / "chart.png")
+    assert sha256_tree(release) == before and root_descriptor.read_text() == "{}" and not (tmp_path / "chart.png").exists()
     assert not (tmp_path / ".release.new").exists()
 
 
@@ -55,10 +52,10 @@ def test_replacing_keeps_the_target_when_the_body_fails(tmp_path):
     target.mkdir()
     (target / "a.csv").write_text("old")
     with pytest.raises(RuntimeError):
-        with build.replacing(target) as new:
+        with replacing(target) as new:
             (new / "a.csv").write_text("new")
             raise RuntimeError("step failed")
     assert (target / "a.csv").read_text() == "old" and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
-    with build.replacing(target) as new:
+    with replacing(target) as new:
         (new / "a.csv").write_text("new")
     assert (target / "a.csv").read_text() == "new" and sorted(p.name for p in tmp_path.iterdir()) == ["out"]

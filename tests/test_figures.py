@@ -8,10 +8,9 @@ import re
 import pandas as pd
 import pytest
 
+from helpers import ROOT, SEED_ID
 from stalking_flanders import repo
 from stalking_flanders.text import ArchivedText
-
-from conftest import ROOT, SEED_ID
 
 CGG = "cgg-perpetration-registrations"
 CAW = "caw-perpetrators-belaging"

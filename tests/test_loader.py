@@ -12,10 +12,9 @@ import pandas as pd
 import pytest
 
 import stalking_flanders
+from helpers import ROOT
+from stalking_flanders.datapackage import BUNDLED, DataPackage, IntegrityError, UnknownNameError
 from stalking_flanders.loader import load
-from stalking_flanders.release import BUNDLED, IntegrityError, Release
-
-from conftest import ROOT
 
 
 def test_tables_are_the_descriptors_tables(defs):
@@ -75,7 +74,7 @@ def test_one_version_for_code_and_data(defs):
 
 def test_an_unknown_table_lists_the_tables_and_builds_no_path():
     for name in ["nope", "../datapackage", "source-vp-sv-186-beke-2021-12-21", "observations-parquet"]:
-        with pytest.raises(KeyError, match="the tables are: observations, categories"):
+        with pytest.raises(UnknownNameError, match="the tables are: observations, categories"):
             stalking_flanders.load(name)
 
 
@@ -83,13 +82,14 @@ def damaged_copy(tmp_path, edit):
     copy = tmp_path / "release"
     shutil.copytree(BUNDLED, copy)
     edit(copy)
-    return Release(copy)
+    return DataPackage(copy)
 
 
 def test_a_tampered_file_is_refused_naming_it_and_both_hashes(tmp_path):
     def tamper(folder):
         csv = folder / "observations.csv"
         csv.write_text(csv.read_text().replace(",955,", ",956,"))
+
     release = damaged_copy(tmp_path, tamper)
     expected = release.resource("observations")["hash"]
     with pytest.raises(IntegrityError) as caught:
@@ -103,14 +103,19 @@ def test_a_path_outside_the_release_is_refused(tmp_path):
         d = json.loads((folder / "datapackage.json").read_text())
         d["resources"][0]["path"] = "../../etc/passwd"
         (folder / "datapackage.json").write_text(json.dumps(d))
-    with pytest.raises(IntegrityError, match="leads outside the release folder"):
+
+    with pytest.raises(IntegrityError, match="leads outside the package folder"):
         load("observations", release=damaged_copy(tmp_path, escape))
 
 
 def test_import_is_light():
-    code = ("import sys, stalking_flanders as s; s.tables(); "
-            "print(sorted(m for m in ('pandas', 'pandera', 'frictionless', 'dvc', 'pyarrow') if m in sys.modules))")
+    code = (
+        "import sys, stalking_flanders as s; s.tables(); "
+        "print(sorted(m for m in ('pandas', 'pandera', 'frictionless', 'dvc', 'pyarrow') if m in sys.modules))"
+    )
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
-    code = ("import sys, stalking_flanders as s; s.load('observations', lang='en'); "
-            "print(sorted(m for m in ('pandera', 'frictionless', 'dvc') if m in sys.modules))")
+    code = (
+        "import sys, stalking_flanders as s; s.load('observations', lang='en'); "
+        "print(sorted(m for m in ('pandera', 'frictionless', 'dvc') if m in sys.modules))"
+    )
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"

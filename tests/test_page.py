@@ -13,9 +13,8 @@ import pandas as pd
 import pytest
 import yaml
 
+from helpers import ROOT
 from stalking_flanders import repo
-
-from conftest import ROOT
 
 
 class Page(HTMLParser):

@@ -8,7 +8,6 @@ added to the temporary repository that plays the published one."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -17,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from helpers import ROOT, SEED_ID, free_port, fresh_repository, http_folder, needs, run, serving, sha256_tree, tool_env
 from stalking_flanders import repo
 
-from conftest import ROOT, SEED_ID, free_port, fresh_repository, http_folder, needs, run, serving, tool_env
+pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
 
 S3_BIN = Path(os.environ.get("STALKING_FLANDERS_S3SERVER_BIN", ROOT / ".venv-s3server" / "bin"))
 BUCKET = "stalking-flanders-test"
@@ -33,8 +33,10 @@ def s3():
     needs(server.exists(), f"no S3-compatible test server at {server}: `make test` installs it (requirements-s3server.lock)")
     port = free_port()
     with serving([server, "-H", "127.0.0.1", "-p", str(port)], f"http://127.0.0.1:{port}") as url:
-        create = (f"import boto3; boto3.client('s3', endpoint_url={url!r}, region_name='us-east-1', "
-                  f"aws_access_key_id='test-only', aws_secret_access_key='test-only').create_bucket(Bucket={BUCKET!r})")
+        create = (
+            f"import boto3; boto3.client('s3', endpoint_url={url!r}, region_name='us-east-1', "
+            f"aws_access_key_id='test-only', aws_secret_access_key='test-only').create_bucket(Bucket={BUCKET!r})"
+        )
         subprocess.run([S3_BIN / "python", "-c", create], check=True, capture_output=True)
         yield url
 
@@ -69,7 +71,9 @@ def published(tmp_path_factory, s3, http_remote):
     run(["git", "add", ".dvc/config"], path)
     run(["git", "commit", "-qm", "Add the remotes"], path)
     dvc(["repro"], path)
-    version = run(["python", "-c", "import tomllib; print(tomllib.load(open('pyproject.toml', 'rb'))['project']['version'])"], path).stdout.strip()
+    version = run(
+        ["python", "-c", "import tomllib; print(tomllib.load(open('pyproject.toml', 'rb'))['project']['version'])"], path
+    ).stdout.strip()
     run(["git", "add", "-A"], path)
     run(["git", "commit", "-qm", "Build", "--allow-empty"], path)
     run(["git", "tag", "-a", f"v{version}", "-m", version], path)
@@ -79,54 +83,47 @@ def published(tmp_path_factory, s3, http_remote):
     return path, version
 
 
-def workspace_files(root: Path) -> dict[str, str]:
-    """Every file of the work tree (not git's or DVC's own folders, where a pull may leave a cache)."""
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and p.relative_to(root).parts[0] not in (".git", ".dvc")}
-
-
-def snapshot(root: Path) -> dict[str, str]:
-    files = {}
-    for name in OUTPUTS:
-        for p in sorted((root / name).rglob("*")):
-            if p.is_file():
-                files[p.relative_to(root).as_posix()] = hashlib.sha256(p.read_bytes()).hexdigest()
-    return files
-
-
 @pytest.mark.parametrize("remote", ["storage", "http"])
 def test_fresh_clone_and_dvc_pull_give_identical_files(published, remote, tmp_path):
     path, _ = published
     clone = tmp_path / "clone"
     run(["git", "clone", "-q", str(path), str(clone)], tmp_path)
-    assert snapshot(clone) == {}
+    assert sha256_tree(clone, *OUTPUTS) == {}
     dvc(["pull", "-r", remote], clone)
-    assert snapshot(clone) == snapshot(path) and len(snapshot(path)) > 10
+    assert sha256_tree(clone, *OUTPUTS) == sha256_tree(path, *OUTPUTS) and len(sha256_tree(path, *OUTPUTS)) > 10
     assert "up to date" in dvc(["status"], clone).stdout
 
 
 def test_dvc_get_a_pinned_version_from_outside(published, tmp_path):
     path, version = published
     dvc(["get", str(path), repo.RELEASE.as_posix(), "--rev", f"v{version}", "-o", "release"], tmp_path)
-    got = {p.relative_to(tmp_path / "release").as_posix(): p.read_bytes() for p in (tmp_path / "release").rglob("*") if p.is_file()}
-    want = {p.relative_to(path / repo.RELEASE).as_posix(): p.read_bytes() for p in (path / repo.RELEASE).rglob("*") if p.is_file()}
+    got = {
+        p.relative_to(tmp_path / "release").as_posix(): p.read_bytes() for p in (tmp_path / "release").rglob("*") if p.is_file()
+    }
+    want = {
+        p.relative_to(path / repo.RELEASE).as_posix(): p.read_bytes() for p in (path / repo.RELEASE).rglob("*") if p.is_file()
+    }
     assert got == want
 
 
 def test_dvc_api_reads_a_pinned_version_over_http(published):
     path, version = published
-    code = ("import dvc.api, sys; sys.stdout.buffer.write(dvc.api.read("
-            f"'data/release/observations.csv', repo={str(path)!r}, rev='v{version}', remote='http', mode='rb'))")
+    code = (
+        "import dvc.api, sys; sys.stdout.buffer.write(dvc.api.read("
+        f"'data/release/observations.csv', repo={str(path)!r}, rev='v{version}', remote='http', mode='rb'))"
+    )
     got = subprocess.run([sys.executable, "-c", code], env=env(), capture_output=True, check=True, cwd=path.parent).stdout
     assert got == (path / repo.RELEASE / "observations.csv").read_bytes()
 
 
 def test_the_loader_reads_a_version_through_dvc(published):
     path, version = published
-    code = ("import sys, stalking_flanders as s\n"
-            "assert 'dvc' not in sys.modules\n"
-            f"df = s.load('observations', lang='en', rev='v{version}', repo={str(path)!r})\n"
-            "print(len(df), df.attrs['version'], df['count'].sum(), 'dvc' in sys.modules)\n")
+    code = (
+        "import sys, stalking_flanders as s\n"
+        "assert 'dvc' not in sys.modules\n"
+        f"df = s.load('observations', lang='en', rev='v{version}', repo={str(path)!r})\n"
+        "print(len(df), df.attrs['version'], df['count'].sum(), 'dvc' in sys.modules)\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], env=env(), capture_output=True, text=True, cwd=path.parent)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["21", version, str(5687 + 125), "True"]
@@ -143,10 +140,10 @@ def test_a_pull_from_a_remote_missing_a_file_fails_and_changes_nothing(published
         clone = tmp_path / "clone"
         run(["git", "clone", "-q", str(path), str(clone)], tmp_path)
         dvc(["remote", "add", "--local", "broken", url], clone)
-        before = workspace_files(clone)
+        before = sha256_tree(clone, skip=(".git", ".dvc"))
         result = dvc(["pull", "-r", "broken"], clone, check=False)
     assert result.returncode != 0
     message = result.stdout + result.stderr
     assert "failed to pull data from the cloud" in message and missing.parent.name + missing.name in message.replace("/", "")
-    assert workspace_files(clone) == before and snapshot(clone) == {}
+    assert sha256_tree(clone, skip=(".git", ".dvc")) == before and sha256_tree(clone, *OUTPUTS) == {}
     assert run(["git", "status", "--porcelain"], clone).stdout == ""

@@ -8,14 +8,10 @@ import json
 
 import pytest
 
+from helpers import run, sha256_tree
 from stalking_flanders import repo
 
-from conftest import run
-
-
-def snapshot(folder, *names):
-    paths = [p for name in names for p in sorted((folder / name).rglob("*") if (folder / name).is_dir() else [folder / name])]
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths if p.is_file()}
+pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
 
 
 PUBLISHED = (repo.RELEASE.as_posix(), repo.DESCRIPTOR.as_posix(), repo.VALIDATED.as_posix(), repo.EXTRACTED.as_posix())
@@ -23,22 +19,23 @@ PUBLISHED = (repo.RELEASE.as_posix(), repo.DESCRIPTOR.as_posix(), repo.VALIDATED
 
 @pytest.fixture(scope="module")
 def rebuilt(tmp_path_factory):
-    from conftest import fresh_repository
+    from helpers import fresh_repository
+
     path = fresh_repository(tmp_path_factory.mktemp("rebuilt"))
     run(["dvc", "repro"], path)
-    first = snapshot(path, *PUBLISHED)
+    first = sha256_tree(path, *PUBLISHED)
     run(["dvc", "repro", "--force"], path)
     return path, first
 
 
 def test_two_forced_runs_give_identical_bytes(rebuilt):
     path, first = rebuilt
-    assert snapshot(path, *PUBLISHED) == first
+    assert sha256_tree(path, *PUBLISHED) == first
     assert any(name.endswith(".parquet") for name in first)
 
 
 def test_two_repository_copies_give_identical_bytes(rebuilt, built):
-    assert snapshot(rebuilt[0], *PUBLISHED) == snapshot(built, *PUBLISHED)
+    assert sha256_tree(rebuilt[0], *PUBLISHED) == sha256_tree(built, *PUBLISHED)
 
 
 def test_the_descriptor_hashes_are_the_files_bytes(rebuilt):

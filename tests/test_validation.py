@@ -9,11 +9,13 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from stalking_flanders import build, repo
+from helpers import ROOT, SEED_ID
+from stalking_flanders import repo
+from stalking_flanders.datapackage import BUNDLED
+from stalking_flanders.formats import csv
+from stalking_flanders.pipeline.validated import make_validated
 from stalking_flanders.problems import DataError
-from stalking_flanders.tableschema import PANDAS_DTYPES, pandera_schema, read_csv, validate_frame
-
-from conftest import ROOT, SEED_ID
+from stalking_flanders.tableschema import PANDAS_DTYPES, pandera_schema, validate_frame
 
 
 def test_pandera_models_agree_with_the_table_schemas(defs):
@@ -39,8 +41,8 @@ def test_pandera_models_agree_with_the_table_schemas(defs):
 
 
 @pytest.fixture()
-def tables(release, defs) -> dict[str, pd.DataFrame]:
-    return {name: read_csv(release / f"{name}.csv", schema) for name, schema in defs.schemas.items()}
+def tables(defs) -> dict[str, pd.DataFrame]:
+    return {name: csv.read(BUNDLED / f"{name}.csv", schema) for name, schema in defs.schemas.items()}
 
 
 def obs_problems(tables, defs, df) -> str:
@@ -66,7 +68,9 @@ def test_pandera_does_not_coerce_7_5_into_7(tables, defs):
 def test_seven_spelled_out_is_not_a_count(tables, defs):
     df = tables["observations"].astype({"count": object})
     df.loc[0, "count"] = "seven"
-    assert "line 2, column 'count': not a whole number (values are never rounded): found 'seven'" in obs_problems(tables, defs, df)
+    assert "line 2, column 'count': not a whole number (values are never rounded): found 'seven'" in obs_problems(
+        tables, defs, df
+    )
 
 
 def test_a_negative_count_and_a_duplicate_key(tables, defs):
@@ -78,50 +82,42 @@ def test_a_negative_count_and_a_duplicate_key(tables, defs):
     assert "line 23, column 'source_question,series,category,year': the primary key is not unique" in message
 
 
-def copy_extracted(tmp_path, built):
+def drop_year(text: str) -> str:
+    return "\n".join(",".join(c for i, c in enumerate(line.split(",")) if i != 3) for line in text.split("\n"))
+
+
+# Each case damages the extracted observations of the seed source; the validate step must refuse
+# it with these (code, line, column) problems and write nothing.
+STEP_CASES = {
+    "unknown category": (lambda t: t.replace("- agressie,2019", "- onbekend,2019"), [("foreign-key", 3, "series,category")]),
+    "year outside its series": (
+        lambda t: t.replace("(stalking),2019,21", "(stalking),2018,21"),
+        [("year-outside-series", 20, "year")],
+    ),
+    "figure differs": (lambda t: t.replace(",2020,47,101", ",2020,48,101"), [("figure-differs", 21, "count")]),
+    "figure missing": (
+        lambda t: "\n".join(line for line in t.split("\n") if ",2021,57," not in line),
+        [("figure-missing", None, "year")],
+    ),
+    "not whole numbers": (
+        lambda t: t.replace(",2019,846,", ",2019,7.5,").replace(",2020,668,", ",2020,seven,"),
+        [("value-type", 3, "count"), ("value-type", 4, "count")],
+    ),
+    "column missing": (drop_year, [("column-missing", 1, "year")]),
+}
+
+
+@pytest.mark.parametrize("case", STEP_CASES)
+def test_the_validate_step_refuses(case, tmp_path, built, defs):
+    edit, expected = STEP_CASES[case]
     extracted = tmp_path / "extracted"
     shutil.copytree(built / repo.EXTRACTED, extracted)
-    return extracted / SEED_ID / "observations.csv"
-
-
-def validate_problems(tmp_path, built, defs, edit) -> str:
-    csv = copy_extracted(tmp_path, built)
-    csv.write_text(edit(csv.read_text(encoding="utf-8")), encoding="utf-8")
+    path = extracted / SEED_ID / "observations.csv"
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
     out = tmp_path / "validated"
     with pytest.raises(DataError) as caught:
-        build.validate(csv.parents[1], ROOT / repo.ARCHIVE, defs, out)
+        make_validated(extracted, ROOT / repo.ARCHIVE, defs, out)
     assert not out.exists(), "a failed step must not write its output"
-    return str(caught.value)
-
-
-def test_validate_step_rejects_an_unknown_category(tmp_path, built, defs):
-    message = validate_problems(tmp_path, built, defs, lambda t: t.replace("- agressie,2019", "- onbekend,2019"))
-    assert "observations.csv, line 3, column 'series,category': refers to no row of categories" in message
-
-
-def test_validate_step_rejects_a_year_outside_the_series(tmp_path, built, defs):
-    message = validate_problems(tmp_path, built, defs, lambda t: t.replace("(stalking),2019,21", "(stalking),2018,21"))
-    assert "column 'year': the year is outside the table of series caw-perpetrators-belaging: found 2018, expected a year from 2019 to 2021" in message
-
-
-def test_validate_step_rejects_a_figure_that_differs_from_the_answer(tmp_path, built, defs):
-    message = validate_problems(tmp_path, built, defs, lambda t: t.replace(",2020,47,101", ",2020,48,101"))
-    assert "column 'count': the count differs from the answer (line 101" in message and "found 48, expected 47" in message
-
-
-def test_validate_step_rejects_a_missing_figure(tmp_path, built, defs):
-    message = validate_problems(tmp_path, built, defs, lambda t: "\n".join(l for l in t.split("\n") if ",2021,57," not in l))
-    assert "a figure of the answer is missing" in message and "year 2021" in message
-
-
-def test_validate_step_rejects_non_integers_with_their_line(tmp_path, built, defs):
-    message = validate_problems(tmp_path, built, defs, lambda t: t.replace(",2019,846,", ",2019,7.5,").replace(",2020,668,", ",2020,seven,"))
-    assert "line 3, column 'count': not a value of type integer: found '7.5', expected a whole number" in message
-    assert "line 4, column 'count': not a value of type integer: found 'seven', expected a whole number" in message
-
-
-def test_validate_step_rejects_a_missing_column(tmp_path, built, defs):
-    def drop_year(text):
-        return "\n".join(",".join(c for i, c in enumerate(l.split(",")) if i != 3) for l in text.split("\n"))
-    message = validate_problems(tmp_path, built, defs, drop_year)
-    assert "line 1, column 'year': a column is missing" in message
+    found = [(p.code, p.line, p.column) for p in caught.value.problems]
+    assert found == expected, str(caught.value)
+    assert all(p.file.endswith("observations.csv") for p in caught.value.problems)

@@ -3,24 +3,25 @@ ships inside, byte-identical to the pipeline's release, and loads and validates 
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import sys
 import sysconfig
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from helpers import run, sha256_tree
 from stalking_flanders import repo
 
-from conftest import run
+pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
 
 
-def build(source: Path, out: Path, kind: str) -> Path:
-    code = f"from setuptools import build_meta as b; print(b.build_{kind}({str(out)!r}))"
-    name = run([sys.executable, "-c", code], source).stdout.strip().splitlines()[-1]
-    return out / name
+def build(source: Path, out: Path) -> dict[str, Path]:
+    """The wheel and the sdist, built as releases are: by scripts/build_dist.py."""
+    paths = [Path(line) for line in run([sys.executable, "scripts/build_dist.py", str(out)], source).stdout.split()]
+    return {"wheel": next(p for p in paths if p.suffix == ".whl"), "sdist": next(p for p in paths if p.name.endswith(".tar.gz"))}
 
 
 def fresh_venv(path: Path) -> Path:
@@ -30,23 +31,25 @@ def fresh_venv(path: Path) -> Path:
     that way (this environment's own .pth files are not read)."""
     venv.create(path, with_pip=True)
     python = path / "bin" / "python"
-    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     Path(site, "borrowed-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     # The venv's own (older) setuptools would shadow the pinned one an sdist is built with.
     subprocess.run([python, "-m", "pip", "uninstall", "--quiet", "--yes", "setuptools"], capture_output=True, check=False)
     return python
 
 
-def sha256_tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 @pytest.fixture(scope="module")
 def dists(built, tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("dist")
-    return {kind: build(built, out, kind) for kind in ("wheel", "sdist")}
+    return build(built, out)
+
+
+def test_the_wheel_carries_the_runtime_and_not_the_pipeline(dists):
+    names = zipfile.ZipFile(dists["wheel"]).namelist()
+    assert "stalking_flanders/loader.py" in names and "stalking_flanders/texts.toml" in names
+    assert not [n for n in names if n.startswith("stalking_flanders/pipeline")]
 
 
 @pytest.mark.parametrize("kind", ["wheel", "sdist"])
@@ -58,20 +61,30 @@ def test_installed_package_ships_the_release_and_loads_offline(kind, dists, buil
     result = subprocess.run([*install, dists[kind]], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 
-    where = subprocess.run([python, "-c", "import stalking_flanders, pathlib; print(pathlib.Path(stalking_flanders.__file__).parent)"],
-                           capture_output=True, text=True, check=True, cwd=tmp_path).stdout.strip()
+    where = subprocess.run(
+        [python, "-c", "import stalking_flanders, pathlib; print(pathlib.Path(stalking_flanders.__file__).parent)"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    ).stdout.strip()
     installed = Path(where)
     assert installed.is_relative_to(tmp_path / "venv"), installed
     assert sha256_tree(installed / "data") == sha256_tree(built / repo.RELEASE)
     assert (installed / "registry.toml").read_bytes() == (built / repo.ARCHIVE / "registry.toml").read_bytes()
 
-    code = ("import stalking_flanders as s\n"
-            "for name in s.tables():\n"
-            "    for lang in ('nl', 'en'):\n"
-            "        assert len(s.load(name, lang=lang)) > 0\n"
-            "print(s.__version__, len(s.load('observations')))\n")
+    code = (
+        "import stalking_flanders as s\n"
+        "for name in s.tables():\n"
+        "    for lang in ('nl', 'en'):\n"
+        "        assert len(s.load(name, lang=lang)) > 0\n"
+        "print(s.__version__, len(s.load('observations')))\n"
+    )
     out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path).stdout
-    assert out.split() == [run(["python", "-c", "import stalking_flanders as s; print(s.__version__)"], built).stdout.strip(), "21"]
+    assert out.split() == [
+        run(["python", "-c", "import stalking_flanders as s; print(s.__version__)"], built).stdout.strip(),
+        "21",
+    ]
 
     cli = tmp_path / "venv" / "bin" / "stalking-flanders"
     result = subprocess.run([cli, "validate"], capture_output=True, text=True, cwd=tmp_path)

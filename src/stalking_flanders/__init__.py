@@ -20,24 +20,36 @@ frictionless and pyarrow only by validation (``stalking-flanders validate``).
 
 from __future__ import annotations
 
-from .release import IntegrityError, Release
+from .datapackage import DataPackage, IntegrityError, UnknownNameError
 
-__all__ = ["IntegrityError", "Release", "citation", "load", "metadata", "tables", "__version__"]
+Release = DataPackage  # the name of 1.0.0, kept for code that uses it
+
+__all__ = [
+    "DataPackage",
+    "IntegrityError",
+    "Release",
+    "UnknownNameError",
+    "citation",
+    "load",
+    "metadata",
+    "tables",
+    "__version__",
+]
 
 
 def tables() -> list[str]:
     """The names of the tables in the bundled release."""
-    return Release().tables()
+    return DataPackage().tables()
 
 
 def load(name: str, *, lang: str = "nl", rev: str | None = None, repo: str | None = None):
     """Table ``name`` of the bundled release as a pandas DataFrame (see :func:`loader.load`);
     with ``rev``/``repo``, of that version of the repository, fetched through DVC.
 
-    >>> load("nope")
+    >>> load("nope")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    KeyError: "no table 'nope' in this release; the tables are: observations, categories, series, subquestions, source_questions"
+    stalking_flanders.datapackage.UnknownNameError: no table 'nope' in this release; the tables are: observations, ...
     """
     from .loader import load as _load
 
@@ -50,7 +62,7 @@ def metadata() -> dict:
     >>> metadata()["licenses"][0]["name"]
     'CC-BY-4.0'
     """
-    return Release().descriptor
+    return DataPackage().descriptor
 
 
 def citation() -> str:
@@ -66,5 +78,5 @@ def citation() -> str:
 
 def __getattr__(name: str):
     if name == "__version__":
-        return Release().descriptor["version"]
+        return DataPackage().descriptor["version"]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

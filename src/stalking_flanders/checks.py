@@ -1,4 +1,5 @@
-"""Rules across tables, and the reconciliation of every figure with the archived answer."""
+"""Rules across tables, and the reconciliation of every figure with the archived answer: what the
+pipeline's validate step and ``stalking-flanders validate`` both check."""
 
 from __future__ import annotations
 
@@ -7,9 +8,27 @@ import re
 import pandas as pd
 
 from .problems import Problem
+from .tableschema import validate_frame
 from .text import ArchivedText
 
 INTEGER_TOKEN = re.compile(r"^[0-9]+$")
+
+
+def check_tables(
+    tables: dict[str, pd.DataFrame], schemas: dict[str, dict], texts: dict[str, ArchivedText], files: dict[str, str]
+) -> list[Problem]:
+    """Every problem in a set of typed tables: each table's pandera model, the foreign keys, the
+    years of each series, and the reconciliation of every figure with the archived answer."""
+    problems = []
+    for name, schema in schemas.items():
+        problems += validate_frame(tables[name], schema, name, files[name])
+    if problems:
+        return problems
+    problems += foreign_keys(tables, schemas, files)
+    problems += years_within_series(tables, files)
+    if problems:
+        return problems
+    return reconcile(tables, texts, files)
 
 
 def foreign_keys(tables: dict[str, pd.DataFrame], schemas: dict[str, dict], files: dict[str, str]) -> list[Problem]:
@@ -22,10 +41,17 @@ def foreign_keys(tables: dict[str, pd.DataFrame], schemas: dict[str, dict], file
             known = set(target[ref["fields"]].itertuples(index=False, name=None))
             for index, row in enumerate(tables[name][fk["fields"]].itertuples(index=False, name=None)):
                 if row not in known:
-                    problems.append(Problem(
-                        files[name], f"refers to no row of {ref['resource']}", index + 2, ",".join(fk["fields"]),
-                        found=row if len(row) > 1 else row[0],
-                        expected=f"a value of {ref['resource']}.({', '.join(ref['fields'])})"))
+                    problems.append(
+                        Problem(
+                            "foreign-key",
+                            files[name],
+                            f"refers to no row of {ref['resource']}",
+                            index + 2,
+                            ",".join(fk["fields"]),
+                            found=row if len(row) > 1 else row[0],
+                            expected=f"a value of {ref['resource']}.({', '.join(ref['fields'])})",
+                        )
+                    )
     return problems
 
 
@@ -37,8 +63,17 @@ def years_within_series(tables: dict[str, pd.DataFrame], files: dict[str, str]) 
         if row.series in bounds:
             lo, hi = bounds[row.series]
             if not lo <= row.year <= hi:
-                problems.append(Problem(files["observations"], f"the year is outside the table of series {row.series}",
-                                        index + 2, "year", found=row.year, expected=f"a year from {lo} to {hi}"))
+                problems.append(
+                    Problem(
+                        "year-outside-series",
+                        files["observations"],
+                        f"the year is outside the table of series {row.series}",
+                        index + 2,
+                        "year",
+                        found=row.year,
+                        expected=f"a year from {lo} to {hi}",
+                    )
+                )
     return problems
 
 
@@ -63,52 +98,62 @@ def reconcile(tables: dict[str, pd.DataFrame], texts: dict[str, ArchivedText], f
     The place of a figure is its line (``source_line``) and the position of its year among the
     years on its series' header line.
     """
-    problems = []
-    obs_file = files["observations"]
     series = {s.series: s for s in tables["series"].itertuples()}
-    header_years: dict[str, list[int]] = {}
+    header_years, problems = _header_years(series, texts, files["series"])
+    for index, row in enumerate(tables["observations"].itertuples()):
+        text = texts.get(row.source_question)
+        if text is not None and row.series in header_years:
+            problem = _figure(row, index + 2, text, header_years[row.series], series[row.series], files["observations"])
+            problems += [problem] if problem else []
+    return problems + _coverage(tables, series, header_years, texts, files)
+
+
+def _header_years(series: dict, texts: dict[str, ArchivedText], file: str) -> tuple[dict[str, list[int]], list[Problem]]:
+    """The years on each series' header line in the answer."""
+    years, problems = {}, []
     for s in series.values():
         text = texts.get(s.source_question)
         if text is None or not 1 <= s.header_line <= len(text):
-            problems.append(Problem(files["series"], "the header line is not in the archived text", None, "header_line",
-                                    found=s.header_line, expected=f"a line of the text of {s.source_question}"))
+            expected = f"a line of the text of {s.source_question}"
+            problems.append(Problem("source-line", file, "the header line is not in the archived text", None,
+                                    "header_line", found=s.header_line, expected=expected))  # fmt: skip
             continue
-        header_years[s.series] = [int(t) for t in trailing_integers(text.line(s.header_line))]
+        years[s.series] = [int(t) for t in trailing_integers(text.line(s.header_line))]
+    return years, problems
 
-    for index, row in enumerate(tables["observations"].itertuples()):
-        line = index + 2
-        text = texts.get(row.source_question)
-        years = header_years.get(row.series)
-        if text is None or years is None:
-            continue
-        if not 1 <= row.source_line <= len(text):
-            problems.append(Problem(obs_file, "the source line is not in the archived text", line, "source_line",
-                                    found=row.source_line, expected=f"1 to {len(text)}"))
-            continue
-        if row.year not in years:
-            problems.append(Problem(obs_file, f"the year is not in the table header of series {row.series} "
-                                    f"(line {series[row.series].header_line} of {text.name})", line, "year",
-                                    found=row.year, expected=f"one of {years}"))
-            continue
-        tokens = trailing_integers(text.line(row.source_line))
-        position = years.index(row.year)
-        published = tokens[position - len(years)] if len(tokens) >= len(years) else None
-        if published is None or int(published) != row.count:
-            problems.append(Problem(obs_file, f"the count differs from the answer (line {row.source_line} of {text.name}, "
-                                    f"year {row.year})", line, "count", found=row.count, expected=published or "a figure on that line"))
 
+def _figure(row, line: int, text: ArchivedText, years: list[int], series, file: str) -> Problem | None:
+    """The problem with one observation's figure, if it is not the one on its line of the answer."""
+    if not 1 <= row.source_line <= len(text):
+        return Problem("source-line", file, "the source line is not in the archived text", line, "source_line",
+                       found=row.source_line, expected=f"1 to {len(text)}")  # fmt: skip
+    if row.year not in years:
+        message = f"the year is not in the table header of series {row.series} (line {series.header_line} of {text.name})"
+        return Problem("year-not-in-header", file, message, line, "year", found=row.year, expected=f"one of {years}")
+    tokens = trailing_integers(text.line(row.source_line))
+    published = tokens[years.index(row.year) - len(years)] if len(tokens) >= len(years) else None
+    if published is None or int(published) != row.count:
+        message = f"the count differs from the answer (line {row.source_line} of {text.name}, year {row.year})"
+        return Problem("figure-differs", file, message, line, "count", found=row.count,
+                       expected=published or "a figure on that line")  # fmt: skip
+    return None
+
+
+def _coverage(tables, series: dict, header_years: dict, texts: dict[str, ArchivedText], files: dict) -> list[Problem]:
+    """Every figure of the answer's tables is in the data, and every category label stands on its lines."""
+    problems = []
     observed = set(tables["observations"][["series", "category", "year"]].itertuples(index=False, name=None))
     for index, cat in enumerate(tables["categories"].itertuples()):
         for year in header_years.get(cat.series, []):
             if (cat.series, cat.category, year) not in observed:
-                problems.append(Problem(obs_file, "a figure of the answer is missing", None, "year",
-                                        found=None, expected=f"a row for series {cat.series}, category {cat.category!r}, year {year}"))
+                expected = f"a row for series {cat.series}, category {cat.category!r}, year {year}"
+                problems.append(Problem("figure-missing", files["observations"], "a figure of the answer is missing",
+                                        None, "year", expected=expected))  # fmt: skip
         s = series.get(cat.series)
         text = texts.get(s.source_question) if s is not None else None
-        if text is not None:
-            first, _, last = cat.source_lines.partition("-")
-            if text.find(cat.category, int(first), int(last or first)) is None:
-                problems.append(Problem(files["categories"], "the category does not stand on its source lines",
-                                        index + 2, "category", found=cat.category,
-                                        expected=f"the label as on lines {cat.source_lines} of {text.name}"))
+        first, _, last = cat.source_lines.partition("-")
+        if text is not None and text.find(cat.category, int(first), int(last or first)) is None:
+            expected = f"the label as on lines {cat.source_lines} of {text.name}"
+            problems.append(Problem("label-not-on-lines", files["categories"], "the category does not stand on its "
+                                    "source lines", index + 2, "category", found=cat.category, expected=expected))  # fmt: skip
     return problems

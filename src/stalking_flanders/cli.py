@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .release import IntegrityError, Release
+from .datapackage import DataPackage, IntegrityError, UnknownNameError
 
 OK, INVALID, USAGE = 0, 1, 2
 
@@ -19,32 +19,45 @@ def _parser() -> argparse.ArgumentParser:
         description="Figures on stalking in Flanders from the Flemish Parliament's written question nr. 186 (2021).",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("tables", help="list the tables with their titles",
-                   description="List the tables of the bundled release with their titles.")
+    sub.add_parser(
+        "tables",
+        help="list the tables with their titles",
+        description="List the tables of the bundled release with their titles.",
+    )
     show = sub.add_parser("show", help="print a table", description="Print a table of the bundled release.")
     show.add_argument("name", metavar="NAME", help="a table name (see: stalking-flanders tables)")
     show.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of the category labels (default: nl)")
     show.add_argument("--format", choices=["csv", "json"], default="csv", help="output format (default: csv)")
-    sub.add_parser("info", help="version, sources, caveats, licence, citation",
-                   description="Print the version, the source question(s), the caveats, the licence and how to cite.")
+    sub.add_parser(
+        "info",
+        help="version, sources, caveats, licence, citation",
+        description="Print the version, the source question(s), the caveats, the licence and how to cite.",
+    )
     validate = sub.add_parser(
-        "validate", help="validate a data package",
+        "validate",
+        help="validate a data package",
         description="Validate a whole data package: Frictionless checks, pandera models, rules across tables, "
-                    "file hashes and sizes, and every figure against the archived answer. Exit 1 if any problem.")
-    validate.add_argument("descriptor", nargs="?", metavar="DESCRIPTOR",
-                          help="a datapackage.json or its folder (default: the bundled release)")
+        "file hashes and sizes, and every figure against the archived answer. Exit 1 if any problem.",
+    )
+    validate.add_argument(
+        "descriptor", nargs="?", metavar="DESCRIPTOR", help="a datapackage.json or its folder (default: the bundled release)"
+    )
     diff = sub.add_parser(
-        "diff", help="what changed between two releases",
+        "diff",
+        help="what changed between two releases",
         description="Which tables, fields, rows and figures were added, removed or changed between two releases "
-                    "(folders or datapackage.json files), and the version bump that needs.")
+        "(folders or datapackage.json files), and the version bump that needs.",
+    )
     diff.add_argument("old", metavar="OLD", help="the older release (folder or datapackage.json)")
     diff.add_argument("new", metavar="NEW", help="the newer release (folder or datapackage.json)")
     diff.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
     dcat = sub.add_parser(
-        "dcat", help="DCAT-AP metadata for open-data portals",
+        "dcat",
+        help="DCAT-AP metadata for open-data portals",
         description="Print a DCAT-AP 3.0.1 record (catalogue, dataset, a distribution for every file) of the bundled "
-                    "release or of RELEASE. Values only the maintainers know come from --config (a TOML file with a "
-                    "[portal] table) or from the options; a missing one is an error.")
+        "release or of RELEASE. Values only the maintainers know come from --config (a TOML file with a "
+        "[portal] table) or from the options; a missing one is an error.",
+    )
     dcat.add_argument("--release", metavar="RELEASE", help="a release folder or its datapackage.json (default: bundled)")
     dcat.add_argument("--config", metavar="FILE", help="a TOML file whose [portal] table holds the settings below")
     dcat.add_argument("--format", choices=["turtle", "json-ld"], default="turtle", help="output format (default: turtle)")
@@ -60,7 +73,7 @@ def _dcat(args) -> int:
 
     try:
         settings = load_settings(args.config, **{k: getattr(args, k) for k in {**REQUIRED, **OPTIONAL}})
-        sys.stdout.write(record(Release(args.release), settings, args.format))
+        sys.stdout.write(record(DataPackage(args.release), settings, args.format))
     except SettingsError as error:
         print(f"stalking-flanders dcat: {error}", file=sys.stderr)
         return USAGE
@@ -78,7 +91,7 @@ def _diff(args) -> int:
 
 
 def _tables(args) -> int:
-    release = Release()
+    release = DataPackage()
     for name in release.tables():
         print(f"{name}\t{release.resource(name).get('title', '')}")
     return OK
@@ -96,11 +109,11 @@ def _show(args) -> int:
 
 
 def _info(args) -> int:
+    from .caveats import caveats
     from .loader import citation, load
+    from .texts import text
 
-    from .descriptor import caveats
-
-    release = Release()
+    release = DataPackage()
     d = release.descriptor
     print(f"{d['title']}\nversion: {d['version']}\n")
     print("Source question(s):")
@@ -111,7 +124,7 @@ def _info(args) -> int:
     print("\nLicence(s):")
     for lic in d.get("licenses", []):
         print(f"  - {lic.get('name')}: {lic.get('title', '')} {lic.get('path', '')}".rstrip())
-    print("  The archived answer states no licence; the package claims none for it.")
+    print(f"  {text('licence', 'archived_text')}")
     print(f"\nHow to cite:\n  {citation(release)}")
     return OK
 
@@ -137,8 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except KeyError as error:
-        print(f"stalking-flanders {args.command}: {error.args[0]}", file=sys.stderr)
+    except UnknownNameError as error:
+        print(f"stalking-flanders {args.command}: {error}", file=sys.stderr)
         return USAGE
     except FileNotFoundError as error:
         print(f"stalking-flanders {args.command}: no such file: {error.filename}", file=sys.stderr)

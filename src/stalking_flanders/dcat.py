@@ -11,12 +11,14 @@ is an error, never a placeholder.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import subprocess
 import tomllib
 from pathlib import Path
 
-from .release import DESCRIPTOR_NAME, Release
+from .datapackage import DESCRIPTOR_NAME, DataPackage
+from .formats import BY_NAME, JSON, TABLE_FORMATS
+from .hashes import file_facts, hex_of
+from .texts import licence_statement, text
 
 REQUIRED = {
     "base_url": "the URL the release folder is published at (its files are base_url + their path)",
@@ -37,12 +39,6 @@ THEMES = {"SOCI": "Population and society", "JUST": "Justice, legal system and p
 FLANDERS = ("https://sws.geonames.org/3337388/", "Flanders")
 COUNTRY = ("BEL", "Belgium")
 LANGUAGES = {"nl": ("NLD", "Dutch"), "en": ("ENG", "English")}
-FORMATS = {  # descriptor "format" -> (EU file type, its label, IANA media type)
-    "csv": ("CSV", "CSV", "text/csv"),
-    "parquet": ("PARQUET", "Parquet", "application/vnd.apache.parquet"),
-    "txt": ("TXT", "TXT", "text/plain"),
-    "json": ("JSON", "JSON", "application/json"),
-}
 LICENCES = {"CC-BY-4.0": ("CC_BY_4_0", "Creative Commons Attribution 4.0 International")}
 TABLE_SCHEMA = "https://datapackage.org/standard/table-schema/"
 DATA_PACKAGE = "https://datapackage.org/standard/data-package/"
@@ -86,195 +82,305 @@ def _git_date(*args: str) -> str | None:
 def release_dates(settings: dict, version: str) -> tuple[datetime.datetime, datetime.datetime]:
     """(issued, modified): from the settings, else from the git tags of the current repository."""
     issued = settings.get("issued") or _git_date(
-        "for-each-ref", "--sort=creatordate", "--format=%(creatordate:iso-strict)", "refs/tags/v*")
+        "for-each-ref", "--sort=creatordate", "--format=%(creatordate:iso-strict)", "refs/tags/v*"
+    )
     modified = settings.get("modified") or _git_date("log", "-1", "--format=%cI", f"v{version}")
     if not issued or not modified:
-        raise SettingsError(f"the release dates are unknown: there is no tag v{version} here; give --issued and "
-                            "--modified (ISO 8601 date-times) or run where the release is tagged")
+        raise SettingsError(
+            f"the release dates are unknown: there is no tag v{version} here; give --issued and "
+            "--modified (ISO 8601 date-times) or run where the release is tagged"
+        )
     try:
         return tuple(datetime.datetime.fromisoformat(str(d)) for d in (issued, modified))
     except ValueError as error:
         raise SettingsError(f"issued and modified must be ISO 8601 date-times: {error}") from None
 
 
-def build_graph(release: Release, settings: dict):
-    """The DCAT-AP record of ``release`` as an rdflib Graph: a catalogue, the dataset, and a
-    distribution for every file of the release and for its descriptor."""
-    from rdflib import Graph, Literal, Namespace, URIRef
-    from rdflib.namespace import DCAT, DCTERMS as DCT, FOAF, OWL, RDF, RDFS, SKOS, XSD
+def build_graph(package: DataPackage, settings: dict):
+    """The DCAT-AP record of ``package`` as an rdflib Graph: a catalogue, the dataset, and a
+    distribution for every file of the package and for its descriptor."""
+    return _Record(package, settings).graph()
 
-    from .loader import load
 
-    VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-    SPDX = Namespace("http://spdx.org/rdf/terms#")
-    d = release.descriptor
-    base = settings["base_url"]
-    page = base + "index.html"
-    node = lambda fragment: URIRef(f"{page}#{fragment}")  # noqa: E731 - stable IRIs, no blank nodes
-    issued, modified = release_dates(settings, d["version"])
-    g = Graph()
-    for prefix, ns in (("dcat", DCAT), ("dct", DCT), ("foaf", FOAF), ("vcard", VCARD), ("spdx", SPDX), ("skos", SKOS)):
-        g.bind(prefix, ns)
+class _Record:
+    """The parts of the record, one method each; every node has a stable IRI (no blank nodes)."""
 
-    def text(subject, predicate, values: dict[str, str]):
+    def __init__(self, package: DataPackage, settings: dict):
+        from rdflib import Graph, Namespace, URIRef
+
+        self.package, self.settings, self.d = package, settings, package.descriptor
+        self.page = settings["base_url"] + "index.html"
+        self.issued, self.modified = release_dates(settings, self.d["version"])
+        self.g = Graph()
+        self.VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+        self.SPDX = Namespace("http://spdx.org/rdf/terms#")
+        self.URIRef = URIRef
+
+    def node(self, fragment: str):
+        return self.URIRef(f"{self.page}#{fragment}")
+
+    def add(self, subject, *pairs) -> None:
+        for predicate, obj in pairs:
+            self.g.add((subject, predicate, obj))
+
+    def text(self, subject, predicate, values: dict[str, str]) -> None:
+        from rdflib import Literal
+
         for lang, value in values.items():
-            g.add((subject, predicate, Literal(value, lang=lang)))
+            self.g.add((subject, predicate, Literal(value, lang=lang)))
 
-    def concept(iri: str, label: str, scheme: str, *types):
-        ref = URIRef(iri)
-        g.add((ref, RDF.type, SKOS.Concept))
-        for t in types:
-            g.add((ref, RDF.type, t))
-        g.add((ref, SKOS.prefLabel, Literal(label, lang="en")))
-        g.add((ref, SKOS.inScheme, URIRef(EU + scheme)))
-        g.add((URIRef(EU + scheme), RDF.type, SKOS.ConceptScheme))
-        g.add((URIRef(EU + scheme), DCT.title, Literal(scheme, lang="en")))
+    def when(self, moment):
+        from rdflib import Literal
+        from rdflib.namespace import XSD
+
+        return Literal(moment.isoformat(), datatype=XSD.dateTime)
+
+    def concept(self, iri: str, label: str, scheme: str, *types):
+        from rdflib import Literal
+        from rdflib.namespace import DCTERMS as DCT
+        from rdflib.namespace import RDF, SKOS
+
+        ref, scheme_ref = self.URIRef(iri), self.URIRef(EU + scheme)
+        self.add(
+            ref,
+            (RDF.type, SKOS.Concept),
+            *((RDF.type, t) for t in types),
+            (SKOS.prefLabel, Literal(label, lang="en")),
+            (SKOS.inScheme, scheme_ref),
+        )
+        self.add(scheme_ref, (RDF.type, SKOS.ConceptScheme), (DCT.title, Literal(scheme, lang="en")))
         return ref
 
-    when = lambda moment: Literal(moment.isoformat(), datatype=XSD.dateTime)  # noqa: E731
-    nl = d.get("translations", {}).get("nl", {})
-    catalogue, dataset = node("catalogue"), node("dataset")
+    def graph(self):
+        from rdflib.namespace import DCAT, FOAF, SKOS
+        from rdflib.namespace import DCTERMS as DCT
 
-    publisher = URIRef(settings["publisher_url"]) if settings.get("publisher_url") else node("publisher")
-    g.add((publisher, RDF.type, FOAF.Agent))
-    g.add((publisher, FOAF.name, Literal(settings["publisher_name"])))
-    contact = node("contact")
-    g.add((contact, RDF.type, VCARD.Kind))
-    g.add((contact, VCARD.fn, Literal(settings.get("contact_name") or settings["publisher_name"])))
-    g.add((contact, VCARD.hasEmail, URIRef(f"mailto:{settings['contact_email']}")))
-    licence_iri, licence_label = LICENCES[d["licenses"][0]["name"]]
-    licence = URIRef(EU + "licence/" + licence_iri)
-    g.add((licence, RDF.type, DCT.LicenseDocument))
-    g.add((licence, RDFS.label, Literal(licence_label, lang="en")))
-    rights = node("rights")
-    g.add((rights, RDF.type, DCT.RightsStatement))
-    text(rights, RDFS.label, {
-        "en": f"{licence_label} ({d['licenses'][0]['name']}) for this package's tables, translations and metadata; "
-              "attribute the Flemish Parliament as the source. The archived text of the question and answer states "
-              "no licence; none is claimed for it.",
-        "nl": f"{licence_label} ({d['licenses'][0]['name']}) voor de tabellen, vertalingen en metadata van dit pakket; "
-              "vermeld het Vlaams Parlement als bron. De gearchiveerde tekst van vraag en antwoord vermeldt geen "
-              "licentie; voor die tekst wordt er geen geclaimd.",
-    })
-    landing = URIRef(page)
-    g.add((landing, RDF.type, FOAF.Document))
-    languages = [concept(EU + "language/" + code, label, "language", DCT.LinguisticSystem) for code, label in LANGUAGES.values()]
+        for prefix, ns in (
+            ("dcat", DCAT),
+            ("dct", DCT),
+            ("foaf", FOAF),
+            ("vcard", self.VCARD),
+            ("spdx", self.SPDX),
+            ("skos", SKOS),
+        ):
+            self.g.bind(prefix, ns)
+        self.agents()
+        self.licence()
+        self.catalogue()
+        self.dataset()
+        self.sources()
+        for resource in self.files():
+            self.distribution(resource)
+        return self.g
 
-    # The catalogue
-    g.add((catalogue, RDF.type, DCAT.Catalog))
-    text(catalogue, DCT.title, {"en": f"{d['name']}: catalogue", "nl": f"{d['name']}: catalogus"})
-    text(catalogue, DCT.description, {"en": f"The data package {d['name']}, version {d['version']}.",
-                                      "nl": f"Het datapakket {d['name']}, versie {d['version']}."})
-    themes = URIRef(EU + "data-theme")
-    for p, o in ((DCT.publisher, publisher), (DCAT.dataset, dataset), (FOAF.homepage, landing), (DCT.license, licence),
-                 (DCAT.themeTaxonomy, themes),
-                 (DCT.identifier, Literal(str(catalogue))), (DCT.issued, when(issued)), (DCT.modified, when(modified))):
-        g.add((catalogue, p, o))
-    for language in languages:
-        g.add((catalogue, DCT.language, language))
+    def agents(self) -> None:
+        from rdflib import Literal
+        from rdflib.namespace import FOAF, RDF
 
-    # The dataset
-    series = load("series", lang="en", release=release)
-    g.add((dataset, RDF.type, DCAT.Dataset))
-    text(dataset, DCT.title, {"en": d["title"], **({"nl": nl["title"]} if nl else {})})
-    text(dataset, DCT.description, {"en": d["description"], **({"nl": nl["description"]} if nl else {})})
-    for keyword in d.get("keywords", []):
-        g.add((dataset, DCAT.keyword, Literal(keyword)))
-    for code, label in THEMES.items():
-        g.add((dataset, DCAT.theme, concept(EU + "data-theme/" + code, label, "data-theme")))
-    flanders = URIRef(FLANDERS[0])
-    g.add((flanders, RDF.type, DCT.Location))
-    g.add((flanders, SKOS.prefLabel, Literal(FLANDERS[1], lang="en")))
-    g.add((dataset, DCT.spatial, flanders))
-    g.add((dataset, DCT.spatial, concept(EU + "country/" + COUNTRY[0], COUNTRY[1], "country", DCT.Location)))
-    period = node("temporal")
-    g.add((period, RDF.type, DCT.PeriodOfTime))
-    g.add((period, DCAT.startDate, Literal(str(int(series["first_year"].min())), datatype=XSD.gYear)))
-    g.add((period, DCAT.endDate, Literal(str(int(series["last_year"].max())), datatype=XSD.gYear)))
-    access = concept(EU + "access-right/PUBLIC", "public", "access-right", DCT.RightsStatement)
-    provenance = node("provenance")
-    g.add((provenance, RDF.type, DCT.ProvenanceStatement))
-    text(provenance, RDFS.label, {
-        "en": "Every figure is extracted by a program from the archived text of the question and answer (a file of "
-              "this dataset, with its sha256), checked against it, and carries the line it stands on.",
-        "nl": "Elk cijfer wordt door een programma uit de gearchiveerde tekst van vraag en antwoord gehaald (een "
-              "bestand van deze dataset, met zijn sha256), ermee vergeleken, en vermeldt de regel waarop het staat.",
-    })
-    standard = URIRef(DATA_PACKAGE)
-    g.add((standard, RDF.type, DCT.Standard))
-    for p, o in ((DCT.publisher, publisher), (DCAT.contactPoint, contact), (DCT.temporal, period),
-                 (DCT.accessRights, access), (DCT.issued, when(issued)), (DCT.modified, when(modified)),
-                 (DCT.identifier, Literal(str(dataset))), (URIRef(str(DCAT) + "version"), Literal(d["version"])),
-                 (OWL.versionInfo, Literal(d["version"])), (DCAT.landingPage, landing),
-                 (DCT.provenance, provenance), (DCT.conformsTo, standard)):
-        g.add((dataset, p, o))
-    for language in languages:
-        g.add((dataset, DCT.language, language))
-    for i, source in enumerate(d.get("sources", [])):
-        cited = node(f"source-{i + 1}")
-        parliament = node(f"source-{i + 1}-publisher")
-        g.add((cited, RDF.type, DCAT.Dataset))
-        text(cited, DCT.title, {"nl": source["title"]})
-        text(cited, DCT.description, {
-            "en": f"The parliamentary question and its answer. Its text, archived byte for byte, is the distribution "
-                  f"{source['path']} of the dataset {d['name']}.",
-            "nl": f"De parlementaire vraag en het antwoord. De tekst ervan, byte voor byte gearchiveerd, is de "
-                  f"distributie {source['path']} van de dataset {d['name']}.",
-        })
-        g.add((parliament, RDF.type, FOAF.Agent))
-        g.add((parliament, FOAF.name, Literal("Vlaams Parlement", lang="nl")))
-        g.add((cited, DCT.publisher, parliament))
-        g.add((dataset, DCT.source, cited))
+        s = self.settings
+        self.publisher = self.URIRef(s["publisher_url"]) if s.get("publisher_url") else self.node("publisher")
+        self.add(self.publisher, (RDF.type, FOAF.Agent), (FOAF.name, Literal(s["publisher_name"])))
+        self.contact = self.node("contact")
+        self.add(
+            self.contact,
+            (RDF.type, self.VCARD.Kind),
+            (self.VCARD.fn, Literal(s.get("contact_name") or s["publisher_name"])),
+            (self.VCARD.hasEmail, self.URIRef(f"mailto:{s['contact_email']}")),
+        )
 
-    # A distribution for every file, and for the descriptor itself
-    files = [dict(r) for r in d["resources"]]
-    descriptor_bytes = release.descriptor_path.read_bytes()
-    files.append({"name": "datapackage", "path": DESCRIPTOR_NAME, "format": "json",
-                  "title": "The data package's descriptor (datapackage.json)",
-                  "description": "The Frictionless Data Package (v2) descriptor: every table's schema, and every file's "
-                                 "sha256 and size.",
-                  "bytes": len(descriptor_bytes), "hash": "sha256:" + hashlib.sha256(descriptor_bytes).hexdigest()})
-    for resource in files:
-        distribution = node(resource["name"])
-        url = URIRef(base + resource["path"])
-        file_type, file_label, media = FORMATS[resource["format"]]
-        g.add((dataset, DCAT.distribution, distribution))
-        g.add((distribution, RDF.type, DCAT.Distribution))
-        titles = {"en": resource.get("title", resource["name"]), "nl": _dutch_title(resource)}
-        text(distribution, DCT.title, titles)
+    def licence(self) -> None:
+        from rdflib import Literal
+        from rdflib.namespace import DCTERMS as DCT
+        from rdflib.namespace import RDF, RDFS
+
+        declared = self.d["licenses"][0]
+        licence_iri, licence_label = LICENCES[declared["name"]]
+        self.licence_ref = self.URIRef(EU + "licence/" + licence_iri)
+        self.add(self.licence_ref, (RDF.type, DCT.LicenseDocument), (RDFS.label, Literal(licence_label, lang="en")))
+        self.rights = self.node("rights")
+        self.add(self.rights, (RDF.type, DCT.RightsStatement))
+        labelled = {**declared, "title": licence_label}
+        self.text(self.rights, RDFS.label, {lang: licence_statement(labelled, lang) for lang in ("en", "nl")})
+
+    def catalogue(self) -> None:
+        from rdflib import Literal
+        from rdflib.namespace import DCAT, FOAF, RDF
+        from rdflib.namespace import DCTERMS as DCT
+
+        self.landing = self.URIRef(self.page)
+        self.add(self.landing, (RDF.type, FOAF.Document))
+        self.languages = [
+            self.concept(EU + "language/" + code, label, "language", DCT.LinguisticSystem) for code, label in LANGUAGES.values()
+        ]
+        catalogue, self.dataset_ref = self.node("catalogue"), self.node("dataset")
+        values = {"name": self.d["name"], "version": self.d["version"]}
+        self.add(catalogue, (RDF.type, DCAT.Catalog))
+        self.text(catalogue, DCT.title, {lang: text("portal", "catalogue_title", lang, **values) for lang in ("en", "nl")})
+        self.text(
+            catalogue, DCT.description, {lang: text("portal", "catalogue_description", lang, **values) for lang in ("en", "nl")}
+        )
+        self.add(
+            catalogue,
+            (DCT.publisher, self.publisher),
+            (DCAT.dataset, self.dataset_ref),
+            (FOAF.homepage, self.landing),
+            (DCT.license, self.licence_ref),
+            (DCAT.themeTaxonomy, self.URIRef(EU + "data-theme")),
+            (DCT.identifier, Literal(str(catalogue))),
+            (DCT.issued, self.when(self.issued)),
+            (DCT.modified, self.when(self.modified)),
+            *((DCT.language, lang) for lang in self.languages),
+        )
+
+    def dataset(self) -> None:
+        from rdflib import Literal
+        from rdflib.namespace import DCAT, OWL, RDF, RDFS
+        from rdflib.namespace import DCTERMS as DCT
+
+        dataset, d = self.dataset_ref, self.d
+        nl = d.get("translations", {}).get("nl", {})
+        self.add(dataset, (RDF.type, DCAT.Dataset), *((DCAT.keyword, Literal(k)) for k in d.get("keywords", [])))
+        self.text(dataset, DCT.title, {"en": d["title"], **({"nl": nl["title"]} if nl else {})})
+        self.text(dataset, DCT.description, {"en": d["description"], **({"nl": nl["description"]} if nl else {})})
+        for code, label in THEMES.items():
+            self.add(dataset, (DCAT.theme, self.concept(EU + "data-theme/" + code, label, "data-theme")))
+        self.coverage()
+        access = self.concept(EU + "access-right/PUBLIC", "public", "access-right", DCT.RightsStatement)
+        provenance = self.node("provenance")
+        self.add(provenance, (RDF.type, DCT.ProvenanceStatement))
+        self.text(provenance, RDFS.label, {lang: text("portal", "provenance", lang) for lang in ("en", "nl")})
+        standard = self.URIRef(DATA_PACKAGE)
+        self.add(standard, (RDF.type, DCT.Standard))
+        self.add(
+            dataset,
+            (DCT.publisher, self.publisher),
+            (DCAT.contactPoint, self.contact),
+            (DCT.accessRights, access),
+            (DCT.issued, self.when(self.issued)),
+            (DCT.modified, self.when(self.modified)),
+            (DCT.identifier, Literal(str(dataset))),
+            (self.URIRef(str(DCAT) + "version"), Literal(d["version"])),
+            (OWL.versionInfo, Literal(d["version"])),
+            (DCAT.landingPage, self.landing),
+            (DCT.provenance, provenance),
+            (DCT.conformsTo, standard),
+            *((DCT.language, lang) for lang in self.languages),
+        )
+
+    def coverage(self) -> None:
+        """Where (Flanders, Belgium) and when (the years of the series) the figures are for."""
+        from rdflib import Literal
+        from rdflib.namespace import DCAT, RDF, SKOS, XSD
+        from rdflib.namespace import DCTERMS as DCT
+
+        from .loader import load
+
+        series = load("series", lang="en", release=self.package)
+        flanders = self.URIRef(FLANDERS[0])
+        self.add(flanders, (RDF.type, DCT.Location), (SKOS.prefLabel, Literal(FLANDERS[1], lang="en")))
+        country = self.concept(EU + "country/" + COUNTRY[0], COUNTRY[1], "country", DCT.Location)
+        period = self.node("temporal")
+        self.add(
+            period,
+            (RDF.type, DCT.PeriodOfTime),
+            (DCAT.startDate, Literal(str(int(series["first_year"].min())), datatype=XSD.gYear)),
+            (DCAT.endDate, Literal(str(int(series["last_year"].max())), datatype=XSD.gYear)),
+        )
+        self.add(self.dataset_ref, (DCT.spatial, flanders), (DCT.spatial, country), (DCT.temporal, period))
+
+    def sources(self) -> None:
+        """The parliamentary question(s) the dataset comes from."""
+        from rdflib import Literal
+        from rdflib.namespace import DCAT, FOAF, RDF
+        from rdflib.namespace import DCTERMS as DCT
+
+        for i, source in enumerate(self.d.get("sources", [])):
+            cited, parliament = self.node(f"source-{i + 1}"), self.node(f"source-{i + 1}-publisher")
+            self.add(cited, (RDF.type, DCAT.Dataset), (DCT.publisher, parliament))
+            self.text(cited, DCT.title, {"nl": source["title"]})
+            values = {"path": source["path"], "name": self.d["name"]}
+            self.text(
+                cited, DCT.description, {lang: text("portal", "source_description", lang, **values) for lang in ("en", "nl")}
+            )
+            self.add(
+                parliament, (RDF.type, FOAF.Agent), (FOAF.name, Literal(text("portal", "source_publisher", "nl"), lang="nl"))
+            )
+            self.add(self.dataset_ref, (DCT.source, cited))
+
+    def files(self) -> list[dict]:
+        """Every resource of the package, and the descriptor itself."""
+        return [dict(r) for r in self.d["resources"]] + [
+            {
+                "name": "datapackage",
+                "path": DESCRIPTOR_NAME,
+                "format": JSON.name,
+                "title": text("descriptor", "title"),
+                "description": text("descriptor", "description"),
+                **file_facts(self.package.descriptor_path),
+            }
+        ]
+
+    def distribution(self, resource: dict) -> None:
+        from rdflib import Literal
+        from rdflib.namespace import DCAT, RDF, XSD
+        from rdflib.namespace import DCTERMS as DCT
+
+        distribution = self.node(resource["name"])
+        url = self.URIRef(self.settings["base_url"] + resource["path"])
+        fmt = BY_NAME[resource["format"]]
+        self.add(self.dataset_ref, (DCAT.distribution, distribution))
+        self.add(distribution, (RDF.type, DCAT.Distribution))
+        self.text(distribution, DCT.title, {"en": resource.get("title", resource["name"]), "nl": _dutch_title(resource)})
         if resource.get("description"):
-            text(distribution, DCT.description, {"en": resource["description"]})
-        media_type = URIRef(IANA + media)
-        g.add((media_type, RDF.type, DCT.MediaType))
-        checksum = node(f"{resource['name']}-checksum")
-        g.add((checksum, RDF.type, SPDX.Checksum))
-        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-        g.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
-        g.add((checksum, SPDX.checksumValue, Literal(resource["hash"].split(":", 1)[1], datatype=XSD.hexBinary)))
-        for p, o in ((DCAT.accessURL, url), (DCAT.downloadURL, url),
-                     (DCT.format, concept(EU + "file-type/" + file_type, file_label, "file-type", DCT.MediaTypeOrExtent)),
-                     (DCAT.mediaType, media_type), (DCAT.byteSize, Literal(resource["bytes"], datatype=XSD.nonNegativeInteger)),
-                     (SPDX.checksum, checksum), (DCT.identifier, Literal(str(distribution))),
-                     (DCT.issued, when(issued)), (DCT.modified, when(modified)), (DCT.rights, rights)):
-            g.add((distribution, p, o))
-        if resource["format"] != "txt":  # the archived answer states no licence: none is claimed for it
-            g.add((distribution, DCT.license, licence))
-        conforms = {"csv": TABLE_SCHEMA, "parquet": TABLE_SCHEMA, "json": DATA_PACKAGE}.get(resource["format"])
+            self.text(distribution, DCT.description, {"en": resource["description"]})
+        media_type = self.URIRef(IANA + fmt.mediatype)
+        self.add(media_type, (RDF.type, DCT.MediaType))
+        file_type = self.concept(EU + "file-type/" + fmt.eu_file_type, fmt.label, "file-type", DCT.MediaTypeOrExtent)
+        self.add(
+            distribution,
+            (DCAT.accessURL, url),
+            (DCAT.downloadURL, url),
+            (DCT.format, file_type),
+            (DCAT.mediaType, media_type),
+            (DCAT.byteSize, Literal(resource["bytes"], datatype=XSD.nonNegativeInteger)),
+            (self.SPDX.checksum, self.checksum(resource)),
+            (DCT.identifier, Literal(str(distribution))),
+            (DCT.issued, self.when(self.issued)),
+            (DCT.modified, self.when(self.modified)),
+            (DCT.rights, self.rights),
+        )
+        if fmt.name != "txt":  # the archived answer states no licence: none is claimed for it
+            self.add(distribution, (DCT.license, self.licence_ref))
+        conforms = DATA_PACKAGE if fmt is JSON else TABLE_SCHEMA if fmt in TABLE_FORMATS else None
         if conforms:
-            g.add((URIRef(conforms), RDF.type, DCT.Standard))
-            g.add((distribution, DCT.conformsTo, URIRef(conforms)))
-    return g
+            self.add(self.URIRef(conforms), (RDF.type, DCT.Standard))
+            self.add(distribution, (DCT.conformsTo, self.URIRef(conforms)))
+
+    def checksum(self, resource: dict):
+        from rdflib import Literal
+        from rdflib.namespace import RDF, XSD
+
+        spdx = self.SPDX
+        checksum = self.node(f"{resource['name']}-checksum")
+        self.add(
+            checksum,
+            (RDF.type, spdx.Checksum),
+            (spdx.algorithm, spdx.checksumAlgorithm_sha256),
+            (spdx.checksumValue, Literal(hex_of(resource["hash"]), datatype=XSD.hexBinary)),
+        )
+        self.add(spdx.checksumAlgorithm_sha256, (RDF.type, spdx.ChecksumAlgorithm))
+        return checksum
 
 
 def _dutch_title(resource: dict) -> str:
-    kind = {"csv": "CSV", "parquet": "Parquet"}.get(resource["format"])
-    if kind:
-        return f"Tabel {resource['name'].removesuffix('-parquet')} ({kind})"
-    if resource["format"] == "txt":
-        return "Gearchiveerde tekst van de vraag en het antwoord"
-    return "Beschrijving van het datapakket (datapackage.json)"
+    fmt = BY_NAME[resource["format"]]
+    if fmt in TABLE_FORMATS:
+        return text("portal", "table_title", "nl", table=fmt.table_of(resource["name"]), format=fmt.label)
+    if fmt.name == "txt":
+        return text("archived_text", "title", "nl")
+    return text("descriptor", "title", "nl")
 
 
-def record(release: Release, settings: dict, fmt: str = "turtle") -> str:
+def record(release: DataPackage, settings: dict, fmt: str = "turtle") -> str:
     """The DCAT-AP record as Turtle (``fmt="turtle"``) or JSON-LD (``fmt="json-ld"``)."""
     return build_graph(release, settings).serialize(format=fmt)

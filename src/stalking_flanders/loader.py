@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-from .release import Release, cite
+from .datapackage import DataPackage, cite
 
 LANGUAGES = ("nl", "en")
 
 
-def _read(release: Release, name: str):
-    import pandas as pd
+def _read(release: DataPackage, name: str):
+    """Table ``name``, read by the one CSV reader (:func:`stalking_flanders.formats.csv.read`)
+    after its file's sha256 is checked."""
+    from .formats import csv
 
     resource = release.resource(name)
-    fields = resource["schema"]["fields"]
-    kinds = {f["name"]: f["type"] for f in fields}
-    dtype = {n: {"integer": "int64", "string": "str", "boolean": "bool"}[k] for n, k in kinds.items() if k != "date"}
-    return pd.read_csv(
-        io.BytesIO(release.read_bytes(resource)),
-        dtype=dtype,
-        keep_default_na=False,
-        na_values=[""],
-        true_values=["true"],
-        false_values=["false"],
-        parse_dates=[n for n, k in kinds.items() if k == "date"] or False,
-        encoding="utf-8",
-    )
+    return csv.read(release.read_bytes(resource), resource["schema"], str(release.path(resource)))
 
 
-def from_dvc(repo: str | None, rev: str | None, into) -> Release:
+def from_dvc(repo: str | None, rev: str | None, into) -> DataPackage:
     """The release of git revision ``rev`` of the DVC repository ``repo`` (a URL or path; None:
     the current one), fetched through DVC into the folder ``into``. Imports dvc."""
     from dvc.api import DVCFileSystem
@@ -38,11 +27,10 @@ def from_dvc(repo: str | None, rev: str | None, into) -> Release:
 
     target = Path(into) / "release"  # must not exist: fsspec then copies the folder's contents into it
     DVCFileSystem(repo, rev=rev).get(RELEASE.as_posix(), str(target), recursive=True)
-    return Release(target)
+    return DataPackage(target)
 
 
-def load(name: str, *, lang: str = "nl", release: Release | None = None, rev: str | None = None,
-         repo: str | None = None):
+def load(name: str, *, lang: str = "nl", release: DataPackage | None = None, rev: str | None = None, repo: str | None = None):
     """Table ``name`` of the release as a DataFrame.
 
     Integers are int64, labels strings, and the ``category`` column (where a table has one) a
@@ -64,7 +52,7 @@ def load(name: str, *, lang: str = "nl", release: Release | None = None, rev: st
 
         with tempfile.TemporaryDirectory() as tmp:
             return load(name, lang=lang, release=from_dvc(repo, rev, tmp))
-    release = release or Release()
+    release = release or DataPackage()
     table = _read(release, name)
     if "category" in table.columns:
         categories = table if name == "categories" else _read(release, "categories")
@@ -79,7 +67,7 @@ def load(name: str, *, lang: str = "nl", release: Release | None = None, rev: st
     return table
 
 
-def about(release: Release, series, name: str, lang: str) -> dict:
+def about(release: DataPackage, series, name: str, lang: str) -> dict:
     """What travels with every loaded table."""
     d = release.descriptor
     resource = release.resource(name)
@@ -98,6 +86,6 @@ def about(release: Release, series, name: str, lang: str) -> dict:
     }
 
 
-def citation(release: Release | None = None) -> str:
+def citation(release: DataPackage | None = None) -> str:
     """How to cite the package and its source, from the descriptor."""
-    return cite((release or Release()).descriptor)
+    return cite((release or DataPackage()).descriptor)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .hashes import sha256_bytes
 from .problems import DataError, Problem
 
 REGISTRY_NAME = "registry.toml"
@@ -38,10 +38,6 @@ def load_registry(archive_dir: Path) -> dict[str, Source]:
     }
 
 
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
 def read_text(source: Source) -> str:
     """The archived text of ``source``, after checking its sha256 against the registry.
 
@@ -49,11 +45,12 @@ def read_text(source: Source) -> str:
     is never edited, so a different hash means the file was damaged or changed by mistake.
     """
     data = source.text_path.read_bytes()
-    actual = hashlib.sha256(data).hexdigest()
+    actual = sha256_bytes(data)
     if actual != source.sha256:
         raise DataError(
             [
                 Problem(
+                    "source-text-changed",
                     str(source.text_path),
                     "the archived text is not the registered one (never edit an archived text; "
                     "archive a corrected answer as a new source)",

@@ -86,11 +86,7 @@ class ArchivedText:
     def numbered_paragraphs(self, first: int, last: int) -> list[tuple[int, int, int]]:
         """Paragraphs that start with "N. " between lines ``first`` and ``last``:
         (N, first line, last non-blank line) each, in order."""
-        starts = [
-            (int(m.group(1)), n)
-            for n in range(first, last + 1)
-            if (m := NUMBERED.match(self.line(n)))
-        ]
+        starts = [(int(m.group(1)), n) for n in range(first, last + 1) if (m := NUMBERED.match(self.line(n)))]
         result = []
         for k, (number, start) in enumerate(starts):
             end = starts[k + 1][1] - 1 if k + 1 < len(starts) else last

@@ -1,23 +1,28 @@
 """Validate a whole data package: the descriptor, every file's hash and size, the Frictionless
-checks, the pandera models, the rules across tables, Parquet against CSV, and every figure against
-the archived answer, whose hash must be the one registered with this package.
+checks, the pandera models, the rules across tables, every non-CSV copy of a table against its
+CSV file, and every figure against the archived answer, whose hash must be the one registered
+with this package.
 
 Every problem is reported, not only the first. Imports frictionless, pandera and pyarrow.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
-from .problems import DataError, Problem
-from .release import BUNDLED, DESCRIPTOR_NAME, IntegrityError, Release
+from .checks import check_tables
+from .datapackage import BUNDLED, DESCRIPTOR_NAME, DataPackage, IntegrityError
+from .formats import TABLE_FORMATS, csv
+from .frictionless_report import frictionless_problems
+from .hashes import facts, sha256_bytes
+from .problems import Problem
 from .sources import load_registry
+from .tableschema import python_rows
 from .text import ArchivedText
 
 REGISTRY_DIR = Path(__file__).resolve().parent  # registry.toml, as shipped with the package
-SKIP_FRICTIONLESS = {"hash-count", "byte-count", "scheme-error"}  # reported by the file checks
+SKIP_FRICTIONLESS = frozenset({"hash-count", "byte-count", "scheme-error"})  # reported by the file checks
 
 
 def validate_package(descriptor: Path | str | None = None) -> list[Problem]:
@@ -29,147 +34,208 @@ def validate_package(descriptor: Path | str | None = None) -> list[Problem]:
     try:
         json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return [Problem(str(path), "there is no such file", expected="a datapackage.json")]
+        return [Problem("file-missing", str(path), "there is no such file", expected="a datapackage.json")]
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         line = getattr(error, "lineno", None)
         column = f"character {error.colno}" if hasattr(error, "colno") else None
-        return [Problem(str(path), f"the descriptor is not JSON ({getattr(error, 'msg', error)})", line, column,
-                        expected="a Data Package descriptor in JSON")]
-    release = Release(path)
-    problems = _files(release)
-    problems += _frictionless(path)
-    tables, table_problems = _tables(release)
+        return [
+            Problem(
+                "descriptor-json",
+                str(path),
+                f"the descriptor is not JSON ({getattr(error, 'msg', error)})",
+                line,
+                column,
+                expected="a Data Package descriptor in JSON",
+            )
+        ]
+    package = DataPackage(path)
+    problems = _files(package)
+    problems += frictionless_problems(path, SKIP_FRICTIONLESS)
+    files = {name: package.path(package.resource(name)) for name in package.tables() if _inside(package, name)}
+    tables, table_problems = csv.read_all(
+        {n: p for n, p in files.items() if p.is_file()}, {n: package.resource(n)["schema"] for n in files}
+    )
     problems += table_problems
-    if table_problems or len(tables) < len(release.tables()):
+    if table_problems or len(tables) < len(package.tables()):
         return problems
-    problems += _contents(release, tables)
-    problems += _parquet(release, tables)
+    problems += _contents(package, tables)
+    problems += _other_formats(package, tables)
     return problems
 
 
-def _file(release: Release, resource: dict) -> str:
-    return str(release.root / resource["path"])
+def _inside(package: DataPackage, name: str) -> bool:
+    try:
+        package.path(package.resource(name))
+    except IntegrityError:
+        return False  # reported by the file checks
+    return True
 
 
-def _files(release: Release) -> list[Problem]:
+def _file(package: DataPackage, resource: dict) -> str:
+    return str(package.root / resource["path"])
+
+
+def _files(package: DataPackage) -> list[Problem]:
     problems = []
-    for resource in release.descriptor["resources"]:
+    for resource in package.descriptor["resources"]:
         try:
-            path = release.path(resource)
+            path = package.path(resource)
         except IntegrityError as error:
-            problems.append(Problem(str(release.descriptor_path), str(error), column="path", found=resource["path"],
-                                    expected="a path inside the package folder"))
+            problems.append(
+                Problem(
+                    "path-outside",
+                    str(package.descriptor_path),
+                    str(error),
+                    column="path",
+                    found=resource["path"],
+                    expected="a path inside the package folder",
+                )
+            )
             continue
         if not path.is_file():
-            problems.append(Problem(_file(release, resource), "the file is missing",
-                                    expected=f"the file of resource {resource['name']!r}"))
+            problems.append(
+                Problem(
+                    "file-missing",
+                    _file(package, resource),
+                    "the file is missing",
+                    expected=f"the file of resource {resource['name']!r}",
+                )
+            )
             continue
-        data = path.read_bytes()
-        actual = "sha256:" + hashlib.sha256(data).hexdigest()
-        if actual != resource.get("hash"):
-            problems.append(Problem(_file(release, resource), "the file's sha256 differs from the descriptor",
-                                    found=actual, expected=str(resource.get("hash"))))
-        if len(data) != resource.get("bytes"):
-            problems.append(Problem(_file(release, resource), "the file's size differs from the descriptor",
-                                    found=len(data), expected=f"{resource.get('bytes')} bytes"))
+        actual = facts(path.read_bytes())
+        if actual["hash"] != resource.get("hash"):
+            problems.append(
+                Problem(
+                    "file-hash",
+                    _file(package, resource),
+                    "the file's sha256 differs from the descriptor",
+                    found=actual["hash"],
+                    expected=str(resource.get("hash")),
+                )
+            )
+        if actual["bytes"] != resource.get("bytes"):
+            problems.append(
+                Problem(
+                    "file-size",
+                    _file(package, resource),
+                    "the file's size differs from the descriptor",
+                    found=actual["bytes"],
+                    expected=f"{resource.get('bytes')} bytes",
+                )
+            )
     return problems
 
 
-def _frictionless(path: Path) -> list[Problem]:
-    from frictionless import validate
-
-    report = validate(str(path))
-    problems = [Problem(str(path), error.message, expected=error.type) for error in report.errors]
-    for task in report.tasks:
-        for error in task.errors:
-            if error.type in SKIP_FRICTIONLESS:
-                continue
-            row = getattr(error, "row_number", None)
-            problems.append(Problem(str(path.parent / str(task.place)), f"Frictionless: {error.message}",
-                                    row, getattr(error, "field_name", None),
-                                    found=getattr(error, "cell", None), expected=error.type))
-    return problems
-
-
-def _tables(release: Release):
-    from .tableschema import read_csv
-
-    tables, problems = {}, []
-    for name in release.tables():
-        resource = release.resource(name)
-        try:
-            path = release.path(resource)
-        except IntegrityError:
-            continue  # reported by the file checks
-        if not path.is_file():
-            continue
-        try:
-            tables[name] = read_csv(path, resource["schema"])
-        except DataError as error:
-            problems += error.problems
-    return tables, problems
-
-
-def _contents(release: Release, tables: dict) -> list[Problem]:
-    from .build import check_tables
-    from .package import Definitions
-
-    schemas = {name: release.resource(name)["schema"] for name in release.tables()}
-    defs = Definitions(meta={"tables": {n: {} for n in schemas}}, schemas=schemas, version=release.descriptor.get("version"))
-    files = {name: _file(release, release.resource(name)) for name in schemas}
+def _archived_texts(package: DataPackage, source_questions, file: str) -> tuple[dict, list[Problem]]:
+    """The archived text of each source question, if it is a file of the package whose hash is
+    the one registered with this package."""
     registry = load_registry(REGISTRY_DIR)
-    by_path = {r["path"]: r for r in release.descriptor["resources"]}
+    by_path = {r["path"]: r for r in package.descriptor["resources"]}
     texts, problems = {}, []
-    for index, row in enumerate(tables["source_questions"].itertuples()):
-        where = dict(file=files["source_questions"], line=index + 2)
+    for index, row in enumerate(source_questions.itertuples()):
+        where = dict(file=file, line=index + 2)
         registered = registry.get(row.source_question)
         if registered is None:
-            problems.append(Problem(**where, message="the source question is not registered with this package",
-                                    column="source_question", found=row.source_question,
-                                    expected=f"one of {', '.join(registry)}"))
+            problems.append(
+                Problem(
+                    "source-unregistered",
+                    **where,
+                    message="the source question is not registered with this package",
+                    column="source_question",
+                    found=row.source_question,
+                    expected=f"one of {', '.join(registry)}",
+                )
+            )
             continue
         resource = by_path.get(row.archived_text)
-        if resource is None or not release.path(resource).is_file():
-            problems.append(Problem(**where, message="the archived text is not a file of the package",
-                                    column="archived_text", found=row.archived_text, expected="the path of a text resource"))
+        if resource is None or not package.path(resource).is_file():
+            problems.append(
+                Problem(
+                    "file-missing",
+                    **where,
+                    message="the archived text is not a file of the package",
+                    column="archived_text",
+                    found=row.archived_text,
+                    expected="the path of a text resource",
+                )
+            )
             continue
-        data = release.path(resource).read_bytes()
-        actual = hashlib.sha256(data).hexdigest()
+        data = package.path(resource).read_bytes()
+        actual = sha256_bytes(data)
         if actual != registered.sha256 or row.sha256 != registered.sha256:
-            problems.append(Problem(_file(release, resource), "the archived answer is not the registered one",
-                                    found=f"sha256 {actual} (source_questions says {row.sha256})",
-                                    expected=f"sha256 {registered.sha256}"))
+            problems.append(
+                Problem(
+                    "source-text-changed",
+                    _file(package, resource),
+                    "the archived answer is not the registered one",
+                    found=f"sha256 {actual} (source_questions says {row.sha256})",
+                    expected=f"sha256 {registered.sha256}",
+                )
+            )
             continue
-        texts[row.source_question] = ArchivedText(data.decode("utf-8"), _file(release, resource))
-    if problems:
-        return problems
-    return check_tables(tables, defs, texts, files)
+        texts[row.source_question] = ArchivedText(data.decode("utf-8"), _file(package, resource))
+    return texts, problems
 
 
-def _parquet(release: Release, tables: dict) -> list[Problem]:
-    import pyarrow.parquet as pq
+def _contents(package: DataPackage, tables: dict) -> list[Problem]:
+    schemas = {name: package.resource(name)["schema"] for name in package.tables()}
+    files = {name: _file(package, package.resource(name)) for name in schemas}
+    texts, problems = _archived_texts(package, tables["source_questions"], files["source_questions"])
+    return problems or check_tables(tables, schemas, texts, files)
 
-    from .descriptor import PARQUET_SUFFIX
 
+def _other_formats(package: DataPackage, tables: dict) -> list[Problem]:
+    """Every other table format's file holds the rows of the CSV file, value for value."""
     problems = []
-    for name, csv in tables.items():
-        resource = release.resources.get(name + PARQUET_SUFFIX)
-        if resource is None or not release.path(resource).is_file():
+    for fmt in TABLE_FORMATS:
+        if fmt is csv.FORMAT:
             continue
-        file = _file(release, resource)
-        try:
-            parquet = pq.read_table(release.path(resource)).to_pylist()
-        except Exception as error:  # noqa: BLE001 - any unreadable file is a problem to report
-            problems.append(Problem(file, f"cannot be read as Parquet ({error})", expected="a Parquet file"))
-            continue
-        rows = csv.astype(object).where(csv.notna(), None).to_dict("records")
-        if len(parquet) != len(rows):
-            problems.append(Problem(file, f"holds another number of rows than {name}.csv",
-                                    found=len(parquet), expected=f"{len(rows)} rows"))
-            continue
-        for index, (p, c) in enumerate(zip(parquet, rows)):
-            for column in c:
-                if p.get(column) != c[column]:
-                    problems.append(Problem(file, f"row {index + 1} differs from line {index + 2} of {name}.csv",
-                                            None, column, found=p.get(column), expected=repr(c[column])))
+        for name, table in tables.items():
+            resource = package.resources.get(fmt.resource_name(name))
+            if resource is None or not _readable(package, resource):
+                continue
+            problems += _same_rows(
+                _file(package, resource), fmt, package.path(resource), table, package.resource(name)["schema"], name
+            )
     return problems
+
+
+def _readable(package: DataPackage, resource: dict) -> bool:
+    try:
+        return package.path(resource).is_file()
+    except IntegrityError:
+        return False
+
+
+def _same_rows(file: str, fmt, path: Path, table, schema: dict, name: str) -> list[Problem]:
+    try:
+        rows = fmt.read(path, schema, file)
+    except Exception as error:  # noqa: BLE001 - any unreadable file is a problem to report
+        return [
+            Problem(f"{fmt.name}-unreadable", file, f"cannot be read as {fmt.label} ({error})", expected=f"a {fmt.label} file")
+        ]
+    expected = python_rows(table, schema)
+    if len(rows) != len(expected):
+        return [
+            Problem(
+                f"{fmt.name}-differs",
+                file,
+                f"holds another number of rows than {name}.csv",
+                found=len(rows),
+                expected=f"{len(expected)} rows",
+            )
+        ]
+    return [
+        Problem(
+            f"{fmt.name}-differs",
+            file,
+            f"row {index + 1} differs from line {index + 2} of {name}.csv",
+            None,
+            column,
+            found=got.get(column),
+            expected=repr(want[column]),
+        )
+        for index, (got, want) in enumerate(zip(rows, expected))
+        for column in want
+        if got.get(column) != want[column]
+    ]

@@ -1,14 +1,15 @@
-"""A release on disk: its descriptor, and its files, each handed out only after its sha256 and
-size are checked against the descriptor.
+"""A data package on disk: its descriptor, and its files, each handed out only after its sha256
+and size are checked against the descriptor.
 
 This module imports nothing heavy; it is what ``import stalking_flanders`` costs.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
+
+from .hashes import facts
 
 BUNDLED = Path(__file__).resolve().parent / "data"  # the release, shipped inside the package
 DESCRIPTOR_NAME = "datapackage.json"
@@ -21,14 +22,26 @@ def cite(descriptor: dict) -> str:
 
 
 class IntegrityError(ValueError):
-    """A file of the release is not the one its descriptor describes."""
+    """A file of the package is not the one its descriptor describes."""
 
 
-class Release:
-    """The release whose descriptor is ``descriptor`` (a ``datapackage.json``).
+class UnknownNameError(LookupError):
+    """A table, or another name a user gives, is not in the package.
 
-    >>> release = Release()
-    >>> "observations" in release.tables()
+    >>> str(UnknownNameError("no table 'x'"))
+    "no table 'x'"
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class DataPackage:
+    """The data package whose descriptor is ``descriptor`` (a ``datapackage.json`` or its
+    folder; the release bundled with this package when None).
+
+    >>> package = DataPackage()
+    >>> "observations" in package.tables()
     True
     """
 
@@ -42,34 +55,36 @@ class Release:
         self.resources = {r["name"]: r for r in self.descriptor["resources"]}
 
     def tables(self) -> list[str]:
-        """The names of the tables, in the descriptor's order."""
-        return [r["name"] for r in self.descriptor["resources"] if r.get("type") == "table"]
+        """The names of the tables (the CSV resources), in the descriptor's order."""
+        return [r["name"] for r in self.descriptor["resources"] if r.get("type") == "table" and r.get("format") == "csv"]
 
     def resource(self, name: str) -> dict:
-        """The descriptor of table ``name``; a ``KeyError`` listing the tables if there is none."""
+        """The descriptor of table ``name``; :class:`UnknownNameError` listing the tables if there is none."""
         resource = self.resources.get(name)
-        if resource is None or resource.get("type") != "table":
-            raise KeyError(f"no table {name!r} in this release; the tables are: {', '.join(self.tables())}")
+        if resource is None or name not in self.tables():
+            raise UnknownNameError(f"no table {name!r} in this release; the tables are: {', '.join(self.tables())}")
         return resource
 
     def path(self, resource: dict) -> Path:
-        """The file of ``resource``, which must lie inside the release folder."""
+        """The file of ``resource``, which must lie inside the package folder."""
         path = (self.root / resource["path"]).resolve()
         if not path.is_relative_to(self.root):
-            raise IntegrityError(f"{self.descriptor_path}: resource {resource['name']!r} has the path "
-                                 f"{resource['path']!r}, which leads outside the release folder {self.root}")
+            raise IntegrityError(
+                f"{self.descriptor_path}: resource {resource['name']!r} has the path "
+                f"{resource['path']!r}, which leads outside the package folder {self.root}"
+            )
         return path
 
     def read_bytes(self, resource: dict) -> bytes:
         """The bytes of ``resource``'s file, after checking its size and sha256."""
         path = self.path(resource)
         data = path.read_bytes()
+        actual = facts(data)
         expected = resource.get("hash", "")
-        actual = "sha256:" + hashlib.sha256(data).hexdigest()
-        if actual != expected or len(data) != resource.get("bytes"):
+        if actual["hash"] != expected or actual["bytes"] != resource.get("bytes"):
             raise IntegrityError(
-                f"{path} is not the file the descriptor describes: it has {actual} and {len(data)} bytes, "
-                f"the descriptor {self.descriptor_path} says {expected or 'no hash'} and "
+                f"{path} is not the file the descriptor describes: it has {actual['hash']} and {actual['bytes']} "
+                f"bytes, the descriptor {self.descriptor_path} says {expected or 'no hash'} and "
                 f"{resource.get('bytes')} bytes. The file was changed or damaged; nothing was loaded. "
                 "Reinstall the package or fetch the release again."
             )

@@ -1,4 +1,4 @@
-"""scripts/release.py cuts versions in a temporary copy of the repository (its tags stay there),
+"""scripts/cut_release.py cuts versions in a temporary copy of the repository (its tags stay there),
 and adding a source question grows the release by that source's rows alone.
 
 The copy runs its own test command (`true`, or `false` to see a failure stop the release): the
@@ -16,9 +16,10 @@ import tomllib
 import pandas as pd
 import pytest
 
+from helpers import ROOT, SEED_ID, fresh_repository, run
 from stalking_flanders import repo
 
-from conftest import ROOT, SEED_ID, fresh_repository, run
+pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
 
 FIXTURE = "test-fixture-999"
 TODAY = datetime.date.today().isoformat()
@@ -37,7 +38,7 @@ def project(tmp_path_factory):
 
 
 def release(project, version, test_command="true"):
-    return run(["python", "scripts/release.py", version, "--test-command", test_command], project, check=False)
+    return run(["python", "scripts/cut_release.py", version, "--test-command", test_command], project, check=False)
 
 
 def version_at(project, rev, path) -> str:
@@ -111,7 +112,7 @@ def test_a_release_that_adds_rows_must_be_minor_and_records_the_change(project):
     assert result.returncode == 0, result.stderr
     assert run(["git", "tag"], project).stdout.split() == [f"v{FIRST}", f"v{MINOR}"]
     changelog = (project / "CHANGELOG.md").read_text()
-    entry = changelog[changelog.index(f"## [{MINOR}]"):changelog.index(f"## [{FIRST}]")]
+    entry = changelog[changelog.index(f"## [{MINOR}]") : changelog.index(f"## [{FIRST}]")]
     assert f"## [{MINOR}] - {TODAY}" in entry and f"Compared with v{FIRST} (change level minor)" in entry
     assert f"+ ({FIXTURE}, test-fixture-cases, Testcategorie, 2019)" in entry
     assert re.search(r"Tables? added|row\(s\) added", entry)

@@ -1,7 +1,7 @@
 """Cut a release: version VERSION of the code and the data, recorded in CHANGELOG.md and tagged
 vVERSION.
 
-    python scripts/release.py VERSION [--test-command "make test"]
+    python scripts/cut_release.py VERSION [--test-command "make test"]
 
 In order, it:
 1. refuses a working tree that is not clean, a version that is not X.Y.Z, a version that is
@@ -32,8 +32,8 @@ from pathlib import Path
 
 import _step  # noqa: F401 - puts this checkout's src/ first on the path
 from stalking_flanders import repo
+from stalking_flanders.datapackage import DataPackage
 from stalking_flanders.diff import BUMPS, as_text, diff_releases
-from stalking_flanders.release import Release
 
 VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 CHANGELOG = Path("CHANGELOG.md")
@@ -99,7 +99,7 @@ def set_version(version: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def run(command: list[str] | str, what: str, cwd: str | None = None) -> None:
+def run_command(command: list[str] | str, what: str, cwd: str | None = None) -> None:
     result = subprocess.run(command, shell=isinstance(command, str), cwd=cwd)
     if result.returncode != 0:
         raise Refused(f"{what} failed (exit {result.returncode})")
@@ -108,14 +108,14 @@ def run(command: list[str] | str, what: str, cwd: str | None = None) -> None:
 def previous_release(tag: str, workdir: Path) -> Path:
     """The release of ``tag``, rebuilt from git alone in a temporary worktree."""
     git("worktree", "add", "--detach", str(workdir), tag)
-    run(["dvc", "repro", "--quiet"], f"rebuilding the release of {tag}", cwd=str(workdir))
+    run_command(["dvc", "repro", "--quiet"], f"rebuilding the release of {tag}", cwd=str(workdir))
     return workdir / repo.RELEASE
 
 
 def summary(previous: str | None, version: tuple) -> tuple[str, str]:
     """The data-change summary for CHANGELOG.md, and the bump the change needs."""
     if previous is None:
-        names = Release(repo.RELEASE).tables()
+        names = DataPackage(repo.RELEASE).tables()
         return f"First release: tables {', '.join(names)}.\n", "none"
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp) / "previous"
@@ -147,9 +147,9 @@ def release(version: str, test_command: str) -> None:
     previous, new = check_can_release(version)
     try:
         set_version(version)
-        run(["dvc", "repro", "--quiet"], "dvc repro")
-        run([sys.executable, "scripts/readme.py"], "regenerating the README")
-        run(test_command, f"the test command ({test_command})")
+        run_command(["dvc", "repro", "--quiet"], "dvc repro")
+        run_command([sys.executable, "scripts/readme.py"], "regenerating the README")
+        run_command(test_command, f"the test command ({test_command})")
         data_changes, bump = summary(previous, new)
         if previous and BUMPS.index(bump) > BUMPS.index(needed_bump(parse(previous[1:]), new)):
             raise Refused(f"the change from {previous} needs a {bump} version, not {version}:\n{data_changes}")

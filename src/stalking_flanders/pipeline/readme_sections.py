@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from .release import cite
+from ..datapackage import cite
+from ..formats import TABLE_FORMATS
 
 
 def _constraints(field: dict) -> str:
@@ -28,16 +29,25 @@ def data_dictionary(descriptor: dict) -> str:
     out = []
     resources = {r["name"]: r for r in descriptor["resources"]}
     for resource in descriptor["resources"]:
-        if resource.get("type") != "table":
+        if resource.get("type") != "table" or resource.get("format") != "csv":
             continue
         schema = resource["schema"]
-        files = [r["path"] for r in resources.values() if r["name"] in (resource["name"], resource["name"] + "-parquet")]
-        out += [f"### `{resource['name']}`: {resource['title']}", "", resource["description"], "",
-                "Files: " + ", ".join(f"`{p}`" for p in files) + ".", "",
-                "| field | type | constraints | description |", "| --- | --- | --- | --- |"]
+        names = [fmt.resource_name(resource["name"]) for fmt in TABLE_FORMATS]
+        files = [resources[n]["path"] for n in names if n in resources]
+        out += [
+            f"### `{resource['name']}`: {resource['title']}",
+            "",
+            resource["description"],
+            "",
+            "Files: " + ", ".join(f"`{p}`" for p in files) + ".",
+            "",
+            "| field | type | constraints | description |",
+            "| --- | --- | --- | --- |",
+        ]
         for field in schema["fields"]:
-            out.append(f"| `{field['name']}` | {field['type']} | {_constraints(field)} | "
-                       f"{field['description'].replace('|', '&#124;')} |")
+            out.append(
+                f"| `{field['name']}` | {field['type']} | {_constraints(field)} | {field['description'].replace('|', '&#124;')} |"
+            )
         out += ["", f"Primary key: {', '.join(f'`{k}`' for k in schema['primaryKey'])}."]
         for fk in schema.get("foreignKeys", []):
             ref = fk["reference"]
@@ -65,5 +75,5 @@ def update(readme: str, descriptor: dict) -> str:
         pattern = re.compile(rf"(<!-- begin {name} -->\n).*?(<!-- end {name} -->)", re.S)
         if not pattern.search(readme):
             raise ValueError(f"README has no section '<!-- begin {name} -->' … '<!-- end {name} -->'")
-        readme = pattern.sub(lambda m: m.group(1) + render(descriptor) + m.group(2), readme)
+        readme = pattern.sub(lambda m, render=render: m.group(1) + render(descriptor) + m.group(2), readme)
     return readme

@@ -13,10 +13,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import yaml
 
+from helpers import ROOT, rehash, run
 from stalking_flanders import repo
-from stalking_flanders.descriptor import PARQUET_SUFFIX
-
-from conftest import ROOT, rehash, run
+from stalking_flanders.formats import parquet
 
 
 def descriptor(path):
@@ -91,16 +90,23 @@ def test_csv_and_parquet_hold_the_same_rows_with_typed_columns(release, defs):
         parquet = table.to_pandas()
         assert list(parquet.columns) == list(csv.columns)
         for column in csv.columns:
-            as_text = [("" if v is None or v != v else
-                        ("true" if v is True else "false" if v is False else
-                         v.isoformat() if hasattr(v, "isoformat") else str(v))) for v in parquet[column]]
+            as_text = [
+                (
+                    ""
+                    if v is None or v != v
+                    else (
+                        "true" if v is True else "false" if v is False else v.isoformat() if hasattr(v, "isoformat") else str(v)
+                    )
+                )
+                for v in parquet[column]
+            ]
             assert as_text == csv[column].tolist(), (name, column)
 
 
 def test_parquet_resources_mirror_the_csv_resources(release, defs):
     resources = {r["name"]: r for r in descriptor(release / "datapackage.json")["resources"]}
     for name in defs.tables:
-        assert resources[name]["schema"]["fields"] == resources[name + PARQUET_SUFFIX]["schema"]["fields"]
+        assert resources[name]["schema"]["fields"] == resources[parquet.FORMAT.resource_name(name)]["schema"]["fields"]
 
 
 def test_rows_are_in_a_stable_order(release, defs):
@@ -131,5 +137,8 @@ def test_dvc_yaml_paths_are_those_of_repo_py():
     assert pipeline["extract"]["do"]["outs"] == [f"{repo.EXTRACTED.as_posix()}/${{key}}"]
     assert pipeline["validate"]["outs"] == [repo.VALIDATED.as_posix()]
     assert [next(iter(o)) for o in pipeline["publish"]["outs"]] == [
-        repo.RELEASE.as_posix(), repo.DESCRIPTOR.as_posix(), repo.README_CHART.as_posix()]
+        repo.RELEASE.as_posix(),
+        repo.DESCRIPTOR.as_posix(),
+        repo.README_CHART.as_posix(),
+    ]
     assert pipeline["publish"]["outs"][0][repo.RELEASE.as_posix()]["persist"] is True

@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .tableschema import load_schema
+from ..tableschema import load_schema
 
 PACKAGE_META = "package.toml"
 
@@ -21,6 +21,10 @@ class Definitions:
     def tables(self) -> list[str]:
         return list(self.schemas)
 
+    def sort_key(self, table: str) -> list[str]:
+        """The columns a table's rows are sorted by when written: stable row order."""
+        return self.meta["tables"][table].get("sort_by", self.schemas[table]["primaryKey"])
+
 
 def load_definitions(schema_dir: Path, pyproject: Path) -> Definitions:
     with (Path(schema_dir) / PACKAGE_META).open("rb") as fh:
@@ -29,8 +33,3 @@ def load_definitions(schema_dir: Path, pyproject: Path) -> Definitions:
         version = tomllib.load(fh)["project"]["version"]
     schemas = {name: load_schema(Path(schema_dir) / f"{name}.schema.json") for name in meta["tables"]}
     return Definitions(meta, schemas, version)
-
-
-def sort_key(definitions: Definitions, table: str) -> list[str]:
-    """The columns a table's rows are sorted by when written: stable row order."""
-    return definitions.meta["tables"][table].get("sort_by", definitions.schemas[table]["primaryKey"])

@@ -7,15 +7,15 @@ import json
 import re
 import subprocess
 
-from stalking_flanders import docs, repo
-
-from conftest import ROOT
+from helpers import ROOT
+from stalking_flanders import repo
+from stalking_flanders.pipeline import readme_sections
 
 
 def test_readme_sections_are_generated_from_the_descriptor():
     descriptor = json.loads((ROOT / repo.DESCRIPTOR).read_text(encoding="utf-8"))
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert docs.update(readme, descriptor) == readme, "run: python scripts/readme.py"
+    assert readme_sections.update(readme, descriptor) == readme, "run: python scripts/readme.py"
     for resource in descriptor["resources"]:
         if resource.get("type") == "table":
             assert f"### `{resource['name']}`" in readme

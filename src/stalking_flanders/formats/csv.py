@@ -1,0 +1,125 @@
+"""CSV: UTF-8, no byte-order mark, comma, LF, a header row. The one reader of the tables, driven
+by the Table Schema: every cell is checked against its field's type, every problem reported."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..problems import DataError, Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+DIALECT = {"delimiter": ",", "header": True}
+
+
+def _columns(raw: pd.DataFrame, schema: dict, name: str) -> list[Problem]:
+    from ..tableschema import field_names
+
+    expected = field_names(schema)
+    if list(raw.columns) == expected:
+        return []
+    problems = [
+        Problem("column-missing", name, "a column is missing", 1, c, expected=f"the columns {expected}")
+        for c in expected
+        if c not in raw.columns
+    ]
+    problems += [
+        Problem("column-extra", name, "a column is not in the Table Schema", 1, c, expected=f"the columns {expected}")
+        for c in raw.columns
+        if c not in expected
+    ]
+    return problems or [
+        Problem("column-order", name, "the columns are out of order", 1, found=list(raw.columns), expected=str(expected))
+    ]
+
+
+def read(source: Path | bytes, schema: dict, name: str | None = None) -> pd.DataFrame:
+    """The typed DataFrame of a CSV file (a path, or its bytes), as its Table Schema says.
+
+    Raises :class:`DataError` listing every cell that is not of its field's type (with its line,
+    the header being line 1), every missing required value and every missing or extra column.
+    Constraints beyond the types are the pandera model's work.
+    """
+    import pandas as pd
+
+    from ..tableschema import frame
+
+    name = name or str(source)
+    text = io.BytesIO(source) if isinstance(source, bytes) else source
+    raw = pd.read_csv(text, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
+    problems = _columns(raw, schema, name)
+    if problems:
+        raise DataError(problems, name)
+    missing = set(schema.get("missingValues", [""]))
+    columns = {}
+    for field in schema["fields"]:
+        columns[field["name"]] = _typed(raw[field["name"]], field, missing, name, problems)
+    if problems:
+        raise DataError(problems, name)
+    return frame(columns, schema)
+
+
+def _typed(cells, field: dict, missing: set[str], name: str, problems: list[Problem]) -> list:
+    """The typed values of one column's ``cells``; each bad cell adds a problem to ``problems``."""
+    from ..tableschema import parse_cell
+
+    required = field.get("constraints", {}).get("required", False)
+    values = []
+    for i, cell in enumerate(cells):
+        if cell in missing:
+            if required:
+                problems.append(Problem("value-required", name, "a required value is missing", i + 2, field["name"],
+                                        found=cell, expected="a value"))  # fmt: skip
+            values.append(None)
+            continue
+        value, want = parse_cell(cell, field)
+        if want:
+            problems.append(Problem("value-type", name, f"not a value of type {field['type']}", i + 2, field["name"],
+                                    found=cell, expected=want))  # fmt: skip
+        values.append(value)
+    return values
+
+
+def write(df: pd.DataFrame, path: Path, schema: dict) -> None:
+    """Write ``df`` as UTF-8 CSV with a header row, LF line endings and no BOM."""
+    import pandas as pd
+
+    from ..tableschema import field_names, format_cell
+
+    text = pd.DataFrame(
+        {f["name"]: [format_cell(v, f["type"]) for v in df[f["name"]]] for f in schema["fields"]},
+        columns=field_names(schema),
+    )
+    text.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+
+
+def read_all(files: dict[str, Path], schemas: dict[str, dict]) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """Every table ``name`` from the CSV file ``files[name]``, and every problem of every file
+    (not only the first file's): the tables that read cleanly, and the problems."""
+    import pandas as pd
+
+    tables, problems = {}, []
+    for name, path in files.items():
+        try:
+            tables[name] = read(Path(path), schemas[name])
+        except DataError as error:
+            problems += error.problems
+        except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+            problems.append(
+                Problem(
+                    "csv-unreadable", str(path), f"cannot be read as CSV ({error})", expected="a UTF-8 CSV file with a header row"
+                )
+            )
+    return tables, problems
+
+
+def _format():
+    from . import Format
+
+    return Format("csv", "text/csv", "CSV", "CSV", title_nl="CSV", write=write, read=read, encoding="utf-8")
+
+
+FORMAT = _format()

@@ -1,0 +1,58 @@
+"""Parquet: the same rows as the CSV file, with the column types of the Table Schema (zstd)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def arrow_schema(schema: dict):
+    """The Arrow schema of the Parquet file of a table."""
+    import pyarrow as pa
+
+    types = {"string": pa.string(), "integer": pa.int64(), "boolean": pa.bool_(), "date": pa.date32()}
+    return pa.schema(
+        [
+            pa.field(f["name"], types[f["type"]], nullable=not f.get("constraints", {}).get("required", False))
+            for f in schema["fields"]
+        ]
+    )
+
+
+def write(df: pd.DataFrame, path: Path, schema: dict) -> None:
+    """Write ``df`` as Parquet with the column types the Table Schema gives."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from ..tableschema import with_python_dates
+
+    table = pa.Table.from_pandas(with_python_dates(df, schema), schema=arrow_schema(schema), preserve_index=False)
+    pq.write_table(table, path, compression="zstd")
+
+
+def read(path: Path, schema: dict, name: str | None = None) -> list[dict]:
+    """The rows of a Parquet file as Python values (dates as ``datetime.date``)."""
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path).to_pylist()
+
+
+def _format():
+    from . import Format
+
+    return Format(
+        "parquet",
+        "application/vnd.apache.parquet",
+        "PARQUET",
+        "Parquet",
+        suffix="-parquet",
+        title_nl="Parquet",
+        write=write,
+        read=read,
+    )
+
+
+FORMAT = _format()

@@ -1,0 +1,107 @@
+"""The Frictionless Data Package descriptor of a release, built from the Table Schemas, the
+package metadata, the tables themselves, the registry of formats and the bytes of every
+published file."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from ..caveats import caveats
+from ..formats import TABLE_FORMATS, TEXT, Format, csv
+from ..hashes import file_facts
+from ..texts import text
+from .definitions import Definitions
+
+PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+
+
+def _table_resource(defs: Definitions, name: str, fmt: Format, release: Path) -> dict:
+    meta = defs.meta["tables"][name]
+    schema = copy.deepcopy(defs.schemas[name])
+    path = fmt.file_name(name)
+    if fmt is csv.FORMAT:
+        named = {"name": name, "type": "table", "path": path, "title": meta["title"], "description": meta["description"]}
+    else:
+        # Frictionless reads Parquet through pandas and cannot count its bytes, so the Parquet
+        # copy is described as a file: Frictionless checks its hash and size, the tests prove
+        # its rows and types equal the CSV's.
+        schema.pop("foreignKeys", None)
+        named = {
+            "name": fmt.resource_name(name),
+            "type": "file",
+            "path": path,
+            "title": f"{meta['title']} ({fmt.label})",
+            "description": f"{meta['description']} The same rows as {csv.FORMAT.file_name(name)}, in "
+            f"{fmt.label} with typed columns.",
+        }
+    resource = {**named, "format": fmt.name, "mediatype": fmt.mediatype}
+    if fmt.encoding:
+        resource["encoding"] = fmt.encoding
+    resource.update(file_facts(release / path))
+    if fmt is csv.FORMAT:
+        resource["dialect"] = dict(csv.DIALECT)
+    resource["schema"] = schema
+    return resource
+
+
+def source_title(q) -> str:
+    return (
+        f"{q.parliament}, {q.document_type} nr. {q.number} van {q.date.strftime('%Y-%m-%d')} "
+        f"({q.questioner} aan {q.minister}): {q.title_nl}; {q.answer_type_nl.lower()}"
+    )
+
+
+def _text_resource(q, release: Path) -> dict:
+    return {
+        "name": f"source-{q.source_question}",
+        "path": q.archived_text,
+        "title": f"Archived text: {source_title(q)}",
+        "description": f"{text('archived_text', 'description')} {text('licence', 'archived_text')}",
+        "format": TEXT.name,
+        "mediatype": TEXT.mediatype,
+        "encoding": TEXT.encoding,
+        **file_facts(release / q.archived_text),
+    }
+
+
+def build_descriptor(defs: Definitions, tables: dict[str, pd.DataFrame], release: Path) -> dict:
+    """The descriptor of the release in ``release``, with paths relative to it."""
+    meta = defs.meta
+    resources = [_table_resource(defs, name, fmt, release) for fmt in TABLE_FORMATS for name in defs.tables]
+    questions = list(tables["source_questions"].itertuples())
+    resources += [_text_resource(q, release) for q in questions]
+    return {
+        "$schema": PROFILE,
+        "name": meta["name"],
+        "title": meta["title"],
+        "description": meta["description"].strip() + "\n\n" + caveats(tables),
+        "version": defs.version,
+        "translations": {
+            lang: {"title": t["title"], "description": t["description"].strip() + "\n\n" + caveats(tables, lang)}
+            for lang, t in meta.get("translations", {}).items()
+        },
+        "keywords": meta["keywords"],
+        "licenses": meta["licenses"],
+        "sources": [{"title": source_title(q), "path": q.archived_text} for q in questions],
+        "resources": resources,
+    }
+
+
+def relocate(descriptor: dict, prefix: str) -> dict:
+    """The same descriptor with every path put under ``prefix`` (a relative folder)."""
+    moved = copy.deepcopy(descriptor)
+    prefix = Path(prefix).as_posix().rstrip("/") + "/"
+    for resource in moved["resources"]:
+        resource["path"] = prefix + resource["path"]
+    for source in moved.get("sources", []):
+        if "path" in source:
+            source["path"] = prefix + source["path"]
+    return moved
+
+
+def dump(descriptor: dict) -> str:
+    return json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,242 @@
+"""Extract the tables of one archived answer, as its layout file describes them.
+
+The extractor holds no figure: it reads every number from the archived text, checks the text
+against what the layout file expects (categories, years, quoted statements), and fails with the
+line and what it expected where the text does not fit. Nothing is returned unless every part of
+the text fits.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..problems import Problem, raise_if_any
+from ..sources import Source, read_text
+from ..text import ArchivedText, fold, span
+from .layout import Layout, Series, Subquestion, load_layout
+from .table_parser import parse_table
+
+DUTCH_MONTHS = ("januari februari maart april mei juni juli augustus september oktober november december").split()
+YEAR = re.compile(r"^[0-9]{4}$")
+
+
+def extract(source: Source, archived_name: str | None = None) -> dict[str, list[dict]]:
+    """Rows of every table for ``source``, read from its archived text.
+
+    ``archived_name`` is the path the archived text will have inside the data package.
+    Raises :class:`~stalking_flanders.problems.DataError` listing every problem found.
+    """
+    layout = load_layout(source.layout_path)
+    text = ArchivedText(read_text(source), str(source.text_path))
+    return _Extractor(source, layout, text, archived_name or source.text_path.name).tables()
+
+
+class _Extractor:
+    def __init__(self, source: Source, layout: Layout, text: ArchivedText, archived_name: str):
+        self.source, self.layout, self.text, self.archived_name = source, layout, text, archived_name
+        self.problems: list[Problem] = []
+
+    def problem(self, code: str, message: str, line=None, found=None, expected=None):
+        self.problems.append(Problem(code, self.text.name, message, line, None, found, expected))
+
+    def check(self) -> None:
+        """Stop here, with every problem found so far, if there are any."""
+        raise_if_any(self.problems, f"source {self.source.id}")
+
+    def quote(self, what: str, phrase: str, first: int = 1, last: int | None = None) -> str:
+        """The line span of ``phrase`` (a value from the layout file) in the text ("" if absent)."""
+        where = self.text.find(phrase, first, last)
+        if where is None:
+            last = len(self.text) if last is None else last
+            self.problem(
+                "quote-not-found",
+                f"{what} (from {self.source.layout_path.name}) does not stand in lines {first}-{last}",
+                expected=repr(fold(phrase)),
+            )
+            return ""
+        return span(*where)
+
+    def tables(self) -> dict[str, list[dict]]:
+        questions, answers = self.question_and_answers()
+        subquestions = [self.subquestion(sq, questions, answers) for sq in self.layout.subquestions]
+        series, categories, observations = [], [], []
+        for spec in self.layout.series:
+            if spec.subquestion not in answers:
+                self.problem("subquestion", f"series {spec.id}: its sub-question {spec.subquestion} has no answer")
+                continue
+            found = self.series(spec, answers[spec.subquestion])
+            if found is not None:
+                series.append(found[0])
+                categories += found[1]
+                observations += found[2]
+        self.check()  # nothing below runs unless every part of the text fitted
+        return {
+            "source_questions": [self.source_question()],
+            "subquestions": subquestions,
+            "series": series,
+            "categories": categories,
+            "observations": observations,
+        }
+
+    def question_and_answers(self) -> tuple[dict, dict]:
+        """The numbered paragraphs of the question and of the answer: number -> (first, last line)."""
+        q = self.layout.question
+        for key, value in q.quoted().items():
+            self.quote(f"question.{key}", value)
+        self.quote(
+            "question.number and question.date",
+            f"vraag nr. {q.number} van {q.date.day} {DUTCH_MONTHS[q.date.month - 1]} {q.date.year}",
+        )
+        self.check()
+        answer_start = self.text.find(q.answer_nl)[0]
+        asked_end = self.text.find(q.also_put_to_nl)[0] - 1
+        questions = self.paragraphs("question", 1, asked_end)
+        answers = self.paragraphs("answer", answer_start + 1, len(self.text))
+        self.check()
+        return questions, answers
+
+    def source_question(self) -> dict:
+        q = self.layout.question
+        return {
+            "source_question": self.source.id,
+            "parliament": q.parliament,
+            "document_type": q.document_type,
+            "number": q.number,
+            "date": q.date,
+            "questioner": q.questioner,
+            "minister": q.minister,
+            "minister_title_nl": q.minister_title_nl,
+            "minister_title_en": q.minister_title_en,
+            "title_nl": q.title_nl,
+            "title_en": q.title_en,
+            "also_put_to_nl": q.also_put_to_nl,
+            "answer_type_nl": q.answer_nl,
+            "archived_text": self.archived_name,
+            "sha256": self.source.sha256,
+        }
+
+    def paragraphs(self, what: str, first: int, last: int) -> dict[int, tuple[int, int]]:
+        found = self.text.numbered_paragraphs(first, last)
+        numbers = [n for n, _, _ in found]
+        expected = list(range(1, len(found) + 1))
+        if numbers != expected:
+            self.problem(
+                "paragraphs",
+                f"the {what} paragraphs in lines {first}-{last} are not numbered 1, 2, 3, ...",
+                found=numbers,
+                expected=str(expected),
+            )
+        return {n: (a, b) for n, a, b in found}
+
+    def subquestion(self, spec: Subquestion, questions: dict, answers: dict) -> dict | None:
+        n = spec.number
+        if n not in questions or n not in answers:
+            self.problem("subquestion", f"sub-question {n} (from {self.source.layout_path.name}) has no question or no answer")
+            return None
+        (qa, qb), (aa, ab) = questions[n], answers[n]
+        question = fold(" ".join(self.text.lines[qa - 1 : qb]))
+        return {
+            "source_question": self.source.id,
+            "subquestion": n,
+            "question_nl": question.split(" ", 1)[1],
+            "question_en": spec.question_en,
+            "question_lines": span(qa, qb),
+            "answer_lines": span(aa, ab),
+            "figures": spec.figures,
+            "statement_nl": fold(spec.statement_nl),
+            "statement_en": spec.statement_en,
+            "statement_lines": self.quote(f"sub-question {n} statement_nl", spec.statement_nl, aa, ab),
+        }
+
+    def series(self, spec: Series, answer: tuple[int, int]) -> tuple[dict, list[dict], list[dict]] | None:
+        where = {
+            k: self.quote(f"series {spec.id} {k}", getattr(spec, k), *(answer if k != "organisation_nl" else (1, None)))
+            for k in ("measure_nl", "caveat_nl", "organisation_nl")
+        }
+        header = self.header_line(spec, answer)
+        if header is None or not self.header_fits(spec, header):
+            return None
+        row = {
+            "series": spec.id,
+            "source_question": self.source.id,
+            "subquestion": spec.subquestion,
+            "organisation_nl": fold(spec.organisation_nl),
+            "organisation_en": spec.organisation_en,
+            "heading_nl": spec.heading_nl or None,
+            "first_year": min(spec.years),
+            "last_year": max(spec.years),
+            "header_line": header,
+            "measure_nl": fold(spec.measure_nl),
+            "measure_en": spec.measure_en,
+            "measure_lines": where["measure_nl"],
+            "stalking_specific": spec.stalking_specific,
+            "caveat_nl": fold(spec.caveat_nl),
+            "caveat_en": spec.caveat_en,
+            "caveat_lines": where["caveat_nl"],
+        }
+        lines = [(n, self.text.line(n)) for n in range(header + 1, answer[1] + 1)]
+        rows, problems = parse_table(lines, [c.nl for c in spec.categories], spec.years, spec.id, self.text.name)
+        self.problems += problems
+        english = {fold(c.nl): c.en for c in spec.categories}
+        categories = [
+            {"series": spec.id, "category": r.label, "label_en": english[r.label], "source_lines": span(*r.label_lines)}
+            for r in rows
+        ]
+        observations = [
+            {
+                "source_question": self.source.id,
+                "series": spec.id,
+                "category": r.label,
+                "year": year,
+                "count": count,
+                "source_line": r.count_line,
+            }
+            for r in rows
+            for year, count in zip(spec.years, r.counts)
+        ]
+        return row, categories, observations
+
+    def header_line(self, spec: Series, answer: tuple[int, int]) -> int | None:
+        """The first line after ``after_nl`` that ends in a year: the table's header."""
+        first, last = answer
+        anchor = self.text.find(spec.after_nl, first, last)
+        if anchor is None:
+            self.quote(f"series {spec.id} after_nl", spec.after_nl, first, last)
+            return None
+        header = next(
+            (n for n in range(anchor[1] + 1, last + 1) if (tokens := self.text.line(n).split()) and YEAR.match(tokens[-1])), None
+        )
+        if header is None:
+            self.problem(
+                "table-header",
+                f"series {spec.id}: no table header (a line ending in years) after line {anchor[1]}",
+                expected=f"{spec.heading_nl} {' '.join(map(str, spec.years))}".strip(),
+            )
+        return header
+
+    def header_fits(self, spec: Series, line: int) -> bool:
+        tokens = fold(self.text.line(line)).split()
+        k = len(tokens)
+        while k > 0 and YEAR.match(tokens[k - 1]):
+            k -= 1
+        heading, years = " ".join(tokens[:k]), [int(t) for t in tokens[k:]]
+        fits = True
+        if heading.lower() != fold(spec.heading_nl).lower():
+            self.problem(
+                "table-header",
+                f"series {spec.id}: the table heading before the years differs",
+                line,
+                found=heading,
+                expected=repr(fold(spec.heading_nl)),
+            )
+            fits = False
+        if years != spec.years:
+            self.problem(
+                "table-header",
+                f"series {spec.id}: the years of the table header differ",
+                line,
+                found=" ".join(map(str, years)),
+                expected=" ".join(map(str, spec.years)),
+            )
+            fits = False
+        return fits

@@ -1,0 +1,256 @@
+"""The dataset page of a release: index.html beside its files, self-contained (no external
+scripts, fonts or images), with the caveats up front, every table with the source line of each
+figure, a chart, the sub-question coverage, the downloads with size and sha256, the licence, the
+citation, and schema.org Dataset JSON-LD. Also the chart as SVG and PNG (byte-stable).
+
+The HTML is a Jinja2 template (``templates/index.html.j2``) that escapes every value; cells that
+hold markup are built with :class:`markupsafe.Markup`, which escapes what it is given.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+from markupsafe import Markup
+
+from ..datapackage import DESCRIPTOR_NAME, cite
+from ..formats import JSON
+from ..hashes import file_facts, hex_of
+from ..texts import text
+
+CHART_SVG, CHART_PNG, PAGE = "chart.svg", "chart.png", "index.html"
+SALT = "stalking-flanders"  # fixes the ids matplotlib writes into SVG, so the bytes are stable
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def chart(tables: dict[str, pd.DataFrame]) -> tuple[bytes, bytes]:
+    """The counts by year of every series, one panel each, as (SVG, PNG) bytes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    series = in_answer_order(tables["series"])
+    with plt.rc_context({"svg.hashsalt": SALT, "svg.fonttype": "none", "font.family": "DejaVu Sans", "font.size": 9}):
+        fig, axes = plt.subplots(1, len(series), figsize=(5.2 * len(series), 4.8), squeeze=False, layout="constrained")
+        for ax, s in zip(axes[0], series.itertuples()):
+            _panel(ax, s, tables)
+        svg, png = io.BytesIO(), io.BytesIO()
+        fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+        fig.savefig(png, format="png", dpi=110, metadata={"Software": None})
+        plt.close(fig)
+    return svg.getvalue(), png.getvalue()
+
+
+def _panel(ax, s, tables: dict[str, pd.DataFrame]) -> None:
+    labels = dict(zip(tables["categories"]["category"], tables["categories"]["label_en"]))
+    rows = tables["observations"][tables["observations"]["series"] == s.series]
+    for category, group in rows.groupby("category", sort=False):
+        group = group.sort_values("year")
+        ax.plot(group["year"], group["count"], marker="o", label=labels.get(category, category))
+    years = sorted(rows["year"].unique())
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("count")
+    kind = "stalking-specific" if s.stalking_specific else "NOT stalking-specific"
+    ax.set_title(f"{s.organisation_en}\n{s.series} ({kind})", fontsize=9)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(0, -0.08), frameon=False)
+    ax.grid(axis="y", linewidth=0.3)
+
+
+def in_answer_order(series: pd.DataFrame) -> pd.DataFrame:
+    """The series in the order the answer gives them."""
+    return series.sort_values(["source_question", "subquestion", "header_line"], kind="stable").reset_index(drop=True)
+
+
+def _lines(span: str) -> str:
+    return f"line {span}" if "-" not in str(span) else f"lines {span}"
+
+
+def _size(n: int) -> str:
+    return f"{n:,} bytes".replace(",", " ")
+
+
+def _series(s, tables: dict[str, pd.DataFrame]) -> dict:
+    obs = tables["observations"][tables["observations"]["series"] == s.series]
+    cats = tables["categories"][tables["categories"]["series"] == s.series]
+    years = sorted(obs["year"].unique())
+    rows = []
+    for c in cats.itertuples():
+        cells = [Markup('<span lang="nl">{}</span><br><span class="en">{}</span>').format(c.category, c.label_en)]
+        for year in years:
+            hit = obs[(obs["category"] == c.category) & (obs["year"] == year)]
+            cells.append(
+                ""
+                if hit.empty
+                else Markup('<span class="n">{}</span> <span class="line">line {}</span>').format(
+                    int(hit["count"].iloc[0]), int(hit["source_line"].iloc[0])
+                )
+            )
+        rows.append(cells)
+    rows.append(
+        ["Total"] + [Markup('<span class="n">{}</span>').format(int(obs[obs["year"] == y]["count"].sum())) for y in years]
+    )
+    return {
+        "id": s.series,
+        "specific": s.stalking_specific,
+        "measure_en": s.measure_en,
+        "measure_nl": s.measure_nl,
+        "measure_lines": _lines(s.measure_lines),
+        "caveat_en": s.caveat_en,
+        "caveat_nl": s.caveat_nl,
+        "caveat_lines": _lines(s.caveat_lines),
+        "header": ["Category (as published; English)"] + [str(y) for y in years],
+        "caption": f"{s.organisation_en}: counts by year, with the line of the archived answer each figure stands on",
+        "rows": rows,
+    }
+
+
+def _coverage(tables: dict[str, pd.DataFrame]) -> dict:
+    both = '<span lang="nl">{}</span><br><span class="en">{}</span>'
+    return {
+        "caption": "Sub-questions: does the answer give figures? (specific: stalking figures; related: not "
+        "stalking-specific; none)",
+        "header": ["Sub-question", "Question (as put)", "Figures", "What the answer says (quoted)", "Lines"],
+        "rows": [
+            [
+                q.subquestion,
+                Markup(both).format(q.question_nl, q.question_en),
+                q.figures,
+                Markup('<span lang="nl"><q>{}</q></span><br><span class="en">{}</span>').format(q.statement_nl, q.statement_en),
+                f"{q.question_lines} / {q.statement_lines}",
+            ]
+            for q in tables["subquestions"].itertuples()
+        ],
+    }
+
+
+def _downloads(release: Path, descriptor: dict) -> list[list]:
+    rows = [
+        [
+            Markup('<a href="{0}">{0}</a>').format(r["path"]),
+            r["format"],
+            _size(r["bytes"]),
+            Markup("<code>{}</code>").format(hex_of(r["hash"])),
+        ]
+        for r in descriptor["resources"]
+    ]
+    facts = file_facts(release / DESCRIPTOR_NAME)
+    rows.append(
+        [
+            Markup('<a href="{0}">{0}</a>').format(DESCRIPTOR_NAME),
+            JSON.name,
+            _size(facts["bytes"]),
+            Markup("<code>{}</code>").format(hex_of(facts["hash"])),
+        ]
+    )
+    return rows
+
+
+def json_ld(descriptor: dict, tables: dict[str, pd.DataFrame]) -> dict:
+    """schema.org Dataset metadata of the release."""
+    series = tables["series"]
+    nl = descriptor.get("translations", {}).get("nl", {})
+    return {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": descriptor["title"],
+        "alternateName": [t for t in [nl.get("title"), descriptor["name"]] if t],
+        "description": descriptor["description"],
+        "version": descriptor["version"],
+        "keywords": descriptor.get("keywords", []),
+        "license": descriptor["licenses"][0]["path"],
+        "inLanguage": ["nl", "en"],
+        "isAccessibleForFree": True,
+        "spatialCoverage": {"@type": "Place", "name": "Vlaanderen (Flanders), België (Belgium)"},
+        "temporalCoverage": f"{int(series['first_year'].min())}/{int(series['last_year'].max())}",
+        "isBasedOn": [s["title"] for s in descriptor.get("sources", [])],
+        "citation": cite(descriptor),
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "name": r["name"],
+                "contentUrl": r["path"],
+                "encodingFormat": r["mediatype"],
+                "contentSize": f"{r['bytes']} B",
+                "sha256": hex_of(r["hash"]),
+            }
+            for r in descriptor["resources"]
+        ],
+    }
+
+
+def json_for_script(value) -> Markup:
+    """``value`` as JSON that is safe inside a ``<script>`` block: ``<``, ``>`` and ``&`` escaped.
+
+    >>> str(json_for_script({"a": "</script><!--&"}))
+    '{\\n "a": "\\\\u003c/script\\\\u003e\\\\u003c!--\\\\u0026"\\n}'
+    """
+    dumped = json.dumps(value, ensure_ascii=False, indent=1)
+    return Markup(dumped.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def _paragraphs(description: str) -> list[dict]:
+    """A description's parts: a list where every line starts with "- ", else a paragraph."""
+    parts = []
+    for part in description.split("\n\n"):
+        lines = part.splitlines()
+        bullets = bool(lines) and all(line.startswith("- ") for line in lines)
+        parts.append({"bullets": [line[2:] for line in lines] if bullets else None, "text": part})
+    return parts
+
+
+def _svg(svg: bytes, tables: dict[str, pd.DataFrame]) -> Markup:
+    """The chart, inline, with a title and a description for screen readers."""
+    from markupsafe import escape
+
+    svg_text = svg.decode("utf-8")
+    svg_text = svg_text[svg_text.index("<svg") :]
+    svg_text = svg_text.replace("<svg ", '<svg role="img" aria-labelledby="chart-title chart-desc" ', 1)
+    description = escape("; ".join(f"{s.series}: {s.organisation_en}" for s in tables["series"].itertuples()))
+    return Markup(
+        svg_text.replace(
+            ">",
+            '><title id="chart-title">Counts by year, one panel per series</title>'
+            f'<desc id="chart-desc">The same figures as the tables below: {description}</desc>',
+            1,
+        )
+    )
+
+
+def page(release: Path, descriptor: dict, tables: dict[str, pd.DataFrame], svg: bytes) -> str:
+    """index.html of the release in ``release`` (whose files and descriptor are written already)."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+    nl = descriptor.get("translations", {}).get("nl", {})
+    return env.get_template("index.html.j2").render(
+        d=descriptor,
+        nl={"title": nl.get("title", "")},
+        ld=json_for_script(json_ld(descriptor, tables)),
+        caveats_en=_paragraphs(descriptor["description"]),
+        caveats_nl=_paragraphs(nl.get("description", "")),
+        svg=_svg(svg, tables),
+        chart_svg=CHART_SVG,
+        chart_png=CHART_PNG,
+        series=[_series(s, tables) for s in in_answer_order(tables["series"]).itertuples()],
+        coverage=_coverage(tables),
+        downloads=_downloads(release, descriptor),
+        sources=descriptor.get("sources", []),
+        licence={"title": descriptor["licenses"][0].get("title", descriptor["licenses"][0]["name"]), **descriptor["licenses"][0]},
+        licence_scope=text("licence", "scope"),
+        licence_archived=text("licence", "archived_text"),
+        citation=cite(descriptor),
+    )
+
+
+def write(release: Path, descriptor: dict, tables: dict[str, pd.DataFrame]) -> bytes:
+    """Write index.html, chart.svg and chart.png into ``release``; return the PNG bytes."""
+    svg, png = chart(tables)
+    (release / CHART_SVG).write_bytes(svg)
+    (release / CHART_PNG).write_bytes(png)
+    (release / PAGE).write_text(page(release, descriptor, tables, svg), encoding="utf-8")
+    return png

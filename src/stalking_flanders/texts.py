@@ -1,0 +1,36 @@
+"""The package's prose in English and Dutch, from ``texts.toml`` beside this module (its one home).
+
+>>> text("licence", "archived_text", "en")
+'The archived text of the question and answer states no licence; none is claimed for it.'
+>>> text("portal", "catalogue_title", "nl", name="x")
+'x: catalogus'
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from pathlib import Path
+
+TEXTS = Path(__file__).resolve().parent / "texts.toml"
+
+
+@functools.cache
+def _all() -> dict:
+    with TEXTS.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def text(section: str, key: str, lang: str = "en", **values) -> str:
+    """The text ``key`` of ``section`` in ``lang``, with ``{name}`` placeholders filled from ``values``."""
+    template = _all()[section][f"{key}_{lang}"]
+    return template.format(**values) if values else template
+
+
+def licence_statement(licence: dict, lang: str = "en") -> str:
+    """The full licence statement: title and name of ``licence``, what it covers, and the
+    archived text's status."""
+    return (
+        f"{licence.get('title', licence['name'])} ({licence['name']}) {text('licence', 'scope', lang)} "
+        f"{text('licence', 'archived_text', lang)}"
+    )

@@ -1,0 +1,143 @@
+"""What many tests share: running the project's tools, fresh repository copies, local servers,
+damaged copies of a release, and hashing folders. Fixtures are in conftest.py."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from stalking_flanders.hashes import facts, sha256_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_ID = "vp-sv-186-beke-2021-12-21"
+
+
+def tool_env() -> dict:
+    """The environment for the project's tools: this interpreter's bin folder first on PATH."""
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def run(args, cwd, check=True, **kwargs) -> subprocess.CompletedProcess:
+    """Run a command of the project (or a tool) in ``cwd``; with ``check``, fail showing its output."""
+    result = subprocess.run(args, cwd=cwd, env=kwargs.pop("env", None) or tool_env(), capture_output=True, text=True, **kwargs)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{args} failed in {cwd} ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def fresh_repository(destination: Path) -> Path:
+    """A new git repository with the files of this working tree that git would commit."""
+    listed = run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], ROOT).stdout
+    for name in filter(None, listed.split("\0")):
+        source, target = ROOT / name, destination / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_symlink():
+            target.symlink_to(os.readlink(source))
+        elif source.is_file():
+            shutil.copy2(source, target)
+    run(["git", "init", "-q", "-b", "main"], destination)
+    run(["git", "add", "-A"], destination)
+    run(["git", "-c", "user.name=test", "-c", "user.email=test@localhost", "commit", "-qm", "copy"], destination)
+    return destination
+
+
+def needs(present: bool, reason: str) -> None:
+    """Skip a test whose outside tool is missing, with the reason; under CI (CI=true) fail instead."""
+    if not present:
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serving(args: list, url: str, seconds: float = 30):
+    """Run the server ``args`` until the block ends; wait first until ``url`` answers."""
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=2)
+                break
+            except urllib.error.HTTPError:
+                break  # it answers
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def http_folder(folder: Path):
+    """Serve ``folder`` read-only over HTTP on 127.0.0.1; yields its base URL (ending in /)."""
+    port = free_port()
+    return serving(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)],
+        f"http://127.0.0.1:{port}/",
+    )
+
+
+def rehash(folder: Path) -> None:
+    """Recompute every hash and size in a release's descriptor, as someone hiding a change would;
+    resources whose file is gone are dropped."""
+    path = folder / "datapackage.json"
+    d = json.loads(path.read_text())
+    d["resources"] = [r for r in d["resources"] if (folder / r["path"]).is_file()]
+    for resource in d["resources"]:
+        resource.update(facts((folder / resource["path"]).read_bytes()))
+    path.write_text(json.dumps(d, indent=2))
+
+
+def damaged_copy(source: Path, destination: Path, edit=None, *, rehashed: bool = False) -> Path:
+    """A copy of the release folder ``source`` at ``destination``, changed by ``edit(folder)``
+    and, with ``rehashed``, with its descriptor's hashes recomputed to hide the change."""
+    shutil.copytree(source, destination)
+    if edit is not None:
+        edit(destination)
+    if rehashed:
+        rehash(destination)
+    return destination
+
+
+def edit_file(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in the text file at ``path`` (which must hold it) by ``new``."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def sha256_tree(folder: Path, *names: str, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """The sha256 of every file below ``folder`` (or only below its entries ``names``), by
+    relative path; top-level folders in ``skip`` are left out."""
+    roots = [folder / n for n in names] if names else [folder]
+    paths = [p for root in roots for p in (sorted(root.rglob("*")) if root.is_dir() else [root])]
+    return {
+        p.relative_to(folder).as_posix(): sha256_bytes(p.read_bytes())
+        for p in paths
+        if p.is_file() and p.relative_to(folder).parts[0] not in skip
+    }

@@ -1,0 +1,59 @@
+"""The boundary between what a `pip install` user runs and the build-time pipeline, and the
+shape every unit of src/ keeps."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+
+import pytest
+
+from helpers import ROOT
+
+RUNTIME = {
+    "the loader": "import stalking_flanders as s; s.load('observations', lang='en'); s.citation()",
+    "validate": "from stalking_flanders.validation import validate_package; assert validate_package() == []",
+    "diff": "from stalking_flanders.diff import diff_releases; from stalking_flanders.datapackage import BUNDLED; "
+    "diff_releases(BUNDLED, BUNDLED)",
+    "dcat": "import stalking_flanders.dcat, stalking_flanders.cli; stalking_flanders.cli._parser()",
+    "the command line": "from stalking_flanders.cli import main; main(['info'])",
+}
+
+
+@pytest.mark.parametrize("what", RUNTIME)
+def test_the_runtime_never_imports_the_pipeline(what):
+    code = RUNTIME[what] + (
+        "; import sys; print(sorted(m for m in sys.modules if m.startswith('stalking_flanders.pipeline')"
+        " or m.split('.')[0] in ('dvc', 'matplotlib', 'jinja2')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_no_runtime_module_imports_the_pipeline_even_lazily():
+    package = ROOT / "src" / "stalking_flanders"
+    for path in package.rglob("*.py"):
+        if "pipeline" in path.relative_to(package).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                target = ("." * node.level) + (node.module or "")
+                assert "pipeline" not in target.split("."), f"{path}: imports {target}"
+
+
+def test_no_function_is_longer_than_60_lines():
+    too_long = []
+    for path in sorted((ROOT / "src").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                if length > 60:
+                    too_long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({length} lines)")
+    assert too_long == []
+
+
+def test_sha256_is_computed_in_one_module():
+    users = [p.relative_to(ROOT).as_posix() for p in (ROOT / "src").rglob("*.py") if "hashlib" in p.read_text()]
+    assert users == ["src/stalking_flanders/hashes.py"]

@@ -1,0 +1,55 @@
+"""The pure table parser, on three-line inputs: rows and problems, with their lines and codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from stalking_flanders.pipeline.table_parser import parse_table
+
+LABELS = ["Agressie", "Dader lichamelijk geweld"]
+YEARS = [2019, 2020]
+
+
+def parse(*lines: str, first: int = 10):
+    return parse_table(list(enumerate(lines, start=first)), LABELS, YEARS, "s", "t.txt")
+
+
+def test_rows_on_one_line_and_wrapped_with_numbers_on_a_later_line():
+    rows, problems = parse("Agressie 1 2", "Dader lichamelijk", "geweld 3 4")
+    assert problems == []
+    assert [(r.label, r.label_lines, r.count_line, r.counts) for r in rows] == [
+        ("Agressie", (10, 10), 10, [1, 2]),
+        ("Dader lichamelijk geweld", (11, 12), 12, [3, 4]),
+    ]
+
+
+def test_blank_lines_and_white_space_and_letter_case_are_folded():
+    rows, problems = parse("  agressie   1  2 ", "", "DADER lichamelijk geweld 3 4")
+    assert problems == [] and [r.counts for r in rows] == [[1, 2], [3, 4]]
+
+
+CASES = {
+    "an unexpected row": (("Agressie 1 2", "Iets anders 5 6", "Dader lichamelijk geweld 3 4"), [("table-row", 11)]),
+    "a label standing twice": (("Agressie 1 2", "Agressie 5 6", "Dader lichamelijk geweld 3 4"), [("table-row", 11)]),
+    "too few counts": (("Agressie 1", "Dader lichamelijk geweld 3 4", ""), [("table-row", 10)]),
+    "too many counts": (("Agressie 1 2 3", "Dader lichamelijk geweld 3 4", ""), [("table-row", 10)]),
+    "a count that is not whole": (("Agressie 1 2.5", "Dader lichamelijk geweld 3 4", ""), [("count-not-whole", 10)]),
+    "a negative count": (("Agressie -1 2", "Dader lichamelijk geweld 3 4", ""), [("count-not-whole", 10)]),
+    "a missing row": (("Agressie 1 2", "", ""), [("table-row", None)]),
+    "a wrapped label whose numbers never come": (("Agressie 1 2", "Dader lichamelijk", ""), [("table-row", 11), ("table-row", None)]),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_problems(case):
+    lines, expected = CASES[case]
+    rows, problems = parse(*lines)
+    assert [(p.code, p.line) for p in problems] == expected, [str(p) for p in problems]
+    assert all(p.file == "t.txt" for p in problems)
+    assert all(r.label in LABELS for r in rows)  # a bad row yields no row: nothing half parsed
+
+
+def test_the_problem_names_what_was_found_and_expected():
+    _, problems = parse("Agressie 1 x", "Dader lichamelijk geweld 3 4", "")
+    assert problems[0].found == "x" and problems[0].expected == "a whole number of 0 or more"
+    assert "year 2020" in problems[0].message
