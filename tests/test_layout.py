@@ -7,11 +7,10 @@ import re
 
 import pytest
 
+from helpers import ROOT, SEED_ID
 from stalking_flanders import repo
 from stalking_flanders.pipeline.layout import load_layout
 from stalking_flanders.problems import DataError
-
-from helpers import ROOT, SEED_ID
 
 LAYOUT = (ROOT / repo.ARCHIVE / f"{SEED_ID}.layout.toml").read_text(encoding="utf-8")
 
@@ -24,12 +23,24 @@ def test_the_archived_layout_parses():
 
 CASES = {
     "a missing key": (lambda t: re.sub(r"(?m)^also_put_to_nl = .*\n", "", t), "question.also_put_to_nl", None, "this key"),
-    "an unknown key": (lambda t: t.replace("number = 186\n", "number = 186\nnumbr = 186\n"), "question.numbr", 186,
-                       "no such key"),
-    "a mistyped value": (lambda t: t.replace("years = [2018, 2019, 2020]", 'years = [2018, "2019", 2020]'),
-                         "series[0].years[1]", "2019", "a whole number"),
-    "an unknown figures code": (lambda t: t.replace('figures = "related"', 'figures = "some"', 1), "subquestions[3].figures",
-                                "some", "'specific', 'related' or 'none'"),
+    "an unknown key": (
+        lambda t: t.replace("number = 186\n", "number = 186\nnumbr = 186\n"),
+        "question.numbr",
+        186,
+        "no such key",
+    ),
+    "a mistyped value": (
+        lambda t: t.replace("years = [2018, 2019, 2020]", 'years = [2018, "2019", 2020]'),
+        "series[0].years[1]",
+        "2019",
+        "a whole number",
+    ),
+    "an unknown figures code": (
+        lambda t: t.replace('figures = "related"', 'figures = "some"', 1),
+        "subquestions[3].figures",
+        "some",
+        "'specific', 'related' or 'none'",
+    ),
 }
 
 

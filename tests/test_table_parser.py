@@ -36,7 +36,10 @@ CASES = {
     "a count that is not whole": (("Agressie 1 2.5", "Dader lichamelijk geweld 3 4", ""), [("count-not-whole", 10)]),
     "a negative count": (("Agressie -1 2", "Dader lichamelijk geweld 3 4", ""), [("count-not-whole", 10)]),
     "a missing row": (("Agressie 1 2", "", ""), [("table-row", None)]),
-    "a wrapped label whose numbers never come": (("Agressie 1 2", "Dader lichamelijk", ""), [("table-row", 11), ("table-row", None)]),
+    "a wrapped label whose numbers never come": (
+        ("Agressie 1 2", "Dader lichamelijk", ""),
+        [("table-row", 11), ("table-row", None)],
+    ),
 }
 
 
