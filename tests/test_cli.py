@@ -178,3 +178,23 @@ def test_validate_a_descriptor_that_is_not_json(tmp_path):
 
 def test_validate_a_path_that_does_not_exist(tmp_path):
     assert "there is no such file" in invalid(tmp_path / "nowhere")
+
+
+def test_validate_a_changed_workbook_cell_behind_recomputed_hashes(tmp_path):
+    import openpyxl
+
+    folder = copy_of_release(tmp_path)
+    book = openpyxl.load_workbook(folder / "stalking-flanders.xlsx")
+    book["observations"]["E2"] = 956  # the first figure, 955 in the answer
+    book.save(folder / "stalking-flanders.xlsx")
+    rehash(folder)
+    message = invalid(folder)
+    assert "stalking-flanders.xlsx, column 'count': row 1 differs from line 2 of observations.csv" in message
+    assert "found 956, expected 955 [xlsx-differs]" in message
+
+
+def test_version_and_show_as_a_table():
+    assert cli("--version").stdout.startswith("stalking-flanders ")
+    table = cli("show", "observations", "--format", "table").stdout.splitlines()
+    assert table[0].split() == ["source_question", "series", "category", "year", "count", "source_line"]
+    assert cli("show", "observations").stdout.startswith("source_question,series,")  # piped: CSV

@@ -39,7 +39,7 @@ CASES = {
         lambda t: t.replace('figures = "related"', 'figures = "some"', 1),
         "subquestions[3].figures",
         "some",
-        "'specific', 'related' or 'none'",
+        "'specific', 'related' or 'no-figures'",
     ),
 }
 

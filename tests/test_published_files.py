@@ -58,6 +58,9 @@ def test_every_file_has_the_hash_and_size_the_descriptor_states(release):
     on_disk -= {"datapackage.json", "index.html", "chart.svg", "chart.png"}
     assert paths == on_disk
     for resource in package["resources"]:
+        if resource["format"] == "parquet":  # Frictionless cannot count them: see formats/parquet.py
+            assert "bytes" not in resource and "hash" not in resource and resource["type"] == "table"
+            continue
         data = (release / resource["path"]).read_bytes()
         assert resource["bytes"] == len(data)
         assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()

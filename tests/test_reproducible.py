@@ -41,6 +41,9 @@ def test_two_repository_copies_give_identical_bytes(rebuilt, built):
 def test_the_descriptor_hashes_are_the_files_bytes(rebuilt):
     path, _ = rebuilt
     for resource in json.loads((path / repo.DESCRIPTOR).read_text())["resources"]:
+        if resource["format"] == "parquet":
+            assert "hash" not in resource  # see formats/parquet.py
+            continue
         assert resource["hash"] == "sha256:" + hashlib.sha256((path / resource["path"]).read_bytes()).hexdigest()
 
 

@@ -9,7 +9,7 @@ WORDS = {
     "en": ("stalking-specific", "NOT stalking-specific", "Sub-question", "no figures"),
     "nl": ("telt stalking", "telt GEEN stalking", "Deelvraag", "geen cijfers"),
 }
-NO_FIGURES = "none"  # the subquestions.figures code of a sub-question the answer gives no figures for
+NO_FIGURES = "no-figures"  # the subquestions.figures code of a sub-question the answer gives no figures for
 
 
 def caveats(tables: dict[str, pd.DataFrame], lang: str = "en") -> str:

@@ -11,6 +11,22 @@ import sys
 from .datapackage import DataPackage, IntegrityError, UnknownNameError
 
 OK, INVALID, USAGE = 0, 1, 2
+SHOW_WIDTH = 40  # the widest a column of `show --format table` gets; longer text ends in "..."
+
+
+def _version() -> str:
+    """The package's version, and the bundled data's (the same in a release)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        code = version("stalking-flanders")
+    except PackageNotFoundError:
+        code = "unknown"
+    try:
+        data = DataPackage().descriptor.get("version")
+    except OSError:
+        data = "none bundled"
+    return f"stalking-flanders {code} (data version {data})"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -18,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="stalking-flanders",
         description="Figures on stalking in Flanders from the Flemish Parliament's written question nr. 186 (2021).",
     )
+    parser.add_argument("--version", action="version", version=_version(), help="print the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser(
         "tables",
@@ -27,7 +44,11 @@ def _parser() -> argparse.ArgumentParser:
     show = sub.add_parser("show", help="print a table", description="Print a table of the bundled release.")
     show.add_argument("name", metavar="NAME", help="a table name (see: stalking-flanders tables)")
     show.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of the category labels (default: nl)")
-    show.add_argument("--format", choices=["csv", "json"], default="csv", help="output format (default: csv)")
+    show.add_argument(
+        "--format",
+        choices=["table", "csv", "json"],
+        help="output format (default: an aligned table on a terminal, CSV when piped or redirected)",
+    )
     sub.add_parser(
         "info",
         help="version, sources, caveats, licence, citation",
@@ -101,11 +122,37 @@ def _show(args) -> int:
     from .loader import load
 
     table = load(args.name, lang=args.lang)
-    if args.format == "csv":
+    fmt = args.format or ("table" if sys.stdout.isatty() else "csv")
+    if fmt == "table":
+        sys.stdout.write(aligned(table))
+    elif fmt == "csv":
         sys.stdout.write(table.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d"))
     else:
         sys.stdout.write(table.to_json(orient="records", force_ascii=False, date_format="iso", indent=2) + "\n")
     return OK
+
+
+def aligned(table) -> str:
+    """``table`` as aligned text: numbers to the right, text to the left, each column at most
+    ``SHOW_WIDTH`` characters wide (longer text cut, ending in "...").
+
+    >>> import pandas as pd
+    >>> print(aligned(pd.DataFrame({"label": ["a", "bb"], "count": [5, 12]})), end="")
+    label  count
+    a          5
+    bb        12
+    """
+    import pandas as pd
+
+    columns = []
+    for name in table.columns:
+        cells = [name] + ["" if pd.isna(v) else v.strftime("%Y-%m-%d") if hasattr(v, "strftime") else str(v)
+                          for v in table[name]]  # fmt: skip
+        cells = [c if len(c) <= SHOW_WIDTH else c[: SHOW_WIDTH - 3] + "..." for c in cells]
+        width = max(map(len, cells))
+        numeric = pd.api.types.is_numeric_dtype(table[name]) and not pd.api.types.is_bool_dtype(table[name])
+        columns.append([cells[0].ljust(width)] + [c.rjust(width) if numeric else c.ljust(width) for c in cells[1:]])
+    return "".join("  ".join(row).rstrip() + "\n" for row in zip(*columns))
 
 
 def _info(args) -> int:

@@ -16,7 +16,7 @@ import tomllib
 from pathlib import Path
 
 from .datapackage import DESCRIPTOR_NAME, DataPackage
-from .formats import BY_NAME, JSON, TABLE_FORMATS
+from .formats import BY_NAME, JSON, PACKAGE_FORMATS, TABLE_FORMATS
 from .hashes import file_facts, hex_of
 from .texts import licence_statement, text
 
@@ -308,8 +308,10 @@ class _Record:
             self.add(self.dataset_ref, (DCT.source, cited))
 
     def files(self) -> list[dict]:
-        """Every resource of the package, and the descriptor itself."""
-        return [dict(r) for r in self.d["resources"]] + [
+        """Every resource of the package, and the descriptor itself, each with its size and sha256
+        (from the descriptor, or from the file where the descriptor records none)."""
+        resources = [{**file_facts(self.package.path(r)), **r} for r in self.d["resources"]]
+        return resources + [
             {
                 "name": "datapackage",
                 "path": DESCRIPTOR_NAME,
@@ -376,6 +378,8 @@ def _dutch_title(resource: dict) -> str:
     fmt = BY_NAME[resource["format"]]
     if fmt in TABLE_FORMATS:
         return text("portal", "table_title", "nl", table=fmt.table_of(resource["name"]), format=fmt.label)
+    if fmt in PACKAGE_FORMATS:
+        return f"{fmt.title_nl} ({fmt.label})"
     if fmt.name == "txt":
         return text("archived_text", "title", "nl")
     return text("descriptor", "title", "nl")

@@ -33,6 +33,8 @@ CODES = {
     "year-outside-series": "a year lies outside the years of its series",
     "parquet-unreadable": "a Parquet file cannot be read",
     "parquet-differs": "a Parquet file does not hold the rows of its CSV file",
+    "xlsx-unreadable": "the workbook cannot be read",
+    "xlsx-differs": "a sheet of the workbook does not hold the rows of its table's CSV file",
     # the figures against the archived answer
     "source-unregistered": "a source question is not registered with this package",
     "source-text-changed": "an archived text is not the registered one",

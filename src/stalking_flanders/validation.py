@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .checks import check_tables
 from .datapackage import BUNDLED, DESCRIPTOR_NAME, DataPackage, IntegrityError
-from .formats import TABLE_FORMATS, csv
+from .formats import BY_NAME, PACKAGE_FORMATS, TABLE_FORMATS, csv
 from .frictionless_report import frictionless_problems
 from .hashes import facts, sha256_bytes
 from .problems import Problem
@@ -102,27 +102,23 @@ def _files(package: DataPackage) -> list[Problem]:
                 )
             )
             continue
-        actual = facts(path.read_bytes())
-        if actual["hash"] != resource.get("hash"):
-            problems.append(
-                Problem(
-                    "file-hash",
-                    _file(package, resource),
-                    "the file's sha256 differs from the descriptor",
-                    found=actual["hash"],
-                    expected=str(resource.get("hash")),
-                )
-            )
-        if actual["bytes"] != resource.get("bytes"):
-            problems.append(
-                Problem(
-                    "file-size",
-                    _file(package, resource),
-                    "the file's size differs from the descriptor",
-                    found=actual["bytes"],
-                    expected=f"{resource.get('bytes')} bytes",
-                )
-            )
+        problems += _recorded_facts(package, resource, path)
+    return problems
+
+
+def _recorded_facts(package: DataPackage, resource: dict, path: Path) -> list[Problem]:
+    """The file's sha256 and size, where its format records them, equal the descriptor's."""
+    fmt = BY_NAME.get(resource.get("format", ""))
+    if fmt is not None and not fmt.hashed:
+        return []
+    file, actual = _file(package, resource), facts(path.read_bytes())
+    problems = []
+    if actual["hash"] != resource.get("hash"):
+        problems.append(Problem("file-hash", file, "the file's sha256 differs from the descriptor", found=actual["hash"],
+                                expected=str(resource.get("hash"))))  # fmt: skip
+    if actual["bytes"] != resource.get("bytes"):
+        problems.append(Problem("file-size", file, "the file's size differs from the descriptor", found=actual["bytes"],
+                                expected=f"{resource.get('bytes')} bytes"))  # fmt: skip
     return problems
 
 
@@ -130,7 +126,6 @@ def _archived_texts(package: DataPackage, source_questions, file: str) -> tuple[
     """The archived text of each source question, if it is a file of the package whose hash is
     the one registered with this package."""
     registry = load_registry(REGISTRY_DIR)
-    by_path = {r["path"]: r for r in package.descriptor["resources"]}
     texts, problems = {}, []
     for index, row in enumerate(source_questions.itertuples()):
         where = dict(file=file, line=index + 2)
@@ -147,7 +142,7 @@ def _archived_texts(package: DataPackage, source_questions, file: str) -> tuple[
                 )
             )
             continue
-        resource = by_path.get(row.archived_text)
+        resource = _text_resource(package, row.archived_text)
         if resource is None or not package.path(resource).is_file():
             problems.append(
                 Problem(
@@ -177,6 +172,15 @@ def _archived_texts(package: DataPackage, source_questions, file: str) -> tuple[
     return texts, problems
 
 
+def _text_resource(package: DataPackage, archived_text: str) -> dict | None:
+    """The resource of an archived text. ``archived_text`` is its path in the release folder; a
+    descriptor elsewhere (the repository's root descriptor) puts the release folder before it."""
+    for resource in package.descriptor["resources"]:
+        if resource["path"] == archived_text or resource["path"].endswith("/" + archived_text):
+            return resource
+    return None
+
+
 def _contents(package: DataPackage, tables: dict) -> list[Problem]:
     schemas = {name: package.resource(name)["schema"] for name in package.tables()}
     files = {name: _file(package, package.resource(name)) for name in schemas}
@@ -185,19 +189,21 @@ def _contents(package: DataPackage, tables: dict) -> list[Problem]:
 
 
 def _other_formats(package: DataPackage, tables: dict) -> list[Problem]:
-    """Every other table format's file holds the rows of the CSV file, value for value."""
+    """Every other format's file holds the rows of each table's CSV file, value for value."""
     problems = []
-    for fmt in TABLE_FORMATS:
-        if fmt is csv.FORMAT:
-            continue
-        for name, table in tables.items():
-            resource = package.resources.get(fmt.resource_name(name))
-            if resource is None or not _readable(package, resource):
-                continue
-            problems += _same_rows(
-                _file(package, resource), fmt, package.path(resource), table, package.resource(name)["schema"], name
-            )
+    for name, table in tables.items():
+        schema = package.resource(name)["schema"]
+        for fmt in [f for f in TABLE_FORMATS if f is not csv.FORMAT] + PACKAGE_FORMATS:
+            resource = _resource_of(package, fmt, name)
+            if resource is not None and _readable(package, resource):
+                problems += _same_rows(_file(package, resource), fmt, package.path(resource), table, schema, name)
     return problems
+
+
+def _resource_of(package: DataPackage, fmt, table: str) -> dict | None:
+    if fmt in PACKAGE_FORMATS:
+        return next((r for r in package.descriptor["resources"] if r.get("format") == fmt.name), None)
+    return package.resources.get(fmt.resource_name(table))
 
 
 def _readable(package: DataPackage, resource: dict) -> bool:
@@ -209,7 +215,7 @@ def _readable(package: DataPackage, resource: dict) -> bool:
 
 def _same_rows(file: str, fmt, path: Path, table, schema: dict, name: str) -> list[Problem]:
     try:
-        rows = fmt.read(path, schema, file)
+        rows = fmt.rows(path, name, schema)
     except Exception as error:  # noqa: BLE001 - any unreadable file is a problem to report
         return [
             Problem(f"{fmt.name}-unreadable", file, f"cannot be read as {fmt.label} ({error})", expected=f"a {fmt.label} file")

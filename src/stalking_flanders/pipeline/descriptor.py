@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..caveats import caveats
-from ..formats import TABLE_FORMATS, TEXT, Format, csv
+from ..formats import TABLE_FORMATS, TEXT, Format, csv, xlsx
 from ..hashes import file_facts
 from ..texts import text
 from .definitions import Definitions
@@ -26,13 +26,13 @@ def _table_resource(defs: Definitions, name: str, fmt: Format, release: Path) ->
     if fmt is csv.FORMAT:
         named = {"name": name, "type": "table", "path": path, "title": meta["title"], "description": meta["description"]}
     else:
-        # Frictionless reads Parquet through pandas and cannot count its bytes, so the Parquet
-        # copy is described as a file: Frictionless checks its hash and size, the tests prove
-        # its rows and types equal the CSV's.
+        # A table of its own, so that Frictionless checks its content against the Table Schema;
+        # no "bytes" and "hash" where the format records none (see formats/parquet.py). The
+        # foreign keys are the CSV tables'.
         schema.pop("foreignKeys", None)
         named = {
             "name": fmt.resource_name(name),
-            "type": "file",
+            "type": "table",
             "path": path,
             "title": f"{meta['title']} ({fmt.label})",
             "description": f"{meta['description']} The same rows as {csv.FORMAT.file_name(name)}, in "
@@ -41,11 +41,26 @@ def _table_resource(defs: Definitions, name: str, fmt: Format, release: Path) ->
     resource = {**named, "format": fmt.name, "mediatype": fmt.mediatype}
     if fmt.encoding:
         resource["encoding"] = fmt.encoding
-    resource.update(file_facts(release / path))
+    if fmt.hashed:
+        resource.update(file_facts(release / path))
     if fmt is csv.FORMAT:
         resource["dialect"] = dict(csv.DIALECT)
     resource["schema"] = schema
     return resource
+
+
+def _workbook_resource(defs: Definitions, release: Path) -> dict:
+    return {
+        "name": xlsx.RESOURCE_NAME,
+        "path": xlsx.FILE_NAME,
+        "title": "Workbook for spreadsheet users: every table on a sheet of its own (XLSX)",
+        "description": f"A first sheet '{xlsx.READ_ME}' with the caveats, the licence and how to cite, then one sheet "
+        f"per table ({', '.join(defs.tables)}) with the same rows as its CSV file, typed cells and a frozen header "
+        "row. The CSV files are the reference.",
+        "format": xlsx.FORMAT.name,
+        "mediatype": xlsx.FORMAT.mediatype,
+        **file_facts(release / xlsx.FILE_NAME),
+    }
 
 
 def source_title(q) -> str:
@@ -73,6 +88,7 @@ def build_descriptor(defs: Definitions, tables: dict[str, pd.DataFrame], release
     meta = defs.meta
     resources = [_table_resource(defs, name, fmt, release) for fmt in TABLE_FORMATS for name in defs.tables]
     questions = list(tables["source_questions"].itertuples())
+    resources.append(_workbook_resource(defs, release))
     resources += [_text_resource(q, release) for q in questions]
     return {
         "$schema": PROFILE,

@@ -61,7 +61,7 @@ class Series(_Strict):
 class Subquestion(_Strict):
     number: int
     question_en: str
-    figures: Literal["specific", "related", "none"]
+    figures: Literal["specific", "related", "no-figures"]
     statement_nl: str
     statement_en: str
 

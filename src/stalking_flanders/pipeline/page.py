@@ -113,7 +113,7 @@ def _coverage(tables: dict[str, pd.DataFrame]) -> dict:
     both = '<span lang="nl">{}</span><br><span class="en">{}</span>'
     return {
         "caption": "Sub-questions: does the answer give figures? (specific: stalking figures; related: not "
-        "stalking-specific; none)",
+        "stalking-specific; no-figures: none)",
         "header": ["Sub-question", "Question (as put)", "Figures", "What the answer says (quoted)", "Lines"],
         "rows": [
             [
@@ -133,8 +133,8 @@ def _downloads(release: Path, descriptor: dict) -> list[list]:
         [
             Markup('<a href="{0}">{0}</a>').format(r["path"]),
             r["format"],
-            _size(r["bytes"]),
-            Markup("<code>{}</code>").format(hex_of(r["hash"])),
+            _size(file_facts(release / r["path"])["bytes"]),
+            Markup("<code>{}</code>").format(hex_of(file_facts(release / r["path"])["hash"])),
         ]
         for r in descriptor["resources"]
     ]
@@ -150,7 +150,7 @@ def _downloads(release: Path, descriptor: dict) -> list[list]:
     return rows
 
 
-def json_ld(descriptor: dict, tables: dict[str, pd.DataFrame]) -> dict:
+def json_ld(descriptor: dict, tables: dict[str, pd.DataFrame], release: Path) -> dict:
     """schema.org Dataset metadata of the release."""
     series = tables["series"]
     nl = descriptor.get("translations", {}).get("nl", {})
@@ -175,8 +175,8 @@ def json_ld(descriptor: dict, tables: dict[str, pd.DataFrame]) -> dict:
                 "name": r["name"],
                 "contentUrl": r["path"],
                 "encodingFormat": r["mediatype"],
-                "contentSize": f"{r['bytes']} B",
-                "sha256": hex_of(r["hash"]),
+                "contentSize": f"{file_facts(release / r['path'])['bytes']} B",
+                "sha256": hex_of(file_facts(release / r["path"])["hash"]),
             }
             for r in descriptor["resources"]
         ],
@@ -230,7 +230,7 @@ def page(release: Path, descriptor: dict, tables: dict[str, pd.DataFrame], svg: 
     return env.get_template("index.html.j2").render(
         d=descriptor,
         nl={"title": nl.get("title", "")},
-        ld=json_for_script(json_ld(descriptor, tables)),
+        ld=json_for_script(json_ld(descriptor, tables, release)),
         caveats_en=_paragraphs(descriptor["description"]),
         caveats_nl=_paragraphs(nl.get("description", "")),
         svg=_svg(svg, tables),

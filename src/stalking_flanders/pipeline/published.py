@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 from ..datapackage import DESCRIPTOR_NAME
-from ..formats import TABLE_FORMATS, csv
+from ..formats import TABLE_FORMATS, csv, xlsx
 from ..frictionless_report import frictionless_problems
 from ..problems import raise_if_any
 from ..sources import load_registry, read_text
@@ -23,8 +23,8 @@ def make_release(
     validated_dir: Path, archive_dir: Path, defs: Definitions, release_dir: Path, root_descriptor: Path, readme_chart: Path
 ) -> None:
     """The release in ``release_dir``, and its descriptor at ``root_descriptor`` and chart at ``readme_chart``."""
-    from . import page
-    from .descriptor import build_descriptor, dump, relocate
+    from . import page, workbook
+    from .descriptor import build_descriptor, dump, relocate, source_title
 
     tables, problems = csv.read_all({n: Path(validated_dir) / csv.FORMAT.file_name(n) for n in defs.schemas}, defs.schemas)
     raise_if_any(problems, str(validated_dir))
@@ -38,6 +38,8 @@ def make_release(
             source = registry[source_id]
             read_text(source)  # refuses a text whose hash is not the registered one
             shutil.copyfile(source.text_path, tmp / archived_name(source_id))
+        sources = [{"title": source_title(q)} for q in tables["source_questions"].itertuples()]
+        xlsx.write(tmp / xlsx.FILE_NAME, tables, defs.schemas, workbook.about(defs, tables, sources))
         descriptor = build_descriptor(defs, tables, tmp)
         (tmp / DESCRIPTOR_NAME).write_text(dump(descriptor), encoding="utf-8")
         raise_if_any(frictionless_problems(tmp / DESCRIPTOR_NAME), f"{tmp / DESCRIPTOR_NAME} (Frictionless validation)")

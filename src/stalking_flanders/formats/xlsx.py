@@ -1,0 +1,95 @@
+"""XLSX: one workbook for spreadsheet users (Excel shows the CSV files' UTF-8 as mojibake and
+expects ``;`` in Belgian and Dutch locales). A first sheet "Read before use" (caveats, licence,
+how to cite), then one sheet per table with typed cells (integers as numbers, dates as dates,
+true/false as booleans), its header row frozen.
+
+Written with XlsxWriter, byte-stable: its ZIP entries carry the fixed ZIP epoch (1980-01-01), and
+so does the document's creation time; neither is a date of the data. Text is always written as
+text: a cell starting with ``=`` never becomes a formula. Read back with openpyxl.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+READ_ME = "Read before use"
+FIXED_TIME = datetime.datetime(1980, 1, 1)  # the ZIP epoch: the same data gives the same bytes
+FILE_NAME = "stalking-flanders.xlsx"
+RESOURCE_NAME = "workbook"
+
+
+def write(path: Path, tables: dict, schemas: dict[str, dict], about: list[tuple[str, str]]) -> None:
+    """The workbook at ``path``: ``about`` ((topic, text) rows) on the first sheet, then every table."""
+    import xlsxwriter
+
+    options = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    with xlsxwriter.Workbook(str(path), options) as book:
+        book.set_properties({"created": FIXED_TIME, "title": about[0][1] if about else ""})
+        bold = book.add_format({"bold": True})
+        wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        dates = book.add_format({"num_format": "yyyy-mm-dd"})
+        sheet = book.add_worksheet(READ_ME)
+        sheet.write_row(0, 0, ["topic", "text"], bold)
+        for row, (topic, text) in enumerate(about, start=1):
+            sheet.write_string(row, 0, topic, bold)
+            sheet.write_string(row, 1, text, wrap)
+        sheet.set_column(0, 0, 22)
+        sheet.set_column(1, 1, 120)
+        sheet.freeze_panes(1, 0)
+        for name, schema in schemas.items():
+            _table_sheet(book.add_worksheet(name), tables[name], schema, bold, dates)
+
+
+def _table_sheet(sheet, table, schema: dict, bold, dates) -> None:
+    from ..tableschema import python_rows
+
+    fields = schema["fields"]
+    sheet.write_row(0, 0, [f["name"] for f in fields], bold)
+    for r, row in enumerate(python_rows(table, schema), start=1):
+        for c, field in enumerate(fields):
+            value = row[field["name"]]
+            if value is None:
+                continue
+            kind = field["type"]
+            if kind == "integer":
+                sheet.write_number(r, c, value)
+            elif kind == "boolean":
+                sheet.write_boolean(r, c, value)
+            elif kind == "date":
+                sheet.write_datetime(r, c, datetime.datetime.combine(value, datetime.time()), dates)
+            else:
+                sheet.write_string(r, c, value)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(len(table), 1), len(fields) - 1)
+
+
+def rows(path: Path, table: str, schema: dict) -> list[dict]:
+    """The rows of sheet ``table`` as Python values (dates as ``datetime.date``, empty as None)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        sheet = book[table]
+        values = list(sheet.iter_rows(values_only=True))
+    finally:
+        book.close()
+    header, body = list(values[0]), values[1:]
+    kinds = {f["name"]: f["type"] for f in schema["fields"]}
+    return [{h: _python(v, kinds.get(h)) for h, v in zip(header, row)} for row in body]
+
+
+def _python(value, kind: str | None):
+    if isinstance(value, datetime.datetime) and kind == "date":
+        return value.date()
+    return value
+
+
+def _format():
+    from . import Format
+
+    return Format("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX", "XLSX",
+                  title_nl="Excel-werkboek", rows=rows)  # fmt: skip
+
+
+FORMAT = _format()

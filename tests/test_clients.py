@@ -1,0 +1,244 @@
+"""The package read by the clients people use, each run for real against the built release:
+the official Data Package v2 JSON Schema, the Frictionless CLI and `stalking-flanders validate`
+on both descriptors, csvkit, DuckDB, Polars, the npm reader (datapackage) and a spreadsheet
+reader (openpyxl)."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import duckdb
+import jsonschema
+import openpyxl
+import polars as pl
+import pytest
+import referencing
+from test_figures import BY_HAND, TOTALS_BY_HAND
+
+from helpers import ROOT, needs, run, tool_env
+from stalking_flanders.formats import xlsx
+from stalking_flanders.tableschema import python_rows
+
+pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
+
+JS = ROOT / "tests" / "js"
+DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "boolean": "BOOLEAN", "date": "DATE"}
+POLARS_TYPES = {"string": pl.String, "integer": pl.Int64, "boolean": pl.Boolean, "date": pl.Date}
+NULL_WORDS = {"none", "null", "na", "n/a", "nan", "nil", "-", ""}
+
+
+def descriptors(built: Path) -> dict[str, Path]:
+    return {"release": built / "data" / "release" / "datapackage.json", "root": built / "datapackage.json"}
+
+
+def tables(descriptor: Path) -> dict[str, dict]:
+    d = json.loads(descriptor.read_text())
+    return {r["name"]: r for r in d["resources"] if r.get("type") == "table" and r["format"] == "csv"}
+
+
+def profiles() -> referencing.Registry:
+    """The official Data Package v2 profiles, as dplib-py bundles them, read from disk (never fetched)."""
+    import dplib
+
+    folder = Path(dplib.__file__).parent / "profiles" / "2.0"
+    resources = []
+    for path in sorted(folder.glob("*.json")):
+        schema = json.loads(path.read_text())
+        resources.append((f"https://datapackage.org/profiles/2.0/{path.name}", referencing.Resource.from_contents(schema)))
+    return referencing.Registry().with_resources(resources)
+
+
+@pytest.mark.parametrize("which", ["release", "root"])
+def test_the_official_v2_json_schema_accepts_the_descriptor(which, built):
+    registry = profiles()
+    descriptor = json.loads(descriptors(built)[which].read_text())
+    assert descriptor["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
+
+    def errors(profile: str, instance) -> list[str]:
+        schema = registry.contents(f"https://datapackage.org/profiles/2.0/{profile}")
+        validator = jsonschema.Draft7Validator(schema, registry=registry)
+        return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(instance)]
+
+    assert errors("datapackage.json", descriptor) == []
+    for resource in descriptor["resources"]:
+        assert errors("dataresource.json", resource) == [], resource["name"]
+        if "schema" in resource:
+            assert errors("tableschema.json", resource["schema"]) == [], resource["name"]
+        if "dialect" in resource:
+            assert errors("tabledialect.json", resource["dialect"]) == [], resource["name"]
+
+
+def test_the_v2_schema_check_can_fail(built):
+    descriptor = json.loads(descriptors(built)["release"].read_text())
+    descriptor["resources"][5]["type"] = "file"  # what 1.0.0 wrote for a Parquet file
+    schema = profiles().contents("https://datapackage.org/profiles/2.0/datapackage.json")
+    assert not jsonschema.Draft7Validator(schema, registry=profiles()).is_valid(descriptor)
+
+
+@pytest.mark.parametrize("which", ["release", "root"])
+def test_frictionless_and_stalking_flanders_validate_accept_both_descriptors(which, built):
+    path = descriptors(built)[which]
+    result = run(["frictionless", "validate", "--json", path.name], path.parent, check=False)
+    report = json.loads(result.stdout)
+    assert result.returncode == 0 and report["valid"] is True, result.stdout[:2000]
+    checked = {task["name"] for task in report["tasks"]}
+    assert {"observations", "observations-parquet", "workbook"} <= checked  # Parquet content checked too
+    result = run(["stalking-flanders", "validate", path.name], path.parent, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+def test_csvkit_reads_every_cell_and_no_value_as_missing(release):
+    for name, resource in tables(release / "datapackage.json").items():
+        raw = list(csv.DictReader(io.StringIO((release / resource["path"]).read_text(encoding="utf-8"))))
+        result = run(["csvjson", "--no-inference", resource["path"]], release)
+        strict = json.loads(result.stdout)
+        inferred = json.loads(run(["csvjson", resource["path"]], release).stdout)
+        assert len(strict) == len(inferred) == len(raw), name
+        for line, (text, typed) in enumerate(zip(raw, inferred), start=2):
+            assert list(typed) == list(text), (name, line)  # no malformed row
+            for column, value in text.items():
+                if value != "":
+                    assert typed[column] is not None, f"{name}.csv line {line}, {column}: {value!r} read as null"
+                    assert value.strip().lower() not in NULL_WORDS, f"{name}.csv line {line}, {column}: {value!r}"
+        stats = json.loads(run(["csvstat", "--json", resource["path"]], release).stdout)
+        nullable = {f["name"] for f in resource["schema"]["fields"] if not f.get("constraints", {}).get("required")}
+        assert {c["column_name"] for c in stats if c["nulls"]} <= nullable, name
+
+
+def _sums(rows) -> dict[str, dict[int, int]]:
+    out: dict[str, dict[int, int]] = {}
+    for series, year, count in rows:
+        out.setdefault(series, {})[year] = out.get(series, {}).get(year, 0) + count
+    return out
+
+
+def _expected_sums() -> dict[str, dict[int, int]]:
+    return {s: {y: v for y, v in t.items() if y != "all"} for s, t in TOTALS_BY_HAND.items()}
+
+
+def test_duckdb_reads_csv_and_parquet_with_the_table_schemas_types(release):
+    con = duckdb.connect()
+    for name, resource in tables(release / "datapackage.json").items():
+        fields = resource["schema"]["fields"]
+        types = {f["name"]: DUCKDB_TYPES[f["type"]] for f in fields}
+        from_csv = con.execute(f"SELECT * FROM read_csv(?, header = true, columns = {types!r}, auto_detect = false)",
+                               [str(release / f"{name}.csv")]).fetchall()  # fmt: skip
+        from_parquet = con.execute("SELECT * FROM read_parquet(?)", [str(release / f"{name}.parquet")]).fetchall()
+        parquet_types = dict(con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(release / f"{name}.parquet")])
+                             .fetchall()[i][:2] for i in range(len(fields)))  # fmt: skip
+        assert from_csv == from_parquet, name
+        assert parquet_types == types, name
+    rows = con.execute("SELECT series, year, count FROM read_parquet(?)", [str(release / "observations.parquet")]).fetchall()
+    assert _sums(rows) == _expected_sums()
+
+
+def test_polars_reads_csv_and_parquet_with_the_table_schemas_types(release):
+    for name, resource in tables(release / "datapackage.json").items():
+        schema = {f["name"]: POLARS_TYPES[f["type"]] for f in resource["schema"]["fields"]}
+        from_csv = pl.read_csv(release / f"{name}.csv", schema=schema)
+        from_parquet = pl.read_parquet(release / f"{name}.parquet")
+        assert dict(from_parquet.schema) == schema, name
+        assert from_csv.equals(from_parquet), name
+    obs = pl.read_parquet(release / "observations.parquet")
+    assert _sums(obs.select("series", "year", "count").iter_rows()) == _expected_sums()
+    by_hand = {(s, c): dict(zip(g["year"], g["count"])) for (s, c), g in obs.to_pandas().groupby(["series", "category"])}
+    assert by_hand == BY_HAND
+
+
+def node_reader_ready() -> bool:
+    return shutil.which("node") is not None and (JS / "node_modules" / "datapackage").is_dir()
+
+
+@pytest.mark.parametrize("which", ["release", "root"])
+def test_the_npm_reader_resolves_every_foreign_key(which, built):
+    needs(node_reader_ready(), "no node, or tests/js/node_modules missing: make test installs the npm reader (npm ci)")
+    path = descriptors(built)[which]
+    result = run(["node", str(JS / "read_package.js"), str(path)], path.parent)
+    read = json.loads(result.stdout)
+    assert read["valid"] is True, read["errors"]
+    for name, resource in tables(path).items():
+        assert "error" not in read["tables"][name], read["tables"][name]
+        expected = sum(1 for _ in csv.reader(io.StringIO((path.parent / resource["path"]).read_text()))) - 1
+        assert read["tables"][name]["rows"] == expected
+    first = read["tables"]["observations"]["first"]
+    assert first["category"]["label_en"] == "Behavioural problems - aggression"  # the relation was resolved
+
+
+def test_the_workbook_holds_every_table_cell_by_cell_with_typed_cells(release, defs):
+    book = openpyxl.load_workbook(release / xlsx.FILE_NAME)
+    assert book.sheetnames == [xlsx.READ_ME, *defs.tables]
+    about = list(book[xlsx.READ_ME].iter_rows(min_row=2, values_only=True))
+    assert "NOT stalking-specific" in "\n".join(text for _, text in about)
+    assert {"Caveat", "Licence", "How to cite", "Source"} <= {topic for topic, _ in about}
+    from stalking_flanders.formats import csv as csv_format
+
+    for name, schema in defs.schemas.items():
+        sheet = book[name]
+        assert sheet.freeze_panes == "A2", name
+        values = list(sheet.iter_rows(values_only=True))
+        assert list(values[0]) == [f["name"] for f in schema["fields"]]
+        expected = python_rows(csv_format.read(release / f"{name}.csv", schema), schema)
+        assert len(values) - 1 == len(expected), name
+        for got, want in zip(values[1:], expected):
+            for field, cell in zip(schema["fields"], got):
+                value = want[field["name"]]
+                if field["type"] == "date":
+                    assert cell == datetime.datetime.combine(value, datetime.time()), (name, field["name"])
+                else:
+                    assert cell == value and type(cell) is type(value), (name, field["name"], cell, value)
+
+
+def test_the_workbook_is_byte_stable(built, tmp_path):
+    from helpers import fresh_repository
+
+    again = fresh_repository(tmp_path / "again")
+    run(["dvc", "repro"], again)
+    path = Path("data/release") / xlsx.FILE_NAME
+    assert (again / path).read_bytes() == (built / path).read_bytes()
+
+
+def test_the_command_line_shows_a_table_on_a_terminal_and_csv_when_piped(release):
+    piped = run(["stalking-flanders", "show", "categories"], release).stdout
+    assert piped.splitlines()[0] == "series,category,label_en,source_lines"
+    version = run(["stalking-flanders", "--version"], release).stdout
+    assert version.startswith("stalking-flanders ") and "data version" in version
+    if shutil.which("script") is None:
+        pytest.skip("no script(1) to give the command a terminal")
+    shown = run(["script", "-qec", "stalking-flanders show categories --lang en", os.devnull], release).stdout
+    lines = shown.replace("\r", "").splitlines()
+    assert lines[0].split() == ["series", "category", "label_en", "source_lines"] and "," not in lines[0]
+    assert len({line.index("Behavioural") for line in lines if "Behavioural" in line}) == 1  # aligned
+
+
+def snippets() -> list[tuple[str, str]]:
+    """Every code block of the README marked ``<!-- snippet: LANGUAGE -->``."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"<!-- snippet: (\w+) -->\n```\w*\n(.*?)```", text, re.S)
+
+
+def test_the_readme_has_a_snippet_for_each_client():
+    code = "\n".join(body for _, body in snippets())
+    for client in ("pd.read_csv", "duckdb", "polars", "datapackage", "stalking-flanders.xlsx", "stalking-flanders show"):
+        assert client in code, client
+
+
+@pytest.mark.parametrize("index", range(len(snippets())))
+def test_every_readme_snippet_runs_in_the_release_folder(index, release):
+    language, body = snippets()[index]
+    if language == "node":
+        needs(node_reader_ready(), "no node, or tests/js/node_modules missing: make test installs the npm reader")
+        env = {**tool_env(), "NODE_PATH": str(JS / "node_modules")}
+        result = run(["node", "-e", body], release, env=env)
+    elif language == "python":
+        result = run([sys.executable, "-c", body], release)
+    else:
+        result = run(["bash", "-c", body], release)
+    assert result.stdout.strip(), result.stderr
