@@ -12,8 +12,6 @@ export PATH := $(BIN):$(PATH)
 
 .PHONY: setup release test test-fast lint lock
 
-S3SERVER_VENV := .venv-s3server
-
 # A role's environment: the pinned, hashed sections up to that role, then the project itself.
 $(VENV)/.%.installed: requirements.lock pyproject.toml scripts/lock.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,13 +22,16 @@ $(VENV)/.%.installed: requirements.lock pyproject.toml scripts/lock.py
 	$(BIN)/$(PIP_INSTALL) --no-deps --no-build-isolation -e .
 	touch $@
 
-# The S3-compatible server the remote tests start (moto), in an environment of its own: its
-# botocore must not meet the one the DVC S3 plugin pins. It is never a dependency of the package.
-$(S3SERVER_VENV)/.installed: requirements-s3server.lock requirements.lock
-	$(PYTHON) -m venv $(S3SERVER_VENV)
-	$(PYTHON) scripts/lock.py select bootstrap > $(S3SERVER_VENV)/bootstrap.txt
-	$(S3SERVER_VENV)/bin/$(PIP_INSTALL) --require-hashes --no-deps -r $(S3SERVER_VENV)/bootstrap.txt
-	$(S3SERVER_VENV)/bin/$(PIP_INSTALL) --require-hashes --no-deps -r requirements-s3server.lock
+# Test tools whose dependencies clash with the project's get an environment of their own, from a
+# hashed lock of their own (scripts/lock.py env): .venv-s3server, the S3-compatible server the
+# remote tests start (moto: its botocore must not meet the one the DVC S3 plugin pins), and
+# .venv-ckan, CKAN's DCAT harvester. Neither is ever a dependency of the package.
+TOOL_VENVS := .venv-s3server/.installed .venv-ckan/.installed
+.venv-%/.installed: requirements-%.lock requirements.lock scripts/lock.py
+	$(PYTHON) -m venv .venv-$*
+	$(PYTHON) scripts/lock.py select bootstrap > .venv-$*/bootstrap.txt
+	.venv-$*/bin/$(PIP_INSTALL) --require-hashes --no-deps -r .venv-$*/bootstrap.txt
+	.venv-$*/bin/$(PIP_INSTALL) --require-hashes --no-deps -r requirements-$*.lock
 	touch $@
 
 # The npm reader the client tests run (datapackage), from its own lock, without install scripts.
@@ -44,7 +45,7 @@ setup: $(VENV)/.pipeline.installed
 release: $(VENV)/.pipeline.installed
 	dvc repro
 
-test: release $(VENV)/.test.installed $(S3SERVER_VENV)/.installed $(JS)/node_modules/.installed lint
+test: release $(VENV)/.test.installed $(TOOL_VENVS) $(JS)/node_modules/.installed lint
 	python -m pytest
 
 # The unit tests alone: no build, server or browser (seconds).
@@ -61,3 +62,4 @@ LOCK_FLAGS ?= --keep
 lock:
 	$(PYTHON) scripts/lock.py write $(LOCK_FLAGS)
 	$(PYTHON) scripts/lock.py env s3server "moto[server]" $(LOCK_FLAGS)
+	$(PYTHON) scripts/lock.py env ckan @tests/ckan/requirements.in $(LOCK_FLAGS)

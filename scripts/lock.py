@@ -3,7 +3,7 @@ in one section per role, and the roles' sections picked out for installing.
 
     python scripts/lock.py select ROLE > FILE   # the sections up to ROLE, for pip --require-hashes
     python scripts/lock.py write [--keep]       # resolve pyproject.toml again (make lock)
-    python scripts/lock.py env NAME REQ... [--keep]  # requirements-NAME.lock, a test tool's own environment
+    python scripts/lock.py env NAME REQ|@FILE... [--keep]  # requirements-NAME.lock, a test tool's own environment
 
 The roles, in order: bootstrap (pip and the build backend), loader (the package's own
 dependencies), then the optional dependencies of pyproject.toml: validate, pipeline, portal,
@@ -132,7 +132,8 @@ def write_env(name: str, requirements: list[str], keep: bool) -> None:
         resolved = _resolve(python, requirements, _kept(lock, keep, tmp))
     lines = [f"{n}=={v} --hash=sha256:{h}\n" for n, (v, h) in sorted(resolved.items()) if n not in ("pip", "setuptools")]
     lock.write_text(
-        f"# The environment .venv-{name} ({' '.join(requirements)}), every package pinned with its\n"
+        f"# The environment .venv-{name} ({' '.join(r.replace(str(ROOT) + '/', '') for r in requirements)}), every "
+        "package pinned with its\n"
         f"# sha256. Made by `make lock` (scripts/lock.py env); installed with pip --require-hashes.\n" + "".join(lines)
     )
 
@@ -167,13 +168,14 @@ def main(argv=None) -> int:
     again.add_argument("--keep", action="store_true", help="keep the versions the current lock pins")
     env = sub.add_parser("env", help="write requirements-NAME.lock for a test tool's own environment")
     env.add_argument("name")
-    env.add_argument("requirements", nargs="+")
+    env.add_argument("requirements", nargs="+", help="requirements, or a requirements file as @FILE")
     env.add_argument("--keep", action="store_true", help="keep the versions the current lock pins")
     args = parser.parse_args(argv)
     if args.command == "select":
         sys.stdout.write(select(args.role, LOCK.read_text(encoding="utf-8")))
     elif args.command == "env":
-        write_env(args.name, args.requirements, args.keep)
+        requirements = [r for req in args.requirements for r in (["-r", str(ROOT / req[1:])] if req.startswith("@") else [req])]
+        write_env(args.name, requirements, args.keep)
     else:
         write(args.keep)
     return 0

@@ -38,8 +38,9 @@ def run(args, cwd, check=True, **kwargs) -> subprocess.CompletedProcess:
     return result
 
 
-def fresh_repository(destination: Path) -> Path:
-    """A new git repository with the files of this working tree that git would commit."""
+def fresh_repository(destination: Path, committed: str | None = None) -> Path:
+    """A new git repository with the files of this working tree that git would commit; with
+    ``committed`` (an ISO 8601 date-time), its one commit is dated then."""
     listed = run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], ROOT).stdout
     for name in filter(None, listed.split("\0")):
         source, target = ROOT / name, destination / name
@@ -50,7 +51,9 @@ def fresh_repository(destination: Path) -> Path:
             shutil.copy2(source, target)
     run(["git", "init", "-q", "-b", "main"], destination)
     run(["git", "add", "-A"], destination)
-    run(["git", "-c", "user.name=test", "-c", "user.email=test@localhost", "commit", "-qm", "copy"], destination)
+    dated = {"GIT_COMMITTER_DATE": committed, "GIT_AUTHOR_DATE": committed} if committed else {}
+    run(["git", "-c", "user.name=test", "-c", "user.email=test@localhost", "commit", "-qm", "copy"], destination,
+        env={**tool_env(), **dated})  # fmt: skip
     return destination
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import urllib.request
 from pathlib import Path
 
@@ -20,13 +21,19 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, RDF, SH, XSD
 from rdflib.namespace import DCTERMS as DCT
 
-from helpers import ROOT, http_folder, needs, run
+from helpers import ROOT, fresh_repository, http_folder, needs, run, tool_env
 from stalking_flanders.datapackage import DataPackage
 from stalking_flanders.dcat import load_settings, record
 
 pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
 
 SHAPES = Path(os.environ.get("STALKING_FLANDERS_DCAT_AP", ROOT.parent / "shared" / "dcat-ap")) / "3.0.1"
+VL_SHAPES = (
+    Path(os.environ.get("STALKING_FLANDERS_DCAT_AP_VL", ROOT.parent / "shared" / "dcat-ap-vl"))
+    / "2026-02-24"
+    / "shacl"
+    / "metadata-voor-services-ap-SHACL.ttl"
+)
 SETTINGS = dict(
     publisher_name="Test publisher (test fixture)",
     contact_email="contact@test-fixture.invalid",
@@ -52,6 +59,40 @@ def shapes(*names: str) -> Graph:
         if graph.value(prop, SH.path) is None:
             graph.remove((shape, SH.property, prop))
     return graph
+
+
+def vl_shapes() -> Graph:
+    """The DCAT-AP Vlaanderen shapes (2026-02-24), with the errata of ../shared/dcat-ap-vl/README.md
+    mended in memory and nothing else touched: cardinalities written as strings, "n" meaning
+    unbounded. (Erratum 3, sh:class rdfs:Resource, is met by validating with RDFS inference; 4 and
+    5 report twice or never and need no mending.)"""
+    needs(VL_SHAPES.is_file(), f"the DCAT-AP Vlaanderen shapes are not at {VL_SHAPES} (set STALKING_FLANDERS_DCAT_AP_VL)")
+    graph = Graph().parse(VL_SHAPES)
+    mended = {"dropped": 0, "read as integers": 0}
+    for predicate in (SH.maxCount, SH.minCount):
+        for shape, count in list(graph.subject_objects(predicate)):
+            if str(count) == "n":  # erratum 1: unbounded
+                graph.remove((shape, predicate, count))
+                mended["dropped"] += 1
+            elif count.datatype != XSD.integer or not isinstance(count.value, int):  # erratum 2: "1" as a string
+                graph.remove((shape, predicate, count))
+                graph.add((shape, predicate, Literal(int(str(count)))))
+                mended["read as integers"] += 1
+    assert mended == {"dropped": 48, "read as integers": 86}, mended  # the counts the README gives
+    return graph
+
+
+def test_zero_violations_against_dcat_ap_vlaanderen(graph):
+    assert violations(graph, vl_shapes(), "rdfs") == []
+
+
+def test_the_vlaanderen_shapes_can_fail(graph):
+    broken = Graph() + graph
+    (dataset,) = broken.subjects(RDF.type, DCAT.Dataset)
+    for keyword in list(broken.objects(dataset, DCAT.keyword)):
+        broken.remove((dataset, DCAT.keyword, keyword))
+        broken.add((dataset, DCAT.keyword, Literal(str(keyword))))  # no language tag
+    assert any("keyword" in v for v in violations(broken, vl_shapes(), "rdfs"))
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +140,7 @@ def test_the_shapes_can_fail(graph):
 
 
 def test_what_portals_score_is_there(graph, release, defs):
-    (dataset,) = [d for d in graph.subjects(RDF.type, DCAT.Dataset) if graph.value(d, DCAT.distribution)]
+    (dataset,) = graph.subjects(RDF.type, DCAT.Dataset)  # one: the source question is a related document
     for prop in (
         DCAT.keyword,
         DCAT.theme,
@@ -111,7 +152,7 @@ def test_what_portals_score_is_there(graph, release, defs):
         DCT.issued,
         DCT.modified,
         DCT.identifier,
-        DCT.source,
+        DCT.relation,
         DCT.provenance,
         DCAT.landingPage,
     ):
@@ -182,12 +223,13 @@ def test_missing_maintainer_values_are_a_clear_error_not_a_placeholder(release):
     assert result.returncode == 2 and "base_url must be an http(s) URL" in result.stderr
 
 
-def test_release_dates_come_from_the_settings_or_the_tag(release, tmp_path):
+def test_release_dates_come_from_the_settings_outside_a_checkout(release, tmp_path):
+    shutil.copytree(release, tmp_path / "copy")  # outside any checkout
     base = [
         "stalking-flanders",
         "dcat",
         "--release",
-        str(release),
+        str(tmp_path / "copy"),
         "--base-url",
         "https://example.invalid/x/",
         "--publisher-name",
@@ -220,3 +262,49 @@ def test_every_url_answers_with_the_stated_bytes(release):
             with urllib.request.urlopen(str(landing), timeout=10) as response:
                 assert response.status == 200 and response.read().startswith(b"<!DOCTYPE html>")
         assert urls == 2 * len(list(graph.subjects(RDF.type, DCAT.Distribution))) >= 2 * 12
+
+
+def dated_clone(tmp_path, release, day="2026-11-30", tag_day=None) -> Path:
+    """A repository whose CHANGELOG dates the current version ``day``, committed that day, with
+    the release copied in; with ``tag_day``, also a tag of the version made that day."""
+    version = DataPackage(release).descriptor["version"]
+    copy = fresh_repository(tmp_path / "repo", committed=f"{day}T12:00:00+00:00")
+    changelog = copy / "CHANGELOG.md"
+    changelog.write_text(f"# Changelog\n\n## [{version}] - {day}\n\nA test fixture.\n")
+    env = {**tool_env(), "GIT_COMMITTER_DATE": f"{day}T12:00:00+00:00", "GIT_AUTHOR_DATE": f"{day}T12:00:00+00:00"}
+    run(["git", "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-qam", "dated"], copy, env=env)
+    if tag_day:
+        env = {**tool_env(), "GIT_COMMITTER_DATE": f"{tag_day}T12:00:00+00:00"}
+        run(["git", "-c", "user.name=t", "-c", "user.email=t@localhost", "tag", "-a", f"v{version}", "-m", "t"], copy, env=env)
+    shutil.rmtree(copy / "data" / "release", ignore_errors=True)
+    shutil.copytree(release, copy / "data" / "release")
+    return copy
+
+
+def dcat_without_dates(folder: Path):
+    args = ["--base-url", "https://example.invalid/x/", "--publisher-name", "T", "--contact-email", "t@example.invalid"]
+    return run(["stalking-flanders", "dcat", "--release", "data/release", *args], folder, check=False)
+
+
+def test_release_dates_come_from_the_changelog_without_tags(tmp_path, release):
+    folder = dated_clone(tmp_path, release)
+    assert run(["git", "tag"], folder).stdout == ""
+    result = dcat_without_dates(folder)
+    assert result.returncode == 0, result.stderr
+    dated = Graph().parse(data=result.stdout, format="turtle")
+    (dataset,) = dated.subjects(RDF.type, DCAT.Dataset)
+    assert str(dated.value(dataset, DCT.issued)) == str(dated.value(dataset, DCT.modified)) == "2026-11-30T12:00:00+00:00"
+
+
+def test_a_tag_that_disagrees_with_the_changelog_is_an_error(tmp_path, release):
+    folder = dated_clone(tmp_path, release, tag_day="2026-12-24")
+    result = dcat_without_dates(folder)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "the tag v" in result.stderr and "2026-12-24" in result.stderr and "2026-11-30" in result.stderr
+
+
+def test_outside_a_checkout_the_dates_must_be_given(tmp_path, release):
+    shutil.copytree(release, tmp_path / "release")
+    result = run(["stalking-flanders", "dcat", "--release", "release", "--base-url", "https://example.invalid/x/",
+                  "--publisher-name", "T", "--contact-email", "t@example.invalid"], tmp_path, check=False)  # fmt: skip
+    assert result.returncode == 2 and "give --issued and --modified" in result.stderr

@@ -11,7 +11,6 @@ is an error, never a placeholder.
 from __future__ import annotations
 
 import datetime
-import subprocess
 import tomllib
 from pathlib import Path
 
@@ -28,8 +27,9 @@ REQUIRED = {
 OPTIONAL = {
     "publisher_url": "an IRI that identifies the publisher",
     "contact_name": "the name of the contact point (default: the publisher's name)",
-    "issued": "when the dataset was first issued, as an ISO 8601 date-time (default: the first v* tag)",
-    "modified": "when this version was issued, as an ISO 8601 date-time (default: its v<version> tag)",
+    "name_language": "the language of the publisher's name, as a BCP 47 tag such as nl (default: und, undetermined)",
+    "issued": "when the dataset was first issued, as an ISO 8601 date-time (default: from CHANGELOG.md and git)",
+    "modified": "when this version was issued, as an ISO 8601 date-time (default: from CHANGELOG.md and git)",
 }
 
 EU = "http://publications.europa.eu/resource/authority/"
@@ -40,6 +40,9 @@ FLANDERS = ("https://sws.geonames.org/3337388/", "Flanders")
 COUNTRY = ("BEL", "Belgium")
 LANGUAGES = {"nl": ("NLD", "Dutch"), "en": ("ENG", "English")}
 LICENCES = {"CC-BY-4.0": ("CC_BY_4_0", "Creative Commons Attribution 4.0 International")}
+# The licence's family title, as CKAN's licence register names it (so that a harvester recognises
+# it), and its SPDX identifier.
+LICENCE_TITLES = {"CC-BY-4.0": ("Creative Commons Attribution", "CC-BY-4.0")}
 TABLE_SCHEMA = "https://datapackage.org/standard/table-schema/"
 DATA_PACKAGE = "https://datapackage.org/standard/data-package/"
 IANA = "https://www.iana.org/assignments/media-types/"
@@ -71,25 +74,22 @@ def load_settings(config: Path | None = None, **given) -> dict:
     return settings
 
 
-def _git_date(*args: str) -> str | None:
-    try:
-        out = subprocess.run(["git", *args], capture_output=True, text=True, check=True).stdout.split()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return out[0] if out else None
+def release_dates(settings: dict, package: DataPackage) -> tuple[datetime.datetime, datetime.datetime]:
+    """(issued, modified): from the settings, else from the CHANGELOG.md and history of the
+    repository that holds the package (tags, where the clone has them, must agree)."""
+    from .changelog import HistoryError, release_moments, repository_of
 
-
-def release_dates(settings: dict, version: str) -> tuple[datetime.datetime, datetime.datetime]:
-    """(issued, modified): from the settings, else from the git tags of the current repository."""
-    issued = settings.get("issued") or _git_date(
-        "for-each-ref", "--sort=creatordate", "--format=%(creatordate:iso-strict)", "refs/tags/v*"
-    )
-    modified = settings.get("modified") or _git_date("log", "-1", "--format=%cI", f"v{version}")
-    if not issued or not modified:
-        raise SettingsError(
-            f"the release dates are unknown: there is no tag v{version} here; give --issued and "
-            "--modified (ISO 8601 date-times) or run where the release is tagged"
-        )
+    issued, modified = settings.get("issued"), settings.get("modified")
+    if not (issued and modified):
+        repository = repository_of(package.root, package.descriptor.get("name", ""))
+        if repository is None:
+            raise SettingsError(f"the release dates are unknown: {package.root} is not in a checkout of the repository "
+                                "(whose CHANGELOG.md dates every release); give --issued and --modified")  # fmt: skip
+        try:
+            first, this = release_moments(repository, str(package.descriptor.get("version")))
+        except HistoryError as error:
+            raise SettingsError(f"the release dates are unknown: {error}; give --issued and --modified") from None
+        issued, modified = issued or first.isoformat(), modified or this.isoformat()
     try:
         return tuple(datetime.datetime.fromisoformat(str(d)) for d in (issued, modified))
     except ValueError as error:
@@ -110,7 +110,7 @@ class _Record:
 
         self.package, self.settings, self.d = package, settings, package.descriptor
         self.page = settings["base_url"] + "index.html"
-        self.issued, self.modified = release_dates(settings, self.d["version"])
+        self.issued, self.modified = release_dates(settings, package)
         self.g = Graph()
         self.VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
         self.SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -136,6 +136,7 @@ class _Record:
         return Literal(moment.isoformat(), datatype=XSD.dateTime)
 
     def concept(self, iri: str, label: str, scheme: str, *types):
+        """An EU vocabulary concept: a skos:Concept of ``types`` too, with its label and scheme."""
         from rdflib import Literal
         from rdflib.namespace import DCTERMS as DCT
         from rdflib.namespace import RDF, SKOS
@@ -143,8 +144,8 @@ class _Record:
         ref, scheme_ref = self.URIRef(iri), self.URIRef(EU + scheme)
         self.add(
             ref,
+            *((RDF.type, t) for t in types),  # first: a harvester reads the first type (see file_type)
             (RDF.type, SKOS.Concept),
-            *((RDF.type, t) for t in types),
             (SKOS.prefLabel, Literal(label, lang="en")),
             (SKOS.inScheme, scheme_ref),
         )
@@ -175,11 +176,14 @@ class _Record:
 
     def agents(self) -> None:
         from rdflib import Literal
+        from rdflib.namespace import DCTERMS as DCT
         from rdflib.namespace import FOAF, RDF
 
         s = self.settings
+        name_language = s.get("name_language") or "und"
         self.publisher = self.URIRef(s["publisher_url"]) if s.get("publisher_url") else self.node("publisher")
-        self.add(self.publisher, (RDF.type, FOAF.Agent), (FOAF.name, Literal(s["publisher_name"])))
+        self.add(self.publisher, (RDF.type, FOAF.Agent), (RDF.type, DCT.Agent),
+                 (FOAF.name, Literal(s["publisher_name"], lang=name_language)))  # fmt: skip
         self.contact = self.node("contact")
         self.add(
             self.contact,
@@ -196,7 +200,9 @@ class _Record:
         declared = self.d["licenses"][0]
         licence_iri, licence_label = LICENCES[declared["name"]]
         self.licence_ref = self.URIRef(EU + "licence/" + licence_iri)
-        self.add(self.licence_ref, (RDF.type, DCT.LicenseDocument), (RDFS.label, Literal(licence_label, lang="en")))
+        family, identifier = LICENCE_TITLES[declared["name"]]
+        self.add(self.licence_ref, (RDF.type, DCT.LicenseDocument), (RDFS.label, Literal(licence_label, lang="en")),
+                 (DCT.title, Literal(family, lang="en")), (DCT.identifier, Literal(identifier)))  # fmt: skip
         self.rights = self.node("rights")
         self.add(self.rights, (RDF.type, DCT.RightsStatement))
         labelled = {**declared, "title": licence_label}
@@ -222,6 +228,7 @@ class _Record:
         self.add(
             catalogue,
             (DCT.publisher, self.publisher),
+            (DCAT.contactPoint, self.contact),
             (DCAT.dataset, self.dataset_ref),
             (FOAF.homepage, self.landing),
             (DCT.license, self.licence_ref),
@@ -239,7 +246,9 @@ class _Record:
 
         dataset, d = self.dataset_ref, self.d
         nl = d.get("translations", {}).get("nl", {})
-        self.add(dataset, (RDF.type, DCAT.Dataset), *((DCAT.keyword, Literal(k)) for k in d.get("keywords", [])))
+        self.add(dataset, (RDF.type, DCAT.Dataset))
+        keywords = {"en": d.get("keywords", []), **{lang: t.get("keywords", []) for lang, t in d.get("translations", {}).items()}}
+        self.add(dataset, *((DCAT.keyword, Literal(k, lang=lang)) for lang, words in keywords.items() for k in words))
         self.text(dataset, DCT.title, {"en": d["title"], **({"nl": nl["title"]} if nl else {})})
         self.text(dataset, DCT.description, {"en": d["description"], **({"nl": nl["description"]} if nl else {})})
         for code, label in THEMES.items():
@@ -254,6 +263,7 @@ class _Record:
         self.add(
             dataset,
             (DCT.publisher, self.publisher),
+            (DCAT.contactPoint, self.contact),
             (DCAT.contactPoint, self.contact),
             (DCT.accessRights, access),
             (DCT.issued, self.when(self.issued)),
@@ -291,21 +301,26 @@ class _Record:
     def sources(self) -> None:
         """The parliamentary question(s) the dataset comes from."""
         from rdflib import Literal
-        from rdflib.namespace import DCAT, FOAF, RDF
         from rdflib.namespace import DCTERMS as DCT
+        from rdflib.namespace import FOAF, RDF
 
         for i, source in enumerate(self.d.get("sources", [])):
+            # A document the dataset is related to, not a dcat:Dataset: a harvester imports every
+            # dcat:Dataset of a record as a dataset of its own.
             cited, parliament = self.node(f"source-{i + 1}"), self.node(f"source-{i + 1}-publisher")
-            self.add(cited, (RDF.type, DCAT.Dataset), (DCT.publisher, parliament))
+            self.add(cited, (RDF.type, FOAF.Document), (RDF.type, DCT.BibliographicResource), (DCT.publisher, parliament))
             self.text(cited, DCT.title, {"nl": source["title"]})
             values = {"path": source["path"], "name": self.d["name"]}
             self.text(
                 cited, DCT.description, {lang: text("portal", "source_description", lang, **values) for lang in ("en", "nl")}
             )
             self.add(
-                parliament, (RDF.type, FOAF.Agent), (FOAF.name, Literal(text("portal", "source_publisher", "nl"), lang="nl"))
+                parliament,
+                (RDF.type, FOAF.Agent),
+                (RDF.type, DCT.Agent),
+                (FOAF.name, Literal(text("portal", "source_publisher", "nl"), lang="nl")),
             )
-            self.add(self.dataset_ref, (DCT.source, cited))
+            self.add(self.dataset_ref, (DCT.relation, cited))
 
     def files(self) -> list[dict]:
         """Every resource of the package, and the descriptor itself, each with its size and sha256
@@ -337,7 +352,7 @@ class _Record:
             self.text(distribution, DCT.description, {"en": resource["description"]})
         media_type = self.URIRef(IANA + fmt.mediatype)
         self.add(media_type, (RDF.type, DCT.MediaType))
-        file_type = self.concept(EU + "file-type/" + fmt.eu_file_type, fmt.label, "file-type", DCT.MediaTypeOrExtent)
+        file_type = self.file_type(fmt)
         self.add(
             distribution,
             (DCAT.accessURL, url),
@@ -357,6 +372,19 @@ class _Record:
         if conforms:
             self.add(self.URIRef(conforms), (RDF.type, DCT.Standard))
             self.add(distribution, (DCT.conformsTo, self.URIRef(conforms)))
+
+    def file_type(self, fmt):
+        """The EU file type of ``fmt``, a skos:Concept and a dct:IMT (a dct:MediaTypeOrExtent, as the
+        record states), with its media type and short label: what CKAN's harvester shows as the format."""
+        from rdflib import Literal
+        from rdflib.namespace import DCTERMS as DCT
+        from rdflib.namespace import RDF, RDFS
+
+        ref = self.concept(EU + "file-type/" + fmt.eu_file_type, fmt.label, "file-type", DCT.IMT)
+        self.add(ref, (RDF.value, Literal(fmt.mediatype)), (RDFS.label, Literal(fmt.label)))
+        self.add(DCT.IMT, (RDFS.subClassOf, DCT.MediaType))  # as DCMI defines them
+        self.add(DCT.MediaType, (RDFS.subClassOf, DCT.MediaTypeOrExtent))
+        return ref
 
     def checksum(self, resource: dict):
         from rdflib import Literal

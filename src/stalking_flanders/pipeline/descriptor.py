@@ -97,7 +97,11 @@ def build_descriptor(defs: Definitions, tables: dict[str, pd.DataFrame], release
         "description": meta["description"].strip() + "\n\n" + caveats(tables),
         "version": defs.version,
         "translations": {
-            lang: {"title": t["title"], "description": t["description"].strip() + "\n\n" + caveats(tables, lang)}
+            lang: {
+                "title": t["title"],
+                "description": t["description"].strip() + "\n\n" + caveats(tables, lang),
+                "keywords": t.get("keywords", []),
+            }
             for lang, t in meta.get("translations", {}).items()
         },
         "keywords": meta["keywords"],

@@ -1,0 +1,22 @@
+"""Parse a DCAT record with CKAN's DCAT harvester (ckanext-dcat's RDFParser, profile
+euro_dcat_ap_3) and print the CKAN datasets it makes, as JSON. Runs in .venv-ckan, with no
+database and no CKAN configuration.
+
+Usage: .venv-ckan/bin/python tests/ckan/harvest.py RECORD FORMAT   (FORMAT: turtle or json-ld)
+"""
+
+import json
+import sys
+
+from ckanext.dcat.processors import RDFParser
+
+
+def main(path: str, fmt: str) -> None:
+    parser = RDFParser(profiles=["euro_dcat_ap_3"])
+    with open(path, encoding="utf-8") as fh:
+        parser.parse(fh.read(), _format=fmt)
+    json.dump(list(parser.datasets()), sys.stdout, default=str, indent=1)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])

@@ -1,0 +1,63 @@
+"""The DCAT record as CKAN takes it in: the real harvester (ckanext-dcat, profile
+euro_dcat_ap_3) parses it in an environment of its own (.venv-ckan, set up by make test) into
+exactly one dataset, with every file a resource, the licence recognised, formats as CKAN shows
+them, and publisher, contact, coverage, sizes and hashes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from stalking_flanders.datapackage import DataPackage
+from stalking_flanders.dcat import load_settings, record
+from stalking_flanders.formats import BY_NAME
+from stalking_flanders.hashes import file_facts, hex_of
+
+from helpers import ROOT, needs, run
+
+pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
+
+CKAN_PYTHON = ROOT / ".venv-ckan" / "bin" / "python"
+SETTINGS = dict(
+    base_url="https://example.invalid/stalking-flanders/",
+    publisher_name="Test publisher (test fixture)",
+    contact_email="contact@test-fixture.invalid",
+    issued="2026-01-02T03:04:05+00:00",
+    modified="2026-01-02T03:04:05+00:00",
+)
+
+
+def harvest(release, fmt: str, tmp_path) -> list[dict]:
+    needs(CKAN_PYTHON.is_file(), f"no CKAN harvester environment at {CKAN_PYTHON.parent.parent}: make test sets it up")
+    path = tmp_path / f"record.{fmt}"
+    path.write_text(record(DataPackage(release), load_settings(**SETTINGS), fmt), encoding="utf-8")
+    return json.loads(run([str(CKAN_PYTHON), str(ROOT / "tests" / "ckan" / "harvest.py"), str(path), fmt], tmp_path).stdout)
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "json-ld"])
+def test_ckan_harvests_one_dataset_with_every_file(fmt, release, tmp_path):
+    (dataset,) = harvest(release, fmt, tmp_path)
+    descriptor = DataPackage(release).descriptor
+    extras = {e["key"]: e["value"] for e in dataset["extras"]}
+    assert dataset["title"] == descriptor["title"] and dataset["version"] == descriptor["version"]
+    assert dataset["license_id"] == "cc-by"  # CC BY, as CKAN's licence register names it
+    assert extras["publisher_name"] == SETTINGS["publisher_name"]
+    assert extras["contact_email"] == SETTINGS["contact_email"]
+    assert (extras["temporal_start"], extras["temporal_end"]) == ("2018", "2021")
+    assert extras["spatial_uri"] in (
+        "https://sws.geonames.org/3337388/",
+        "http://publications.europa.eu/resource/authority/country/BEL",
+    )
+    assert {"stalking", "belaging", "Vlaanderen"} <= {t["name"] for t in dataset["tags"]}
+
+    resources = {r["url"].rsplit("/", 1)[1]: r for r in dataset["resources"]}
+    files = {r["path"].rsplit("/", 1)[-1]: r for r in descriptor["resources"]} | {"datapackage.json": None}
+    assert set(resources) == set(files)
+    for name, resource in resources.items():
+        facts = file_facts(release / ("datapackage.json" if files[name] is None else files[name]["path"]))
+        fmt_name = "json" if files[name] is None else files[name]["format"]
+        assert resource["format"] == BY_NAME[fmt_name].label, name  # CSV, Parquet, XLSX, TXT, JSON
+        assert resource["mimetype"].endswith("/" + BY_NAME[fmt_name].mediatype), name
+        assert (int(resource["size"]), resource["hash"]) == (facts["bytes"], hex_of(facts["hash"])), name
+        assert resource["hash_algorithm"].endswith("checksumAlgorithm_sha256")
