@@ -19,6 +19,7 @@ from helpers import ROOT, fresh_repository, run  # noqa: E402
 from stalking_flanders import repo  # noqa: E402
 from stalking_flanders.pipeline.definitions import load_definitions  # noqa: E402
 
+collect_ignore = ["ckan/harvest.py"]  # runs in .venv-ckan, by tests/test_ckan_harvest.py
 SYSTEM_FIXTURES = {"built", "release", "workspace"}  # each runs `dvc repro` or copies the repository
 
 

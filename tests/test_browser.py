@@ -1,7 +1,8 @@
 """The dataset page in a real browser: headless Chromium (Debian's package, driven by Playwright)
-opens it from a server on 127.0.0.1, sees no console errors, sees the chart and the tables, can
-reach the content from the keyboard, follows every download link to a file that exists, and saves
-a screenshot (test-artifacts/dataset-page.png)."""
+opens it from a server on 127.0.0.1, on a phone (390 px) and on a desktop (1280 px): no console
+errors, no sideways scrolling, chart labels of at least 11 CSS px, the figures and their main
+caveat in the first screen, every table within the page, keyboard access, every download link a
+file that exists; screenshots of both widths in test-artifacts/."""
 
 from __future__ import annotations
 
@@ -36,6 +37,44 @@ def served(release):
     )
     with http_folder(release) as url:
         yield url
+
+
+LAYOUT = """() => {
+  const texts = [...document.querySelectorAll('figure svg text')].map(
+    t => Math.hypot(t.getScreenCTM().a, t.getScreenCTM().b) * parseFloat(getComputedStyle(t).fontSize));
+  const summary = document.querySelector('#summary').getBoundingClientRect();
+  return {scrollWidth: document.documentElement.scrollWidth, width: innerWidth, height: innerHeight,
+          smallestChartText: Math.min(...texts), chartTexts: texts.length,
+          summaryTop: summary.top, summaryBottom: summary.bottom,
+          tablesRight: Math.max(...[...document.querySelectorAll('table')].map(t => t.getBoundingClientRect().right)),
+          cellsOverflowing: [...document.querySelectorAll('td, th')]
+            .filter(c => c.offsetWidth > 1 && c.scrollWidth > c.clientWidth + 1).length};
+}"""
+SCREENS = {"phone": (390, 844), "desktop": (1280, 800)}
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_the_page_fits_every_screen(screen, served):
+    from playwright.sync_api import sync_playwright
+
+    width, height = SCREENS[screen]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.goto(served + "index.html", wait_until="networkidle")
+        layout = page.evaluate(LAYOUT)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"dataset-page-{screen}.png"))
+        page.screenshot(path=str(ARTIFACTS / f"dataset-page-{screen}-full.png"), full_page=True)
+        summary = page.locator("#summary").inner_text().replace("\u00a0", " ")
+        browser.close()
+    assert layout["scrollWidth"] <= layout["width"], layout  # no sideways scrolling
+    assert layout["chartTexts"] > 20 and layout["smallestChartText"] >= 11, layout
+    assert 0 <= layout["summaryTop"] and layout["summaryBottom"] <= layout["height"], layout  # in the first screen
+    assert layout["tablesRight"] <= layout["width"] and layout["cellsOverflowing"] == 0, layout
+    assert "NOT stalking-specific" in summary and "Not stalking figures." in summary
+    assert "21 (2019), 47 (2020), 57 (2021)" in summary  # the CAW figures, as published
+    assert (ARTIFACTS / f"dataset-page-{screen}.png").stat().st_size > 10_000
 
 
 def test_the_page_in_chromium(served, release, tmp_path):

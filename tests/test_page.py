@@ -82,7 +82,7 @@ def test_downloads_list_every_file_with_size_and_sha256(html, release):
         data = (release / resource["path"]).read_bytes()
         assert f'<a href="{resource["path"]}">' in html
         assert hashlib.sha256(data).hexdigest() in html
-        assert f"{len(data):,} bytes".replace(",", " ") in html
+        assert f"{len(data):,}".replace(",", "\u202f") + "\u00a0bytes" in html  # never broken over lines
     assert hashlib.sha256((release / "datapackage.json").read_bytes()).hexdigest() in html
 
 
@@ -112,3 +112,9 @@ def test_citation_cff_agrees_with_the_descriptor():
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(cff["date-released"]))
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert f"## [{cff['version']}] - {cff['date-released']}" in changelog
+
+
+def test_no_computed_value_is_shown_as_if_published(html, release):
+    """The answer publishes no totals; the page shows none (a sum over categories may count a person twice)."""
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert "Total" not in text and "total" not in text.replace("the total number of registrations", "")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import textwrap
 from pathlib import Path
 
 import pandas as pd
@@ -26,17 +27,25 @@ SALT = "stalking-flanders"  # fixes the ids matplotlib writes into SVG, so the b
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
+CHART_WIDTH_IN = 3.6  # 346 CSS px: shown at full size on a 390 px phone, so no label is scaled down
+CHART_FONT = 9  # points: 12 CSS px; the smallest text (the legend, 8.5 pt) is 11.3 CSS px
+
+
 def chart(tables: dict[str, pd.DataFrame]) -> tuple[bytes, bytes]:
-    """The counts by year of every series, one panel each, as (SVG, PNG) bytes."""
+    """The counts by year of every series, one panel each, stacked (narrow enough for a phone),
+    as (SVG, PNG) bytes."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     series = in_answer_order(tables["series"])
-    with plt.rc_context({"svg.hashsalt": SALT, "svg.fonttype": "none", "font.family": "DejaVu Sans", "font.size": 9}):
-        fig, axes = plt.subplots(1, len(series), figsize=(5.2 * len(series), 4.8), squeeze=False, layout="constrained")
-        for ax, s in zip(axes[0], series.itertuples()):
+    heights = [2.2 + 0.32 * _legend_lines(s, tables) for s in series.itertuples()]
+    style = {"svg.hashsalt": SALT, "svg.fonttype": "none", "font.family": "DejaVu Sans", "font.size": CHART_FONT}
+    with plt.rc_context(style):
+        fig, axes = plt.subplots(len(series), 1, figsize=(CHART_WIDTH_IN, sum(heights) + 0.6), squeeze=False,
+                                 layout="constrained", height_ratios=heights)  # fmt: skip
+        for ax, s in zip(axes[:, 0], series.itertuples()):
             _panel(ax, s, tables)
         svg, png = io.BytesIO(), io.BytesIO()
         fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
@@ -45,19 +54,28 @@ def chart(tables: dict[str, pd.DataFrame]) -> tuple[bytes, bytes]:
     return svg.getvalue(), png.getvalue()
 
 
+def _legend_lines(s, tables: dict[str, pd.DataFrame]) -> int:
+    labels = tables["categories"][tables["categories"]["series"] == s.series]["label_en"]
+    return sum(len(_wrap(label).splitlines()) for label in labels)
+
+
+def _wrap(label: str) -> str:
+    return textwrap.fill(label, 36)
+
+
 def _panel(ax, s, tables: dict[str, pd.DataFrame]) -> None:
     labels = dict(zip(tables["categories"]["category"], tables["categories"]["label_en"]))
     rows = tables["observations"][tables["observations"]["series"] == s.series]
     for category, group in rows.groupby("category", sort=False):
         group = group.sort_values("year")
-        ax.plot(group["year"], group["count"], marker="o", label=labels.get(category, category))
+        ax.plot(group["year"], group["count"], marker="o", label=_wrap(labels.get(category, category)))
     years = sorted(rows["year"].unique())
     ax.set_xticks(years, [str(y) for y in years])
     ax.set_ylim(bottom=0)
     ax.set_ylabel("count")
     kind = "stalking-specific" if s.stalking_specific else "NOT stalking-specific"
-    ax.set_title(f"{s.organisation_en}\n{s.series} ({kind})", fontsize=9)
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(0, -0.08), frameon=False)
+    ax.set_title(f"{s.organisation_en}\n{kind}", fontsize=CHART_FONT)
+    ax.legend(fontsize=CHART_FONT - 0.5, loc="upper left", bbox_to_anchor=(0, -0.12), frameon=False)
     ax.grid(axis="y", linewidth=0.3)
 
 
@@ -71,7 +89,12 @@ def _lines(span: str) -> str:
 
 
 def _size(n: int) -> str:
-    return f"{n:,} bytes".replace(",", " ")
+    """A size that never breaks over lines: thin no-break spaces between thousands.
+
+    >>> _size(2317)
+    '2\u202f317\u00a0bytes'
+    """
+    return f"{n:,}".replace(",", "\u202f") + "\u00a0bytes"
 
 
 def _series(s, tables: dict[str, pd.DataFrame]) -> dict:
@@ -91,9 +114,6 @@ def _series(s, tables: dict[str, pd.DataFrame]) -> dict:
                 )
             )
         rows.append(cells)
-    rows.append(
-        ["Total"] + [Markup('<span class="n">{}</span>').format(int(obs[obs["year"] == y]["count"].sum())) for y in years]
-    )
     return {
         "id": s.series,
         "specific": s.stalking_specific,
@@ -107,6 +127,28 @@ def _series(s, tables: dict[str, pd.DataFrame]) -> dict:
         "caption": f"{s.organisation_en}: counts by year, with the line of the archived answer each figure stands on",
         "rows": rows,
     }
+
+
+def _summary(tables: dict[str, pd.DataFrame]) -> dict:
+    """What the first screen says: each series' organisation, whether it counts stalking, what it
+    counts, its figures (or how many, where a table has many) and the first sentence of its caveat;
+    and which sub-questions have no figures. Nothing here is computed from the figures."""
+    from ..caveats import NO_FIGURES
+
+    items = []
+    for s in in_answer_order(tables["series"]).itertuples():
+        obs = tables["observations"][tables["observations"]["series"] == s.series].sort_values("year")
+        categories = tables["categories"][tables["categories"]["series"] == s.series]
+        items.append({
+            "id": s.series, "organisation": s.organisation_en, "specific": bool(s.stalking_specific),
+            "measure": s.measure_en, "caveat": s.caveat_en.split(". ")[0].rstrip(".") + ".",
+            "figures": list(zip(obs["year"], obs["count"])) if len(categories) == 1 else [],
+            "extent": f"{len(categories)} categories, {s.first_year}–{s.last_year}",
+        })  # fmt: skip
+    none = [str(q.subquestion) for q in tables["subquestions"].itertuples() if q.figures == NO_FIGURES]
+    no_figures = f"The answer gives no figures for sub-question{'s' if len(none) > 1 else ''} " + (
+        ", ".join(none[:-1]) + " and " + none[-1] if len(none) > 1 else "".join(none)) + "."  # fmt: skip
+    return {"items": items, "no_figures": no_figures if none else ""}
 
 
 def _coverage(tables: dict[str, pd.DataFrame]) -> dict:
@@ -238,6 +280,7 @@ def page(release: Path, descriptor: dict, tables: dict[str, pd.DataFrame], svg: 
         chart_png=CHART_PNG,
         series=[_series(s, tables) for s in in_answer_order(tables["series"]).itertuples()],
         coverage=_coverage(tables),
+        summary=_summary(tables),
         downloads=_downloads(release, descriptor),
         sources=descriptor.get("sources", []),
         licence={"title": descriptor["licenses"][0].get("title", descriptor["licenses"][0]["name"]), **descriptor["licenses"][0]},
