@@ -15,6 +15,7 @@ import stalking_flanders
 from helpers import ROOT
 from stalking_flanders.datapackage import BUNDLED, DataPackage, IntegrityError, UnknownNameError
 from stalking_flanders.loader import load
+from stalking_flanders.problems import DataError
 
 
 def test_tables_are_the_descriptors_tables(defs):
@@ -104,8 +105,9 @@ def test_a_path_outside_the_release_is_refused(tmp_path):
         d["resources"][0]["path"] = "../../etc/passwd"
         (folder / "datapackage.json").write_text(json.dumps(d))
 
-    with pytest.raises(IntegrityError, match="leads outside the package folder"):
+    with pytest.raises(DataError) as caught:
         load("observations", release=damaged_copy(tmp_path, escape))
+    assert [(p.code, p.column) for p in caught.value.problems] == [("descriptor-shape", "resources[0].path")]
 
 
 def test_import_is_light():

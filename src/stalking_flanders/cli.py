@@ -1,16 +1,22 @@
 """The command line: ``stalking-flanders tables | show | info | validate | diff | dcat``.
 
-Exit codes: 0 ok, 1 invalid data, 2 usage error. Messages go to stderr, data to stdout.
+Exit codes: 0 ok, 1 invalid data (or a package that cannot be read safely), 2 usage error (a
+path that names nothing, a wrong option), 3 internal error (a bug). Messages go to stderr, data to
+stdout; everything a package says is printed escaped (no control characters) and cut if long.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+from contextlib import contextmanager
 
 from .datapackage import DataPackage, IntegrityError, UnknownNameError
+from .problems import DataError, printable
+from .untrusted import MAX_PROBLEMS_PER_CODE, UsageError
 
-OK, INVALID, USAGE = 0, 1, 2
+OK, INVALID, USAGE, INTERNAL = 0, 1, 2, 3
 SHOW_WIDTH = 40  # the widest a column of `show --format table` gets; longer text ends in "..."
 
 
@@ -24,8 +30,8 @@ def _version() -> str:
         code = "unknown"
     try:
         data = DataPackage().descriptor.get("version")
-    except OSError:
-        data = "none bundled"
+    except (OSError, ValueError, UsageError):  # a damaged installation still answers --version
+        data = "unreadable"
     return f"stalking-flanders {code} (data version {data})"
 
 
@@ -96,7 +102,8 @@ def _dcat(args) -> int:
         settings = load_settings(args.config, **{k: getattr(args, k) for k in {**REQUIRED, **OPTIONAL}})
         sys.stdout.write(record(DataPackage(args.release), settings, args.format))
     except SettingsError as error:
-        print(f"stalking-flanders dcat: {error}", file=sys.stderr)
+        print("\n".join(f"stalking-flanders dcat: {printable(line, 2000)}" if i == 0 else printable(line, 2000)
+                        for i, line in enumerate(str(error).splitlines())), file=sys.stderr)  # fmt: skip
         return USAGE
     return OK
 
@@ -107,7 +114,8 @@ def _diff(args) -> int:
     from .diff import as_text, diff_releases
 
     result = diff_releases(args.old, args.new)
-    sys.stdout.write(as_text(result) if args.format == "text" else json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    # JSON escapes every control character (ensure_ascii); the text escapes what the packages say
+    sys.stdout.write(as_text(result) if args.format == "text" else json.dumps(result, indent=2, ensure_ascii=True) + "\n")
     return OK
 
 
@@ -177,12 +185,14 @@ def _info(args) -> int:
 
 
 def _validate(args) -> int:
+    from .untrusted import TIME_LIMIT
     from .validation import validate_package
 
-    problems = validate_package(args.descriptor)
-    where = args.descriptor or "the bundled release"
-    for problem in problems:
-        print(f"- {problem}", file=sys.stderr)
+    where = printable(args.descriptor) if args.descriptor else "the bundled release"
+    with time_limit(TIME_LIMIT, f"validating {where}"):
+        problems = validate_package(args.descriptor)
+    for line in capped(problems):
+        print(line, file=sys.stderr)
     if problems:
         print(f"invalid: {len(problems)} problem(s) in {where}", file=sys.stderr)
         return INVALID
@@ -190,22 +200,76 @@ def _validate(args) -> int:
     return OK
 
 
+def capped(problems: list, per_code: int = MAX_PROBLEMS_PER_CODE) -> list[str]:
+    """The problems as lines to print: at most ``per_code`` of each kind, then how many more.
+
+    >>> from .problems import Problem
+    >>> capped([Problem("file-missing", f"{i}.csv", "gone") for i in range(4)], per_code=2)[-1]
+    '- ... and 2 more problem(s) of this kind [file-missing]'
+    """
+    lines, shown = [], {}
+    for problem in problems:
+        shown[problem.code] = shown.get(problem.code, 0) + 1
+        if shown[problem.code] <= per_code:
+            lines.append(f"- {problem}")
+    for code, count in shown.items():
+        if count > per_code:
+            lines.append(f"- ... and {count - per_code} more problem(s) of this kind [{code}]")
+    return lines
+
+
+class TimeLimitError(Exception):
+    """A command ran past its time limit."""
+
+
+@contextmanager
+def time_limit(seconds: int, what: str):
+    """Stop ``what`` with :class:`TimeLimitError` after ``seconds`` (where the system has alarms)."""
+    if not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def stop(signum, frame):
+        raise TimeLimitError(f"{what} took longer than {seconds} s, the bound on any input; stopped")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 COMMANDS = {"tables": _tables, "show": _show, "info": _info, "validate": _validate, "diff": _diff, "dcat": _dcat}
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; every error becomes a message and an exit code (see the module), never a traceback."""
     args = _parser().parse_args(argv)
+    say = lambda error: print(f"stalking-flanders {args.command}: {printable(error, 2000)}", file=sys.stderr)
     try:
         return COMMANDS[args.command](args)
-    except UnknownNameError as error:
-        print(f"stalking-flanders {args.command}: {error}", file=sys.stderr)
+    except (UnknownNameError, UsageError) as error:
+        say(error)
         return USAGE
     except FileNotFoundError as error:
-        print(f"stalking-flanders {args.command}: no such file: {error.filename}", file=sys.stderr)
+        say(f"no such file: {error.filename}")
         return USAGE
-    except IntegrityError as error:
-        print(f"stalking-flanders {args.command}: {error}", file=sys.stderr)
+    except DataError as error:
+        for line in capped(error.problems):
+            print(line, file=sys.stderr)
+        say(f"invalid: {len(error.problems)} problem(s)")
         return INVALID
+    except (IntegrityError, TimeLimitError) as error:
+        say(error)
+        return INVALID
+    except OSError as error:
+        say(f"{error.strerror or error} ({error.filename or 'a file'})")
+        return INVALID
+    except Exception as error:  # noqa: BLE001 - a bug: say so plainly, with no traceback
+        say(f"internal error ({type(error).__name__}: {error}); please report it")
+        return INTERNAL
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ This module imports nothing heavy; it is what ``import stalking_flanders`` costs
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from .hashes import facts
@@ -19,6 +18,13 @@ def cite(descriptor: dict) -> str:
     """How to cite a data package and its sources, from its descriptor."""
     sources = "; ".join(s.get("title", "") for s in descriptor.get("sources", []))
     return f"{descriptor['title']}. {descriptor['name']}, version {descriptor['version']}. Source: {sources}."
+
+
+def descriptor_file(given: Path | str | None) -> Path:
+    """The descriptor a user means: ``given`` itself, or the ``datapackage.json`` in the folder
+    ``given``; the bundled release's when None."""
+    path = Path(given) if given is not None else BUNDLED / DESCRIPTOR_NAME
+    return path / DESCRIPTOR_NAME if path.is_dir() and path.name != DESCRIPTOR_NAME else path
 
 
 class IntegrityError(ValueError):
@@ -46,12 +52,14 @@ class DataPackage:
     """
 
     def __init__(self, descriptor: Path | str | None = None):
-        path = Path(descriptor) if descriptor is not None else BUNDLED / DESCRIPTOR_NAME
-        if path.is_dir():
-            path = path / DESCRIPTOR_NAME
+        from .problems import raise_if_any
+        from .untrusted import read_descriptor, shape_problems
+
+        path = descriptor_file(descriptor)
         self.descriptor_path = path
         self.root = path.parent.resolve()
-        self.descriptor = json.loads(path.read_text(encoding="utf-8"))
+        self.descriptor = read_descriptor(path)  # bounded, a regular file, a JSON object
+        raise_if_any(shape_problems(self.descriptor, str(path)), str(path))  # nothing that leads elsewhere
         self.resources = {r["name"]: r for r in self.descriptor["resources"]}
 
     def tables(self) -> list[str]:

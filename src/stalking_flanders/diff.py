@@ -5,6 +5,7 @@ or documentation only: patch)."""
 from __future__ import annotations
 
 from .datapackage import DataPackage
+from .problems import printable
 
 # The cells that are figures of the answer: a change to one is a major change.
 FIGURES = {"observations": ["count"]}
@@ -146,4 +147,4 @@ def as_text(result: dict) -> str:
             lines += parts
     if len(lines) == 1:
         lines.append("- No differences in tables, rows, figures or metadata")
-    return "\n".join(lines) + "\n"
+    return "\n".join(printable(line, 2000) for line in lines) + "\n"  # what a package says, escaped

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .datapackage import DataPackage, cite
+from .datapackage import DataPackage, IntegrityError, cite
 
 LANGUAGES = ("nl", "en")
 
@@ -41,7 +41,11 @@ def load(name: str, *, lang: str = "nl", release: DataPackage | None = None, rev
 
     With ``rev`` (a git tag such as ``"v1.0.0"``) and/or ``repo`` (the repository's URL or path),
     the release of that version is fetched through DVC from the repository's remote; dvc is
-    imported only then. Its files are checked against its own descriptor as usual.
+    imported only then. Its files are checked against its own descriptor as usual, and a package
+    other than the bundled one must be the release it claims to be, as far as this installed
+    package knows that version (:mod:`stalking_flanders.releases`): a rewritten licence or caveat
+    raises :class:`IntegrityError`; a version it does not know loads with
+    ``attrs["verified"] = False``.
     """
     import pandas as pd
 
@@ -52,7 +56,11 @@ def load(name: str, *, lang: str = "nl", release: DataPackage | None = None, rev
 
         with tempfile.TemporaryDirectory() as tmp:
             return load(name, lang=lang, release=from_dvc(repo, rev, tmp))
-    release = release or DataPackage()
+    verified = True
+    if release is None:
+        release = DataPackage()
+    else:
+        verified = _verified(release)
     table = _read(release, name)
     if "category" in table.columns:
         categories = table if name == "categories" else _read(release, "categories")
@@ -64,7 +72,20 @@ def load(name: str, *, lang: str = "nl", release: DataPackage | None = None, rev
         table["category"] = pd.Categorical(table["category"], categories=list(dict.fromkeys(order)))
     series = table if name == "series" else _read(release, "series")
     table.attrs.update(about(release, series, name, lang))
+    table.attrs["verified"] = verified
     return table
+
+
+def _verified(package: DataPackage) -> bool:
+    """Whether ``package`` is a release this installed package knows; :class:`IntegrityError` where
+    it claims a known version but differs from it (or is not stalking-flanders at all)."""
+    from .releases import release_problems
+
+    problems = release_problems(package.descriptor, str(package.descriptor_path), DataPackage().descriptor)
+    if any(p.code == "release-differs" for p in problems) or any(p.column == "name" for p in problems):
+        details = "; ".join(str(p) for p in problems[:5])
+        raise IntegrityError(f"{package.descriptor_path} is not the release it claims to be: {details}. Nothing was loaded.")
+    return not problems
 
 
 def about(release: DataPackage, series, name: str, lang: str) -> dict:

@@ -7,7 +7,11 @@ and what was expected.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+MAX_VALUE_CHARS = 200  # the longest value a message shows
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 # Every code a problem can have, with what it means. Frictionless' own error types are reported
 # as "frictionless/<type>".
@@ -19,6 +23,9 @@ CODES = {
     "path-outside": "a path leads outside the package folder",
     "descriptor-json": "the descriptor is not JSON",
     "descriptor-shape": "the descriptor is not a Data Package descriptor this package can read",
+    "file-unsafe": "a file is reached through a link, is not a regular file, or is too large to read",
+    "release-unknown": "the package is not a version of stalking-flanders this installed package knows",
+    "release-differs": "the descriptor differs from the published release of the version it claims",
     # CSV cells and columns
     "column-missing": "a column of the Table Schema is missing",
     "column-extra": "a column is not in the Table Schema",
@@ -28,6 +35,7 @@ CODES = {
     "value-type": "a value is not of its field's type",
     "value-constraint": "a value breaks a constraint of its field",
     "primary-key": "the primary key is not unique",
+    "spreadsheet-formula": "a text value starts as a spreadsheet formula would (=, +, -, @, tab, carriage return)",
     # rules across tables
     "foreign-key": "a row refers to no row of the table it refers to",
     "year-outside-series": "a year lies outside the years of its series",
@@ -52,6 +60,19 @@ CODES = {
     "table-row": "a table row is unexpected, duplicated, missing or has the wrong counts",
     "count-not-whole": "a count in the text is not a whole number",
 }
+
+
+def printable(value, limit: int = MAX_VALUE_CHARS) -> str:
+    """``value`` as text that is safe to print: control and direction characters escaped, and cut
+    after ``limit`` characters with a count of what was left out.
+
+    >>> printable("\\x1b[2Jvalid")
+    '\\\\x1b[2Jvalid'
+    >>> printable("x" * 250)[-30:]
+    'xxxxxx... (50 more characters)'
+    """
+    text = CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(value))
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text) - limit} more characters)"
 
 
 @dataclass(frozen=True)
@@ -82,16 +103,18 @@ class Problem:
             raise ValueError(f"unknown problem code {self.code!r}; add it to problems.CODES")
 
     def __str__(self) -> str:
-        where = [self.file]
+        """One line, safe to print: every part escaped (:func:`printable`) and cut if long."""
+        where = [printable(self.file, 2 * MAX_VALUE_CHARS)]
         if self.line is not None:
             where.append(f"line {self.line}")
         if self.column is not None:
-            where.append(f"column {self.column!r}")
-        text = f"{', '.join(where)}: {self.message}"
+            where.append(f"column {printable(repr(self.column))}")
+        text = f"{', '.join(where)}: {printable(self.message, 2 * MAX_VALUE_CHARS)}"
         if self.found is not None:
-            text += f": found {self.found!r}"
+            text += f": found {printable(repr(self.found))}"
         if self.expected is not None:
-            text += f", expected {self.expected}" if self.found is not None else f": expected {self.expected}"
+            expected = printable(self.expected)
+            text += f", expected {expected}" if self.found is not None else f": expected {expected}"
         return f"{text} [{self.code}]"
 
 

@@ -8,18 +8,19 @@ Every problem is reported, not only the first. Imports frictionless, pandera and
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from .checks import check_tables
-from .datapackage import BUNDLED, DESCRIPTOR_NAME, DataPackage, IntegrityError
+from .datapackage import DataPackage, IntegrityError, descriptor_file
 from .formats import BY_NAME, PACKAGE_FORMATS, TABLE_FORMATS, csv
 from .frictionless_report import frictionless_problems
 from .hashes import facts, sha256_bytes
-from .problems import Problem
+from .problems import DataError, Problem
+from .releases import release_problems
 from .sources import load_registry
 from .tableschema import python_rows
 from .text import ArchivedText
+from .untrusted import MAX_TOTAL_BYTES, file_problem, offline, read_file
 
 REGISTRY_DIR = Path(__file__).resolve().parent  # registry.toml, as shipped with the package
 SKIP_FRICTIONLESS = frozenset({"hash-count", "byte-count", "scheme-error"})  # reported by the file checks
@@ -27,40 +28,41 @@ SKIP_FRICTIONLESS = frozenset({"hash-count", "byte-count", "scheme-error"})  # r
 
 def validate_package(descriptor: Path | str | None = None) -> list[Problem]:
     """Every problem found in the data package at ``descriptor`` (a ``datapackage.json`` or its
-    folder; the bundled release when None). An empty list means valid."""
-    path = Path(descriptor) if descriptor is not None else BUNDLED / DESCRIPTOR_NAME
-    if path.is_dir():
-        path = path / DESCRIPTOR_NAME
+    folder; the bundled release when None). An empty list means valid.
+
+    The package is read as untrusted (:mod:`stalking_flanders.untrusted`): a package whose
+    descriptor or files could lead a reader elsewhere, or past the bounds, is reported as such and
+    read no further. :class:`~stalking_flanders.untrusted.UsageError` where nothing is at ``descriptor``.
+    """
+    path = descriptor_file(descriptor)
     try:
-        json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return [Problem("file-missing", str(path), "there is no such file", expected="a datapackage.json")]
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        line = getattr(error, "lineno", None)
-        column = f"character {error.colno}" if hasattr(error, "colno") else None
-        return [
-            Problem(
-                "descriptor-json",
-                str(path),
-                f"the descriptor is not JSON ({getattr(error, 'msg', error)})",
-                line,
-                column,
-                expected="a Data Package descriptor in JSON",
-            )
-        ]
-    package = DataPackage(path)
+        package = DataPackage(path)
+    except DataError as error:
+        return error.problems
     problems = _files(package)
-    problems += frictionless_problems(path, SKIP_FRICTIONLESS)
-    files = {name: package.path(package.resource(name)) for name in package.tables() if _inside(package, name)}
+    if problems:
+        return problems  # nothing unsafe goes further: Frictionless never sees this package
+    problems += release_problems(package.descriptor, str(path), _bundled())
+    with offline():
+        problems += frictionless_problems(path, SKIP_FRICTIONLESS)
+    names = package.tables()
+    contents = {name: read_file(package.path(package.resource(name))) for name in names}
     tables, table_problems = csv.read_all(
-        {n: p for n, p in files.items() if p.is_file()}, {n: package.resource(n)["schema"] for n in files}
+        {n: package.path(package.resource(n)) for n in names}, {n: package.resource(n)["schema"] for n in names}, contents
     )
     problems += table_problems
-    if table_problems or len(tables) < len(package.tables()):
+    if table_problems or len(tables) < len(names):
         return problems
     problems += _contents(package, tables)
     problems += _other_formats(package, tables)
     return problems
+
+
+def _bundled() -> dict | None:
+    try:
+        return DataPackage().descriptor
+    except (OSError, DataError):
+        return None
 
 
 def _inside(package: DataPackage, name: str) -> bool:
@@ -76,33 +78,28 @@ def _file(package: DataPackage, resource: dict) -> str:
 
 
 def _files(package: DataPackage) -> list[Problem]:
-    problems = []
+    """Every file is inside the folder, reached through no link, a regular file within the bounds,
+    and (where its format records them) of the size and sha256 the descriptor states."""
+    problems, total = [], 0
     for resource in package.descriptor["resources"]:
+        file = _file(package, resource)
         try:
-            path = package.path(resource)
-        except IntegrityError as error:
-            problems.append(
-                Problem(
-                    "path-outside",
-                    str(package.descriptor_path),
-                    str(error),
-                    column="path",
-                    found=resource["path"],
-                    expected="a path inside the package folder",
-                )
-            )
+            package.path(resource)
+        except IntegrityError:
+            where = str(package.descriptor_path)
+            problems.append(Problem("path-outside", where, "the path leads outside the package", column="path",
+                                    found=resource["path"], expected="a path inside the package"))  # fmt: skip
             continue
-        if not path.is_file():
-            problems.append(
-                Problem(
-                    "file-missing",
-                    _file(package, resource),
-                    "the file is missing",
-                    expected=f"the file of resource {resource['name']!r}",
-                )
-            )
+        problem, size = file_problem(package.root, resource["path"])
+        total += size
+        if problem:
+            code = "file-missing" if problem == "the file is missing" else "file-unsafe"
+            problems.append(Problem(code, file, problem, expected=f"the file of resource {resource['name']!r}"))
             continue
-        problems += _recorded_facts(package, resource, path)
+        problems += _recorded_facts(package, resource, package.path(resource))
+    if total > MAX_TOTAL_BYTES:
+        problems.append(Problem("file-unsafe", str(package.descriptor_path), "the files are too large together",
+                                found=f"{total} bytes", expected=f"at most {MAX_TOTAL_BYTES} bytes"))  # fmt: skip
     return problems
 
 
@@ -111,7 +108,7 @@ def _recorded_facts(package: DataPackage, resource: dict, path: Path) -> list[Pr
     fmt = BY_NAME.get(resource.get("format", ""))
     if fmt is not None and not fmt.hashed:
         return []
-    file, actual = _file(package, resource), facts(path.read_bytes())
+    file, actual = _file(package, resource), facts(read_file(path))
     problems = []
     if actual["hash"] != resource.get("hash"):
         problems.append(Problem("file-hash", file, "the file's sha256 differs from the descriptor", found=actual["hash"],
@@ -155,7 +152,7 @@ def _archived_texts(package: DataPackage, source_questions, file: str) -> tuple[
                 )
             )
             continue
-        data = package.path(resource).read_bytes()
+        data = read_file(package.path(resource))
         actual = sha256_bytes(data)
         if actual != registered.sha256 or row.sha256 != registered.sha256:
             problems.append(

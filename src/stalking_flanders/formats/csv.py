@@ -96,15 +96,19 @@ def write(df: pd.DataFrame, path: Path, schema: dict) -> None:
     text.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
-def read_all(files: dict[str, Path], schemas: dict[str, dict]) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
-    """Every table ``name`` from the CSV file ``files[name]``, and every problem of every file
-    (not only the first file's): the tables that read cleanly, and the problems."""
+def read_all(
+    files: dict[str, Path], schemas: dict[str, dict], contents: dict[str, bytes] | None = None
+) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """Every table ``name`` from the CSV file ``files[name]`` (or, where given, from its bytes
+    ``contents[name]``), and every problem of every file (not only the first file's): the tables
+    that read cleanly, and the problems."""
     import pandas as pd
 
     tables, problems = {}, []
     for name, path in files.items():
         try:
-            tables[name] = read(Path(path), schemas[name])
+            source = contents[name] if contents and name in contents else Path(path)
+            tables[name] = read(source, schemas[name], str(path))
         except DataError as error:
             problems += error.problems
         except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:

@@ -43,6 +43,12 @@ def rows(path: Path, table: str, schema: dict) -> list[dict]:
     """The rows of a Parquet file as Python values (dates as ``datetime.date``)."""
     import pyarrow.parquet as pq
 
+    from ..untrusted import MAX_UNPACKED_BYTES
+
+    meta = pq.ParquetFile(path).metadata  # a file from anywhere: nothing that unpacks past the bound
+    unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ValueError(f"the file unpacks to {unpacked} bytes, more than {MAX_UNPACKED_BYTES}")
     return pq.read_table(path).to_pylist()
 
 

@@ -66,8 +66,16 @@ def _table_sheet(sheet, table, schema: dict, bold, dates) -> None:
 
 def rows(path: Path, table: str, schema: dict) -> list[dict]:
     """The rows of sheet ``table`` as Python values (dates as ``datetime.date``, empty as None)."""
+    import zipfile
+
     import openpyxl
 
+    from ..untrusted import MAX_UNPACKED_BYTES
+
+    with zipfile.ZipFile(path) as archive:  # a workbook from anywhere: no ZIP bomb is unpacked
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ValueError(f"the workbook unpacks to {unpacked} bytes, more than {MAX_UNPACKED_BYTES}")
     book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     try:
         sheet = book[table]

@@ -1,0 +1,105 @@
+"""What each published version of the package is, as far as this installed package knows it: the
+bundled release for its own version, and for earlier versions the sha256 of each release's
+descriptor in canonical form (``releases.toml``, written by ``scripts/cut_release.py``).
+
+A copy whose descriptor claims a version must be that version's descriptor: a rewritten licence,
+caveat or version with the data files' hashes left intact is a difference, and is reported. This
+detects damage and differences from a known release; it is not a signature.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path, PurePosixPath
+
+from .hashes import sha256_bytes
+from .problems import Problem
+
+RECORD = Path(__file__).resolve().parent / "releases.toml"
+NAME = "stalking-flanders"
+
+
+def canonical(descriptor: dict) -> bytes:
+    """The descriptor as bytes that do not depend on where it stands: resource and source paths
+    relative to the release folder (the repository's root descriptor puts ``data/release/`` before
+    them), keys sorted, no white space.
+
+    >>> canonical({"resources": [{"path": "data/release/a.csv"}, {"path": "data/release/s/b.txt"}]})
+    b'{"resources":[{"path":"a.csv"},{"path":"s/b.txt"}]}'
+    """
+    copy = json.loads(json.dumps(descriptor))
+    paths = [r.get("path") for r in copy.get("resources", []) if isinstance(r, dict)]
+    prefix = _common_folder([p for p in paths if isinstance(p, str)])
+    for item in [*copy.get("resources", []), *copy.get("sources", [])]:
+        if isinstance(item, dict) and isinstance(item.get("path"), str) and item["path"].startswith(prefix):
+            item["path"] = item["path"][len(prefix) :]
+    return json.dumps(copy, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _common_folder(paths: list[str]) -> str:
+    """The folder all ``paths`` share, ending in "/" ("" if none), leaving each file at least one folder level.
+
+    >>> _common_folder(["data/release/a.csv", "data/release/sources/b.txt"]), _common_folder(["a.csv", "s/b.txt"])
+    ('data/release/', '')
+    """
+    if not paths:
+        return ""
+    parts = [PurePosixPath(p).parts[:-1] for p in paths]
+    shared = []
+    for group in zip(*parts):
+        if len(set(group)) != 1:
+            break
+        shared.append(group[0])
+    if all(len(p) > len(shared) for p in parts) and shared:  # every file deeper: a shared subfolder of the release
+        return "/".join(shared) + "/"
+    return "/".join(shared) + "/" if shared else ""
+
+
+def recorded() -> dict[str, str]:
+    """version -> sha256 of the canonical descriptor, of every release recorded in ``releases.toml``."""
+    if not RECORD.is_file():
+        return {}
+    with RECORD.open("rb") as fh:
+        return {v: entry["descriptor_sha256"] for v, entry in tomllib.load(fh).get("releases", {}).items()}
+
+
+def differences(a, b, where: str = "") -> list[str]:
+    """The key paths where two JSON values differ.
+
+    >>> differences({"licenses": [{"name": "X"}], "v": 1}, {"licenses": [{"name": "Y"}], "v": 1})
+    ['licenses[0].name']
+    """
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = []
+        for key in sorted(set(a) | set(b), key=str):
+            out += differences(a.get(key), b.get(key), f"{where}.{key}" if where else str(key))
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [d for i, (x, y) in enumerate(zip(a, b)) for d in differences(x, y, f"{where}[{i}]")]
+    return [] if a == b else [where or "(the whole descriptor)"]
+
+
+def release_problems(descriptor: dict, file: str, bundled: dict | None) -> list[Problem]:
+    """Problems where ``descriptor`` is not the release it claims to be: another package, a
+    version this installed package does not know, or a difference from the known release."""
+    name, version = descriptor.get("name"), descriptor.get("version")
+    if name != NAME:
+        return [Problem("release-unknown", file, "not a stalking-flanders package", column="name", found=name,
+                        expected=repr(NAME))]  # fmt: skip
+    known = recorded()
+    if bundled is not None and version == bundled.get("version"):
+        mine = json.loads(canonical(descriptor))
+        theirs = json.loads(canonical(bundled))
+        return [Problem("release-differs", file, f"differs from version {version} as published", column=path,
+                        expected="the published value (a rewritten licence, caveat or version is a difference)")
+                for path in differences(mine, theirs)[:50]]  # fmt: skip
+    if version in known:
+        if sha256_bytes(canonical(descriptor)) == known[version]:
+            return []
+        return [Problem("release-differs", file, f"differs from version {version} as published", column="(descriptor)",
+                        expected=f"the descriptor of {version} (canonical sha256 {known[version]})")]  # fmt: skip
+    versions = sorted({*known, *([bundled["version"]] if bundled else [])})
+    return [Problem("release-unknown", file, "a version this installed package does not know, so it cannot be checked",
+                    column="version", found=version, expected=f"one of {', '.join(versions)} (or install a newer "
+                    "stalking-flanders)")]  # fmt: skip

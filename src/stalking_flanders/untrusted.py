@@ -1,0 +1,212 @@
+"""A package handed to ``validate``, ``diff`` or ``dcat`` may come from anywhere: this module checks
+it before anything else reads it, and reads its files within bounds.
+
+- Nothing outside the package's folder is opened: a resource path must be relative, inside the
+  folder, with no symbolic link on the way, and name a regular file (not a device, a FIFO or a
+  folder).
+- Nothing is fetched: a path, schema, dialect or profile given as a URL or as a reference to
+  another file is refused before Frictionless sees the package; Frictionless itself runs with an
+  HTTP session that refuses every request.
+- Nothing runs unbounded: the descriptor may hold at most ``MAX_DESCRIPTOR_BYTES`` (JSON nested
+  deeper than Python's parser allows is refused), each file at most ``MAX_FILE_BYTES``, all files
+  together ``MAX_TOTAL_BYTES``.
+- Nothing the package says is printed raw: :func:`printable` escapes control characters and cuts
+  long values.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+
+from .problems import MAX_VALUE_CHARS, DataError, Problem, printable  # noqa: F401 - printable is used here too
+
+MAX_DESCRIPTOR_BYTES = 2 * 1024 * 1024
+MAX_FILE_BYTES = 4 * 1024 * 1024  # a release's largest file holds about 60 kB
+MAX_TOTAL_BYTES = 32 * 1024 * 1024
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # what a workbook's ZIP or a Parquet file may unpack to
+MAX_PROBLEMS_PER_CODE = 20  # how many problems of one kind are listed; the rest are counted
+TIME_LIMIT = 120  # seconds: the longest validate may run on any input (the bounds keep it to seconds)
+PROFILES = {  # the only profiles a descriptor may name: Frictionless has them built in
+    "https://datapackage.org/profiles/2.0/datapackage.json",
+    "https://datapackage.org/profiles/2.0/dataresource.json",
+    "https://datapackage.org/profiles/2.0/tableschema.json",
+    "https://datapackage.org/profiles/2.0/tabledialect.json",
+    "tabular-data-package",
+    "data-package",
+    "tabular-data-resource",
+    "data-resource",
+}
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+class UsageError(Exception):
+    """What the user named is not there, or not a data package file (exit 2)."""
+
+
+def read_descriptor(path: Path) -> dict:
+    """The descriptor at ``path`` (a ``datapackage.json``), parsed within bounds.
+
+    :class:`UsageError` where there is no such file; :class:`DataError` where it is not a regular
+    file, too large, not JSON, nested too deeply or not a JSON object.
+    """
+    name = str(path)
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        raise UsageError(f"no such file: {printable(path)}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise DataError([Problem("descriptor-shape", name, "not a regular file (a folder, a link or a device)",
+                                 expected="a datapackage.json file")], name)  # fmt: skip
+    if info.st_size > MAX_DESCRIPTOR_BYTES:
+        raise DataError([Problem("descriptor-shape", name, "the descriptor is too large", found=f"{info.st_size} bytes",
+                                 expected=f"at most {MAX_DESCRIPTOR_BYTES} bytes")], name)  # fmt: skip
+    data = read_file(path, MAX_DESCRIPTOR_BYTES)
+    try:
+        descriptor = json.loads(data.decode("utf-8"))
+    except RecursionError:
+        raise DataError([Problem("descriptor-json", name, "the JSON nests too deeply",
+                                 expected="a Data Package descriptor")], name) from None  # fmt: skip
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        line = getattr(error, "lineno", None)
+        column = f"character {error.colno}" if hasattr(error, "colno") else None
+        message = printable(getattr(error, "msg", None) or type(error).__name__)
+        raise DataError([Problem("descriptor-json", name, f"the descriptor is not JSON ({message})", line, column,
+                                 expected="a Data Package descriptor in JSON")], name) from None  # fmt: skip
+    if not isinstance(descriptor, dict):
+        raise DataError([Problem("descriptor-shape", name, "the descriptor is not a JSON object",
+                                 found=type(descriptor).__name__, expected="an object with resources")], name)  # fmt: skip
+    return descriptor
+
+
+def shape_problems(descriptor: dict, name: str) -> list[Problem]:
+    """Everything in ``descriptor`` that this package cannot read safely: the wrong types, and
+    any path, schema, dialect or profile that would make a reader fetch or open something else."""
+    problems = []
+
+    def bad(where: str, message: str, found=None, expected: str | None = None):
+        problems.append(Problem("descriptor-shape", name, message, column=where, found=found, expected=expected))
+
+    for key in ("$schema", "profile"):
+        if key in descriptor and descriptor[key] not in PROFILES:
+            bad(key, "names a profile this package does not know (it is never fetched)", printable(descriptor[key]),
+                "the Data Package v2 profile")  # fmt: skip
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list) or not resources:
+        bad("resources", "there is no list of resources", printable(type(resources).__name__), "a list of objects")
+        return problems
+    for index, resource in enumerate(resources):
+        where = f"resources[{index}]"
+        if not isinstance(resource, dict):
+            bad(where, "a resource is not an object", printable(type(resource).__name__), "an object")
+            continue
+        if not isinstance(resource.get("name"), str):
+            bad(f"{where}.name", "a resource has no name", printable(resource.get("name")), "a string")
+        problem = path_problem(resource.get("path"))
+        if problem:
+            bad(f"{where}.path", problem, printable(resource.get("path")), "a relative path inside the package folder")
+        for key in ("schema", "dialect"):
+            if key in resource and not isinstance(resource[key], dict):
+                bad(f"{where}.{key}", f"the {key} is a reference to elsewhere (it is never fetched)",
+                    printable(resource[key]), "an object in the descriptor")  # fmt: skip
+        for key in ("$schema", "profile"):
+            if key in resource and resource[key] not in PROFILES:
+                bad(f"{where}.{key}", "names a profile this package does not know", printable(resource[key]))
+        if isinstance(resource.get("schema"), dict):
+            problems += _schema_problems(resource["schema"], where, name)
+    return problems
+
+
+def _schema_problems(schema: dict, where: str, name: str) -> list[Problem]:
+    problems = []
+    if "$schema" in schema and schema["$schema"] not in PROFILES:
+        problems.append(Problem("descriptor-shape", name, "the schema names a profile this package does not know",
+                                column=f"{where}.schema.$schema", found=printable(schema["$schema"])))  # fmt: skip
+    fields = schema.get("fields")
+    if not isinstance(fields, list) or not all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields):
+        problems.append(Problem("descriptor-shape", name, "the schema has no list of named fields",
+                                column=f"{where}.schema.fields", expected="a list of objects with names"))  # fmt: skip
+    keys = schema.get("foreignKeys", [])
+    for i, key in enumerate(keys if isinstance(keys, list) else [None]):
+        reference = key.get("reference") if isinstance(key, dict) else None
+        if not isinstance(reference, dict) or not isinstance(reference.get("resource", ""), str) or "package" in reference:
+            problems.append(Problem("descriptor-shape", name, "a foreign key refers outside this package or is "
+                                    "malformed", column=f"{where}.schema.foreignKeys[{i}]",
+                                    expected="a resource of this package"))  # fmt: skip
+    return problems
+
+
+def path_problem(path) -> str | None:
+    """What is wrong with a resource's path as this package reads it, or None.
+
+    >>> [path_problem(p) for p in ("a.csv", "sources/a.txt", "../a.csv", "/etc/passwd", "http://x/a.csv", ["a", "b"])]
+    [None, None, 'leads outside the package folder', 'is absolute', 'is a URL (it is never fetched)', 'is not one path']
+    """
+    if not isinstance(path, str) or not path:
+        return "is not one path"
+    if SCHEME.match(path) or path.startswith("//"):
+        return "is a URL (it is never fetched)"
+    if path.startswith("/") or "\\" in path or "\x00" in path:
+        return "is absolute"
+    if ".." in PurePosixPath(path).parts:
+        return "leads outside the package folder"
+    return None
+
+
+def file_problem(root: Path, relative: str) -> tuple[str | None, int]:
+    """What keeps the file at ``relative`` below ``root`` from being read (a missing file, a link
+    on the way, not a regular file, too large), or None; and its size."""
+    current = Path(root)
+    parts = PurePosixPath(relative).parts
+    for i, part in enumerate(parts):
+        current = current / part
+        try:
+            info = os.lstat(current)
+        except FileNotFoundError:
+            return "the file is missing", 0
+        if stat.S_ISLNK(info.st_mode):
+            return "a symbolic link is on the way (links are never followed)", 0
+        if i < len(parts) - 1 and not stat.S_ISDIR(info.st_mode):
+            return "a part of the path is not a folder", 0
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file (a folder, a device or a FIFO)", 0
+    if info.st_size > MAX_FILE_BYTES:
+        return f"the file is too large ({info.st_size} bytes; at most {MAX_FILE_BYTES})", info.st_size
+    return None, info.st_size
+
+
+def read_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of the regular file at ``path``, never through a link, at most ``limit`` of them
+    (:class:`OSError` otherwise)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(f"{path} holds more than {limit} bytes")
+    return data
+
+
+@contextmanager
+def offline():
+    """Frictionless with an HTTP session that refuses every request."""
+    import requests
+    from frictionless import system
+
+    class Refused(requests.adapters.BaseAdapter):
+        def send(self, request, *args, **kwargs):
+            raise requests.exceptions.ConnectionError(f"not fetched: {printable(request.url)} (validation never fetches)")
+
+        def close(self):
+            pass
+
+    session = requests.Session()
+    session.mount("http://", Refused())
+    session.mount("https://", Refused())
+    with system.use_context(http_session=session, trusted=False):
+        yield

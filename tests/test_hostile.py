@@ -1,0 +1,220 @@
+"""`validate`, `diff` and `dcat` on packages from anywhere, built as an attacker or a careless user
+would: nothing outside the package is read, nothing is fetched, nothing runs unbounded, nothing the
+package says reaches the terminal raw, every malformed input gets a message and the exit code the
+README gives (1 invalid, 2 usage), never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import damaged_copy, edit_file, free_port, rehash, run, serving
+from stalking_flanders.datapackage import BUNDLED, DataPackage, IntegrityError
+from stalking_flanders.loader import load
+
+pytestmark = pytest.mark.system  # runs the installed command: see conftest.py
+
+ESCAPE = "\x1b[2J\x1b[H\x1b[32mvalid: all good"
+
+
+def cli(*args, cwd=None, seconds=60):
+    started = time.monotonic()
+    result = run(["stalking-flanders", *map(str, args)], cwd or BUNDLED, check=False, timeout=seconds)
+    result.seconds = time.monotonic() - started
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "\x1b" not in result.stdout + result.stderr  # nothing the package says is printed raw
+    return result
+
+
+def codes(result) -> set[str]:
+    return {line.rsplit("[", 1)[1].rstrip("]") for line in result.stderr.splitlines() if line.startswith("- ") and "[" in line}
+
+
+@pytest.fixture()
+def package(tmp_path) -> Path:
+    return damaged_copy(BUNDLED, tmp_path / "package")
+
+
+def set_descriptor(folder: Path, edit) -> None:
+    path = folder / "datapackage.json"
+    descriptor = json.loads(path.read_text())
+    edit(descriptor)
+    path.write_text(json.dumps(descriptor))
+
+
+# 1. nothing outside the package is opened -------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "/dev/zero", "/dev/urandom"])
+def test_a_link_out_of_the_package_is_never_followed(target, package):
+    (package / "observations.csv").unlink()
+    (package / "observations.csv").symlink_to(target)
+    result = cli("validate", package, seconds=30)
+    assert result.returncode == 1 and result.seconds < 20
+    assert "root:x:0" not in result.stderr and codes(result) & {"file-unsafe", "path-outside"}
+
+
+def test_a_fifo_is_never_opened(package):
+    text = next((package / "sources").iterdir())
+    text.unlink()
+    os.mkfifo(text)
+    result = cli("validate", package, seconds=30)
+    assert result.returncode == 1 and "file-unsafe" in codes(result)
+
+
+def test_a_path_out_of_the_folder_is_refused(package):
+    set_descriptor(package, lambda d: d["resources"][0].update(path="../../../etc/passwd"))
+    result = cli("validate", package)
+    assert result.returncode == 1 and codes(result) == {"descriptor-shape"} and "root:x:0" not in result.stderr
+
+
+# 2. nothing is fetched ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda d, url: d["resources"][0].update(path=url + "observations.csv"),
+        lambda d, url: d["resources"][0].update(schema=url + "schema.json"),
+        lambda d, url: d["resources"][0].update(dialect=url + "dialect.json"),
+        lambda d, url: d["resources"][5].update(schema=url + "schema.json"),  # a Parquet resource
+        lambda d, url: d.update({"$schema": url + "profile.json"}),
+    ],
+    ids=["path", "schema", "dialect", "parquet-schema", "profile"],
+)
+def test_a_url_is_never_fetched(edit, package, tmp_path):
+    log = tmp_path / "requests.log"
+    port = free_port()
+    server = [sys.executable, "-c", "import http.server, sys\n"
+              "class H(http.server.SimpleHTTPRequestHandler):\n"
+              "    def log_message(self, fmt, *args):\n"
+              f"        open({str(log)!r}, 'a').write(self.path + '\\n')\n"
+              f"http.server.ThreadingHTTPServer(('127.0.0.1', {port}), H).serve_forever()\n"]  # fmt: skip
+    with serving(server, f"http://127.0.0.1:{port}/ping") as url:
+        log.write_text("")  # forget the readiness probe
+        set_descriptor(package, lambda d: edit(d, url.removesuffix("ping")))
+        result = cli("validate", package)
+        requests = log.read_text()
+    assert result.returncode == 1 and "descriptor-shape" in codes(result)
+    assert requests == "", requests
+
+
+# 3. nothing the package says reaches the terminal raw -------------------------------------------
+
+
+def test_control_characters_are_shown_escaped(package, tmp_path):
+    edit_file(package / "categories.csv", "Behavioural problems - aggression", ESCAPE)
+    rehash(package)
+    result = cli("validate", package)
+    assert result.returncode == 1 and not result.stdout.startswith("valid")
+    assert "\\x1b[2J" in result.stderr
+    older = damaged_copy(BUNDLED, tmp_path / "older")
+    diff = cli("diff", older, package)
+    assert diff.returncode == 0 and "\\x1b[2J" in diff.stdout
+    as_json = cli("diff", older, package, "--format", "json")
+    assert "\\u001b[2J" in as_json.stdout
+
+
+# 4. a forged copy is not the release it claims to be -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda d: d["licenses"][0].update(name="CC0-1.0", title="No rights reserved"),
+        lambda d: d.update(description=d["description"].replace("NOT stalking-specific", "stalking-specific")),
+        lambda d: d["translations"]["nl"].update(title="Iets anders"),
+    ],
+    ids=["licence", "caveat", "dutch-title"],
+)
+def test_a_rewritten_descriptor_with_intact_data_is_invalid(edit, package):
+    set_descriptor(package, edit)
+    result = cli("validate", package)
+    assert result.returncode == 1 and codes(result) == {"release-differs"}
+    with pytest.raises(IntegrityError, match="not the release it claims to be"):
+        load("observations", release=DataPackage(package))
+
+
+def test_a_version_the_installed_package_does_not_know_is_reported(package):
+    set_descriptor(package, lambda d: d.update(version="9.9.9"))
+    result = cli("validate", package)
+    assert result.returncode == 1 and codes(result) == {"release-unknown"}
+    assert load("observations", release=DataPackage(package)).attrs["verified"] is False
+
+
+# 5. malformed input: a message and the right exit code, never a traceback ----------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[]",
+        "{}",
+        '{"resources": 5}',
+        '{"resources": [{"name": "observations", "path": "observations.csv", "schema": "x"}]}',
+        '{"resources": [{"name": "a", "path": ["a.csv", "b.csv"]}]}',
+        "[" * 100_000 + "]" * 100_000,
+        "\xff\xfe not utf-8",
+        '{"resources": [',
+    ],
+    ids=["list", "empty", "resources-number", "schema-string", "path-list", "deep", "not-utf8", "truncated"],
+)
+def test_a_malformed_descriptor_is_invalid_data(text, tmp_path):
+    (tmp_path / "datapackage.json").write_bytes(text.encode("latin-1") if text.startswith("\xff") else text.encode())
+    result = cli("validate", tmp_path)
+    assert result.returncode == 1 and result.stderr.startswith("- ") and codes(result) <= {"descriptor-json", "descriptor-shape"}
+
+
+def test_a_folder_named_like_the_descriptor_is_invalid_data(tmp_path):
+    (tmp_path / "datapackage.json").mkdir()
+    for given in (tmp_path, tmp_path / "datapackage.json"):
+        result = cli("validate", given)
+        assert result.returncode == 1 and "not a regular file" in result.stderr
+
+
+DCAT = ["--base-url", "https://example.invalid/", "--publisher-name", "P", "--contact-email", "p@example.invalid",
+        "--issued", "2026-01-01T00:00:00+00:00", "--modified", "2026-01-01T00:00:00+00:00"]  # fmt: skip
+
+
+@pytest.mark.parametrize("command", [["validate"], ["diff", BUNDLED], ["dcat"]])
+def test_a_missing_path_is_a_usage_error_everywhere(command, tmp_path):
+    if command[0] != "validate" and command[0] != "diff":
+        command = ["dcat", *DCAT, "--release"]
+    result = cli(*command, tmp_path / "nothing-here")
+    assert result.returncode == 2 and "no such file" in result.stderr
+
+
+def test_diff_and_dcat_on_a_malformed_package_exit_1(tmp_path):
+    (tmp_path / "datapackage.json").write_text('{"resources": 5}')
+    assert cli("diff", BUNDLED, tmp_path).returncode == 1
+    assert cli("dcat", "--release", tmp_path, *DCAT).returncode == 1
+
+
+# 6. bounds -----------------------------------------------------------------------------------------
+
+
+def test_a_huge_file_is_refused_without_reading_it(package):
+    with open(package / "observations.csv", "r+b") as fh:
+        fh.truncate(200 * 1024 * 1024)  # 200 MB, sparse: nothing is written
+    result = cli("validate", package, seconds=30)
+    assert result.returncode == 1 and result.seconds < 15 and "too large" in result.stderr
+
+
+def test_printed_problems_are_capped_and_values_cut(package):
+    csv = package / "observations.csv"
+    lines = csv.read_text().splitlines()
+    huge = "x" * 3_000_000  # a 3 MB field, within the size bound
+    bad = [lines[1].replace(",2018,", f",{huge},")] + [line.replace(",2018,", ",year,") for line in lines[1:]] * 500
+    csv.write_text("\n".join([lines[0], *bad]) + "\n")
+    rehash(package)
+    result = cli("validate", package, seconds=60)
+    assert result.returncode == 1 and result.seconds < 45
+    printed = [line for line in result.stderr.splitlines() if line.startswith("- ") and "more problem(s)" not in line]
+    per_code = {code: sum(line.endswith(f"[{code}]") for line in printed) for code in codes(result)}
+    assert max(per_code.values()) <= 20 and "more problem(s) of this kind [value-type]" in result.stderr
+    assert max(map(len, printed)) < 1500 and "more characters" in result.stderr
