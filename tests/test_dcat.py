@@ -220,7 +220,7 @@ def test_missing_maintainer_values_are_a_clear_error_not_a_placeholder(release):
         release,
         check=False,
     )
-    assert result.returncode == 2 and "base_url must be an http(s) URL" in result.stderr
+    assert result.returncode == 2 and "base_url: must be an http or https URL" in result.stderr
 
 
 def test_release_dates_come_from_the_settings_outside_a_checkout(release, tmp_path):

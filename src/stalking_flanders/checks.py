@@ -22,6 +22,7 @@ def check_tables(
     problems = []
     for name, schema in schemas.items():
         problems += validate_frame(tables[name], schema, name, files[name])
+        problems += spreadsheet_safe(tables[name], schema, files[name])
     if problems:
         return problems
     problems += foreign_keys(tables, schemas, files)
@@ -29,6 +30,30 @@ def check_tables(
     if problems:
         return problems
     return reconcile(tables, texts, files)
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula
+
+
+def spreadsheet_safe(table: pd.DataFrame, schema: dict, file: str) -> list[Problem]:
+    """Free-text cells (string fields with no pattern or list of values) that a spreadsheet would
+    run as a formula: none may start with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return.
+
+    >>> schema = {"fields": [{"name": "label", "type": "string"}]}
+    >>> [p.code for p in spreadsheet_safe(pd.DataFrame({"label": ["ok", "=HYPERLINK(1)"]}), schema, "t.csv")]
+    ['spreadsheet-formula']
+    """
+    problems = []
+    for field in schema["fields"]:
+        constraints = field.get("constraints", {})
+        if field["type"] != "string" or "pattern" in constraints or "enum" in constraints or field["name"] not in table:
+            continue
+        for index, value in enumerate(table[field["name"]]):
+            if isinstance(value, str) and value.startswith(FORMULA_START):
+                expected = "text that does not start with =, +, -, @, a tab or a carriage return"
+                problems.append(Problem("spreadsheet-formula", file, "a text starts as a spreadsheet formula would",
+                                        index + 2, field["name"], found=value, expected=expected))  # fmt: skip
+    return problems
 
 
 def foreign_keys(tables: dict[str, pd.DataFrame], schemas: dict[str, dict], files: dict[str, str]) -> list[Problem]:

@@ -11,6 +11,7 @@ is an error, never a placeholder.
 from __future__ import annotations
 
 import datetime
+import re
 import tomllib
 from pathlib import Path
 
@@ -66,12 +67,48 @@ def load_settings(config: Path | None = None, **given) -> dict:
         lines = [f"  - {k}: {REQUIRED[k]} (--{k.replace('_', '-')}, or {k} in the [portal] table of --config)" for k in missing]
         lines += [f"  - {k}: not a setting (known: {', '.join([*REQUIRED, *OPTIONAL])})" for k in unknown]
         raise SettingsError("the portal metadata needs values only the maintainers can give:\n" + "\n".join(lines))
-    if not str(settings["base_url"]).startswith(("https://", "http://")):
-        raise SettingsError(f"base_url must be an http(s) URL, not {settings['base_url']!r}")
-    if "@" not in str(settings["contact_email"]):
-        raise SettingsError(f"contact_email must be an e-mail address, not {settings['contact_email']!r}")
+    problems = [f"  - {key}: {problem}" for key, value in settings.items() if (problem := setting_problem(key, value))]
+    if problems:
+        raise SettingsError("these settings cannot be written into the record:\n" + "\n".join(problems))
     settings["base_url"] = str(settings["base_url"]).rstrip("/") + "/"
     return settings
+
+
+URL_CHARACTERS = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+$")  # what RFC 3986 allows in a URL
+EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+def setting_problem(key: str, value) -> str | None:
+    """What is wrong with a setting's value, or None: URLs must be http(s) with a host and only the
+    characters a URL may hold, the address an e-mail address, names plain text.
+
+    >>> setting_problem("base_url", "http://")
+    "must be an http or https URL with a host: found 'http://'"
+    >>> setting_problem("publisher_url", "javascript:alert(1)")
+    "must be an http or https URL with a host: found 'javascript:alert(1)'"
+    >>> setting_problem("contact_email", "@"), setting_problem("contact_email", "data@example.org")
+    ("must be an e-mail address: found '@'", None)
+    """
+    from urllib.parse import urlsplit
+
+    from .problems import printable
+
+    text = str(value)
+    shown = printable(repr(text))
+    if key in ("base_url", "publisher_url"):
+        parts = urlsplit(text) if URL_CHARACTERS.match(text) else None
+        if parts is None and text.startswith(("http://", "https://")):
+            return f"holds characters a URL may not (spaces, quotes, <, >, ...): found {shown}"
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            return f"must be an http or https URL with a host: found {shown}"
+    elif key == "contact_email" and not EMAIL.match(text):
+        return f"must be an e-mail address: found {shown}"
+    elif key == "name_language" and not LANGUAGE_TAG.match(text):
+        return f"must be a BCP 47 language tag such as nl or en: found {shown}"
+    elif key in ("publisher_name", "contact_name") and (not text.strip() or printable(text) != text):
+        return f"must be plain text, without control characters: found {shown}"
+    return None
 
 
 def release_dates(settings: dict, package: DataPackage) -> tuple[datetime.datetime, datetime.datetime]:

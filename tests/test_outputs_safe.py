@@ -1,0 +1,102 @@
+"""What the package writes for others to open stays inert whatever the data says: the page's JSON-LD
+cannot end its script block, no free text can start a spreadsheet formula, the DCAT record takes
+only URLs and addresses that are what they claim; and every dependency is installed by hash."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from helpers import ROOT
+from stalking_flanders.checks import check_tables
+from stalking_flanders.datapackage import BUNDLED, DataPackage
+from stalking_flanders.dcat import SettingsError, load_settings
+from stalking_flanders.formats import csv
+
+HOSTILE = "<!--<script>alert(1)</script>--> & </script><marquee>"
+
+
+def test_the_json_ld_cannot_leave_its_script_block(tmp_path):
+    pytest.importorskip("matplotlib")
+    from stalking_flanders.pipeline import page
+
+    package = DataPackage()
+    descriptor = dict(package.descriptor, description=package.descriptor["description"] + HOSTILE)
+    tables = {name: csv.read(BUNDLED / f"{name}.csv", package.resource(name)["schema"]) for name in package.tables()}
+    html = page.page(BUNDLED, descriptor, tables, (BUNDLED / page.CHART_SVG).read_bytes())
+
+    class Scripts(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.inside, self.scripts, self.tags = False, [], []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+            self.inside = tag == "script"
+
+        def handle_endtag(self, tag):
+            self.inside = False
+
+        def handle_data(self, data):
+            if self.inside:
+                self.scripts.append(data)
+
+    parsed = Scripts()
+    parsed.feed(html)
+    (ld,) = parsed.scripts
+    assert re.search(r"[<>&]", ld) is None
+    assert json.loads(ld)["description"].endswith(HOSTILE)  # the text itself is kept, only escaped
+    assert parsed.tags.count("script") == 1 and "marquee" not in parsed.tags  # nothing became markup
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_free_text_that_a_spreadsheet_would_run_is_refused(start):
+    package = DataPackage()
+    schemas = {name: package.resource(name)["schema"] for name in package.tables()}
+    tables = {name: csv.read(BUNDLED / f"{name}.csv", schemas[name]) for name in schemas}
+    tables["categories"].loc[0, "label_en"] = start + 'HYPERLINK("http://example.invalid")'
+    problems = check_tables(tables, schemas, {}, {name: f"{name}.csv" for name in schemas})
+    assert [(p.code, p.line, p.column) for p in problems] == [("spreadsheet-formula", 2, "label_en")]
+
+
+REQUIRED = dict(base_url="https://example.invalid/", publisher_name="P", contact_email="p@example.invalid")
+
+
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("base_url", "https://example.invalid/a b/"),
+        ("base_url", 'https://example.invalid/">'),
+        ("base_url", "http://"),
+        ("base_url", "ftp://example.invalid/"),
+        ("publisher_url", "javascript:alert(1)"),
+        ("publisher_url", "https://example.invalid/<x>"),
+        ("contact_email", "@"),
+        ("contact_email", "a b@example.invalid"),
+        ("publisher_name", "P\x1b[2J"),
+        ("name_language", "dutch language"),
+    ],
+)
+def test_dcat_settings_are_checked(key, value):
+    with pytest.raises(SettingsError, match=key):
+        load_settings(**{**REQUIRED, key: value})
+
+
+def test_every_lock_pins_a_hash_and_is_installed_by_hash():
+    locks = sorted(ROOT.glob("requirements*.lock"))
+    assert {p.name for p in locks} >= {"requirements.lock", "requirements-s3server.lock", "requirements-ckan.lock"}
+    for lock in locks:
+        lines = [line for line in lock.read_text().splitlines() if line.strip() and not line.startswith("#")]
+        assert lines and all(re.fullmatch(r"\S+==\S+ --hash=sha256:[0-9a-f]{64}", line) for line in lines), lock.name
+    bootstrap = (ROOT / "requirements.lock").read_text().split("# [role: loader]")[0]
+    assert re.search(r"^pip==", bootstrap, re.M) and re.search(r"^setuptools==", bootstrap, re.M)
+    makefile = (ROOT / "Makefile").read_text()
+    installs = [line for line in makefile.splitlines() if "PIP_INSTALL)" in line and " -r " in line]
+    assert installs and all("--require-hashes" in line for line in installs)
+    npm = json.loads((ROOT / "tests" / "js" / "package-lock.json").read_text())
+    packages = {k: v for k, v in npm["packages"].items() if k}
+    assert packages and all(v.get("integrity", "").startswith("sha512-") for v in packages.values())
+    assert "npm ci" in makefile
