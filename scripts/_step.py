@@ -1,6 +1,7 @@
 """What every pipeline step shares: the definitions, and a clear message instead of a traceback
 when the data is wrong."""
 
+import errno
 import sys
 from pathlib import Path
 
@@ -17,9 +18,18 @@ def definitions():
     return load_definitions(repo.SCHEMAS, repo.PYPROJECT)
 
 
+UNTOUCHED = "Nothing was written; the last good output is untouched."
+
+
 def run_step(step) -> None:
-    """Run ``step``; on bad data, print every problem and exit 1 (nothing was written)."""
+    """Run ``step``; on bad data, a full disk or another fault, print what happened and exit 1
+    (nothing was written: every step writes all or nothing)."""
     try:
         step()
     except (DataError, UnknownNameError) as error:
-        sys.exit(f"error: {error}\nNothing was written; the last good output is untouched.")
+        sys.exit(f"error: {error}\n{UNTOUCHED}")
+    except OSError as error:
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            sys.exit(f"error: the disk is full ({error.filename or 'while writing'}). {UNTOUCHED} Free some space "
+                     "and run the step again.")  # fmt: skip
+        sys.exit(f"error: {error}\n{UNTOUCHED}")
