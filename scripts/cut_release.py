@@ -5,18 +5,24 @@ vVERSION.
 
 In order, it:
 1. refuses a working tree that is not clean, a version that is not X.Y.Z, a version that is
-   already tagged or released in CHANGELOG.md, and a version not above the last tag;
+   already tagged or released in CHANGELOG.md, and a version not above the last release: the
+   highest of the tags and of the CHANGELOG's dated entries (tags do not always travel with a
+   clone; the CHANGELOG does);
 2. writes VERSION into pyproject.toml (the one place of the version) and, with the date, into
-   CITATION.cff; rebuilds the release
-   (`dvc repro`) and the README's generated sections;
+   CITATION.cff; rebuilds the release (`dvc repro`) and the README's generated sections, and
+   records the new release's descriptor in data/releases.toml;
 3. runs the test command (default `make test`) and stops if it fails;
-4. rebuilds the previous tag's release from git alone (in a temporary worktree), compares it with
-   the new one (`stalking-flanders diff`) and refuses a version whose bump is smaller than the
-   change needs (a figure changed or removed: major; rows or tables added: minor; else patch);
+4. rebuilds the previous release from git alone (in a temporary worktree of its tag or, in a
+   clone without tags, of the commit that wrote its CHANGELOG entry), compares it with the new one
+   (`stalking-flanders diff`) and refuses a version whose bump is smaller than the change needs (a
+   figure changed or removed: major; rows or tables added: minor; else patch);
 5. moves the "Unreleased" notes of CHANGELOG.md under "## [VERSION] - DATE" with the generated
-   data-change summary, commits, and creates the annotated tag vVERSION.
+   data-change summary, commits the files a release changes (and nothing else the tests may have
+   left), and creates the annotated tag vVERSION.
 
-On a refusal or failure nothing is committed or tagged and the tree is restored.
+On a refusal, a failure or a stop (SIGTERM, SIGINT, SIGHUP) nothing is committed or tagged, and
+the tracked files and the built data (data/extracted, data/validated, data/release) are restored
+as they were.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ import argparse
 import datetime
 import os
 import re
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -32,8 +40,11 @@ from pathlib import Path
 
 import _step  # noqa: F401 - puts this checkout's src/ first on the path
 from stalking_flanders import repo
+from stalking_flanders.changelog import release_commit, released
 from stalking_flanders.datapackage import DataPackage
 from stalking_flanders.diff import BUMPS, as_text, diff_releases
+from stalking_flanders.hashes import sha256_bytes
+from stalking_flanders.releases import canonical
 
 VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 CHANGELOG = Path("CHANGELOG.md")
@@ -68,19 +79,30 @@ def needed_bump(previous: tuple[int, int, int] | None, version: tuple[int, int, 
     return "patch"
 
 
-def check_can_release(version: str) -> tuple[str | None, tuple]:
+def check_can_release(version: str) -> tuple[tuple[str, str] | None, tuple]:
+    """The last release as (version, git revision of its release), and the new version; or a refusal."""
     new = parse(version)
     if git("status", "--porcelain"):
         raise Refused("the working tree is not clean: commit or stash the changes first")
-    tags = [t for t in git("tag", "--list", "v*").split() if VERSION.match(t[1:])]
-    if f"v{version}" in tags:
+    tags = {t[1:] for t in git("tag", "--list", "v*").split() if VERSION.match(t[1:])}
+    dated = released(CHANGELOG.read_text(encoding="utf-8"))
+    if version in tags:
         raise Refused(f"version {version} exists already: the tag v{version} is there")
-    if re.search(rf"^## \[{re.escape(version)}\] - \d{{4}}-\d{{2}}-\d{{2}}", CHANGELOG.read_text(encoding="utf-8"), re.M):
+    if version in dated:
         raise Refused(f"version {version} is already released in {CHANGELOG}")
-    previous = max(tags, key=lambda t: parse(t[1:]), default=None)
-    if previous and new <= parse(previous[1:]):
-        raise Refused(f"version {version} is not above the last release, {previous}")
-    return previous, new
+    undated = sorted(tags - set(dated), key=parse)
+    if undated:
+        raise Refused(f"the tag(s) {', '.join('v' + v for v in undated)} have no dated entry in {CHANGELOG}")
+    previous = max(dated, key=parse, default=None)
+    if previous is None:
+        return None, new
+    if new <= parse(previous):
+        raise Refused(f"version {version} is not above the last release, {previous} (from {CHANGELOG} and the tags)")
+    revision = f"v{previous}" if previous in tags else release_commit(Path("."), previous, dated[previous])
+    if revision is None:
+        raise Refused(f"the release commit of {previous} is not in this clone (no tag v{previous}, and no commit wrote "
+                      f"its {CHANGELOG} entry: a shallow clone?); fetch the history or the tags first")  # fmt: skip
+    return (previous, revision), new
 
 
 CITATION = Path("CITATION.cff")
@@ -105,26 +127,27 @@ def run_command(command: list[str] | str, what: str, cwd: str | None = None) -> 
         raise Refused(f"{what} failed (exit {result.returncode})")
 
 
-def previous_release(tag: str, workdir: Path) -> Path:
-    """The release of ``tag``, rebuilt from git alone in a temporary worktree."""
-    git("worktree", "add", "--detach", str(workdir), tag)
-    run_command(["dvc", "repro", "--quiet"], f"rebuilding the release of {tag}", cwd=str(workdir))
+def previous_release(revision: str, workdir: Path) -> Path:
+    """The release of ``revision``, rebuilt from git alone in a temporary worktree."""
+    git("worktree", "add", "--detach", str(workdir), revision)
+    run_command(["dvc", "repro", "--quiet"], f"rebuilding the release of {revision}", cwd=str(workdir))
     return workdir / repo.RELEASE
 
 
-def summary(previous: str | None, version: tuple) -> tuple[str, str]:
+def summary(previous: tuple[str, str] | None) -> tuple[str, str]:
     """The data-change summary for CHANGELOG.md, and the bump the change needs."""
     if previous is None:
         names = DataPackage(repo.RELEASE).tables()
         return f"First release: tables {', '.join(names)}.\n", "none"
+    version, revision = previous
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp) / "previous"
         try:
-            result = diff_releases(previous_release(previous, workdir), repo.RELEASE)
+            result = diff_releases(previous_release(revision, workdir), repo.RELEASE)
         finally:
             git("worktree", "remove", "--force", str(workdir), check=False)
     text = "\n".join(f"    {line}" if not line.startswith("-") else line for line in as_text(result).splitlines()[1:])
-    return f"Compared with {previous} (change level {result['bump']}):\n\n{text}\n", result["bump"]
+    return f"Compared with {version} (change level {result['bump']}):\n\n{text}\n", result["bump"]
 
 
 def update_changelog(version: str, data_changes: str) -> None:
@@ -143,24 +166,58 @@ def update_changelog(version: str, data_changes: str) -> None:
     CHANGELOG.write_text(text, encoding="utf-8")
 
 
+# What a release changes, and so commits: nothing else the test command may leave behind.
+RELEASE_FILES = [repo.PYPROJECT, CITATION, CHANGELOG, Path("README.md"), Path("dvc.lock"), repo.DESCRIPTOR,
+                 repo.README_CHART, Path("data/releases.toml")]  # fmt: skip
+BUILT = [repo.EXTRACTED, repo.VALIDATED, repo.RELEASE]  # outputs of the pipeline, not in git
+
+
+class Stopped(BaseException):
+    """The release was stopped by a signal."""
+
+
+def on_signal(signum, frame):
+    raise Stopped(f"stopped by signal {signal.Signals(signum).name}")
+
+
+def record_release(version: str) -> None:
+    """Add the new release's descriptor (canonical sha256) to data/releases.toml."""
+    digest = sha256_bytes(canonical(DataPackage(repo.RELEASE).descriptor))
+    path = Path("data/releases.toml")
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + f'\n\n[releases."{version}"]\n'
+                    f'descriptor_sha256 = "{digest}"\n', encoding="utf-8")  # fmt: skip
+
+
 def release(version: str, test_command: str) -> None:
     previous, new = check_can_release(version)
-    try:
-        set_version(version)
-        run_command(["dvc", "repro", "--quiet"], "dvc repro")
-        run_command([sys.executable, "scripts/readme.py"], "regenerating the README")
-        run_command(test_command, f"the test command ({test_command})")
-        data_changes, bump = summary(previous, new)
-        if previous and BUMPS.index(bump) > BUMPS.index(needed_bump(parse(previous[1:]), new)):
-            raise Refused(f"the change from {previous} needs a {bump} version, not {version}:\n{data_changes}")
-        update_changelog(version, data_changes)
-        git("add", "-A")
-        git("commit", "-q", "-m", f"Release {version}")
-    except BaseException:
-        git("checkout", "--", ".", check=False)
-        raise
+    with tempfile.TemporaryDirectory() as saved:
+        for folder in BUILT:  # restored on a refusal: the bundled data and __version__ stay as they were
+            if folder.exists():
+                shutil.copytree(folder, Path(saved) / folder, symlinks=True)
+        try:
+            set_version(version)
+            run_command(["dvc", "repro", "--quiet"], "dvc repro")
+            record_release(version)
+            run_command([sys.executable, "scripts/readme.py"], "regenerating the README")
+            run_command(test_command, f"the test command ({test_command})")
+            data_changes, bump = summary(previous)
+            if previous and BUMPS.index(bump) > BUMPS.index(needed_bump(parse(previous[0]), new)):
+                raise Refused(f"the change from {previous[0]} needs a {bump} version, not {version}:\n{data_changes}")
+            update_changelog(version, data_changes)
+            git("add", "--", *map(str, RELEASE_FILES))
+            git("commit", "-q", "-m", f"Release {version}")
+        except BaseException:
+            git("checkout", "--", ".", check=False)
+            for folder in BUILT:
+                shutil.rmtree(folder, ignore_errors=True)
+                if (Path(saved) / folder).exists():
+                    shutil.copytree(Path(saved) / folder, folder, symlinks=True)
+            raise
     git("tag", "-a", f"v{version}", "-m", f"stalking-flanders {version}")
     print(f"released {version}: commit {git('rev-parse', '--short', 'HEAD')}, tag v{version}")
+    left = git("status", "--porcelain")
+    if left:
+        print(f"not committed (left by the test command?):\n{left}", file=sys.stderr)
 
 
 def main(argv=None) -> int:
@@ -169,9 +226,11 @@ def main(argv=None) -> int:
     parser.add_argument("--test-command", default="make test", help="the tests that must pass (default: make test)")
     args = parser.parse_args(argv)
     os.chdir(git("rev-parse", "--show-toplevel"))
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, on_signal)
     try:
         release(args.version, args.test_command)
-    except Refused as error:
+    except (Refused, Stopped) as error:
         print(f"release refused: {error}", file=sys.stderr)
         return 1
     return 0

@@ -11,12 +11,15 @@ import hashlib
 import json
 import re
 import shutil
+import signal
+import subprocess
+import time
 import tomllib
 
 import pandas as pd
 import pytest
 
-from helpers import ROOT, SEED_ID, fresh_repository, run
+from helpers import ROOT, SEED_ID, fresh_repository, run, sha256_tree, tool_env
 from stalking_flanders import repo
 
 pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
@@ -61,21 +64,45 @@ def test_the_first_release(project):
     assert run(["git", "status", "--porcelain"], project).stdout == ""
     assert version_at(project, f"v{FIRST}", "datapackage.json") == version_at(project, f"v{FIRST}", "pyproject.toml") == FIRST
     changelog = (project / "CHANGELOG.md").read_text()
-    assert f"## [{FIRST}] - {TODAY}\n\n### Data changes\n\nFirst release: tables observations" in changelog
+    # the CHANGELOG already dates 1.0.0 (this repository's history), so the first release of the copy is
+    # compared with it, rebuilt from the commit that wrote its entry (the copy has no tags)
+    assert f"## [{FIRST}] - {TODAY}\n\n### Data changes\n\nCompared with " in changelog
     assert changelog.index("## [Unreleased]") < changelog.index(f"## [{FIRST}]") < changelog.index("### Added")
 
 
 def test_an_existing_version_or_a_lower_one_is_refused(project):
     assert f"version {FIRST} exists already" in release(project, FIRST).stderr
-    assert f"is not above the last release, v{FIRST}" in release(project, "0.9.0").stderr
+    assert f"is not above the last release, {FIRST}" in release(project, "0.9.0").stderr
     assert "is not a version of the form X.Y.Z" in release(project, "1.1").stderr
 
 
-def test_failing_tests_stop_the_release_and_restore_the_tree(project):
+BUILT = (repo.EXTRACTED, repo.VALIDATED, repo.RELEASE)
+
+
+def test_failing_tests_stop_the_release_and_restore_the_tree_and_the_data(project):
+    before = sha256_tree(project, *BUILT)
     result = release(project, PATCH, test_command="false")
     assert result.returncode == 1 and "the test command (false) failed" in result.stderr
     assert run(["git", "status", "--porcelain"], project).stdout == ""
     assert run(["git", "tag"], project).stdout.split() == [f"v{FIRST}"]
+    assert sha256_tree(project, *BUILT) == before  # the bundled data (and so __version__) is the last release's
+    assert json.loads((project / repo.RELEASE / "datapackage.json").read_text())["version"] == FIRST
+
+
+def test_a_stopped_release_restores_everything(project, tmp_path):
+    before = sha256_tree(project, *BUILT)
+    flag = tmp_path / "tests-started"
+    command = ["python", "scripts/cut_release.py", PATCH, "--test-command", f"touch {flag} && sleep 120"]
+    step = subprocess.Popen(command, cwd=project, env=tool_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 180
+    while not flag.exists() and time.monotonic() < deadline and step.poll() is None:
+        time.sleep(0.2)
+    assert flag.exists(), step.communicate()
+    step.send_signal(signal.SIGTERM)
+    _, stderr = step.communicate(timeout=120)
+    assert step.returncode == 1 and "stopped by signal SIGTERM" in stderr
+    assert run(["git", "status", "--porcelain"], project).stdout == ""
+    assert sha256_tree(project, *BUILT) == before
 
 
 def add_fixture_source(project):
@@ -113,8 +140,33 @@ def test_a_release_that_adds_rows_must_be_minor_and_records_the_change(project):
     assert run(["git", "tag"], project).stdout.split() == [f"v{FIRST}", f"v{MINOR}"]
     changelog = (project / "CHANGELOG.md").read_text()
     entry = changelog[changelog.index(f"## [{MINOR}]") : changelog.index(f"## [{FIRST}]")]
-    assert f"## [{MINOR}] - {TODAY}" in entry and f"Compared with v{FIRST} (change level minor)" in entry
+    assert f"## [{MINOR}] - {TODAY}" in entry and f"Compared with {FIRST} (change level minor)" in entry
     assert f"+ ({FIXTURE}, test-fixture-cases, Testcategorie, 2019)" in entry
     assert re.search(r"Tables? added|row\(s\) added", entry)
     for path in ("datapackage.json", "pyproject.toml"):
         assert version_at(project, f"v{MINOR}", path) == MINOR
+
+
+NEXT = f"{MAJOR}.1.1"
+
+
+def test_what_the_test_command_leaves_is_not_committed(project):
+    result = release(project, NEXT, test_command="echo stray > stray.txt")
+    assert result.returncode == 0, result.stderr
+    assert "stray.txt" not in run(["git", "show", "--name-only", "--format=", f"v{NEXT}"], project).stdout
+    assert "not committed" in result.stderr and "stray.txt" in result.stderr
+    (project / "stray.txt").unlink()
+
+
+def test_a_clone_without_tags_knows_its_releases_from_the_changelog(project, tmp_path):
+    clone = tmp_path / "clone"
+    run(["git", "clone", "-q", "--no-tags", str(project), str(clone)], tmp_path)
+    assert run(["git", "tag"], clone).stdout == ""
+    refused = release(clone, "0.9.0")
+    assert refused.returncode == 1 and f"is not above the last release, {NEXT}" in refused.stderr
+    later = f"{MAJOR}.1.2"
+    result = release(clone, later)
+    assert result.returncode == 0, result.stderr
+    changelog = (clone / "CHANGELOG.md").read_text()
+    entry = changelog[changelog.index(f"## [{later}]") : changelog.index(f"## [{NEXT}]")]
+    assert f"Compared with {NEXT} (change level" in entry and "First release" not in entry

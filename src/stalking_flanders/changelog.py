@@ -55,6 +55,12 @@ def repository_of(folder: Path, name: str) -> Path | None:
     return top
 
 
+def release_commit(repository: Path, version: str, day: datetime.date) -> str | None:
+    """The commit that wrote the CHANGELOG entry of ``version`` (its release commit), if the clone has it."""
+    found = _git(repository, "log", "--format=%H", "-S", f"## [{version}] - {day.isoformat()}", "--", NAME)
+    return found.splitlines()[-1] if found else None
+
+
 def moment(repository: Path, version: str, day: datetime.date) -> datetime.datetime:
     """When the CHANGELOG entry of ``version`` was committed (its release commit), checked against
     the entry's date and, where the clone has it, the tag ``v<version>``."""
