@@ -31,8 +31,10 @@ class IntegrityError(ValueError):
     """A file of the package is not the one its descriptor describes."""
 
 
-class UnknownNameError(LookupError):
-    """A table, or another name a user gives, is not in the package.
+class UnknownNameError(KeyError):
+    """A table, or another name a user gives, is not in the package. A ``LookupError`` (a
+    ``KeyError``, as 1.0.0 raised, so code that catches that keeps working); the command line
+    reports it as a usage error, and no other ``KeyError``.
 
     >>> str(UnknownNameError("no table 'x'"))
     "no table 'x'"
