@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -20,6 +21,7 @@ from stalking_flanders.loader import load
 pytestmark = pytest.mark.system  # runs the installed command: see conftest.py
 
 ESCAPE = "\x1b[2J\x1b[H\x1b[32mvalid: all good"
+MEMORY_BOUND = 1024 * 1024 * 1024  # the bound the README states for validate on any input
 
 
 def cli(*args, cwd=None, seconds=60):
@@ -214,6 +216,8 @@ def test_printed_problems_are_capped_and_values_cut(package):
     rehash(package)
     result = cli("validate", package, seconds=60)
     assert result.returncode == 1 and result.seconds < 45
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # the largest child so far, in bytes
+    assert peak < MEMORY_BOUND, f"{peak / 2**20:.0f} MiB"
     printed = [line for line in result.stderr.splitlines() if line.startswith("- ") and "more problem(s)" not in line]
     per_code = {code: sum(line.endswith(f"[{code}]") for line in printed) for code in codes(result)}
     assert max(per_code.values()) <= 20 and "more problem(s) of this kind [value-type]" in result.stderr
