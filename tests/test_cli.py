@@ -6,11 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
+import re
+from pathlib import Path
 
 import pytest
 
-from helpers import rehash, run
+from helpers import damaged_copy, edit_file, rehash, run
 from stalking_flanders.datapackage import BUNDLED
 
 pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
@@ -66,19 +67,12 @@ def test_validate_the_bundled_release():
 
 
 # --- validate on bad packages -------------------------------------------------------------------
+# Each case damages a copy of the bundled release (and, where "rehashed", recomputes the
+# descriptor's hashes to hide it); validate must exit 1 and report these (code, file, line, column).
 
 
 def copy_of_release(tmp_path):
-    folder = tmp_path / "package"
-    shutil.copytree(BUNDLED, folder)
-    return folder
-
-
-def edit_csv(folder, name, old, new):
-    path = folder / f"{name}.csv"
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
+    return damaged_copy(BUNDLED, tmp_path / "package")
 
 
 def invalid(folder) -> str:
@@ -88,96 +82,93 @@ def invalid(folder) -> str:
     return result.stderr
 
 
-def test_validate_a_copy_given_as_a_folder_or_descriptor(tmp_path):
-    folder = copy_of_release(tmp_path)
-    assert cli("validate", str(folder)).returncode == 0
-    assert cli("validate", str(folder / "datapackage.json")).returncode == 0
+def found(message: str) -> set[tuple]:
+    """(code, file name, line, column) of every problem line validate printed."""
+    out = set()
+    for line in message.splitlines():
+        m = re.match(
+            r"- (?P<file>[^,:]+)(?:, line (?P<line>\d+))?(?:, column '(?P<column>[^']*)')?: .*\[(?P<code>[^\]]+)\]$", line
+        )
+        if m:
+            out.add((m["code"], Path(m["file"]).name, int(m["line"]) if m["line"] else None, m["column"]))
+    return out
 
 
-def test_validate_a_tampered_file(tmp_path):
-    folder = copy_of_release(tmp_path)
-    edit_csv(folder, "categories", "Behavioural problems - aggression", "Behavioural problems - agression")
-    message = invalid(folder)
-    assert "categories.csv: the file's sha256 differs from the descriptor" in message
+def drop_last_column(folder):
+    path = folder / "observations.csv"
+    path.write_text("".join(",".join(line.split(",")[:-1]) + "\n" for line in path.read_text().splitlines()))
 
 
-def test_validate_a_changed_figure_behind_recomputed_hashes(tmp_path):
-    folder = copy_of_release(tmp_path)
-    edit_csv(folder, "observations", ",2019,846,82", ",2019,864,82")
-    rehash(folder)
-    message = invalid(folder)
-    assert "observations.csv, line 3, column 'count': the count differs from the answer (line 82" in message
-    assert "found 864, expected 846" in message
-    assert "observations.parquet" in message and "found 846, expected 864" in message
-
-
-def test_validate_a_changed_archived_answer_behind_recomputed_hashes(tmp_path):
-    folder = copy_of_release(tmp_path)
-    text = next((folder / "sources").iterdir())
-    text.write_text(text.read_text().replace(" 846 ", " 864 "))
-    edit_csv(folder, "observations", ",2019,846,82", ",2019,864,82")
-    rehash(folder)
-    assert "the archived answer is not the registered one" in invalid(folder)
-
-
-def test_validate_a_negative_count(tmp_path):
-    folder = copy_of_release(tmp_path)
-    edit_csv(folder, "observations", ",2018,29,85", ",2018,-29,85")
-    rehash(folder)
-    message = invalid(folder)
-    assert "line 11, column 'count'" in message and "-29" in message
-
-
-def test_validate_a_duplicate_row(tmp_path):
-    folder = copy_of_release(tmp_path)
+def duplicate_first_row(folder):
     path = folder / "observations.csv"
     lines = path.read_text().splitlines(keepends=True)
     path.write_text("".join(lines + [lines[1]]))
-    rehash(folder)
-    message = invalid(folder)
-    assert "line 23, column 'source_question,series,category,year': the primary key is not unique" in message
 
 
-def test_validate_an_unknown_category(tmp_path):
-    folder = copy_of_release(tmp_path)
-    edit_csv(folder, "observations", "Gedragsproblemen - agressie,2019", "Gedragsproblemen - onbekend,2019")
-    rehash(folder)
-    message = invalid(folder)
-    assert "line 3, column 'series,category': refers to no row of categories" in message
-    assert "foreign-key" in message
+def change_answer_and_figure(folder):
+    text = next((folder / "sources").iterdir())
+    text.write_text(text.read_text().replace(" 846 ", " 864 "))
+    edit_file(folder / "observations.csv", ",2019,846,82", ",2019,864,82")
 
 
-def test_validate_a_non_integer_count(tmp_path):
-    folder = copy_of_release(tmp_path)
-    edit_csv(folder, "observations", ",2020,31,85", ",2020,31.5,85")
-    rehash(folder)
-    message = invalid(folder)
-    assert "line 13, column 'count': not a value of type integer: found '31.5', expected a whole number" in message
+OBS, FL = "observations.csv", "frictionless/"
+BAD = {
+    "tampered file": (
+        lambda f: edit_file(f / "categories.csv", "problems - aggression", "problems - agression"),
+        False,
+        {("file-hash", "categories.csv", None, None)},
+    ),
+    "changed figure": (
+        lambda f: edit_file(f / OBS, ",2019,846,82", ",2019,864,82"),
+        True,
+        {
+            ("figure-differs", OBS, 3, "count"),
+            ("parquet-differs", "observations.parquet", None, "count"),
+            ("xlsx-differs", "stalking-flanders.xlsx", None, "count"),
+        },
+    ),
+    "changed answer": (change_answer_and_figure, True, {("source-text-changed", "vp-sv-186-beke-2021-12-21.txt", None, None)}),
+    "negative count": (
+        lambda f: edit_file(f / OBS, ",2018,29,85", ",2018,-29,85"),
+        True,
+        {("value-constraint", OBS, 11, "count"), (FL + "constraint-error", OBS, 11, "count")},
+    ),
+    "duplicate row": (
+        duplicate_first_row,
+        True,
+        {("primary-key", OBS, 23, "source_question,series,category,year"), (FL + "primary-key", OBS, 23, None)},
+    ),
+    "unknown category": (
+        lambda f: edit_file(f / OBS, "- agressie,2019", "- onbekend,2019"),
+        True,
+        {("foreign-key", OBS, 3, "series,category"), (FL + "foreign-key", OBS, 3, None)},
+    ),
+    "non-integer count": (
+        lambda f: edit_file(f / OBS, ",2020,31,85", ",2020,31.5,85"),
+        True,
+        {("value-type", OBS, 13, "count"), (FL + "type-error", OBS, 13, "count")},
+    ),
+    "missing column": (drop_last_column, True, {("column-missing", OBS, 1, "source_line")}),
+    "missing file": (lambda f: (f / "series.csv").unlink(), False, {("file-missing", "series.csv", None, None)}),
+    "not JSON": (
+        lambda f: (f / "datapackage.json").write_text('{"name": "x",\n  "resources": [\n'),
+        False,
+        {("descriptor-json", "datapackage.json", 3, "character 1")},
+    ),
+}
 
 
-def test_validate_a_missing_column(tmp_path):
-    folder = copy_of_release(tmp_path)
-    path = folder / "observations.csv"
-    path.write_text("".join(",".join(line.split(",")[:-1]) + "\n" for line in path.read_text().splitlines()))
-    rehash(folder)
-    assert "line 1, column 'source_line': a column is missing" in invalid(folder)
+@pytest.mark.parametrize("case", BAD)
+def test_validate_a_bad_package(case, tmp_path):
+    edit, rehashed, expected = BAD[case]
+    folder = damaged_copy(BUNDLED, tmp_path / "package", edit, rehashed=rehashed)
+    reported = found(invalid(folder))
+    assert expected <= reported, reported
 
 
-def test_validate_a_missing_file(tmp_path):
-    folder = copy_of_release(tmp_path)
-    (folder / "series.csv").unlink()
-    assert "series.csv: the file is missing" in invalid(folder)
-
-
-def test_validate_a_descriptor_that_is_not_json(tmp_path):
-    folder = copy_of_release(tmp_path)
-    (folder / "datapackage.json").write_text('{"name": "stalking-flanders",\n  "resources": [\n')
-    message = invalid(folder)
-    assert "datapackage.json, line 3" in message and "the descriptor is not JSON" in message
-
-
-def test_validate_a_path_that_does_not_exist(tmp_path):
-    assert "there is no such file" in invalid(tmp_path / "nowhere")
+def test_validate_a_path_that_does_not_exist_is_a_usage_error(tmp_path):
+    result = cli("validate", str(tmp_path / "nowhere"))
+    assert result.returncode == 2 and "no such file" in result.stderr
 
 
 def test_validate_a_changed_workbook_cell_behind_recomputed_hashes(tmp_path):

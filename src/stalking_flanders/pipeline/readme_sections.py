@@ -66,7 +66,14 @@ def citation(descriptor: dict) -> str:
     return "> " + cite(descriptor) + "\n"
 
 
-SECTIONS = {"caveats": caveats, "data-dictionary": data_dictionary, "citation": citation}
+def licence(descriptor: dict) -> str:
+    """Markdown: the licence statement of the package (its one home is ``texts.toml``)."""
+    from ..texts import licence_statement
+
+    return "".join(f"- The data package: {licence_statement(lic)}\n" for lic in descriptor.get("licenses", []))
+
+
+SECTIONS = {"caveats": caveats, "data-dictionary": data_dictionary, "citation": citation, "licence": licence}
 
 
 def update(readme: str, descriptor: dict) -> str:
