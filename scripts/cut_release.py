@@ -9,16 +9,18 @@ In order, it:
    highest of the tags and of the CHANGELOG's dated entries (tags do not always travel with a
    clone; the CHANGELOG does);
 2. writes VERSION into pyproject.toml (the one place of the version) and, with the date, into
-   CITATION.cff; rebuilds the release (`dvc repro`) and the README's generated sections, and
-   records the new release's descriptor in data/releases.toml;
-3. runs the test command (default `make test`) and stops if it fails;
-4. rebuilds the previous release from git alone (in a temporary worktree of its tag or, in a
+   CITATION.cff; rebuilds the release (`dvc repro`) and records its descriptor in
+   data/releases.toml;
+3. rebuilds the previous release from git alone (in a temporary worktree of its tag or, in a
    clone without tags, of the commit that wrote its CHANGELOG entry), compares it with the new one
    (`stalking-flanders diff`) and refuses a version whose bump is smaller than the change needs (a
    figure changed or removed: major; rows or tables added: minor; else patch);
-5. moves the "Unreleased" notes of CHANGELOG.md under "## [VERSION] - DATE" with the generated
-   data-change summary, commits the files a release changes (and nothing else the tests may have
-   left), and creates the annotated tag vVERSION.
+4. moves the "Unreleased" notes of CHANGELOG.md under "## [VERSION] - DATE" with the generated
+   data-change summary, and rebuilds the README's generated sections;
+5. runs the test command (default `make test`) on the release as it will be committed, and stops
+   if it fails;
+6. commits the files a release changes (and nothing else the tests may have left), and creates the
+   annotated tag vVERSION.
 
 On a refusal, a failure or a stop (SIGTERM, SIGINT, SIGHUP) nothing is committed or tagged, and
 the tracked files and the built data (data/extracted, data/validated, data/release) are restored
@@ -198,12 +200,12 @@ def release(version: str, test_command: str) -> None:
             set_version(version)
             run_command(["dvc", "repro", "--quiet"], "dvc repro")
             record_release(version)
-            run_command([sys.executable, "scripts/readme.py"], "regenerating the README")
-            run_command(test_command, f"the test command ({test_command})")
             data_changes, bump = summary(previous)
             if previous and BUMPS.index(bump) > BUMPS.index(needed_bump(parse(previous[0]), new)):
                 raise Refused(f"the change from {previous[0]} needs a {bump} version, not {version}:\n{data_changes}")
             update_changelog(version, data_changes)
+            run_command([sys.executable, "scripts/readme.py"], "regenerating the README")
+            run_command(test_command, f"the test command ({test_command})")  # on the release as it will be committed
             git("add", "--", *map(str, RELEASE_FILES))
             git("commit", "-q", "-m", f"Release {version}")
         except BaseException:

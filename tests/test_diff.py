@@ -6,7 +6,7 @@ import json
 import shutil
 
 from helpers import rehash, run
-from stalking_flanders.datapackage import BUNDLED
+from stalking_flanders.datapackage import BUNDLED, DataPackage
 
 KEY = "vp-sv-186-beke-2021-12-21, cgg-perpetration-registrations, Gedragsproblemen - agressie"
 
@@ -41,7 +41,7 @@ def test_no_difference():
 
 def test_a_changed_figure_and_an_added_row_as_text(tmp_path):
     out = diff(BUNDLED, synthetic(tmp_path, change_figures))
-    assert out.startswith("1.0.0 -> 9.9.9: change level major")
+    assert out.startswith(f"{DataPackage().descriptor['version']} -> 9.9.9: change level major")
     assert f"~ ({KEY}, 2019) count: 846 -> 864" in out
     assert f"+ ({KEY}, 2021)" in out
 
