@@ -130,12 +130,3 @@ class DataError(ValueError):
 def raise_if_any(problems: list[Problem], what: str = "the data") -> None:
     if problems:
         raise DataError(problems, what)
-
-
-def codes(problems) -> list[str]:
-    """The codes of ``problems`` (a list, or a :class:`DataError`), in order.
-
-    >>> codes([Problem("file-missing", "a.csv", "gone")])
-    ['file-missing']
-    """
-    return [p.code for p in getattr(problems, "problems", problems)]

@@ -23,7 +23,7 @@ import stat
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from .problems import MAX_VALUE_CHARS, DataError, Problem, printable  # noqa: F401 - printable is used here too
+from .problems import DataError, Problem, printable
 
 MAX_DESCRIPTOR_BYTES = 2 * 1024 * 1024
 MAX_FILE_BYTES = 4 * 1024 * 1024  # a release's largest file holds about 60 kB
