@@ -124,9 +124,20 @@ def set_version(version: str) -> None:
 
 
 def run_command(command: list[str] | str, what: str, cwd: str | None = None) -> None:
-    result = subprocess.run(command, shell=isinstance(command, str), cwd=cwd)
-    if result.returncode != 0:
-        raise Refused(f"{what} failed (exit {result.returncode})")
+    """Run ``command`` in a process group of its own; if the release stops (a signal, an error),
+    the whole group stops with it, so no test it started runs on."""
+    process = subprocess.Popen(command, shell=isinstance(command, str), cwd=cwd, start_new_session=True)
+    try:
+        returncode = process.wait()
+    except BaseException:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(process.pid, signal.SIGKILL)
+        raise
+    if returncode != 0:
+        raise Refused(f"{what} failed (exit {returncode})")
 
 
 def previous_release(revision: str, workdir: Path) -> Path:
