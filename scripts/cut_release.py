@@ -42,7 +42,7 @@ from pathlib import Path
 
 import _step  # noqa: F401 - puts this checkout's src/ first on the path
 from stalking_flanders import repo
-from stalking_flanders.changelog import release_commit, released
+from stalking_flanders.changelog import released
 from stalking_flanders.datapackage import DataPackage
 from stalking_flanders.diff import BUMPS, as_text, diff_releases
 from stalking_flanders.hashes import sha256_bytes
@@ -62,6 +62,13 @@ def git(*args: str, check: bool = True) -> str:
     if check and result.returncode != 0:
         raise Refused(f"git {' '.join(args)} failed: {result.stderr.strip()}")
     return result.stdout.strip()
+
+
+def release_commit(version: str, day: datetime.date) -> str | None:
+    """The commit of this repository that wrote the CHANGELOG entry of ``version`` (its release
+    commit), if the clone has it."""
+    found = git("log", "--format=%H", "-S", f"## [{version}] - {day.isoformat()}", "--", str(CHANGELOG), check=False)
+    return found.splitlines()[-1] if found else None
 
 
 def parse(version: str) -> tuple[int, int, int]:
@@ -100,7 +107,7 @@ def check_can_release(version: str) -> tuple[tuple[str, str] | None, tuple]:
         return None, new
     if new <= parse(previous):
         raise Refused(f"version {version} is not above the last release, {previous} (from {CHANGELOG} and the tags)")
-    revision = f"v{previous}" if previous in tags else release_commit(Path("."), previous, dated[previous])
+    revision = f"v{previous}" if previous in tags else release_commit(previous, dated[previous])
     if revision is None:
         raise Refused(f"the release commit of {previous} is not in this clone (no tag v{previous}, and no commit wrote "
                       f"its {CHANGELOG} entry: a shallow clone?); fetch the history or the tags first")  # fmt: skip
@@ -110,12 +117,12 @@ def check_can_release(version: str) -> tuple[tuple[str, str] | None, tuple]:
 CITATION = Path("CITATION.cff")
 
 
-def set_version(version: str) -> None:
+def set_version(version: str, day: datetime.date) -> None:
     """The version into pyproject.toml (its one place), and into CITATION.cff with today's date."""
     for path, pattern, line in (
         (Path(repo.PYPROJECT), r'(?m)^version = "[^"]*"$', f'version = "{version}"'),
         (CITATION, r"(?m)^version: .*$", f"version: {version}"),
-        (CITATION, r"(?m)^date-released: .*$", f'date-released: "{datetime.date.today().isoformat()}"'),
+        (CITATION, r"(?m)^date-released: .*$", f'date-released: "{day.isoformat()}"'),
     ):
         text, n = re.subn(pattern, line, path.read_text(encoding="utf-8"), count=1)
         if n != 1:
@@ -163,9 +170,9 @@ def summary(previous: tuple[str, str] | None) -> tuple[str, str]:
     return f"Compared with {version} (change level {result['bump']}):\n\n{text}\n", result["bump"]
 
 
-def update_changelog(version: str, data_changes: str) -> None:
+def update_changelog(version: str, data_changes: str, day: datetime.date) -> None:
     text = CHANGELOG.read_text(encoding="utf-8")
-    today = datetime.date.today().isoformat()
+    today = day.isoformat()
     heading = f"## [{version}] - {today}"
     block = f"{heading}\n\n### Data changes\n\n{data_changes}"
     if UNRELEASED in text:
@@ -193,12 +200,14 @@ def on_signal(signum, frame):
     raise Stopped(f"stopped by signal {signal.Signals(signum).name}")
 
 
-def record_release(version: str) -> None:
-    """Add the new release's descriptor (canonical sha256) to data/releases.toml."""
+def record_release(version: str, now: datetime.datetime) -> None:
+    """Add the new release's facts to data/releases.toml: when it is cut, the commit it is cut
+    from and its descriptor (canonical sha256). The runtime reads them from there, never from git."""
     digest = sha256_bytes(canonical(DataPackage(repo.RELEASE).descriptor))
+    entry = (f'[releases."{version}"]\nreleased = {now.isoformat()}\ncut_from = "{git("rev-parse", "HEAD")}"\n'
+             f'descriptor_sha256 = "{digest}"\n')  # fmt: skip
     path = Path("data/releases.toml")
-    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + f'\n\n[releases."{version}"]\n'
-                    f'descriptor_sha256 = "{digest}"\n', encoding="utf-8")  # fmt: skip
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + entry, encoding="utf-8")
 
 
 def release(version: str, test_command: str) -> None:
@@ -207,14 +216,15 @@ def release(version: str, test_command: str) -> None:
         for folder in BUILT:  # restored on a refusal: the bundled data and __version__ stay as they were
             if folder.exists():
                 shutil.copytree(folder, Path(saved) / folder, symlinks=True)
+        now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
         try:
-            set_version(version)
+            set_version(version, now.date())
             run_command(["dvc", "repro", "--quiet"], "dvc repro")
-            record_release(version)
+            record_release(version, now)
             data_changes, bump = summary(previous)
             if previous and BUMPS.index(bump) > BUMPS.index(needed_bump(parse(previous[0]), new)):
                 raise Refused(f"the change from {previous[0]} needs a {bump} version, not {version}:\n{data_changes}")
-            update_changelog(version, data_changes)
+            update_changelog(version, data_changes, now.date())
             run_command([sys.executable, "scripts/readme.py"], "regenerating the README")
             run_command(test_command, f"the test command ({test_command})")  # on the release as it will be committed
             git("add", "--", *map(str, RELEASE_FILES))

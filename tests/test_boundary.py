@@ -57,3 +57,21 @@ def test_no_function_is_longer_than_60_lines():
 def test_sha256_is_computed_in_one_module():
     users = [p.relative_to(ROOT).as_posix() for p in (ROOT / "src").rglob("*.py") if "hashlib" in p.read_text()]
     assert users == ["src/stalking_flanders/hashes.py"]
+
+
+def test_no_runtime_module_can_run_a_program():
+    """What a user runs on a folder it was handed never starts git or any other program: no module
+    of the runtime imports a way to."""
+    package = ROOT / "src" / "stalking_flanders"
+    starters = {"subprocess", "pty", "multiprocessing", "pexpect"}
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        if "pipeline" in path.relative_to(package).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            names += [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            found += [f"{path.name}: {n}" for n in names if n.split(".")[0] in starters]
+            if isinstance(node, ast.Attribute) and node.attr in ("system", "popen", "spawnv", "execv", "execvp", "posix_spawn"):
+                found.append(f"{path.name}:{node.lineno} os.{node.attr}")
+    assert found == []

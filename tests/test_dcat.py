@@ -21,9 +21,10 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, RDF, SH, XSD
 from rdflib.namespace import DCTERMS as DCT
 
-from helpers import ROOT, fresh_repository, http_folder, needs, run, tool_env
+from helpers import ROOT, damaged_copy, edit_file, http_folder, needs, run, tool_env
 from stalking_flanders.datapackage import DataPackage
 from stalking_flanders.dcat import load_settings, record
+from stalking_flanders.releases import history
 
 pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
 
@@ -223,28 +224,6 @@ def test_missing_maintainer_values_are_a_clear_error_not_a_placeholder(release):
     assert result.returncode == 2 and "base_url: must be an http or https URL" in result.stderr
 
 
-def test_release_dates_come_from_the_settings_outside_a_checkout(release, tmp_path):
-    shutil.copytree(release, tmp_path / "copy")  # outside any checkout
-    base = [
-        "stalking-flanders",
-        "dcat",
-        "--release",
-        str(tmp_path / "copy"),
-        "--base-url",
-        "https://example.invalid/x/",
-        "--publisher-name",
-        "P",
-        "--contact-email",
-        "a@example.invalid",
-    ]
-    outside = run(base, tmp_path, check=False)  # no git here, no dates given
-    assert outside.returncode == 2 and "the release dates are unknown" in outside.stderr
-    config = tmp_path / "portal.toml"
-    config.write_text('[portal]\nissued = "2026-01-02T03:04:05+00:00"\nmodified = "2026-01-02T03:04:05+00:00"\n')
-    inside = run([*base, "--config", str(config), "--format", "json-ld"], tmp_path, check=False)
-    assert inside.returncode == 0 and "2026-01-02T03:04:05+00:00" in inside.stdout
-
-
 def test_every_url_answers_with_the_stated_bytes(release):
     with http_folder(release) as base:
         graph = Graph().parse(data=record(DataPackage(release), load_settings(base_url=base, **SETTINGS)), format="turtle")
@@ -264,47 +243,74 @@ def test_every_url_answers_with_the_stated_bytes(release):
         assert urls == 2 * len(list(graph.subjects(RDF.type, DCAT.Distribution))) >= 2 * 12
 
 
-def dated_clone(tmp_path, release, day="2026-11-30", tag_day=None) -> Path:
-    """A repository whose CHANGELOG dates the current version ``day``, committed that day, with
-    the release copied in; with ``tag_day``, also a tag of the version made that day."""
-    version = DataPackage(release).descriptor["version"]
-    copy = fresh_repository(tmp_path / "repo", committed=f"{day}T12:00:00+00:00")
-    changelog = copy / "CHANGELOG.md"
-    changelog.write_text(f"# Changelog\n\n## [{version}] - {day}\n\nA test fixture.\n")
-    env = {**tool_env(), "GIT_COMMITTER_DATE": f"{day}T12:00:00+00:00", "GIT_AUTHOR_DATE": f"{day}T12:00:00+00:00"}
-    run(["git", "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-qam", "dated"], copy, env=env)
-    if tag_day:
-        env = {**tool_env(), "GIT_COMMITTER_DATE": f"{tag_day}T12:00:00+00:00"}
-        run(["git", "-c", "user.name=t", "-c", "user.email=t@localhost", "tag", "-a", f"v{version}", "-m", "t"], copy, env=env)
-    shutil.rmtree(copy / "data" / "release", ignore_errors=True)
-    shutil.copytree(release, copy / "data" / "release")
-    return copy
-
-
-def dcat_without_dates(folder: Path):
+def dcat_without_dates(folder: Path, cwd: Path, *extra: str, env: dict | None = None):
     args = ["--base-url", "https://example.invalid/x/", "--publisher-name", "T", "--contact-email", "t@example.invalid"]
-    return run(["stalking-flanders", "dcat", "--release", "data/release", *args], folder, check=False)
+    return run(["stalking-flanders", "dcat", "--release", str(folder), *args, *extra], cwd, check=False, env=env)
 
 
-def test_release_dates_come_from_the_changelog_without_tags(tmp_path, release):
-    folder = dated_clone(tmp_path, release)
-    assert run(["git", "tag"], folder).stdout == ""
-    result = dcat_without_dates(folder)
-    assert result.returncode == 0, result.stderr
-    dated = Graph().parse(data=result.stdout, format="turtle")
+def dataset_dates(turtle: str) -> tuple[str, str]:
+    dated = Graph().parse(data=turtle, format="turtle")
     (dataset,) = dated.subjects(RDF.type, DCAT.Dataset)
-    assert str(dated.value(dataset, DCT.issued)) == str(dated.value(dataset, DCT.modified)) == "2026-11-30T12:00:00+00:00"
+    return str(dated.value(dataset, DCT.issued)), str(dated.value(dataset, DCT.modified))
 
 
-def test_a_tag_that_disagrees_with_the_changelog_is_an_error(tmp_path, release):
-    folder = dated_clone(tmp_path, release, tag_day="2026-12-24")
-    result = dcat_without_dates(folder)
-    assert result.returncode == 2 and result.stdout == ""
-    assert "the tag v" in result.stderr and "2026-12-24" in result.stderr and "2026-11-30" in result.stderr
+def test_release_dates_come_from_the_release_record(tmp_path, release):
+    shutil.copytree(release, tmp_path / "copy")  # outside any checkout: no history to read
+    result = dcat_without_dates(tmp_path / "copy", tmp_path)
+    assert result.returncode == 0, result.stderr
+    known = history()
+    version = DataPackage(release).descriptor["version"]
+    first = min(known.values(), key=lambda entry: entry.released)
+    assert dataset_dates(result.stdout) == (first.released.isoformat(), known[version].released.isoformat())
 
 
-def test_outside_a_checkout_the_dates_must_be_given(tmp_path, release):
-    shutil.copytree(release, tmp_path / "release")
-    result = run(["stalking-flanders", "dcat", "--release", "release", "--base-url", "https://example.invalid/x/",
-                  "--publisher-name", "T", "--contact-email", "t@example.invalid"], tmp_path, check=False)  # fmt: skip
-    assert result.returncode == 2 and "give --issued and --modified" in result.stderr
+def test_a_version_the_record_does_not_hold_needs_its_dates_given(tmp_path, release):
+    copy = damaged_copy(release, tmp_path / "copy", lambda f: edit_file(f / "datapackage.json", '"version": "', '"version": "9'))
+    result = dcat_without_dates(copy, tmp_path)
+    assert result.returncode == 2 and "the release dates are unknown" in result.stderr
+    assert "give --issued and --modified" in result.stderr
+    config = tmp_path / "portal.toml"
+    config.write_text('[portal]\nissued = "2026-01-02T03:04:05+00:00"\nmodified = "2026-01-02T03:04:05+00:00"\n')
+    given = dcat_without_dates(copy, tmp_path, "--config", str(config))
+    assert given.returncode == 0, given.stderr
+    assert dataset_dates(given.stdout) == ("2026-01-02T03:04:05+00:00", "2026-01-02T03:04:05+00:00")
+
+
+def trapped_checkout(tmp_path: Path, release: Path) -> tuple[Path, Path]:
+    """A folder laid out as this repository is (CHANGELOG.md, datapackage.json, data/release) with
+    a .git of its own whose diff driver, file-system monitor and hooks run a command of the folder
+    author's choosing; and the file that command creates."""
+    marker = tmp_path / "a-program-ran"
+    trap = f"touch {marker}"
+    folder = tmp_path / "handed"
+    shutil.copytree(release, folder / "data" / "release")
+    shutil.copy(release / "datapackage.json", folder / "datapackage.json")
+    version = DataPackage(release).descriptor["version"]
+    (folder / "CHANGELOG.md").write_text(f"# Changelog\n\n## [{version}] - 2026-11-30\n")
+    (folder / ".gitattributes").write_text("* diff=trap\n")
+    run(["git", "init", "-q"], folder)
+    for key, value in (("diff.trap.textconv", trap), ("diff.trap.command", trap), ("core.fsmonitor", trap)):
+        run(["git", "config", key, value], folder)
+    run(["git", "add", "-A"], folder)
+    run(["git", "-c", "user.name=t", "-c", "user.email=t@localhost", "-c", "core.fsmonitor=false", "commit", "-qm", "x"], folder)
+    marker.unlink(missing_ok=True)
+    return folder, marker
+
+
+def test_the_trap_springs_when_git_runs_in_the_folder(tmp_path, release):
+    """The control for the test below: git run in that folder does run the author's command."""
+    folder, marker = trapped_checkout(tmp_path, release)
+    run(["git", "log", "-p", "-S", "## [", "--", "CHANGELOG.md"], folder, check=False)
+    assert marker.exists()
+
+
+def test_dcat_runs_no_program_on_a_folder_it_was_handed(tmp_path, release):
+    folder, marker = trapped_checkout(tmp_path, release)
+    spy = tmp_path / "bin"  # and any program called git, wherever it is on the path, would leave a mark
+    spy.mkdir()
+    (spy / "git").write_text(f"#!/bin/sh\ntouch {marker}\n")
+    (spy / "git").chmod(0o755)
+    env = {**tool_env(), "PATH": f"{spy}{os.pathsep}{tool_env()['PATH']}"}
+    result = dcat_without_dates(folder / "data" / "release", folder, env=env)
+    assert result.returncode == 0, result.stderr
+    assert not marker.exists()

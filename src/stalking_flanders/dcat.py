@@ -18,6 +18,7 @@ from pathlib import Path
 from .datapackage import DESCRIPTOR_NAME, DataPackage
 from .formats import BY_NAME, JSON, PACKAGE_FORMATS, TABLE_FORMATS
 from .hashes import file_facts, hex_of
+from .problems import printable
 from .texts import licence_statement, text
 
 REQUIRED = {
@@ -29,8 +30,8 @@ OPTIONAL = {
     "publisher_url": "an IRI that identifies the publisher",
     "contact_name": "the name of the contact point (default: the publisher's name)",
     "name_language": "the language of the publisher's name, as a BCP 47 tag such as nl (default: und, undetermined)",
-    "issued": "when the dataset was first issued, as an ISO 8601 date-time (default: from CHANGELOG.md and git)",
-    "modified": "when this version was issued, as an ISO 8601 date-time (default: from CHANGELOG.md and git)",
+    "issued": "when the dataset was first issued, as an ISO 8601 date-time (default: from the release record)",
+    "modified": "when this version was issued, as an ISO 8601 date-time (default: from the release record)",
 }
 
 EU = "http://publications.europa.eu/resource/authority/"
@@ -112,21 +113,20 @@ def setting_problem(key: str, value) -> str | None:
 
 
 def release_dates(settings: dict, package: DataPackage) -> tuple[datetime.datetime, datetime.datetime]:
-    """(issued, modified): from the settings, else from the CHANGELOG.md and history of the
-    repository that holds the package (tags, where the clone has them, must agree)."""
-    from .changelog import HistoryError, release_moments, repository_of
+    """(issued, modified): from the settings, else from the release record this installed package
+    carries (``releases.toml``, written when each release was cut): the first release's date-time,
+    and that of the version the package's descriptor names. Nothing is read from the package's
+    folder for this, and no program (git or any other) is run."""
+    from .releases import history
 
     issued, modified = settings.get("issued"), settings.get("modified")
     if not (issued and modified):
-        repository = repository_of(package.root, package.descriptor.get("name", ""))
-        if repository is None:
-            raise SettingsError(f"the release dates are unknown: {package.root} is not in a checkout of the repository "
-                                "(whose CHANGELOG.md dates every release); give --issued and --modified")  # fmt: skip
-        try:
-            first, this = release_moments(repository, str(package.descriptor.get("version")))
-        except HistoryError as error:
-            raise SettingsError(f"the release dates are unknown: {error}; give --issued and --modified") from None
-        issued, modified = issued or first.isoformat(), modified or this.isoformat()
+        known, version = history(), package.descriptor.get("version")
+        if version not in known:
+            raise SettingsError(f"the release dates are unknown: version {printable(repr(version))} is not a release "
+                                "this installed package records; give --issued and --modified")  # fmt: skip
+        issued = issued or next(iter(known.values())).released.isoformat()
+        modified = modified or known[version].released.isoformat()
     try:
         return tuple(datetime.datetime.fromisoformat(str(d)) for d in (issued, modified))
     except ValueError as error:

@@ -1,6 +1,7 @@
 """What each published version of the package is, as far as this installed package knows it: the
-bundled release for its own version, and for earlier versions the sha256 of each release's
-descriptor in canonical form (``releases.toml``, written by ``scripts/cut_release.py``).
+bundled release for its own version, and for every release the facts ``scripts/cut_release.py``
+recorded when it cut it (``releases.toml``): when it was released, the commit it was cut from and
+the sha256 of its descriptor in canonical form. Nothing here, or anywhere at run time, reads git.
 
 A copy whose descriptor claims a version must be that version's descriptor: a rewritten licence,
 caveat or version with the data files' hashes left intact is a difference, and is reported. This
@@ -9,8 +10,10 @@ detects damage and differences from a known release; it is not a signature.
 
 from __future__ import annotations
 
+import datetime
 import json
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .hashes import sha256_bytes
@@ -56,12 +59,37 @@ def _common_folder(paths: list[str]) -> str:
     return "/".join(shared) + "/" if shared else ""
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """One release as ``releases.toml`` records it."""
+
+    version: str
+    released: datetime.datetime  # when it was cut, with its UTC offset
+    cut_from: str  # the commit it was cut from; its release commit is the next one
+    descriptor_sha256: str
+
+
+def history(path: Path = RECORD) -> dict[str, Recorded]:
+    """Every release recorded in ``releases.toml``, by version, oldest first.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = (Path(tmp) / "r.toml").write_text('[releases."1.0.0"]\\nreleased = 2026-11-30T02:22:48Z\\n'
+    ...                                         'cut_from = "abc"\\ndescriptor_sha256 = "0f"\\n')
+    ...     history(Path(tmp) / "r.toml")["1.0.0"].released.isoformat()
+    '2026-11-30T02:22:48+00:00'
+    """
+    if not path.is_file():
+        return {}
+    with path.open("rb") as fh:
+        entries = tomllib.load(fh).get("releases", {})
+    found = {version: Recorded(version, **entry) for version, entry in entries.items()}
+    return dict(sorted(found.items(), key=lambda item: item[1].released))
+
+
 def recorded() -> dict[str, str]:
     """version -> sha256 of the canonical descriptor, of every release recorded in ``releases.toml``."""
-    if not RECORD.is_file():
-        return {}
-    with RECORD.open("rb") as fh:
-        return {v: entry["descriptor_sha256"] for v, entry in tomllib.load(fh).get("releases", {}).items()}
+    return {version: entry.descriptor_sha256 for version, entry in history().items()}
 
 
 def differences(a, b, where: str = "") -> list[str]:
