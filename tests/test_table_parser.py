@@ -56,3 +56,9 @@ def test_the_problem_names_what_was_found_and_expected():
     _, problems = parse("Agressie 1 x", "Dader lichamelijk geweld 3 4", "")
     assert problems[0].found == "x" and problems[0].expected == "a whole number of 0 or more"
     assert "year 2020" in problems[0].message
+
+
+def test_a_missing_row_names_the_whole_table_even_after_an_unfinished_one():
+    _, problems = parse("", "", "Dader lichamelijk")  # Agressie missing; the wrapped label never gets numbers
+    missing = [p for p in problems if "is missing" in p.message]
+    assert missing and {p.message.rsplit(" ", 1)[-1] for p in missing} == {"10-12"}

@@ -20,11 +20,6 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sha256_file(path: Path | str) -> str:
-    """The sha256 of the file at ``path``, as 64 hexadecimal digits."""
-    return sha256_bytes(Path(path).read_bytes())
-
-
 def facts(data: bytes) -> dict:
     """Size and hash of ``data`` as a descriptor records them: ``{"bytes": ..., "hash": "sha256:..."}``."""
     return {"bytes": len(data), "hash": PREFIX + sha256_bytes(data)}

@@ -54,8 +54,6 @@ def _common_folder(paths: list[str]) -> str:
         if len(set(group)) != 1:
             break
         shared.append(group[0])
-    if all(len(p) > len(shared) for p in parts) and shared:  # every file deeper: a shared subfolder of the release
-        return "/".join(shared) + "/"
     return "/".join(shared) + "/" if shared else ""
 
 

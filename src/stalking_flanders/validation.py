@@ -65,14 +65,6 @@ def _bundled() -> dict | None:
         return None
 
 
-def _inside(package: DataPackage, name: str) -> bool:
-    try:
-        package.path(package.resource(name))
-    except IntegrityError:
-        return False  # reported by the file checks
-    return True
-
-
 def _file(package: DataPackage, resource: dict) -> str:
     return str(package.root / resource["path"])
 

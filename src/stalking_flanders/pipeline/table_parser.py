@@ -115,9 +115,9 @@ class _Parser:
 
     def finish(self, first: int, last: int) -> tuple[list[Row], list[Problem]]:
         if self.pending or self.waiting:
-            label, first = (self.pending[0], self.pending[1]) if self.pending else (self.waiting[0], self.waiting[1])
+            label, start = (self.pending[0], self.pending[1]) if self.pending else (self.waiting[0], self.waiting[1])
             self.problem(
-                f"the row {label!r} has no counts before line {last + 1}", first, expected=f"{len(self.years)} whole numbers"
+                f"the row {label!r} has no counts before line {last + 1}", start, expected=f"{len(self.years)} whole numbers"
             )
         for label in self.labels:
             if label not in self.seen:
