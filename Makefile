@@ -1,37 +1,36 @@
 # The README's two commands: `make release` builds the release, `make test` runs every test.
-# Both create or refresh .venv from requirements.lock first, installing with pip --require-hashes
-# only the sections of the roles they need (scripts/lock.py): `make release` the pipeline's,
-# `make test` also the portal's and the test tools. `make test` builds the release too, which the
-# tests of the bundled data read, and the test-only environments of their own.
+# Both create or refresh .venv first, installing with pip --require-hashes the standard hashed
+# requirements files in requirements/ (made by `make lock` with uv pip compile): `make release`
+# the pipeline's, `make test` the tests'. `make test` builds the release too, which the tests of
+# the bundled data read, and the test-only environments of their own.
 
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
+LOCKS := requirements
 PIP_INSTALL = python -m pip install --quiet --disable-pip-version-check --no-input
 export PATH := $(BIN):$(PATH)
 
 .PHONY: setup release test test-fast lint lock
 
-# A role's environment: the pinned, hashed sections up to that role, then the project itself.
-$(VENV)/.%.installed: requirements.lock pyproject.toml scripts/lock.py
+# A role's environment: the pinned installer first, then the role's hashed requirements, then the project itself.
+$(VENV)/.%.installed: $(LOCKS)/bootstrap.txt $(LOCKS)/%.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(PYTHON) scripts/lock.py select bootstrap > $(VENV)/bootstrap.txt
-	$(PYTHON) scripts/lock.py select $* > $(VENV)/$*.txt
-	$(BIN)/$(PIP_INSTALL) --require-hashes --no-deps -r $(VENV)/bootstrap.txt
-	$(BIN)/$(PIP_INSTALL) --require-hashes --no-deps -r $(VENV)/$*.txt
+	$(BIN)/$(PIP_INSTALL) --require-hashes --no-deps -r $(LOCKS)/bootstrap.txt
+	$(BIN)/$(PIP_INSTALL) --require-hashes --no-deps -r $(LOCKS)/$*.txt
 	$(BIN)/$(PIP_INSTALL) --no-deps --no-build-isolation -e .
 	touch $@
 
 # Test tools whose dependencies clash with the project's get an environment of their own, from a
-# hashed lock of their own (scripts/lock.py env): .venv-s3server, the S3-compatible server the
-# remote tests start (moto: its botocore must not meet the one the DVC S3 plugin pins), and
-# .venv-ckan, CKAN's DCAT harvester. Neither is ever a dependency of the package.
+# hashed requirements file of their own: .venv-s3server, the S3-compatible server the remote
+# tests start (moto: its botocore must not meet the one the DVC S3 plugin pins), and .venv-ckan,
+# CKAN's DCAT harvester; .venv-lock holds the resolver `make lock` runs. None is ever a
+# dependency of the package.
 TOOL_VENVS := .venv-s3server/.installed .venv-ckan/.installed
-.venv-%/.installed: requirements-%.lock requirements.lock scripts/lock.py
+.venv-%/.installed: $(LOCKS)/%.txt $(LOCKS)/bootstrap.txt
 	$(PYTHON) -m venv .venv-$*
-	$(PYTHON) scripts/lock.py select bootstrap > .venv-$*/bootstrap.txt
-	.venv-$*/bin/$(PIP_INSTALL) --require-hashes --no-deps -r .venv-$*/bootstrap.txt
-	.venv-$*/bin/$(PIP_INSTALL) --require-hashes --no-deps -r requirements-$*.lock
+	.venv-$*/bin/$(PIP_INSTALL) --require-hashes --no-deps -r $(LOCKS)/bootstrap.txt
+	.venv-$*/bin/$(PIP_INSTALL) --require-hashes --no-deps -r $(LOCKS)/$*.txt
 	touch $@
 
 # The npm reader the client tests run (datapackage), from its own lock, without install scripts.
@@ -56,10 +55,15 @@ lint: $(VENV)/.test.installed
 	ruff check .
 	ruff format --check .
 
-# Re-pin every dependency from pyproject.toml (run by hand when a dependency should change):
-# `make lock` keeps the versions pinned now and adds what is new; LOCK_FLAGS= re-resolves all.
-LOCK_FLAGS ?= --keep
-lock:
-	$(PYTHON) scripts/lock.py write $(LOCK_FLAGS)
-	$(PYTHON) scripts/lock.py env s3server "moto[server]" $(LOCK_FLAGS)
-	$(PYTHON) scripts/lock.py env ckan @tests/ckan/requirements.in $(LOCK_FLAGS)
+# Re-pin every dependency (run by hand when a dependency should change): uv pip compile writes
+# each role's requirements file from pyproject.toml (the tests' first; every other role is held to
+# the versions it pins) and each tool's from its .in file. uv keeps the versions a file pins now;
+# UPGRADE=--upgrade re-resolves all.
+UPGRADE ?=
+COMPILE = .venv-lock/bin/uv pip compile --generate-hashes --python-version 3.11 --quiet --custom-compile-command "make lock" $(UPGRADE)
+lock: .venv-lock/.installed
+	$(COMPILE) pyproject.toml --extra test -o $(LOCKS)/test.txt
+	$(COMPILE) pyproject.toml -c $(LOCKS)/test.txt -o $(LOCKS)/loader.txt
+	for role in validate pipeline portal; do $(COMPILE) pyproject.toml --extra $$role -c $(LOCKS)/test.txt -o $(LOCKS)/$$role.txt; done
+	for tool in bootstrap lock; do $(COMPILE) $(LOCKS)/$$tool.in -o $(LOCKS)/$$tool.txt; done
+	for tool in s3server ckan; do $(COMPILE) $(LOCKS)/$$tool.in -c $(LOCKS)/bootstrap.in -o $(LOCKS)/$$tool.txt; done

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 
 import pytest
 from test_page import Page
@@ -69,17 +70,30 @@ def test_dcat_settings_are_checked(key, value):
         load_settings(**{**REQUIRED, key: value})
 
 
+def requirement_blocks(text: str) -> list[str]:
+    """The requirements of a pip requirements file, each with its continuation lines joined."""
+    joined = re.sub(r"\s*\\\n\s*", " ", text)
+    return [line.strip() for line in joined.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
 def test_every_lock_pins_a_hash_and_is_installed_by_hash():
-    locks = sorted(ROOT.glob("requirements*.lock"))
-    assert {p.name for p in locks} >= {"requirements.lock", "requirements-s3server.lock", "requirements-ckan.lock"}
-    for lock in locks:
-        lines = [line for line in lock.read_text().splitlines() if line.strip() and not line.startswith("#")]
-        assert lines and all(re.fullmatch(r"\S+==\S+ --hash=sha256:[0-9a-f]{64}", line) for line in lines), lock.name
-    bootstrap = (ROOT / "requirements.lock").read_text().split("# [role: loader]")[0]
-    assert re.search(r"^pip==", bootstrap, re.M) and re.search(r"^setuptools==", bootstrap, re.M)
+    """The locks are standard pip requirements files (as uv pip compile --generate-hashes writes
+    them, which dependency updaters and audit tools read): each package pinned with ==, with its
+    sha256 hashes; every role of pyproject.toml and every tool environment has one; the Makefile
+    installs each with --require-hashes."""
+    locks = {p.stem: p for p in (ROOT / "requirements").glob("*.txt")}
+    roles = {"loader", *tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]}
+    assert set(locks) >= roles | {"bootstrap", "lock", "s3server", "ckan"}
+    pin = re.compile(r"[A-Za-z0-9._\[\],-]+==\S+( --hash=sha256:[0-9a-f]{64})+")
+    for name, lock in locks.items():
+        blocks = requirement_blocks(lock.read_text())
+        assert blocks and all(pin.fullmatch(b) for b in blocks), name
+    bootstrap = requirement_blocks(locks["bootstrap"].read_text())
+    assert [b.split("==")[0] for b in bootstrap] == ["pip", "setuptools"]
     makefile = (ROOT / "Makefile").read_text()
     installs = [line for line in makefile.splitlines() if "PIP_INSTALL)" in line and " -r " in line]
     assert installs and all("--require-hashes" in line for line in installs)
+    assert not list(ROOT.glob("requirements*.lock"))  # one kind of lock
     npm = json.loads((ROOT / "tests" / "js" / "package-lock.json").read_text())
     packages = {k: v for k, v in npm["packages"].items() if k}
     assert packages and all(v.get("integrity", "").startswith("sha512-") for v in packages.values())

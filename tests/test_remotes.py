@@ -30,7 +30,7 @@ OUTPUTS = (repo.RELEASE, repo.VALIDATED, repo.EXTRACTED / SEED_ID)
 @pytest.fixture(scope="module")
 def s3():
     server = S3_BIN / "moto_server"
-    needs(server.exists(), f"no S3-compatible test server at {server}: `make test` installs it (requirements-s3server.lock)")
+    needs(server.exists(), f"no S3-compatible test server at {server}: `make test` installs it (requirements/s3server.txt)")
     port = free_port()
     with serving([server, "-H", "127.0.0.1", "-p", str(port)], f"http://127.0.0.1:{port}") as url:
         create = (

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import fcntl
 import os
 import shutil
 import tempfile
-import time
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 TEMPORARY = ".tmp-"  # in the names of temporary folders and files: ".<target>.tmp-<random>"
 LOCK_WAIT = 600  # seconds a run waits for another run of the same step to finish
@@ -49,23 +49,18 @@ def clean_leftovers(target: Path) -> None:
 
 @contextmanager
 def locked(target: Path, wait: float = LOCK_WAIT):
-    """Hold the lock of ``target`` (a file ``.<name>.lock`` beside it) for the block."""
+    """Hold the lock of ``target`` (a file ``.<name>.lock`` beside it, taken with ``filelock``) for the block."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target.with_name(f".{target.name}.lock"), "a+") as handle:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise Busy(f"another run is writing {target} (waited {wait:.0f} s); try again when it is done") from None
-                time.sleep(0.2)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    lock = FileLock(target.with_name(f".{target.name}.lock"), timeout=wait)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise Busy(f"another run is writing {target} (waited {wait:.0f} s); try again when it is done") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def exchange(a: Path, b: Path) -> bool:
