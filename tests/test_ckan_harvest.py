@@ -11,9 +11,10 @@ import pytest
 
 from helpers import ROOT, needs, run
 from stalking_flanders.datapackage import DataPackage
-from stalking_flanders.dcat import load_settings, record
+from stalking_flanders.dcat import record
 from stalking_flanders.formats import BY_NAME
 from stalking_flanders.hashes import file_facts, hex_of
+from stalking_flanders.portal_settings import load_settings
 
 pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
 

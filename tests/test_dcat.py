@@ -23,7 +23,8 @@ from rdflib.namespace import DCTERMS as DCT
 
 from helpers import ROOT, damaged_copy, edit_file, http_folder, needs, run, tool_env
 from stalking_flanders.datapackage import DataPackage
-from stalking_flanders.dcat import load_settings, record
+from stalking_flanders.dcat import record
+from stalking_flanders.portal_settings import load_settings
 from stalking_flanders.releases import history
 
 pytestmark = pytest.mark.system  # runs outside programs: see conftest.py

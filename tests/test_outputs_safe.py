@@ -14,8 +14,8 @@ from test_page import Page
 from helpers import ROOT
 from stalking_flanders.checks import check_tables
 from stalking_flanders.datapackage import BUNDLED, DataPackage
-from stalking_flanders.dcat import SettingsError, load_settings
 from stalking_flanders.formats import csv
+from stalking_flanders.portal_settings import SettingsError, load_settings
 
 HOSTILE = "<!--<script>alert(1)</script>--> & </script><marquee>"
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .facts import SPECIFIC
+
 WORDS = {
-    "en": ("stalking-specific", "NOT stalking-specific", "Sub-question", "no figures"),
-    "nl": ("telt stalking", "telt GEEN stalking", "Deelvraag", "geen cijfers"),
+    "en": (SPECIFIC["en"][True], SPECIFIC["en"][False], "Sub-question", "no figures"),
+    "nl": (SPECIFIC["nl"][True], SPECIFIC["nl"][False], "Deelvraag", "geen cijfers"),
 }
 NO_FIGURES = "no-figures"  # the subquestions.figures code of a sub-question the answer gives no figures for
 

@@ -13,6 +13,7 @@ import sys
 from contextlib import contextmanager
 
 from .datapackage import DataPackage, IntegrityError, UnknownNameError
+from .facts import CODES
 from .problems import DataError, printable
 from .untrusted import MAX_PROBLEMS_PER_CODE, UsageError
 
@@ -49,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     show = sub.add_parser("show", help="print a table", description="Print a table of the bundled release.")
     show.add_argument("name", metavar="NAME", help="a table name (see: stalking-flanders tables)")
-    show.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of the category labels (default: nl)")
+    show.add_argument("--lang", choices=CODES, default=CODES[0], help=f"language of the category labels (default: {CODES[0]})")
     show.add_argument(
         "--format",
         choices=["table", "csv", "json"],
@@ -88,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     dcat.add_argument("--release", metavar="RELEASE", help="a release folder or its datapackage.json (default: bundled)")
     dcat.add_argument("--config", metavar="FILE", help="a TOML file whose [portal] table holds the settings below")
     dcat.add_argument("--format", choices=["turtle", "json-ld"], default="turtle", help="output format (default: turtle)")
-    from .dcat import OPTIONAL, REQUIRED
+    from .portal_settings import OPTIONAL, REQUIRED
 
     for key, help_text in {**REQUIRED, **OPTIONAL}.items():
         dcat.add_argument(f"--{key.replace('_', '-')}", dest=key, metavar=key.upper(), help=help_text)
@@ -96,7 +97,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _dcat(args) -> int:
-    from .dcat import OPTIONAL, REQUIRED, SettingsError, load_settings, record
+    from .dcat import record
+    from .portal_settings import OPTIONAL, REQUIRED, SettingsError, load_settings
 
     try:
         settings = load_settings(args.config, **{k: getattr(args, k) for k in {**REQUIRED, **OPTIONAL}})

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .datapackage import DataPackage, IntegrityError, cite
-
-LANGUAGES = ("nl", "en")
+from .facts import CODES as LANGUAGES
 
 
 def _read(release: DataPackage, name: str):

@@ -18,6 +18,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from ..datapackage import DESCRIPTOR_NAME, cite
+from ..facts import CODES, PLACES, SPECIFIC
 from ..formats import JSON
 from ..hashes import file_facts, hex_of
 from ..texts import text
@@ -73,7 +74,7 @@ def _panel(ax, s, tables: dict[str, pd.DataFrame]) -> None:
     ax.set_xticks(years, [str(y) for y in years])
     ax.set_ylim(bottom=0)
     ax.set_ylabel("count")
-    kind = "stalking-specific" if s.stalking_specific else "NOT stalking-specific"
+    kind = SPECIFIC["en"][bool(s.stalking_specific)]
     ax.set_title(f"{s.organisation_en}\n{kind}", fontsize=CHART_FONT)
     ax.legend(fontsize=CHART_FONT - 0.5, loc="upper left", bbox_to_anchor=(0, -0.12), frameon=False)
     ax.grid(axis="y", linewidth=0.3)
@@ -205,9 +206,9 @@ def json_ld(descriptor: dict, tables: dict[str, pd.DataFrame], release: Path) ->
         "version": descriptor["version"],
         "keywords": descriptor.get("keywords", []),
         "license": descriptor["licenses"][0]["path"],
-        "inLanguage": ["nl", "en"],
+        "inLanguage": list(CODES),
         "isAccessibleForFree": True,
-        "spatialCoverage": {"@type": "Place", "name": "Vlaanderen (Flanders), België (Belgium)"},
+        "spatialCoverage": {"@type": "Place", "name": ", ".join(f"{place.nl} ({place.en})" for place in PLACES)},
         "temporalCoverage": f"{int(series['first_year'].min())}/{int(series['last_year'].max())}",
         "isBasedOn": [s["title"] for s in descriptor.get("sources", [])],
         "citation": cite(descriptor),

@@ -1,0 +1,105 @@
+"""The code each DVC stage runs: the modules its script imports, followed through every import
+(lazy ones too, and the packages they sit in), with the files those modules read. `dvc.yaml` lists
+exactly these as each stage's code deps (tests/test_stage_deps.py checks it), so that a change to a
+module no stage imports (the command line, the portal record) re-runs no stage.
+
+    python scripts/stage_deps.py          # print each stage's code deps
+    python scripts/stage_deps.py --write  # rewrite them in dvc.yaml
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "src" / "stalking_flanders"
+SCRIPTS = ROOT / "scripts"
+# Files other than modules that a module reads, by the module that reads them.
+READS = {
+    "src/stalking_flanders/texts.py": ["src/stalking_flanders/texts.toml"],
+    "src/stalking_flanders/pipeline/page.py": ["src/stalking_flanders/pipeline/templates"],
+}
+# The script each stage runs.
+STAGE_COMMANDS = {"extract": "scripts/extract.py", "validate": "scripts/validate.py", "publish": "scripts/publish.py"}
+
+
+def _module_file(dotted: str) -> Path | None:
+    parts = dotted.split(".")
+    if parts[0] == "stalking_flanders":
+        base = PACKAGE.joinpath(*parts[1:])
+    elif len(parts) == 1 and (SCRIPTS / f"{parts[0]}.py").is_file():
+        return SCRIPTS / f"{parts[0]}.py"
+    else:
+        return None
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _package_of(path: Path) -> str:
+    relative = path.relative_to(ROOT / "src").with_suffix("")
+    parts = list(relative.parts)
+    return ".".join(parts[:-1] if parts[-1] != "__init__" else parts[:-1])
+
+
+def imported(path: Path) -> set[Path]:
+    """The project's modules that ``path`` imports directly (package __init__ files included)."""
+    found: set[Path] = set()
+    here = _package_of(path) if path.is_relative_to(ROOT / "src") else ""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join([*here.split(".")[: len(here.split(".")) - node.level + 1], *([base] if base else [])])
+            names = [base, *(f"{base}.{a.name}" for a in node.names)]
+        for name in names:
+            parts = name.split(".")
+            for i in range(1, len(parts) + 1):  # importing a.b.c runs a and a.b first
+                module = _module_file(".".join(parts[:i]))
+                if module is not None:
+                    found.add(module)
+    return found
+
+
+def closure(script: Path) -> set[Path]:
+    seen, todo = set(), [script]
+    while todo:
+        path = todo.pop()
+        if path not in seen:
+            seen.add(path)
+            todo += imported(path)
+    return seen
+
+
+def expected_code_deps(script: str) -> list[str]:
+    files = sorted(p.relative_to(ROOT).as_posix() for p in closure(ROOT / script))
+    return sorted(files + [read for f in files for read in READS.get(f, [])])
+
+
+def write(dvc_yaml: Path = ROOT / "dvc.yaml") -> None:
+    """Replace the code deps of each stage in ``dvc_yaml`` (the run of ``scripts/`` and ``src/`` lines) by the derived ones."""
+    text = dvc_yaml.read_text(encoding="utf-8")
+    for stage, script in STAGE_COMMANDS.items():
+        deps = r"(?P<indent> +)- (?:scripts|src)/.*\n(?:(?P=indent)- (?:scripts|src)/.*\n)*"
+        block = re.compile(rf"(?m)^(  {stage}:\n(?:(?!  \S).*\n)*?)({deps})")
+        match = block.search(text)
+        if match is None:
+            raise SystemExit(f"dvc.yaml: stage {stage} lists no code deps to replace")
+        lines = "".join(f"{match['indent']}- {dep}\n" for dep in expected_code_deps(script))
+        text = text[: match.start(2)] + lines + text[match.end(2) :]
+    dvc_yaml.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    if "--write" in sys.argv[1:]:
+        write()
+    else:
+        for stage, script in STAGE_COMMANDS.items():
+            print(f"{stage}:", *expected_code_deps(script), sep="\n  ")

@@ -1,0 +1,65 @@
+"""Facts about the package that the dataset page, the portal record, the workbook, the loader and
+the command line all state: its languages, what it covers in space and time, its licence's
+identifiers, its themes, and how a series that does or does not count stalking is named. Each is
+written here once.
+
+>>> [language.code for language in LANGUAGES]
+['nl', 'en']
+>>> SPECIFIC["en"][False]
+'NOT stalking-specific'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EU = "http://publications.europa.eu/resource/authority/"  # the EU vocabularies
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # BCP 47, as the package's files use it
+    eu: str  # code in the EU language vocabulary
+    label: str  # its English name, as that vocabulary labels it
+
+
+# The package's languages, Dutch first (the answer's language), then English (the package's translation).
+LANGUAGES = (Language("nl", "NLD", "Dutch"), Language("en", "ENG", "English"))
+CODES = tuple(language.code for language in LANGUAGES)
+
+
+@dataclass(frozen=True)
+class Place:
+    iri: str
+    nl: str
+    en: str
+
+
+# Where the figures are for: the region, and the country it lies in.
+FLANDERS = Place("https://sws.geonames.org/3337388/", "Vlaanderen", "Flanders")
+BELGIUM = Place(EU + "country/BEL", "België", "Belgium")
+PLACES = (FLANDERS, BELGIUM)
+
+
+@dataclass(frozen=True)
+class Licence:
+    eu: str  # code in the EU licence vocabulary
+    title: str  # its title there
+    family: str  # the family title, as CKAN's licence register names it (so that a harvester recognises it)
+    spdx: str
+
+
+LICENCES = {
+    "CC-BY-4.0": Licence(
+        "CC_BY_4_0", "Creative Commons Attribution 4.0 International", "Creative Commons Attribution", "CC-BY-4.0"
+    )
+}
+
+# The EU data themes of the dataset, with their labels.
+THEMES = {"SOCI": "Population and society", "JUST": "Justice, legal system and public safety", "HEAL": "Health"}
+
+# How a series is named by whether it counts stalking, by language.
+SPECIFIC = {
+    "en": {True: "stalking-specific", False: "NOT stalking-specific"},
+    "nl": {True: "telt stalking", False: "telt GEEN stalking"},
+}

@@ -1,0 +1,107 @@
+"""The settings of the portal record that only the maintainers can know (where the files are
+hosted, who publishes and answers questions, when the release was issued): from a TOML file's
+``[portal]`` table or from arguments, each checked before anything is written; a missing value is
+an error, never a placeholder. Standard library only, so that the command line can list the
+settings without importing rdflib.
+
+>>> setting_problem("base_url", "http://")
+"must be an http or https URL with a host: found 'http://'"
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import tomllib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .problems import printable
+from .releases import history
+
+REQUIRED = {
+    "base_url": "the URL the release folder is published at (its files are base_url + their path)",
+    "publisher_name": "the name of the organisation or person that publishes the dataset",
+    "contact_email": "an e-mail address that answers questions about the dataset",
+}
+OPTIONAL = {
+    "publisher_url": "an IRI that identifies the publisher",
+    "contact_name": "the name of the contact point (default: the publisher's name)",
+    "name_language": "the language of the publisher's name, as a BCP 47 tag such as nl (default: und, undetermined)",
+    "issued": "when the dataset was first issued, as an ISO 8601 date-time (default: from the release record)",
+    "modified": "when this version was issued, as an ISO 8601 date-time (default: from the release record)",
+}
+
+URL_CHARACTERS = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+$")  # what RFC 3986 allows in a URL
+EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+class SettingsError(ValueError):
+    """A value only the maintainers can give is missing or malformed."""
+
+
+def load_settings(config: Path | None = None, **given) -> dict:
+    """The portal settings: the ``[portal]`` table of the TOML file ``config``, overridden by
+    ``given`` (None values are ignored). Raises :class:`SettingsError` naming every missing value."""
+    settings = {}
+    if config is not None:
+        with Path(config).open("rb") as fh:
+            settings.update(tomllib.load(fh).get("portal", {}))
+    settings.update({k: v for k, v in given.items() if v is not None})
+    unknown = sorted(set(settings) - set(REQUIRED) - set(OPTIONAL))
+    missing = [k for k in REQUIRED if not settings.get(k)]
+    if unknown or missing:
+        lines = [f"  - {k}: {REQUIRED[k]} (--{k.replace('_', '-')}, or {k} in the [portal] table of --config)" for k in missing]
+        lines += [f"  - {k}: not a setting (known: {', '.join([*REQUIRED, *OPTIONAL])})" for k in unknown]
+        raise SettingsError("the portal metadata needs values only the maintainers can give:\n" + "\n".join(lines))
+    problems = [f"  - {key}: {problem}" for key, value in settings.items() if (problem := setting_problem(key, value))]
+    if problems:
+        raise SettingsError("these settings cannot be written into the record:\n" + "\n".join(problems))
+    settings["base_url"] = str(settings["base_url"]).rstrip("/") + "/"
+    return settings
+
+
+def setting_problem(key: str, value) -> str | None:
+    """What is wrong with a setting's value, or None: URLs must be http(s) with a host and only the
+    characters a URL may hold, the address an e-mail address, names plain text.
+
+    >>> setting_problem("publisher_url", "javascript:alert(1)")
+    "must be an http or https URL with a host: found 'javascript:alert(1)'"
+    >>> setting_problem("contact_email", "@"), setting_problem("contact_email", "data@example.org")
+    ("must be an e-mail address: found '@'", None)
+    """
+    text = str(value)
+    shown = printable(repr(text))
+    if key in ("base_url", "publisher_url"):
+        parts = urlsplit(text) if URL_CHARACTERS.match(text) else None
+        if parts is None and text.startswith(("http://", "https://")):
+            return f"holds characters a URL may not (spaces, quotes, <, >, ...): found {shown}"
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            return f"must be an http or https URL with a host: found {shown}"
+    elif key == "contact_email" and not EMAIL.match(text):
+        return f"must be an e-mail address: found {shown}"
+    elif key == "name_language" and not LANGUAGE_TAG.match(text):
+        return f"must be a BCP 47 language tag such as nl or en: found {shown}"
+    elif key in ("publisher_name", "contact_name") and (not text.strip() or printable(text) != text):
+        return f"must be plain text, without control characters: found {shown}"
+    return None
+
+
+def release_dates(settings: dict, version) -> tuple[datetime.datetime, datetime.datetime]:
+    """(issued, modified): from the settings, else from the release record this installed package
+    carries (``releases.toml``, written when each release was cut): the first release's date-time,
+    and that of ``version``. Nothing is read from a package's folder for this, and no program (git
+    or any other) is run."""
+    issued, modified = settings.get("issued"), settings.get("modified")
+    if not (issued and modified):
+        known = history()
+        if version not in known:
+            raise SettingsError(f"the release dates are unknown: version {printable(repr(version))} is not a release "
+                                "this installed package records; give --issued and --modified")  # fmt: skip
+        issued = issued or next(iter(known.values())).released.isoformat()
+        modified = modified or known[version].released.isoformat()
+    try:
+        return tuple(datetime.datetime.fromisoformat(str(d)) for d in (issued, modified))
+    except ValueError as error:
+        raise SettingsError(f"issued and modified must be ISO 8601 date-times: {error}") from None
