@@ -26,8 +26,8 @@ def test_tables_are_the_descriptors_tables(defs):
 def test_every_table_loads_with_proper_dtypes(defs, lang):
     for name, schema in defs.schemas.items():
         df = stalking_flanders.load(name, lang=lang)
-        assert list(df.columns) == [f["name"] for f in schema["fields"]]
-        for field in schema["fields"]:
+        assert list(df.columns) == [f["name"] for f in schema.raw["fields"]]
+        for field in schema.raw["fields"]:
             dtype = df[field["name"]].dtype
             if field["name"] == "category":
                 assert isinstance(dtype, pd.CategoricalDtype)

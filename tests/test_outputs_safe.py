@@ -26,7 +26,7 @@ def test_the_json_ld_cannot_leave_its_script_block(tmp_path):
 
     package = DataPackage()
     descriptor = dict(package.descriptor, description=package.descriptor["description"] + HOSTILE)
-    tables = {name: csv.read(BUNDLED / f"{name}.csv", package.resource(name)["schema"]) for name in package.tables()}
+    tables = {name: csv.read(BUNDLED / f"{name}.csv", package.schema(name)) for name in package.tables()}
     html = page.page(BUNDLED, descriptor, tables, (BUNDLED / page.CHART_SVG).read_bytes())
 
     parsed = Page(html)
@@ -40,7 +40,7 @@ def test_the_json_ld_cannot_leave_its_script_block(tmp_path):
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_free_text_that_a_spreadsheet_would_run_is_refused(start):
     package = DataPackage()
-    schemas = {name: package.resource(name)["schema"] for name in package.tables()}
+    schemas = {name: package.schema(name) for name in package.tables()}
     tables = {name: csv.read(BUNDLED / f"{name}.csv", schemas[name]) for name in schemas}
     tables["categories"].loc[0, "label_en"] = start + 'HYPERLINK("http://example.invalid")'
     problems = check_tables(tables, schemas, {}, {name: f"{name}.csv" for name in schemas})

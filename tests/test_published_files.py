@@ -79,14 +79,14 @@ def test_csv_files_are_utf8_lf_with_a_header_and_no_bom(release, defs):
         data = (release / f"{name}.csv").read_bytes()
         assert not data.startswith(b"\xef\xbb\xbf") and b"\r" not in data and data.endswith(b"\n")
         data.decode("utf-8")
-        assert data.split(b"\n", 1)[0].decode() == ",".join(f["name"] for f in schema["fields"])
+        assert data.split(b"\n", 1)[0].decode() == ",".join(f["name"] for f in schema.raw["fields"])
 
 
 def test_csv_and_parquet_hold_the_same_rows_with_typed_columns(release, defs):
     for name, schema in defs.schemas.items():
         csv = pd.read_csv(release / f"{name}.csv", dtype=str, keep_default_na=False)
         table = pq.read_table(release / f"{name}.parquet")
-        types = {f["name"]: f["type"] for f in schema["fields"]}
+        types = {f["name"]: f["type"] for f in schema.raw["fields"]}
         for field in table.schema:
             expected = {"integer": "int64", "string": "string", "boolean": "bool", "date": "date32[day]"}[types[field.name]]
             assert str(field.type) == expected, (name, field.name)

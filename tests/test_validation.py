@@ -13,23 +13,24 @@ from helpers import ROOT, SEED_ID
 from stalking_flanders import repo
 from stalking_flanders.datapackage import BUNDLED
 from stalking_flanders.formats import csv
+from stalking_flanders.model import TYPES
 from stalking_flanders.pipeline.validated import make_validated
 from stalking_flanders.problems import DataError
-from stalking_flanders.tableschema import PANDAS_DTYPES, pandera_schema, validate_frame
+from stalking_flanders.tableschema import pandera_schema, validate_frame
 
 
 def test_pandera_models_agree_with_the_table_schemas(defs):
     for name, schema in defs.schemas.items():
         model = pandera_schema(schema, name)
-        assert list(model.columns) == [f["name"] for f in schema["fields"]]
-        assert model.unique == schema["primaryKey"] and model.strict is True and model.coerce is False
-        for field in schema["fields"]:
+        assert list(model.columns) == [f["name"] for f in schema.raw["fields"]]
+        assert model.unique == schema.raw["primaryKey"] and model.strict is True and model.coerce is False
+        for field in schema.raw["fields"]:
             column = model.columns[field["name"]]
             c = field.get("constraints", {})
             assert column.nullable is (not c.get("required", False)), field["name"]
             assert column.coerce is False
             if field["type"] != "date":
-                assert str(column.dtype) == str(pa.engines.pandas_engine.Engine.dtype(PANDAS_DTYPES[field["type"]]))
+                assert str(column.dtype) == str(pa.engines.pandas_engine.Engine.dtype(TYPES[field["type"]].pandas))
             stats = {check.name: check.statistics for check in column.checks}
             if "minimum" in c:
                 assert stats["greater_than_or_equal_to"]["min_value"] == c["minimum"]

@@ -3,19 +3,16 @@ pipeline's validate step and ``stalking-flanders validate`` both check."""
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
+from .model import WHOLE_NUMBER, Schema, csv_line
 from .problems import Problem
 from .tableschema import validate_frame
 from .text import ArchivedText
 
-INTEGER_TOKEN = re.compile(r"^[0-9]+$")
-
 
 def check_tables(
-    tables: dict[str, pd.DataFrame], schemas: dict[str, dict], texts: dict[str, ArchivedText], files: dict[str, str]
+    tables: dict[str, pd.DataFrame], schemas: dict[str, Schema], texts: dict[str, ArchivedText], files: dict[str, str]
 ) -> list[Problem]:
     """Every problem in a set of typed tables: each table's pandera model, the foreign keys, the
     years of each series, and the reconciliation of every figure with the archived answer."""
@@ -35,46 +32,45 @@ def check_tables(
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula
 
 
-def spreadsheet_safe(table: pd.DataFrame, schema: dict, file: str) -> list[Problem]:
+def spreadsheet_safe(table: pd.DataFrame, schema: Schema, file: str) -> list[Problem]:
     """Free-text cells (string fields with no pattern or list of values) that a spreadsheet would
     run as a formula: none may start with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return.
 
-    >>> schema = {"fields": [{"name": "label", "type": "string"}]}
+    >>> schema = Schema.parse({"fields": [{"name": "label", "type": "string"}]}, "t")
     >>> [p.code for p in spreadsheet_safe(pd.DataFrame({"label": ["ok", "=HYPERLINK(1)"]}), schema, "t.csv")]
     ['spreadsheet-formula']
     """
     problems = []
-    for field in schema["fields"]:
-        constraints = field.get("constraints", {})
-        if field["type"] != "string" or "pattern" in constraints or "enum" in constraints or field["name"] not in table:
+    for field in schema.fields:
+        c = field.constraints
+        if field.type.name != "string" or c.pattern is not None or c.enum is not None or field.name not in table:
             continue
-        for index, value in enumerate(table[field["name"]]):
+        for index, value in enumerate(table[field.name]):
             if isinstance(value, str) and value.startswith(FORMULA_START):
                 expected = "text that does not start with =, +, -, @, a tab or a carriage return"
                 problems.append(Problem("spreadsheet-formula", file, "a text starts as a spreadsheet formula would",
-                                        index + 2, field["name"], found=value, expected=expected))  # fmt: skip
+                                        csv_line(index), field.name, found=value, expected=expected))  # fmt: skip
     return problems
 
 
-def foreign_keys(tables: dict[str, pd.DataFrame], schemas: dict[str, dict], files: dict[str, str]) -> list[Problem]:
+def foreign_keys(tables: dict[str, pd.DataFrame], schemas: dict[str, Schema], files: dict[str, str]) -> list[Problem]:
     """Rows whose foreign key has no row in the table it refers to."""
     problems = []
     for name, schema in schemas.items():
-        for fk in schema.get("foreignKeys", []):
-            ref = fk["reference"]
-            target = tables[ref["resource"]]
-            known = set(target[ref["fields"]].itertuples(index=False, name=None))
-            for index, row in enumerate(tables[name][fk["fields"]].itertuples(index=False, name=None)):
+        for fk in schema.foreign_keys:
+            target = tables[fk.resource]
+            known = set(target[list(fk.reference_fields)].itertuples(index=False, name=None))
+            for index, row in enumerate(tables[name][list(fk.fields)].itertuples(index=False, name=None)):
                 if row not in known:
                     problems.append(
                         Problem(
                             "foreign-key",
                             files[name],
-                            f"refers to no row of {ref['resource']}",
-                            index + 2,
-                            ",".join(fk["fields"]),
+                            f"refers to no row of {fk.resource}",
+                            csv_line(index),
+                            ",".join(fk.fields),
                             found=row if len(row) > 1 else row[0],
-                            expected=f"a value of {ref['resource']}.({', '.join(ref['fields'])})",
+                            expected=f"a value of {fk.resource}.({', '.join(fk.reference_fields)})",
                         )
                     )
     return problems
@@ -93,7 +89,7 @@ def years_within_series(tables: dict[str, pd.DataFrame], files: dict[str, str]) 
                         "year-outside-series",
                         files["observations"],
                         f"the year is outside the table of series {row.series}",
-                        index + 2,
+                        csv_line(index),
                         "year",
                         found=row.year,
                         expected=f"a year from {lo} to {hi}",
@@ -110,7 +106,7 @@ def trailing_integers(line: str) -> list[str]:
     """
     tokens = line.split()
     k = len(tokens)
-    while k > 0 and INTEGER_TOKEN.match(tokens[k - 1]):
+    while k > 0 and WHOLE_NUMBER.match(tokens[k - 1]):
         k -= 1
     return tokens[k:]
 
@@ -128,7 +124,7 @@ def reconcile(tables: dict[str, pd.DataFrame], texts: dict[str, ArchivedText], f
     for index, row in enumerate(tables["observations"].itertuples()):
         text = texts.get(row.source_question)
         if text is not None and row.series in header_years:
-            problem = _figure(row, index + 2, text, header_years[row.series], series[row.series], files["observations"])
+            problem = _figure(row, csv_line(index), text, header_years[row.series], series[row.series], files["observations"])
             problems += [problem] if problem else []
     return problems + _coverage(tables, series, header_years, texts, files)
 
@@ -179,6 +175,15 @@ def _coverage(tables, series: dict, header_years: dict, texts: dict[str, Archive
         first, _, last = cat.source_lines.partition("-")
         if text is not None and text.find(cat.category, int(first), int(last or first)) is None:
             expected = f"the label as on lines {cat.source_lines} of {text.name}"
-            problems.append(Problem("label-not-on-lines", files["categories"], "the category does not stand on its "
-                                    "source lines", index + 2, "category", found=cat.category, expected=expected))  # fmt: skip
+            problems.append(
+                Problem(
+                    "label-not-on-lines",
+                    files["categories"],
+                    "the category does not stand on its source lines",
+                    csv_line(index),
+                    "category",
+                    found=cat.category,
+                    expected=expected,
+                )
+            )
     return problems

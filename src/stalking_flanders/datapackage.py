@@ -44,6 +44,29 @@ class UnknownNameError(KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+def _schemas(descriptor: dict, file: str) -> dict:
+    """The typed Table Schema of every table resource, by resource name; :class:`DataError`
+    naming the key path and what was expected where one is not understood."""
+    from .model import Schema, ShapeError
+    from .problems import DataError, Problem
+
+    schemas = {}
+    for index, resource in enumerate(descriptor["resources"]):
+        if resource.get("type") == "table" or "schema" in resource:
+            try:
+                schemas[resource["name"]] = Schema.parse(resource.get("schema"), f"resources[{index}].schema")
+            except ShapeError as error:
+                problem = Problem(
+                    "descriptor-shape",
+                    file,
+                    error.message,
+                    column=error.where,
+                    expected="a Table Schema this package understands",
+                )
+                raise DataError([problem], file) from None
+    return schemas
+
+
 class DataPackage:
     """The data package whose descriptor is ``descriptor`` (a ``datapackage.json`` or its
     folder; the release bundled with this package when None).
@@ -63,6 +86,7 @@ class DataPackage:
         self.descriptor = read_descriptor(path)  # bounded, a regular file, a JSON object
         raise_if_any(shape_problems(self.descriptor, str(path)), str(path))  # nothing that leads elsewhere
         self.resources = {r["name"]: r for r in self.descriptor["resources"]}
+        self.schemas = _schemas(self.descriptor, str(path))  # typed before anything reads them
 
     def tables(self) -> list[str]:
         """The names of the tables (the CSV resources), in the descriptor's order."""
@@ -74,6 +98,11 @@ class DataPackage:
         if resource is None or name not in self.tables():
             raise UnknownNameError(f"no table {name!r} in this release; the tables are: {', '.join(self.tables())}")
         return resource
+
+    def schema(self, name: str):
+        """The typed Table Schema of table ``name`` (:class:`~stalking_flanders.model.Schema`)."""
+        self.resource(name)
+        return self.schemas[name]
 
     def path(self, resource: dict) -> Path:
         """The file of ``resource``, which must lie inside the package folder."""

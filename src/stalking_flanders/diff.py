@@ -19,10 +19,9 @@ def _rows(package: DataPackage, name: str) -> list[dict[str, str]]:
     from .formats import csv
     from .tableschema import format_cell
 
-    resource = package.resource(name)
-    table = csv.read(package.read_bytes(resource), resource["schema"], str(package.path(resource)))
-    kinds = {f["name"]: f["type"] for f in resource["schema"]["fields"]}
-    return [{k: format_cell(v, kinds[k]) for k, v in row.items()} for row in table.to_dict("records")]
+    resource, schema = package.resource(name), package.schema(name)
+    table = csv.read(package.read_bytes(resource), schema, str(package.path(resource)))
+    return [{k: format_cell(v, schema.field(k)) for k, v in row.items()} for row in table.to_dict("records")]
 
 
 def _strip(resource: dict) -> dict:

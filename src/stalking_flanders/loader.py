@@ -14,7 +14,7 @@ def _read(release: DataPackage, name: str):
     from .formats import csv
 
     resource = release.resource(name)
-    return csv.read(release.read_bytes(resource), resource["schema"], str(release.path(resource)))
+    return csv.read(release.read_bytes(resource), release.schema(name), str(release.path(resource)))
 
 
 def from_dvc(repo: str | None, rev: str | None, into) -> DataPackage:

@@ -15,6 +15,7 @@ from .datapackage import DataPackage, IntegrityError, descriptor_file
 from .formats import BY_NAME, PACKAGE_FORMATS, TABLE_FORMATS, csv
 from .frictionless_report import frictionless_problems
 from .hashes import facts, sha256_bytes
+from .model import Schema, csv_line
 from .problems import DataError, Problem
 from .releases import release_problems
 from .sources import load_registry
@@ -48,7 +49,7 @@ def validate_package(descriptor: Path | str | None = None) -> list[Problem]:
     names = package.tables()
     contents = {name: read_file(package.path(package.resource(name))) for name in names}
     tables, table_problems = csv.read_all(
-        {n: package.path(package.resource(n)) for n in names}, {n: package.resource(n)["schema"] for n in names}, contents
+        {n: package.path(package.resource(n)) for n in names}, {n: package.schema(n) for n in names}, contents
     )
     problems += table_problems
     if table_problems or len(tables) < len(names):
@@ -117,7 +118,7 @@ def _archived_texts(package: DataPackage, source_questions, file: str) -> tuple[
     registry = load_registry(REGISTRY_DIR)
     texts, problems = {}, []
     for index, row in enumerate(source_questions.itertuples()):
-        where = dict(file=file, line=index + 2)
+        where = dict(file=file, line=csv_line(index))
         registered = registry.get(row.source_question)
         if registered is None:
             problems.append(
@@ -171,7 +172,7 @@ def _text_resource(package: DataPackage, archived_text: str) -> dict | None:
 
 
 def _contents(package: DataPackage, tables: dict) -> list[Problem]:
-    schemas = {name: package.resource(name)["schema"] for name in package.tables()}
+    schemas = {name: package.schema(name) for name in package.tables()}
     files = {name: _file(package, package.resource(name)) for name in schemas}
     texts, problems = _archived_texts(package, tables["source_questions"], files["source_questions"])
     return problems or check_tables(tables, schemas, texts, files)
@@ -181,7 +182,7 @@ def _other_formats(package: DataPackage, tables: dict) -> list[Problem]:
     """Every other format's file holds the rows of each table's CSV file, value for value."""
     problems = []
     for name, table in tables.items():
-        schema = package.resource(name)["schema"]
+        schema = package.schema(name)
         for fmt in [f for f in TABLE_FORMATS if f is not csv.FORMAT] + PACKAGE_FORMATS:
             resource = _resource_of(package, fmt, name)
             if resource is not None and _readable(package, resource):
@@ -202,7 +203,7 @@ def _readable(package: DataPackage, resource: dict) -> bool:
         return False
 
 
-def _same_rows(file: str, fmt, path: Path, table, schema: dict, name: str) -> list[Problem]:
+def _same_rows(file: str, fmt, path: Path, table, schema: Schema, name: str) -> list[Problem]:
     try:
         rows = fmt.rows(path, name, schema)
     except Exception as error:  # noqa: BLE001 - any unreadable file is a problem to report
@@ -224,7 +225,7 @@ def _same_rows(file: str, fmt, path: Path, table, schema: dict, name: str) -> li
         Problem(
             f"{fmt.name}-differs",
             file,
-            f"row {index + 1} differs from line {index + 2} of {name}.csv",
+            f"row {index + 1} differs from line {csv_line(index)} of {name}.csv",
             None,
             column,
             found=got.get(column),

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..model import Schema, csv_line
 from ..problems import DataError, Problem
 
 if TYPE_CHECKING:
@@ -15,10 +16,8 @@ if TYPE_CHECKING:
 DIALECT = {"delimiter": ",", "header": True}
 
 
-def _columns(raw: pd.DataFrame, schema: dict, name: str) -> list[Problem]:
-    from ..tableschema import field_names
-
-    expected = field_names(schema)
+def _columns(raw: pd.DataFrame, schema: Schema, name: str) -> list[Problem]:
+    expected = schema.field_names
     if list(raw.columns) == expected:
         return []
     problems = [
@@ -36,7 +35,7 @@ def _columns(raw: pd.DataFrame, schema: dict, name: str) -> list[Problem]:
     ]
 
 
-def read(source: Path | bytes, schema: dict, name: str | None = None) -> pd.DataFrame:
+def read(source: Path | bytes, schema: Schema, name: str | None = None) -> pd.DataFrame:
     """The typed DataFrame of a CSV file (a path, or its bytes), as its Table Schema says.
 
     Raises :class:`DataError` listing every cell that is not of its field's type (with its line,
@@ -53,51 +52,62 @@ def read(source: Path | bytes, schema: dict, name: str | None = None) -> pd.Data
     problems = _columns(raw, schema, name)
     if problems:
         raise DataError(problems, name)
-    missing = set(schema.get("missingValues", [""]))
-    columns = {}
-    for field in schema["fields"]:
-        columns[field["name"]] = _typed(raw[field["name"]], field, missing, name, problems)
+    missing = set(schema.missing_values)
+    columns = {field.name: _typed(raw[field.name], field, missing, name, problems) for field in schema.fields}
     if problems:
         raise DataError(problems, name)
     return frame(columns, schema)
 
 
-def _typed(cells, field: dict, missing: set[str], name: str, problems: list[Problem]) -> list:
+def _typed(cells, field, missing: set[str], name: str, problems: list[Problem]) -> list:
     """The typed values of one column's ``cells``; each bad cell adds a problem to ``problems``."""
-    from ..tableschema import parse_cell
-
-    required = field.get("constraints", {}).get("required", False)
     values = []
     for i, cell in enumerate(cells):
         if cell in missing:
-            if required:
-                problems.append(Problem("value-required", name, "a required value is missing", i + 2, field["name"],
-                                        found=cell, expected="a value"))  # fmt: skip
+            if field.constraints.required:
+                problems.append(
+                    Problem(
+                        "value-required",
+                        name,
+                        "a required value is missing",
+                        csv_line(i),
+                        field.name,
+                        found=cell,
+                        expected="a value",
+                    )
+                )
             values.append(None)
             continue
-        value, want = parse_cell(cell, field)
-        if want:
-            problems.append(Problem("value-type", name, f"not a value of type {field['type']}", i + 2, field["name"],
-                                    found=cell, expected=want))  # fmt: skip
-        values.append(value)
+        try:
+            values.append(field.type.parse(cell))
+        except ValueError as wanted:
+            problems.append(
+                Problem(
+                    "value-type",
+                    name,
+                    f"not a value of type {field.type.name}",
+                    csv_line(i),
+                    field.name,
+                    found=cell,
+                    expected=str(wanted),
+                )
+            )
+            values.append(None)
     return values
 
 
-def write(df: pd.DataFrame, path: Path, schema: dict) -> None:
+def write(df: pd.DataFrame, path: Path, schema: Schema) -> None:
     """Write ``df`` as UTF-8 CSV with a header row, LF line endings and no BOM."""
     import pandas as pd
 
-    from ..tableschema import field_names, format_cell
+    from ..tableschema import format_cell
 
-    text = pd.DataFrame(
-        {f["name"]: [format_cell(v, f["type"]) for v in df[f["name"]]] for f in schema["fields"]},
-        columns=field_names(schema),
-    )
+    text = pd.DataFrame({f.name: [format_cell(v, f) for v in df[f.name]] for f in schema.fields}, columns=schema.field_names)
     text.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
 def read_all(
-    files: dict[str, Path], schemas: dict[str, dict], contents: dict[str, bytes] | None = None
+    files: dict[str, Path], schemas: dict[str, Schema], contents: dict[str, bytes] | None = None
 ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Every table ``name`` from the CSV file ``files[name]`` (or, where given, from its bytes
     ``contents[name]``), and every problem of every file (not only the first file's): the tables

@@ -11,35 +11,31 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..model import Schema
+
 if TYPE_CHECKING:
     import pandas as pd
 
 
-def arrow_schema(schema: dict):
+def arrow_schema(schema: Schema):
     """The Arrow schema of the Parquet file of a table."""
     import pyarrow as pa
 
-    types = {"string": pa.string(), "integer": pa.int64(), "boolean": pa.bool_(), "date": pa.date32()}
-    return pa.schema(
-        [
-            pa.field(f["name"], types[f["type"]], nullable=not f.get("constraints", {}).get("required", False))
-            for f in schema["fields"]
-        ]
-    )
+    return pa.schema([pa.field(f.name, f.type.arrow(), nullable=not f.constraints.required) for f in schema.fields])
 
 
-def write(df: pd.DataFrame, path: Path, schema: dict) -> None:
+def write(df: pd.DataFrame, path: Path, schema: Schema) -> None:
     """Write ``df`` as Parquet with the column types the Table Schema gives."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from ..tableschema import with_python_dates
+    from ..tableschema import for_arrow
 
-    table = pa.Table.from_pandas(with_python_dates(df, schema), schema=arrow_schema(schema), preserve_index=False)
+    table = pa.Table.from_pandas(for_arrow(df, schema), schema=arrow_schema(schema), preserve_index=False)
     pq.write_table(table, path, compression="zstd")
 
 
-def rows(path: Path, table: str, schema: dict) -> list[dict]:
+def rows(path: Path, table: str, schema: Schema) -> list[dict]:
     """The rows of a Parquet file as Python values (dates as ``datetime.date``)."""
     import pyarrow.parquet as pq
 

@@ -13,13 +13,15 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+from ..model import Schema
+
 READ_ME = "Read before use"
 FIXED_TIME = datetime.datetime(1980, 1, 1)  # the ZIP epoch: the same data gives the same bytes
 FILE_NAME = "stalking-flanders.xlsx"
 RESOURCE_NAME = "workbook"
 
 
-def write(path: Path, tables: dict, schemas: dict[str, dict], about: list[tuple[str, str]]) -> None:
+def write(path: Path, tables: dict, schemas: dict[str, Schema], about: list[tuple[str, str]]) -> None:
     """The workbook at ``path``: ``about`` ((topic, text) rows) on the first sheet, then every table."""
     import xlsxwriter
 
@@ -38,33 +40,23 @@ def write(path: Path, tables: dict, schemas: dict[str, dict], about: list[tuple[
         sheet.set_column(1, 1, 120)
         sheet.freeze_panes(1, 0)
         for name, schema in schemas.items():
-            _table_sheet(book.add_worksheet(name), tables[name], schema, bold, dates)
+            _table_sheet(book.add_worksheet(name), tables[name], schema, bold, {"date": dates})
 
 
-def _table_sheet(sheet, table, schema: dict, bold, dates) -> None:
+def _table_sheet(sheet, table, schema: Schema, bold, formats: dict) -> None:
     from ..tableschema import python_rows
 
-    fields = schema["fields"]
-    sheet.write_row(0, 0, [f["name"] for f in fields], bold)
+    fields = schema.fields
+    sheet.write_row(0, 0, schema.field_names, bold)
     for r, row in enumerate(python_rows(table, schema), start=1):
         for c, field in enumerate(fields):
-            value = row[field["name"]]
-            if value is None:
-                continue
-            kind = field["type"]
-            if kind == "integer":
-                sheet.write_number(r, c, value)
-            elif kind == "boolean":
-                sheet.write_boolean(r, c, value)
-            elif kind == "date":
-                sheet.write_datetime(r, c, datetime.datetime.combine(value, datetime.time()), dates)
-            else:
-                sheet.write_string(r, c, value)
+            if row[field.name] is not None:
+                field.type.write_cell(sheet, r, c, row[field.name], formats)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(table), 1), len(fields) - 1)
 
 
-def rows(path: Path, table: str, schema: dict) -> list[dict]:
+def rows(path: Path, table: str, schema: Schema) -> list[dict]:
     """The rows of sheet ``table`` as Python values (dates as ``datetime.date``, empty as None)."""
     import zipfile
 
@@ -83,14 +75,8 @@ def rows(path: Path, table: str, schema: dict) -> list[dict]:
     finally:
         book.close()
     header, body = list(values[0]), values[1:]
-    kinds = {f["name"]: f["type"] for f in schema["fields"]}
-    return [{h: _python(v, kinds.get(h)) for h, v in zip(header, row)} for row in body]
-
-
-def _python(value, kind: str | None):
-    if isinstance(value, datetime.datetime) and kind == "date":
-        return value.date()
-    return value
+    types = {f.name: f.type for f in schema.fields}
+    return [{h: types[h].read_cell(v) if h in types else v for h, v in zip(header, row)} for row in body]
 
 
 def _format():

@@ -6,6 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..model import Schema
 from ..tableschema import load_schema
 
 PACKAGE_META = "package.toml"
@@ -14,7 +15,7 @@ PACKAGE_META = "package.toml"
 @dataclass(frozen=True)
 class Definitions:
     meta: dict  # package.toml
-    schemas: dict[str, dict]  # table name -> Table Schema, in the order of package.toml
+    schemas: dict[str, Schema]  # table name -> Table Schema, in the order of package.toml
     version: str
 
     @property
@@ -23,7 +24,7 @@ class Definitions:
 
     def sort_key(self, table: str) -> list[str]:
         """The columns a table's rows are sorted by when written: stable row order."""
-        return self.meta["tables"][table].get("sort_by", self.schemas[table]["primaryKey"])
+        return self.meta["tables"][table].get("sort_by", list(self.schemas[table].primary_key))
 
 
 def load_definitions(schema_dir: Path, pyproject: Path) -> Definitions:

@@ -21,7 +21,7 @@ PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 
 def _table_resource(defs: Definitions, name: str, fmt: Format, release: Path) -> dict:
     meta = defs.meta["tables"][name]
-    schema = copy.deepcopy(defs.schemas[name])
+    schema = copy.deepcopy(defs.schemas[name].raw)
     path = fmt.file_name(name)
     if fmt is csv.FORMAT:
         named = {"name": name, "type": "table", "path": path, "title": meta["title"], "description": meta["description"]}

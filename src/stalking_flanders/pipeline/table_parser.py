@@ -12,13 +12,11 @@ its numbers may stand on the line after it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from ..model import WHOLE_NUMBER
 from ..problems import Problem
 from ..text import fold
-
-WHOLE_NUMBER = re.compile(r"^[0-9]+$")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..checks import check_tables
 from ..formats import csv
+from ..model import csv_line
 from ..problems import Problem, raise_if_any
 from ..sources import REGISTRY_NAME, load_registry, read_text
 from ..text import ArchivedText
@@ -29,7 +30,7 @@ def registered_texts(
                     "source-unregistered",
                     file,
                     "the source question is not registered",
-                    index + 2,
+                    csv_line(index),
                     "source_question",
                     found=row.source_question,
                     expected=f"an id in {Path(archive_dir) / REGISTRY_NAME}",
@@ -42,7 +43,7 @@ def registered_texts(
                     "source-text-changed",
                     file,
                     "the hash differs from the registry",
-                    index + 2,
+                    csv_line(index),
                     "sha256",
                     found=row.sha256,
                     expected=source.sha256,

@@ -1,0 +1,337 @@
+"""The typed model of a Table Schema: small frozen types that the descriptor and the schemas are
+parsed into once, and that refuse, with the key path and what was expected, every shape they do
+not understand.
+
+Each field type knows everything that depends on it (its one home): how a CSV cell is read and
+written, its pandas dtype, its Arrow type, its pandera dtype, and how a workbook cell holds it.
+Nothing else maps types.
+
+>>> schema = Schema.parse({"fields": [{"name": "n", "type": "integer", "constraints": {"required": True}}],
+...                        "primaryKey": ["n"]}, "t.schema")
+>>> schema.field("n").type.parse("7"), schema.primary_key
+(7, ('n',))
+>>> Schema.parse({"fields": [{"name": "n", "type": "number"}]}, "s")
+Traceback (most recent call last):
+...
+stalking_flanders.model.ShapeError: s.fields[0].type: 'number' is not understood, expected one of boolean, date, integer, string
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+WHOLE_NUMBER = re.compile(r"^[0-9]+$")  # a count as the answer writes it, and the digits of an integer cell
+INT64 = (-(2**63), 2**63 - 1)
+MAX_DIGITS = 19  # an int64 has at most 19 digits: a longer cell is refused before it is converted
+
+
+class ShapeError(ValueError):
+    """A descriptor or schema holds a shape the model does not understand, at ``where``."""
+
+    def __init__(self, where: str, message: str):
+        self.where, self.message = where, message
+        super().__init__(f"{where}: {message}")
+
+
+def csv_line(index: int) -> int:
+    """The line of a CSV file that holds the row at 0-based ``index`` (the header is line 1).
+
+    >>> csv_line(0)
+    2
+    """
+    return int(index) + 2
+
+
+# -- field types ------------------------------------------------------------------------------
+
+
+class FieldType:
+    """A Table Schema type: a CSV cell's text to a value and back, and the dtypes that hold it."""
+
+    name = ""
+    pandas = "object"  # the dtype of a column without missing values
+    nullable = "object"  # the dtype of a column with missing values
+    expected = ""  # what a cell must look like, in words
+    arrow_takes_python = False  # whether Arrow takes this type's pandas column as Python values
+
+    def parse(self, text: str):
+        """The value of a CSV cell; ValueError where the text is not of this type."""
+        raise NotImplementedError
+
+    def text(self, value) -> str:
+        """A value as its CSV text."""
+        return str(value)
+
+    def arrow(self):
+        raise NotImplementedError
+
+    def python(self, value):
+        """A pandas value as a plain Python value (what Arrow and a workbook take)."""
+        return value
+
+    def write_cell(self, sheet, row: int, column: int, value, formats: dict) -> None:
+        """Write ``value`` into a workbook cell (XlsxWriter), typed."""
+        sheet.write_string(row, column, value)
+
+    def read_cell(self, value):
+        """A workbook cell's value (openpyxl) as this type's Python value."""
+        return value
+
+    def __repr__(self) -> str:
+        return f"<{self.name}>"
+
+
+class StringType(FieldType):
+    name, pandas, nullable, expected = "string", "str", "str", "text"
+
+    def parse(self, text: str):
+        return text
+
+    def arrow(self):
+        import pyarrow as pa
+
+        return pa.string()
+
+
+class IntegerType(FieldType):
+    name, pandas, nullable, expected = "integer", "int64", "Int64", "a whole number"
+
+    def parse(self, text: str):
+        digits = text[1:] if text.startswith("-") else text
+        if not WHOLE_NUMBER.match(digits) or len(digits) > MAX_DIGITS:
+            raise ValueError(self.expected)
+        value = int(text)
+        if not INT64[0] <= value <= INT64[1]:
+            raise ValueError(self.expected)
+        return value
+
+    def arrow(self):
+        import pyarrow as pa
+
+        return pa.int64()
+
+    def write_cell(self, sheet, row, column, value, formats) -> None:
+        sheet.write_number(row, column, value)
+
+
+class BooleanType(FieldType):
+    name, pandas, nullable, expected = "boolean", "bool", "boolean", "true or false"
+    TRUE, FALSE = "true", "false"
+
+    def parse(self, text: str):
+        if text not in (self.TRUE, self.FALSE):
+            raise ValueError(self.expected)
+        return text == self.TRUE
+
+    def text(self, value) -> str:
+        return self.TRUE if value else self.FALSE
+
+    def arrow(self):
+        import pyarrow as pa
+
+        return pa.bool_()
+
+    def write_cell(self, sheet, row, column, value, formats) -> None:
+        sheet.write_boolean(row, column, value)
+
+
+class DateType(FieldType):
+    name, pandas, nullable, expected = "date", "datetime64[ns]", "datetime64[ns]", "a date as YYYY-MM-DD"
+    arrow_takes_python = True  # Arrow's date32 takes datetime.date, not a pandas timestamp
+
+    def parse(self, text: str):
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(self.expected) from None
+
+    def text(self, value) -> str:
+        return value.strftime("%Y-%m-%d")
+
+    def arrow(self):
+        import pyarrow as pa
+
+        return pa.date32()
+
+    def python(self, value):
+        return value.date() if isinstance(value, datetime.datetime) else value
+
+    def write_cell(self, sheet, row, column, value, formats) -> None:
+        sheet.write_datetime(row, column, datetime.datetime.combine(value, datetime.time()), formats["date"])
+
+    def read_cell(self, value):
+        return value.date() if isinstance(value, datetime.datetime) else value
+
+
+TYPES: dict[str, FieldType] = {t.name: t for t in (StringType(), IntegerType(), BooleanType(), DateType())}
+
+
+# -- schemas ----------------------------------------------------------------------------------
+
+
+def _expect(value, kind, where: str, what: str):
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ShapeError(where, f"{_shown(value)} is not understood, expected {what}")
+    return value
+
+
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _keys(raw, allowed: set[str], where: str) -> dict:
+    _expect(raw, dict, where, "an object")
+    unknown = sorted(set(raw) - allowed, key=str)
+    if unknown:
+        raise ShapeError(
+            f"{where}.{unknown[0]}", f"is not a key this package understands (it understands {', '.join(sorted(allowed))})"
+        )
+    return raw
+
+
+def _strings(raw, where: str) -> tuple[str, ...]:
+    _expect(raw, list, where, "a list of strings")
+    return tuple(_expect(item, str, f"{where}[{i}]", "a string") for i, item in enumerate(raw))
+
+
+@dataclass(frozen=True)
+class Constraints:
+    required: bool = False
+    unique: bool = False
+    minimum: int | None = None
+    maximum: int | None = None
+    enum: tuple[str, ...] | None = None
+    pattern: str | None = None
+
+    @classmethod
+    def parse(cls, raw, where: str, kind: FieldType) -> Constraints:
+        _keys(raw, {"required", "unique", "minimum", "maximum", "enum", "pattern"}, where)
+        bounds = {}
+        for key in ("minimum", "maximum"):
+            if key in raw:
+                if not isinstance(kind, IntegerType):
+                    raise ShapeError(f"{where}.{key}", f"a bound on a field of type {kind.name} is not understood")
+                bounds[key] = _expect(raw[key], int, f"{where}.{key}", "a whole number")
+                if not INT64[0] <= bounds[key] <= INT64[1]:
+                    raise ShapeError(f"{where}.{key}", "is out of range, expected a 64-bit whole number")
+        pattern = raw.get("pattern")
+        if pattern is not None:
+            _expect(pattern, str, f"{where}.pattern", "a regular expression")
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ShapeError(f"{where}.pattern", f"is not a regular expression ({error})") from None
+        return cls(
+            required=_expect(raw.get("required", False), bool, f"{where}.required", "true or false"),
+            unique=_expect(raw.get("unique", False), bool, f"{where}.unique", "true or false"),
+            enum=_strings(raw["enum"], f"{where}.enum") if "enum" in raw else None,
+            pattern=pattern,
+            **bounds,
+        )
+
+    def pandera_checks(self) -> list:
+        import pandera.pandas as pa
+
+        checks = []
+        if self.minimum is not None:
+            checks.append(pa.Check.ge(self.minimum))
+        if self.maximum is not None:
+            checks.append(pa.Check.le(self.maximum))
+        if self.enum is not None:
+            checks.append(pa.Check.isin(list(self.enum)))
+        if self.pattern is not None:
+            checks.append(pa.Check.str_matches(f"^(?:{self.pattern})$"))
+        return checks
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: FieldType
+    constraints: Constraints
+    title: str | None = None
+    description: str | None = None
+
+    @classmethod
+    def parse(cls, raw, where: str) -> Field:
+        _keys(raw, {"name", "type", "title", "description", "constraints"}, where)
+        name = _expect(raw.get("name"), str, f"{where}.name", "a string")
+        kind = TYPES.get(raw.get("type")) if isinstance(raw.get("type"), str) else None
+        if kind is None:
+            raise ShapeError(
+                f"{where}.type", f"{_shown(raw.get('type'))} is not understood, expected one of {', '.join(sorted(TYPES))}"
+            )
+        return cls(
+            name,
+            kind,
+            Constraints.parse(raw.get("constraints", {}), f"{where}.constraints", kind),
+            _expect(raw.get("title", ""), str, f"{where}.title", "a string") or None,
+            _expect(raw.get("description", ""), str, f"{where}.description", "a string") or None,
+        )
+
+    @property
+    def pandera_dtype(self) -> str:
+        return self.type.pandas
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    fields: tuple[str, ...]
+    resource: str
+    reference_fields: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, raw, where: str) -> ForeignKey:
+        _keys(raw, {"fields", "reference"}, where)
+        reference = _keys(raw.get("reference"), {"resource", "fields"}, f"{where}.reference")
+        fields = _strings(raw.get("fields"), f"{where}.fields")
+        referred = _strings(reference.get("fields"), f"{where}.reference.fields")
+        if len(fields) != len(referred) or not fields:
+            raise ShapeError(where, "the fields and the fields referred to are not understood, expected lists of one length")
+        return cls(
+            fields, _expect(reference.get("resource"), str, f"{where}.reference.resource", "a table of this package"), referred
+        )
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A Table Schema; ``raw`` is the object it was parsed from (what a descriptor writes)."""
+
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...]
+    missing_values: tuple[str, ...]
+    raw: dict
+
+    KEYS = frozenset({"$schema", "fields", "primaryKey", "foreignKeys", "missingValues"})
+
+    @classmethod
+    def parse(cls, raw, where: str) -> Schema:
+        _keys(raw, set(cls.KEYS), where)
+        fields = tuple(
+            Field.parse(f, f"{where}.fields[{i}]")
+            for i, f in enumerate(_expect(raw.get("fields"), list, f"{where}.fields", "a list of fields"))
+        )
+        names = [f.name for f in fields]
+        if not fields or len(set(names)) != len(names):
+            raise ShapeError(f"{where}.fields", "is not understood, expected one or more fields with distinct names")
+        key = _strings(raw.get("primaryKey", []), f"{where}.primaryKey")
+        foreign = tuple(
+            ForeignKey.parse(k, f"{where}.foreignKeys[{i}]")
+            for i, k in enumerate(_expect(raw.get("foreignKeys", []), list, f"{where}.foreignKeys", "a list"))
+        )
+        for name in [*key, *(n for k in foreign for n in k.fields)]:
+            if name not in names:
+                raise ShapeError(where, f"the key names the field {_shown(name)}, which is not one of its fields")
+        missing = _strings(raw.get("missingValues", [""]), f"{where}.missingValues")
+        return cls(fields, key, foreign, missing, raw)
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)

@@ -1,0 +1,98 @@
+"""The typed model: each field type's one home for everything that depends on it, and the shapes
+it refuses, each with the key path and what was expected."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+
+import pytest
+
+from helpers import ROOT
+from stalking_flanders.datapackage import BUNDLED, DataPackage
+from stalking_flanders.model import TYPES, Schema, ShapeError, csv_line
+from stalking_flanders.problems import DataError
+
+CELLS = {"string": "Belaging", "integer": "-57", "boolean": "true", "date": "2021-12-21"}
+
+
+@pytest.mark.parametrize("kind", sorted(TYPES))
+def test_each_type_reads_and_writes_its_csv_text(kind):
+    value = TYPES[kind].parse(CELLS[kind])
+    assert TYPES[kind].text(value) == CELLS[kind]
+
+
+@pytest.mark.parametrize("kind, text", [("integer", "7.5"), ("integer", "9" * 5000), ("integer", "9" * 19), ("integer", ""),
+                                        ("boolean", "True"), ("date", "21/12/2021")])  # fmt: skip
+def test_a_cell_not_of_its_type_is_refused_without_converting_it(kind, text):
+    with pytest.raises(ValueError, match=re.escape(TYPES[kind].expected)):
+        TYPES[kind].parse(text)
+
+
+def test_the_csv_line_of_a_row():
+    assert [csv_line(i) for i in (0, 1, 19)] == [2, 3, 21]
+
+
+def field(**extra) -> dict:
+    return {"fields": [{"name": "n", "type": "integer", **extra}]}
+
+
+SHAPES = {
+    "a field without a type": ({"fields": [{"name": "n"}]}, "s.fields[0].type"),
+    "a type this package does not read": ({"fields": [{"name": "n", "type": "number"}]}, "s.fields[0].type"),
+    "a key nobody understands": (field(format="default"), "s.fields[0].format"),
+    "constraints that are not an object": (field(constraints=[1]), "s.fields[0].constraints"),
+    "a pattern not a regex": (field(type="string", constraints={"pattern": "("}), "s.fields[0].constraints.pattern"),
+    "a bound out of range": (field(constraints={"minimum": 10**30}), "s.fields[0].constraints.minimum"),
+    "a bound that is not a number": (field(constraints={"maximum": "9"}), "s.fields[0].constraints.maximum"),
+    "a primary key that is a number": ({**field(), "primaryKey": 1}, "s.primaryKey"),
+    "a primary key naming no field": ({**field(), "primaryKey": ["m"]}, "s"),
+    "a foreign key without fields": ({**field(), "foreignKeys": [{"reference": {"resource": "t", "fields": ["n"]}}]},
+                                     "s.foreignKeys[0].fields"),
+    "two fields of one name": ({"fields": [{"name": "n", "type": "integer"}, {"name": "n", "type": "string"}]}, "s.fields"),
+    "no fields": ({"fields": []}, "s.fields"),
+    "a schema that is a string": ("schema.json", "s"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", SHAPES)
+def test_shapes_the_model_does_not_understand_are_refused_at_their_key_path(case):
+    raw, where = SHAPES[case]
+    with pytest.raises(ShapeError) as refused:
+        Schema.parse(raw, "s")
+    assert refused.value.where == where
+
+
+def test_every_schema_of_the_release_is_understood(defs):
+    for name, schema in defs.schemas.items():
+        assert Schema.parse(json.loads(json.dumps(schema.raw)), name) == schema
+
+
+def test_a_package_whose_schema_is_not_understood_is_refused_before_use(tmp_path):
+    descriptor = json.loads((BUNDLED / "datapackage.json").read_text())
+    descriptor["resources"][0]["schema"]["fields"][0]["type"] = "number"
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor))
+    with pytest.raises(DataError) as refused:
+        DataPackage(tmp_path)
+    (problem,) = refused.value.problems
+    assert problem.code == "descriptor-shape" and problem.column == "resources[0].schema.fields[0].type"
+
+
+# The marks of a mapping from Table Schema types to another library's types: only model.py may hold them.
+TYPE_MAPPINGS = re.compile(r"pa\.(int64|date32|bool_|string)\(|write_(number|boolean|datetime)\(|\"int64\"|\"Int64\"|date32")
+
+
+def test_nothing_but_the_model_maps_types():
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "src").rglob("*.py"))
+        if path.name != "model.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if TYPE_MAPPINGS.search(line)
+    ]
+    assert found == []
+
+
+def test_dates_travel_as_dates():
+    assert TYPES["date"].read_cell(datetime.datetime(2021, 12, 21)) == datetime.date(2021, 12, 21)
