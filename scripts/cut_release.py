@@ -187,8 +187,8 @@ def update_changelog(version: str, data_changes: str, day: datetime.date) -> Non
 
 
 # What a release changes, and so commits: nothing else the test command may leave behind.
-RELEASE_FILES = [repo.PYPROJECT, CITATION, CHANGELOG, Path("README.md"), Path("dvc.lock"), repo.DESCRIPTOR,
-                 repo.README_CHART, Path("data/releases.toml")]  # fmt: skip
+RELEASE_FILES = [repo.PYPROJECT, CITATION, CHANGELOG, Path("README.md"), Path("docs/data-package.md"), Path("dvc.lock"),
+                 repo.DESCRIPTOR, repo.README_CHART, Path("data/releases.toml")]  # fmt: skip
 BUILT = [repo.EXTRACTED, repo.VALIDATED, repo.RELEASE]  # outputs of the pipeline, not in git
 
 

@@ -80,7 +80,7 @@ def vl_shapes() -> Graph:
                 graph.remove((shape, predicate, count))
                 graph.add((shape, predicate, Literal(int(str(count)))))
                 mended["read as integers"] += 1
-    assert mended == {"dropped": 48, "read as integers": 86}, mended  # the counts the README gives
+    assert mended == {"dropped": 48, "read as integers": 86}, mended  # the counts docs/portals.md gives
     return graph
 
 

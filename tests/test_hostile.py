@@ -1,7 +1,7 @@
 """`validate`, `diff` and `dcat` on packages from anywhere, built as an attacker or a careless user
 would: nothing outside the package is read, nothing is fetched, nothing runs unbounded, nothing the
 package says reaches the terminal raw, every malformed input gets a message and the exit code the
-README gives (1 invalid, 2 usage), never a traceback."""
+docs give (1 invalid, 2 usage), never a traceback."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from stalking_flanders.loader import load
 pytestmark = pytest.mark.system  # runs the installed command: see conftest.py
 
 ESCAPE = "\x1b[2J\x1b[H\x1b[32mvalid: all good"
-MEMORY_BOUND = 1024 * 1024 * 1024  # the bound the README states for validate on any input
+MEMORY_BOUND = 1024 * 1024 * 1024  # the bound docs/security.md states for validate on any input
 
 
 def cli(*args, cwd=None, seconds=60):

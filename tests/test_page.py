@@ -98,7 +98,8 @@ def test_the_chart_ships_as_svg_and_png(release):
     assert (release / "chart.svg").read_bytes().lstrip().startswith(b"<?xml")
     assert (release / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (ROOT / repo.README_CHART).read_bytes() == (release / "chart.png").read_bytes()
-    assert f"]({repo.README_CHART.as_posix()})" in (ROOT / "README.md").read_text()
+    docs = ROOT / "docs" / "data-package.md"  # the page that shows it (the README links nothing relative)
+    assert f"]({repo.README_CHART.relative_to('docs').as_posix()})" in docs.read_text(encoding="utf-8")
 
 
 def test_citation_cff_agrees_with_the_descriptor():

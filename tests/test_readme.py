@@ -1,5 +1,6 @@
-"""The README's generated sections are those the committed descriptor generates, and the docs
-agree with the package on the version."""
+"""The generated sections of the README and the docs are those the committed descriptor and the
+release generate, the README is short and links nothing relative, and the docs agree with the
+package on the version."""
 
 from __future__ import annotations
 
@@ -9,24 +10,65 @@ import subprocess
 
 from helpers import ROOT
 from stalking_flanders import repo
+from stalking_flanders.datapackage import DataPackage
 from stalking_flanders.pipeline import readme_sections
 
+README_MOST_LINES = 200
 
-def test_readme_sections_are_generated_from_the_descriptor():
-    descriptor = json.loads((ROOT / repo.DESCRIPTOR).read_text(encoding="utf-8"))
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert readme_sections.update(readme, descriptor) == readme, "run: python scripts/readme.py"
+
+def _descriptor() -> dict:
+    return json.loads((ROOT / repo.DESCRIPTOR).read_text(encoding="utf-8"))
+
+
+def test_the_sections_of_the_descriptor_are_generated_from_it():
+    descriptor = _descriptor()
+    rendered = readme_sections.sections(descriptor)  # no build needed: the tables' section is the test below
+    for path, names in readme_sections.FILES.items():
+        text = (ROOT / path).read_text(encoding="utf-8")
+        assert readme_sections.update(text, {n: rendered[n] for n in names if n in rendered}) == text, (
+            f"{path}: run python scripts/readme.py"
+        )
+    dictionary = (ROOT / "docs" / "data-package.md").read_text(encoding="utf-8")
     for resource in descriptor["resources"]:
         if resource.get("type") == "table" and resource["format"] == "csv":
-            assert f"### `{resource['name']}`" in readme
+            assert f"### `{resource['name']}`" in dictionary
             for field in resource["schema"]["fields"]:
-                assert f"| `{field['name']}` |" in readme
+                assert f"| `{field['name']}` |" in dictionary
+
+
+def test_every_generated_section_is_the_one_the_release_generates(release):
+    tables = readme_sections.read_tables(DataPackage(release))
+    rendered = readme_sections.sections(_descriptor(), tables)
+    for path, names in readme_sections.FILES.items():
+        text = (ROOT / path).read_text(encoding="utf-8")
+        assert readme_sections.update(text, {n: rendered[n] for n in names}) == text, f"{path}: run python scripts/readme.py"
+    figures = rendered["figures"]
+    assert "| Belaging (stalking) | Belaging (stalking) | 21 | 47 | 57 |" in figures  # as the answer prints them
+    shown = [int(cell) for line in figures.splitlines() if re.match(r"\| (?!category|---)", line)
+             for cell in line.strip("| ").split(" | ")[2:] if cell]  # fmt: skip
+    assert sorted(shown) == sorted(tables["observations"]["count"].tolist())  # every figure once, nothing computed
 
 
 def test_readme_shows_the_caveats_and_the_two_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "NOT stalking-specific" in readme and "belaging" in readme
     assert "make release" in readme and "make test" in readme
+
+
+def test_readme_is_short():
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= README_MOST_LINES, f"README.md has {len(lines)} lines; move detail to docs/"
+
+
+def test_readme_links_nothing_relative():
+    """Where the README is a package's description on an index, a relative link or image breaks:
+    every target is an absolute https URL or an anchor; the docs are named by path instead."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(\s*<?([^)\s>]*)", readme)  # [text](target) and ![alt](target)
+    targets += re.findall(r"^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", readme, re.M)  # [label]: target
+    targets += re.findall(r"""<(?:img|a|source)\b[^>]*?\b(?:src|href|srcset)\s*=\s*["']?([^"'\s>]+)""", readme, re.I)
+    relative = [t for t in targets if not (t.startswith("https://") or t.startswith("#"))]
+    assert not relative, f"relative links or images in README.md: {relative}"
 
 
 def test_versions_agree_across_changelog_citation_descriptor_and_tags(defs):

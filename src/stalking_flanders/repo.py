@@ -9,5 +9,5 @@ VALIDATED = Path("data/validated")  # all sources' tables together, validated
 RELEASE = Path("data/release")  # the published CSV and Parquet files, with their descriptor
 SCHEMAS = Path("schemas")  # the Table Schemas and package metadata
 DESCRIPTOR = Path("datapackage.json")  # the release's descriptor, with paths from the root
-README_CHART = Path("docs/chart.png")  # the release's chart, shown by the README
+README_CHART = Path("docs/chart.png")  # the release's chart, shown by docs/data-package.md
 PYPROJECT = Path("pyproject.toml")  # holds the one version number

@@ -1,15 +1,23 @@
-"""README sections generated from the descriptor, so that nothing in them is typed twice.
+"""Sections of the README and the docs generated from the descriptor and the release's tables,
+so that nothing in them is typed twice.
 
-A section stands between ``<!-- begin NAME -->`` and ``<!-- end NAME -->`` in the README;
-``scripts/readme.py`` rewrites them and a test proves the README holds what they generate.
+A section stands between ``<!-- begin NAME -->`` and ``<!-- end NAME -->`` in a file of
+``FILES``; ``scripts/readme.py`` rewrites them and a test proves the files hold what they generate.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..datapackage import cite
+from ..datapackage import DataPackage, cite
 from ..formats import TABLE_FORMATS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FIGURE_TABLES = ("observations", "categories", "series")  # what the figures section is made of
 
 
 def _constraints(field: dict) -> str:
@@ -73,14 +81,69 @@ def licence(descriptor: dict) -> str:
     return "".join(f"- The data package: {licence_statement(lic)}\n" for lic in descriptor.get("licenses", []))
 
 
-SECTIONS = {"caveats": caveats, "data-dictionary": data_dictionary, "citation": citation, "licence": licence}
+def _cell(value) -> str:
+    return str(value).replace("|", "&#124;")
 
 
-def update(readme: str, descriptor: dict) -> str:
-    """``readme`` with every generated section rewritten from ``descriptor``."""
-    for name, render in SECTIONS.items():
+def figures(tables: dict[str, pd.DataFrame]) -> str:
+    """Markdown: every figure, one table a series in the answer's order, each under what it counts
+    and whether it is stalking-specific. Nothing is computed from the figures (the answer gives no
+    totals)."""
+    obs, categories, series = (tables[name] for name in FIGURE_TABLES)
+    out = []
+    for s in series.sort_values(["source_question", "subquestion", "header_line"], kind="stable").itertuples():
+        rows = obs[obs["series"] == s.series]
+        years = sorted(int(y) for y in rows["year"].unique())
+        counts = {(c, int(y)): int(n) for c, y, n in zip(rows["category"], rows["year"], rows["count"])}
+        specific = "stalking-specific" if s.stalking_specific else "NOT stalking-specific"
+        out += [
+            f"**{s.organisation_en[:1].upper() + s.organisation_en[1:]}** ({specific}, series `{s.series}`): {s.measure_en}",
+            "",
+            "| category (as published) | English label | " + " | ".join(map(str, years)) + " |",
+            "| --- | --- |" + " ---: |" * len(years),
+        ]
+        for c in categories[categories["series"] == s.series].itertuples():
+            cells = [_cell(c.category), _cell(c.label_en)] + [str(counts.get((c.category, y), "")) for y in years]
+            out.append("| " + " | ".join(cells) + " |")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def read_tables(package: DataPackage) -> dict[str, pd.DataFrame]:
+    """The tables the figures section is made of, each read after its file's sha256 is checked."""
+    from ..formats import csv
+
+    return {name: csv.read(package.read_bytes(package.resource(name)), package.schema(name), name) for name in FIGURE_TABLES}
+
+
+FROM_DESCRIPTOR = {"caveats": caveats, "data-dictionary": data_dictionary, "citation": citation, "licence": licence}
+FROM_TABLES = {"figures": figures}
+# The files with generated sections, and their sections. A release rewrites the citation, so the
+# sections a release changes stay in README.md, the one of these files a release commits.
+FILES = {
+    Path("README.md"): ("figures", "caveats", "citation", "licence"),
+    Path("docs/data-package.md"): ("data-dictionary",),
+}
+
+
+def sections(descriptor: dict, tables: dict[str, pd.DataFrame] | None = None) -> dict[str, str]:
+    """Every section, name to Markdown: those of ``descriptor``, and, given ``tables`` (see
+    :func:`read_tables`), those of the tables."""
+    rendered = {name: render(descriptor) for name, render in FROM_DESCRIPTOR.items()}
+    if tables is not None:
+        rendered |= {name: render(tables) for name, render in FROM_TABLES.items()}
+    return rendered
+
+
+def update(text: str, rendered: dict[str, str]) -> str:
+    """``text`` with each section of ``rendered`` (name to Markdown) written between its markers.
+
+    >>> update("a\\n<!-- begin x -->\\nold\\n<!-- end x -->\\n", {"x": "new\\n"})
+    'a\\n<!-- begin x -->\\nnew\\n<!-- end x -->\\n'
+    """
+    for name, markdown in rendered.items():
         pattern = re.compile(rf"(<!-- begin {name} -->\n).*?(<!-- end {name} -->)", re.S)
-        if not pattern.search(readme):
-            raise ValueError(f"README has no section '<!-- begin {name} -->' … '<!-- end {name} -->'")
-        readme = pattern.sub(lambda m, render=render: m.group(1) + render(descriptor) + m.group(2), readme)
-    return readme
+        if not pattern.search(text):
+            raise ValueError(f"no section '<!-- begin {name} -->' … '<!-- end {name} -->'")
+        text = pattern.sub(lambda m, markdown=markdown: m.group(1) + markdown + m.group(2), text)
+    return text
