@@ -123,8 +123,8 @@ BAD = {
         True,
         {
             ("figure-differs", OBS, 3, "count"),
-            ("parquet-differs", "observations.parquet", None, "count"),
-            ("xlsx-differs", "stalking-flanders.xlsx", None, "count"),
+            ("format-differs", "observations.parquet", None, "count"),
+            ("format-differs", "stalking-flanders.xlsx", None, "count"),
         },
     ),
     "changed answer": (change_answer_and_figure, True, {("source-text-changed", "vp-sv-186-beke-2021-12-21.txt", None, None)}),
@@ -181,7 +181,7 @@ def test_validate_a_changed_workbook_cell_behind_recomputed_hashes(tmp_path):
     rehash(folder)
     message = invalid(folder)
     assert "stalking-flanders.xlsx, column 'count': row 1 differs from line 2 of observations.csv" in message
-    assert "found 956, expected 955 [xlsx-differs]" in message
+    assert "found 956, expected 955 [format-differs]" in message
 
 
 def test_version_and_show_as_a_table():

@@ -19,14 +19,12 @@ from rdflib.namespace import DCTERMS as DCT
 
 from .datapackage import DESCRIPTOR_NAME, DataPackage
 from .facts import BELGIUM, EU, FLANDERS, LANGUAGES, LICENCES, THEMES
-from .formats import BY_NAME, JSON, PACKAGE_FORMATS, TABLE_FORMATS
+from .formats import BY_NAME, DATA_PACKAGE, JSON
 from .hashes import file_facts, hex_of
 from .loader import load
 from .portal_settings import release_dates
 from .texts import licence_statement, text
 
-TABLE_SCHEMA = "https://datapackage.org/standard/table-schema/"
-DATA_PACKAGE = "https://datapackage.org/standard/data-package/"
 IANA = "https://www.iana.org/assignments/media-types/"
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -261,11 +259,11 @@ def distribution(r: Record, resource: dict) -> Triples:
     url, media_type = URIRef(r.settings["base_url"] + resource["path"]), URIRef(IANA + fmt.mediatype)
     file_type_ref, file_type_triples = file_type(fmt)
     checksum_ref, checksum_triples = checksum(r, resource)
-    conforms = DATA_PACKAGE if fmt is JSON else TABLE_SCHEMA if fmt in TABLE_FORMATS else None
+    conforms = fmt.standard
     return [
         (r.node("dataset"), DCAT.distribution, node),
         (node, RDF.type, DCAT.Distribution),
-        *texts(node, DCT.title, {"en": resource.get("title", resource["name"]), "nl": dutch_title(resource)}),
+        *texts(node, DCT.title, {"en": resource.get("title", resource["name"]), "nl": fmt.dutch_title(resource)}),
         *texts(node, DCT.description, {"en": resource["description"]} if resource.get("description") else {}),
         (media_type, RDF.type, DCT.MediaType),
         *file_type_triples,
@@ -280,8 +278,7 @@ def distribution(r: Record, resource: dict) -> Triples:
         (node, DCT.issued, when(r.issued)),
         (node, DCT.modified, when(r.modified)),
         (node, DCT.rights, r.node("rights")),
-        # the archived answer states no licence: none is claimed for it
-        *([(node, DCT.license, r.licence)] if fmt.name != "txt" else []),
+        *([(node, DCT.license, r.licence)] if fmt.licensed else []),
         *([(URIRef(conforms), RDF.type, DCT.Standard), (node, DCT.conformsTo, URIRef(conforms))] if conforms else []),
     ]
 
@@ -307,14 +304,3 @@ def checksum(r: Record, resource: dict) -> tuple[URIRef, Triples]:
         (ref, SPDX.checksumValue, Literal(hex_of(resource["hash"]), datatype=XSD.hexBinary)),
         (SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm),
     ]
-
-
-def dutch_title(resource: dict) -> str:
-    fmt = BY_NAME[resource["format"]]
-    if fmt in TABLE_FORMATS:
-        return text("portal", "table_title", "nl", table=fmt.table_of(resource["name"]), format=fmt.label)
-    if fmt in PACKAGE_FORMATS:
-        return f"{fmt.title_nl} ({fmt.label})"
-    if fmt.name == "txt":
-        return text("archived_text", "title", "nl")
-    return text("descriptor", "title", "nl")

@@ -39,10 +39,8 @@ CODES = {
     # rules across tables
     "foreign-key": "a row refers to no row of the table it refers to",
     "year-outside-series": "a year lies outside the years of its series",
-    "parquet-unreadable": "a Parquet file cannot be read",
-    "parquet-differs": "a Parquet file does not hold the rows of its CSV file",
-    "xlsx-unreadable": "the workbook cannot be read",
-    "xlsx-differs": "a sheet of the workbook does not hold the rows of its table's CSV file",
+    "format-unreadable": "a file of another format than CSV (Parquet, the workbook) cannot be read",
+    "format-differs": "a file of another format than CSV does not hold the rows of the table's CSV file",
     # the figures against the archived answer
     "source-unregistered": "a source question is not registered with this package",
     "source-text-changed": "an archived text is not the registered one",

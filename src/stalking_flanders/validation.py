@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .checks import check_tables
 from .datapackage import DataPackage, IntegrityError, descriptor_file
-from .formats import BY_NAME, PACKAGE_FORMATS, TABLE_FORMATS, csv
+from .formats import BY_NAME, FORMATS, csv
 from .frictionless_report import frictionless_problems
 from .hashes import facts, sha256_bytes
 from .model import Schema, csv_line
@@ -183,7 +183,7 @@ def _other_formats(package: DataPackage, tables: dict) -> list[Problem]:
     problems = []
     for name, table in tables.items():
         schema = package.schema(name)
-        for fmt in [f for f in TABLE_FORMATS if f is not csv.FORMAT] + PACKAGE_FORMATS:
+        for fmt in [f for f in FORMATS if not f.reference]:
             resource = _resource_of(package, fmt, name)
             if resource is not None and _readable(package, resource):
                 problems += _same_rows(_file(package, resource), fmt, package.path(resource), table, schema, name)
@@ -191,7 +191,7 @@ def _other_formats(package: DataPackage, tables: dict) -> list[Problem]:
 
 
 def _resource_of(package: DataPackage, fmt, table: str) -> dict | None:
-    if fmt in PACKAGE_FORMATS:
+    if not fmt.per_table:
         return next((r for r in package.descriptor["resources"] if r.get("format") == fmt.name), None)
     return package.resources.get(fmt.resource_name(table))
 
@@ -207,14 +207,12 @@ def _same_rows(file: str, fmt, path: Path, table, schema: Schema, name: str) -> 
     try:
         rows = fmt.rows(path, name, schema)
     except Exception as error:  # noqa: BLE001 - any unreadable file is a problem to report
-        return [
-            Problem(f"{fmt.name}-unreadable", file, f"cannot be read as {fmt.label} ({error})", expected=f"a {fmt.label} file")
-        ]
+        return [Problem("format-unreadable", file, f"cannot be read as {fmt.label} ({error})", expected=f"a {fmt.label} file")]
     expected = python_rows(table, schema)
     if len(rows) != len(expected):
         return [
             Problem(
-                f"{fmt.name}-differs",
+                "format-differs",
                 file,
                 f"holds another number of rows than {name}.csv",
                 found=len(rows),
@@ -223,7 +221,7 @@ def _same_rows(file: str, fmt, path: Path, table, schema: Schema, name: str) -> 
         ]
     return [
         Problem(
-            f"{fmt.name}-differs",
+            "format-differs",
             file,
             f"row {index + 1} differs from line {csv_line(index)} of {name}.csv",
             None,

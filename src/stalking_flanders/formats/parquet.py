@@ -8,10 +8,12 @@ recorded; the dataset page and the DCAT record give every file's size and sha256
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..model import Schema
+from .base import Format
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,20 +50,14 @@ def rows(path: Path, table: str, schema: Schema) -> list[dict]:
     return pq.read_table(path).to_pylist()
 
 
-def _format():
-    from . import Format
+@dataclass(frozen=True)
+class Parquet(Format):
+    def write_table(self, frame, path: Path, schema: Schema) -> None:
+        write(frame, path, schema)
 
-    return Format(
-        "parquet",
-        "application/vnd.apache.parquet",
-        "PARQUET",
-        "Parquet",
-        suffix="-parquet",
-        title_nl="Parquet",
-        write=write,
-        rows=rows,
-        hashed=False,
-    )
+    def rows(self, path: Path, table: str, schema: Schema) -> list[dict]:
+        return rows(path, table, schema)
 
 
-FORMAT = _format()
+FORMAT = Parquet("parquet", "application/vnd.apache.parquet", "PARQUET", "Parquet", title_nl="Parquet", suffix="-parquet",
+                 hashed=False)  # fmt: skip

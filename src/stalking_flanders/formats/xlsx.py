@@ -11,9 +11,12 @@ text: a cell starting with ``=`` never becomes a formula. Read back with openpyx
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from pathlib import Path
 
+from ..hashes import file_facts
 from ..model import Schema
+from .base import Content, Format
 
 READ_ME = "Read before use"
 FIXED_TIME = datetime.datetime(1980, 1, 1)  # the ZIP epoch: the same data gives the same bytes
@@ -79,11 +82,35 @@ def rows(path: Path, table: str, schema: Schema) -> list[dict]:
     return [{h: types[h].read_cell(v) if h in types else v for h, v in zip(header, row)} for row in body]
 
 
-def _format():
-    from . import Format
+@dataclass(frozen=True)
+class Workbook(Format):
+    """Every table in one file, after the sheet "Read before use"."""
 
-    return Format("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX", "XLSX",
-                  title_nl="Excel-werkboek", rows=rows)  # fmt: skip
+    per_table: bool = False
+    standard: str | None = None  # a workbook is not a Table Schema table
+
+    def write(self, folder: Path, content: Content) -> None:
+        frames = {name: table.frame for name, table in content.tables.items()}
+        write(folder / FILE_NAME, frames, {name: table.schema for name, table in content.tables.items()}, content.about)
+
+    def resources(self, content: Content, folder: Path) -> list[dict]:
+        return [
+            {
+                "name": RESOURCE_NAME,
+                "path": FILE_NAME,
+                "title": "Workbook for spreadsheet users: every table on a sheet of its own (XLSX)",
+                "description": f"A first sheet '{READ_ME}' with the caveats, the licence and how to cite, then one sheet "
+                f"per table ({', '.join(content.tables)}) with the same rows as its CSV file, typed cells and a frozen "
+                "header row. The CSV files are the reference.",
+                "format": self.name,
+                "mediatype": self.mediatype,
+                **file_facts(folder / FILE_NAME),
+            }
+        ]
+
+    def rows(self, path: Path, table: str, schema: Schema) -> list[dict]:
+        return rows(path, table, schema)
 
 
-FORMAT = _format()
+FORMAT = Workbook("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX", "XLSX",
+                  title_nl="Excel-werkboek")  # fmt: skip

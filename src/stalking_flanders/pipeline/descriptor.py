@@ -8,59 +8,13 @@ import copy
 import json
 from pathlib import Path
 
-import pandas as pd
-
 from ..caveats import caveats
-from ..formats import TABLE_FORMATS, TEXT, Format, csv, xlsx
+from ..formats import FORMATS, TEXT, Content
 from ..hashes import file_facts
 from ..texts import text
 from .definitions import Definitions
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
-
-
-def _table_resource(defs: Definitions, name: str, fmt: Format, release: Path) -> dict:
-    meta = defs.meta["tables"][name]
-    schema = copy.deepcopy(defs.schemas[name].raw)
-    path = fmt.file_name(name)
-    if fmt is csv.FORMAT:
-        named = {"name": name, "type": "table", "path": path, "title": meta["title"], "description": meta["description"]}
-    else:
-        # A table of its own, so that Frictionless checks its content against the Table Schema;
-        # no "bytes" and "hash" where the format records none (see formats/parquet.py). The
-        # foreign keys are the CSV tables'.
-        schema.pop("foreignKeys", None)
-        named = {
-            "name": fmt.resource_name(name),
-            "type": "table",
-            "path": path,
-            "title": f"{meta['title']} ({fmt.label})",
-            "description": f"{meta['description']} The same rows as {csv.FORMAT.file_name(name)}, in "
-            f"{fmt.label} with typed columns.",
-        }
-    resource = {**named, "format": fmt.name, "mediatype": fmt.mediatype}
-    if fmt.encoding:
-        resource["encoding"] = fmt.encoding
-    if fmt.hashed:
-        resource.update(file_facts(release / path))
-    if fmt is csv.FORMAT:
-        resource["dialect"] = dict(csv.DIALECT)
-    resource["schema"] = schema
-    return resource
-
-
-def _workbook_resource(defs: Definitions, release: Path) -> dict:
-    return {
-        "name": xlsx.RESOURCE_NAME,
-        "path": xlsx.FILE_NAME,
-        "title": "Workbook for spreadsheet users: every table on a sheet of its own (XLSX)",
-        "description": f"A first sheet '{xlsx.READ_ME}' with the caveats, the licence and how to cite, then one sheet "
-        f"per table ({', '.join(defs.tables)}) with the same rows as its CSV file, typed cells and a frozen header "
-        "row. The CSV files are the reference.",
-        "format": xlsx.FORMAT.name,
-        "mediatype": xlsx.FORMAT.mediatype,
-        **file_facts(release / xlsx.FILE_NAME),
-    }
 
 
 def source_title(q) -> str:
@@ -83,12 +37,12 @@ def _text_resource(q, release: Path) -> dict:
     }
 
 
-def build_descriptor(defs: Definitions, tables: dict[str, pd.DataFrame], release: Path) -> dict:
-    """The descriptor of the release in ``release``, with paths relative to it."""
+def build_descriptor(defs: Definitions, content: Content, release: Path) -> dict:
+    """The descriptor of the release in ``release`` (whose files are written), with paths relative to it."""
     meta = defs.meta
-    resources = [_table_resource(defs, name, fmt, release) for fmt in TABLE_FORMATS for name in defs.tables]
+    tables = {name: table.frame for name, table in content.tables.items()}
     questions = list(tables["source_questions"].itertuples())
-    resources.append(_workbook_resource(defs, release))
+    resources = [resource for fmt in FORMATS for resource in fmt.resources(content, release)]
     resources += [_text_resource(q, release) for q in questions]
     return {
         "$schema": PROFILE,

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 from ..datapackage import DESCRIPTOR_NAME
-from ..formats import TABLE_FORMATS, csv, xlsx
+from ..formats import FORMATS, Content, Table, csv
 from ..frictionless_report import frictionless_problems
 from ..problems import raise_if_any
 from ..sources import load_registry, read_text
@@ -46,17 +46,20 @@ def _build(tmp: Path, tables: dict, archive_dir: Path, defs: Definitions) -> tup
     from .descriptor import build_descriptor, dump, source_title
 
     registry = load_registry(archive_dir)
-    for name, schema in defs.schemas.items():
-        for fmt in TABLE_FORMATS:
-            fmt.write(tables[name], tmp / fmt.file_name(name), schema)
+    sources = [{"title": source_title(q)} for q in tables["source_questions"].itertuples()]
+    content = Content(
+        {name: Table(tables[name], schema, defs.meta["tables"][name]["title"], defs.meta["tables"][name]["description"])
+         for name, schema in defs.schemas.items()},
+        workbook.about(defs, tables, sources),
+    )  # fmt: skip
+    for fmt in FORMATS:
+        fmt.write(tmp, content)
     (tmp / SOURCES_FOLDER).mkdir()
     for source_id in tables["source_questions"]["source_question"]:
         source = registry[source_id]
         read_text(source)  # refuses a text whose hash is not the registered one
         shutil.copyfile(source.text_path, tmp / archived_name(source_id))
-    sources = [{"title": source_title(q)} for q in tables["source_questions"].itertuples()]
-    xlsx.write(tmp / xlsx.FILE_NAME, tables, defs.schemas, workbook.about(defs, tables, sources))
-    descriptor = build_descriptor(defs, tables, tmp)
+    descriptor = build_descriptor(defs, content, tmp)
     (tmp / DESCRIPTOR_NAME).write_text(dump(descriptor), encoding="utf-8")
     raise_if_any(frictionless_problems(tmp / DESCRIPTOR_NAME), f"{tmp / DESCRIPTOR_NAME} (Frictionless validation)")
     return descriptor, page.write(tmp, descriptor, tables)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..datapackage import DataPackage, cite
-from ..formats import TABLE_FORMATS
+from ..formats import FORMATS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,7 +40,7 @@ def data_dictionary(descriptor: dict) -> str:
         if resource.get("type") != "table" or resource.get("format") != "csv":
             continue
         schema = resource["schema"]
-        names = [fmt.resource_name(resource["name"]) for fmt in TABLE_FORMATS]
+        names = [fmt.resource_name(resource["name"]) for fmt in FORMATS if fmt.per_table]
         files = [resources[n]["path"] for n in names if n in resources]
         out += [
             f"### `{resource['name']}`: {resource['title']}",

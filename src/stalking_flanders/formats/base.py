@@ -1,0 +1,149 @@
+"""The interface every format of a release implements, and what a format is handed to write.
+
+A format is a :class:`Format` (its facts: name, media type, EU file type, label) with four
+methods: :meth:`~Format.write` puts its files into a release folder, :meth:`~Format.resources`
+describes them for the descriptor, :meth:`~Format.rows` reads a table back for ``validate``, and
+:meth:`~Format.dutch_title` names a file in the portal record. The publish step, the descriptor,
+``validate``, the dataset page and the portal record call these for every registered format and
+never ask which one it is. Problems with a format's file have the codes ``format-unreadable`` and
+``format-differs`` whatever the format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..hashes import file_facts
+from ..texts import text
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..model import Schema
+
+TABLE_SCHEMA = "https://datapackage.org/standard/table-schema/"
+DATA_PACKAGE = "https://datapackage.org/standard/data-package/"
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table as a format is handed it: its rows, its Table Schema, and how the package names it."""
+
+    frame: pd.DataFrame
+    schema: Schema
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Content:
+    """What a release holds, as every format is handed it: the tables in the package's order, and
+    the rows of the "Read before use" text (topic, text) that a format with room for it carries."""
+
+    tables: dict[str, Table]
+    about: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Format:
+    """A format of the package's files. The base class describes a file per table; a format that
+    holds every table in one file sets ``per_table`` to False and overrides what differs."""
+
+    name: str  # the descriptor's "format", and the files' suffix
+    mediatype: str  # IANA media type
+    eu_file_type: str  # code in the EU file-type vocabulary
+    label: str  # what people call it
+    title_nl: str = ""  # how a Dutch title names it
+    suffix: str = ""  # how a table's resource name ends (the reference format's file is the table's own resource)
+    encoding: str | None = None
+    hashed: bool = True  # whether the descriptor records the file's bytes and sha256
+    per_table: bool = True  # a file per table, or one file for the package
+    reference: bool = False  # the format every other is checked against, value for value
+    standard: str | None = TABLE_SCHEMA  # what its resources conform to, for the portal record
+    licensed: bool = True  # whether the package's licence covers its files
+
+    def resource_name(self, table: str) -> str:
+        return table + self.suffix
+
+    def file_name(self, table: str) -> str:
+        return f"{table}.{self.name}"
+
+    def table_of(self, resource_name: str) -> str:
+        return resource_name.removesuffix(self.suffix) if self.suffix else resource_name
+
+    def tables_in(self, resource: dict, tables: list[str]) -> list[str]:
+        """The tables the file of ``resource`` holds."""
+        return [self.table_of(resource["name"])] if self.per_table else list(tables)
+
+    # -- the interface ----------------------------------------------------------------------
+
+    def write_table(self, frame: pd.DataFrame, path: Path, schema: Schema) -> None:
+        raise NotImplementedError(f"the format {self.name} writes no table")
+
+    def write(self, folder: Path, content: Content) -> None:
+        """Write this format's files of ``content`` into ``folder``."""
+        for name, table in content.tables.items():
+            self.write_table(table.frame, folder / self.file_name(name), table.schema)
+
+    def resources(self, content: Content, folder: Path) -> list[dict]:
+        """The descriptor's entries of this format's files (written already in ``folder``)."""
+        return [self.table_resource(name, table, folder) for name, table in content.tables.items()]
+
+    def table_resource(self, name: str, table: Table, folder: Path) -> dict:
+        if self.reference:
+            named = {"name": name, "type": "table", "path": self.file_name(name), "title": table.title,
+                     "description": table.description}  # fmt: skip
+            schema = table.schema.raw
+        else:
+            # A table of its own, so that Frictionless checks its content against the Table
+            # Schema; the foreign keys are the reference tables'.
+            named = {
+                "name": self.resource_name(name),
+                "type": "table",
+                "path": self.file_name(name),
+                "title": f"{table.title} ({self.label})",
+                "description": f"{table.description} The same rows as {name}.csv, in {self.label} with typed columns.",
+            }
+            schema = {k: v for k, v in table.schema.raw.items() if k != "foreignKeys"}
+        resource = {**named, "format": self.name, "mediatype": self.mediatype}
+        if self.encoding:
+            resource["encoding"] = self.encoding
+        if self.hashed:
+            resource.update(file_facts(folder / named["path"]))
+        resource.update(self.extra_description())
+        resource["schema"] = dict(schema)
+        return resource
+
+    def extra_description(self) -> dict:
+        """Properties a format adds to each resource's entry (a CSV dialect, say)."""
+        return {}
+
+    def rows(self, path: Path, table: str, schema: Schema) -> list[dict]:
+        """The rows of ``table`` in the file at ``path``, as Python values, for ``validate``."""
+        raise NotImplementedError(f"the format {self.name} reads no rows")
+
+    def dutch_title(self, resource: dict) -> str:
+        """The Dutch title of a file of this format in the portal record."""
+        if self.per_table:
+            return text("portal", "table_title", "nl", table=self.table_of(resource["name"]), format=self.label)
+        return f"{self.title_nl} ({self.label})"
+
+
+@dataclass(frozen=True)
+class Document(Format):
+    """A file that is not a table: the archived answer, or the descriptor itself."""
+
+    per_table: bool = False
+    standard: str | None = None
+    texts: str = ""  # the section of texts.toml that names it
+
+    def resources(self, content: Content, folder: Path) -> list[dict]:
+        return []
+
+    def write(self, folder: Path, content: Content) -> None:
+        return None
+
+    def dutch_title(self, resource: dict) -> str:
+        return text(self.texts, "title", "nl")

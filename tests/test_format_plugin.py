@@ -1,0 +1,83 @@
+"""A format is a plugin: one module in formats/ and its name in the registry, and it is published,
+described, checked by validate and listed in the portal record, with no other module touched."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from helpers import fresh_repository, rehash, run, tool_env
+
+TSV_PLUGIN = '''"""Tab-separated values: a format of this test's own."""
+
+from dataclasses import dataclass
+
+from .base import Format
+
+
+@dataclass(frozen=True)
+class TSV(Format):
+    def write_table(self, frame, path, schema):
+        from ..tableschema import format_cell
+
+        lines = ["\\t".join(schema.field_names)]
+        lines += ["\\t".join(format_cell(v, f) for f, v in zip(schema.fields, row)) for row in frame.itertuples(index=False)]
+        path.write_text("\\n".join(lines) + "\\n", encoding="utf-8")
+
+    def rows(self, path, table, schema):
+        header, *body = path.read_text(encoding="utf-8").splitlines()
+        cells = [zip(schema.fields, line.split("\\t")) for line in body]
+        return [{f.name: f.type.parse(cell) if cell else None for f, cell in row} for row in cells]
+
+
+FORMAT = TSV("tsv", "text/tab-separated-values", "TSV", "TSV", title_nl="TSV", suffix="-tsv", encoding="utf-8")
+'''
+
+
+def in_copy(copy, code: str) -> subprocess.CompletedProcess:
+    env = {**tool_env(), "PYTHONPATH": str(copy / "src")}
+    return subprocess.run([sys.executable, "-c", code], cwd=copy, env=env, capture_output=True, text=True)
+
+
+def test_a_new_format_is_one_module_and_one_name(tmp_path):
+    copy = fresh_repository(tmp_path / "repo")
+    package = copy / "src" / "stalking_flanders" / "formats"
+    (package / "tsv.py").write_text(TSV_PLUGIN)
+    registry = (package / "__init__.py").read_text()
+    assert registry.count('PLUGINS = ["csv", "parquet", "xlsx"]') == 1
+    (package / "__init__.py").write_text(
+        registry.replace('PLUGINS = ["csv", "parquet", "xlsx"]', 'PLUGINS = ["csv", "parquet", "xlsx", "tsv"]')
+    )
+    changed = run(["git", "status", "--porcelain"], copy).stdout.split("\n")
+    assert sorted(filter(None, changed)) == [
+        " M src/stalking_flanders/formats/__init__.py",
+        "?? src/stalking_flanders/formats/tsv.py",
+    ]
+
+    run(["dvc", "repro"], copy, env={**tool_env(), "PYTHONPATH": str(copy / "src")})  # published
+    release = copy / "data" / "release"
+    descriptor = json.loads((release / "datapackage.json").read_text())
+    described = [r for r in descriptor["resources"] if r["format"] == "tsv"]
+    assert [r["name"] for r in described] == [f"{t}-tsv" for t in ("observations", "categories", "series", "subquestions",
+                                                                    "source_questions")]  # fmt: skip
+    assert all((release / r["path"]).is_file() for r in described)
+
+    check = "from stalking_flanders.validation import validate_package as v; print(sorted(str(p) for p in v('data/release')))"
+    valid = in_copy(copy, check)
+    assert valid.stdout.strip() == "[]", valid.stdout + valid.stderr  # checked: valid as built
+    tsv = release / "observations.tsv"
+    tsv.write_text(tsv.read_text().replace("\t955\t", "\t956\t", 1))
+    assert "[file-hash]" in in_copy(copy, check).stdout  # its hash is recorded
+    rehash(release)  # and with the hash hidden, the changed value is found
+    found = in_copy(copy, check)
+    assert "[format-differs]" in found.stdout and "found 956" in found.stdout, found.stdout + found.stderr
+
+    record = in_copy(copy, "from stalking_flanders.dcat import record; from stalking_flanders.datapackage import DataPackage; "
+                     "print(record(DataPackage('data/release'), {'base_url': 'https://example.invalid/', 'publisher_name': 'P', "
+                     "'contact_email': 'a@example.invalid', 'issued': '2026-01-01T00:00:00+00:00', "
+                     "'modified': '2026-01-01T00:00:00+00:00'}))")  # fmt: skip
+    assert record.returncode == 0, record.stderr
+    assert "https://example.invalid/observations.tsv" in record.stdout and "file-type/TSV" in record.stdout
+    assert os.path.exists(release / "index.html") and "observations.tsv" in (release / "index.html").read_text()
