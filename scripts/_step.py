@@ -9,9 +9,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from stalking_flanders import repo  # noqa: E402
-from stalking_flanders.datapackage import UnknownNameError  # noqa: E402
 from stalking_flanders.pipeline.definitions import load_definitions  # noqa: E402
-from stalking_flanders.problems import DataError  # noqa: E402
+from stalking_flanders.problems import PackageError  # noqa: E402
 
 
 def definitions():
@@ -26,10 +25,12 @@ def run_step(step) -> None:
     (nothing was written: every step writes all or nothing)."""
     try:
         step()
-    except (DataError, UnknownNameError) as error:
+    except PackageError as error:  # bad data, an unknown name, a busy step
         sys.exit(f"error: {error}\n{UNTOUCHED}")
     except OSError as error:
         if error.errno in (errno.ENOSPC, errno.EDQUOT):
-            sys.exit(f"error: the disk is full ({error.filename or 'while writing'}). {UNTOUCHED} Free some space "
-                     "and run the step again.")  # fmt: skip
+            sys.exit(
+                f"error: the disk is full ({error.filename or 'while writing'}). {UNTOUCHED} Free some space "
+                "and run the step again."
+            )
         sys.exit(f"error: {error}\n{UNTOUCHED}")

@@ -109,8 +109,10 @@ def check_can_release(version: str) -> tuple[tuple[str, str] | None, tuple]:
         raise Refused(f"version {version} is not above the last release, {previous} (from {CHANGELOG} and the tags)")
     revision = f"v{previous}" if previous in tags else release_commit(previous, dated[previous])
     if revision is None:
-        raise Refused(f"the release commit of {previous} is not in this clone (no tag v{previous}, and no commit wrote "
-                      f"its {CHANGELOG} entry: a shallow clone?); fetch the history or the tags first")  # fmt: skip
+        raise Refused(
+            f"the release commit of {previous} is not in this clone (no tag v{previous}, and no commit wrote "
+            f"its {CHANGELOG} entry: a shallow clone?); fetch the history or the tags first"
+        )
     return (previous, revision), new
 
 
@@ -187,8 +189,17 @@ def update_changelog(version: str, data_changes: str, day: datetime.date) -> Non
 
 
 # What a release changes, and so commits: nothing else the test command may leave behind.
-RELEASE_FILES = [repo.PYPROJECT, CITATION, CHANGELOG, Path("README.md"), Path("docs/data-package.md"), Path("dvc.lock"),
-                 repo.DESCRIPTOR, repo.README_CHART, Path("data/releases.toml")]  # fmt: skip
+RELEASE_FILES = [
+    repo.PYPROJECT,
+    CITATION,
+    CHANGELOG,
+    Path("README.md"),
+    Path("docs/data-package.md"),
+    Path("dvc.lock"),
+    repo.DESCRIPTOR,
+    repo.README_CHART,
+    Path("data/releases.toml"),
+]
 BUILT = [repo.EXTRACTED, repo.VALIDATED, repo.RELEASE]  # outputs of the pipeline, not in git
 
 
@@ -204,8 +215,10 @@ def record_release(version: str, now: datetime.datetime) -> None:
     """Add the new release's facts to data/releases.toml: when it is cut, the commit it is cut
     from and its descriptor (canonical sha256). The runtime reads them from there, never from git."""
     digest = sha256_bytes(canonical(DataPackage(repo.RELEASE).descriptor))
-    entry = (f'[releases."{version}"]\nreleased = {now.isoformat()}\ncut_from = "{git("rev-parse", "HEAD")}"\n'
-             f'descriptor_sha256 = "{digest}"\n')  # fmt: skip
+    entry = (
+        f'[releases."{version}"]\nreleased = {now.isoformat()}\ncut_from = "{git("rev-parse", "HEAD")}"\n'
+        f'descriptor_sha256 = "{digest}"\n'
+    )
     path = Path("data/releases.toml")
     path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + entry, encoding="utf-8")
 

@@ -52,8 +52,11 @@ def fresh_repository(destination: Path, committed: str | None = None) -> Path:
     run(["git", "init", "-q", "-b", "main"], destination)
     run(["git", "add", "-A"], destination)
     dated = {"GIT_COMMITTER_DATE": committed, "GIT_AUTHOR_DATE": committed} if committed else {}
-    run(["git", "-c", "user.name=test", "-c", "user.email=test@localhost", "commit", "-qm", "copy"], destination,
-        env={**tool_env(), **dated})  # fmt: skip
+    run(
+        ["git", "-c", "user.name=test", "-c", "user.email=test@localhost", "commit", "-qm", "copy"],
+        destination,
+        env={**tool_env(), **dated},
+    )
     return destination
 
 

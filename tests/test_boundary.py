@@ -75,3 +75,44 @@ def test_no_runtime_module_can_run_a_program():
             if isinstance(node, ast.Attribute) and node.attr in ("system", "popen", "spawnv", "execv", "execvp", "posix_spawn"):
                 found.append(f"{path.name}:{node.lineno} os.{node.attr}")
     assert found == []
+
+
+def test_every_error_the_package_raises_on_purpose_has_one_base():
+    """Each exception class of the runtime derives from PackageError, which the command line maps to
+    an exit code; anything else reaching it is a bug (exit 3)."""
+    from stalking_flanders.problems import PackageError
+
+    package = ROOT / "src" / "stalking_flanders"
+    classes = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and any(
+                getattr(base, "id", "").endswith(("Error", "Exception")) or getattr(base, "id", "") in ("OSError",)
+                for base in node.bases
+            ):
+                classes.append((path, node))
+    assert len(classes) >= 8
+    for path, node in classes:
+        if node.name == "PackageError":
+            continue
+        names = {getattr(base, "id", "") for base in node.bases}
+        assert names & {"PackageError", "DataError"}, f"{path.name}: class {node.name} does not derive from PackageError"
+    assert PackageError.__module__ == "stalking_flanders.problems"
+
+
+def test_archived_texts_are_checked_against_the_registry_in_one_place():
+    users = sorted(
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "src").rglob("*.py")
+        if p.name != "problems.py" and ('"source-text-changed"' in p.read_text() or '"source-unregistered"' in p.read_text())
+    )
+    assert users == ["src/stalking_flanders/sources.py"]
+
+
+def test_the_formatter_is_never_switched_off():
+    marked = [
+        p.name
+        for p in sorted((ROOT / "src").rglob("*.py")) + sorted((ROOT / "scripts").glob("*.py"))
+        if "fmt: skip" in p.read_text()
+    ]
+    assert marked == []

@@ -129,11 +129,14 @@ def test_duckdb_reads_csv_and_parquet_with_the_table_schemas_types(release):
     for name, resource in tables(release / "datapackage.json").items():
         fields = resource["schema"]["fields"]
         types = {f["name"]: DUCKDB_TYPES[f["type"]] for f in fields}
-        from_csv = con.execute(f"SELECT * FROM read_csv(?, header = true, columns = {types!r}, auto_detect = false)",
-                               [str(release / f"{name}.csv")]).fetchall()  # fmt: skip
+        from_csv = con.execute(
+            f"SELECT * FROM read_csv(?, header = true, columns = {types!r}, auto_detect = false)", [str(release / f"{name}.csv")]
+        ).fetchall()
         from_parquet = con.execute("SELECT * FROM read_parquet(?)", [str(release / f"{name}.parquet")]).fetchall()
-        parquet_types = dict(con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(release / f"{name}.parquet")])
-                             .fetchall()[i][:2] for i in range(len(fields)))  # fmt: skip
+        parquet_types = dict(
+            con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(release / f"{name}.parquet")]).fetchall()[i][:2]
+            for i in range(len(fields))
+        )
         assert from_csv == from_parquet, name
         assert parquet_types == types, name
     rows = con.execute("SELECT series, year, count FROM read_parquet(?)", [str(release / "observations.parquet")]).fetchall()

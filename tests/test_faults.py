@@ -34,8 +34,14 @@ def workspace_built(built, tmp_path) -> Path:
 
 
 def publish(folder: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "scripts/publish.py"], cwd=folder, env=tool_env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    return subprocess.Popen(
+        [sys.executable, "scripts/publish.py"],
+        cwd=folder,
+        env=tool_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def assert_whole(folder: Path) -> None:
@@ -93,8 +99,9 @@ def test_a_full_disk_is_a_clear_message_and_changes_nothing(workspace_built, tmp
     disk.mkdir()
     release = workspace_built / repo.RELEASE
     size = sum(p.stat().st_size for p in release.rglob("*") if p.is_file())
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size + 64 * 1024}", "tmpfs", str(disk)],
-                             capture_output=True, text=True)  # fmt: skip
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size + 64 * 1024}", "tmpfs", str(disk)], capture_output=True, text=True
+    )
     needs(mounted.returncode == 0, f"cannot mount a small file system here: {mounted.stderr.strip()}")
     try:
         shutil.copytree(release, disk / "release")  # the last good release, on a disk with no room for another

@@ -60,8 +60,9 @@ def test_a_new_format_is_one_module_and_one_name(tmp_path):
     release = copy / "data" / "release"
     descriptor = json.loads((release / "datapackage.json").read_text())
     described = [r for r in descriptor["resources"] if r["format"] == "tsv"]
-    assert [r["name"] for r in described] == [f"{t}-tsv" for t in ("observations", "categories", "series", "subquestions",
-                                                                    "source_questions")]  # fmt: skip
+    assert [r["name"] for r in described] == [
+        f"{t}-tsv" for t in ("observations", "categories", "series", "subquestions", "source_questions")
+    ]
     assert all((release / r["path"]).is_file() for r in described)
 
     check = "from stalking_flanders.validation import validate_package as v; print(sorted(str(p) for p in v('data/release')))"
@@ -74,10 +75,13 @@ def test_a_new_format_is_one_module_and_one_name(tmp_path):
     found = in_copy(copy, check)
     assert "[format-differs]" in found.stdout and "found 956" in found.stdout, found.stdout + found.stderr
 
-    record = in_copy(copy, "from stalking_flanders.dcat import record; from stalking_flanders.datapackage import DataPackage; "
-                     "print(record(DataPackage('data/release'), {'base_url': 'https://example.invalid/', 'publisher_name': 'P', "
-                     "'contact_email': 'a@example.invalid', 'issued': '2026-01-01T00:00:00+00:00', "
-                     "'modified': '2026-01-01T00:00:00+00:00'}))")  # fmt: skip
+    record = in_copy(
+        copy,
+        "from stalking_flanders.dcat import record; from stalking_flanders.datapackage import DataPackage; "
+        "print(record(DataPackage('data/release'), {'base_url': 'https://example.invalid/', 'publisher_name': 'P', "
+        "'contact_email': 'a@example.invalid', 'issued': '2026-01-01T00:00:00+00:00', "
+        "'modified': '2026-01-01T00:00:00+00:00'}))",
+    )
     assert record.returncode == 0, record.stderr
     assert "https://example.invalid/observations.tsv" in record.stdout and "file-type/TSV" in record.stdout
     assert os.path.exists(release / "index.html") and "observations.tsv" in (release / "index.html").read_text()

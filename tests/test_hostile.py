@@ -92,11 +92,15 @@ def test_a_path_out_of_the_folder_is_refused(package):
 def test_a_url_is_never_fetched(edit, package, tmp_path):
     log = tmp_path / "requests.log"
     port = free_port()
-    server = [sys.executable, "-c", "import http.server, sys\n"
-              "class H(http.server.SimpleHTTPRequestHandler):\n"
-              "    def log_message(self, fmt, *args):\n"
-              f"        open({str(log)!r}, 'a').write(self.path + '\\n')\n"
-              f"http.server.ThreadingHTTPServer(('127.0.0.1', {port}), H).serve_forever()\n"]  # fmt: skip
+    server = [
+        sys.executable,
+        "-c",
+        "import http.server, sys\n"
+        "class H(http.server.SimpleHTTPRequestHandler):\n"
+        "    def log_message(self, fmt, *args):\n"
+        f"        open({str(log)!r}, 'a').write(self.path + '\\n')\n"
+        f"http.server.ThreadingHTTPServer(('127.0.0.1', {port}), H).serve_forever()\n",
+    ]
     with serving(server, f"http://127.0.0.1:{port}/ping") as url:
         log.write_text("")  # forget the readiness probe
         set_descriptor(package, lambda d: edit(d, url.removesuffix("ping")))
@@ -179,8 +183,18 @@ def test_a_folder_named_like_the_descriptor_is_invalid_data(tmp_path):
         assert result.returncode == 1 and "not a regular file" in result.stderr
 
 
-DCAT = ["--base-url", "https://example.invalid/", "--publisher-name", "P", "--contact-email", "p@example.invalid",
-        "--issued", "2026-01-01T00:00:00+00:00", "--modified", "2026-01-01T00:00:00+00:00"]  # fmt: skip
+DCAT = [
+    "--base-url",
+    "https://example.invalid/",
+    "--publisher-name",
+    "P",
+    "--contact-email",
+    "p@example.invalid",
+    "--issued",
+    "2026-01-01T00:00:00+00:00",
+    "--modified",
+    "2026-01-01T00:00:00+00:00",
+]
 
 
 @pytest.mark.parametrize("command", [["validate"], ["diff", BUNDLED], ["dcat"]])

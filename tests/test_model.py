@@ -23,8 +23,17 @@ def test_each_type_reads_and_writes_its_csv_text(kind):
     assert TYPES[kind].text(value) == CELLS[kind]
 
 
-@pytest.mark.parametrize("kind, text", [("integer", "7.5"), ("integer", "9" * 5000), ("integer", "9" * 19), ("integer", ""),
-                                        ("boolean", "True"), ("date", "21/12/2021")])  # fmt: skip
+@pytest.mark.parametrize(
+    "kind, text",
+    [
+        ("integer", "7.5"),
+        ("integer", "9" * 5000),
+        ("integer", "9" * 19),
+        ("integer", ""),
+        ("boolean", "True"),
+        ("date", "21/12/2021"),
+    ],
+)
 def test_a_cell_not_of_its_type_is_refused_without_converting_it(kind, text):
     with pytest.raises(ValueError, match=re.escape(TYPES[kind].expected)):
         TYPES[kind].parse(text)
@@ -48,12 +57,14 @@ SHAPES = {
     "a bound that is not a number": (field(constraints={"maximum": "9"}), "s.fields[0].constraints.maximum"),
     "a primary key that is a number": ({**field(), "primaryKey": 1}, "s.primaryKey"),
     "a primary key naming no field": ({**field(), "primaryKey": ["m"]}, "s"),
-    "a foreign key without fields": ({**field(), "foreignKeys": [{"reference": {"resource": "t", "fields": ["n"]}}]},
-                                     "s.foreignKeys[0].fields"),
+    "a foreign key without fields": (
+        {**field(), "foreignKeys": [{"reference": {"resource": "t", "fields": ["n"]}}]},
+        "s.foreignKeys[0].fields",
+    ),
     "two fields of one name": ({"fields": [{"name": "n", "type": "integer"}, {"name": "n", "type": "string"}]}, "s.fields"),
     "no fields": ({"fields": []}, "s.fields"),
     "a schema that is a string": ("schema.json", "s"),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("case", SHAPES)

@@ -44,8 +44,13 @@ def test_every_generated_section_is_the_one_the_release_generates(release):
         assert readme_sections.update(text, {n: rendered[n] for n in names}) == text, f"{path}: run python scripts/readme.py"
     figures = rendered["figures"]
     assert "| Belaging (stalking) | Belaging (stalking) | 21 | 47 | 57 |" in figures  # as the answer prints them
-    shown = [int(cell) for line in figures.splitlines() if re.match(r"\| (?!category|---)", line)
-             for cell in line.strip("| ").split(" | ")[2:] if cell]  # fmt: skip
+    shown = [
+        int(cell)
+        for line in figures.splitlines()
+        if re.match(r"\| (?!category|---)", line)
+        for cell in line.strip("| ").split(" | ")[2:]
+        if cell
+    ]
     assert sorted(shown) == sorted(tables["observations"]["count"].tolist())  # every figure once, nothing computed
 
 

@@ -48,8 +48,17 @@ def spreadsheet_safe(table: pd.DataFrame, schema: Schema, file: str) -> list[Pro
         for index, value in enumerate(table[field.name]):
             if isinstance(value, str) and value.startswith(FORMULA_START):
                 expected = "text that does not start with =, +, -, @, a tab or a carriage return"
-                problems.append(Problem("spreadsheet-formula", file, "a text starts as a spreadsheet formula would",
-                                        csv_line(index), field.name, found=value, expected=expected))  # fmt: skip
+                problems.append(
+                    Problem(
+                        "spreadsheet-formula",
+                        file,
+                        "a text starts as a spreadsheet formula would",
+                        csv_line(index),
+                        field.name,
+                        found=value,
+                        expected=expected,
+                    )
+                )
     return problems
 
 
@@ -136,8 +145,17 @@ def _header_years(series: dict, texts: dict[str, ArchivedText], file: str) -> tu
         text = texts.get(s.source_question)
         if text is None or not 1 <= s.header_line <= len(text):
             expected = f"a line of the text of {s.source_question}"
-            problems.append(Problem("source-line", file, "the header line is not in the archived text", None,
-                                    "header_line", found=s.header_line, expected=expected))  # fmt: skip
+            problems.append(
+                Problem(
+                    "source-line",
+                    file,
+                    "the header line is not in the archived text",
+                    None,
+                    "header_line",
+                    found=s.header_line,
+                    expected=expected,
+                )
+            )
             continue
         years[s.series] = [int(t) for t in trailing_integers(text.line(s.header_line))]
     return years, problems
@@ -146,8 +164,15 @@ def _header_years(series: dict, texts: dict[str, ArchivedText], file: str) -> tu
 def _figure(row, line: int, text: ArchivedText, years: list[int], series, file: str) -> Problem | None:
     """The problem with one observation's figure, if it is not the one on its line of the answer."""
     if not 1 <= row.source_line <= len(text):
-        return Problem("source-line", file, "the source line is not in the archived text", line, "source_line",
-                       found=row.source_line, expected=f"1 to {len(text)}")  # fmt: skip
+        return Problem(
+            "source-line",
+            file,
+            "the source line is not in the archived text",
+            line,
+            "source_line",
+            found=row.source_line,
+            expected=f"1 to {len(text)}",
+        )
     if row.year not in years:
         message = f"the year is not in the table header of series {row.series} (line {series.header_line} of {text.name})"
         return Problem("year-not-in-header", file, message, line, "year", found=row.year, expected=f"one of {years}")
@@ -155,8 +180,9 @@ def _figure(row, line: int, text: ArchivedText, years: list[int], series, file: 
     published = tokens[years.index(row.year) - len(years)] if len(tokens) >= len(years) else None
     if published is None or int(published) != row.count:
         message = f"the count differs from the answer (line {row.source_line} of {text.name}, year {row.year})"
-        return Problem("figure-differs", file, message, line, "count", found=row.count,
-                       expected=published or "a figure on that line")  # fmt: skip
+        return Problem(
+            "figure-differs", file, message, line, "count", found=row.count, expected=published or "a figure on that line"
+        )
     return None
 
 
@@ -168,8 +194,16 @@ def _coverage(tables, series: dict, header_years: dict, texts: dict[str, Archive
         for year in header_years.get(cat.series, []):
             if (cat.series, cat.category, year) not in observed:
                 expected = f"a row for series {cat.series}, category {cat.category!r}, year {year}"
-                problems.append(Problem("figure-missing", files["observations"], "a figure of the answer is missing",
-                                        None, "year", expected=expected))  # fmt: skip
+                problems.append(
+                    Problem(
+                        "figure-missing",
+                        files["observations"],
+                        "a figure of the answer is missing",
+                        None,
+                        "year",
+                        expected=expected,
+                    )
+                )
         s = series.get(cat.series)
         text = texts.get(s.source_question) if s is not None else None
         first, _, last = cat.source_lines.partition("-")

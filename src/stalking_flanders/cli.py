@@ -12,10 +12,11 @@ import signal
 import sys
 from contextlib import contextmanager
 
-from .datapackage import DataPackage, IntegrityError, UnknownNameError
+from .datapackage import DataPackage, UnknownNameError
 from .facts import CODES
-from .problems import DataError, printable
-from .untrusted import MAX_PROBLEMS_PER_CODE, UsageError
+from .portal_settings import SettingsError
+from .problems import DataError, PackageError, printable
+from .untrusted import MAX_PROBLEMS_PER_CODE, NotFound
 
 OK, INVALID, USAGE, INTERNAL = 0, 1, 2, 3
 SHOW_WIDTH = 40  # the widest a column of `show --format table` gets; longer text ends in "..."
@@ -31,7 +32,7 @@ def _version() -> str:
         code = "unknown"
     try:
         data = DataPackage().descriptor.get("version")
-    except (OSError, ValueError, UsageError):  # a damaged installation still answers --version
+    except (OSError, PackageError):  # a damaged installation still answers --version
         data = "unreadable"
     return f"stalking-flanders {code} (data version {data})"
 
@@ -98,14 +99,19 @@ def _parser() -> argparse.ArgumentParser:
 
 def _dcat(args) -> int:
     from .dcat import record
-    from .portal_settings import OPTIONAL, REQUIRED, SettingsError, load_settings
+    from .portal_settings import OPTIONAL, REQUIRED, load_settings
 
     try:
         settings = load_settings(args.config, **{k: getattr(args, k) for k in {**REQUIRED, **OPTIONAL}})
         sys.stdout.write(record(DataPackage(args.release), settings, args.format))
     except SettingsError as error:
-        print("\n".join(f"stalking-flanders dcat: {printable(line, 2000)}" if i == 0 else printable(line, 2000)
-                        for i, line in enumerate(str(error).splitlines())), file=sys.stderr)  # fmt: skip
+        print(
+            "\n".join(
+                f"stalking-flanders dcat: {printable(line, 2000)}" if i == 0 else printable(line, 2000)
+                for i, line in enumerate(str(error).splitlines())
+            ),
+            file=sys.stderr,
+        )
         return USAGE
     return OK
 
@@ -156,8 +162,7 @@ def aligned(table) -> str:
 
     columns = []
     for name in table.columns:
-        cells = [name] + ["" if pd.isna(v) else v.strftime("%Y-%m-%d") if hasattr(v, "strftime") else str(v)
-                          for v in table[name]]  # fmt: skip
+        cells = [name] + ["" if pd.isna(v) else v.strftime("%Y-%m-%d") if hasattr(v, "strftime") else str(v) for v in table[name]]
         cells = [c if len(c) <= SHOW_WIDTH else c[: SHOW_WIDTH - 3] + "..." for c in cells]
         width = max(map(len, cells))
         numeric = pd.api.types.is_numeric_dtype(table[name]) and not pd.api.types.is_bool_dtype(table[name])
@@ -220,7 +225,7 @@ def capped(problems: list, per_code: int = MAX_PROBLEMS_PER_CODE) -> list[str]:
     return lines
 
 
-class TimeLimitError(Exception):
+class TimeLimitError(PackageError):
     """A command ran past its time limit."""
 
 
@@ -243,6 +248,10 @@ def time_limit(seconds: int, what: str):
         signal.signal(signal.SIGALRM, previous)
 
 
+# What each of the package's errors means on the command line: a usage error (exit 2) where the user
+# named something that is not there or gave a setting that cannot be used; else invalid input (exit 1).
+EXIT_CODES = {UnknownNameError: USAGE, NotFound: USAGE, SettingsError: USAGE, PackageError: INVALID}
+
 COMMANDS = {"tables": _tables, "show": _show, "info": _info, "validate": _validate, "diff": _diff, "dcat": _dcat}
 
 
@@ -252,20 +261,17 @@ def main(argv: list[str] | None = None) -> int:
     say = lambda error: print(f"stalking-flanders {args.command}: {printable(error, 2000)}", file=sys.stderr)
     try:
         return COMMANDS[args.command](args)
-    except (UnknownNameError, UsageError) as error:
-        say(error)
-        return USAGE
-    except FileNotFoundError as error:
-        say(f"no such file: {error.filename}")
-        return USAGE
     except DataError as error:
         for line in capped(error.problems):
             print(line, file=sys.stderr)
         say(f"invalid: {len(error.problems)} problem(s)")
         return INVALID
-    except (IntegrityError, TimeLimitError) as error:
+    except PackageError as error:
         say(error)
-        return INVALID
+        return next(code for kind, code in EXIT_CODES.items() if isinstance(error, kind))
+    except FileNotFoundError as error:
+        say(f"no such file: {error.filename}")
+        return USAGE
     except OSError as error:
         say(f"{error.strerror or error} ({error.filename or 'a file'})")
         return INVALID

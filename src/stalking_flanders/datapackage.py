@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .hashes import facts
+from .problems import PackageError
 
 BUNDLED = Path(__file__).resolve().parent / "data"  # the release, shipped inside the package
 DESCRIPTOR_NAME = "datapackage.json"
@@ -27,11 +28,11 @@ def descriptor_file(given: Path | str | None) -> Path:
     return path / DESCRIPTOR_NAME if path.is_dir() and path.name != DESCRIPTOR_NAME else path
 
 
-class IntegrityError(ValueError):
+class IntegrityError(PackageError, ValueError):
     """A file of the package is not the one its descriptor describes."""
 
 
-class UnknownNameError(KeyError):
+class UnknownNameError(PackageError, KeyError):
     """A table, or another name a user gives, is not in the package. A ``LookupError`` (a
     ``KeyError``, as 1.0.0 raised, so code that catches that keeps working); the command line
     reports it as a usage error, and no other ``KeyError``.

@@ -22,12 +22,14 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from .problems import PackageError
+
 WHOLE_NUMBER = re.compile(r"^[0-9]+$")  # a count as the answer writes it, and the digits of an integer cell
 INT64 = (-(2**63), 2**63 - 1)
 MAX_DIGITS = 19  # an int64 has at most 19 digits: a longer cell is refused before it is converted
 
 
-class ShapeError(ValueError):
+class ShapeError(PackageError, ValueError):
     """A descriptor or schema holds a shape the model does not understand, at ``where``."""
 
     def __init__(self, where: str, message: str):

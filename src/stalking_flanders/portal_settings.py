@@ -16,7 +16,7 @@ import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .problems import printable
+from .problems import PackageError, printable
 from .releases import history
 
 REQUIRED = {
@@ -37,7 +37,7 @@ EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
-class SettingsError(ValueError):
+class SettingsError(PackageError, ValueError):
     """A value only the maintainers can give is missing or malformed."""
 
 
@@ -97,8 +97,10 @@ def release_dates(settings: dict, version) -> tuple[datetime.datetime, datetime.
     if not (issued and modified):
         known = history()
         if version not in known:
-            raise SettingsError(f"the release dates are unknown: version {printable(repr(version))} is not a release "
-                                "this installed package records; give --issued and --modified")  # fmt: skip
+            raise SettingsError(
+                f"the release dates are unknown: version {printable(repr(version))} is not a release "
+                "this installed package records; give --issued and --modified"
+            )
         issued = issued or next(iter(known.values())).released.isoformat()
         modified = modified or known[version].released.isoformat()
     try:

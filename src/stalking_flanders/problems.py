@@ -9,55 +9,74 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 MAX_VALUE_CHARS = 200  # the longest value a message shows
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
-# Every code a problem can have, with what it means. Frictionless' own error types are reported
-# as "frictionless/<type>".
-CODES = {
+
+class Code(StrEnum):
+    """Every code a problem can have, with what it means. A code is a string (``Code.VALUE_TYPE ==
+    "value-type"``); Frictionless' own error types are reported as ``frictionless/<type>``.
+
+    >>> Code("value-type").meaning
+    "a value is not of its field's type"
+    """
+
+    def __new__(cls, value: str, meaning: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.meaning = meaning
+        return member
+
+    def __repr__(self) -> str:
+        return repr(self.value)  # a code reads as the string it is
+
     # files and descriptors
-    "file-missing": "a file the descriptor or registry names is not there",
-    "file-hash": "a file's sha256 differs from the one recorded for it",
-    "file-size": "a file's size differs from the one recorded for it",
-    "path-outside": "a path leads outside the package folder",
-    "descriptor-json": "the descriptor is not JSON",
-    "descriptor-shape": "the descriptor is not a Data Package descriptor this package can read",
-    "file-unsafe": "a file is reached through a link, is not a regular file, or is too large to read",
-    "release-unknown": "the package is not a version of stalking-flanders this installed package knows",
-    "release-differs": "the descriptor differs from the published release of the version it claims",
+    FILE_MISSING = "file-missing", "a file the descriptor or registry names is not there"
+    FILE_HASH = "file-hash", "a file's sha256 differs from the one recorded for it"
+    FILE_SIZE = "file-size", "a file's size differs from the one recorded for it"
+    PATH_OUTSIDE = "path-outside", "a path leads outside the package folder"
+    DESCRIPTOR_JSON = "descriptor-json", "the descriptor is not JSON"
+    DESCRIPTOR_SHAPE = "descriptor-shape", "the descriptor is not a Data Package descriptor this package can read"
+    FILE_UNSAFE = "file-unsafe", "a file is reached through a link, is not a regular file, or is too large to read"
+    RELEASE_UNKNOWN = "release-unknown", "the package is not a version of stalking-flanders this installed package knows"
+    RELEASE_DIFFERS = "release-differs", "the descriptor differs from the published release of the version it claims"
     # CSV cells and columns
-    "column-missing": "a column of the Table Schema is missing",
-    "column-extra": "a column is not in the Table Schema",
-    "column-order": "the columns are out of order",
-    "csv-unreadable": "the file cannot be read as CSV",
-    "value-required": "a required value is missing",
-    "value-type": "a value is not of its field's type",
-    "value-constraint": "a value breaks a constraint of its field",
-    "primary-key": "the primary key is not unique",
-    "spreadsheet-formula": "a text value starts as a spreadsheet formula would (=, +, -, @, tab, carriage return)",
+    COLUMN_MISSING = "column-missing", "a column of the Table Schema is missing"
+    COLUMN_EXTRA = "column-extra", "a column is not in the Table Schema"
+    COLUMN_ORDER = "column-order", "the columns are out of order"
+    CSV_UNREADABLE = "csv-unreadable", "the file cannot be read as CSV"
+    VALUE_REQUIRED = "value-required", "a required value is missing"
+    VALUE_TYPE = "value-type", "a value is not of its field's type"
+    VALUE_CONSTRAINT = "value-constraint", "a value breaks a constraint of its field"
+    PRIMARY_KEY = "primary-key", "the primary key is not unique"
+    SPREADSHEET_FORMULA = "spreadsheet-formula", "a text starts as a spreadsheet formula would (=, +, -, @, tab, CR)"
     # rules across tables
-    "foreign-key": "a row refers to no row of the table it refers to",
-    "year-outside-series": "a year lies outside the years of its series",
-    "format-unreadable": "a file of another format than CSV (Parquet, the workbook) cannot be read",
-    "format-differs": "a file of another format than CSV does not hold the rows of the table's CSV file",
+    FOREIGN_KEY = "foreign-key", "a row refers to no row of the table it refers to"
+    YEAR_OUTSIDE_SERIES = "year-outside-series", "a year lies outside the years of its series"
+    FORMAT_UNREADABLE = "format-unreadable", "a file of another format than CSV (Parquet, the workbook) cannot be read"
+    FORMAT_DIFFERS = "format-differs", "a file of another format than CSV does not hold the rows of the table's CSV file"
     # the figures against the archived answer
-    "source-unregistered": "a source question is not registered with this package",
-    "source-text-changed": "an archived text is not the registered one",
-    "source-line": "a line number is not a line of the archived text",
-    "figure-differs": "a figure differs from the archived answer",
-    "figure-missing": "a figure of the archived answer is missing",
-    "label-not-on-lines": "a label does not stand on its recorded lines",
-    "year-not-in-header": "a year is not in its table's header in the answer",
+    SOURCE_UNREGISTERED = "source-unregistered", "a source question is not registered with this package"
+    SOURCE_TEXT_CHANGED = "source-text-changed", "an archived text is not the registered one"
+    SOURCE_LINE = "source-line", "a line number is not a line of the archived text"
+    FIGURE_DIFFERS = "figure-differs", "a figure differs from the archived answer"
+    FIGURE_MISSING = "figure-missing", "a figure of the archived answer is missing"
+    LABEL_NOT_ON_LINES = "label-not-on-lines", "a label does not stand on its recorded lines"
+    YEAR_NOT_IN_HEADER = "year-not-in-header", "a year is not in its table's header in the answer"
     # extracting an archived answer
-    "layout-key": "a key of a layout file is missing, unknown or of the wrong type",
-    "quote-not-found": "a value of the layout file does not stand in the archived text",
-    "paragraphs": "the numbered paragraphs of the text are not numbered 1, 2, 3, ...",
-    "subquestion": "a sub-question has no question or no answer",
-    "table-header": "a table's header (heading and years) is missing or differs",
-    "table-row": "a table row is unexpected, duplicated, missing or has the wrong counts",
-    "count-not-whole": "a count in the text is not a whole number",
-}
+    LAYOUT_KEY = "layout-key", "a key of a layout file is missing, unknown or of the wrong type"
+    QUOTE_NOT_FOUND = "quote-not-found", "a value of the layout file does not stand in the archived text"
+    PARAGRAPHS = "paragraphs", "the numbered paragraphs of the text are not numbered 1, 2, 3, ..."
+    SUBQUESTION = "subquestion", "a sub-question has no question or no answer"
+    TABLE_HEADER = "table-header", "a table's header (heading and years) is missing or differs"
+    TABLE_ROW = "table-row", "a table row is unexpected, duplicated, missing or has the wrong counts"
+    COUNT_NOT_WHOLE = "count-not-whole", "a count in the text is not a whole number"
+
+
+CODES = {code.value: code.meaning for code in Code}  # code -> meaning, for the documentation
+FRICTIONLESS = "frictionless/"
 
 
 def printable(value, limit: int = MAX_VALUE_CHARS) -> str:
@@ -97,8 +116,8 @@ class Problem:
     expected: str | None = None
 
     def __post_init__(self):
-        if self.code not in CODES and not self.code.startswith("frictionless/"):
-            raise ValueError(f"unknown problem code {self.code!r}; add it to problems.CODES")
+        if not str(self.code).startswith(FRICTIONLESS):
+            object.__setattr__(self, "code", Code(self.code))  # a code no enumeration holds is a bug: ValueError
 
     def __str__(self) -> str:
         """One line, safe to print: every part escaped (:func:`printable`) and cut if long."""
@@ -116,13 +135,33 @@ class Problem:
         return f"{text} [{self.code}]"
 
 
-class DataError(ValueError):
+class PackageError(Exception):
+    """The base of every error this package raises on purpose: something wrong with what it was
+    given (a package, a name, a setting), never a bug of its own. The command line says each in one
+    line and exits 1 or 2 (``cli.EXIT_CODES``)."""
+
+
+class DataError(PackageError, ValueError):
     """Raised with every problem found, not only the first."""
 
     def __init__(self, problems: list[Problem], what: str = "the data"):
         self.problems = list(problems)
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"{len(self.problems)} problem(s) in {what}:\n{lines}")
+
+
+def refuse(
+    code: Code,
+    file: str,
+    message: str,
+    line: int | None = None,
+    column: str | None = None,
+    *,
+    found=None,
+    expected: str | None = None,
+) -> DataError:
+    """The :class:`DataError` of one problem, to raise."""
+    return DataError([Problem(code, file, message, line, column, found=found, expected=expected)], file)
 
 
 def raise_if_any(problems: list[Problem], what: str = "the data") -> None:

@@ -111,21 +111,43 @@ def release_problems(descriptor: dict, file: str, bundled: dict | None) -> list[
     version this installed package does not know, or a difference from the known release."""
     name, version = descriptor.get("name"), descriptor.get("version")
     if name != NAME:
-        return [Problem("release-unknown", file, "not a stalking-flanders package", column="name", found=name,
-                        expected=repr(NAME))]  # fmt: skip
+        return [
+            Problem("release-unknown", file, "not a stalking-flanders package", column="name", found=name, expected=repr(NAME))
+        ]
     known = recorded()
     if bundled is not None and version == bundled.get("version"):
         mine = json.loads(canonical(descriptor))
         theirs = json.loads(canonical(bundled))
-        return [Problem("release-differs", file, f"differs from version {version} as published", column=path,
-                        expected="the published value (a rewritten licence, caveat or version is a difference)")
-                for path in differences(mine, theirs)[:50]]  # fmt: skip
+        return [
+            Problem(
+                "release-differs",
+                file,
+                f"differs from version {version} as published",
+                column=path,
+                expected="the published value (a rewritten licence, caveat or version is a difference)",
+            )
+            for path in differences(mine, theirs)[:50]
+        ]
     if version in known:
         if sha256_bytes(canonical(descriptor)) == known[version]:
             return []
-        return [Problem("release-differs", file, f"differs from version {version} as published", column="(descriptor)",
-                        expected=f"the descriptor of {version} (canonical sha256 {known[version]})")]  # fmt: skip
+        return [
+            Problem(
+                "release-differs",
+                file,
+                f"differs from version {version} as published",
+                column="(descriptor)",
+                expected=f"the descriptor of {version} (canonical sha256 {known[version]})",
+            )
+        ]
     versions = sorted({*known, *([bundled["version"]] if bundled else [])})
-    return [Problem("release-unknown", file, "a version this installed package does not know, so it cannot be checked",
-                    column="version", found=version, expected=f"one of {', '.join(versions)} (or install a newer "
-                    "stalking-flanders)")]  # fmt: skip
+    return [
+        Problem(
+            "release-unknown",
+            file,
+            "a version this installed package does not know, so it cannot be checked",
+            column="version",
+            found=version,
+            expected=f"one of {', '.join(versions)} (or install a newer stalking-flanders)",
+        )
+    ]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .hashes import sha256_bytes
-from .problems import DataError, Problem
+from .problems import Problem, raise_if_any
 
 REGISTRY_NAME = "registry.toml"
 
@@ -38,6 +38,55 @@ def load_registry(archive_dir: Path) -> dict[str, Source]:
     }
 
 
+def unregistered(source_id: str, registry: dict[str, Source], table_file: str, line: int) -> Problem:
+    """The problem of a source question that is not registered with this package."""
+    return Problem(
+        "source-unregistered",
+        table_file,
+        "the source question is not registered with this package",
+        line,
+        "source_question",
+        found=source_id,
+        expected=f"one of {', '.join(registry)}",
+    )
+
+
+def text_problems(source: Source, data: bytes, file: str, recorded: str | None = None, where: tuple[str, int] | None = None):
+    """Every way an archived text is not the registered one: its bytes (``data``, of the file
+    ``file``), and the sha256 the table ``source_questions`` records for it (``recorded``, on the
+    line ``where`` = (table file, line)). The one place these are checked."""
+    problems = []
+    actual = sha256_bytes(data)
+    if actual != source.sha256:
+        problems.append(
+            Problem(
+                "source-text-changed",
+                file,
+                TEXT_CHANGED,
+                found=f"sha256 {actual}",
+                expected=f"sha256 {source.sha256} (registered for {source.id})",
+            )
+        )
+    if recorded is not None and recorded != source.sha256:
+        problems.append(
+            Problem(
+                "source-text-changed",
+                where[0],
+                "the sha256 recorded for the archived text is not the registered one",
+                where[1],
+                "sha256",
+                found=recorded,
+                expected=source.sha256,
+            )
+        )
+    return problems
+
+
+TEXT_CHANGED = (
+    "the archived text is not the registered one (never edit an archived text; archive a corrected answer as a new source)"
+)
+
+
 def read_text(source: Source) -> str:
     """The archived text of ``source``, after checking its sha256 against the registry.
 
@@ -45,19 +94,5 @@ def read_text(source: Source) -> str:
     is never edited, so a different hash means the file was damaged or changed by mistake.
     """
     data = source.text_path.read_bytes()
-    actual = sha256_bytes(data)
-    if actual != source.sha256:
-        raise DataError(
-            [
-                Problem(
-                    "source-text-changed",
-                    str(source.text_path),
-                    "the archived text is not the registered one (never edit an archived text; "
-                    "archive a corrected answer as a new source)",
-                    found=f"sha256 {actual}",
-                    expected=f"sha256 {source.sha256} (registered for {source.id})",
-                )
-            ],
-            f"source {source.id}",
-        )
+    raise_if_any(text_problems(source, data, str(source.text_path)), f"source {source.id}")
     return data.decode("utf-8")

@@ -23,7 +23,7 @@ import stat
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from .problems import DataError, Problem, printable
+from .problems import Code, PackageError, Problem, printable, refuse
 
 MAX_DESCRIPTOR_BYTES = 2 * 1024 * 1024
 MAX_FILE_BYTES = 4 * 1024 * 1024  # a release's largest file holds about 60 kB
@@ -44,43 +44,67 @@ PROFILES = {  # the only profiles a descriptor may name: Frictionless has them b
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-class UsageError(Exception):
-    """What the user named is not there, or not a data package file (exit 2)."""
+class NotFound(PackageError, FileNotFoundError):
+    """What the user named is not there."""
 
 
 def read_descriptor(path: Path) -> dict:
     """The descriptor at ``path`` (a ``datapackage.json``), parsed within bounds.
 
-    :class:`UsageError` where there is no such file; :class:`DataError` where it is not a regular
-    file, too large, not JSON, nested too deeply or not a JSON object.
+    :class:`NotFound` where there is no such file; :class:`DataError` where it is not a regular
+    file, too large, not JSON (a key twice in one object included: parsers keep different ones),
+    nested too deeply or not a JSON object.
     """
     name = str(path)
     try:
         info = os.lstat(path)
     except FileNotFoundError:
-        raise UsageError(f"no such file: {printable(path)}") from None
+        raise NotFound(f"no such file: {printable(path)}") from None
     if not stat.S_ISREG(info.st_mode):
-        raise DataError([Problem("descriptor-shape", name, "not a regular file (a folder, a link or a device)",
-                                 expected="a datapackage.json file")], name)  # fmt: skip
+        raise refuse(
+            Code.DESCRIPTOR_SHAPE, name, "not a regular file (a folder, a link or a device)", expected="a datapackage.json file"
+        )
     if info.st_size > MAX_DESCRIPTOR_BYTES:
-        raise DataError([Problem("descriptor-shape", name, "the descriptor is too large", found=f"{info.st_size} bytes",
-                                 expected=f"at most {MAX_DESCRIPTOR_BYTES} bytes")], name)  # fmt: skip
-    data = read_file(path, MAX_DESCRIPTOR_BYTES)
+        raise refuse(
+            Code.DESCRIPTOR_SHAPE,
+            name,
+            "the descriptor is too large",
+            found=f"{info.st_size} bytes",
+            expected=f"at most {MAX_DESCRIPTOR_BYTES} bytes",
+        )
     try:
-        descriptor = json.loads(data.decode("utf-8"))
+        descriptor = json.loads(read_file(path, MAX_DESCRIPTOR_BYTES).decode("utf-8"), object_pairs_hook=_unique_keys)
     except RecursionError:
-        raise DataError([Problem("descriptor-json", name, "the JSON nests too deeply",
-                                 expected="a Data Package descriptor")], name) from None  # fmt: skip
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        line = getattr(error, "lineno", None)
+        raise refuse(Code.DESCRIPTOR_JSON, name, "the JSON nests too deeply", expected="a Data Package descriptor") from None
+    except ValueError as error:  # not JSON, not UTF-8, a key twice, a number too long to convert
+        message = printable(getattr(error, "msg", None) or str(error) or type(error).__name__)
         column = f"character {error.colno}" if hasattr(error, "colno") else None
-        message = printable(getattr(error, "msg", None) or type(error).__name__)
-        raise DataError([Problem("descriptor-json", name, f"the descriptor is not JSON ({message})", line, column,
-                                 expected="a Data Package descriptor in JSON")], name) from None  # fmt: skip
+        raise refuse(
+            Code.DESCRIPTOR_JSON,
+            name,
+            f"the descriptor is not JSON this package reads ({message})",
+            getattr(error, "lineno", None),
+            column,
+            expected="a Data Package descriptor in JSON",
+        ) from None
     if not isinstance(descriptor, dict):
-        raise DataError([Problem("descriptor-shape", name, "the descriptor is not a JSON object",
-                                 found=type(descriptor).__name__, expected="an object with resources")], name)  # fmt: skip
+        raise refuse(
+            Code.DESCRIPTOR_SHAPE,
+            name,
+            "the descriptor is not a JSON object",
+            found=type(descriptor).__name__,
+            expected="an object with resources",
+        )
     return descriptor
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    """A JSON object whose keys are all different (ValueError otherwise)."""
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys):
+        twice = sorted({key for key in keys if keys.count(key) > 1})
+        raise ValueError(f"the key {printable(repr(twice[0]))} stands twice in one object")
+    return dict(pairs)
 
 
 def shape_problems(descriptor: dict, name: str) -> list[Problem]:
@@ -93,8 +117,12 @@ def shape_problems(descriptor: dict, name: str) -> list[Problem]:
 
     for key in ("$schema", "profile"):
         if key in descriptor and descriptor[key] not in PROFILES:
-            bad(key, "names a profile this package does not know (it is never fetched)", printable(descriptor[key]),
-                "the Data Package v2 profile")  # fmt: skip
+            bad(
+                key,
+                "names a profile this package does not know (it is never fetched)",
+                printable(descriptor[key]),
+                "the Data Package v2 profile",
+            )
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
         bad("resources", "there is no list of resources", printable(type(resources).__name__), "a list of objects")
@@ -111,8 +139,12 @@ def shape_problems(descriptor: dict, name: str) -> list[Problem]:
             bad(f"{where}.path", problem, printable(resource.get("path")), "a relative path inside the package folder")
         for key in ("schema", "dialect"):
             if key in resource and not isinstance(resource[key], dict):
-                bad(f"{where}.{key}", f"the {key} is a reference to elsewhere (it is never fetched)",
-                    printable(resource[key]), "an object in the descriptor")  # fmt: skip
+                bad(
+                    f"{where}.{key}",
+                    f"the {key} is a reference to elsewhere (it is never fetched)",
+                    printable(resource[key]),
+                    "an object in the descriptor",
+                )
         for key in ("$schema", "profile"):
             if key in resource and resource[key] not in PROFILES:
                 bad(f"{where}.{key}", "names a profile this package does not know", printable(resource[key]))
@@ -124,19 +156,39 @@ def shape_problems(descriptor: dict, name: str) -> list[Problem]:
 def _schema_problems(schema: dict, where: str, name: str) -> list[Problem]:
     problems = []
     if "$schema" in schema and schema["$schema"] not in PROFILES:
-        problems.append(Problem("descriptor-shape", name, "the schema names a profile this package does not know",
-                                column=f"{where}.schema.$schema", found=printable(schema["$schema"])))  # fmt: skip
+        problems.append(
+            Problem(
+                "descriptor-shape",
+                name,
+                "the schema names a profile this package does not know",
+                column=f"{where}.schema.$schema",
+                found=printable(schema["$schema"]),
+            )
+        )
     fields = schema.get("fields")
     if not isinstance(fields, list) or not all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields):
-        problems.append(Problem("descriptor-shape", name, "the schema has no list of named fields",
-                                column=f"{where}.schema.fields", expected="a list of objects with names"))  # fmt: skip
+        problems.append(
+            Problem(
+                "descriptor-shape",
+                name,
+                "the schema has no list of named fields",
+                column=f"{where}.schema.fields",
+                expected="a list of objects with names",
+            )
+        )
     keys = schema.get("foreignKeys", [])
     for i, key in enumerate(keys if isinstance(keys, list) else [None]):
         reference = key.get("reference") if isinstance(key, dict) else None
         if not isinstance(reference, dict) or not isinstance(reference.get("resource", ""), str) or "package" in reference:
-            problems.append(Problem("descriptor-shape", name, "a foreign key refers outside this package or is "
-                                    "malformed", column=f"{where}.schema.foreignKeys[{i}]",
-                                    expected="a resource of this package"))  # fmt: skip
+            problems.append(
+                Problem(
+                    "descriptor-shape",
+                    name,
+                    "a foreign key refers outside this package or is malformed",
+                    column=f"{where}.schema.foreignKeys[{i}]",
+                    expected="a resource of this package",
+                )
+            )
     return problems
 
 
@@ -157,9 +209,9 @@ def path_problem(path) -> str | None:
     return None
 
 
-def file_problem(root: Path, relative: str) -> tuple[str | None, int]:
+def file_problem(root: Path, relative: str) -> tuple[tuple[Code, str] | None, int]:
     """What keeps the file at ``relative`` below ``root`` from being read (a missing file, a link
-    on the way, not a regular file, too large), or None; and its size."""
+    on the way, not a regular file, too large) as its code and message, or None; and its size."""
     current = Path(root)
     parts = PurePosixPath(relative).parts
     for i, part in enumerate(parts):
@@ -167,15 +219,15 @@ def file_problem(root: Path, relative: str) -> tuple[str | None, int]:
         try:
             info = os.lstat(current)
         except FileNotFoundError:
-            return "the file is missing", 0
+            return (Code.FILE_MISSING, "the file is missing"), 0
         if stat.S_ISLNK(info.st_mode):
-            return "a symbolic link is on the way (links are never followed)", 0
+            return (Code.FILE_UNSAFE, "a symbolic link is on the way (links are never followed)"), 0
         if i < len(parts) - 1 and not stat.S_ISDIR(info.st_mode):
-            return "a part of the path is not a folder", 0
+            return (Code.FILE_UNSAFE, "a part of the path is not a folder"), 0
     if not stat.S_ISREG(info.st_mode):
-        return "not a regular file (a folder, a device or a FIFO)", 0
+        return (Code.FILE_UNSAFE, "not a regular file (a folder, a device or a FIFO)"), 0
     if info.st_size > MAX_FILE_BYTES:
-        return f"the file is too large ({info.st_size} bytes; at most {MAX_FILE_BYTES})", info.st_size
+        return (Code.FILE_UNSAFE, f"the file is too large ({info.st_size} bytes; at most {MAX_FILE_BYTES})"), info.st_size
     return None, info.st_size
 
 

@@ -14,11 +14,11 @@ from .checks import check_tables
 from .datapackage import DataPackage, IntegrityError, descriptor_file
 from .formats import BY_NAME, FORMATS, csv
 from .frictionless_report import frictionless_problems
-from .hashes import facts, sha256_bytes
+from .hashes import facts
 from .model import Schema, csv_line
 from .problems import DataError, Problem
 from .releases import release_problems
-from .sources import load_registry
+from .sources import load_registry, text_problems, unregistered
 from .tableschema import python_rows
 from .text import ArchivedText
 from .untrusted import MAX_TOTAL_BYTES, file_problem, offline, read_file
@@ -33,7 +33,7 @@ def validate_package(descriptor: Path | str | None = None) -> list[Problem]:
 
     The package is read as untrusted (:mod:`stalking_flanders.untrusted`): a package whose
     descriptor or files could lead a reader elsewhere, or past the bounds, is reported as such and
-    read no further. :class:`~stalking_flanders.untrusted.UsageError` where nothing is at ``descriptor``.
+    read no further. :class:`~stalking_flanders.untrusted.NotFound` where nothing is at ``descriptor``.
     """
     path = descriptor_file(descriptor)
     try:
@@ -80,19 +80,34 @@ def _files(package: DataPackage) -> list[Problem]:
             package.path(resource)
         except IntegrityError:
             where = str(package.descriptor_path)
-            problems.append(Problem("path-outside", where, "the path leads outside the package", column="path",
-                                    found=resource["path"], expected="a path inside the package"))  # fmt: skip
+            problems.append(
+                Problem(
+                    "path-outside",
+                    where,
+                    "the path leads outside the package",
+                    column="path",
+                    found=resource["path"],
+                    expected="a path inside the package",
+                )
+            )
             continue
         problem, size = file_problem(package.root, resource["path"])
         total += size
         if problem:
-            code = "file-missing" if problem == "the file is missing" else "file-unsafe"
-            problems.append(Problem(code, file, problem, expected=f"the file of resource {resource['name']!r}"))
+            code, message = problem
+            problems.append(Problem(code, file, message, expected=f"the file of resource {resource['name']!r}"))
             continue
         problems += _recorded_facts(package, resource, package.path(resource))
     if total > MAX_TOTAL_BYTES:
-        problems.append(Problem("file-unsafe", str(package.descriptor_path), "the files are too large together",
-                                found=f"{total} bytes", expected=f"at most {MAX_TOTAL_BYTES} bytes"))  # fmt: skip
+        problems.append(
+            Problem(
+                "file-unsafe",
+                str(package.descriptor_path),
+                "the files are too large together",
+                found=f"{total} bytes",
+                expected=f"at most {MAX_TOTAL_BYTES} bytes",
+            )
+        )
     return problems
 
 
@@ -104,11 +119,25 @@ def _recorded_facts(package: DataPackage, resource: dict, path: Path) -> list[Pr
     file, actual = _file(package, resource), facts(read_file(path))
     problems = []
     if actual["hash"] != resource.get("hash"):
-        problems.append(Problem("file-hash", file, "the file's sha256 differs from the descriptor", found=actual["hash"],
-                                expected=str(resource.get("hash"))))  # fmt: skip
+        problems.append(
+            Problem(
+                "file-hash",
+                file,
+                "the file's sha256 differs from the descriptor",
+                found=actual["hash"],
+                expected=str(resource.get("hash")),
+            )
+        )
     if actual["bytes"] != resource.get("bytes"):
-        problems.append(Problem("file-size", file, "the file's size differs from the descriptor", found=actual["bytes"],
-                                expected=f"{resource.get('bytes')} bytes"))  # fmt: skip
+        problems.append(
+            Problem(
+                "file-size",
+                file,
+                "the file's size differs from the descriptor",
+                found=actual["bytes"],
+                expected=f"{resource.get('bytes')} bytes",
+            )
+        )
     return problems
 
 
@@ -118,47 +147,29 @@ def _archived_texts(package: DataPackage, source_questions, file: str) -> tuple[
     registry = load_registry(REGISTRY_DIR)
     texts, problems = {}, []
     for index, row in enumerate(source_questions.itertuples()):
-        where = dict(file=file, line=csv_line(index))
         registered = registry.get(row.source_question)
         if registered is None:
-            problems.append(
-                Problem(
-                    "source-unregistered",
-                    **where,
-                    message="the source question is not registered with this package",
-                    column="source_question",
-                    found=row.source_question,
-                    expected=f"one of {', '.join(registry)}",
-                )
-            )
+            problems.append(unregistered(row.source_question, registry, file, csv_line(index)))
             continue
         resource = _text_resource(package, row.archived_text)
         if resource is None or not package.path(resource).is_file():
             problems.append(
                 Problem(
                     "file-missing",
-                    **where,
-                    message="the archived text is not a file of the package",
-                    column="archived_text",
+                    file,
+                    "the archived text is not a file of the package",
+                    csv_line(index),
+                    "archived_text",
                     found=row.archived_text,
                     expected="the path of a text resource",
                 )
             )
             continue
         data = read_file(package.path(resource))
-        actual = sha256_bytes(data)
-        if actual != registered.sha256 or row.sha256 != registered.sha256:
-            problems.append(
-                Problem(
-                    "source-text-changed",
-                    _file(package, resource),
-                    "the archived answer is not the registered one",
-                    found=f"sha256 {actual} (source_questions says {row.sha256})",
-                    expected=f"sha256 {registered.sha256}",
-                )
-            )
-            continue
-        texts[row.source_question] = ArchivedText(data.decode("utf-8"), _file(package, resource))
+        found = text_problems(registered, data, _file(package, resource), row.sha256, (file, csv_line(index)))
+        problems += found
+        if not found:
+            texts[row.source_question] = ArchivedText(data.decode("utf-8"), _file(package, resource))
     return texts, problems
 
 

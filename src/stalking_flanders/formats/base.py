@@ -93,8 +93,13 @@ class Format:
 
     def table_resource(self, name: str, table: Table, folder: Path) -> dict:
         if self.reference:
-            named = {"name": name, "type": "table", "path": self.file_name(name), "title": table.title,
-                     "description": table.description}  # fmt: skip
+            named = {
+                "name": name,
+                "type": "table",
+                "path": self.file_name(name),
+                "title": table.title,
+                "description": table.description,
+            }
             schema = table.schema.raw
         else:
             # A table of its own, so that Frictionless checks its content against the Table

@@ -59,5 +59,6 @@ class Parquet(Format):
         return rows(path, table, schema)
 
 
-FORMAT = Parquet("parquet", "application/vnd.apache.parquet", "PARQUET", "Parquet", title_nl="Parquet", suffix="-parquet",
-                 hashed=False)  # fmt: skip
+FORMAT = Parquet(
+    "parquet", "application/vnd.apache.parquet", "PARQUET", "Parquet", title_nl="Parquet", suffix="-parquet", hashed=False
+)

@@ -112,5 +112,6 @@ class Workbook(Format):
         return rows(path, table, schema)
 
 
-FORMAT = Workbook("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX", "XLSX",
-                  title_nl="Excel-werkboek")  # fmt: skip
+FORMAT = Workbook(
+    "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX", "XLSX", title_nl="Excel-werkboek"
+)

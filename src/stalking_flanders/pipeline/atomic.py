@@ -21,11 +21,13 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from ..problems import PackageError
+
 TEMPORARY = ".tmp-"  # in the names of temporary folders and files: ".<target>.tmp-<random>"
 LOCK_WAIT = 600  # seconds a run waits for another run of the same step to finish
 
 
-class Busy(OSError):
+class Busy(PackageError, OSError):
     """Another run of the same step holds the lock."""
 
 

@@ -44,8 +44,14 @@ def chart(tables: dict[str, pd.DataFrame]) -> tuple[bytes, bytes]:
     heights = [2.2 + 0.32 * _legend_lines(s, tables) for s in series.itertuples()]
     style = {"svg.hashsalt": SALT, "svg.fonttype": "none", "font.family": "DejaVu Sans", "font.size": CHART_FONT}
     with plt.rc_context(style):
-        fig, axes = plt.subplots(len(series), 1, figsize=(CHART_WIDTH_IN, sum(heights) + 0.6), squeeze=False,
-                                 layout="constrained", height_ratios=heights)  # fmt: skip
+        fig, axes = plt.subplots(
+            len(series),
+            1,
+            figsize=(CHART_WIDTH_IN, sum(heights) + 0.6),
+            squeeze=False,
+            layout="constrained",
+            height_ratios=heights,
+        )
         for ax, s in zip(axes[:, 0], series.itertuples()):
             _panel(ax, s, tables)
         svg, png = io.BytesIO(), io.BytesIO()
@@ -140,15 +146,23 @@ def _summary(tables: dict[str, pd.DataFrame]) -> dict:
     for s in in_answer_order(tables["series"]).itertuples():
         obs = tables["observations"][tables["observations"]["series"] == s.series].sort_values("year")
         categories = tables["categories"][tables["categories"]["series"] == s.series]
-        items.append({
-            "id": s.series, "organisation": s.organisation_en, "specific": bool(s.stalking_specific),
-            "measure": s.measure_en, "caveat": s.caveat_en.split(". ")[0].rstrip(".") + ".",
-            "figures": list(zip(obs["year"], obs["count"])) if len(categories) == 1 else [],
-            "extent": f"{len(categories)} categories, {s.first_year}–{s.last_year}",
-        })  # fmt: skip
+        items.append(
+            {
+                "id": s.series,
+                "organisation": s.organisation_en,
+                "specific": bool(s.stalking_specific),
+                "measure": s.measure_en,
+                "caveat": s.caveat_en.split(". ")[0].rstrip(".") + ".",
+                "figures": list(zip(obs["year"], obs["count"])) if len(categories) == 1 else [],
+                "extent": f"{len(categories)} categories, {s.first_year}–{s.last_year}",
+            }
+        )
     none = [str(q.subquestion) for q in tables["subquestions"].itertuples() if q.figures == NO_FIGURES]
-    no_figures = f"The answer gives no figures for sub-question{'s' if len(none) > 1 else ''} " + (
-        ", ".join(none[:-1]) + " and " + none[-1] if len(none) > 1 else "".join(none)) + "."  # fmt: skip
+    no_figures = (
+        f"The answer gives no figures for sub-question{'s' if len(none) > 1 else ''} "
+        + (", ".join(none[:-1]) + " and " + none[-1] if len(none) > 1 else "".join(none))
+        + "."
+    )
     return {"items": items, "no_figures": no_figures if none else ""}
 
 

@@ -19,8 +19,9 @@ from .definitions import Definitions
 from .extracted import SOURCES_FOLDER, archived_name
 
 
-def make_release(validated_dir: Path, archive_dir: Path, defs: Definitions, release_dir: Path, root_descriptor: Path,
-                 readme_chart: Path) -> None:  # fmt: skip
+def make_release(
+    validated_dir: Path, archive_dir: Path, defs: Definitions, release_dir: Path, root_descriptor: Path, readme_chart: Path
+) -> None:
     """The release in ``release_dir``, and its descriptor at ``root_descriptor`` and chart at
     ``readme_chart``; all or nothing, one run at a time (see :mod:`.atomic`)."""
     from .descriptor import dump, relocate
@@ -28,8 +29,7 @@ def make_release(validated_dir: Path, archive_dir: Path, defs: Definitions, rele
     with locked(release_dir):
         for derived in (root_descriptor, readme_chart):
             clean_leftovers(derived)
-        tables, problems = csv.read_all({n: Path(validated_dir) / csv.FORMAT.file_name(n) for n in defs.schemas},
-                                        defs.schemas)  # fmt: skip
+        tables, problems = csv.read_all({n: Path(validated_dir) / csv.FORMAT.file_name(n) for n in defs.schemas}, defs.schemas)
         raise_if_any(problems, str(validated_dir))
         with replacing(release_dir, lock=False) as tmp:
             descriptor, chart_png = _build(tmp, tables, archive_dir, defs)
@@ -48,10 +48,12 @@ def _build(tmp: Path, tables: dict, archive_dir: Path, defs: Definitions) -> tup
     registry = load_registry(archive_dir)
     sources = [{"title": source_title(q)} for q in tables["source_questions"].itertuples()]
     content = Content(
-        {name: Table(tables[name], schema, defs.meta["tables"][name]["title"], defs.meta["tables"][name]["description"])
-         for name, schema in defs.schemas.items()},
+        {
+            name: Table(tables[name], schema, defs.meta["tables"][name]["title"], defs.meta["tables"][name]["description"])
+            for name, schema in defs.schemas.items()
+        },
         workbook.about(defs, tables, sources),
-    )  # fmt: skip
+    )
     for fmt in FORMATS:
         fmt.write(tmp, content)
     (tmp / SOURCES_FOLDER).mkdir()

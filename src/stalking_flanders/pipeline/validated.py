@@ -10,7 +10,7 @@ from ..checks import check_tables
 from ..formats import csv
 from ..model import csv_line
 from ..problems import Problem, raise_if_any
-from ..sources import REGISTRY_NAME, load_registry, read_text
+from ..sources import load_registry, text_problems, unregistered
 from ..text import ArchivedText
 from .atomic import replacing
 from .definitions import Definitions
@@ -25,31 +25,13 @@ def registered_texts(
     for index, row in enumerate(source_questions.itertuples()):
         source = registry.get(row.source_question)
         if source is None:
-            problems.append(
-                Problem(
-                    "source-unregistered",
-                    file,
-                    "the source question is not registered",
-                    csv_line(index),
-                    "source_question",
-                    found=row.source_question,
-                    expected=f"an id in {Path(archive_dir) / REGISTRY_NAME}",
-                )
-            )
+            problems.append(unregistered(row.source_question, registry, file, csv_line(index)))
             continue
-        if row.sha256 != source.sha256:
-            problems.append(
-                Problem(
-                    "source-text-changed",
-                    file,
-                    "the hash differs from the registry",
-                    csv_line(index),
-                    "sha256",
-                    found=row.sha256,
-                    expected=source.sha256,
-                )
-            )
-        texts[source.id] = ArchivedText(read_text(source), str(source.text_path))
+        data = source.text_path.read_bytes()
+        found = text_problems(source, data, str(source.text_path), row.sha256, (file, csv_line(index)))
+        problems += found
+        if not found:
+            texts[source.id] = ArchivedText(data.decode("utf-8"), str(source.text_path))
     return texts, problems
 
 

@@ -23,8 +23,14 @@ def about(defs: Definitions, tables: dict[str, pd.DataFrame], sources: list[dict
     rows += [("Licence", licence_statement(lic)) for lic in meta["licenses"]]
     rows += [("Licentie (nl)", licence_statement(lic, "nl")) for lic in meta["licenses"]]
     rows += [("Source", s["title"]) for s in sources]
-    rows += [("How to cite", cite(cited)),
-             ("Sheets", "One sheet per table, with the same rows as its CSV file (the reference): "
-                        + ", ".join(defs.tables) + ". Every figure carries the line of the archived answer it "
-                        "stands on (source_line).")]  # fmt: skip
+    rows += [
+        ("How to cite", cite(cited)),
+        (
+            "Sheets",
+            "One sheet per table, with the same rows as its CSV file (the reference): "
+            + ", ".join(defs.tables)
+            + ". Every figure carries the line of the archived answer it "
+            "stands on (source_line).",
+        ),
+    ]
     return rows
