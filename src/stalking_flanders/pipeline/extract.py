@@ -64,14 +64,14 @@ class _Extractor:
             if spec.subquestion not in answers:
                 self.problem("subquestion", f"series {spec.id}: its sub-question {spec.subquestion} has no answer")
                 continue
-            found = self.series(spec, answers[spec.subquestion])
+            found = _series(self, spec, answers[spec.subquestion])
             if found is not None:
                 series.append(found[0])
                 categories += found[1]
                 observations += found[2]
         self.check()  # nothing below runs unless every part of the text fitted
         return {
-            "source_questions": [self.source_question()],
+            "source_questions": [_source_question(self)],
             "subquestions": subquestions,
             "series": series,
             "categories": categories,
@@ -94,26 +94,6 @@ class _Extractor:
         answers = self.paragraphs("answer", answer_start + 1, len(self.text))
         self.check()
         return questions, answers
-
-    def source_question(self) -> dict:
-        q = self.layout.question
-        return {
-            "source_question": self.source.id,
-            "parliament": q.parliament,
-            "document_type": q.document_type,
-            "number": q.number,
-            "date": q.date,
-            "questioner": q.questioner,
-            "minister": q.minister,
-            "minister_title_nl": q.minister_title_nl,
-            "minister_title_en": q.minister_title_en,
-            "title_nl": q.title_nl,
-            "title_en": q.title_en,
-            "also_put_to_nl": q.also_put_to_nl,
-            "answer_type_nl": q.answer_nl,
-            "archived_text": self.archived_name,
-            "sha256": self.source.sha256,
-        }
 
     def paragraphs(self, what: str, first: int, last: int) -> dict[int, tuple[int, int]]:
         found = self.text.numbered_paragraphs(first, last)
@@ -148,95 +128,118 @@ class _Extractor:
             "statement_lines": self.quote(f"sub-question {n} statement_nl", spec.statement_nl, aa, ab),
         }
 
-    def series(self, spec: Series, answer: tuple[int, int]) -> tuple[dict, list[dict], list[dict]] | None:
-        where = {
-            k: self.quote(f"series {spec.id} {k}", getattr(spec, k), *(answer if k != "organisation_nl" else (1, None)))
-            for k in ("measure_nl", "caveat_nl", "organisation_nl")
-        }
-        header = self.header_line(spec, answer)
-        if header is None or not self.header_fits(spec, header):
-            return None
-        row = {
+
+def _source_question(x: _Extractor) -> dict:
+    q = x.layout.question
+    return {
+        "source_question": x.source.id,
+        "parliament": q.parliament,
+        "document_type": q.document_type,
+        "number": q.number,
+        "date": q.date,
+        "questioner": q.questioner,
+        "minister": q.minister,
+        "minister_title_nl": q.minister_title_nl,
+        "minister_title_en": q.minister_title_en,
+        "title_nl": q.title_nl,
+        "title_en": q.title_en,
+        "also_put_to_nl": q.also_put_to_nl,
+        "answer_type_nl": q.answer_nl,
+        "archived_text": x.archived_name,
+        "sha256": x.source.sha256,
+    }
+
+
+def _series(x: _Extractor, spec: Series, answer: tuple[int, int]) -> tuple[dict, list[dict], list[dict]] | None:
+    where = {
+        k: x.quote(f"series {spec.id} {k}", getattr(spec, k), *(answer if k != "organisation_nl" else (1, None)))
+        for k in ("measure_nl", "caveat_nl", "organisation_nl")
+    }
+    header = _header_line(x, spec, answer)
+    if header is None or not _header_fits(x, spec, header):
+        return None
+    row = {
+        "series": spec.id,
+        "source_question": x.source.id,
+        "subquestion": spec.subquestion,
+        "organisation_nl": fold(spec.organisation_nl),
+        "organisation_en": spec.organisation_en,
+        "heading_nl": spec.heading_nl or None,
+        "first_year": min(spec.years),
+        "last_year": max(spec.years),
+        "header_line": header,
+        "measure_nl": fold(spec.measure_nl),
+        "measure_en": spec.measure_en,
+        "measure_lines": where["measure_nl"],
+        "stalking_specific": spec.stalking_specific,
+        "caveat_nl": fold(spec.caveat_nl),
+        "caveat_en": spec.caveat_en,
+        "caveat_lines": where["caveat_nl"],
+    }
+    lines = [(n, x.text.line(n)) for n in range(header + 1, answer[1] + 1)]
+    rows, problems = parse_table(lines, [c.nl for c in spec.categories], spec.years, spec.id, x.text.name)
+    x.problems += problems
+    english = {fold(c.nl): c.en for c in spec.categories}
+    categories = [
+        {"series": spec.id, "category": r.label, "label_en": english[r.label], "source_lines": span(*r.label_lines)} for r in rows
+    ]
+    observations = [
+        {
+            "source_question": x.source.id,
             "series": spec.id,
-            "source_question": self.source.id,
-            "subquestion": spec.subquestion,
-            "organisation_nl": fold(spec.organisation_nl),
-            "organisation_en": spec.organisation_en,
-            "heading_nl": spec.heading_nl or None,
-            "first_year": min(spec.years),
-            "last_year": max(spec.years),
-            "header_line": header,
-            "measure_nl": fold(spec.measure_nl),
-            "measure_en": spec.measure_en,
-            "measure_lines": where["measure_nl"],
-            "stalking_specific": spec.stalking_specific,
-            "caveat_nl": fold(spec.caveat_nl),
-            "caveat_en": spec.caveat_en,
-            "caveat_lines": where["caveat_nl"],
+            "category": r.label,
+            "year": year,
+            "count": count,
+            "source_line": r.count_line,
         }
-        lines = [(n, self.text.line(n)) for n in range(header + 1, answer[1] + 1)]
-        rows, problems = parse_table(lines, [c.nl for c in spec.categories], spec.years, spec.id, self.text.name)
-        self.problems += problems
-        english = {fold(c.nl): c.en for c in spec.categories}
-        categories = [
-            {"series": spec.id, "category": r.label, "label_en": english[r.label], "source_lines": span(*r.label_lines)}
-            for r in rows
-        ]
-        observations = [
-            {
-                "source_question": self.source.id,
-                "series": spec.id,
-                "category": r.label,
-                "year": year,
-                "count": count,
-                "source_line": r.count_line,
-            }
-            for r in rows
-            for year, count in zip(spec.years, r.counts)
-        ]
-        return row, categories, observations
+        for r in rows
+        for year, count in zip(spec.years, r.counts)
+    ]
+    return row, categories, observations
 
-    def header_line(self, spec: Series, answer: tuple[int, int]) -> int | None:
-        """The first line after ``after_nl`` that ends in a year: the table's header."""
-        first, last = answer
-        anchor = self.text.find(spec.after_nl, first, last)
-        if anchor is None:
-            self.quote(f"series {spec.id} after_nl", spec.after_nl, first, last)
-            return None
-        header = next(
-            (n for n in range(anchor[1] + 1, last + 1) if (tokens := self.text.line(n).split()) and YEAR.match(tokens[-1])), None
+
+def _header_line(x: _Extractor, spec: Series, answer: tuple[int, int]) -> int | None:
+    """The first line after ``after_nl`` that ends in a year: the table's header."""
+    first, last = answer
+    anchor = x.text.find(spec.after_nl, first, last)
+    if anchor is None:
+        x.quote(f"series {spec.id} after_nl", spec.after_nl, first, last)
+        return None
+    header = next(
+        (n for n in range(anchor[1] + 1, last + 1) if (tokens := x.text.line(n).split()) and YEAR.match(tokens[-1])), None
+    )
+    if header is None:
+        x.problem(
+            "table-header",
+            f"series {spec.id}: no table header (a line ending in years) after line {anchor[1]}",
+            expected=f"{spec.heading_nl} {' '.join(map(str, spec.years))}".strip(),
         )
-        if header is None:
-            self.problem(
-                "table-header",
-                f"series {spec.id}: no table header (a line ending in years) after line {anchor[1]}",
-                expected=f"{spec.heading_nl} {' '.join(map(str, spec.years))}".strip(),
-            )
-        return header
+    return header
 
-    def header_fits(self, spec: Series, line: int) -> bool:
-        tokens = fold(self.text.line(line)).split()
-        k = len(tokens)
-        while k > 0 and YEAR.match(tokens[k - 1]):
-            k -= 1
-        heading, years = " ".join(tokens[:k]), [int(t) for t in tokens[k:]]
-        fits = True
-        if heading.lower() != fold(spec.heading_nl).lower():
-            self.problem(
-                "table-header",
-                f"series {spec.id}: the table heading before the years differs",
-                line,
-                found=heading,
-                expected=repr(fold(spec.heading_nl)),
-            )
-            fits = False
-        if years != spec.years:
-            self.problem(
-                "table-header",
-                f"series {spec.id}: the years of the table header differ",
-                line,
-                found=" ".join(map(str, years)),
-                expected=" ".join(map(str, spec.years)),
-            )
-            fits = False
-        return fits
+
+def _header_fits(x: _Extractor, spec: Series, line: int) -> bool:
+    tokens = fold(x.text.line(line)).split()
+    k = len(tokens)
+    while k > 0 and YEAR.match(tokens[k - 1]):
+        k -= 1
+    heading, years = " ".join(tokens[:k]), [int(t) for t in tokens[k:]]
+    fits = True
+    if heading.lower() != fold(spec.heading_nl).lower():
+        x.problem(
+            "table-header",
+            f"series {spec.id}: the table heading before the years differs",
+            line,
+            found=heading,
+            expected=repr(fold(spec.heading_nl)),
+        )
+        fits = False
+    if years != spec.years:
+        x.problem(
+            "table-header",
+            f"series {spec.id}: the years of the table header differ",
+            line,
+            found=" ".join(map(str, years)),
+            expected=" ".join(map(str, spec.years)),
+        )
+        fits = False
+    return fits
