@@ -44,8 +44,9 @@ setup: $(VENV)/.pipeline.installed
 release: $(VENV)/.pipeline.installed
 	dvc repro
 
+# Every test, on every core (pytest-xdist): each worker builds the release it reads once.
 test: release $(VENV)/.test.installed $(TOOL_VENVS) $(JS)/node_modules/.installed lint
-	python -m pytest
+	python -m pytest -n auto
 
 # The unit tests alone: no build, server or browser (seconds).
 test-fast: $(VENV)/.test.installed

@@ -3,6 +3,7 @@ damaged copies of a release, and hashing folders. Fixtures are in conftest.py.""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -12,7 +13,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -36,6 +38,44 @@ def run(args, cwd, check=True, **kwargs) -> subprocess.CompletedProcess:
     if check and result.returncode != 0:
         raise AssertionError(f"{args} failed in {cwd} ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result
+
+
+@dataclass
+class Ran:
+    """What a command did: its exit code and output, as subprocess.CompletedProcess names them."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float = 0.0
+
+
+def cli(*args, cwd: Path | None = None) -> Ran:
+    """``stalking-flanders ARGS`` run in this process (``cli.main``) in the folder ``cwd`` (the
+    bundled release by default): much faster than a new interpreter. A test of the installed
+    command itself, or of a limit that must stop a process, runs it with :func:`run` instead."""
+    from stalking_flanders.cli import main
+    from stalking_flanders.datapackage import BUNDLED
+
+    out, err, before, started = io.StringIO(), io.StringIO(), os.getcwd(), time.monotonic()
+    try:
+        os.chdir(cwd or BUNDLED)
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                code = main([str(a) for a in args])
+            except SystemExit as stopped:  # argparse: --help, --version, a usage error
+                code = stopped.code if isinstance(stopped.code, int) else 0 if stopped.code is None else 2
+    finally:
+        os.chdir(before)
+    return Ran(code, out.getvalue(), err.getvalue(), time.monotonic() - started)
+
+
+def edit_descriptor(folder: Path, change) -> None:
+    """Change the descriptor of the release ``folder`` in place: ``change(descriptor)`` edits the parsed JSON."""
+    path = folder / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    change(descriptor)
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
 
 
 def fresh_repository(destination: Path, committed: str | None = None) -> Path:

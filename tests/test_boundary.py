@@ -21,6 +21,7 @@ RUNTIME = {
 }
 
 
+@pytest.mark.system  # a new interpreter each
 @pytest.mark.parametrize("what", RUNTIME)
 def test_the_runtime_never_imports_the_pipeline(what):
     code = RUNTIME[what] + (

@@ -23,7 +23,7 @@ import pytest
 import referencing
 from test_figures import BY_HAND, TOTALS_BY_HAND
 
-from helpers import ROOT, needs, run, tool_env
+from helpers import ROOT, cli, needs, run, tool_env
 from stalking_flanders.formats import xlsx
 from stalking_flanders.tableschema import python_rows
 
@@ -91,7 +91,7 @@ def test_frictionless_and_stalking_flanders_validate_accept_both_descriptors(whi
     assert result.returncode == 0 and report["valid"] is True, result.stdout[:2000]
     checked = {task["name"] for task in report["tasks"]}
     assert {"observations", "observations-parquet", "workbook"} <= checked  # Parquet content checked too
-    result = run(["stalking-flanders", "validate", path.name], path.parent, check=False)
+    result = cli("validate", path.name, cwd=path.parent)
     assert result.returncode == 0, result.stderr
 
 

@@ -21,7 +21,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, RDF, SH, XSD
 from rdflib.namespace import DCTERMS as DCT
 
-from helpers import ROOT, damaged_copy, edit_file, http_folder, needs, run, tool_env
+from helpers import ROOT, cli, damaged_copy, edit_file, http_folder, needs, run, tool_env
 from stalking_flanders.datapackage import DataPackage
 from stalking_flanders.dcat import record
 from stalking_flanders.portal_settings import load_settings
@@ -202,26 +202,12 @@ def test_json_ld_says_the_same(release, graph):
 
 
 def test_missing_maintainer_values_are_a_clear_error_not_a_placeholder(release):
-    result = run(["stalking-flanders", "dcat", "--release", str(release)], release, check=False)
+    result = cli("dcat", "--release", release, cwd=release)
     assert result.returncode == 2 and result.stdout == ""
     for key in ("base_url", "publisher_name", "contact_email"):
         assert f"  - {key}: " in result.stderr
-    result = run(
-        [
-            "stalking-flanders",
-            "dcat",
-            "--release",
-            str(release),
-            "--base-url",
-            "ftp://x",
-            "--publisher-name",
-            "P",
-            "--contact-email",
-            "nobody",
-        ],
-        release,
-        check=False,
-    )
+    args = ["--base-url", "ftp://x", "--publisher-name", "P", "--contact-email", "nobody"]
+    result = cli("dcat", "--release", release, *args, cwd=release)
     assert result.returncode == 2 and "base_url: must be an http or https URL" in result.stderr
 
 
@@ -245,8 +231,20 @@ def test_every_url_answers_with_the_stated_bytes(release):
 
 
 def dcat_without_dates(folder: Path, cwd: Path, *extra: str, env: dict | None = None):
-    args = ["--base-url", "https://example.invalid/x/", "--publisher-name", "T", "--contact-email", "t@example.invalid"]
-    return run(["stalking-flanders", "dcat", "--release", str(folder), *args, *extra], cwd, check=False, env=env)
+    """The record of ``folder``; with ``env``, by the installed command in a process of its own."""
+    args = [
+        "dcat",
+        "--release",
+        str(folder),
+        "--base-url",
+        "https://example.invalid/x/",
+        "--publisher-name",
+        "T",
+        "--contact-email",
+        "t@example.invalid",
+        *extra,
+    ]
+    return run(["stalking-flanders", *args], cwd, check=False, env=env) if env else cli(*args, cwd=cwd)
 
 
 def dataset_dates(turtle: str) -> tuple[str, str]:

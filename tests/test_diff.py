@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
-from helpers import rehash, run
+from helpers import cli, edit_descriptor, rehash
 from stalking_flanders.datapackage import BUNDLED, DataPackage
 
 KEY = "vp-sv-186-beke-2021-12-21, cgg-perpetration-registrations, Gedragsproblemen - agressie"
@@ -16,15 +16,13 @@ def synthetic(tmp_path, edit, version="9.9.9"):
     folder = tmp_path / f"v{version}"
     shutil.copytree(BUNDLED, folder)
     edit(folder)
-    d = json.loads((folder / "datapackage.json").read_text())
-    d["version"] = version
-    (folder / "datapackage.json").write_text(json.dumps(d))
+    edit_descriptor(folder, lambda d: d.update(version=version))
     rehash(folder)
     return folder
 
 
 def diff(old, new, *extra):
-    result = run(["stalking-flanders", "diff", str(old), str(new), *extra], old, check=False)
+    result = cli("diff", old, new, *extra, cwd=old)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -80,5 +78,5 @@ def test_a_removed_table_is_major(tmp_path):
 def test_a_tampered_release_is_refused(tmp_path):
     folder = synthetic(tmp_path, change_figures)
     (folder / "observations.csv").write_text("tampered\n")
-    result = run(["stalking-flanders", "diff", str(BUNDLED), str(folder)], tmp_path, check=False)
+    result = cli("diff", BUNDLED, folder, cwd=tmp_path)
     assert result.returncode == 1 and "observations.csv is not the file the descriptor describes" in result.stderr

@@ -8,6 +8,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from helpers import fresh_repository, rehash, run, tool_env
 
 TSV_PLUGIN = '''"""Tab-separated values: a format of this test's own."""
@@ -41,6 +43,7 @@ def in_copy(copy, code: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], cwd=copy, env=env, capture_output=True, text=True)
 
 
+@pytest.mark.system  # builds a release
 def test_a_new_format_is_one_module_and_one_name(tmp_path):
     copy = fresh_repository(tmp_path / "repo")
     package = copy / "src" / "stalking_flanders" / "formats"

@@ -5,7 +5,6 @@ docs give (1 invalid, 2 usage), never a traceback."""
 
 from __future__ import annotations
 
-import json
 import os
 import resource
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import damaged_copy, edit_file, free_port, rehash, run, serving
+from helpers import damaged_copy, edit_descriptor, edit_file, free_port, rehash, run, serving
 from stalking_flanders.datapackage import BUNDLED, DataPackage, IntegrityError
 from stalking_flanders.loader import load
 
@@ -42,11 +41,7 @@ def package(tmp_path) -> Path:
     return damaged_copy(BUNDLED, tmp_path / "package")
 
 
-def set_descriptor(folder: Path, edit) -> None:
-    path = folder / "datapackage.json"
-    descriptor = json.loads(path.read_text())
-    edit(descriptor)
-    path.write_text(json.dumps(descriptor))
+set_descriptor = edit_descriptor
 
 
 # 1. nothing outside the package is opened -------------------------------------------------------

@@ -4,13 +4,13 @@ handed out, and an import that stays light."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 
 import pandas as pd
 import pytest
 
+import helpers
 import stalking_flanders
 from helpers import ROOT
 from stalking_flanders.datapackage import BUNDLED, DataPackage, IntegrityError, UnknownNameError
@@ -80,10 +80,7 @@ def test_an_unknown_table_lists_the_tables_and_builds_no_path():
 
 
 def damaged_copy(tmp_path, edit):
-    copy = tmp_path / "release"
-    shutil.copytree(BUNDLED, copy)
-    edit(copy)
-    return DataPackage(copy)
+    return DataPackage(helpers.damaged_copy(BUNDLED, tmp_path / "release", edit))
 
 
 def test_a_tampered_file_is_refused_naming_it_and_both_hashes(tmp_path):
@@ -101,15 +98,14 @@ def test_a_tampered_file_is_refused_naming_it_and_both_hashes(tmp_path):
 
 def test_a_path_outside_the_release_is_refused(tmp_path):
     def escape(folder):
-        d = json.loads((folder / "datapackage.json").read_text())
-        d["resources"][0]["path"] = "../../etc/passwd"
-        (folder / "datapackage.json").write_text(json.dumps(d))
+        helpers.edit_descriptor(folder, lambda d: d["resources"][0].update(path="../../etc/passwd"))
 
     with pytest.raises(DataError) as caught:
         load("observations", release=damaged_copy(tmp_path, escape))
     assert [(p.code, p.column) for p in caught.value.problems] == [("descriptor-shape", "resources[0].path")]
 
 
+@pytest.mark.system  # a new interpreter
 def test_import_is_light():
     code = (
         "import sys, stalking_flanders as s; s.tables(); "

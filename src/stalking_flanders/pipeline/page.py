@@ -36,28 +36,19 @@ def chart(tables: dict[str, pd.DataFrame]) -> tuple[bytes, bytes]:
     """The counts by year of every series, one panel each, stacked (narrow enough for a phone),
     as (SVG, PNG) bytes."""
     import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # no pyplot: nothing global, and a faster import
 
     series = in_answer_order(tables["series"])
     heights = [2.2 + 0.32 * _legend_lines(s, tables) for s in series.itertuples()]
     style = {"svg.hashsalt": SALT, "svg.fonttype": "none", "font.family": "DejaVu Sans", "font.size": CHART_FONT}
-    with plt.rc_context(style):
-        fig, axes = plt.subplots(
-            len(series),
-            1,
-            figsize=(CHART_WIDTH_IN, sum(heights) + 0.6),
-            squeeze=False,
-            layout="constrained",
-            height_ratios=heights,
-        )
+    with matplotlib.rc_context(style):
+        fig = Figure(figsize=(CHART_WIDTH_IN, sum(heights) + 0.6), layout="constrained")
+        axes = fig.subplots(len(series), 1, squeeze=False, height_ratios=heights)
         for ax, s in zip(axes[:, 0], series.itertuples()):
             _panel(ax, s, tables)
         svg, png = io.BytesIO(), io.BytesIO()
         fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
         fig.savefig(png, format="png", dpi=110, metadata={"Software": None})
-        plt.close(fig)
     return svg.getvalue(), png.getvalue()
 
 
