@@ -4,6 +4,7 @@ shape every unit of src/ keeps."""
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 
@@ -124,3 +125,20 @@ def test_the_formatter_is_never_switched_off():
         if "fmt: skip" in p.read_text()
     ]
     assert marked == []
+
+
+def test_paths_are_put_under_a_folder_and_taken_out_in_one_place():
+    """The root descriptor is the release's, re-rooted by rooting.py; nothing else strips or adds a prefix."""
+    import json
+
+    from stalking_flanders import repo
+    from stalking_flanders.rooting import rooted
+
+    release = json.loads((ROOT / repo.RELEASE / "datapackage.json").read_text(encoding="utf-8"))
+    assert json.loads((ROOT / repo.DESCRIPTOR).read_text(encoding="utf-8")) == rooted(release, repo.RELEASE.as_posix())
+    strippers = [
+        p.name
+        for p in (ROOT / "src").rglob("*.py")
+        if p.name != "rooting.py" and re.search(r'endswith\("/"|removeprefix\(prefix', p.read_text())
+    ]
+    assert strippers == []

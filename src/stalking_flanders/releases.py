@@ -14,10 +14,11 @@ import datetime
 import json
 import tomllib
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .hashes import sha256_bytes
 from .problems import Problem
+from .rooting import unrooted
 
 RECORD = Path(__file__).resolve().parent / "releases.toml"
 NAME = "stalking-flanders"
@@ -25,36 +26,13 @@ NAME = "stalking-flanders"
 
 def canonical(descriptor: dict) -> bytes:
     """The descriptor as bytes that do not depend on where it stands: resource and source paths
-    relative to the release folder (the repository's root descriptor puts ``data/release/`` before
-    them), keys sorted, no white space.
+    relative to the release folder (:func:`~stalking_flanders.rooting.unrooted`), keys sorted, no
+    white space.
 
     >>> canonical({"resources": [{"path": "data/release/a.csv"}, {"path": "data/release/s/b.txt"}]})
     b'{"resources":[{"path":"a.csv"},{"path":"s/b.txt"}]}'
     """
-    copy = json.loads(json.dumps(descriptor))
-    paths = [r.get("path") for r in copy.get("resources", []) if isinstance(r, dict)]
-    prefix = _common_folder([p for p in paths if isinstance(p, str)])
-    for item in [*copy.get("resources", []), *copy.get("sources", [])]:
-        if isinstance(item, dict) and isinstance(item.get("path"), str) and item["path"].startswith(prefix):
-            item["path"] = item["path"][len(prefix) :]
-    return json.dumps(copy, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _common_folder(paths: list[str]) -> str:
-    """The folder all ``paths`` share, ending in "/" ("" if none), leaving each file at least one folder level.
-
-    >>> _common_folder(["data/release/a.csv", "data/release/sources/b.txt"]), _common_folder(["a.csv", "s/b.txt"])
-    ('data/release/', '')
-    """
-    if not paths:
-        return ""
-    parts = [PurePosixPath(p).parts[:-1] for p in paths]
-    shared = []
-    for group in zip(*parts):
-        if len(set(group)) != 1:
-            break
-        shared.append(group[0])
-    return "/".join(shared) + "/" if shared else ""
+    return json.dumps(unrooted(descriptor), sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from .hashes import facts
 from .model import Schema, csv_line
 from .problems import DataError, Problem
 from .releases import release_problems
+from .rooting import in_release
 from .sources import load_registry, text_problems, unregistered
 from .tableschema import python_rows
 from .text import ArchivedText
@@ -177,7 +178,7 @@ def _text_resource(package: DataPackage, archived_text: str) -> dict | None:
     """The resource of an archived text. ``archived_text`` is its path in the release folder; a
     descriptor elsewhere (the repository's root descriptor) puts the release folder before it."""
     for resource in package.descriptor["resources"]:
-        if resource["path"] == archived_text or resource["path"].endswith("/" + archived_text):
+        if in_release(package.descriptor, resource["path"]) == archived_text:
             return resource
     return None
 

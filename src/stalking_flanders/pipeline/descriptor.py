@@ -4,7 +4,6 @@ published file."""
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 
@@ -63,18 +62,6 @@ def build_descriptor(defs: Definitions, content: Content, release: Path) -> dict
         "sources": [{"title": source_title(q), "path": q.archived_text} for q in questions],
         "resources": resources,
     }
-
-
-def relocate(descriptor: dict, prefix: str) -> dict:
-    """The same descriptor with every path put under ``prefix`` (a relative folder)."""
-    moved = copy.deepcopy(descriptor)
-    prefix = Path(prefix).as_posix().rstrip("/") + "/"
-    for resource in moved["resources"]:
-        resource["path"] = prefix + resource["path"]
-    for source in moved.get("sources", []):
-        if "path" in source:
-            source["path"] = prefix + source["path"]
-    return moved
 
 
 def dump(descriptor: dict) -> str:

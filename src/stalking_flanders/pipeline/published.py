@@ -13,6 +13,7 @@ from ..datapackage import DESCRIPTOR_NAME
 from ..formats import FORMATS, Content, Table, csv
 from ..frictionless_report import frictionless_problems
 from ..problems import raise_if_any
+from ..rooting import rooted
 from ..sources import load_registry, read_text
 from .atomic import clean_leftovers, locked, replacing, write_atomically
 from .definitions import Definitions
@@ -24,7 +25,7 @@ def make_release(
 ) -> None:
     """The release in ``release_dir``, and its descriptor at ``root_descriptor`` and chart at
     ``readme_chart``; all or nothing, one run at a time (see :mod:`.atomic`)."""
-    from .descriptor import dump, relocate
+    from .descriptor import dump
 
     with locked(release_dir):
         for derived in (root_descriptor, readme_chart):
@@ -33,9 +34,9 @@ def make_release(
         raise_if_any(problems, str(validated_dir))
         with replacing(release_dir, lock=False) as tmp:
             descriptor, chart_png = _build(tmp, tables, archive_dir, defs)
-            rooted = dump(relocate(descriptor, os.path.relpath(release_dir, Path(root_descriptor).parent)))
+            root = dump(rooted(descriptor, os.path.relpath(release_dir, Path(root_descriptor).parent)))
         # killed here, the next run writes these again (DVC sees them differ from dvc.lock)
-        write_atomically(Path(root_descriptor), rooted.encode("utf-8"))
+        write_atomically(Path(root_descriptor), root.encode("utf-8"))
         write_atomically(Path(readme_chart), chart_png)
 
 

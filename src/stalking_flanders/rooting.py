@@ -1,0 +1,55 @@
+"""Where a descriptor stands relative to its release folder: the one home of putting a release's
+paths under a folder (the repository's root ``datapackage.json`` names ``data/release/...``) and of
+taking them back out.
+
+>>> root = rooted({"resources": [{"path": "a.csv"}], "sources": [{"path": "s/b.txt"}]}, "data/release")
+>>> root
+{'resources': [{'path': 'data/release/a.csv'}], 'sources': [{'path': 'data/release/s/b.txt'}]}
+>>> folder_of(root), unrooted(root) == {"resources": [{"path": "a.csv"}], "sources": [{"path": "s/b.txt"}]}
+('data/release/', True)
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import PurePosixPath
+
+
+def _items(descriptor: dict) -> list[dict]:
+    """The resources and sources of ``descriptor`` that have a path."""
+    items = [*descriptor.get("resources", []), *descriptor.get("sources", [])]
+    return [item for item in items if isinstance(item, dict) and isinstance(item.get("path"), str)]
+
+
+def rooted(descriptor: dict, folder: str) -> dict:
+    """A copy of the release's ``descriptor`` with every path put under ``folder`` (relative)."""
+    moved = copy.deepcopy(descriptor)
+    prefix = PurePosixPath(folder).as_posix().rstrip("/") + "/"
+    for item in _items(moved):
+        item["path"] = prefix + item["path"]
+    return moved
+
+
+def folder_of(descriptor: dict) -> str:
+    """The folder every resource path of ``descriptor`` lies in, ending in "/" ("" for a release's
+    own descriptor): what :func:`rooted` put before them."""
+    parts = [PurePosixPath(r["path"]).parts[:-1] for r in _items({"resources": descriptor.get("resources", [])})]
+    shared: list[str] = []
+    for group in zip(*parts) if parts else ():
+        if len(set(group)) != 1:
+            break
+        shared.append(group[0])
+    return "/".join(shared) + "/" if shared else ""
+
+
+def unrooted(descriptor: dict) -> dict:
+    """A copy of ``descriptor`` with the paths relative to its release folder again."""
+    prefix, moved = folder_of(descriptor), copy.deepcopy(descriptor)
+    for item in _items(moved):
+        item["path"] = item["path"].removeprefix(prefix)
+    return moved
+
+
+def in_release(descriptor: dict, path: str) -> str:
+    """A resource's ``path`` as it stands relative to the release folder."""
+    return path.removeprefix(folder_of(descriptor))
