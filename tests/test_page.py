@@ -119,3 +119,11 @@ def test_no_computed_value_is_shown_as_if_published(html, release):
     """The answer publishes no totals; the page shows none (a sum over categories may count a person twice)."""
     text = re.sub(r"<[^>]+>", " ", html)
     assert "Total" not in text and "total" not in text.replace("the total number of registrations", "")
+
+
+def test_the_page_builds_no_markup_in_python():
+    """The markup of the page is the template's: no module of the pipeline writes an HTML tag."""
+    tags = re.compile(r"<(span|a|code|q|br|b|strong|td|th)\b")
+    for module in ("page.py", "jsonld.py", "chart.py"):
+        code = (ROOT / "src" / "stalking_flanders" / "pipeline" / module).read_text(encoding="utf-8")
+        assert not tags.search(code), module

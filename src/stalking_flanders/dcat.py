@@ -18,7 +18,7 @@ from rdflib.namespace import DCAT, FOAF, OWL, RDF, RDFS, SKOS, XSD
 from rdflib.namespace import DCTERMS as DCT
 
 from .datapackage import DESCRIPTOR_NAME, DataPackage
-from .facts import BELGIUM, EU, FLANDERS, LANGUAGES, LICENCES, THEMES
+from .facts import BELGIUM, EU, FLANDERS, LANGUAGES, LICENCES, THEMES, years_covered
 from .formats import BY_NAME, DATA_PACKAGE, JSON
 from .hashes import file_facts, hex_of
 from .loader import load
@@ -201,7 +201,7 @@ def dataset(r: Record) -> Triples:
 
 def coverage(r: Record) -> Triples:
     """Where (Flanders, Belgium) and when (the years of the series) the figures are for."""
-    series = load("series", lang="en", release=r.package)
+    first, last = years_covered(load("series", lang="en", release=r.package))
     flanders, period = URIRef(FLANDERS.iri), r.node("temporal")
     country, country_triples = concept(BELGIUM.iri, BELGIUM.en, "country", DCT.Location)
     node = r.node("dataset")
@@ -210,8 +210,8 @@ def coverage(r: Record) -> Triples:
         (flanders, SKOS.prefLabel, Literal(FLANDERS.en, lang="en")),
         *country_triples,
         (period, RDF.type, DCT.PeriodOfTime),
-        (period, DCAT.startDate, Literal(str(int(series["first_year"].min())), datatype=XSD.gYear)),
-        (period, DCAT.endDate, Literal(str(int(series["last_year"].max())), datatype=XSD.gYear)),
+        (period, DCAT.startDate, Literal(str(first), datatype=XSD.gYear)),
+        (period, DCAT.endDate, Literal(str(last), datatype=XSD.gYear)),
         (node, DCT.spatial, flanders),
         (node, DCT.spatial, country),
         (node, DCT.temporal, period),

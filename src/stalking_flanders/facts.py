@@ -63,3 +63,8 @@ SPECIFIC = {
     "en": {True: "stalking-specific", False: "NOT stalking-specific"},
     "nl": {True: "telt stalking", False: "telt GEEN stalking"},
 }
+
+
+def years_covered(series) -> tuple[int, int]:
+    """The first and last year the series of a release cover (its table ``series``)."""
+    return int(series["first_year"].min()), int(series["last_year"].max())

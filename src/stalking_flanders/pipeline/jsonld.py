@@ -1,0 +1,44 @@
+"""schema.org Dataset metadata of a release, for the JSON-LD block of its page: the package's facts
+(:mod:`stalking_flanders.facts`) and the files' sizes and hashes, each computed once by the page."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..datapackage import cite
+from ..facts import CODES, PLACES, years_covered
+from ..hashes import hex_of
+
+
+def dataset(descriptor: dict, tables: dict[str, pd.DataFrame], files: dict[str, dict]) -> dict:
+    """The Dataset of the release whose ``descriptor`` and ``tables`` are given; ``files`` holds
+    the size and hash of each file, by its path."""
+    nl = descriptor.get("translations", {}).get("nl", {})
+    first, last = years_covered(tables["series"])
+    return {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": descriptor["title"],
+        "alternateName": [t for t in [nl.get("title"), descriptor["name"]] if t],
+        "description": descriptor["description"],
+        "version": descriptor["version"],
+        "keywords": descriptor.get("keywords", []),
+        "license": descriptor["licenses"][0]["path"],
+        "inLanguage": list(CODES),
+        "isAccessibleForFree": True,
+        "spatialCoverage": {"@type": "Place", "name": ", ".join(f"{place.nl} ({place.en})" for place in PLACES)},
+        "temporalCoverage": f"{first}/{last}",
+        "isBasedOn": [s["title"] for s in descriptor.get("sources", [])],
+        "citation": cite(descriptor),
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "name": r["name"],
+                "contentUrl": r["path"],
+                "encodingFormat": r["mediatype"],
+                "contentSize": f"{files[r['path']]['bytes']} B",
+                "sha256": hex_of(files[r["path"]]["hash"]),
+            }
+            for r in descriptor["resources"]
+        ],
+    }
