@@ -18,7 +18,7 @@ from rdflib.namespace import DCAT, FOAF, OWL, RDF, RDFS, SKOS, XSD
 from rdflib.namespace import DCTERMS as DCT
 
 from .datapackage import DESCRIPTOR_NAME, DataPackage
-from .facts import BELGIUM, EU, FLANDERS, LANGUAGES, LICENCES, THEMES, years_covered
+from .facts import BELGIUM, CODES, EU, FLANDERS, LANGUAGES, LICENCES, THEMES, years_covered
 from .formats import BY_NAME, DATA_PACKAGE, JSON
 from .hashes import file_facts, hex_of
 from .loader import load
@@ -29,7 +29,7 @@ IANA = "https://www.iana.org/assignments/media-types/"
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 PREFIXES = {"dcat": DCAT, "dct": DCT, "foaf": FOAF, "vcard": VCARD, "spdx": SPDX, "skos": SKOS}
-BOTH = ("en", "nl")
+BOTH = CODES  # every text of the record in each of the package's languages
 
 Triples = list[tuple]
 
