@@ -10,7 +10,7 @@ In order, it:
    clone; the CHANGELOG does);
 2. writes VERSION into pyproject.toml (the one place of the version) and, with the date, into
    CITATION.cff; rebuilds the release (`dvc repro`) and records its descriptor in
-   data/releases.toml;
+   src/stalking_flanders/releases.toml;
 3. rebuilds the previous release from git alone (in a temporary worktree of its tag or, in a
    clone without tags, of the commit that wrote its CHANGELOG entry), compares it with the new one
    (`stalking-flanders diff`) and refuses a version whose bump is smaller than the change needs (a
@@ -198,9 +198,9 @@ RELEASE_FILES = [
     Path("dvc.lock"),
     repo.DESCRIPTOR,
     repo.README_CHART,
-    Path("data/releases.toml"),
+    repo.RELEASES,
 ]
-BUILT = [repo.EXTRACTED, repo.VALIDATED, repo.RELEASE]  # outputs of the pipeline, not in git
+BUILT = [repo.EXTRACTED, repo.VALIDATED, repo.RELEASE, repo.PACKAGE_DATA]  # outputs of the pipeline, not in git
 
 
 class Stopped(BaseException):
@@ -212,14 +212,14 @@ def on_signal(signum, frame):
 
 
 def record_release(version: str, now: datetime.datetime) -> None:
-    """Add the new release's facts to data/releases.toml: when it is cut, the commit it is cut
+    """Add the new release's facts to src/stalking_flanders/releases.toml: when it is cut, the commit it is cut
     from and its descriptor (canonical sha256). The runtime reads them from there, never from git."""
     digest = sha256_bytes(canonical(DataPackage(repo.RELEASE).descriptor))
     entry = (
         f'[releases."{version}"]\nreleased = {now.isoformat()}\ncut_from = "{git("rev-parse", "HEAD")}"\n'
         f'descriptor_sha256 = "{digest}"\n'
     )
-    path = Path("data/releases.toml")
+    path = repo.RELEASES
     path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + entry, encoding="utf-8")
 
 

@@ -7,4 +7,15 @@ from stalking_flanders import repo
 from stalking_flanders.pipeline.published import make_release
 
 if __name__ == "__main__":
-    run_step(lambda: make_release(repo.VALIDATED, repo.ARCHIVE, definitions(), repo.RELEASE, repo.DESCRIPTOR, repo.README_CHART))
+    run_step(
+        lambda: make_release(
+            repo.VALIDATED,
+            repo.ARCHIVE,
+            definitions(),
+            repo.RELEASE,
+            repo.DESCRIPTOR,
+            repo.README_CHART,
+            repo.PACKAGE_DATA,
+            repo.PACKAGE_REGISTRY,
+        )
+    )

@@ -142,3 +142,9 @@ def test_paths_are_put_under_a_folder_and_taken_out_in_one_place():
         if p.name != "rooting.py" and re.search(r'endswith\("/"|removeprefix\(prefix', p.read_text())
     ]
     assert strippers == []
+
+
+def test_the_repository_holds_no_symbolic_link():
+    """The package's copy of the release is made by the build, not linked (links break on some systems)."""
+    listed = subprocess.run(["git", "ls-files", "-s"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert [line for line in listed.splitlines() if line.startswith("120000")] == []

@@ -143,5 +143,7 @@ def test_dvc_yaml_paths_are_those_of_repo_py():
         repo.RELEASE.as_posix(),
         repo.DESCRIPTOR.as_posix(),
         repo.README_CHART.as_posix(),
+        repo.PACKAGE_DATA.as_posix(),
+        repo.PACKAGE_REGISTRY.as_posix(),
     ]
     assert pipeline["publish"]["outs"][0][repo.RELEASE.as_posix()]["persist"] is True

@@ -11,3 +11,7 @@ SCHEMAS = Path("schemas")  # the Table Schemas and package metadata
 DESCRIPTOR = Path("datapackage.json")  # the release's descriptor, with paths from the root
 README_CHART = Path("docs/chart.png")  # the release's chart, shown by docs/data-package.md
 PYPROJECT = Path("pyproject.toml")  # holds the one version number
+# What the build copies into the package, so that a wheel or sdist carries the release (ignored by git):
+PACKAGE_DATA = Path("src/stalking_flanders/data")  # a copy of the release
+PACKAGE_REGISTRY = Path("src/stalking_flanders/registry.toml")  # a copy of the archive's registry
+RELEASES = Path("src/stalking_flanders/releases.toml")  # every release's facts (in git), read by the package
