@@ -46,7 +46,7 @@ release: $(VENV)/.pipeline.installed
 
 # Every test, on every core (pytest-xdist): each worker builds the release it reads once.
 test: release $(VENV)/.test.installed $(TOOL_VENVS) $(JS)/node_modules/.installed lint
-	python -m pytest -n auto
+	python -m pytest -n auto --dist loadfile
 
 # The unit tests alone: no build, server or browser (seconds).
 test-fast: $(VENV)/.test.installed

@@ -15,7 +15,5 @@ if __name__ == "__main__":
             repo.RELEASE,
             repo.DESCRIPTOR,
             repo.README_CHART,
-            repo.PACKAGE_DATA,
-            repo.PACKAGE_REGISTRY,
         )
     )

@@ -23,7 +23,15 @@ READS = {
     "src/stalking_flanders/pipeline/page.py": ["src/stalking_flanders/pipeline/templates"],
 }
 # The script each stage runs.
-STAGE_COMMANDS = {"extract": "scripts/extract.py", "validate": "scripts/validate.py", "publish": "scripts/publish.py"}
+STAGE_COMMANDS = {
+    "extract": "scripts/extract.py",
+    "validate": "scripts/validate.py",
+    "publish": "scripts/publish.py",
+    "package": "scripts/package.py",
+}
+# Files of the package that no stage reads: the record of releases (read by validate and dcat at
+# run time, written when a release is cut) and the package's copies that the package stage makes.
+NOT_READ_BY_STAGES = ["src/stalking_flanders/releases.toml", "src/stalking_flanders/data", "src/stalking_flanders/registry.toml"]
 
 
 def _module_file(dotted: str) -> Path | None:

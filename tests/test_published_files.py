@@ -143,6 +143,8 @@ def test_dvc_yaml_paths_are_those_of_repo_py():
         repo.RELEASE.as_posix(),
         repo.DESCRIPTOR.as_posix(),
         repo.README_CHART.as_posix(),
+    ]
+    assert [next(iter(o)) for o in pipeline["package"]["outs"]] == [
         repo.PACKAGE_DATA.as_posix(),
         repo.PACKAGE_REGISTRY.as_posix(),
     ]

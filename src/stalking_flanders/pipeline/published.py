@@ -14,30 +14,21 @@ from ..formats import FORMATS, Content, Table, csv
 from ..frictionless_report import frictionless_problems
 from ..problems import raise_if_any
 from ..rooting import rooted
-from ..sources import REGISTRY_NAME, load_registry, read_text
+from ..sources import load_registry, read_text
 from .atomic import clean_leftovers, locked, replacing, write_atomically
 from .definitions import Definitions
 from .extracted import SOURCES_FOLDER, archived_name
 
 
 def make_release(
-    validated_dir: Path,
-    archive_dir: Path,
-    defs: Definitions,
-    release_dir: Path,
-    root_descriptor: Path,
-    readme_chart: Path,
-    package_data: Path | None = None,
-    package_registry: Path | None = None,
+    validated_dir: Path, archive_dir: Path, defs: Definitions, release_dir: Path, root_descriptor: Path, readme_chart: Path
 ) -> None:
     """The release in ``release_dir``, and its descriptor at ``root_descriptor`` and chart at
-    ``readme_chart``; with ``package_data`` and ``package_registry``, also the copies of the
-    release and of the archive's registry that the Python package ships. All or nothing, one run
-    at a time (see :mod:`.atomic`)."""
+    ``readme_chart``; all or nothing, one run at a time (see :mod:`.atomic`)."""
     from .descriptor import dump
 
     with locked(release_dir):
-        for derived in (root_descriptor, readme_chart, *filter(None, (package_data, package_registry))):
+        for derived in (root_descriptor, readme_chart):
             clean_leftovers(derived)
         tables, problems = csv.read_all({n: Path(validated_dir) / csv.FORMAT.file_name(n) for n in defs.schemas}, defs.schemas)
         raise_if_any(problems, str(validated_dir))
@@ -47,15 +38,6 @@ def make_release(
         # killed here, the next run writes these again (DVC sees them differ from dvc.lock)
         write_atomically(Path(root_descriptor), root.encode("utf-8"))
         write_atomically(Path(readme_chart), chart_png)
-        if package_data is not None:
-            _copy_into_package(Path(release_dir), Path(archive_dir) / REGISTRY_NAME, Path(package_data), Path(package_registry))
-
-
-def _copy_into_package(release_dir: Path, registry: Path, package_data: Path, package_registry: Path) -> None:
-    """The release and the registry, copied into the package (each replaced in one atomic step)."""
-    with replacing(package_data, lock=False) as tmp:
-        shutil.copytree(release_dir, tmp, dirs_exist_ok=True)
-    write_atomically(package_registry, registry.read_bytes())
 
 
 def _build(tmp: Path, tables: dict, archive_dir: Path, defs: Definitions) -> tuple[dict, bytes]:
