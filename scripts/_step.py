@@ -9,11 +9,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from stalking_flanders import repo  # noqa: E402
-from stalking_flanders.pipeline.definitions import load_definitions  # noqa: E402
 from stalking_flanders.problems import PackageError  # noqa: E402
 
 
 def definitions():
+    from stalking_flanders.pipeline.definitions import load_definitions  # pandas: only the steps that need it
+
     return load_definitions(repo.SCHEMAS, repo.PYPROJECT)
 
 
