@@ -9,10 +9,12 @@ import os
 import resource
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
 
+import helpers
 from helpers import damaged_copy, edit_descriptor, edit_file, free_port, rehash, run, serving
 from stalking_flanders.datapackage import BUNDLED, DataPackage, IntegrityError
 from stalking_flanders.loader import load
@@ -231,3 +233,17 @@ def test_printed_problems_are_capped_and_values_cut(package):
     per_code = {code: sum(line.endswith(f"[{code}]") for line in printed) for code in codes(result)}
     assert max(per_code.values()) <= 20 and "more problem(s) of this kind [value-type]" in result.stderr
     assert max(map(len, printed)) < 1500 and "more characters" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["release\u202e\u2066", "release\U000e0041\u2060\u061c", os.fsdecode(b"release\xff")],
+    ids=["bidi", "tags", "not-utf-8"],
+)
+def test_every_command_escapes_what_it_prints_and_takes_any_folder_name(tmp_path, name):
+    folder = damaged_copy(BUNDLED, tmp_path / name)
+    for args in (("validate", folder), ("diff", BUNDLED, folder), ("info",)):
+        result = helpers.cli(*args, cwd=folder)
+        assert result.returncode == 0, result.stderr
+        shown = result.stdout + result.stderr
+        assert not [c for c in shown if c not in "\n\t" and unicodedata.category(c).startswith("C")], args

@@ -8,6 +8,7 @@ stdout; everything a package says is printed escaped (no control characters) and
 from __future__ import annotations
 
 import argparse
+import io
 import signal
 import sys
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from contextlib import contextmanager
 from .datapackage import DataPackage, UnknownNameError
 from .facts import CODES
 from .portal_settings import SettingsError
-from .problems import DataError, PackageError, printable
+from .problems import DataError, PackageError, escaped, printable
 from .untrusted import MAX_PROBLEMS_PER_CODE, NotFound
 
 OK, INVALID, USAGE, INTERNAL = 0, 1, 2, 3
@@ -255,8 +256,42 @@ EXIT_CODES = {UnknownNameError: USAGE, NotFound: USAGE, SettingsError: USAGE, Pa
 COMMANDS = {"tables": _tables, "show": _show, "info": _info, "validate": _validate, "diff": _diff, "dcat": _dcat}
 
 
+class _Escaping(io.TextIOBase):
+    """A text stream that writes everything through :func:`~stalking_flanders.problems.escaped`
+    (new lines and tabs kept): nothing a command prints reaches a terminal raw."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(escaped(text, keep="\n\t"))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+
+@contextmanager
+def _escaping_output():
+    before = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Escaping(sys.stdout), _Escaping(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = before
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run a command; every error becomes a message and an exit code (see the module), never a traceback."""
+    """Run a command; every error becomes a message and an exit code (see the module), never a
+    traceback; everything printed is escaped."""
+    with _escaping_output():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     say = lambda error: print(f"stalking-flanders {args.command}: {printable(error, 2000)}", file=sys.stderr)
     try:

@@ -116,9 +116,18 @@ class DataPackage:
         return path
 
     def read_bytes(self, resource: dict) -> bytes:
-        """The bytes of ``resource``'s file, after checking its size and sha256."""
+        """The bytes of ``resource``'s file, read within the bounds (a regular file, no link on the
+        way, not too large: :func:`~stalking_flanders.untrusted.read_file`), after checking its size and sha256."""
+        from .untrusted import file_problem, read_file
+
         path = self.path(resource)
-        data = path.read_bytes()
+        problem, _ = file_problem(self.root, resource["path"])  # each part of the path as given: a link is refused
+        if problem is not None:
+            raise IntegrityError(f"{path}: {problem[1]}; nothing was loaded")
+        try:
+            data = read_file(path)
+        except OSError as error:
+            raise IntegrityError(f"{path} cannot be read ({error.strerror or error}); nothing was loaded") from None
         actual = facts(data)
         expected = resource.get("hash", "")
         if actual["hash"] != expected or actual["bytes"] != resource.get("bytes"):

@@ -7,12 +7,11 @@ and what was expected.
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
 MAX_VALUE_CHARS = 200  # the longest value a message shows
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
 class Code(StrEnum):
@@ -79,16 +78,37 @@ CODES = {code.value: code.meaning for code in Code}  # code -> meaning, for the 
 FRICTIONLESS = "frictionless/"
 
 
-def printable(value, limit: int = MAX_VALUE_CHARS) -> str:
-    """``value`` as text that is safe to print: control and direction characters escaped, and cut
-    after ``limit`` characters with a count of what was left out.
+def escaped(text: str, keep: str = "") -> str:
+    r"""``text`` with every character of Unicode category C (controls, format and direction
+    characters, surrogates such as the bytes of a name that is not UTF-8, private use, unassigned)
+    written as its escape, except those in ``keep``: the one escaping function of everything the
+    package prints.
 
-    >>> printable("\\x1b[2Jvalid")
-    '\\\\x1b[2Jvalid'
+    >>> print(escaped("a\x1b[2J\u202eb\U000e0041\udcff"))
+    a\x1b[2J\u202eb\U000e0041\udcff
+    >>> escaped("a\tb\n", keep="\t\n") == "a\tb\n"
+    True
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(_escape(c) if c not in keep and unicodedata.category(c).startswith("C") else c for c in text)
+
+
+def _escape(character: str) -> str:
+    code = ord(character)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def printable(value, limit: int = MAX_VALUE_CHARS) -> str:
+    r"""``value`` as one line that is safe to print: escaped (:func:`escaped`), and cut after
+    ``limit`` characters with a count of what was left out.
+
+    >>> print(printable("\x1b[2Jvalid"))
+    \x1b[2Jvalid
     >>> printable("x" * 250)[-30:]
     'xxxxxx... (50 more characters)'
     """
-    text = CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(value))
+    text = escaped(str(value))
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text) - limit} more characters)"
 
 

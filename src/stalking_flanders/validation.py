@@ -8,10 +8,13 @@ Every problem is reported, not only the first. Imports frictionless, pandera and
 
 from __future__ import annotations
 
+import json
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from .checks import check_tables
-from .datapackage import DataPackage, IntegrityError, descriptor_file
+from .datapackage import DESCRIPTOR_NAME, DataPackage, IntegrityError, descriptor_file
 from .formats import BY_NAME, FORMATS, csv
 from .frictionless_report import frictionless_problems
 from .hashes import facts
@@ -46,7 +49,7 @@ def validate_package(descriptor: Path | str | None = None) -> list[Problem]:
         return problems  # nothing unsafe goes further: Frictionless never sees this package
     problems += release_problems(package.descriptor, str(path), _bundled())
     with offline():
-        problems += frictionless_problems(path, SKIP_FRICTIONLESS)
+        problems += _frictionless(package)
     names = package.tables()
     contents = {name: read_file(package.path(package.resource(name))) for name in names}
     tables, table_problems = csv.read_all(
@@ -58,6 +61,23 @@ def validate_package(descriptor: Path | str | None = None) -> list[Problem]:
     problems += _contents(package, tables)
     problems += _other_formats(package, tables)
     return problems
+
+
+def _frictionless(package: DataPackage) -> list[Problem]:
+    """What Frictionless finds, run on a staged copy: the descriptor as this package parsed it and
+    the bytes of each file as the checks read them, in a private folder of its own. Frictionless
+    never parses the descriptor again from the user's file or opens a path of the user's folder
+    (a second parser might read another file than the one checked); its problems name the user's files."""
+    with tempfile.TemporaryDirectory(prefix="stalking-flanders-") as tmp:
+        staged = Path(tmp)
+        (staged / DESCRIPTOR_NAME).write_text(json.dumps(package.descriptor), encoding="utf-8")
+        for resource in package.descriptor["resources"]:
+            target = staged / resource["path"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(read_file(package.path(resource)))
+        found = frictionless_problems(staged / DESCRIPTOR_NAME, SKIP_FRICTIONLESS)
+    root, given = str(staged), str(package.descriptor_path.parent)
+    return [replace(p, file=given + p.file[len(root) :] if p.file.startswith(root) else p.file) for p in found]
 
 
 def _bundled() -> dict | None:
@@ -217,7 +237,7 @@ def _readable(package: DataPackage, resource: dict) -> bool:
 
 def _same_rows(file: str, fmt, path: Path, table, schema: Schema, name: str) -> list[Problem]:
     try:
-        rows = fmt.rows(path, name, schema)
+        rows = fmt.rows(read_file(path), name, schema)
     except Exception as error:  # noqa: BLE001 - any unreadable file is a problem to report
         return [Problem("format-unreadable", file, f"cannot be read as {fmt.label} ({error})", expected=f"a {fmt.label} file")]
     expected = python_rows(table, schema)

@@ -125,8 +125,9 @@ class Format:
         """Properties a format adds to each resource's entry (a CSV dialect, say)."""
         return {}
 
-    def rows(self, path: Path, table: str, schema: Schema) -> list[dict]:
-        """The rows of ``table`` in the file at ``path``, as Python values, for ``validate``."""
+    def rows(self, data: bytes, table: str, schema: Schema) -> list[dict]:
+        """The rows of ``table`` in a file of this format (its bytes, read within bounds), as
+        Python values, for ``validate``. A reader never opens a path of its own."""
         raise NotImplementedError(f"the format {self.name} reads no rows")
 
     def dutch_title(self, resource: dict) -> str:

@@ -142,10 +142,10 @@ class CSV(Format):
     def extra_description(self) -> dict:
         return {"dialect": dict(DIALECT)}
 
-    def rows(self, path: Path, table: str, schema: Schema) -> list[dict]:
+    def rows(self, data: bytes, table: str, schema: Schema) -> list[dict]:
         from ..tableschema import python_rows
 
-        return python_rows(read(path, schema, str(path)), schema)
+        return python_rows(read(data, schema, table), schema)
 
 
 FORMAT = CSV("csv", "text/csv", "CSV", "CSV", title_nl="CSV", encoding="utf-8", reference=True)

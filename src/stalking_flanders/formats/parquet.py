@@ -37,17 +37,19 @@ def write(df: pd.DataFrame, path: Path, schema: Schema) -> None:
     pq.write_table(table, path, compression="zstd")
 
 
-def rows(path: Path, table: str, schema: Schema) -> list[dict]:
+def rows(data: bytes, table: str, schema: Schema) -> list[dict]:
     """The rows of a Parquet file as Python values (dates as ``datetime.date``)."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     from ..untrusted import MAX_UNPACKED_BYTES
 
-    meta = pq.ParquetFile(path).metadata  # a file from anywhere: nothing that unpacks past the bound
+    parquet = pq.ParquetFile(pa.BufferReader(data))
+    meta = parquet.metadata  # a file from anywhere: nothing that unpacks past the bound
     unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
     if unpacked > MAX_UNPACKED_BYTES:
         raise ValueError(f"the file unpacks to {unpacked} bytes, more than {MAX_UNPACKED_BYTES}")
-    return pq.read_table(path).to_pylist()
+    return parquet.read().to_pylist()
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,8 @@ class Parquet(Format):
     def write_table(self, frame, path: Path, schema: Schema) -> None:
         write(frame, path, schema)
 
-    def rows(self, path: Path, table: str, schema: Schema) -> list[dict]:
-        return rows(path, table, schema)
+    def rows(self, data: bytes, table: str, schema: Schema) -> list[dict]:
+        return rows(data, table, schema)
 
 
 FORMAT = Parquet(

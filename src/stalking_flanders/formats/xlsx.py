@@ -11,6 +11,7 @@ text: a cell starting with ``=`` never becomes a formula. Read back with openpyx
 from __future__ import annotations
 
 import datetime
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,7 +60,7 @@ def _table_sheet(sheet, table, schema: Schema, bold, formats: dict) -> None:
     sheet.autofilter(0, 0, max(len(table), 1), len(fields) - 1)
 
 
-def rows(path: Path, table: str, schema: Schema) -> list[dict]:
+def rows(data: bytes, table: str, schema: Schema) -> list[dict]:
     """The rows of sheet ``table`` as Python values (dates as ``datetime.date``, empty as None)."""
     import zipfile
 
@@ -67,11 +68,11 @@ def rows(path: Path, table: str, schema: Schema) -> list[dict]:
 
     from ..untrusted import MAX_UNPACKED_BYTES
 
-    with zipfile.ZipFile(path) as archive:  # a workbook from anywhere: no ZIP bomb is unpacked
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # a workbook from anywhere: no ZIP bomb is unpacked
         unpacked = sum(info.file_size for info in archive.infolist())
     if unpacked > MAX_UNPACKED_BYTES:
         raise ValueError(f"the workbook unpacks to {unpacked} bytes, more than {MAX_UNPACKED_BYTES}")
-    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         sheet = book[table]
         values = list(sheet.iter_rows(values_only=True))
@@ -108,8 +109,8 @@ class Workbook(Format):
             }
         ]
 
-    def rows(self, path: Path, table: str, schema: Schema) -> list[dict]:
-        return rows(path, table, schema)
+    def rows(self, data: bytes, table: str, schema: Schema) -> list[dict]:
+        return rows(data, table, schema)
 
 
 FORMAT = Workbook(
