@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import argparse
 import io
-import signal
 import sys
 from contextlib import contextmanager
 
 from .datapackage import DataPackage, UnknownNameError
 from .facts import CODES
+from .limits import LimitExceeded, bounded
 from .portal_settings import SettingsError
 from .problems import DataError, PackageError, escaped, printable
 from .untrusted import MAX_PROBLEMS_PER_CODE, NotFound
@@ -193,12 +193,10 @@ def _info(args) -> int:
 
 
 def _validate(args) -> int:
-    from .untrusted import TIME_LIMIT
     from .validation import validate_package
 
     where = printable(args.descriptor) if args.descriptor else "the bundled release"
-    with time_limit(TIME_LIMIT, f"validating {where}"):
-        problems = validate_package(args.descriptor)
+    problems = validate_package(args.descriptor)
     for line in capped(problems):
         print(line, file=sys.stderr)
     if problems:
@@ -224,29 +222,6 @@ def capped(problems: list, per_code: int = MAX_PROBLEMS_PER_CODE) -> list[str]:
         if count > per_code:
             lines.append(f"- ... and {count - per_code} more problem(s) of this kind [{code}]")
     return lines
-
-
-class TimeLimitError(PackageError):
-    """A command ran past its time limit."""
-
-
-@contextmanager
-def time_limit(seconds: int, what: str):
-    """Stop ``what`` with :class:`TimeLimitError` after ``seconds`` (where the system has alarms)."""
-    if not hasattr(signal, "SIGALRM"):
-        yield
-        return
-
-    def stop(signum, frame):
-        raise TimeLimitError(f"{what} took longer than {seconds} s, the bound on any input; stopped")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 # What each of the package's errors means on the command line: a usage error (exit 2) where the user
@@ -295,7 +270,11 @@ def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     say = lambda error: print(f"stalking-flanders {args.command}: {printable(error, 2000)}", file=sys.stderr)
     try:
-        return COMMANDS[args.command](args)
+        with bounded(f"stalking-flanders {args.command}"):
+            return COMMANDS[args.command](args)
+    except LimitExceeded as error:
+        say(error)
+        return INVALID
     except DataError as error:
         for line in capped(error.problems):
             print(line, file=sys.stderr)

@@ -1,0 +1,90 @@
+"""The limits every command runs within, whatever it is handed: time and memory, enforced so that
+nothing can catch them.
+
+- Time: after ``TIME_LIMIT`` seconds an alarm raises :class:`LimitExceeded`, which derives from
+  ``BaseException``, so that no ``except Exception`` (this package's or a library's) swallows it.
+- Past that, and for memory: a watchdog thread ends the process (exit 1, with a message) when the
+  run goes ``GRACE`` seconds past the limit (the alarm was swallowed anyway, or the code never
+  returned to Python) or its resident memory passes ``MEMORY_LIMIT`` (or, for a process that held
+  more before the run, what it held plus ``HEADROOM``). Nothing in the process can stop that.
+
+The command line runs every command within them; the caps on what is read are in
+:mod:`stalking_flanders.untrusted`.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+from contextlib import contextmanager
+
+TIME_LIMIT = 120  # seconds: the longest any command may run on any input
+GRACE = 5  # seconds past the time limit before the watchdog ends the process
+MEMORY_LIMIT = 1024 * 1024 * 1024  # bytes of resident memory
+POLL = 0.05  # seconds between the watchdog's looks
+HEADROOM = 256 * 1024 * 1024  # bytes a run may add to what its process held before it
+
+
+class LimitExceeded(BaseException):
+    """A run went past a limit. Not an ``Exception``: nothing that catches those can swallow it."""
+
+
+def resident_bytes() -> int:
+    """The process's resident memory, where the system tells it (Linux), else 0."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _end(message: str) -> None:
+    from .problems import escaped
+
+    stream = sys.__stderr__
+    if stream is not None:
+        stream.write(escaped(message) + "\n")
+        stream.flush()
+    os._exit(1)
+
+
+@contextmanager
+def bounded(what: str, seconds: float | None = None, memory: int | None = None):
+    """Run the block within the limits (see the module; by default ``TIME_LIMIT`` and
+    ``MEMORY_LIMIT``): ``what`` names it in the messages."""
+    seconds = TIME_LIMIT if seconds is None else seconds
+    memory = MEMORY_LIMIT if memory is None else memory
+    done = threading.Event()
+    started = time.monotonic()
+    # The bound is the process's resident memory; a process that held much before the run (a long
+    # Python session calling the command line in-process) is allowed its own plus a margin.
+    memory = max(memory, resident_bytes() + HEADROOM)
+
+    def watch() -> None:
+        while not done.wait(POLL):
+            if time.monotonic() - started > seconds + GRACE:
+                _end(f"stalking-flanders: {what} took longer than {seconds:g} s, the bound on any input; stopped")
+            if resident_bytes() > memory:
+                _end(
+                    f"stalking-flanders: {what} needed more than {memory // 2**20} MiB of memory, the bound on any input; stopped"
+                )
+
+    def alarm(signum, frame):
+        raise LimitExceeded(f"{what} took longer than {seconds:g} s, the bound on any input; stopped")
+
+    watchdog = threading.Thread(target=watch, name="stalking-flanders-limits", daemon=True)
+    watchdog.start()
+    in_main = threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGALRM")
+    previous = signal.signal(signal.SIGALRM, alarm) if in_main else None
+    if in_main:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        done.set()
+        if in_main:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)

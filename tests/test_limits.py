@@ -1,0 +1,50 @@
+"""The limits cannot be caught: past the time limit a run stops even where the code swallows every
+exception, and past the memory bound the process ends, each with a message and exit 1."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from helpers import tool_env
+
+pytestmark = pytest.mark.system  # each run is a process of its own, which the limits may end
+
+SWALLOW = {
+    "exception": "except Exception: pass",  # what a library's broad handler does
+    "everything": "except BaseException: pass",  # and one that catches everything: the watchdog ends it
+}
+
+
+def validate_with(body: str, **limits) -> tuple[subprocess.CompletedProcess, float]:
+    """``stalking-flanders validate`` in a process of its own, with validate_package replaced by ``body``."""
+    settings = "".join(f"limits.{name} = {value}; " for name, value in limits.items())
+    code = (
+        f"import time\nimport stalking_flanders.limits as limits\n{settings}\n"
+        "import stalking_flanders.validation as validation\n"
+        f"def stuck(*args):\n{body}\n"
+        "validation.validate_package = stuck\n"
+        "from stalking_flanders.cli import main\nraise SystemExit(main(['validate']))\n"
+    )
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=tool_env(), timeout=120)
+    return result, time.monotonic() - started
+
+
+@pytest.mark.parametrize("swallow", SWALLOW)
+def test_the_time_limit_cannot_be_swallowed(swallow):
+    body = f"    while True:\n        try:\n            time.sleep(0.05)\n        {SWALLOW[swallow]}\n"
+    result, seconds = validate_with(body, TIME_LIMIT=1, GRACE=1)
+    assert result.returncode == 1 and seconds < 30, (result.returncode, seconds, result.stderr)
+    assert "took longer than 1 s, the bound on any input; stopped" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_memory_bound_ends_the_run():
+    body = "    held = []\n    while True:\n        held.append(bytearray(32 * 2**20)); time.sleep(0.01)\n"
+    result, seconds = validate_with(body, MEMORY_LIMIT=400 * 2**20, HEADROOM=0)
+    assert result.returncode == 1 and seconds < 60, (result.returncode, seconds, result.stderr)
+    assert "needed more than 400 MiB of memory, the bound on any input; stopped" in result.stderr
