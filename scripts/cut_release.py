@@ -41,7 +41,7 @@ import tempfile
 from pathlib import Path
 
 import _step  # noqa: F401 - puts this checkout's src/ first on the path
-from stalking_flanders import repo
+from stalking_flanders import repo, sums
 from stalking_flanders.changelog import released
 from stalking_flanders.datapackage import DataPackage
 from stalking_flanders.diff import BUMPS, as_text, diff_releases
@@ -212,12 +212,14 @@ def on_signal(signum, frame):
 
 
 def record_release(version: str, now: datetime.datetime) -> None:
-    """Add the new release's facts to src/stalking_flanders/releases.toml: when it is cut, the commit it is cut
-    from and its descriptor (canonical sha256). The runtime reads them from there, never from git."""
+    """Add the new release's facts to src/stalking_flanders/releases.toml: when it is cut, the
+    commit it is cut from, its descriptor (canonical sha256) and its SHA256SUMS (sha256). The
+    runtime reads them from there, never from git."""
     digest = sha256_bytes(canonical(DataPackage(repo.RELEASE).descriptor))
+    listed = sha256_bytes((repo.RELEASE / sums.NAME).read_bytes())
     entry = (
         f'[releases."{version}"]\nreleased = {now.isoformat()}\ncut_from = "{git("rev-parse", "HEAD")}"\n'
-        f'descriptor_sha256 = "{digest}"\n'
+        f'descriptor_sha256 = "{digest}"\nsums_sha256 = "{listed}"\n'
     )
     path = repo.RELEASES
     path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + entry, encoding="utf-8")

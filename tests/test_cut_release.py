@@ -68,6 +68,9 @@ def test_the_first_release(project):
     # compared with it, rebuilt from the commit that wrote its entry (the copy has no tags)
     assert f"## [{FIRST}] - {TODAY}\n\n### Data changes\n\nCompared with " in changelog
     assert changelog.index("## [Unreleased]") < changelog.index(f"## [{FIRST}]") < changelog.index("### Added")
+    recorded = tomllib.loads((project / repo.RELEASES).read_text())["releases"][FIRST]
+    assert recorded["sums_sha256"] == hashlib.sha256((project / repo.RELEASE / "SHA256SUMS").read_bytes()).hexdigest()
+    assert recorded["released"].date().isoformat() == TODAY and len(recorded["cut_from"]) == 40
 
 
 def test_an_existing_version_or_a_lower_one_is_refused(project):
@@ -76,7 +79,7 @@ def test_an_existing_version_or_a_lower_one_is_refused(project):
     assert "is not a version of the form X.Y.Z" in release(project, "1.1").stderr
 
 
-BUILT = (repo.EXTRACTED, repo.VALIDATED, repo.RELEASE)
+BUILT = (repo.EXTRACTED, repo.VALIDATED, repo.RELEASE, repo.PACKAGE_DATA)
 
 
 def test_failing_tests_stop_the_release_and_restore_the_tree_and_the_data(project):

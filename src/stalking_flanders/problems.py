@@ -41,6 +41,10 @@ class Code(StrEnum):
     FILE_UNSAFE = "file-unsafe", "a file is reached through a link, is not a regular file, or is too large to read"
     RELEASE_UNKNOWN = "release-unknown", "the package is not a version of stalking-flanders this installed package knows"
     RELEASE_DIFFERS = "release-differs", "the descriptor differs from the published release of the version it claims"
+    SUMS_MISSING = "sums-missing", "the release has no SHA256SUMS"
+    SUMS_SHAPE = "sums-shape", "a line of SHA256SUMS is not a sha256 and a path inside the release"
+    SUMS_UNLISTED = "sums-unlisted", "a file of the release is not in SHA256SUMS, or SHA256SUMS lists a missing file"
+    SUMS_DIFFERS = "sums-differs", "a file's sha256 differs from SHA256SUMS"
     # CSV cells and columns
     COLUMN_MISSING = "column-missing", "a column of the Table Schema is missing"
     COLUMN_EXTRA = "column-extra", "a column is not in the Table Schema"

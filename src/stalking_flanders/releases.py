@@ -43,6 +43,7 @@ class Recorded:
     released: datetime.datetime  # when it was cut, with its UTC offset
     cut_from: str  # the commit it was cut from; its release commit is the next one
     descriptor_sha256: str
+    sums_sha256: str | None = None  # the sha256 of its SHA256SUMS (releases from 1.0.1 on have one)
 
 
 def history(path: Path = RECORD) -> dict[str, Recorded]:

@@ -13,15 +13,16 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from . import sums
 from .checks import check_tables
-from .datapackage import DESCRIPTOR_NAME, DataPackage, IntegrityError, descriptor_file
+from .datapackage import BUNDLED, DESCRIPTOR_NAME, DataPackage, IntegrityError, descriptor_file
 from .formats import BY_NAME, FORMATS, csv
 from .frictionless_report import frictionless_problems
-from .hashes import facts
+from .hashes import facts, sha256_bytes
 from .model import Schema, csv_line
 from .problems import DataError, Problem
-from .releases import release_problems
-from .rooting import in_release
+from .releases import history, release_problems
+from .rooting import folder_of, in_release
 from .sources import load_registry, text_problems, unregistered
 from .tableschema import python_rows
 from .text import ArchivedText
@@ -48,6 +49,7 @@ def validate_package(descriptor: Path | str | None = None) -> list[Problem]:
     if problems:
         return problems  # nothing unsafe goes further: Frictionless never sees this package
     problems += release_problems(package.descriptor, str(path), _bundled())
+    problems += _sums(package)
     with offline():
         problems += _frictionless(package)
     names = package.tables()
@@ -78,6 +80,32 @@ def _frictionless(package: DataPackage) -> list[Problem]:
         found = frictionless_problems(staged / DESCRIPTOR_NAME, SKIP_FRICTIONLESS)
     root, given = str(staged), str(package.descriptor_path.parent)
     return [replace(p, file=given + p.file[len(root) :] if p.file.startswith(root) else p.file) for p in found]
+
+
+def _sums(package: DataPackage) -> list[Problem]:
+    """Every file of the release folder is listed in its SHA256SUMS with its sha256, and the list is
+    the one of the published release the copy claims to be: the bundled release's for this
+    package's own version, the recorded sha256 for an earlier one. A release published before lists
+    existed (1.0.0, 1.0.1) may lack one."""
+    folder = package.root / folder_of(package.descriptor)
+    version, file = package.descriptor.get("version"), str(folder / sums.NAME)
+    bundled, recorded = _bundled(), history().get(version)
+    mine = bundled is not None and version == bundled.get("version")
+    theirs = (BUNDLED / sums.NAME) if mine and (BUNDLED / sums.NAME).is_file() else None
+    expected = sha256_bytes(read_file(theirs)) if theirs else recorded.sums_sha256 if recorded else None
+    problems = sums.check(folder, read_file)
+    if expected is None:  # a release that predates the lists, or one this package does not know
+        return [p for p in problems if p.code != "sums-missing"]
+    if not problems and sha256_bytes(read_file(folder / sums.NAME)) != expected:
+        problems.append(
+            Problem(
+                "release-differs",
+                file,
+                f"differs from the {sums.NAME} of version {version} as published",
+                expected=f"sha256 {expected}",
+            )
+        )
+    return problems
 
 
 def _bundled() -> dict | None:

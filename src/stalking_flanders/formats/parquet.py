@@ -2,8 +2,9 @@
 
 The descriptor records no bytes and sha256 for a Parquet file: Frictionless, which checks its
 content against the Table Schema, cannot count them for Parquet and would report every file as
-damaged. ``stalking-flanders validate`` compares every value with the CSV file, whose hash is
-recorded; the dataset page and the DCAT record give every file's size and sha256.
+damaged. The release's SHA256SUMS pins it; ``stalking-flanders validate`` also checks it by
+construction (exactly the Table Schema's columns and types, no pandas metadata, no statistics,
+caps from the footer before decoding) and compares every value with the CSV file.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ def write(df: pd.DataFrame, path: Path, schema: Schema) -> None:
     from ..tableschema import for_arrow
 
     table = pa.Table.from_pandas(for_arrow(df, schema), schema=arrow_schema(schema), preserve_index=False)
-    pq.write_table(table, path, compression="zstd")
+    # No pandas metadata (a reader would trust it over the columns) and no statistics (a reader
+    # would skip rows by them): the file is its columns, typed as the Table Schema says.
+    pq.write_table(table.replace_schema_metadata(None), path, compression="zstd", write_statistics=False)
 
 
 def rows(data: bytes, table: str, schema: Schema) -> list[dict]:
@@ -42,13 +45,21 @@ def rows(data: bytes, table: str, schema: Schema) -> list[dict]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from ..untrusted import MAX_UNPACKED_BYTES
+    from ..untrusted import MAX_ROWS, MAX_UNPACKED_BYTES
 
     parquet = pq.ParquetFile(pa.BufferReader(data))
-    meta = parquet.metadata  # a file from anywhere: nothing that unpacks past the bound
+    meta = parquet.metadata  # a file from anywhere: its footer is checked before anything is decoded
     unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
     if unpacked > MAX_UNPACKED_BYTES:
         raise ValueError(f"the file unpacks to {unpacked} bytes, more than {MAX_UNPACKED_BYTES}")
+    if meta.num_rows > MAX_ROWS or meta.num_columns != len(schema.fields):
+        raise ValueError(f"{meta.num_rows} rows of {meta.num_columns} columns, not the table's {len(schema.fields)} columns")
+    if not parquet.schema_arrow.equals(arrow_schema(schema), check_metadata=True):
+        raise ValueError(
+            f"its columns are not those of the Table Schema (names, order, types, no metadata): {parquet.schema_arrow}"
+        )
+    if any(meta.row_group(g).column(c).is_stats_set for g in range(meta.num_row_groups) for c in range(meta.num_columns)):
+        raise ValueError("it carries column statistics, which readers trust to skip rows; a release writes none")
     return parquet.read().to_pylist()
 
 

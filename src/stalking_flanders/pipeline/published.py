@@ -9,6 +9,7 @@ import os
 import shutil
 from pathlib import Path
 
+from .. import sums
 from ..datapackage import DESCRIPTOR_NAME
 from ..formats import FORMATS, Content, Table, csv
 from ..frictionless_report import frictionless_problems
@@ -65,4 +66,6 @@ def _build(tmp: Path, tables: dict, archive_dir: Path, defs: Definitions) -> tup
     descriptor = build_descriptor(defs, content, tmp)
     (tmp / DESCRIPTOR_NAME).write_text(dump(descriptor), encoding="utf-8")
     raise_if_any(frictionless_problems(tmp / DESCRIPTOR_NAME), f"{tmp / DESCRIPTOR_NAME} (Frictionless validation)")
-    return descriptor, page.write(tmp, descriptor, tables)
+    chart_png = page.write(tmp, descriptor, tables)
+    (tmp / sums.NAME).write_bytes(sums.render({path: (tmp / path).read_bytes() for path in sums.files_of(tmp)}))
+    return descriptor, chart_png

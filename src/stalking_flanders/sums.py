@@ -1,0 +1,89 @@
+"""``SHA256SUMS``: every file a release holds, pinned by its sha256, in the format ``sha256sum -c``
+reads (``<64 hex digits>  <path>``, one line a file, sorted by path). The publish step writes it
+last; ``validate`` checks every file against it, every file of the folder to be listed, and the
+list itself against the one of the published release the copy claims to be.
+
+>>> print(render({"b.csv": b"x", "a.txt": b""}).decode()[:71])
+e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  a.txt
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from pathlib import Path, PurePosixPath
+
+from .hashes import sha256_bytes
+from .problems import Problem
+
+NAME = "SHA256SUMS"
+LINE = re.compile(r"^([0-9a-f]{64})  (\S(?:.*\S)?)$")
+MAX_FILES = 1000  # the most files a release folder may hold
+
+
+def render(files: dict[str, bytes]) -> bytes:
+    """The SHA256SUMS of ``files`` (relative path -> bytes)."""
+    return "".join(f"{sha256_bytes(data)}  {path}\n" for path, data in sorted(files.items())).encode("utf-8")
+
+
+def files_of(folder: Path) -> list[str]:
+    """Every regular file below ``folder`` but SHA256SUMS, as relative POSIX paths (a link is
+    never followed; past ``MAX_FILES`` the walk stops)."""
+    found: list[str] = []
+    for top, folders, names in os.walk(folder, followlinks=False):
+        for name in sorted(names):
+            path = Path(top) / name
+            relative = path.relative_to(folder).as_posix()
+            if relative != NAME and stat.S_ISREG(os.lstat(path).st_mode):
+                found.append(relative)
+            if len(found) > MAX_FILES:
+                return found
+        folders.sort()
+    return sorted(found)
+
+
+def parse(data: bytes, file: str) -> tuple[dict[str, str], list[Problem]]:
+    """The listed sha256 of each path, and a problem for every line that is not one."""
+    listed, problems = {}, []
+    try:
+        lines = data.decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        return {}, [Problem("sums-shape", file, "the list is not UTF-8 text", expected="lines of sha256 and path")]
+    for number, line in enumerate(lines, start=1):
+        match = LINE.match(line)
+        path = match.group(2) if match else None
+        if match is None or PurePosixPath(path).is_absolute() or ".." in PurePosixPath(path).parts or path in listed:
+            problems.append(
+                Problem(
+                    "sums-shape",
+                    file,
+                    "not a line of sha256 and a path inside the release",
+                    number,
+                    found=line,
+                    expected="<64 hex digits>  <relative path>, each path once",
+                )
+            )
+            continue
+        listed[path] = match.group(1)
+    return listed, problems
+
+
+def check(folder: Path, read) -> list[Problem]:
+    """Every problem of the release in ``folder`` with its SHA256SUMS; ``read(path)`` reads a file
+    within the bounds (:func:`~stalking_flanders.untrusted.read_file`)."""
+    file = str(folder / NAME)
+    if not (folder / NAME).is_file():
+        return [Problem("sums-missing", file, "the release has no list of its files' sha256", expected=f"a {NAME} file")]
+    listed, problems = parse(read(folder / NAME), file)
+    present = files_of(folder)
+    for path in sorted(set(present) - set(listed)):
+        problems.append(Problem("sums-unlisted", str(folder / path), f"a file of the folder that {NAME} does not list"))
+    for path, digest in listed.items():
+        if path not in present:
+            problems.append(Problem("sums-unlisted", str(folder / path), f"{NAME} lists a file that is not there"))
+        elif sha256_bytes(read(folder / path)) != digest:
+            problems.append(
+                Problem("sums-differs", str(folder / path), f"the file's sha256 differs from {NAME}", expected=f"sha256 {digest}")
+            )
+    return problems

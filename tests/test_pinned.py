@@ -1,0 +1,76 @@
+"""Every file of a release is pinned: SHA256SUMS lists each with its sha256 (as `sha256sum -c`
+reads it), validate checks every file against it and the list against the published release the
+copy claims to be, and a Parquet file is also checked by construction."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from helpers import cli, damaged_copy, edit_file, needs
+from stalking_flanders import sums
+from stalking_flanders.datapackage import BUNDLED
+
+
+def codes(result) -> set[str]:
+    return {line.rsplit("[", 1)[1].rstrip("]") for line in result.stderr.splitlines() if line.startswith("- ") and "[" in line}
+
+
+def resum(folder) -> None:
+    """Write SHA256SUMS again for the folder as it is, as someone hiding a change would."""
+    (folder / sums.NAME).write_bytes(sums.render({p: (folder / p).read_bytes() for p in sums.files_of(folder)}))
+
+
+@pytest.mark.system
+def test_sha256sum_checks_every_file_of_the_release():
+    needs(shutil.which("sha256sum") is not None, "sha256sum (coreutils) is not installed")
+    result = subprocess.run(["sha256sum", "-c", "--strict", sums.NAME], cwd=BUNDLED, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    listed = [line.split("  ", 1)[1] for line in (BUNDLED / sums.NAME).read_text().splitlines()]
+    assert listed == sums.files_of(BUNDLED) and "index.html" in listed and "observations.parquet" in listed
+
+
+def test_a_changed_page_is_refused(tmp_path):
+    copy = damaged_copy(BUNDLED, tmp_path / "copy", lambda f: edit_file(f / "index.html", "<main>", "<main><script>1</script>"))
+    result = cli("validate", copy)
+    assert result.returncode == 1 and "sums-differs" in codes(result)
+    resum(copy)  # the list rewritten too: it is not the list of the release the copy claims to be
+    result = cli("validate", copy)
+    assert result.returncode == 1 and codes(result) == {"release-differs"}
+
+
+def test_a_file_the_list_does_not_hold_is_reported(tmp_path):
+    copy = damaged_copy(BUNDLED, tmp_path / "copy", lambda f: (f / "notes.txt").write_text("x"))
+    result = cli("validate", copy)
+    assert result.returncode == 1 and codes(result) == {"sums-unlisted"}
+
+
+def forge(folder, change) -> None:
+    path = folder / "observations.parquet"
+    table = pq.read_table(path)
+    change(table, path)
+
+
+FORGERIES = {
+    "pandas metadata that relabels the columns": lambda t, p: pq.write_table(
+        t.replace_schema_metadata({b"pandas": b'{"columns": [{"name": "count", "field_name": "source_line"}]}'}), p
+    ),
+    "row-group statistics": lambda t, p: pq.write_table(t, p, write_statistics=True),
+    "counts stored as floats": lambda t, p: pq.write_table(
+        t.set_column(t.schema.get_field_index("count"), "count", t.column("count").cast(pa.float64())),
+        p,
+        write_statistics=False,
+    ),
+}
+
+
+@pytest.mark.parametrize("forgery", FORGERIES)
+def test_parquet_forgeries_are_refused_by_construction(tmp_path, forgery):
+    copy = damaged_copy(BUNDLED, tmp_path / "copy", lambda f: forge(f, FORGERIES[forgery]))
+    resum(copy)
+    result = cli("validate", copy)
+    assert result.returncode == 1 and "format-unreadable" in codes(result), result.stderr
