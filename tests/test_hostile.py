@@ -221,7 +221,7 @@ def test_a_huge_file_is_refused_without_reading_it(package):
 def test_printed_problems_are_capped_and_values_cut(package):
     csv = package / "observations.csv"
     lines = csv.read_text().splitlines()
-    huge = "x" * 3_000_000  # a 3 MB field, within the size bound
+    huge = "x" * 60_000  # a 60 kB field, within the line cap (a longer line is refused: see below)
     bad = [lines[1].replace(",2018,", f",{huge},")] + [line.replace(",2018,", ",year,") for line in lines[1:]] * 500
     csv.write_text("\n".join([lines[0], *bad]) + "\n")
     rehash(package)
@@ -233,6 +233,14 @@ def test_printed_problems_are_capped_and_values_cut(package):
     per_code = {code: sum(line.endswith(f"[{code}]") for line in printed) for code in codes(result)}
     assert max(per_code.values()) <= 20 and "more problem(s) of this kind [value-type]" in result.stderr
     assert max(map(len, printed)) < 1500 and "more characters" in result.stderr
+
+
+def test_a_line_past_the_cap_is_refused_before_it_is_parsed(package):
+    csv = package / "observations.csv"
+    csv.write_text(csv.read_text().replace(",2018,", f",{'x' * 3_000_000},", 1))  # a 3 MB field
+    rehash(package)
+    result = cli("validate", package, seconds=60)
+    assert result.returncode == 1 and "csv-unreadable" in codes(result) and "a line longer than" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -45,6 +45,21 @@ class UnknownNameError(PackageError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+def _typed(descriptor: dict, file: str) -> None:
+    """Refuse a descriptor of a shape this package does not understand
+    (:func:`~stalking_flanders.model.check_descriptor`), with the key path and what was expected."""
+    from .model import ShapeError, check_descriptor
+    from .problems import DataError, Problem
+
+    try:
+        check_descriptor(descriptor)
+    except ShapeError as error:
+        problem = Problem(
+            "descriptor-shape", file, error.message, column=error.where, expected="a descriptor of stalking-flanders"
+        )
+        raise DataError([problem], file) from None
+
+
 def _schemas(descriptor: dict, file: str) -> dict:
     """The typed Table Schema of every table resource, by resource name; :class:`DataError`
     naming the key path and what was expected where one is not understood."""
@@ -86,6 +101,7 @@ class DataPackage:
         self.root = path.parent.resolve()
         self.descriptor = read_descriptor(path)  # bounded, a regular file, a JSON object
         raise_if_any(shape_problems(self.descriptor, str(path)), str(path))  # nothing that leads elsewhere
+        _typed(self.descriptor, str(path))
         self.resources = {r["name"]: r for r in self.descriptor["resources"]}
         self.schemas = _schemas(self.descriptor, str(path))  # typed before anything reads them
 
@@ -106,18 +122,21 @@ class DataPackage:
         return self.schemas[name]
 
     def path(self, resource: dict) -> Path:
-        """The file of ``resource``, which must lie inside the package folder."""
-        path = (self.root / resource["path"]).resolve()
-        if not path.is_relative_to(self.root):
+        """The file of ``resource``, which must lie inside the package folder. The path is joined,
+        never resolved: no link is followed here (a link on the way is refused where the file is
+        read), and a loop of links cannot stop it."""
+        path = self.root / resource["path"]
+        if ".." in Path(resource["path"]).parts or Path(resource["path"]).is_absolute() or not path.is_relative_to(self.root):
             raise IntegrityError(
                 f"{self.descriptor_path}: resource {resource['name']!r} has the path "
                 f"{resource['path']!r}, which leads outside the package folder {self.root}"
             )
         return path
 
-    def read_bytes(self, resource: dict) -> bytes:
+    def read_file(self, resource: dict) -> bytes:
         """The bytes of ``resource``'s file, read within the bounds (a regular file, no link on the
-        way, not too large: :func:`~stalking_flanders.untrusted.read_file`), after checking its size and sha256."""
+        way, not too large: :func:`~stalking_flanders.untrusted.read_file`): the one way the
+        package's files are read. :class:`IntegrityError` where it cannot be."""
         from .untrusted import file_problem, read_file
 
         path = self.path(resource)
@@ -125,9 +144,14 @@ class DataPackage:
         if problem is not None:
             raise IntegrityError(f"{path}: {problem[1]}; nothing was loaded")
         try:
-            data = read_file(path)
+            return read_file(path)
         except OSError as error:
             raise IntegrityError(f"{path} cannot be read ({error.strerror or error}); nothing was loaded") from None
+
+    def read_bytes(self, resource: dict) -> bytes:
+        """The bytes of ``resource``'s file (:meth:`read_file`), after checking its size and sha256."""
+        path = self.path(resource)
+        data = self.read_file(resource)
         actual = facts(data)
         expected = resource.get("hash", "")
         if actual["hash"] != expected or actual["bytes"] != resource.get("bytes"):

@@ -20,10 +20,11 @@ from rdflib.namespace import DCTERMS as DCT
 from .datapackage import DESCRIPTOR_NAME, DataPackage
 from .facts import BELGIUM, CODES, EU, FLANDERS, LANGUAGES, LICENCES, THEMES, years_covered
 from .formats import BY_NAME, DATA_PACKAGE, JSON
-from .hashes import file_facts, hex_of
+from .hashes import facts, hex_of
 from .loader import load
 from .portal_settings import release_dates
 from .texts import licence_statement, text
+from .untrusted import MAX_DESCRIPTOR_BYTES, read_file
 
 IANA = "https://www.iana.org/assignments/media-types/"
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -242,14 +243,14 @@ def sources(r: Record) -> Triples:
 def files(r: Record) -> list[dict]:
     """Every resource of the package, and the descriptor itself, each with its size and sha256
     (from the descriptor, or from the file where the descriptor records none)."""
-    resources = [{**file_facts(r.package.path(resource)), **resource} for resource in r.descriptor["resources"]]
+    resources = [{**facts(r.package.read_file(resource)), **resource} for resource in r.descriptor["resources"]]
     descriptor = {
         "name": "datapackage",
         "path": DESCRIPTOR_NAME,
         "format": JSON.name,
         "title": text("descriptor", "title"),
         "description": text("descriptor", "description"),
-        **file_facts(r.package.descriptor_path),
+        **facts(read_file(r.package.descriptor_path, MAX_DESCRIPTOR_BYTES)),
     }
     return [*resources, descriptor]
 

@@ -337,3 +337,91 @@ class Schema:
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
+
+
+# -- the descriptor ---------------------------------------------------------------------------
+
+PACKAGE_KEYS = {
+    "$schema",
+    "profile",
+    "name",
+    "title",
+    "description",
+    "version",
+    "translations",
+    "keywords",
+    "licenses",
+    "sources",
+    "resources",
+}
+RESOURCE_KEYS = {
+    "$schema",
+    "profile",
+    "name",
+    "type",
+    "path",
+    "title",
+    "description",
+    "format",
+    "mediatype",
+    "encoding",
+    "bytes",
+    "hash",
+    "dialect",
+    "schema",
+}
+
+
+def _text(raw: dict, key: str, where: str, required: bool = True) -> None:
+    if key in raw or required:
+        _expect(raw.get(key), str, f"{where}.{key}", "a string")
+
+
+def check_descriptor(raw: dict, tables: list[str] | None = None) -> None:
+    """Refuse (:class:`ShapeError`) every shape of a descriptor this package does not understand:
+    unknown keys, strings where objects belong and the reverse, sizes out of range, resources of
+    one name, and, given ``tables`` (the tables of the release this package bundles), a table
+    missing, renamed or added. The tables' schemas are parsed by :meth:`Schema.parse`."""
+    _keys(raw, PACKAGE_KEYS, "descriptor")
+    for key in ("name", "title", "description", "version"):
+        _text(raw, key, "descriptor")
+    _strings(raw.get("keywords", []), "keywords")
+    for lang, translation in _expect(raw.get("translations", {}), dict, "translations", "an object").items():
+        _keys(translation, {"title", "description", "keywords"}, f"translations.{lang}")
+        _text(translation, "title", f"translations.{lang}", required=False)
+        _text(translation, "description", f"translations.{lang}", required=False)
+        _strings(translation.get("keywords", []), f"translations.{lang}.keywords")
+    licences = _expect(raw.get("licenses"), list, "licenses", "a list of licences")
+    if not licences:
+        raise ShapeError("licenses", "is empty, expected at least one licence")
+    for i, licence in enumerate(licences):
+        _keys(licence, {"name", "path", "title"}, f"licenses[{i}]")
+        _text(licence, "name", f"licenses[{i}]")
+    for i, source in enumerate(_expect(raw.get("sources", []), list, "sources", "a list")):
+        _keys(source, {"title", "path"}, f"sources[{i}]")
+        _text(source, "title", f"sources[{i}]")
+    names = [_resource(resource, f"resources[{i}]") for i, resource in enumerate(raw["resources"])]
+    if len(set(names)) != len(names):
+        raise ShapeError("resources", "names one resource twice, expected each name once")
+    found = [r["name"] for r in raw["resources"] if r.get("type") == "table" and r.get("format") == "csv"]
+    if tables is not None and sorted(found) != sorted(tables):
+        raise ShapeError("resources", f"holds the tables {', '.join(found) or 'none'}, expected {', '.join(tables)}")
+
+
+def _resource(raw, where: str) -> str:
+    _keys(raw, RESOURCE_KEYS, where)
+    for key in ("name", "path", "format"):
+        _text(raw, key, where)
+    for key in ("title", "description", "mediatype", "encoding", "hash", "type"):
+        _text(raw, key, where, required=False)
+    if "bytes" in raw and not 0 <= _expect(raw["bytes"], int, f"{where}.bytes", "a whole number") <= INT64[1]:
+        raise ShapeError(f"{where}.bytes", "is out of range, expected a size in bytes")
+    if raw.get("type") not in (None, "table"):
+        raise ShapeError(f"{where}.type", f"{_shown(raw.get('type'))} is not understood, expected table")
+    if raw.get("type") == "table" and "schema" not in raw:
+        raise ShapeError(f"{where}.schema", "is missing, expected the Table Schema of the table")
+    if "dialect" in raw:
+        _keys(raw["dialect"], {"delimiter", "header"}, f"{where}.dialect")
+        if raw["dialect"] != {"delimiter": ",", "header": True}:
+            raise ShapeError(f"{where}.dialect", "is not understood, expected a comma and a header row")
+    return raw["name"]

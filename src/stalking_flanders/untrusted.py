@@ -30,6 +30,8 @@ MAX_FILE_BYTES = 4 * 1024 * 1024  # a release's largest file holds about 60 kB
 MAX_TOTAL_BYTES = 32 * 1024 * 1024
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # what a workbook's ZIP or a Parquet file may unpack to
 MAX_ROWS = 100_000  # the most rows a table may have in any format (a release's largest has 21)
+MAX_COLUMNS = 64  # the most columns a table may have (a release's widest has 16)
+MAX_LINE_CHARS = 64 * 1024  # the longest line of a CSV file (a release's longest is under 1,000)
 MAX_PROBLEMS_PER_CODE = 20  # how many problems of one kind are listed; the rest are counted
 PROFILES = {  # the only profiles a descriptor may name: Frictionless has them built in
     "https://datapackage.org/profiles/2.0/datapackage.json",
@@ -116,7 +118,7 @@ def shape_problems(descriptor: dict, name: str) -> list[Problem]:
         problems.append(Problem("descriptor-shape", name, message, column=where, found=found, expected=expected))
 
     for key in ("$schema", "profile"):
-        if key in descriptor and descriptor[key] not in PROFILES:
+        if key in descriptor and not _known_profile(descriptor[key]):
             bad(
                 key,
                 "names a profile this package does not know (it is never fetched)",
@@ -146,7 +148,7 @@ def shape_problems(descriptor: dict, name: str) -> list[Problem]:
                     "an object in the descriptor",
                 )
         for key in ("$schema", "profile"):
-            if key in resource and resource[key] not in PROFILES:
+            if key in resource and not _known_profile(resource[key]):
                 bad(f"{where}.{key}", "names a profile this package does not know", printable(resource[key]))
         if isinstance(resource.get("schema"), dict):
             problems += _schema_problems(resource["schema"], where, name)
@@ -155,7 +157,7 @@ def shape_problems(descriptor: dict, name: str) -> list[Problem]:
 
 def _schema_problems(schema: dict, where: str, name: str) -> list[Problem]:
     problems = []
-    if "$schema" in schema and schema["$schema"] not in PROFILES:
+    if "$schema" in schema and not _known_profile(schema["$schema"]):
         problems.append(
             Problem(
                 "descriptor-shape",
@@ -190,6 +192,10 @@ def _schema_problems(schema: dict, where: str, name: str) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _known_profile(value) -> bool:
+    return isinstance(value, str) and value in PROFILES
 
 
 def path_problem(path) -> str | None:

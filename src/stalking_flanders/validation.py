@@ -45,7 +45,7 @@ def validate_package(descriptor: Path | str | None = None) -> list[Problem]:
         package = DataPackage(path)
     except DataError as error:
         return error.problems
-    problems = _files(package)
+    problems = _files(package) + _tables_of_this_package(package)
     if problems:
         return problems  # nothing unsafe goes further: Frictionless never sees this package
     problems += release_problems(package.descriptor, str(path), _bundled())
@@ -80,6 +80,30 @@ def _frictionless(package: DataPackage) -> list[Problem]:
         found = frictionless_problems(staged / DESCRIPTOR_NAME, SKIP_FRICTIONLESS)
     root, given = str(staged), str(package.descriptor_path.parent)
     return [replace(p, file=given + p.file[len(root) :] if p.file.startswith(root) else p.file) for p in found]
+
+
+def _tables_of_this_package(package: DataPackage) -> list[Problem]:
+    """The package holds the tables of the release bundled with this package, no more, no fewer
+    (every check of the figures reads them)."""
+    bundled = _bundled()
+    expected = (
+        sorted(r["name"] for r in bundled["resources"] if r.get("type") == "table" and r.get("format") == "csv")
+        if bundled
+        else []
+    )
+    found = sorted(package.tables())
+    if not expected or found == expected:
+        return []
+    return [
+        Problem(
+            "descriptor-shape",
+            str(package.descriptor_path),
+            "the package does not hold the tables of this package",
+            column="resources",
+            found=", ".join(found),
+            expected=", ".join(expected),
+        )
+    ]
 
 
 def _sums(package: DataPackage) -> list[Problem]:

@@ -49,8 +49,11 @@ def read(source: Path | bytes, schema: Schema, name: str | None = None) -> pd.Da
     from ..tableschema import frame
 
     name = name or str(source)
-    text = io.BytesIO(source) if isinstance(source, bytes) else source
-    raw = pd.read_csv(text, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
+    text = _bounded_text(source, name)
+    try:
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
+        raise _unreadable(name, error) from None
     problems = _columns(raw, schema, name)
     if problems:
         raise DataError(problems, name)
@@ -59,6 +62,39 @@ def read(source: Path | bytes, schema: Schema, name: str | None = None) -> pd.Da
     if problems:
         raise DataError(problems, name)
     return frame(columns, schema)
+
+
+def _unreadable(name: str, error) -> DataError:
+    return DataError(
+        [
+            Problem(
+                "csv-unreadable",
+                name,
+                f"cannot be read as CSV ({error})",
+                expected="a UTF-8 CSV file with a header row, within the caps",
+            )
+        ],
+        name,
+    )
+
+
+def _bounded_text(source: Path | bytes, name: str) -> str:
+    """The text of a CSV file, refused before any parser allocates for it where it is not UTF-8 or
+    passes a cap (:mod:`stalking_flanders.untrusted`): columns, rows, the length of a line."""
+    from ..untrusted import MAX_COLUMNS, MAX_LINE_CHARS, MAX_ROWS, read_file
+
+    try:
+        text = (source if isinstance(source, bytes) else read_file(Path(source))).decode("utf-8")
+    except (UnicodeDecodeError, OSError) as error:
+        raise _unreadable(name, error) from None
+    lines = text.split("\n", MAX_ROWS + 2)
+    if len(lines) > MAX_ROWS + 2:
+        raise _unreadable(name, f"more than {MAX_ROWS} rows")
+    if max(map(len, lines), default=0) > MAX_LINE_CHARS:
+        raise _unreadable(name, f"a line longer than {MAX_LINE_CHARS} characters")
+    if lines[0].count(",") + 1 > MAX_COLUMNS:
+        raise _unreadable(name, f"more than {MAX_COLUMNS} columns")
+    return text
 
 
 def _typed(cells, field, missing: set[str], name: str, problems: list[Problem]) -> list:

@@ -1,0 +1,123 @@
+"""Hostile packages generated, not only the ones thought of: the real descriptor and CSV files,
+mangled at random places, handed to every command and the Python API. Each must end with a
+message and exit 1 or 2 (or 0 where the mangling changed nothing that matters), never 3, never a
+traceback, within the limits."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers import cli, rehash
+from stalking_flanders.datapackage import BUNDLED
+
+SETTINGS = settings(
+    max_examples=int(os.environ.get("STALKING_FLANDERS_EXAMPLES", "12")),
+    deadline=None,
+    derandomize=os.environ.get("CI") == "true",  # CI runs the same examples each time; a developer new ones
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+SETTINGS_ARGS = [
+    "--base-url",
+    "https://example.invalid/",
+    "--publisher-name",
+    "P",
+    "--contact-email",
+    "a@example.invalid",
+    "--issued",
+    "2026-01-01T00:00:00+00:00",
+    "--modified",
+    "2026-01-01T00:00:00+00:00",
+]
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=20)
+    | st.sampled_from(["../x", "/etc/passwd", "http://x/", "number", "\x1b[2J", "9" * 5000]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+def places(value, path=()):
+    """Every key path of a JSON value."""
+    yield path
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from places(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from places(item, (*path, index))
+
+
+DESCRIPTOR = json.loads((BUNDLED / "datapackage.json").read_text(encoding="utf-8"))
+PLACES = [p for p in places(DESCRIPTOR) if p]
+
+
+def mangled(change: str, where: tuple, value):
+    descriptor = json.loads(json.dumps(DESCRIPTOR))
+    *parents, last = where
+    target = descriptor
+    for key in parents:
+        target = target[key]
+    if change == "delete" and isinstance(target, dict):
+        del target[last]
+    elif change == "delete":
+        target.pop(last)
+    else:
+        target[last] = value
+    return descriptor
+
+
+def every_door(folder: Path) -> None:
+    for args in (("validate", folder), ("diff", BUNDLED, folder), ("dcat", "--release", folder, *SETTINGS_ARGS)):
+        result = cli(*args, cwd=folder)
+        assert result.returncode in (0, 1, 2), (args[0], result.returncode, result.stderr[-2000:])
+        assert "internal error" not in result.stderr and "Traceback" not in result.stderr, (args[0], result.stderr[-2000:])
+
+
+@pytest.mark.system  # many runs of every command
+@SETTINGS
+@given(change=st.sampled_from(["replace", "delete"]), where=st.sampled_from(PLACES), value=json_values, hashed=st.booleans())
+def test_a_mangled_descriptor_never_ends_in_an_internal_error(tmp_path_factory, change, where, value, hashed):
+    folder = tmp_path_factory.mktemp("mangled") / "package"
+    shutil.copytree(BUNDLED, folder)
+    (folder / "datapackage.json").write_text(json.dumps(mangled(change, where, value)), encoding="utf-8")
+    if hashed:
+        try:
+            rehash(folder)  # as someone hiding a change would, where the descriptor still allows it
+        except (TypeError, KeyError, AttributeError, ValueError, OSError, json.JSONDecodeError):
+            pass
+    every_door(folder)
+
+
+CSV_NAMES = sorted(p.name for p in BUNDLED.glob("*.csv"))
+
+
+@pytest.mark.system
+@SETTINGS
+@given(
+    name=st.sampled_from(CSV_NAMES),
+    at=st.floats(min_value=0, max_value=1),
+    text=st.text(max_size=40) | st.binary(max_size=40),
+    hashed=st.booleans(),
+)
+def test_a_mangled_table_never_ends_in_an_internal_error(tmp_path_factory, name, at, text, hashed):
+    folder = tmp_path_factory.mktemp("mangled") / "package"
+    shutil.copytree(BUNDLED, folder)
+    data = (folder / name).read_bytes()
+    cut = int(len(data) * at)
+    inserted = text if isinstance(text, bytes) else text.encode("utf-8")
+    (folder / name).write_bytes(data[:cut] + inserted + data[cut:])
+    if hashed:
+        rehash(folder)
+    every_door(folder)
