@@ -150,8 +150,13 @@ def run_command(command: list[str] | str, what: str, cwd: str | None = None) -> 
 
 
 def previous_release(revision: str, workdir: Path) -> Path:
-    """The release of ``revision``, rebuilt from git alone in a temporary worktree."""
+    """The release of ``revision``, rebuilt from git alone in a temporary worktree. The worktree
+    uses this checkout's DVC cache, so that a stage whose inputs it has seen is restored from the
+    run cache instead of run again (the same inputs give the same bytes)."""
     git("worktree", "add", "--detach", str(workdir), revision)
+    cache = Path(".dvc/cache").resolve()
+    if cache.is_dir():
+        run_command(["dvc", "config", "--local", "cache.dir", str(cache)], "sharing the DVC cache", cwd=str(workdir))
     run_command(["dvc", "repro", "--quiet"], f"rebuilding the release of {revision}", cwd=str(workdir))
     return workdir / repo.RELEASE
 
