@@ -70,6 +70,21 @@ def cli(*args, cwd: Path | None = None) -> Ran:
     return Ran(code, out.getvalue(), err.getvalue(), time.monotonic() - started)
 
 
+# Settings for `stalking-flanders dcat` in tests: test values, never a real publisher or address.
+DCAT_ARGS = [
+    "--base-url",
+    "https://example.invalid/",
+    "--publisher-name",
+    "P",
+    "--contact-email",
+    "a@example.invalid",
+    "--issued",
+    "2026-01-01T00:00:00+00:00",
+    "--modified",
+    "2026-01-01T00:00:00+00:00",
+]
+
+
 def edit_descriptor(folder: Path, change) -> None:
     """Change the descriptor of the release ``folder`` in place: ``change(descriptor)`` edits the parsed JSON."""
     path = folder / "datapackage.json"

@@ -8,24 +8,13 @@ import os
 
 import pytest
 
-from helpers import cli, damaged_copy, edit_descriptor, rehash
+from helpers import DCAT_ARGS, cli, damaged_copy, edit_descriptor, rehash
 from stalking_flanders.datapackage import BUNDLED, DataPackage
 from stalking_flanders.loader import load
 from stalking_flanders.problems import PackageError
 from stalking_flanders.validation import validate_package
 
-DCAT = [
-    "--base-url",
-    "https://example.invalid/",
-    "--publisher-name",
-    "P",
-    "--contact-email",
-    "a@example.invalid",
-    "--issued",
-    "2026-01-01T00:00:00+00:00",
-    "--modified",
-    "2026-01-01T00:00:00+00:00",
-]
+DCAT = DCAT_ARGS
 
 
 def field(d, **change):

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import cli, rehash
+from helpers import DCAT_ARGS, cli, rehash
 from stalking_flanders.datapackage import BUNDLED
 
 SETTINGS = settings(
@@ -23,18 +23,7 @@ SETTINGS = settings(
     derandomize=os.environ.get("CI") == "true",  # CI runs the same examples each time; a developer new ones
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-SETTINGS_ARGS = [
-    "--base-url",
-    "https://example.invalid/",
-    "--publisher-name",
-    "P",
-    "--contact-email",
-    "a@example.invalid",
-    "--issued",
-    "2026-01-01T00:00:00+00:00",
-    "--modified",
-    "2026-01-01T00:00:00+00:00",
-]
+SETTINGS_ARGS = DCAT_ARGS
 
 json_values = st.recursive(
     st.none()

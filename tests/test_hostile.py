@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import helpers
-from helpers import damaged_copy, edit_descriptor, edit_file, free_port, rehash, run, serving
+from helpers import DCAT_ARGS, damaged_copy, edit_descriptor, edit_file, free_port, rehash, run, serving
 from stalking_flanders.datapackage import BUNDLED, DataPackage, IntegrityError
 from stalking_flanders.loader import load
 
@@ -180,18 +180,7 @@ def test_a_folder_named_like_the_descriptor_is_invalid_data(tmp_path):
         assert result.returncode == 1 and "not a regular file" in result.stderr
 
 
-DCAT = [
-    "--base-url",
-    "https://example.invalid/",
-    "--publisher-name",
-    "P",
-    "--contact-email",
-    "p@example.invalid",
-    "--issued",
-    "2026-01-01T00:00:00+00:00",
-    "--modified",
-    "2026-01-01T00:00:00+00:00",
-]
+DCAT = DCAT_ARGS
 
 
 @pytest.mark.parametrize("command", [["validate"], ["diff", BUNDLED], ["dcat"]])

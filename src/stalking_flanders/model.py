@@ -388,8 +388,8 @@ def check_descriptor(raw: dict, tables: list[str] | None = None) -> None:
     _strings(raw.get("keywords", []), "keywords")
     for lang, translation in _expect(raw.get("translations", {}), dict, "translations", "an object").items():
         _keys(translation, {"title", "description", "keywords"}, f"translations.{lang}")
-        _text(translation, "title", f"translations.{lang}", required=False)
-        _text(translation, "description", f"translations.{lang}", required=False)
+        _text(translation, "title", f"translations.{lang}")
+        _text(translation, "description", f"translations.{lang}")
         _strings(translation.get("keywords", []), f"translations.{lang}.keywords")
     licences = _expect(raw.get("licenses"), list, "licenses", "a list of licences")
     if not licences:
