@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from helpers import cli, damaged_copy, edit_file, needs
+from helpers import cli, damaged_copy, edit_file, needs, run
 from stalking_flanders import sums
 from stalking_flanders.datapackage import BUNDLED
 
@@ -74,3 +74,22 @@ def test_parquet_forgeries_are_refused_by_construction(tmp_path, forgery):
     resum(copy)
     result = cli("validate", copy)
     assert result.returncode == 1 and "format-unreadable" in codes(result), result.stderr
+
+
+@pytest.mark.system  # a process of its own: the limits apply to it, not to the test runner
+def test_a_parquet_dictionary_bomb_is_stopped_while_decoding(tmp_path):
+    """A small file whose one repeated string decodes to far more than the cap stops while decoding."""
+
+    def bomb(folder):
+        path = folder / "observations.parquet"
+        table = pq.read_table(path)
+        rows = 100_000
+        columns = {name: pa.repeat(table.column(name)[0], rows) for name in table.column_names}
+        columns["category"] = pa.repeat(pa.scalar("x" * 1_000), rows)  # 100 MB decoded, a few kB stored
+        pq.write_table(pa.table(columns, schema=table.schema), path, write_statistics=False, use_dictionary=True)
+
+    copy = damaged_copy(BUNDLED, tmp_path / "copy", bomb)
+    assert (copy / "observations.parquet").stat().st_size < 2**20  # within every file cap: only decoding tells
+    resum(copy)
+    result = run(["stalking-flanders", "validate", str(copy)], tmp_path, check=False, timeout=120)
+    assert result.returncode == 1 and "format-unreadable" in codes(result) and "decodes to more than" in result.stderr

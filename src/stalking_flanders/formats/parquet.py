@@ -60,7 +60,13 @@ def rows(data: bytes, table: str, schema: Schema) -> list[dict]:
         )
     if any(meta.row_group(g).column(c).is_stats_set for g in range(meta.num_row_groups) for c in range(meta.num_columns)):
         raise ValueError("it carries column statistics, which readers trust to skip rows; a release writes none")
-    return parquet.read().to_pylist()
+    rows, decoded = [], 0
+    for batch in parquet.iter_batches(batch_size=64):  # decoded a little at a time: a run-length or dictionary bomb stops early
+        decoded += batch.nbytes
+        if decoded > MAX_UNPACKED_BYTES:
+            raise ValueError(f"the file decodes to more than {MAX_UNPACKED_BYTES} bytes")
+        rows += batch.to_pylist()
+    return rows
 
 
 @dataclass(frozen=True)
