@@ -23,7 +23,7 @@ from stalking_flanders.validation import validate_package
 
 pytestmark = pytest.mark.system  # runs the pipeline's steps: see conftest.py
 
-KILLS = 12  # points at which the step is killed, spread over one run
+KILLS = 8  # points at which the step is killed, spread over one run
 
 
 @pytest.fixture()
