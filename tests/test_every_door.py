@@ -65,6 +65,8 @@ HOSTILE = {
     "a symbolic link loop": loop,
     "a FIFO": lambda f: ((f / "observations.csv").unlink(), os.mkfifo(f / "observations.csv")),
     "a compressed table": lambda f: edit_descriptor(f, lambda d: d["resources"][0].update(compression="gz")),
+    "a gzipped file": lambda f: edit_descriptor(f, lambda d: d["resources"][0].update(path="observations.csv.gz")),
+    "a zipped file": lambda f: edit_descriptor(f, lambda d: d["resources"][0].update(path="observations.zip")),
 }
 
 

@@ -408,10 +408,19 @@ def check_descriptor(raw: dict, tables: list[str] | None = None) -> None:
         raise ShapeError("resources", f"holds the tables {', '.join(found) or 'none'}, expected {', '.join(tables)}")
 
 
+COMPRESSED = (".gz", ".zip", ".bz2", ".xz", ".zst", ".7z", ".tgz")  # suffixes of compressed files
+
+
 def _resource(raw, where: str) -> str:
+    if isinstance(raw, dict) and "compression" in raw:
+        raise ShapeError(f"{where}.compression", "a compressed resource is refused (it could unpack past every bound)")
     _keys(raw, RESOURCE_KEYS, where)
     for key in ("name", "path", "format"):
         _text(raw, key, where)
+    if raw["path"].lower().endswith(COMPRESSED):
+        raise ShapeError(
+            f"{where}.path", f"{_shown(raw['path'])} names a compressed file, which is refused (it could unpack past every bound)"
+        )
     for key in ("title", "description", "mediatype", "encoding", "hash", "type"):
         _text(raw, key, where, required=False)
     if "bytes" in raw and not 0 <= _expect(raw["bytes"], int, f"{where}.bytes", "a whole number") <= INT64[1]:
