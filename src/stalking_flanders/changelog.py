@@ -18,11 +18,3 @@ ENTRY = re.compile(r"^## \[(\d+\.\d+\.\d+)\] - (\d{4}-\d{2}-\d{2})$", re.M)
 def released(text: str) -> dict[str, datetime.date]:
     """Every released version of a CHANGELOG's text, with its date, newest first (as written)."""
     return {version: datetime.date.fromisoformat(day) for version, day in ENTRY.findall(text)}
-
-
-def version_key(version: str) -> tuple[int, ...]:
-    """
-    >>> sorted(["1.10.0", "1.9.1"], key=version_key)
-    ['1.9.1', '1.10.0']
-    """
-    return tuple(int(part) for part in version.split("."))

@@ -21,10 +21,9 @@ from .base import DATA_PACKAGE, Content, Document, Format, Table
 PLUGINS = ["csv", "parquet", "xlsx"]  # in the order a release lists them
 
 FORMATS: list[Format] = [import_module(f".{name}", __name__).FORMAT for name in PLUGINS]
-REFERENCE: Format = next(f for f in FORMATS if f.reference)
 # Files that are not tables: the archived answer, and the descriptor itself.
 TEXT = Document("txt", "text/plain", "TXT", "TXT", encoding="utf-8", texts="archived_text", licensed=False)  # it states none
 JSON = Document("json", "application/json", "JSON", "JSON", standard=DATA_PACKAGE, texts="descriptor")
 BY_NAME: dict[str, Format] = {f.name: f for f in [*FORMATS, TEXT, JSON]}
 
-__all__ = ["BY_NAME", "DATA_PACKAGE", "FORMATS", "JSON", "REFERENCE", "TEXT", "Content", "Format", "Table"]
+__all__ = ["BY_NAME", "DATA_PACKAGE", "FORMATS", "JSON", "TEXT", "Content", "Format", "Table"]
