@@ -48,3 +48,24 @@ def test_the_memory_bound_ends_the_run():
     result, seconds = validate_with(body, MEMORY_LIMIT=400 * 2**20, HEADROOM=0)
     assert result.returncode == 1 and seconds < 60, (result.returncode, seconds, result.stderr)
     assert "needed more than 400 MiB of memory, the bound on any input; stopped" in result.stderr
+
+
+def test_the_address_space_bound_refuses_memory_the_watchdog_would_not_see():
+    # 3 GiB of zeros that are never touched: the resident memory stays small, so only a resource
+    # limit on the writable memory stops it (without one, the run ends "valid").
+    body = "    held = bytes(3 * 2**30)\n    return []\n"
+    result, seconds = validate_with(body)
+    assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
+    assert "needed more memory than the bound on any input (1536 MiB of writable memory); stopped" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_address_space_bound_is_restored_after_a_run():
+    import resource
+
+    from stalking_flanders.limits import address_space
+
+    before = resource.getrlimit(resource.RLIMIT_DATA)
+    with address_space(), pytest.raises(MemoryError):
+        bytes(64 * 2**30)
+    assert resource.getrlimit(resource.RLIMIT_DATA) == before

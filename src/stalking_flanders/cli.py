@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 from .datapackage import DataPackage, UnknownNameError
 from .facts import CODES
-from .limits import LimitExceeded, bounded
+from .limits import ADDRESS_LIMIT, LimitExceeded, bounded
 from .portal_settings import SettingsError
 from .problems import DataError, PackageError, escaped, printable
 from .untrusted import MAX_PROBLEMS_PER_CODE, NotFound
@@ -274,6 +274,9 @@ def _main(argv: list[str] | None) -> int:
             return COMMANDS[args.command](args)
     except LimitExceeded as error:
         say(error)
+        return INVALID
+    except MemoryError:
+        say(f"needed more memory than the bound on any input ({ADDRESS_LIMIT // 2**20} MiB of writable memory); stopped")
         return INVALID
     except DataError as error:
         for line in capped(error.problems):

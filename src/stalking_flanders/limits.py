@@ -7,6 +7,11 @@ nothing can catch them.
   run goes ``GRACE`` seconds past the limit (the alarm was swallowed anyway, or the code never
   returned to Python) or its resident memory passes ``MEMORY_LIMIT`` (or, for a process that held
   more before the run, what it held plus ``HEADROOM``). Nothing in the process can stop that.
+- Memory, where the platform has resource limits (Linux, macOS): the writable memory the process
+  may map (``RLIMIT_DATA``) is limited to ``ADDRESS_LIMIT`` (or what it already maps plus
+  ``ADDRESS_LIMIT``) for the run, so that an allocation past it fails at once (``MemoryError``,
+  reported as a limit, exit 1), even memory that is reserved and never touched, which the watchdog
+  cannot see. The previous limit is restored afterwards.
 
 The command line runs every command within them; the caps on what is read are in
 :mod:`stalking_flanders.untrusted`.
@@ -26,19 +31,55 @@ GRACE = 5  # seconds past the time limit before the watchdog ends the process
 MEMORY_LIMIT = 1024 * 1024 * 1024  # bytes of resident memory
 POLL = 0.05  # seconds between the watchdog's looks
 HEADROOM = 256 * 1024 * 1024  # bytes a run may add to what its process held before it
+ADDRESS_LIMIT = 1536 * 1024 * 1024  # bytes of writable memory mapped (touched or not)
 
 
 class LimitExceeded(BaseException):
     """A run went past a limit. Not an ``Exception``: nothing that catches those can swallow it."""
 
 
-def resident_bytes() -> int:
-    """The process's resident memory, where the system tells it (Linux), else 0."""
+def _statm(column: int) -> int:
     try:
         with open("/proc/self/statm", "rb") as fh:
-            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            return int(fh.read().split()[column]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return 0
+
+
+def resident_bytes() -> int:
+    """The process's resident memory, where the system tells it (Linux), else 0."""
+    return _statm(1)
+
+
+def data_bytes() -> int:
+    """The process's writable private memory (its data segment, mapped or not yet touched), where
+    the system tells it (Linux), else 0."""
+    return _statm(5)
+
+
+@contextmanager
+def address_space(limit: int = ADDRESS_LIMIT):
+    """Limit the writable memory the process may map, for the block (a resource limit: an
+    allocation past it fails at once); a process that already maps much is allowed what it maps
+    plus ``limit``. Where the platform has no such limit, nothing changes."""
+    try:
+        import resource
+    except ImportError:  # not a POSIX system: the watchdog alone bounds memory
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    mapped = data_bytes()
+    wanted = limit if mapped < limit // 2 else mapped + limit
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    lowered = soft == resource.RLIM_INFINITY or wanted < soft
+    if lowered:
+        resource.setrlimit(resource.RLIMIT_DATA, (wanted, hard))
+    try:
+        yield
+    finally:
+        if lowered:
+            resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
 
 
 def _end(message: str) -> None:
@@ -82,7 +123,8 @@ def bounded(what: str, seconds: float | None = None, memory: int | None = None):
     if in_main:
         signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        with address_space():
+            yield
     finally:
         done.set()
         if in_main:
