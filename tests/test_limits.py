@@ -69,3 +69,39 @@ def test_the_address_space_bound_is_restored_after_a_run():
     with address_space(), pytest.raises(MemoryError):
         bytes(64 * 2**30)
     assert resource.getrlimit(resource.RLIMIT_DATA) == before
+
+
+API = {
+    # the doors of the Python API that open a package they were handed
+    "validate_package": "from stalking_flanders.validation import validate_package\nvalidate_package(FOLDER)\n",
+    "DataPackage": "from stalking_flanders.datapackage import DataPackage\nDataPackage(FOLDER)\n",
+    "load": (
+        "from stalking_flanders.datapackage import DataPackage\nfrom stalking_flanders.loader import load\n"
+        "package = DataPackage(FOLDER)\nuntrusted.read_file = stuck\nload('observations', release=package)\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("door", API)
+def test_the_python_api_runs_within_the_limits(door, tmp_path):
+    # A reader stuck on the package, swallowing every Exception: the API raises LimitExceeded
+    # (which `except Exception` in the caller's code does not catch either).
+    import shutil
+
+    from stalking_flanders.datapackage import BUNDLED
+
+    shutil.copytree(BUNDLED, tmp_path / "p")
+    code = (
+        f"import time\nimport stalking_flanders.limits as limits\nlimits.TIME_LIMIT = 1\nFOLDER = {str(tmp_path / 'p')!r}\n"
+        "import stalking_flanders.untrusted as untrusted\n"
+        "def stuck(*args, **kwargs):\n    while True:\n        try:\n            time.sleep(0.05)\n        except Exception:\n            pass\n"
+        + ("" if door == "load" else "untrusted.read_file = stuck\n")
+        + "try:\n"
+        + "".join(f"    {line}\n" for line in API[door].splitlines())
+        + "except Exception as error:\n    print('swallowed', repr(error))\n"
+        "except limits.LimitExceeded as error:\n    print('limit:', error)\n"
+    )
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=tool_env(), timeout=60)
+    assert time.monotonic() - started < 30
+    assert result.stdout.startswith(f"limit: {door} took longer than 1 s"), (result.stdout, result.stderr)

@@ -93,15 +93,17 @@ class DataPackage:
     """
 
     def __init__(self, descriptor: Path | str | None = None):
+        from .limits import bounded
         from .problems import raise_if_any
         from .untrusted import read_descriptor, shape_problems
 
         path = descriptor_file(descriptor)
         self.descriptor_path = path
         self.root = path.parent.resolve()
-        self.descriptor = read_descriptor(path)  # bounded, a regular file, a JSON object
-        raise_if_any(shape_problems(self.descriptor, str(path)), str(path))  # nothing that leads elsewhere
-        _typed(self.descriptor, str(path))
+        with bounded("DataPackage"):  # opened within the limits (a package handed to us may be a trap)
+            self.descriptor = read_descriptor(path)  # bounded, a regular file, a JSON object
+            raise_if_any(shape_problems(self.descriptor, str(path)), str(path))  # nothing that leads elsewhere
+            _typed(self.descriptor, str(path))
         self.resources = {r["name"]: r for r in self.descriptor["resources"]}
         self.schemas = _schemas(self.descriptor, str(path))  # typed before anything reads them
 

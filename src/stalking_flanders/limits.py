@@ -13,8 +13,12 @@ nothing can catch them.
   reported as a limit, exit 1), even memory that is reserved and never touched, which the watchdog
   cannot see. The previous limit is restored afterwards.
 
-The command line runs every command within them; the caps on what is read are in
-:mod:`stalking_flanders.untrusted`.
+The command line runs every command within them, and so does the Python API wherever it opens a
+package it was handed (:func:`~stalking_flanders.validation.validate_package`,
+:func:`~stalking_flanders.loader.load` with a ``release``): there a run past the time limit raises
+:class:`LimitExceeded` (which ``except Exception`` does not catch) and one past the memory bound
+``MemoryError``; the watchdog still ends a process whose run swallowed the alarm. The caps on what
+is read are in :mod:`stalking_flanders.untrusted`.
 """
 
 from __future__ import annotations
@@ -95,7 +99,24 @@ def _end(message: str) -> None:
 @contextmanager
 def bounded(what: str, seconds: float | None = None, memory: int | None = None):
     """Run the block within the limits (see the module; by default ``TIME_LIMIT`` and
-    ``MEMORY_LIMIT``): ``what`` names it in the messages."""
+    ``MEMORY_LIMIT``): ``what`` names it in the messages. Within a block already bounded (a
+    command calling the Python API), the outer limits hold and nothing more is set."""
+    if getattr(_running, "what", None) is not None:  # already within the limits (a command's run)
+        yield
+        return
+    _running.what = what
+    try:
+        with _bounded(what, seconds, memory):
+            yield
+    finally:
+        _running.what = None
+
+
+_running = threading.local()  # the run this thread is bounding, if any
+
+
+@contextmanager
+def _bounded(what: str, seconds: float | None, memory: int | None):
     seconds = TIME_LIMIT if seconds is None else seconds
     memory = MEMORY_LIMIT if memory is None else memory
     done = threading.Event()

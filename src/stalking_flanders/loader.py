@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .datapackage import DataPackage, IntegrityError, cite
 from .facts import CODES as LANGUAGES
+from .limits import bounded
 
 
 def _read(release: DataPackage, name: str):
@@ -44,10 +45,9 @@ def load(name: str, *, lang: str = "nl", release: DataPackage | None = None, rev
     other than the bundled one must be the release it claims to be, as far as this installed
     package knows that version (:mod:`stalking_flanders.releases`): a rewritten licence or caveat
     raises :class:`IntegrityError`; a version it does not know loads with
-    ``attrs["verified"] = False``.
+    ``attrs["verified"] = False``. A package other than the bundled one is read within the limits
+    (:mod:`stalking_flanders.limits`).
     """
-    import pandas as pd
-
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
     if rev is not None or repo is not None:
@@ -55,11 +55,15 @@ def load(name: str, *, lang: str = "nl", release: DataPackage | None = None, rev
 
         with tempfile.TemporaryDirectory() as tmp:
             return load(name, lang=lang, release=from_dvc(repo, rev, tmp))
-    verified = True
     if release is None:
-        release = DataPackage()
-    else:
-        verified = _verified(release)
+        return _table(DataPackage(), name, lang, verified=True)
+    with bounded("load"):  # a package handed to us: read within the limits
+        return _table(release, name, lang, verified=_verified(release))
+
+
+def _table(release: DataPackage, name: str, lang: str, verified: bool):
+    import pandas as pd
+
     table = _read(release, name)
     if "category" in table.columns:
         categories = table if name == "categories" else _read(release, "categories")

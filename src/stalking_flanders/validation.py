@@ -19,6 +19,7 @@ from .datapackage import BUNDLED, DESCRIPTOR_NAME, DataPackage, IntegrityError, 
 from .formats import BY_NAME, FORMATS, csv
 from .frictionless_report import frictionless_problems
 from .hashes import facts, sha256_bytes
+from .limits import bounded
 from .model import Schema, csv_line
 from .problems import DataError, Problem
 from .releases import history, release_problems
@@ -39,8 +40,13 @@ def validate_package(descriptor: Path | str | None = None) -> list[Problem]:
     The package is read as untrusted (:mod:`stalking_flanders.untrusted`): a package whose
     descriptor or files could lead a reader elsewhere, or past the bounds, is reported as such and
     read no further. :class:`~stalking_flanders.untrusted.NotFound` where nothing is at ``descriptor``.
+    The check runs within the limits (:mod:`stalking_flanders.limits`).
     """
-    path = descriptor_file(descriptor)
+    with bounded("validate_package"):
+        return _problems(descriptor_file(descriptor))
+
+
+def _problems(path: Path) -> list[Problem]:
     try:
         package = DataPackage(path)
     except DataError as error:
