@@ -8,6 +8,7 @@ in seconds.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -15,8 +16,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # helpers.py
 
-from helpers import ROOT, fresh_repository, run  # noqa: E402
+from helpers import DCAT_ARGS, ROOT, cli, fresh_repository, run  # noqa: E402
 from stalking_flanders import repo  # noqa: E402
+from stalking_flanders.datapackage import BUNDLED  # noqa: E402
 from stalking_flanders.pipeline.definitions import load_definitions  # noqa: E402
 
 collect_ignore = ["ckan/harvest.py"]  # runs in .venv-ckan, by tests/test_ckan_harvest.py
@@ -51,3 +53,62 @@ def release(built) -> Path:
 def workspace(tmp_path) -> Path:
     """A repository copy of one's own, to damage (nothing built)."""
     return fresh_repository(tmp_path / "repo")
+
+
+# Exit 3 is for our bugs only: every package folder a test marked `hostile` leaves behind is handed to
+# every command and every door of the Python API that takes a folder, and none may end in exit 3, a
+# traceback or an error that is not the package's. New hostile cases are swept without being named.
+DOORS = {
+    "validate": lambda folder: ["validate", folder],
+    "diff (old)": lambda folder: ["diff", folder, BUNDLED],
+    "diff (new)": lambda folder: ["diff", BUNDLED, folder],
+    "dcat": lambda folder: ["dcat", "--release", folder, *DCAT_ARGS],
+}
+
+
+def package_folders(top: Path, depth: int = 3) -> list[Path]:
+    """The folders under ``top`` holding a ``datapackage.json`` (links not followed)."""
+    found, level = [], [top]
+    for _ in range(depth + 1):
+        found += [folder for folder in level if os.path.lexists(folder / "datapackage.json")]
+        level = [entry for folder in level for entry in _subfolders(folder)]
+    return found
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    try:
+        with os.scandir(folder) as entries:
+            return [Path(e.path) for e in entries if e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return []
+
+
+def sweep(folder: Path) -> list[str]:
+    """What went wrong when each door was handed ``folder``: exit 3, a traceback, an error that is
+    not the package's."""
+    from stalking_flanders.problems import PackageError
+    from stalking_flanders.validation import validate_package
+
+    wrong = []
+    for door, argv in DOORS.items():
+        ran = cli(*argv(folder))
+        if ran.returncode not in (0, 1, 2) or "Traceback" in ran.stderr or "internal error" in ran.stderr:
+            wrong.append(f"{door}: exit {ran.returncode}: {ran.stderr[-500:]}")
+    try:
+        validate_package(folder)
+    except (PackageError, OSError) as error:  # refused with an error of the package, or not there
+        del error
+    except Exception as error:  # noqa: BLE001 - the finding
+        wrong.append(f"validate_package: {type(error).__name__}: {error}")
+    return wrong
+
+
+@pytest.fixture(autouse=True)
+def _every_door_on_every_hostile_folder(request):
+    if request.node.get_closest_marker("hostile") is None or "tmp_path" not in request.fixturenames:
+        yield
+        return
+    tmp_path = request.getfixturevalue("tmp_path")  # set up first, so that it is still there afterwards
+    yield
+    wrong = {str(f): w for f in package_folders(tmp_path) if (w := sweep(f))}
+    assert not wrong, wrong

@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
+
 from helpers import cli, edit_descriptor, rehash
 from stalking_flanders.datapackage import BUNDLED, DataPackage
+
+pytestmark = pytest.mark.hostile  # every folder left in tmp_path is swept: see conftest.py
 
 KEY = "vp-sv-186-beke-2021-12-21, cgg-perpetration-registrations, Gedragsproblemen - agressie"
 

@@ -14,6 +14,8 @@ from stalking_flanders.loader import load
 from stalking_flanders.problems import PackageError
 from stalking_flanders.validation import validate_package
 
+pytestmark = pytest.mark.hostile  # every folder left in tmp_path is swept: see conftest.py
+
 DCAT = DCAT_ARGS
 
 

@@ -19,7 +19,7 @@ from helpers import DCAT_ARGS, damaged_copy, edit_descriptor, edit_file, free_po
 from stalking_flanders.datapackage import BUNDLED, DataPackage, IntegrityError
 from stalking_flanders.loader import load
 
-pytestmark = pytest.mark.system  # runs the installed command: see conftest.py
+pytestmark = [pytest.mark.system, pytest.mark.hostile]  # runs the installed command: see conftest.py
 
 ESCAPE = "\x1b[2J\x1b[H\x1b[32mvalid: all good"
 MEMORY_BOUND = 1024 * 1024 * 1024  # the bound docs/security.md states for validate on any input

@@ -94,7 +94,8 @@ def test_the_python_api_runs_within_the_limits(door, tmp_path):
     code = (
         f"import time\nimport stalking_flanders.limits as limits\nlimits.TIME_LIMIT = 1\nFOLDER = {str(tmp_path / 'p')!r}\n"
         "import stalking_flanders.untrusted as untrusted\n"
-        "def stuck(*args, **kwargs):\n    while True:\n        try:\n            time.sleep(0.05)\n        except Exception:\n            pass\n"
+        "def stuck(*args, **kwargs):\n    while True:\n"
+        "        try:\n            time.sleep(0.05)\n        except Exception:\n            pass\n"
         + ("" if door == "load" else "untrusted.read_file = stuck\n")
         + "try:\n"
         + "".join(f"    {line}\n" for line in API[door].splitlines())

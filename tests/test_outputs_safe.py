@@ -17,6 +17,8 @@ from stalking_flanders.datapackage import BUNDLED, DataPackage
 from stalking_flanders.formats import csv
 from stalking_flanders.portal_settings import SettingsError, load_settings
 
+pytestmark = pytest.mark.hostile  # every folder left in tmp_path is swept: see conftest.py
+
 HOSTILE = "<!--<script>alert(1)</script>--> & </script><marquee>"
 
 

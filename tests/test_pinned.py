@@ -15,6 +15,8 @@ from helpers import cli, damaged_copy, edit_file, needs, run
 from stalking_flanders import sums
 from stalking_flanders.datapackage import BUNDLED
 
+pytestmark = pytest.mark.hostile  # every folder left in tmp_path is swept: see conftest.py
+
 
 def codes(result) -> set[str]:
     return {line.rsplit("[", 1)[1].rstrip("]") for line in result.stderr.splitlines() if line.startswith("- ") and "[" in line}

@@ -18,6 +18,8 @@ from stalking_flanders.pipeline.validated import make_validated
 from stalking_flanders.problems import DataError
 from stalking_flanders.tableschema import pandera_schema, validate_frame
 
+pytestmark = pytest.mark.hostile  # every folder left in tmp_path is swept: see conftest.py
+
 
 def test_pandera_models_agree_with_the_table_schemas(defs):
     for name, schema in defs.schemas.items():

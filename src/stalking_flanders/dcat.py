@@ -17,7 +17,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, FOAF, OWL, RDF, RDFS, SKOS, XSD
 from rdflib.namespace import DCTERMS as DCT
 
-from .datapackage import DESCRIPTOR_NAME, DataPackage
+from .datapackage import DESCRIPTOR_NAME, DataPackage, IntegrityError
 from .facts import BELGIUM, CODES, EU, FLANDERS, LANGUAGES, LICENCES, THEMES, years_covered
 from .formats import BY_NAME, DATA_PACKAGE, JSON
 from .hashes import facts, hex_of
@@ -69,6 +69,12 @@ class Record:
 def build_graph(package: DataPackage, settings: dict) -> Graph:
     """The DCAT-AP record of ``package`` as an rdflib Graph: a catalogue, the dataset, and a
     distribution for every file of the package and for its descriptor."""
+    declared = package.descriptor["licenses"][0]["name"]
+    if declared not in LICENCES:
+        raise IntegrityError(
+            f"{package.descriptor_path}: the licence {declared!r} is not one this package is published "
+            f"under ({', '.join(LICENCES)}); a record is made only of this package's releases, as published"
+        )
     record = Record(package, settings, *release_dates(settings, package.descriptor.get("version")))
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
