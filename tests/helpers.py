@@ -40,6 +40,24 @@ def run(args, cwd, check=True, **kwargs) -> subprocess.CompletedProcess:
     return result
 
 
+PEAK = "peak resident bytes: "
+
+
+def run_measured(args, cwd, timeout: float = 120) -> tuple[subprocess.CompletedProcess, int]:
+    """``stalking-flanders ARGS`` in a process of its own, with that process's peak resident memory
+    in bytes (its ``VmHWM``, which a new program starts afresh; ``ru_maxrss`` would carry the test
+    process's size over through ``fork``)."""
+    code = (
+        "import sys\nfrom stalking_flanders.cli import main\ncode = main(sys.argv[1:])\n"
+        "peak = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')][0].split()[1]\n"
+        f"print({PEAK!r} + str(int(peak) * 1024), file=sys.stderr)\nsys.exit(code)\n"
+    )
+    result = run([sys.executable, "-c", code, *map(str, args)], cwd, check=False, timeout=timeout)
+    peak = int(result.stderr.rsplit(PEAK, 1)[1].split()[0])
+    result.stderr = result.stderr.rsplit(PEAK, 1)[0]
+    return result, peak
+
+
 @dataclass
 class Ran:
     """What a command did: its exit code and output, as subprocess.CompletedProcess names them."""

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from helpers import cli, damaged_copy, edit_file, needs, run
+from helpers import cli, damaged_copy, edit_file, needs, run, run_measured
 from stalking_flanders import sums
 from stalking_flanders.datapackage import BUNDLED
 
@@ -95,3 +95,49 @@ def test_a_parquet_dictionary_bomb_is_stopped_while_decoding(tmp_path):
     resum(copy)
     result = run(["stalking-flanders", "validate", str(copy)], tmp_path, check=False, timeout=120)
     assert result.returncode == 1 and "format-unreadable" in codes(result) and "decodes to more than" in result.stderr
+
+
+def rewrite_sheets(folder, change, sheets: str = "xl/worksheets/") -> None:
+    """Write the workbook again with ``change`` applied to the XML of every worksheet whose part
+    name starts with ``sheets``."""
+    import zipfile
+
+    path = folder / "stalking-flanders.xlsx"
+    with zipfile.ZipFile(path) as old:
+        parts = {info.filename: old.read(info) for info in old.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for name, data in parts.items():
+            new.writestr(name, change(data) if name.startswith(sheets) else data)
+
+
+PADDED_ROWS = 40  # rows of 16,384 empty cells each: about 10 MB of XML, within the unpacked cap
+WORKBOOK_BOMBS = {
+    # one sheet's rows padded to the last column Excel has (XFD): a few tens of kB compressed
+    "padded to 16,384 columns": lambda xml: xml.replace(
+        b"</sheetData>",
+        b"".join(b'<row r="%d">' % (100 + n) + b'<c r="XFD%d"/>' % (100 + n) * 16_384 + b"</row>" for n in range(PADDED_ROWS))
+        + b"</sheetData>",
+    ),
+    # a billion laughs: entities that expand to gigabytes
+    "entity expansion": lambda xml: xml.replace(
+        b"?>",
+        b'?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">'
+        + b"".join(b'<!ENTITY %s "%s">' % (bytes([98 + i]), (b"&%s;" % bytes([97 + i])) * 10) for i in range(9))
+        + b"]>",
+        1,
+    ).replace(b"<sheetData>", b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&j;</t></is></c></row>', 1),
+}
+
+
+@pytest.mark.system
+@pytest.mark.parametrize("bomb", WORKBOOK_BOMBS)
+def test_a_workbook_bomb_is_refused_within_the_bounds(bomb, tmp_path):
+    sheets = "xl/worksheets/sheet2.xml" if bomb.startswith("padded") else "xl/worksheets/"  # within the unpacked cap
+    copy = damaged_copy(BUNDLED, tmp_path / "copy", lambda f: rewrite_sheets(f, WORKBOOK_BOMBS[bomb], sheets), rehashed=True)
+    assert (copy / "stalking-flanders.xlsx").stat().st_size < 2**20  # within every file cap: only unpacking tells
+    resum(copy)
+    result, peak = run_measured(["validate", copy], tmp_path)
+    # refused (entities) or read only as far as the table's columns and rows go (padding)
+    assert result.returncode == 1 and codes(result) & {"format-unreadable", "format-differs"}, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert peak < 512 * 2**20, f"{peak / 2**20:.0f} MiB"
