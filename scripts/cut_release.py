@@ -19,8 +19,8 @@ In order, it:
    data-change summary, and rebuilds the README's generated sections;
 5. runs the test command (default `make test`) on the release as it will be committed, and stops
    if it fails;
-6. commits the files a release changes (and nothing else the tests may have left), and creates the
-   annotated tag vVERSION.
+6. commits the files a release changes, the data with them (and nothing else the tests may have
+   left), and creates the annotated tag vVERSION.
 
 On a refusal, a failure or a stop (SIGTERM, SIGINT, SIGHUP) nothing is committed or tagged, and
 the tracked files and the built data (data/extracted, data/validated, data/release) are restored
@@ -204,6 +204,10 @@ RELEASE_FILES = [
     repo.DESCRIPTOR,
     repo.README_CHART,
     repo.RELEASES,
+    # the data: every pipeline output is committed, so that the repository alone carries them
+    repo.EXTRACTED,
+    repo.VALIDATED,
+    repo.RELEASE,
 ]
 BUILT = [repo.EXTRACTED, repo.VALIDATED, repo.RELEASE, repo.PACKAGE_DATA]  # outputs of the pipeline, not in git
 

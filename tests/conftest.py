@@ -36,10 +36,18 @@ def defs():
     return load_definitions(ROOT / repo.SCHEMAS, ROOT / repo.PYPROJECT)
 
 
+BUILT_OUTPUTS = (repo.EXTRACTED, repo.VALIDATED, repo.RELEASE)  # committed to git; built again here
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """A repository copy in which `dvc repro` has built the release."""
+    """A repository copy in which `dvc repro` has built the release from the archived answer (the
+    committed outputs are removed first, so that every stage runs)."""
+    import shutil
+
     path = fresh_repository(tmp_path_factory.mktemp("built"))
+    for output in BUILT_OUTPUTS:
+        shutil.rmtree(path / output)
     run(["dvc", "repro"], path)
     return path
 
