@@ -10,9 +10,11 @@ import shutil
 import socket
 import subprocess
 import sys
+import sysconfig
 import time
 import urllib.error
 import urllib.request
+import venv
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -220,3 +222,19 @@ def sha256_tree(folder: Path, *names: str, skip: tuple[str, ...] = ()) -> dict[s
         for p in paths
         if p.is_file() and p.relative_to(folder).parts[0] not in skip
     }
+
+
+def fresh_venv(path: Path) -> Path:
+    """A new virtual environment with no packages of its own. The dependencies (pandas, pyarrow,
+    and for validation pandera and frictionless) are made visible read-only from this test run's
+    environment by a .pth line, so that nothing is downloaded; the project itself is not visible
+    that way (this environment's own .pth files are not read)."""
+    venv.create(path, with_pip=True)
+    python = path / "bin" / "python"
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    Path(site, "borrowed-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    # The venv's own (older) setuptools would shadow the pinned one an sdist is built with.
+    subprocess.run([python, "-m", "pip", "uninstall", "--quiet", "--yes", "setuptools"], capture_output=True, check=False)
+    return python

@@ -190,3 +190,26 @@ def test_version_and_show_as_a_table():
     table = cli("show", "observations", "--format", "table").stdout.splitlines()
     assert table[0].split() == ["source_question", "series", "category", "year", "count", "source_line"]
     assert cli("show", "observations").stdout.startswith("source_question,series,")  # piped: CSV
+
+
+CONFIGS = {
+    # a malformed file: a usage error naming the file, the line and the column
+    "not TOML": ('[portal]\nbase_url = "https://example.invalid/"\npublisher_name = P\n', "line 3, column 18"),
+    "not UTF-8": (b"[portal]\nbase_url = '\xff'\n", "not UTF-8 at byte"),
+    "no [portal] table": ('base_url = "https://example.invalid/"\n', "its [portal] table is missing"),
+    "issued after modified": (
+        '[portal]\nissued = "2026-02-01T00:00:00+00:00"\nmodified = "2026-01-01T00:00:00+00:00"\n',
+        "is later than modified",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CONFIGS)
+def test_a_bad_portal_config_is_a_usage_error_that_says_where(case, tmp_path):
+    text, said = CONFIGS[case]
+    config = tmp_path / "portal.toml"
+    config.write_bytes(text if isinstance(text, bytes) else text.encode())
+    given = ["--base-url", "https://example.invalid/", "--publisher-name", "P", "--contact-email", "a@example.invalid"]
+    result = cli("dcat", "--config", config, *given)
+    assert result.returncode == 2 and said in result.stderr, result.stderr
+    assert case.startswith("issued") or "portal.toml" in result.stderr

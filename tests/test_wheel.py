@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import sysconfig
-import venv
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from helpers import run, sha256_tree
+from helpers import fresh_venv, run, sha256_tree
 from stalking_flanders import repo
 
 pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
@@ -22,22 +20,6 @@ def build(source: Path, out: Path) -> dict[str, Path]:
     """The wheel and the sdist, built as releases are: by scripts/build_dist.py."""
     paths = [Path(line) for line in run([sys.executable, "scripts/build_dist.py", str(out)], source).stdout.split()]
     return {"wheel": next(p for p in paths if p.suffix == ".whl"), "sdist": next(p for p in paths if p.name.endswith(".tar.gz"))}
-
-
-def fresh_venv(path: Path) -> Path:
-    """A new virtual environment with no packages of its own. The dependencies (pandas, pyarrow,
-    and for validation pandera and frictionless) are made visible read-only from this test run's
-    environment by a .pth line, so that nothing is downloaded; the project itself is not visible
-    that way (this environment's own .pth files are not read)."""
-    venv.create(path, with_pip=True)
-    python = path / "bin" / "python"
-    site = subprocess.run(
-        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    Path(site, "borrowed-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    # The venv's own (older) setuptools would shadow the pinned one an sdist is built with.
-    subprocess.run([python, "-m", "pip", "uninstall", "--quiet", "--yes", "setuptools"], capture_output=True, check=False)
-    return python
 
 
 @pytest.fixture(scope="module")

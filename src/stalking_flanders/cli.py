@@ -1,7 +1,8 @@
 """The command line: ``stalking-flanders tables | show | info | validate | diff | dcat``.
 
 Exit codes: 0 ok, 1 invalid data (or a package that cannot be read safely), 2 usage error (a
-path that names nothing, a wrong option), 3 internal error (a bug). Messages go to stderr, data to
+path that names nothing, a wrong option or setting, an extra the command needs that is not
+installed), 3 internal error (a bug). Messages go to stderr, data to
 stdout; everything a package says is printed escaped (no control characters) and cut if long.
 """
 
@@ -13,6 +14,7 @@ import sys
 from contextlib import contextmanager
 
 from .datapackage import DataPackage, UnknownNameError
+from .extras import MissingExtra, extra_of, require
 from .facts import CODES
 from .limits import ADDRESS_LIMIT, LimitExceeded, bounded
 from .portal_settings import SettingsError
@@ -226,9 +228,10 @@ def capped(problems: list, per_code: int = MAX_PROBLEMS_PER_CODE) -> list[str]:
 
 # What each of the package's errors means on the command line: a usage error (exit 2) where the user
 # named something that is not there or gave a setting that cannot be used; else invalid input (exit 1).
-EXIT_CODES = {UnknownNameError: USAGE, NotFound: USAGE, SettingsError: USAGE, PackageError: INVALID}
+EXIT_CODES = {UnknownNameError: USAGE, NotFound: USAGE, SettingsError: USAGE, MissingExtra: USAGE, PackageError: INVALID}
 
 COMMANDS = {"tables": _tables, "show": _show, "info": _info, "validate": _validate, "diff": _diff, "dcat": _dcat}
+NEEDS = {"validate": "validate", "dcat": "portal"}  # the extra each command needs beyond the base install
 
 
 class _Escaping(io.TextIOBase):
@@ -270,6 +273,8 @@ def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     say = lambda error: print(f"stalking-flanders {args.command}: {printable(error, 2000)}", file=sys.stderr)
     try:
+        if args.command in NEEDS:
+            require(NEEDS[args.command], f"stalking-flanders {args.command}")
         with bounded(f"stalking-flanders {args.command}"):
             return COMMANDS[args.command](args)
     except LimitExceeded as error:
@@ -288,6 +293,13 @@ def _main(argv: list[str] | None) -> int:
         return next(code for kind, code in EXIT_CODES.items() if isinstance(error, kind))
     except FileNotFoundError as error:
         say(f"no such file: {error.filename}")
+        return USAGE
+    except ModuleNotFoundError as error:  # a module of an extra that is not installed: a usage matter
+        extra = extra_of(error.name or "")
+        if extra is None:
+            say(f"internal error (ModuleNotFoundError: {error}); please report it")
+            return INTERNAL
+        say(f"needs the {extra} extra, which is not installed (missing: {error.name}): pip install 'stalking-flanders[{extra}]'")
         return USAGE
     except OSError as error:
         say(f"{error.strerror or error} ({error.filename or 'a file'})")

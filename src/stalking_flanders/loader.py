@@ -20,7 +20,11 @@ def _read(release: DataPackage, name: str):
 
 def from_dvc(repo: str | None, rev: str | None, into) -> DataPackage:
     """The release of git revision ``rev`` of the DVC repository ``repo`` (a URL or path; None:
-    the current one), fetched through DVC into the folder ``into``. Imports dvc."""
+    the current one), fetched through DVC into the folder ``into``. Imports dvc;
+    :class:`~stalking_flanders.extras.MissingExtra` where it is not installed."""
+    from .extras import require
+
+    require("dvc", "load(name, rev=..., repo=...)")
     from dvc.api import DVCFileSystem
 
     from .repo import RELEASE

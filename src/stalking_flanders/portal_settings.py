@@ -44,10 +44,7 @@ class SettingsError(PackageError, ValueError):
 def load_settings(config: Path | None = None, **given) -> dict:
     """The portal settings: the ``[portal]`` table of the TOML file ``config``, overridden by
     ``given`` (None values are ignored). Raises :class:`SettingsError` naming every missing value."""
-    settings = {}
-    if config is not None:
-        with Path(config).open("rb") as fh:
-            settings.update(tomllib.load(fh).get("portal", {}))
+    settings = {} if config is None else _portal_table(Path(config))
     settings.update({k: v for k, v in given.items() if v is not None})
     unknown = sorted(set(settings) - set(REQUIRED) - set(OPTIONAL))
     missing = [k for k in REQUIRED if not settings.get(k)]
@@ -88,6 +85,26 @@ def setting_problem(key: str, value) -> str | None:
     return None
 
 
+def _portal_table(config: Path) -> dict:
+    """The ``[portal]`` table of the TOML file ``config``; :class:`SettingsError` (a usage error)
+    naming the file, and the line and column, where it is not TOML or has no such table."""
+    try:
+        with config.open("rb") as fh:
+            document = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as error:  # its message names the line and column
+        raise SettingsError(f"{printable(str(config))} is not valid TOML: {printable(str(error))}") from None
+    except UnicodeDecodeError as error:
+        raise SettingsError(f"{printable(str(config))} is not valid TOML: not UTF-8 at byte {error.start}") from None
+    portal = document.get("portal")
+    if not isinstance(portal, dict):
+        found = "is not a table" if "portal" in document else "is missing"
+        raise SettingsError(
+            f"{printable(str(config))}: its [portal] table {found}; the settings go there, for example\n"
+            '  [portal]\n  base_url = "https://..."'
+        )
+    return portal
+
+
 def release_dates(settings: dict, version) -> tuple[datetime.datetime, datetime.datetime]:
     """(issued, modified): from the settings, else from the release record this installed package
     carries (``releases.toml``, written when each release was cut): the first release's date-time,
@@ -104,6 +121,13 @@ def release_dates(settings: dict, version) -> tuple[datetime.datetime, datetime.
         issued = issued or next(iter(known.values())).released.isoformat()
         modified = modified or known[version].released.isoformat()
     try:
-        return tuple(datetime.datetime.fromisoformat(str(d)) for d in (issued, modified))
+        dates = tuple(datetime.datetime.fromisoformat(str(d)) for d in (issued, modified))
     except ValueError as error:
         raise SettingsError(f"issued and modified must be ISO 8601 date-times: {error}") from None
+    try:
+        later = dates[0] > dates[1]
+    except TypeError:  # one with a time zone, one without
+        raise SettingsError("issued and modified must both give a time zone, or neither") from None
+    if later:
+        raise SettingsError(f"issued ({dates[0].isoformat()}) is later than modified ({dates[1].isoformat()})")
+    return dates
