@@ -6,6 +6,7 @@ them, and publisher, contact, coverage, sizes and hashes."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
@@ -28,10 +29,10 @@ SETTINGS = dict(
 )
 
 
-def harvest(release, fmt: str, tmp_path) -> list[dict]:
+def harvest(release, fmt: str, tmp_path, **settings) -> list[dict]:
     needs(CKAN_PYTHON.is_file(), f"no CKAN harvester environment at {CKAN_PYTHON.parent.parent}: make test sets it up")
     path = tmp_path / f"record.{fmt}"
-    path.write_text(record(DataPackage(release), load_settings(**SETTINGS), fmt), encoding="utf-8")
+    path.write_text(record(DataPackage(release), load_settings(**(SETTINGS | settings)), fmt), encoding="utf-8")
     return json.loads(run([str(CKAN_PYTHON), str(ROOT / "tests" / "ckan" / "harvest.py"), str(path), fmt], tmp_path).stdout)
 
 
@@ -61,3 +62,19 @@ def test_ckan_harvests_one_dataset_with_every_file(fmt, release, tmp_path):
         assert resource["mimetype"].endswith("/" + BY_NAME[fmt_name].mediatype), name
         assert (int(resource["size"]), resource["hash"]) == (facts["bytes"], hex_of(facts["hash"])), name
         assert resource["hash_algorithm"].endswith("checksumAlgorithm_sha256")
+
+
+def test_two_releases_at_versioned_addresses_harvest_as_one_dataset(release, tmp_path):
+    # A portal given each release at its own address (.../1.0.0/, .../1.0.1/) updates one dataset:
+    # the harvester matches by the dataset's IRI, which stays; the version changes.
+    older = tmp_path / "older"
+    shutil.copytree(release, older)
+    descriptor = json.loads((older / "datapackage.json").read_text())
+    newer_version, older_version = descriptor["version"], "0.9.0"
+    (older / "datapackage.json").write_text(json.dumps({**descriptor, "version": older_version}))
+    base = "https://example.invalid/stalking-flanders/"
+    (first,) = harvest(older, "turtle", tmp_path, base_url=f"{base}{older_version}/")
+    (second,) = harvest(release, "turtle", tmp_path, base_url=f"{base}{newer_version}/")
+    assert first["harvest_guid"] == second["harvest_guid"] == f"{base}index.html#dataset"
+    assert (first["version"], second["version"]) == (older_version, newer_version)
+    assert first["resources"][0]["url"].startswith(f"{base}{older_version}/")

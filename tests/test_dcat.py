@@ -99,8 +99,15 @@ def test_the_vlaanderen_shapes_can_fail(graph):
 
 @pytest.fixture(scope="module")
 def graph(release) -> Graph:
-    text = record(DataPackage(release), load_settings(base_url="https://example.invalid/stalking-flanders/", **SETTINGS))
-    return Graph().parse(data=text, format="turtle")
+    """The record of the release published in a folder of its version (as a portal is given each
+    release), so that the shapes see the version properties too."""
+    return Graph().parse(data=record(DataPackage(release), versioned(release)), format="turtle")
+
+
+def versioned(release) -> dict:
+    """Settings that publish the release in a folder of its version."""
+    version = DataPackage(release).descriptor["version"]
+    return load_settings(base_url=f"https://example.invalid/stalking-flanders/{version}/", **SETTINGS)
 
 
 def violations(data: Graph, shapes_graph: Graph, inference: str = "none") -> list[str]:
@@ -170,7 +177,8 @@ def test_what_portals_score_is_there(graph, release, defs):
     )
     assert graph.value(dataset, DCT.issued).datatype == XSD.dateTime
     distributions = list(graph.objects(dataset, DCAT.distribution))
-    paths = {str(graph.value(d, DCAT.downloadURL)).rsplit("stalking-flanders/", 1)[1] for d in distributions}
+    base = versioned(release)["base_url"]
+    paths = {str(graph.value(d, DCAT.downloadURL)).removeprefix(base) for d in distributions}
     assert paths >= {f"{t}.{kind}" for t in defs.tables for kind in ("csv", "parquet")} | {"datapackage.json"}
     for d in distributions:
         for prop in (
@@ -197,8 +205,8 @@ def test_what_portals_score_is_there(graph, release, defs):
 
 
 def test_json_ld_says_the_same(release, graph):
-    settings = load_settings(base_url="https://example.invalid/stalking-flanders/", **SETTINGS)
-    assert isomorphic(Graph().parse(data=record(DataPackage(release), settings, "json-ld"), format="json-ld"), graph)
+    json_ld = record(DataPackage(release), versioned(release), "json-ld")
+    assert isomorphic(Graph().parse(data=json_ld, format="json-ld"), graph)
 
 
 def test_missing_maintainer_values_are_a_clear_error_not_a_placeholder(release):
@@ -313,3 +321,27 @@ def test_dcat_runs_no_program_on_a_folder_it_was_handed(tmp_path, release):
     result = dcat_without_dates(folder / "data" / "release", folder, env=env)
     assert result.returncode == 0, result.stderr
     assert not marker.exists()
+
+
+DCAT3 = "http://www.w3.org/ns/dcat#"
+
+
+def test_one_dataset_iri_for_every_version_with_the_version_properties(graph, release):
+    # Each release at a versioned address (.../1.0.1/): the dataset keeps one IRI, and says which
+    # version this is and which page holds the one before.
+    version = DataPackage(release).descriptor["version"]
+    (dataset,) = graph.subjects(RDF.type, DCAT.Dataset)
+    assert str(dataset) == "https://example.invalid/stalking-flanders/index.html#dataset"
+    assert str(graph.value(dataset, URIRef(DCAT3 + "version"))) == version
+    earlier = [v for v in history() if v != version]
+    previous = graph.value(dataset, URIRef(DCAT3 + "previousVersion"))
+    assert str(previous) == f"https://example.invalid/stalking-flanders/{earlier[-1]}/index.html"
+    assert str(graph.value(dataset, DCAT.landingPage)) == f"https://example.invalid/stalking-flanders/{version}/index.html"
+
+
+def test_the_dataset_iri_can_be_set_and_an_unversioned_address_keeps_its_own(release):
+    package = DataPackage(release)
+    given = load_settings(base_url="https://example.invalid/a/", dataset_iri="https://example.invalid/id/stalking", **SETTINGS)
+    assert "<https://example.invalid/id/stalking> a dcat:Dataset" in record(package, given)
+    plain = record(package, load_settings(base_url="https://example.invalid/a/", **SETTINGS))
+    assert "<https://example.invalid/a/index.html#dataset> a dcat:Dataset" in plain and "previousVersion" not in plain

@@ -23,12 +23,14 @@ from .formats import BY_NAME, DATA_PACKAGE, JSON
 from .hashes import facts, hex_of
 from .loader import load
 from .portal_settings import release_dates
+from .releases import history
 from .texts import licence_statement, text
 from .untrusted import MAX_DESCRIPTOR_BYTES, read_file
 
 IANA = "https://www.iana.org/assignments/media-types/"
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
+DCAT3 = Namespace(str(DCAT))  # DCAT 3's terms (version, previousVersion): rdflib's DCAT namespace predates them
 PREFIXES = {"dcat": DCAT, "dct": DCT, "foaf": FOAF, "vcard": VCARD, "spdx": SPDX, "skos": SKOS}
 BOTH = CODES  # every text of the record in each of the package's languages
 
@@ -57,6 +59,27 @@ class Record:
         return URIRef(f"{self.page}#{fragment}")
 
     @property
+    def root(self) -> str | None:
+        """Where every version is published, when base_url is one version's folder of it
+        (``.../<version>/``), else None."""
+        base, version = self.settings["base_url"], str(self.descriptor["version"])
+        return base.removesuffix(version + "/") if base.endswith("/" + version + "/") else None
+
+    @property
+    def dataset(self) -> URIRef:
+        """The dataset: one IRI for every version (a portal harvesting each release sees one
+        dataset), the setting ``dataset_iri`` or the page at the root of the versions."""
+        given = self.settings.get("dataset_iri")
+        return URIRef(given or (self.root or self.settings["base_url"]) + "index.html#dataset")
+
+    @property
+    def previous(self) -> URIRef | None:
+        """The previous release's page, where base_url is one version's folder and an earlier
+        release is on record (releases.toml), else None."""
+        earlier = [v for v in history() if _number(v) < _number(str(self.descriptor["version"]))]
+        return URIRef(f"{self.root}{max(earlier, key=_number)}/index.html") if self.root and earlier else None
+
+    @property
     def publisher(self) -> URIRef:
         url = self.settings.get("publisher_url")
         return URIRef(url) if url else self.node("publisher")
@@ -64,6 +87,10 @@ class Record:
     @property
     def licence(self) -> URIRef:
         return URIRef(EU + "licence/" + LICENCES[self.descriptor["licenses"][0]["name"]].eu)
+
+
+def _number(version: str) -> tuple[int, ...]:
+    return tuple(int(part) if part.isdigit() else -1 for part in version.split("."))
 
 
 def build_graph(package: DataPackage, settings: dict) -> Graph:
@@ -161,7 +188,7 @@ def catalogue(r: Record) -> Triples:
         *texts(node, DCT.description, {lang: text("portal", "catalogue_description", lang, **values) for lang in BOTH}),
         (node, DCT.publisher, r.publisher),
         (node, DCAT.contactPoint, r.node("contact")),
-        (node, DCAT.dataset, r.node("dataset")),
+        (node, DCAT.dataset, r.dataset),
         (node, FOAF.homepage, landing),
         (node, DCT.license, r.licence),
         (node, DCAT.themeTaxonomy, URIRef(EU + "data-theme")),
@@ -173,7 +200,7 @@ def catalogue(r: Record) -> Triples:
 
 
 def dataset(r: Record) -> Triples:
-    node, d = r.node("dataset"), r.descriptor
+    node, d = r.dataset, r.descriptor
     nl = d.get("translations", {}).get("nl", {})
     keywords = {"en": d.get("keywords", []), **{lang: t.get("keywords", []) for lang, t in d.get("translations", {}).items()}}
     themes = [concept(EU + "data-theme/" + code, label, "data-theme") for code, label in THEMES.items()]
@@ -197,7 +224,8 @@ def dataset(r: Record) -> Triples:
         (node, DCT.issued, when(r.issued)),
         (node, DCT.modified, when(r.modified)),
         (node, DCT.identifier, Literal(str(node))),
-        (node, URIRef(str(DCAT) + "version"), Literal(d["version"])),  # DCAT 3 (rdflib's namespace predates it)
+        (node, DCAT3.version, Literal(d["version"])),  # this release, of the one dataset
+        *([(node, DCAT3.previousVersion, r.previous)] if r.previous else []),
         (node, OWL.versionInfo, Literal(d["version"])),
         (node, DCAT.landingPage, URIRef(r.page)),
         (node, DCT.provenance, provenance),
@@ -211,7 +239,7 @@ def coverage(r: Record) -> Triples:
     first, last = years_covered(load("series", lang="en", release=r.package))
     flanders, period = URIRef(FLANDERS.iri), r.node("temporal")
     country, country_triples = concept(BELGIUM.iri, BELGIUM.en, "country", DCT.Location)
-    node = r.node("dataset")
+    node = r.dataset
     return [
         (flanders, RDF.type, DCT.Location),
         (flanders, SKOS.prefLabel, Literal(FLANDERS.en, lang="en")),
@@ -241,7 +269,7 @@ def sources(r: Record) -> Triples:
             (parliament, RDF.type, FOAF.Agent),
             (parliament, RDF.type, DCT.Agent),
             (parliament, FOAF.name, Literal(text("portal", "source_publisher", "nl"), lang="nl")),
-            (r.node("dataset"), DCT.relation, cited),
+            (r.dataset, DCT.relation, cited),
         ]
     return triples
 
@@ -268,7 +296,7 @@ def distribution(r: Record, resource: dict) -> Triples:
     checksum_ref, checksum_triples = checksum(r, resource)
     conforms = fmt.standard
     return [
-        (r.node("dataset"), DCAT.distribution, node),
+        (r.dataset, DCAT.distribution, node),
         (node, RDF.type, DCAT.Distribution),
         *texts(node, DCT.title, {"en": resource.get("title", resource["name"]), "nl": fmt.dutch_title(resource)}),
         *texts(node, DCT.description, {"en": resource["description"]} if resource.get("description") else {}),

@@ -26,6 +26,10 @@ REQUIRED = {
 }
 OPTIONAL = {
     "publisher_url": "an IRI that identifies the publisher",
+    "dataset_iri": (
+        "the IRI of the dataset, the same for every version (default: base_url without a last path "
+        "segment that is the version, then index.html#dataset)"
+    ),
     "contact_name": "the name of the contact point (default: the publisher's name)",
     "name_language": "the language of the publisher's name, as a BCP 47 tag such as nl (default: und, undetermined)",
     "issued": "when the dataset was first issued, as an ISO 8601 date-time (default: from the release record)",
@@ -70,7 +74,7 @@ def setting_problem(key: str, value) -> str | None:
     """
     text = str(value)
     shown = printable(repr(text))
-    if key in ("base_url", "publisher_url"):
+    if key in ("base_url", "publisher_url", "dataset_iri"):
         parts = urlsplit(text) if URL_CHARACTERS.match(text) else None
         if parts is None and text.startswith(("http://", "https://")):
             return f"holds characters a URL may not (spaces, quotes, <, >, ...): found {shown}"

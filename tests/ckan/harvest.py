@@ -1,6 +1,7 @@
 """Parse a DCAT record with CKAN's DCAT harvester (ckanext-dcat's RDFParser, profile
-euro_dcat_ap_3) and print the CKAN datasets it makes, as JSON. Runs in .venv-ckan, with no
-database and no CKAN configuration.
+euro_dcat_ap_3) and print the CKAN datasets it makes, as JSON, each with the guid the harvester
+matches it by on a later harvest (``harvest_guid``: the same guid updates the same dataset). Runs
+in .venv-ckan, with no database and no CKAN configuration.
 
 Usage: .venv-ckan/bin/python tests/ckan/harvest.py RECORD FORMAT   (FORMAT: turtle or json-ld)
 """
@@ -8,6 +9,7 @@ Usage: .venv-ckan/bin/python tests/ckan/harvest.py RECORD FORMAT   (FORMAT: turt
 import json
 import sys
 
+from ckanext.dcat.harvesters.rdf import DCATRDFHarvester
 from ckanext.dcat.processors import RDFParser
 
 
@@ -15,7 +17,9 @@ def main(path: str, fmt: str) -> None:
     parser = RDFParser(profiles=["euro_dcat_ap_3"])
     with open(path, encoding="utf-8") as fh:
         parser.parse(fh.read(), _format=fmt)
-    json.dump(list(parser.datasets()), sys.stdout, default=str, indent=1)
+    harvester = DCATRDFHarvester()
+    datasets = [{**d, "harvest_guid": harvester._get_guid(d)} for d in parser.datasets()]
+    json.dump(datasets, sys.stdout, default=str, indent=1)
 
 
 if __name__ == "__main__":
