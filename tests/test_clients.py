@@ -14,6 +14,7 @@ import re
 import shutil
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
 import jsonschema
@@ -160,6 +161,50 @@ def node_reader_ready() -> bool:
     return shutil.which("node") is not None and (JS / "node_modules" / "datapackage").is_dir()
 
 
+# The R reader of Data Packages: frictionless 1.2.1 (CRAN, by INBO), from its source beside the
+# project (../shared/r/, or $STALKING_FLANDERS_R_SOURCE), installed here into a library of the
+# test run's own; R and its dependencies come from Debian's packages (.ci/run installs them).
+R_SOURCE = Path(os.environ.get("STALKING_FLANDERS_R_SOURCE", ROOT.parent / "shared" / "r" / "frictionless_1.2.1.tar.gz"))
+R_CLASSES = {"string": "character", "integer": "numeric", "boolean": "logical", "date": "Date"}  # what it reads each as
+# (an integer is read as a double by design, "to avoid big integers issues"; a field with an enum as a factor)
+
+
+@pytest.fixture(scope="session")
+def r_library(tmp_path_factory) -> Path:
+    needs(shutil.which("Rscript") is not None, "no R: .ci/run installs it from Debian (r-base-core and the r-cran-* packages)")
+    needs(R_SOURCE.is_file(), f"no source of the R reader at {R_SOURCE} (../shared/r/)")
+    top = tmp_path_factory.mktemp("r")
+    shutil.unpack_archive(R_SOURCE, top / "source")
+    (top / "library").mkdir()
+    run(["R", "CMD", "INSTALL", "--no-docs", "--no-html", "-l", str(top / "library"), str(top / "source")], top)
+    return top / "library"
+
+
+def rscript(code: str, cwd: Path, library: Path) -> str:
+    return run(["Rscript", "-e", code], cwd, env={**tool_env(), "R_LIBS": str(library)}).stdout
+
+
+def test_the_r_reader_reads_every_csv_table_with_its_types_and_refuses_the_parquet_ones(release, r_library):
+    code = (
+        "suppressMessages(library(frictionless)); p <- read_package('datapackage.json')\n"
+        "for (n in resources(p)) {\n"
+        "  x <- tryCatch(read_resource(p, n), error = function(e) NULL)\n"
+        "  if (is.null(x)) cat(n, 'refused\\n') else cat(n, nrow(x), sapply(x, function(c) class(c)[1]), '\\n')\n"
+        "}\n"
+    )
+    read = {line.split()[0]: line.split()[1:] for line in rscript(code, release, r_library).splitlines()}
+    descriptor = json.loads((release / "datapackage.json").read_text())
+    for resource in descriptor["resources"]:
+        name = resource["name"]
+        if resource["format"] != "csv":
+            assert read[name] == ["refused"], name  # never read as text: Parquet, the workbook, the answer
+            continue
+        rows = len((release / resource["path"]).read_text(encoding="utf-8").splitlines()) - 1
+        fields = resource["schema"]["fields"]
+        expected = ["factor" if f.get("constraints", {}).get("enum") else R_CLASSES[f["type"]] for f in fields]
+        assert read[name] == [str(rows), *expected], name
+
+
 @pytest.mark.parametrize("which", ["release", "root"])
 def test_the_npm_reader_resolves_every_foreign_key(which, built):
     needs(node_reader_ready(), "no node, or tests/js/node_modules missing: make test installs the npm reader (npm ci)")
@@ -238,12 +283,20 @@ def test_every_snippet_of_the_docs_is_found():
 
 def test_the_readme_has_a_snippet_for_each_client():
     code = "\n".join(body for _, body in snippets())
-    for client in ("pd.read_csv", "duckdb", "polars", "datapackage", "stalking-flanders.xlsx", "stalking-flanders show"):
+    for client in (
+        "pd.read_csv",
+        "duckdb",
+        "polars",
+        "datapackage",
+        "stalking-flanders.xlsx",
+        "stalking-flanders show",
+        "library(frictionless)",
+    ):
         assert client in code, client
 
 
 @pytest.mark.parametrize("index", range(len(snippets())))
-def test_every_readme_snippet_runs_in_the_release_folder(index, release):
+def test_every_readme_snippet_runs_in_the_release_folder(index, release, request):
     language, body = snippets()[index]
     if language == "node":
         needs(node_reader_ready(), "no node, or tests/js/node_modules missing: make test installs the npm reader")
@@ -251,6 +304,8 @@ def test_every_readme_snippet_runs_in_the_release_folder(index, release):
         result = run(["node", "-e", body], release, env=env)
     elif language == "python":
         result = run([sys.executable, "-c", body], release)
+    elif language == "r":
+        result = SimpleNamespace(stdout=rscript(body, release, request.getfixturevalue("r_library")), stderr="")
     else:
         result = run(["bash", "-c", body], release)
     assert result.stdout.strip(), result.stderr

@@ -354,6 +354,7 @@ PACKAGE_KEYS = {
     "sources",
     "resources",
 }
+TABULAR_PROFILE = "tabular-data-resource"  # the v1 profile a CSV table names (for v1 readers such as R's)
 RESOURCE_KEYS = {
     "$schema",
     "profile",
@@ -425,6 +426,10 @@ def _resource(raw, where: str) -> str:
         _text(raw, key, where, required=False)
     if "bytes" in raw and not 0 <= _expect(raw["bytes"], int, f"{where}.bytes", "a whole number") <= INT64[1]:
         raise ShapeError(f"{where}.bytes", "is out of range, expected a size in bytes")
+    if raw.get("profile") not in (None, TABULAR_PROFILE) or ("profile" in raw and raw.get("format") != "csv"):
+        raise ShapeError(
+            f"{where}.profile", f"{_shown(raw.get('profile'))} is not understood, expected {TABULAR_PROFILE} on a CSV table"
+        )
     if raw.get("type") not in (None, "table"):
         raise ShapeError(f"{where}.type", f"{_shown(raw.get('type'))} is not understood, expected table")
     if raw.get("type") == "table" and "schema" not in raw:

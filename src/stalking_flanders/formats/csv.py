@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..model import Schema, csv_line
+from ..model import TABULAR_PROFILE, Schema, csv_line
 from ..problems import DataError, Problem
 from .base import Format
 
@@ -176,7 +176,9 @@ class CSV(Format):
         write(frame, path, schema)
 
     def extra_description(self) -> dict:
-        return {"dialect": dict(DIALECT)}
+        # The v1 profile too: the R reader (frictionless 1.2.1, CRAN) reads only resources that
+        # name it; v2 readers accept it. Other formats never name it, so R refuses them.
+        return {"profile": TABULAR_PROFILE, "dialect": dict(DIALECT)}
 
     def rows(self, data: bytes, table: str, schema: Schema) -> list[dict]:
         from ..tableschema import python_rows
