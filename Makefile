@@ -26,7 +26,7 @@ $(VENV)/.%.installed: $(LOCKS)/bootstrap.txt $(LOCKS)/%.txt pyproject.toml
 # tests start (moto: its botocore must not meet the one the DVC S3 plugin pins), and .venv-ckan,
 # CKAN's DCAT harvester; .venv-lock holds the resolver `make lock` runs. None is ever a
 # dependency of the package.
-TOOL_VENVS := .venv-s3server/.installed .venv-ckan/.installed
+TOOL_VENVS := .venv-s3server/.installed .venv-ckan/.installed .venv-pypiserver/.installed
 .venv-%/.installed: $(LOCKS)/%.txt $(LOCKS)/bootstrap.txt
 	$(PYTHON) -m venv .venv-$*
 	.venv-$*/bin/$(PIP_INSTALL) --require-hashes --no-deps -r $(LOCKS)/bootstrap.txt
@@ -43,6 +43,11 @@ setup: $(VENV)/.pipeline.installed
 
 release: $(VENV)/.pipeline.installed
 	dvc repro
+
+# After a release is cut: send it to every destination publish.toml names (scripts/distribute.py).
+PUBLISH_CONFIG ?= publish.toml
+publish: $(VENV)/.pipeline.installed
+	python scripts/distribute.py --config $(PUBLISH_CONFIG)
 
 # Every test, on every core (pytest-xdist): each worker builds the release it reads once.
 test: release $(VENV)/.test.installed $(TOOL_VENVS) $(JS)/node_modules/.installed lint
@@ -67,4 +72,4 @@ lock: .venv-lock/.installed
 	$(COMPILE) pyproject.toml -c $(LOCKS)/test.txt -o $(LOCKS)/loader.txt
 	for role in validate pipeline portal; do $(COMPILE) pyproject.toml --extra $$role -c $(LOCKS)/test.txt -o $(LOCKS)/$$role.txt; done
 	for tool in bootstrap lock; do $(COMPILE) $(LOCKS)/$$tool.in -o $(LOCKS)/$$tool.txt; done
-	for tool in s3server ckan; do $(COMPILE) $(LOCKS)/$$tool.in -c $(LOCKS)/bootstrap.in -o $(LOCKS)/$$tool.txt; done
+	for tool in s3server ckan pypiserver; do $(COMPILE) $(LOCKS)/$$tool.in -c $(LOCKS)/bootstrap.in -o $(LOCKS)/$$tool.txt; done

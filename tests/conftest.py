@@ -9,6 +9,7 @@ in seconds.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # helpers.py
 
-from helpers import DCAT_ARGS, ROOT, cli, fresh_repository, run  # noqa: E402
+from helpers import DCAT_ARGS, ROOT, cli, free_port, fresh_repository, needs, run, serving  # noqa: E402
 from stalking_flanders import repo  # noqa: E402
 from stalking_flanders.datapackage import BUNDLED  # noqa: E402
 from stalking_flanders.pipeline.definitions import load_definitions  # noqa: E402
@@ -120,3 +121,24 @@ def _every_door_on_every_hostile_folder(request):
     yield
     wrong = {str(f): w for f in package_folders(tmp_path) if (w := sweep(f))}
     assert not wrong, wrong
+
+
+# An S3-compatible server (moto, in its own environment .venv-s3server), for the remote and the
+# publish tests: started once per worker, on 127.0.0.1, with a bucket and test-only credentials.
+S3_BIN = Path(os.environ.get("STALKING_FLANDERS_S3SERVER_BIN", ROOT / ".venv-s3server" / "bin"))
+BUCKET = "stalking-flanders-test"
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test-only", "AWS_SECRET_ACCESS_KEY": "test-only", "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+@pytest.fixture(scope="session")
+def s3():
+    server = S3_BIN / "moto_server"
+    needs(server.exists(), f"no S3-compatible test server at {server}: `make test` installs it (requirements/s3server.txt)")
+    port = free_port()
+    with serving([server, "-H", "127.0.0.1", "-p", str(port)], f"http://127.0.0.1:{port}") as url:
+        create = (
+            f"import boto3; boto3.client('s3', endpoint_url={url!r}, region_name='us-east-1', "
+            f"aws_access_key_id='test-only', aws_secret_access_key='test-only').create_bucket(Bucket={BUCKET!r})"
+        )
+        subprocess.run([S3_BIN / "python", "-c", create], check=True, capture_output=True)
+        yield url

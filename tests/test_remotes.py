@@ -9,7 +9,6 @@ that plays the published one, as a maintainer adds a bigger remote when the data
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -17,30 +16,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import BUCKET, CREDENTIALS
 
-from helpers import ROOT, SEED_ID, free_port, fresh_repository, http_folder, needs, run, serving, sha256_tree, tool_env
+from helpers import SEED_ID, fresh_repository, http_folder, run, sha256_tree, tool_env
 from stalking_flanders import repo
 
 pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
 
-S3_BIN = Path(os.environ.get("STALKING_FLANDERS_S3SERVER_BIN", ROOT / ".venv-s3server" / "bin"))
-BUCKET = "stalking-flanders-test"
-CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test-only", "AWS_SECRET_ACCESS_KEY": "test-only", "AWS_DEFAULT_REGION": "us-east-1"}
 OUTPUTS = (repo.RELEASE, repo.VALIDATED, repo.EXTRACTED / SEED_ID)
-
-
-@pytest.fixture(scope="module")
-def s3():
-    server = S3_BIN / "moto_server"
-    needs(server.exists(), f"no S3-compatible test server at {server}: `make test` installs it (requirements/s3server.txt)")
-    port = free_port()
-    with serving([server, "-H", "127.0.0.1", "-p", str(port)], f"http://127.0.0.1:{port}") as url:
-        create = (
-            f"import boto3; boto3.client('s3', endpoint_url={url!r}, region_name='us-east-1', "
-            f"aws_access_key_id='test-only', aws_secret_access_key='test-only').create_bucket(Bucket={BUCKET!r})"
-        )
-        subprocess.run([S3_BIN / "python", "-c", create], check=True, capture_output=True)
-        yield url
 
 
 @pytest.fixture(scope="module")
