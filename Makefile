@@ -70,6 +70,6 @@ COMPILE = .venv-lock/bin/uv pip compile --generate-hashes --python-version 3.11 
 lock: .venv-lock/.installed
 	$(COMPILE) pyproject.toml --extra test -o $(LOCKS)/test.txt
 	$(COMPILE) pyproject.toml -c $(LOCKS)/test.txt -o $(LOCKS)/loader.txt
-	for role in validate pipeline portal; do $(COMPILE) pyproject.toml --extra $$role -c $(LOCKS)/test.txt -o $(LOCKS)/$$role.txt; done
+	for role in validate pipeline portal parquet dvc; do $(COMPILE) pyproject.toml --extra $$role -c $(LOCKS)/test.txt -o $(LOCKS)/$$role.txt; done
 	for tool in bootstrap lock; do $(COMPILE) $(LOCKS)/$$tool.in -o $(LOCKS)/$$tool.txt; done
 	for tool in s3server ckan pypiserver; do $(COMPILE) $(LOCKS)/$$tool.in -c $(LOCKS)/bootstrap.in -o $(LOCKS)/$$tool.txt; done

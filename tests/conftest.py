@@ -44,9 +44,13 @@ BUILT_OUTPUTS = (repo.EXTRACTED, repo.VALIDATED, repo.RELEASE)  # committed to g
 def built(tmp_path_factory) -> Path:
     """A repository copy in which `dvc repro` has built the release from the archived answer (the
     committed outputs are removed first, so that every stage runs)."""
+    return built_from_scratch(fresh_repository(tmp_path_factory.mktemp("built")))
+
+
+def built_from_scratch(path: Path) -> Path:
+    """Remove a repository copy's committed outputs and build them again with `dvc repro`."""
     import shutil
 
-    path = fresh_repository(tmp_path_factory.mktemp("built"))
     for output in BUILT_OUTPUTS:
         shutil.rmtree(path / output)
     run(["dvc", "repro"], path)

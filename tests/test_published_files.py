@@ -138,8 +138,11 @@ def test_dvc_analytics_and_update_checks_are_off():
 
 def test_dvc_yaml_paths_are_those_of_repo_py():
     pipeline = yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"]
-    assert pipeline["extract"]["do"]["outs"] == [f"{repo.EXTRACTED.as_posix()}/${{key}}"]
-    assert pipeline["validate"]["outs"] == [repo.VALIDATED.as_posix()]
+    assert [next(iter(o)) for o in pipeline["extract"]["do"]["outs"]] == [f"{repo.EXTRACTED.as_posix()}/${{key}}"]
+    assert [next(iter(o)) for o in pipeline["validate"]["outs"]] == [repo.VALIDATED.as_posix()]
+    # every output is committed to git (docs/maintainers.md, "Where the data live")
+    stages = [pipeline["extract"]["do"], *(pipeline[n] for n in ("validate", "publish", "package"))]
+    assert all(next(iter(o.values()))["cache"] is False for stage in stages for o in stage["outs"])
     assert [next(iter(o)) for o in pipeline["publish"]["outs"]] == [
         repo.RELEASE.as_posix(),
         repo.DESCRIPTOR.as_posix(),

@@ -19,10 +19,11 @@ PUBLISHED = (repo.RELEASE.as_posix(), repo.DESCRIPTOR.as_posix(), repo.VALIDATED
 
 @pytest.fixture(scope="module")
 def rebuilt(tmp_path_factory):
+    from conftest import built_from_scratch
+
     from helpers import fresh_repository
 
-    path = fresh_repository(tmp_path_factory.mktemp("rebuilt"))
-    run(["dvc", "repro"], path)
+    path = built_from_scratch(fresh_repository(tmp_path_factory.mktemp("rebuilt")))
     first = sha256_tree(path, *PUBLISHED)
     run(["dvc", "repro", "--force"], path)
     return path, first

@@ -62,8 +62,8 @@ class Record:
     def root(self) -> str | None:
         """Where every version is published, when base_url is one version's folder of it
         (``.../<version>/``), else None."""
-        base, version = self.settings["base_url"], str(self.descriptor["version"])
-        return base.removesuffix(version + "/") if base.endswith("/" + version + "/") else None
+        folder, _, last = self.settings["base_url"].rstrip("/").rpartition("/")  # base_url ends in "/"
+        return folder + "/" if last == str(self.descriptor["version"]) else None
 
     @property
     def dataset(self) -> URIRef:
