@@ -11,7 +11,7 @@ The data ships inside the package. Load a table in one line:
 >>> english = stalking_flanders.load("observations", lang="en")
 >>> english["category"].iloc[0]
 'Behavioural problems - aggression'
->>> print(english.attrs["caveats"]["cgg-perpetration-registrations"].split(".")[0])
+>>> print(english.attrs["notes"]["cgg-perpetration-registrations"].split(":")[0])
 Not stalking figures
 
 Importing the package imports nothing heavy; pandas is imported by ``load``, and pandera,

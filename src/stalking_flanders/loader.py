@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .caveats import series_caveat
 from .datapackage import DataPackage, IntegrityError, cite
 from .facts import CODES as LANGUAGES
 from .limits import bounded
@@ -78,7 +79,8 @@ def _table(release: DataPackage, name: str, lang: str, verified: bool):
             order = [english[c] for c in order]
         table["category"] = pd.Categorical(table["category"], categories=list(dict.fromkeys(order)))
     series = table if name == "series" else _read(release, "series")
-    table.attrs.update(about(release, series, name, lang))
+    subquestions = table if name == "subquestions" else _read(release, "subquestions")
+    table.attrs.update(about(release, series, subquestions, name, lang))
     table.attrs["verified"] = verified
     return table
 
@@ -95,7 +97,7 @@ def _verified(package: DataPackage) -> bool:
     return not problems
 
 
-def about(release: DataPackage, series, name: str, lang: str) -> dict:
+def about(release: DataPackage, series, subquestions, name: str, lang: str) -> dict:
     """What travels with every loaded table."""
     d = release.descriptor
     resource = release.resource(name)
@@ -106,7 +108,8 @@ def about(release: DataPackage, series, name: str, lang: str) -> dict:
         "lang": lang,
         "version": d.get("version"),
         "measures": dict(zip(series["series"], series[f"measure_{lang}"])),
-        "caveats": dict(zip(series["series"], series[f"caveat_{lang}"])),
+        "caveats": {s.series: series_caveat(s, subquestions, lang) for s in series.itertuples()},
+        "notes": dict(zip(series["series"], series[f"note_{lang}"])),
         "stalking_specific": {s: bool(v) for s, v in zip(series["series"], series["stalking_specific"])},
         "sources": [s.get("title") for s in d.get("sources", [])],
         "licenses": [lic.get("name") for lic in d.get("licenses", [])],

@@ -175,6 +175,9 @@ def _series(x: _Extractor, spec: Series, answer: tuple[int, int]) -> tuple[dict,
         "caveat_nl": fold(spec.caveat_nl),
         "caveat_en": spec.caveat_en,
         "caveat_lines": where["caveat_nl"],
+        "reading_subquestion": spec.reading_subquestion,
+        "note_nl": spec.note.nl,
+        "note_en": spec.note.en,
     }
     lines = [(n, x.text.line(n)) for n in range(header + 1, answer[1] + 1)]
     rows, problems = parse_table(lines, [c.nl for c in spec.categories], spec.years, spec.id, x.text.name)

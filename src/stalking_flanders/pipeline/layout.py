@@ -55,6 +55,8 @@ class Series(_Strict):
     stalking_specific: bool
     caveat_nl: str
     caveat_en: str
+    reading_subquestion: int
+    note: Category  # the package's own note, in Dutch and English (not the answer's)
     categories: list[Category]
 
 
