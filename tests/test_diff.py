@@ -43,7 +43,7 @@ def test_no_difference():
 
 def test_a_changed_figure_and_an_added_row_as_text(tmp_path):
     out = diff(BUNDLED, synthetic(tmp_path, change_figures))
-    assert out.startswith(f"{DataPackage().descriptor['version']} -> 9.9.9: change level major")
+    assert out.startswith(f"{DataPackage().descriptor['version']} -> 9.9.9: change level minor")
     assert f"~ ({KEY}, 2019) count: 846 -> 864" in out
     assert f"+ ({KEY}, 2021)" in out
 
@@ -51,9 +51,9 @@ def test_a_changed_figure_and_an_added_row_as_text(tmp_path):
 def test_as_json(tmp_path):
     result = json.loads(diff(BUNDLED, synthetic(tmp_path, change_figures), "--format", "json"))
     table = result["tables"]["observations"]
-    assert result["bump"] == "major" and result["new"]["version"] == "9.9.9"
+    assert result["bump"] == "minor" and result["new"]["version"] == "9.9.9"
     assert table["cells_changed"] == [
-        {"key": KEY.split(", ") + ["2019"], "field": "count", "old": "846", "new": "864", "figure": True}
+        {"key": KEY.split(", ") + ["2019"], "field": "count", "old": "846", "new": "864", "figure": True, "meaning": False}
     ]
     assert table["rows_added"] == [KEY.split(", ") + ["2021"]] and table["rows_removed"] == []
 
@@ -84,3 +84,57 @@ def test_a_tampered_release_is_refused(tmp_path):
     (folder / "observations.csv").write_text("tampered\n")
     result = cli("diff", BUNDLED, folder, cwd=tmp_path)
     assert result.returncode == 1 and "observations.csv is not the file the descriptor describes" in result.stderr
+
+
+def rename_code(folder):
+    """The change of 1.0.1: the code no-figures of subquestions.figures renamed (to none, here)."""
+
+    def schema(d):
+        for r in d["resources"]:
+            if r["name"].startswith("subquestions"):
+                field = next(f for f in r["schema"]["fields"] if f["name"] == "figures")
+                field["constraints"]["enum"] = ["none" if c == "no-figures" else c for c in field["constraints"]["enum"]]
+
+    edit_descriptor(folder, schema)
+    csv = folder / "subquestions.csv"
+    csv.write_text(csv.read_text().replace(",no-figures,", ",none,"))
+
+
+def flip_flag(folder):
+    csv = folder / "series.csv"
+    lines = csv.read_text().splitlines(keepends=True)
+    csv.write_text("".join(line.replace(",false,", ",true,") if "cgg-perpetration" in line else line for line in lines))
+
+
+def add_row(folder):
+    with (folder / "observations.csv").open("a") as fh:
+        fh.write("vp-sv-186-beke-2021-12-21,cgg-perpetration-registrations,Gedragsproblemen - agressie,2021,7,82\n")
+
+
+def correct_figure(folder):
+    csv = folder / "observations.csv"
+    csv.write_text(csv.read_text().replace(",2019,846,82", ",2019,864,82"))
+
+
+@pytest.mark.parametrize(
+    ("change", "level", "said"),
+    [
+        (rename_code, "major", "Codes removed in figures: no-figures"),
+        (flip_flag, "major", "stalking_specific: false -> true"),
+        (add_row, "minor", "1 row(s) added"),
+        (correct_figure, "patch", "count: 846 -> 864"),
+    ],
+    ids=["renamed code", "flipped flag", "new row", "corrected figure"],
+)
+def test_what_changed_for_the_reader_decides_the_level(change, level, said, tmp_path):
+    out = diff(BUNDLED, synthetic(tmp_path, change))
+    assert f"change level {level}" in out and said in out, out
+
+
+def test_a_changed_file_in_a_copy_gets_advice_for_a_copy(tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(BUNDLED, copy)
+    correct_figure(copy)  # changed, not re-hashed
+    result = cli("diff", BUNDLED, copy)
+    assert result.returncode == 1 and "restore the file from that release" in result.stderr
+    assert "Reinstall the package" not in result.stderr

@@ -150,6 +150,17 @@ class DataPackage:
         except OSError as error:
             raise IntegrityError(f"{path} cannot be read ({error.strerror or error}); nothing was loaded") from None
 
+    def _advice(self) -> str:
+        """What to do about a file that differs: for the bundled release, reinstall; for a folder
+        of one's own, restore the file or describe the change."""
+        if self.root == BUNDLED.resolve():
+            return "Reinstall the package (pip install --force-reinstall stalking-flanders)."
+        return (
+            "If this folder is a copy of a release, restore the file from that release (dvc get, or the "
+            "release's download); if you changed it on purpose, this is no longer that release: give the "
+            "copy its own version and describe the file anew. `stalking-flanders validate` lists every difference."
+        )
+
     def read_bytes(self, resource: dict) -> bytes:
         """The bytes of ``resource``'s file (:meth:`read_file`), after checking its size and sha256."""
         path = self.path(resource)
@@ -160,7 +171,6 @@ class DataPackage:
             raise IntegrityError(
                 f"{path} is not the file the descriptor describes: it has {actual['hash']} and {actual['bytes']} "
                 f"bytes, the descriptor {self.descriptor_path} says {expected or 'no hash'} and "
-                f"{resource.get('bytes')} bytes. The file was changed or damaged; nothing was loaded. "
-                "Reinstall the package or fetch the release again."
+                f"{resource.get('bytes')} bytes. The file was changed or damaged; nothing was loaded. {self._advice()}"
             )
         return data

@@ -1,13 +1,21 @@
-"""What changed between two releases: tables, fields, rows and figures, and the semantic-version
-bump the change needs (a figure changed or removed: major; rows or tables added: minor; metadata
-or documentation only: patch)."""
+"""What changed between two releases, in every table: tables, fields, codes, rows and values, and
+the semantic-version bump the change needs for a reader of the data:
+
+- **major**: something a reader's code or filter relies on is gone or means something else: a
+  table, field or row removed (a renamed one is removed and added), a field's type changed, a code
+  removed or renamed (a value of a field's ``enum``: ``figures == "none"`` would silently match
+  nothing), the primary key changed, or a value that gives meaning changed: a code or a flag (a
+  field with an ``enum``, or a boolean such as ``stalking_specific``);
+- **minor**: tables, fields, rows or codes added;
+- **patch**: a corrected figure, label or translation (each changed value is named), a field or
+  table described differently, package metadata."""
 
 from __future__ import annotations
 
 from .datapackage import DataPackage
 from .problems import printable
 
-# The cells that are figures of the answer: a change to one is a major change.
+# The cells that are figures of the answer (reported as such; a corrected figure is a patch).
 FIGURES = {"observations": ["count"]}
 BUMPS = ["none", "patch", "minor", "major"]
 IGNORED_KEYS = {"version", "resources"}  # compared on their own, or expected to differ
@@ -61,6 +69,9 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str) -> dict:
         "fields_added": [f for f in fb if f not in fa],
         "fields_removed": [f for f in fa if f not in fb],
         "fields_changed": [f for f in fb if f in fa and fa[f] != fb[f]],
+        "fields_retyped": [f for f in fb if f in fa and fa[f].get("type") != fb[f].get("type")],
+        "codes_removed": {f: c for f in fb if f in fa and (c := [v for v in _codes(fa[f]) if v not in _codes(fb[f])])},
+        "codes_added": {f: c for f in fb if f in fa and (c := [v for v in _codes(fb[f]) if v not in _codes(fa[f])])},
         "described_differently": _strip(ra) != _strip(rb)
         or {k: v for k, v in ra["schema"].items() if k != "fields"} != {k: v for k, v in rb["schema"].items() if k != "fields"},
         "key": key,
@@ -87,25 +98,42 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str) -> dict:
                             "old": old_by_key[k][field],
                             "new": row[field],
                             "figure": field in FIGURES.get(name, []),
+                            "meaning": _gives_meaning(fa[field]) or _gives_meaning(fb[field]),
                         }
                     )
     return out
 
 
+def _codes(field: dict) -> list:
+    """The codes a field allows (its ``enum``), if it has any."""
+    return list(field.get("constraints", {}).get("enum", []))
+
+
+def _gives_meaning(field: dict) -> bool:
+    """Whether a field's values are codes or flags (a change to one changes what a row means)."""
+    return bool(_codes(field)) or field.get("type") == "boolean"
+
+
 def _bump(result: dict) -> str:
-    level = 0
-    if result["metadata_changed"]:
-        level = 1
+    level = 1 if result["metadata_changed"] else 0
     if result["tables_added"]:
         level = max(level, 2)
     if result["tables_removed"]:
         level = 3
     for t in result["tables"].values():
-        if t["described_differently"] or t["fields_changed"] or any(not c["figure"] for c in t["cells_changed"]):
-            level = max(level, 1)
-        if t["fields_added"] or t["rows_added"]:
+        if t["described_differently"] or t["fields_changed"] or t["cells_changed"]:
+            level = max(level, 1)  # a corrected figure, label or translation; a description
+        if t["fields_added"] or t["rows_added"] or t["codes_added"]:
             level = max(level, 2)
-        if t["fields_removed"] or t["rows_removed"] or t.get("key_changed") or any(c["figure"] for c in t["cells_changed"]):
+        meaning = any(c["meaning"] for c in t["cells_changed"])
+        if (
+            t["fields_removed"]
+            or t["rows_removed"]
+            or t.get("key_changed")
+            or t["fields_retyped"]
+            or t["codes_removed"]
+            or meaning
+        ):
             level = 3
     return BUMPS[level]
 
@@ -124,9 +152,12 @@ def as_text(result: dict) -> str:
         lines.append(f"- Package metadata changed: {', '.join(result['metadata_changed'])}")
     for name, t in result["tables"].items():
         parts = []
-        for label in ("fields_added", "fields_removed", "fields_changed"):
+        for label in ("fields_added", "fields_removed", "fields_changed", "fields_retyped"):
             if t[label]:
                 parts.append(f"  - {label.replace('_', ' ').capitalize()}: {', '.join(t[label])}")
+        for label in ("codes_removed", "codes_added"):
+            for field, codes in t[label].items():
+                parts.append(f"  - {label.replace('_', ' ').capitalize()} in {field}: {', '.join(map(str, codes))}")
         if t.get("key_changed"):
             parts.append("  - The primary key changed; rows cannot be compared")
         if t["described_differently"]:
@@ -136,8 +167,10 @@ def as_text(result: dict) -> str:
                 parts.append(f"  - {len(t[label])} row(s) {label.split('_')[1]}:")
                 parts += [f"    {sign} {_key(k)}" for k in t[label]]
         figures = [c for c in t["cells_changed"] if c["figure"]]
-        others = [c for c in t["cells_changed"] if not c["figure"]]
-        for label, cells in (("figure(s) changed", figures), ("other value(s) changed", others)):
+        meaning = [c for c in t["cells_changed"] if c["meaning"]]
+        others = [c for c in t["cells_changed"] if not c["figure"] and not c["meaning"]]
+        changed = (("figure(s) changed", figures), ("code(s) or flag(s) changed", meaning), ("other value(s) changed", others))
+        for label, cells in changed:
             if cells:
                 parts.append(f"  - {len(cells)} {label}:")
                 parts += [f"    ~ {_key(c['key'])} {c['field']}: {c['old']} -> {c['new']}" for c in cells]
