@@ -213,3 +213,20 @@ def test_a_bad_portal_config_is_a_usage_error_that_says_where(case, tmp_path):
     result = cli("dcat", "--config", config, *given)
     assert result.returncode == 2 and said in result.stderr, result.stderr
     assert case.startswith("issued") or "portal.toml" in result.stderr
+
+
+def test_show_prints_whole_labels_filters_by_series_and_gives_each_series_caveat():
+    table = cli("show", "categories", "--format", "table").stdout
+    lines = table.splitlines()
+    at = next(i for i, line in enumerate(lines) if "Gedragsproblemen - maatschappelijk niet" in line)
+    assert "..." not in table and lines[at + 1].split()[:2] == ["aanvaard", "gedrag"]  # wrapped, never cut
+    shown = cli("show", "observations", "--series", "caw-perpetrators-belaging", "--lang", "en", "--format", "table").stdout
+    rows = [line for line in shown.splitlines() if line.startswith("vp-sv-186")]
+    assert len(rows) == 3 and all("caw-perpetrators-belaging" in r for r in rows)
+    words = " ".join(shown.split())
+    assert "no signs that the phenomenon of stalking is on the rise" in words and "may not cover the whole year" in words
+    piped = cli("show", "observations", "--series", "caw-perpetrators-belaging")
+    assert piped.stdout.count("\n") == 4 and "dekt mogelijk niet het hele jaar" in " ".join(piped.stderr.split())  # apart
+    assert cli("show", "observations", "--series", "nope").returncode == 2
+    assert cli("show", "categories", "--series", "caw-perpetrators-belaging").returncode == 0
+    assert cli("show", "source_questions", "--series", "caw-perpetrators-belaging").returncode == 2

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+import textwrap
 from contextlib import contextmanager
 
 from .datapackage import DataPackage, UnknownNameError
@@ -22,7 +23,8 @@ from .problems import DataError, PackageError, escaped, printable
 from .untrusted import MAX_PROBLEMS_PER_CODE, NotFound
 
 OK, INVALID, USAGE, INTERNAL = 0, 1, 2, 3
-SHOW_WIDTH = 40  # the widest a column of `show --format table` gets; longer text ends in "..."
+SHOW_WIDTH = 40  # the widest a column of `show --format table` gets; longer text wraps
+CAVEAT_WIDTH = 100  # the caveats `show` prints under a table, wrapped
 
 
 def _version() -> str:
@@ -60,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
         choices=["table", "csv", "json"],
         help="output format (default: an aligned table on a terminal, CSV when piped or redirected)",
     )
+    show.add_argument("--series", metavar="SERIES", help="only the rows of this series (see: stalking-flanders show series)")
     sub.add_parser(
         "info",
         help="version, sources, caveats, licence, citation",
@@ -141,6 +144,8 @@ def _show(args) -> int:
     from .loader import load
 
     table = load(args.name, lang=args.lang)
+    if args.series is not None:
+        table = _of_series(table, args.name, args.series)
     fmt = args.format or ("table" if sys.stdout.isatty() else "csv")
     if fmt == "table":
         sys.stdout.write(aligned(table))
@@ -148,29 +153,56 @@ def _show(args) -> int:
         sys.stdout.write(table.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d"))
     else:
         sys.stdout.write(table.to_json(orient="records", force_ascii=False, date_format="iso", indent=2) + "\n")
+    # What the figures of each series shown count and do not: beside a table on a terminal, apart
+    # from the data (on stderr) when the data go to a file or a program.
+    shown = list(dict.fromkeys(table["series"])) if "series" in table.columns else []
+    out = sys.stdout if fmt == "table" else sys.stderr
+    for series in shown:
+        about = f"{series}: {table.attrs['measures'][series]} {table.attrs['caveats'][series]}"
+        print("\n" + textwrap.fill(about, CAVEAT_WIDTH, break_on_hyphens=False), file=out)
     return OK
+
+
+def _of_series(table, name: str, series: str):
+    if "series" not in table.columns:
+        raise UnknownNameError(f"the table {name!r} has no series column; --series works on a table that has one")
+    known = list(dict.fromkeys(table.attrs["measures"]))
+    if series not in known:
+        raise UnknownNameError(f"no series {series!r}; the series are: {', '.join(known)}")
+    return table[table["series"] == series].reset_index(drop=True)
 
 
 def aligned(table) -> str:
     """``table`` as aligned text: numbers to the right, text to the left, each column at most
-    ``SHOW_WIDTH`` characters wide (longer text cut, ending in "...").
+    ``SHOW_WIDTH`` characters wide; longer text wraps onto more lines of its row (nothing is cut).
 
     >>> import pandas as pd
     >>> print(aligned(pd.DataFrame({"label": ["a", "bb"], "count": [5, 12]})), end="")
     label  count
     a          5
     bb        12
+    >>> print(aligned(pd.DataFrame({"label": ["Gedragsproblemen - maatschappelijk niet aanvaard gedrag"], "n": [1]})), end="")
+    label                                    n
+    Gedragsproblemen - maatschappelijk niet  1
+    aanvaard gedrag
     """
     import pandas as pd
 
     columns = []
     for name in table.columns:
         cells = [name] + ["" if pd.isna(v) else v.strftime("%Y-%m-%d") if hasattr(v, "strftime") else str(v) for v in table[name]]
-        cells = [c if len(c) <= SHOW_WIDTH else c[: SHOW_WIDTH - 3] + "..." for c in cells]
-        width = max(map(len, cells))
+        wrapped = [textwrap.wrap(c, SHOW_WIDTH, break_on_hyphens=False) or [""] for c in cells]
+        width = max(len(line) for lines in wrapped for line in lines)
         numeric = pd.api.types.is_numeric_dtype(table[name]) and not pd.api.types.is_bool_dtype(table[name])
-        columns.append([cells[0].ljust(width)] + [c.rjust(width) if numeric else c.ljust(width) for c in cells[1:]])
-    return "".join("  ".join(row).rstrip() + "\n" for row in zip(*columns))
+        columns.append(
+            [[line.rjust(width) if numeric and i else line.ljust(width) for line in lines] for i, lines in enumerate(wrapped)]
+        )
+    out = []
+    for row in zip(*columns):
+        height = max(map(len, row))
+        for k in range(height):
+            out.append("  ".join(lines[k] if k < len(lines) else " " * len(lines[0]) for lines in row).rstrip() + "\n")
+    return "".join(out)
 
 
 def _info(args) -> int:
@@ -291,6 +323,8 @@ def _main(argv: list[str] | None) -> int:
     except PackageError as error:
         say(error)
         return next(code for kind, code in EXIT_CODES.items() if isinstance(error, kind))
+    except BrokenPipeError:  # the reader stopped early (`| head`): nothing to say
+        return OK
     except FileNotFoundError as error:
         say(f"no such file: {error.filename}")
         return USAGE
