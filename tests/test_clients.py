@@ -222,17 +222,20 @@ def test_the_npm_reader_resolves_every_foreign_key(which, built):
 
 def test_the_workbook_holds_every_table_cell_by_cell_with_typed_cells(release, defs):
     book = openpyxl.load_workbook(release / xlsx.FILE_NAME)
-    assert book.sheetnames == [xlsx.READ_ME, *defs.tables]
+    assert book.sheetnames == [xlsx.READ_ME, xlsx.STALKING, *defs.tables]  # the caveats first
     about = list(book[xlsx.READ_ME].iter_rows(min_row=2, values_only=True))
-    assert "NOT stalking-specific" in "\n".join(text for _, text in about)
-    assert {"Caveat", "Licence", "How to cite", "Source"} <= {topic for topic, _ in about}
+    caveats = [(dutch, english) for topic, dutch, english in about if topic == "Kanttekening / Caveat"]
+    assert caveats and all(dutch and english and dutch != english for dutch, english in caveats)  # both languages
+    assert any("telt GEEN stalking" in d and "NOT stalking-specific" in e for d, e in caveats)
+    assert {"Licentie / Licence", "Citeren / How to cite", "Bron / Source"} <= {topic for topic, _, _ in about}
     from stalking_flanders.formats import csv as csv_format
 
     for name, schema in defs.schemas.items():
         sheet = book[name]
         assert sheet.freeze_panes == "A2", name
         values = list(sheet.iter_rows(values_only=True))
-        assert list(values[0]) == [f["name"] for f in schema.raw["fields"]]
+        names = [f["name"] for f in schema.raw["fields"]]
+        assert list(values[0]) == names + [column for column, _, _ in xlsx.DERIVED.get(name, [])]
         expected = python_rows(csv_format.read(release / f"{name}.csv", schema), schema)
         assert len(values) - 1 == len(expected), name
         for got, want in zip(values[1:], expected):
@@ -242,13 +245,37 @@ def test_the_workbook_holds_every_table_cell_by_cell_with_typed_cells(release, d
                     assert cell == datetime.datetime.combine(value, datetime.time()), (name, field["name"])
                 else:
                     assert cell == value and type(cell) is type(value), (name, field["name"], cell, value)
+        for column, (letter, dimension) in zip(values[0], sorted(sheet.column_dimensions.items())):
+            shown = [row[ord(letter) - 65] for row in values if row[ord(letter) - 65] is not None]
+            longest = max(len(f"{v:%Y-%m-%d}" if isinstance(v, datetime.datetime) else str(v)) for v in shown)
+            assert dimension.width >= min(longest, xlsx.WIDEST), (name, column)  # every label shows whole
+
+
+def test_the_workbook_flags_every_observation_and_opens_on_the_stalking_figures(release):
+    book = openpyxl.load_workbook(release / xlsx.FILE_NAME)
+    observations = list(book["observations"].iter_rows(values_only=True))
+    flags = {row[1]: row[-1] for row in observations[1:]}
+    assert flags == {"cgg-perpetration-registrations": False, "caw-perpetrators-belaging": True}
+    stalking = list(book[xlsx.STALKING].iter_rows(values_only=True))
+    assert [row[:2] for row in stalking[1:4]] == [(2019, 21), (2020, 47), (2021, 57)]
+    text = " ".join(str(v) for row in stalking for v in row if v is not None)
+    for said in (
+        "geen signalen bij de CAW",
+        "no signs that the phenomenon of stalking is on the rise",  # the answer's reading
+        "not victims",
+        "geen slachtoffers",
+        "may not cover the whole year",
+        "dekt mogelijk niet het hele jaar",
+    ):
+        assert said in text, said
 
 
 def test_the_workbook_is_byte_stable(built, tmp_path):
+    from conftest import built_from_scratch
+
     from helpers import fresh_repository
 
-    again = fresh_repository(tmp_path / "again")
-    run(["dvc", "repro"], again)
+    again = built_from_scratch(fresh_repository(tmp_path / "again"))
     path = Path("data/release") / xlsx.FILE_NAME
     assert (again / path).read_bytes() == (built / path).read_bytes()
 

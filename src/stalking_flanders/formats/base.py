@@ -39,11 +39,13 @@ class Table:
 
 @dataclass(frozen=True)
 class Content:
-    """What a release holds, as every format is handed it: the tables in the package's order, and
-    the rows of the "Read before use" text (topic, text) that a format with room for it carries."""
+    """What a release holds, as every format is handed it: the tables in the package's order, the
+    rows of the "Read before use" text ((topic, Dutch, English)), and the stalking figures by year
+    with their caveats (rows of cells), which a format with room for them carries."""
 
     tables: dict[str, Table]
-    about: list[tuple[str, str]] = field(default_factory=list)
+    about: list[tuple[str, str, str]] = field(default_factory=list)
+    stalking: list[list] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """XLSX: one workbook for spreadsheet users (Excel shows the CSV files' UTF-8 as mojibake and
-expects ``;`` in Belgian and Dutch locales). A first sheet "Read before use" (caveats, licence,
-how to cite), then one sheet per table with typed cells (integers as numbers, dates as dates,
-true/false as booleans), its header row frozen.
+expects ``;`` in Belgian and Dutch locales). A first sheet "Lees dit eerst - Read first" (caveats,
+licence, how to cite, in Dutch and English), a second with the stalking figures by year and their
+caveats, then one sheet per table with typed cells (integers as numbers, dates as dates,
+true/false as booleans), columns as wide as their text, its header row frozen.
 
 Written with XlsxWriter, byte-stable: its ZIP entries carry the fixed ZIP epoch (1980-01-01), and
 so does the document's creation time; neither is a date of the data. Text is always written as
@@ -19,45 +20,72 @@ from ..hashes import file_facts
 from ..model import Schema
 from .base import Content, Format
 
-READ_ME = "Read before use"
+READ_ME = "Lees dit eerst - Read first"  # the first sheet: what the figures count and do not, in both languages
+STALKING = "Stalking per jaar - by year"  # the second: the stalking-specific figures by year, with their caveats
 FIXED_TIME = datetime.datetime(1980, 1, 1)  # the ZIP epoch: the same data gives the same bytes
 FILE_NAME = "stalking-flanders.xlsx"
 RESOURCE_NAME = "workbook"
+WIDEST = 60  # characters: the widest a column is set; longer text wraps
+# Columns a table's sheet adds so that it reads on its own (not fields of the table: the CSV files
+# are the reference): (column, the table it is looked up in, the shared field).
+DERIVED = {"observations": [("stalking_specific", "series", "series")]}
 
 
-def write(path: Path, tables: dict, schemas: dict[str, Schema], about: list[tuple[str, str]]) -> None:
-    """The workbook at ``path``: ``about`` ((topic, text) rows) on the first sheet, then every table."""
+def write(path: Path, tables: dict, schemas: dict[str, Schema], about: list[tuple[str, str, str]], stalking: list[list]) -> None:
+    """The workbook at ``path``: ``about`` ((topic, Dutch, English) rows) on the first sheet, the
+    ``stalking`` rows on the second, then every table with its derived columns."""
     import xlsxwriter
 
     options = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
     with xlsxwriter.Workbook(str(path), options) as book:
-        book.set_properties({"created": FIXED_TIME, "title": about[0][1] if about else ""})
-        bold = book.add_format({"bold": True})
-        wrap = book.add_format({"text_wrap": True, "valign": "top"})
-        dates = book.add_format({"num_format": "yyyy-mm-dd"})
-        sheet = book.add_worksheet(READ_ME)
-        sheet.write_row(0, 0, ["topic", "text"], bold)
-        for row, (topic, text) in enumerate(about, start=1):
-            sheet.write_string(row, 0, topic, bold)
-            sheet.write_string(row, 1, text, wrap)
-        sheet.set_column(0, 0, 22)
-        sheet.set_column(1, 1, 120)
-        sheet.freeze_panes(1, 0)
+        book.set_properties({"created": FIXED_TIME, "title": about[0][2] if about else ""})
+        formats = {
+            "bold": book.add_format({"bold": True, "text_wrap": True, "valign": "top"}),
+            "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
+            "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+        }
+        _text_sheet(book.add_worksheet(READ_ME), [["onderwerp / topic", "Nederlands", "English"], *about], formats)
+        _text_sheet(book.add_worksheet(STALKING), stalking, formats)
         for name, schema in schemas.items():
-            _table_sheet(book.add_worksheet(name), tables[name], schema, bold, {"date": dates})
+            _table_sheet(book.add_worksheet(name), tables, name, schema, formats)
 
 
-def _table_sheet(sheet, table, schema: Schema, bold, formats: dict) -> None:
+def _text_sheet(sheet, rows: list[list], formats: dict) -> None:
+    """Rows of text and numbers, the first a bold header, each column as wide as its text needs."""
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, bool) or not isinstance(value, int):
+                sheet.write_string(r, c, str(value), formats["bold"] if r == 0 or c == 0 else formats["wrap"])
+            else:
+                sheet.write_number(r, c, value)
+    _widths(sheet, rows)
+    sheet.freeze_panes(1, 0)
+
+
+def _widths(sheet, rows: list[list]) -> None:
+    """Set each column as wide as its longest value (at most ``WIDEST``: longer text wraps)."""
+    for c in range(max(map(len, rows), default=0)):
+        longest = max((len(str(row[c])) for row in rows if c < len(row)), default=0)
+        sheet.set_column(c, c, min(WIDEST, longest + 2))
+
+
+def _table_sheet(sheet, tables: dict, name: str, schema: Schema, formats: dict) -> None:
     from ..tableschema import python_rows
 
-    fields = schema.fields
-    sheet.write_row(0, 0, schema.field_names, bold)
-    for r, row in enumerate(python_rows(table, schema), start=1):
+    fields, derived = schema.fields, DERIVED.get(name, [])
+    looked_up = [dict(zip(tables[other][key], tables[other][column])) for column, other, key in derived]
+    body = python_rows(tables[name], schema)
+    header = schema.field_names + [column for column, _, _ in derived]
+    sheet.write_row(0, 0, header, formats["bold"])
+    for r, row in enumerate(body, start=1):
         for c, field in enumerate(fields):
             if row[field.name] is not None:
                 field.type.write_cell(sheet, r, c, row[field.name], formats)
+        for k, ((_, _, key), values) in enumerate(zip(derived, looked_up)):
+            sheet.write_boolean(r, len(fields) + k, bool(values[row[key]]))
+    _widths(sheet, [header] + [[row[f.name] for f in fields] for row in body])
     sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(len(table), 1), len(fields) - 1)
+    sheet.autofilter(0, 0, max(len(body), 1), len(header) - 1)
 
 
 def rows(data: bytes, table: str, schema: Schema) -> list[dict]:
@@ -77,12 +105,13 @@ def rows(data: bytes, table: str, schema: Schema) -> list[dict]:
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         sheet = book[table]  # rows and columns capped: padding to 16,384 columns is never read
-        values = list(sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=min(MAX_COLUMNS, len(schema.fields) + 1), values_only=True))
+        columns = len(schema.fields) + len(DERIVED.get(table, [])) + 1  # one more: an extra column shows
+        values = list(sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=min(MAX_COLUMNS, columns), values_only=True))
     finally:
         book.close()
     header, body = list(values[0]), values[1:]
-    types = {f.name: f.type for f in schema.fields}
-    return [{h: types[h].read_cell(v) if h in types else v for h, v in zip(header, row)} for row in body]
+    types, derived = {f.name: f.type for f in schema.fields}, {column for column, _, _ in DERIVED.get(table, [])}
+    return [{h: types[h].read_cell(v) if h in types else v for h, v in zip(header, row) if h not in derived} for row in body]
 
 
 @dataclass(frozen=True)
@@ -94,17 +123,20 @@ class Workbook(Format):
 
     def write(self, folder: Path, content: Content) -> None:
         frames = {name: table.frame for name, table in content.tables.items()}
-        write(folder / FILE_NAME, frames, {name: table.schema for name, table in content.tables.items()}, content.about)
+        schemas = {name: table.schema for name, table in content.tables.items()}
+        write(folder / FILE_NAME, frames, schemas, content.about, content.stalking)
 
     def resources(self, content: Content, folder: Path) -> list[dict]:
         return [
             {
                 "name": RESOURCE_NAME,
                 "path": FILE_NAME,
-                "title": "Workbook for spreadsheet users: every table on a sheet of its own (XLSX)",
-                "description": f"A first sheet '{READ_ME}' with the caveats, the licence and how to cite, then one sheet "
-                f"per table ({', '.join(content.tables)}) with the same rows as its CSV file, typed cells and a frozen "
-                "header row. The CSV files are the reference.",
+                "title": "Workbook for spreadsheet users: open this file in Excel or LibreOffice (XLSX)",
+                "description": f"A first sheet '{READ_ME}' with the caveats, the licence and how to cite in Dutch and "
+                f"English, a second sheet '{STALKING}' with the stalking figures by year and what the answer and this "
+                f"package say about them, then one sheet per table ({', '.join(content.tables)}) with the same rows as "
+                "its CSV file, typed cells and a frozen header row (the observations with the column stalking_specific "
+                "of their series). The CSV files are the reference.",
                 "format": self.name,
                 "mediatype": self.mediatype,
                 **file_facts(folder / FILE_NAME),

@@ -1,36 +1,68 @@
-"""The first sheet of the workbook, "Read before use": what the figures count and do not, the
-licence, the source and how to cite, built from the same definitions as the descriptor."""
+"""The workbook's first two sheets, built from the same definitions as the descriptor: "Lees dit
+eerst - Read first" (what the figures count and do not, the licence, the source, how to cite) and
+the stalking figures by year with what the answer and this package say about them, each in Dutch
+and English side by side."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from ..caveats import caveats
+from ..caveats import WORDS, caveats
 from ..datapackage import cite
 from ..texts import licence_statement
 from .definitions import Definitions
 
+SHEETS = {
+    "nl": "Eén werkblad per tabel, met dezelfde rijen als het CSV-bestand (de referentie): {tables}. Elk cijfer "
+    "vermeldt de regel van het gearchiveerde antwoord waarop het steunt (source_line). De Engelse teksten en "
+    "de opmerkingen van dit pakket zijn niet officieel.",
+    "en": "One sheet per table, with the same rows as its CSV file (the reference): {tables}. Every figure carries "
+    "the line of the archived answer it stands on (source_line). English texts and this package's notes are "
+    "not official.",
+}
 
-def about(defs: Definitions, tables: dict[str, pd.DataFrame], sources: list[dict]) -> list[tuple[str, str]]:
-    """(topic, text) rows of the sheet "Read before use"."""
+
+def about(defs: Definitions, tables: dict[str, pd.DataFrame], sources: list[dict]) -> list[tuple[str, str, str]]:
+    """(topic, Dutch, English) rows of the sheet "Lees dit eerst - Read first"."""
     meta = defs.meta
     nl = meta.get("translations", {}).get("nl", {})
-    cited = {"title": meta["title"], "name": meta["name"], "version": defs.version, "sources": sources}
-    rows = [("Title", meta["title"]), ("Titel (nl)", nl.get("title", "")), ("Version", defs.version)]
-    rows += [("About", part) for part in meta["description"].strip().split("\n\n")]
-    rows += [("Caveat", line.removeprefix("- ")) for line in caveats(tables).splitlines()]
-    rows += [("Kanttekening (nl)", line.removeprefix("- ")) for line in caveats(tables, "nl").splitlines()]
-    rows += [("Licence", licence_statement(lic)) for lic in meta["licenses"]]
-    rows += [("Licentie (nl)", licence_statement(lic, "nl")) for lic in meta["licenses"]]
-    rows += [("Source", s["title"]) for s in sources]
-    rows += [
-        ("How to cite", cite(cited)),
-        (
-            "Sheets",
-            "One sheet per table, with the same rows as its CSV file (the reference): "
-            + ", ".join(defs.tables)
-            + ". Every figure carries the line of the archived answer it "
-            "stands on (source_line).",
-        ),
+    cited = cite({"title": meta["title"], "name": meta["name"], "version": defs.version, "sources": sources})
+    rows = [
+        ("Titel / Title", nl.get("title", ""), meta["title"]),
+        ("Versie / Version", defs.version, defs.version),
+        ("Over / About", nl.get("description", "").strip(), meta["description"].strip()),
     ]
+    pairs = zip(caveats(tables, "nl").splitlines(), caveats(tables).splitlines(), strict=True)
+    rows += [("Kanttekening / Caveat", dutch.removeprefix("- "), english.removeprefix("- ")) for dutch, english in pairs]
+    rows += [("Licentie / Licence", licence_statement(lic, "nl"), licence_statement(lic)) for lic in meta["licenses"]]
+    rows += [("Bron / Source", s["title"], s["title"]) for s in sources]
+    rows += [("Citeren / How to cite", cited, cited)]
+    rows += [("Werkbladen / Sheets", *(SHEETS[lang].format(tables=", ".join(defs.tables)) for lang in ("nl", "en")))]
+    return rows
+
+
+def stalking(tables: dict[str, pd.DataFrame]) -> list[list]:
+    """The sheet of the stalking-specific figures: year, count, category and line, then what each
+    figure counts, the answer's words, the answer's own reading and the package's note."""
+    series, observations, subquestions = tables["series"], tables["observations"], tables["subquestions"]
+    rows: list[list] = [
+        ["jaar / year", "aantal / count", "categorie (zoals gepubliceerd) / category (as published)", "regel / line"]
+    ]
+    for s in series[series["stalking_specific"]].itertuples():
+        figures = observations[observations["series"] == s.series].sort_values("year")
+        rows += [[int(o.year), int(o.count), o.category, int(o.source_line)] for o in figures.itertuples()]
+        reading = subquestions[
+            (subquestions["source_question"] == s.source_question) & (subquestions["subquestion"] == s.reading_subquestion)
+        ]
+        rows += [
+            [],
+            [f"{s.organisation_nl} / {s.organisation_en}", "Nederlands", "English"],
+            ["Wat elk cijfer telt / What each figure counts", s.measure_nl, s.measure_en],
+            [f"{WORDS['nl']['answer']} / {WORDS['en']['answer']}", s.caveat_nl, s.caveat_en],
+            *(
+                [f"Deelvraag {s.reading_subquestion} / Sub-question {s.reading_subquestion}", r.statement_nl, r.statement_en]
+                for r in reading.itertuples()
+            ),
+            [f"{WORDS['nl']['note']} / {WORDS['en']['note']}", s.note_nl, s.note_en],
+        ]
     return rows
