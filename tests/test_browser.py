@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT, http_folder, needs
+from stalking_flanders.pipeline.page import PAGES, _words
 
 pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
 
@@ -53,28 +54,47 @@ LAYOUT = """() => {
 SCREENS = {"phone": (390, 844), "desktop": (1280, 800)}
 
 
+# What the first screen must show beside the CAW figures, in each language: the answer's own reading
+# (no signs of a rise, and why) and the package's three caveats (perpetrators, not victims; a person
+# perhaps counted more than once; 2021 perhaps incomplete).
+FIRST_SCREEN = {
+    "nl": [
+        "geen signalen bij de CAW",
+        "meer bespreekbaar",
+        "geen slachtoffers",
+        "meer dan eens geteld",
+        "dekt mogelijk niet het hele jaar",
+    ],
+    "en": ["see no signs", "easier to talk about", "not victims", "counted more than once", "may not cover the whole year"],
+}
+
+
+@pytest.mark.parametrize("lang", list(PAGES))
 @pytest.mark.parametrize("screen", SCREENS)
-def test_the_page_fits_every_screen(screen, served):
+def test_the_page_fits_every_screen(screen, lang, served):
     from playwright.sync_api import sync_playwright
 
     width, height = SCREENS[screen]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         page = browser.new_page(viewport={"width": width, "height": height})
-        page.goto(served + "index.html", wait_until="networkidle")
+        page.goto(served + PAGES[lang], wait_until="networkidle")
         layout = page.evaluate(LAYOUT)
         ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"dataset-page-{screen}.png"))
-        page.screenshot(path=str(ARTIFACTS / f"dataset-page-{screen}-full.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / f"dataset-page-{lang}-{screen}.png"))
+        page.screenshot(path=str(ARTIFACTS / f"dataset-page-{lang}-{screen}-full.png"), full_page=True)
+        shown_lang = page.evaluate("document.documentElement.lang")
         summary = page.locator("#summary").inner_text().replace("\u00a0", " ")
         browser.close()
     assert layout["scrollWidth"] <= layout["width"], layout  # no sideways scrolling
     assert layout["chartTexts"] > 20 and layout["smallestChartText"] >= 11, layout
     assert 0 <= layout["summaryTop"] and layout["summaryBottom"] <= layout["height"], layout  # in the first screen
     assert layout["tablesRight"] <= layout["width"] and layout["cellsOverflowing"] == 0, layout
-    assert "NOT stalking-specific" in summary and "Not stalking figures." in summary
+    assert shown_lang == lang
     assert "21 (2019), 47 (2020), 57 (2021)" in summary  # the CAW figures, as published
-    assert (ARTIFACTS / f"dataset-page-{screen}.png").stat().st_size > 10_000
+    for words in FIRST_SCREEN[lang]:
+        assert words in summary, words
+    assert (ARTIFACTS / f"dataset-page-{lang}-{screen}.png").stat().st_size > 10_000
 
 
 def test_the_page_in_chromium(served, release, tmp_path):
@@ -90,16 +110,21 @@ def test_the_page_in_chromium(served, release, tmp_path):
         page.on("response", lambda r: problems.append(f"{r.status}: {r.url}") if r.status >= 400 else None)
         response = page.goto(served + "index.html", wait_until="networkidle")
         assert response.status == 200
+        assert page.evaluate("document.documentElement.lang") == "nl"  # Dutch by default
+        page.get_by_role("link", name=_words("en")["switch"]).click()  # English one link away, without script
+        page.wait_for_load_state("networkidle")
+        assert page.url.endswith(PAGES["en"]) and page.evaluate("document.documentElement.lang") == "en"
 
         chart = page.locator("figure svg[role=img]")
         assert chart.is_visible() and chart.bounding_box()["width"] > 300
-        assert page.locator("figure svg title").first.text_content() == "Counts by year, one panel per series"
+        assert page.locator("figure svg title").first.text_content() == _words("en")["chart_title"]
+        assert "21 December 2021" in page.locator("figure svg desc").first.text_content()  # the chart in words
         assert page.locator("table").count() >= 4
         assert page.locator("table caption").first.is_visible()
         assert "NOT stalking-specific" in page.locator(".caveats").inner_text()
 
         page.keyboard.press("Tab")  # usable without a mouse: the first stop skips to the data
-        assert page.evaluate("document.activeElement.textContent") == "Skip to the data"
+        assert page.evaluate("document.activeElement.textContent") == _words("en")["skip"]
         page.keyboard.press("Enter")
         assert page.evaluate("location.hash") == "#data"
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -15,6 +16,9 @@ import yaml
 
 from helpers import ROOT
 from stalking_flanders import repo
+from stalking_flanders.pipeline.chart import file_names
+from stalking_flanders.pipeline.page import PAGES
+from stalking_flanders.texts import text
 
 
 class Page(HTMLParser):
@@ -37,9 +41,14 @@ class Page(HTMLParser):
             self.scripts.append(data)
 
 
+@pytest.fixture(scope="module", params=list(PAGES))
+def lang(request) -> str:
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def html(release) -> str:
-    return (release / "index.html").read_text(encoding="utf-8")
+def html(release, lang) -> str:
+    return (release / PAGES[lang]).read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -52,28 +61,75 @@ def test_self_contained(page, html):
         assert not (tag == "script" and "src" in attrs), "no external scripts"
         assert not (tag == "link" and attrs.get("rel") == "stylesheet"), "no external style sheets"
         assert tag not in ("img", "iframe", "object", "embed") or not attrs.get("src", "").startswith("http")
-        if tag == "link":
+        if tag == "link" and attrs.get("rel") != "alternate":
             assert attrs.get("href", "").startswith("data:")
+        if tag == "link" and attrs.get("rel") == "alternate":  # the other language's page, beside it
+            assert attrs["href"] in PAGES.values()
     assert "@import" not in html and "@font-face" not in html
     assert re.findall(r"url\((?!#)", html) == []  # only the chart's own fragments, such as url(#clip)
     assert all(attrs.get("type") == "application/ld+json" for tag, attrs in page.tags if tag == "script")
 
 
-def test_accessible_markup(page, html):
-    assert page.tags[0] == ("html", {"lang": "en"})
-    assert any(attrs.get("lang") == "nl" for _, attrs in page.tags)
+def test_dutch_first_and_every_language_one_link_away(release):
+    assert PAGES["nl"] == "index.html"  # the page a portal or a browser opens first is Dutch
+    for lang, name in PAGES.items():
+        tags = Page((release / name).read_text(encoding="utf-8")).tags
+        assert tags[0] == ("html", {"lang": lang})
+        others = {attrs["href"] for tag, attrs in tags if tag == "a" and attrs.get("hreflang")}
+        assert others == {other for code, other in PAGES.items() if code != lang}
+
+
+def test_accessible_markup(page, html, lang):
+    assert page.tags[0] == ("html", {"lang": lang})
+    assert any(attrs.get("lang") == "nl" for _, attrs in page.tags[1:]) and any(
+        attrs.get("lang") == "en" for _, attrs in page.tags[1:]
+    )
     assert sum(1 for tag, attrs in page.tags if tag == "th" and attrs.get("scope") in ("col", "row")) > 20
     assert sum(1 for tag, _ in page.tags if tag == "caption") >= 4
     svg = [attrs for tag, attrs in page.tags if tag == "svg"][0]
     assert svg["role"] == "img" and svg["aria-labelledby"] == "chart-title chart-desc"
     assert '<title id="chart-title">' in html and '<desc id="chart-desc">' in html
-    assert html.index("Read before use") < html.index("<svg")  # the caveats come first
+    assert html.index(text("page", "caveats", lang)) < html.index("<svg")  # the caveats come first
+    assert html.index('id="summary"') < html.index(text("page", "caveats", lang))  # after the first screen's
 
 
-def test_every_figure_stands_with_its_line(html, release):
+def test_every_figure_stands_with_its_line(html, release, lang):
     observations = pd.read_csv(release / "observations.csv")
+    line = text("page", "line", lang)
     for row in observations.itertuples():
-        assert f'<span class="n">{row.count}</span> <span class="line">line {row.source_line}</span>' in html
+        assert f'<span class="n">{row.count}</span> <span class="line">{line} {row.source_line}</span>' in html
+
+
+def test_the_first_screen_reads_the_stalking_figures_as_the_answer_does(page, html, lang):
+    shown = re.sub(r"<[^>]+>", "", html[html.index('id="summary"') : html.index('id="others-title"')])
+    summary = re.sub(r"\s+", " ", unescape(shown).replace("\u00a0", " "))
+    assert "21 (2019), 47 (2020), 57 (2021)" in summary  # as published
+    said = {
+        "nl": [
+            "geen signalen bij de CAW dat het fenomeen stalking aan een opmars bezig is",
+            "meer bespreekbaar",
+            "geen slachtoffers",
+            "meer dan eens geteld",
+            "dekt mogelijk niet het hele jaar",
+        ],
+        "en": [
+            "the CAW see no signs that the phenomenon of stalking is on the rise",
+            "easier to talk about",
+            "not victims",
+            "counted more than once",
+            "may not cover the whole year",
+            "translation made for this package",
+        ],
+    }
+    for words in said[lang]:
+        assert words in summary, words
+    assert "cgg" not in summary.lower()  # the series that does not count stalking is named after it, not in it
+
+
+def test_the_downloads_point_spreadsheet_users_to_the_workbook(html, lang):
+    downloads = html[html.index('id="downloads"') :]
+    assert "stalking-flanders.xlsx" in downloads[: downloads.index("<table")]  # said before the list
+    assert downloads.index('href="stalking-flanders.xlsx"') < downloads.index('href="observations.csv"')  # and first in it
 
 
 def test_downloads_list_every_file_with_size_and_sha256(html, release):
@@ -94,9 +150,11 @@ def test_schema_org_dataset(page, release):
     assert {d["contentUrl"] for d in ld["distribution"]} == {r["path"] for r in descriptor["resources"]}
 
 
-def test_the_chart_ships_as_svg_and_png(release):
-    assert (release / "chart.svg").read_bytes().lstrip().startswith(b"<?xml")
-    assert (release / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+def test_the_chart_ships_as_svg_and_png(release, lang, html):
+    svg, png = file_names(lang)
+    assert (release / svg).read_bytes().lstrip().startswith(b"<?xml")
+    assert (release / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert f'href="{svg}"' in html and f'href="{png}"' in html
     assert (ROOT / repo.README_CHART).read_bytes() == (release / "chart.png").read_bytes()
     docs = ROOT / "docs" / "data-package.md"  # the page that shows it (the README links nothing relative)
     assert f"]({repo.README_CHART.relative_to('docs').as_posix()})" in docs.read_text(encoding="utf-8")
@@ -118,10 +176,11 @@ def test_citation_cff_agrees_with_the_descriptor():
 def test_no_computed_value_is_shown_as_if_published(html, release):
     """The answer publishes no totals; the page shows none (a sum over categories may count a person twice)."""
     text = re.sub(r"<[^>]+>", " ", html)
-    quoted = ("the total number of registrations", "the total of the registrations")  # the answer's own words
+    # the answer's own words (and their translation)
+    quoted = ("the total number of registrations", "the total of the registrations", "het totaal van de registraties")
     for phrase in quoted:
         text = text.replace(phrase, "")
-    assert "Total" not in text and "total" not in text
+    assert "total" not in text.lower() and "totaal" not in text.lower()
 
 
 def test_the_page_builds_no_markup_in_python():
@@ -130,3 +189,59 @@ def test_the_page_builds_no_markup_in_python():
     for module in ("page.py", "jsonld.py", "chart.py"):
         code = (ROOT / "src" / "stalking_flanders" / "pipeline" / module).read_text(encoding="utf-8")
         assert not tags.search(code), module
+
+
+CHART_SAYS = {  # what the image itself carries, so that it can be reused on its own
+    "nl": [
+        "schriftelijke vraag nr. 186",
+        "Vlaams Parlement",
+        "2021-12-21",
+        "CC BY 4.0",
+        "dekt mogelijk niet het hele jaar",
+        "geen signalen bij de CAW",
+        "geen slachtoffers",
+        "telt GEEN stalking",
+        "aantal",
+    ],
+    "en": [
+        "written question nr. 186",
+        "Flemish Parliament",
+        "2021-12-21",
+        "CC BY 4.0",
+        "may not cover the whole year",
+        "see no signs",
+        "not victims",
+        "NOT stalking-specific",
+        "translation made for this package",
+        "count",
+    ],
+}
+
+
+def test_the_chart_carries_title_source_licence_and_the_answers_reading(release, lang):
+    svg = (release / file_names(lang)[0]).read_text(encoding="utf-8")
+    # the SVG's text (svg.fonttype none keeps it as text): comments and wrapped lines joined
+    shown = re.sub(r"\s+", " ", " ".join(re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)))
+    shown = shown.replace("&#34;", '"').replace("&#39;", "'").replace("&amp;", "&")
+    for words in CHART_SAYS[lang]:
+        assert words in shown, words
+    # the stalking figures come first (their panel above the other's)
+    first, other = ("telt stalking", "telt GEEN stalking") if lang == "nl" else ("stalking-specific", "NOT stalking-specific")
+    assert shown.index(first) < shown.index(other)
+
+
+def test_the_stalking_figures_panel_is_no_smaller_than_the_other(release, defs):
+    import matplotlib
+
+    from stalking_flanders.formats import csv as csv_format
+    from stalking_flanders.pipeline import chart
+
+    tables = {name: csv_format.read(release / f"{name}.csv", schema) for name, schema in defs.schemas.items()}
+    descriptor = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    for lang in PAGES:
+        with matplotlib.rc_context(chart.STYLE):
+            _, panels = chart.figure(tables, lang, descriptor)
+        boxes = {series: ax.get_window_extent() for series, ax in panels.items()}
+        specific = tables["series"].set_index("series")["stalking_specific"]
+        smallest_specific = min(b.width * b.height for s, b in boxes.items() if specific[s])
+        assert all(smallest_specific >= b.width * b.height - 1 for s, b in boxes.items() if not specific[s]), boxes

@@ -54,6 +54,25 @@ def test_every_generated_section_is_the_one_the_release_generates(release):
     assert sorted(shown) == sorted(tables["observations"]["count"].tolist())  # every figure once, nothing computed
 
 
+def test_the_readme_opens_in_dutch_on_the_stalking_figures_read_as_the_answer_means_them():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_screen = readme[: readme.index("**Centres for mental health care (CGG)**")]
+    assert first_screen.index("**In het Nederlands:**") < first_screen.index("Every figure")  # Dutch first
+    caw = first_screen[first_screen.index("| Belaging (stalking) | Belaging (stalking) | 21 | 47 | 57 |") :]
+    for said in (
+        "geen signalen bij de CAW dat het fenomeen stalking aan een opmars bezig is",  # the answer's reading
+        "meer bespreekbaar",  # and its explanation
+        "geen slachtoffers",
+        "meer dan eens geteld",
+        "dekt mogelijk niet het hele jaar",
+        "see no signs",
+        "not victims",
+        "counted more than once",
+        "may not cover the whole year",
+    ):
+        assert said in caw, said
+
+
 def test_readme_shows_the_caveats_and_the_two_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "NOT stalking-specific" in readme and "belaging" in readme

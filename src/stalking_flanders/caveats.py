@@ -5,6 +5,8 @@ prints it. No internal identifier appears in it."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from .facts import SPECIFIC
@@ -32,19 +34,56 @@ WORDS = {
     },
 }
 NO_FIGURES = "no-figures"  # the subquestions.figures code of a sub-question the answer gives no figures for
+# Where the figures are shown first (the page's first screen, the chart), the answer's reading is
+# quoted by its first sentences, marked as an excerpt and pointing to the whole statement: for the
+# CAW figures the first paragraph of sub-question 2 (lines 58-61: no signs of a rise, and why).
+READING_SENTENCES = 3
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“‘'(])")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text``.
+
+    >>> sentences("Geen slachtoffers. De vraag dateert van 21 december 2021: het cijfer dekt mogelijk niet alles.")
+    ['Geen slachtoffers.', 'De vraag dateert van 21 december 2021: het cijfer dekt mogelijk niet alles.']
+    """
+    return [part for part in _SENTENCE_END.split(text.strip()) if part]
+
+
+def reading(series, subquestions: pd.DataFrame):
+    """The row of ``subquestions`` whose statement is the answer's own reading of ``series``, or None."""
+    rows = subquestions[
+        (subquestions["source_question"] == series.source_question) & (subquestions["subquestion"] == series.reading_subquestion)
+    ]
+    return rows.iloc[0] if len(rows) else None
+
+
+def excerpt(statement: str, count: int = READING_SENTENCES) -> tuple[str, bool]:
+    """The first ``count`` sentences of ``statement``, and whether any were left out."""
+    parts = sentences(statement)
+    return " ".join(parts[:count]), len(parts) > count
+
+
+def in_answer_order(series: pd.DataFrame) -> pd.DataFrame:
+    """The series in the order the answer gives them."""
+    return series.sort_values(["source_question", "subquestion", "header_line"], kind="stable").reset_index(drop=True)
+
+
+def first_shown(series: pd.DataFrame) -> pd.DataFrame:
+    """The series as the README, the page's first screen and the chart show them: those that
+    count stalking first, then in the answer's order."""
+    ordered = in_answer_order(series)
+    return ordered.sort_values("stalking_specific", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def series_caveat(series, subquestions: pd.DataFrame, lang: str = "en") -> str:
     """One series' caveat: what the answer says of its figures (quoted, or translated), the
     answer's own reading of them (the statement of its ``reading_subquestion``), and the
     package's note."""
-    words = WORDS[lang]
-    reading = subquestions[
-        (subquestions["source_question"] == series.source_question) & (subquestions["subquestion"] == series.reading_subquestion)
-    ]
+    words, read = WORDS[lang], reading(series, subquestions)
     parts = [f"{words['answer']}: “{getattr(series, f'caveat_{lang}')}”"]
-    if len(reading) and reading.iloc[0]["subquestion"] != series.subquestion:
-        parts.append(f"{words['reading'].format(n=series.reading_subquestion)}: “{reading.iloc[0][f'statement_{lang}']}”")
+    if read is not None and read["subquestion"] != series.subquestion:
+        parts.append(f"{words['reading'].format(n=series.reading_subquestion)}: “{read[f'statement_{lang}']}”")
     parts.append(f"{words['note']}: {getattr(series, f'note_{lang}')}")
     return " ".join(parts)
 

@@ -34,3 +34,8 @@ def licence_statement(licence: dict, lang: str = "en") -> str:
         f"{licence.get('title', licence['name'])} ({licence['name']}) {text('licence', 'scope', lang)} "
         f"{text('licence', 'archived_text', lang)}"
     )
+
+
+def all_texts(section: str) -> dict:
+    """Every text of ``section``, by key (``<key>_<lang>``)."""
+    return dict(_all()[section])

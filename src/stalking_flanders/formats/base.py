@@ -62,6 +62,7 @@ class Format:
     encoding: str | None = None
     hashed: bool = True  # whether the descriptor records the file's bytes and sha256
     per_table: bool = True  # a file per table, or one file for the package
+    for_spreadsheets: bool = False  # the file to open in Excel or LibreOffice (listed first, and named so)
     reference: bool = False  # the format every other is checked against, value for value
     standard: str | None = TABLE_SCHEMA  # what its resources conform to, for the portal record
     licensed: bool = True  # whether the package's licence covers its files

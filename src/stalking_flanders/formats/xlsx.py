@@ -116,9 +116,10 @@ def rows(data: bytes, table: str, schema: Schema) -> list[dict]:
 
 @dataclass(frozen=True)
 class Workbook(Format):
-    """Every table in one file, after the sheet "Read before use"."""
+    """Every table in one file, after the sheets of caveats and of the stalking figures."""
 
     per_table: bool = False
+    for_spreadsheets: bool = True
     standard: str | None = None  # a workbook is not a Table Schema table
 
     def write(self, folder: Path, content: Content) -> None:

@@ -1,5 +1,10 @@
-"""The chart of a release: the counts by year of every series, one panel each, stacked (narrow
-enough for a phone), as SVG and PNG whose bytes depend only on the figures."""
+"""The chart of a release, one per language (Dutch first): the counts by year of every series, the
+stalking figures first and no smaller than the others, one panel each, stacked (narrow enough for
+a phone). The image carries what it needs when it is reused on its own: a title, beside the
+stalking figures the answer's own reading and the package's note (the 2021 figure may not cover
+the whole year), the source (the question, its number and date) and the licence. SVG and PNG
+whose bytes depend only on the figures and the descriptor's names; :func:`alt_text` says the same
+in words."""
 
 from __future__ import annotations
 
@@ -8,59 +13,168 @@ import textwrap
 
 import pandas as pd
 
-from ..facts import SPECIFIC
+from ..caveats import WORDS, excerpt, first_shown, reading
+from ..facts import CODES, SPECIFIC
+from ..texts import text
 
-CHART_SVG, CHART_PNG = "chart.svg", "chart.png"
+CHART_SVG, CHART_PNG = "chart.svg", "chart.png"  # the first language's; others insert their code
 SALT = "stalking-flanders"  # fixes the ids matplotlib writes into SVG, so the bytes are stable
 CHART_WIDTH_IN = 3.6  # 346 CSS px: shown at full size on a 390 px phone, so no label is scaled down
-CHART_FONT = 9  # points: 12 CSS px; the smallest text (the legend, 8.5 pt) is 11.3 CSS px
+CHART_FONT = 9  # points: 12 CSS px; the smallest text (legend and notes, 8.5 pt) is 11.3 CSS px
+SMALL = CHART_FONT - 0.5
+WRAP = 52  # characters per line of the notes at SMALL points within the chart's width
+LEGEND_WRAP = 34  # characters per line of a legend label (it starts after the marker)
+LINE_IN = 0.165  # inches per line of SMALL text
+STYLE = {"svg.hashsalt": SALT, "svg.fonttype": "none", "font.family": "DejaVu Sans", "font.size": CHART_FONT}
+PANEL_IN = 2.0  # inches of every panel's plot area: the stalking figures' is no smaller
 
 
-def draw(tables: dict[str, pd.DataFrame]) -> tuple[bytes, bytes]:
-    """The counts by year of every series, one panel each, stacked (narrow enough for a phone),
-    as (SVG, PNG) bytes."""
-    import matplotlib
+def file_names(lang: str) -> tuple[str, str]:
+    """(SVG, PNG) file names of the chart in ``lang``: chart.svg for the first language, chart.en.svg for English."""
+    if lang == CODES[0]:
+        return CHART_SVG, CHART_PNG
+    return tuple(name.replace(".", f".{lang}.", 1) for name in (CHART_SVG, CHART_PNG))
+
+
+def _wrap(label: str, width: int = WRAP) -> str:
+    return textwrap.fill(label, width)
+
+
+def _source(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict) -> tuple[str, str]:
+    """The chart's title, and its source and licence lines, in ``lang``."""
+    questions = tables["source_questions"]
+    title = text("chart", "title", lang, number=", ".join(str(n) for n in questions["number"]))
+    sources = " ".join(
+        text("chart", "source", lang, number=r.number, date=str(r.date)[:10], parliament=r.parliament, minister=r.minister)
+        for r in questions.itertuples()
+    )
+    licence = descriptor["licenses"][0]["name"].replace("-", " ")
+    return title, sources + " " + text("chart", "licence", lang, licence=licence, name=descriptor["name"])
+
+
+def _beside(s, tables: dict[str, pd.DataFrame], lang: str) -> str:
+    """What stands beside a series' figures in the image: for stalking figures the answer's own
+    reading (its first sentences) and the package's note; for others the note."""
+    words, read = WORDS[lang], reading(s, tables["subquestions"])
+    parts = []
+    if s.stalking_specific and read is not None:
+        quoted, cut = excerpt(read[f"statement_{lang}"])
+        parts.append(f"{words['reading'].format(n=s.reading_subquestion)}: “{quoted}{' (…)' if cut else ''}”")
+    parts.append(f"{words['note']}: {getattr(s, f'note_{lang}')}")
+    return "\n".join(_wrap(p) for p in parts)
+
+
+def _labels(tables: dict[str, pd.DataFrame], lang: str) -> dict[str, str]:
+    column = "category" if lang == "nl" else f"label_{lang}"
+    return dict(zip(tables["categories"]["category"], tables["categories"][column]))
+
+
+def figure(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict):
+    """The chart in ``lang`` as a matplotlib Figure, laid out, and its panels by series (call it
+    within ``matplotlib.rc_context(STYLE)``)."""
     from matplotlib.figure import Figure  # no pyplot: nothing global, and a faster import
+    from matplotlib.transforms import blended_transform_factory
 
-    series = in_answer_order(tables["series"])
-    heights = [2.2 + 0.32 * _legend_lines(s, tables) for s in series.itertuples()]
-    style = {"svg.hashsalt": SALT, "svg.fonttype": "none", "font.family": "DejaVu Sans", "font.size": CHART_FONT}
-    with matplotlib.rc_context(style):
-        fig = Figure(figsize=(CHART_WIDTH_IN, sum(heights) + 0.6), layout="constrained")
-        axes = fig.subplots(len(series), 1, squeeze=False, height_ratios=heights)
-        for ax, s in zip(axes[:, 0], series.itertuples()):
-            _panel(ax, s, tables)
+    series = first_shown(tables["series"])
+    title, footer = _source(tables, lang, descriptor)
+    title, footer = _wrap(title, 44), _wrap(footer)
+    blocks = [("title", _lines(title) * LINE_IN * 1.15, title)]  # (kind, height in inches, what)
+    for s in series.itertuples():
+        labels = _category_labels(s, tables, lang)
+        legend = sum(_lines(_wrap(label, LEGEND_WRAP)) for label in labels) * LINE_IN * 1.15 + len(labels) * 0.08
+        blocks.append(("panel", PANEL_IN, s))  # the plot area alone: the layout adds heading and ticks
+        blocks.append(("legend", legend, s))
+        beside = _beside(s, tables, lang)
+        blocks.append(("note", _lines(beside) * LINE_IN, beside))
+    blocks.append(("note", _lines(footer) * LINE_IN, footer))
+    # the layout adds each panel's heading and tick labels around its plot area
+    decorations = sum(_lines(_heading(s, lang)) * CHART_FONT * 1.3 / 72 + 0.5 for s in series.itertuples())
+    fig = Figure(figsize=(CHART_WIDTH_IN, sum(h for _, h, _ in blocks) + decorations + 0.3), layout="constrained")
+    axes = fig.subplots(len(blocks), 1, squeeze=False, height_ratios=[h for _, h, _ in blocks])[:, 0]
+    panels = {}
+    for ax, (kind, _, what) in zip(axes, blocks):
+        if kind == "panel":
+            _panel(ax, what, tables, lang)
+            panels[what.series] = ax
+            continue
+        ax.axis("off")  # the legend, or a block of text from the figure's left edge (not the panels' axes)
+        if kind == "legend":
+            lines, labels = panels[what.series].get_legend_handles_labels()
+            ax.legend(lines, labels, fontsize=SMALL, loc="upper left", bbox_to_anchor=(0, 1), frameon=False, borderaxespad=0)
+            continue
+        place = blended_transform_factory(fig.transFigure, ax.transAxes)
+        big = kind == "title"
+        ax.text(
+            0.02,
+            1,
+            what,
+            va="top",
+            ha="left",
+            transform=place,
+            fontsize=CHART_FONT if big else SMALL,
+            weight="bold" if big else "normal",
+        )
+    fig.draw_without_rendering()
+    return fig, panels
+
+
+def draw(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict) -> tuple[bytes, bytes]:
+    """The chart in ``lang`` as (SVG, PNG) bytes."""
+    import matplotlib
+
+    with matplotlib.rc_context(STYLE):
+        fig, _ = figure(tables, lang, descriptor)
         svg, png = io.BytesIO(), io.BytesIO()
         fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
         fig.savefig(png, format="png", dpi=110, metadata={"Software": None})
     return svg.getvalue(), png.getvalue()
 
 
-def _legend_lines(s, tables: dict[str, pd.DataFrame]) -> int:
-    labels = tables["categories"][tables["categories"]["series"] == s.series]["label_en"]
-    return sum(len(_wrap(label).splitlines()) for label in labels)
+def _lines(text_: str) -> int:
+    return text_.count("\n") + 1
 
 
-def _wrap(label: str) -> str:
-    return textwrap.fill(label, 36)
+def _heading(s, lang: str) -> str:
+    return f"{_wrap(getattr(s, f'organisation_{lang}'), 44)}\n{SPECIFIC[lang][bool(s.stalking_specific)]}"
 
 
-def _panel(ax, s, tables: dict[str, pd.DataFrame]) -> None:
-    labels = dict(zip(tables["categories"]["category"], tables["categories"]["label_en"]))
+def _category_labels(s, tables: dict[str, pd.DataFrame], lang: str) -> list[str]:
+    labels = _labels(tables, lang)
+    rows = tables["observations"][tables["observations"]["series"] == s.series]
+    return [labels.get(c, c) for c in dict.fromkeys(rows["category"])]
+
+
+def _panel(ax, s, tables: dict[str, pd.DataFrame], lang: str) -> None:
+    labels = _labels(tables, lang)
     rows = tables["observations"][tables["observations"]["series"] == s.series]
     for category, group in rows.groupby("category", sort=False):
         group = group.sort_values("year")
-        ax.plot(group["year"], group["count"], marker="o", label=_wrap(labels.get(category, category)))
+        ax.plot(group["year"], group["count"], marker="o", label=_wrap(labels.get(category, category), LEGEND_WRAP))
     years = sorted(rows["year"].unique())
     ax.set_xticks(years, [str(y) for y in years])
     ax.set_ylim(bottom=0)
-    ax.set_ylabel("count")
-    kind = SPECIFIC["en"][bool(s.stalking_specific)]
-    ax.set_title(f"{s.organisation_en}\n{kind}", fontsize=CHART_FONT)
-    ax.legend(fontsize=CHART_FONT - 0.5, loc="upper left", bbox_to_anchor=(0, -0.12), frameon=False)
+    ax.set_ylabel(text("chart", "count", lang))
+    ax.set_title(_heading(s, lang), fontsize=CHART_FONT)
     ax.grid(axis="y", linewidth=0.3)
 
 
-def in_answer_order(series: pd.DataFrame) -> pd.DataFrame:
-    """The series in the order the answer gives them."""
-    return series.sort_values(["source_question", "subquestion", "header_line"], kind="stable").reset_index(drop=True)
+def alt_text(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict | None = None) -> str:
+    """What the chart in ``lang`` shows, in words: every figure by series, category and year, what
+    stands beside them, and (given the descriptor) the title, source and licence."""
+    labels, parts = _labels(tables, lang), []
+    for s in first_shown(tables["series"]).itertuples():
+        rows = tables["observations"][tables["observations"]["series"] == s.series].sort_values(
+            ["category", "year"], kind="stable"
+        )
+        figures = "; ".join(
+            f"{labels.get(c, c)}: " + ", ".join(f"{y}: {n}" for y, n in zip(g["year"], g["count"]))
+            for c, g in rows.groupby("category", sort=False)
+        )
+        kind = SPECIFIC[lang][bool(s.stalking_specific)]
+        parts.append(
+            f"{getattr(s, f'organisation_{lang}')} ({kind}): {figures}. {_beside(s, tables, lang).replace(chr(10), ' ')}"
+        )
+    if descriptor is not None:
+        title, footer = _source(tables, lang, descriptor)
+        parts = [title + "."] + parts + [footer]
+    return " ".join(parts)

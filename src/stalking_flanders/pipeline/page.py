@@ -1,5 +1,7 @@
-"""The dataset page of a release: index.html beside its files, self-contained (no external
-scripts, fonts or images), with the caveats up front, every table with the source line of each
+"""The dataset pages of a release, beside its files: index.html in Dutch (the answer's language)
+and index.en.html in English, each one link away from the other, self-contained (no external
+scripts, fonts or images). The first screen shows the stalking figures with the answer's own
+reading of them and the package's note; then the caveats, every table with the source line of each
 figure, the chart (:mod:`.chart`), the sub-question coverage, the downloads with size and sha256,
 the licence, the citation, and schema.org Dataset JSON-LD (:mod:`.jsonld`).
 
@@ -16,19 +18,28 @@ from pathlib import Path
 import pandas as pd
 from markupsafe import Markup
 
+from ..caveats import NO_FIGURES, WORDS, excerpt, first_shown, reading, sentences
 from ..datapackage import DESCRIPTOR_NAME, cite
-from ..formats import JSON
+from ..facts import CODES, LANGUAGES, SPECIFIC
+from ..formats import BY_NAME, JSON
 from ..hashes import file_facts, hex_of
-from ..texts import text
+from ..texts import all_texts, text
 from . import chart, jsonld
-from .chart import CHART_PNG, CHART_SVG, in_answer_order
 
-PAGE = "index.html"
+# The pages of a release, Dutch first (the answer's language): index.html is the Dutch page, each
+# other language has a page of its own one link away.
+PAGES = {language.code: "index.html" if i == 0 else f"index.{language.code}.html" for i, language in enumerate(LANGUAGES)}
+PAGE = PAGES[CODES[0]]
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def _lines(span: str) -> str:
-    return f"line {span}" if "-" not in str(span) else f"lines {span}"
+def _words(lang: str) -> dict:
+    """The page's own words in ``lang`` (the section ``page`` of texts.toml)."""
+    return {key.removesuffix(f"_{lang}"): value for key, value in all_texts("page").items() if key.endswith(f"_{lang}")}
+
+
+def _lines(span, words: dict) -> str:
+    return f"{words['lines' if '-' in str(span) else 'line']} {span}"
 
 
 def _size(n: int) -> str:
@@ -40,7 +51,7 @@ def _size(n: int) -> str:
     return f"{n:,}".replace(",", "\u202f") + "\u00a0bytes"
 
 
-def _series(s, tables: dict[str, pd.DataFrame]) -> dict:
+def _series(s, tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
     obs = tables["observations"][tables["observations"]["series"] == s.series]
     cats = tables["categories"][tables["categories"]["series"] == s.series]
     years = sorted(obs["year"].unique())
@@ -51,56 +62,65 @@ def _series(s, tables: dict[str, pd.DataFrame]) -> dict:
             hit = obs[(obs["category"] == c.category) & (obs["year"] == year)]
             cells.append("" if hit.empty else {"count": int(hit["count"].iloc[0]), "line": int(hit["source_line"].iloc[0])})
         rows.append(cells)
+    organisation = getattr(s, f"organisation_{lang}")
     return {
         "id": s.series,
-        "specific": s.stalking_specific,
+        "organisation": organisation,
+        "specific": bool(s.stalking_specific),
+        "kind": SPECIFIC[lang][bool(s.stalking_specific)],
         "measure_en": s.measure_en,
         "measure_nl": s.measure_nl,
-        "measure_lines": _lines(s.measure_lines),
+        "measure_lines": _lines(s.measure_lines, words),
         "caveat_en": s.caveat_en,
         "caveat_nl": s.caveat_nl,
-        "caveat_lines": _lines(s.caveat_lines),
-        "header": ["Category (as published; English)"] + [str(y) for y in years],
-        "caption": f"{s.organisation_en}: counts by year, with the line of the archived answer each figure stands on",
+        "caveat_lines": _lines(s.caveat_lines, words),
+        "note": getattr(s, f"note_{lang}"),
+        "note_label": WORDS[lang]["note"],
+        "header": [words["category"]] + [str(y) for y in years],
+        "caption": words["series_caption"].format(organisation=organisation),
         "rows": rows,
     }
 
 
-def _summary(tables: dict[str, pd.DataFrame]) -> dict:
-    """What the first screen says: each series' organisation, whether it counts stalking, what it
-    counts, its figures (or how many, where a table has many) and the first sentence of its caveat;
-    and which sub-questions have no figures. Nothing here is computed from the figures."""
-    from ..caveats import NO_FIGURES
-
+def _summary(tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
+    """What the first screen says, in ``lang``: for a series that counts stalking, its figures,
+    what they count, the answer's own reading of them (its first sentences) and the package's
+    note sentence by sentence; for one that does not, that it does not and the first sentence of
+    its note; and which sub-questions have no figures. Nothing here is computed from the figures."""
     items = []
-    for s in in_answer_order(tables["series"]).itertuples():
+    for s in first_shown(tables["series"]).itertuples():
         obs = tables["observations"][tables["observations"]["series"] == s.series].sort_values("year")
         categories = tables["categories"][tables["categories"]["series"] == s.series]
+        read = reading(s, tables["subquestions"])
+        quoted, cut = excerpt(read[f"statement_{lang}"]) if read is not None and s.stalking_specific else ("", False)
+        note = sentences(getattr(s, f"note_{lang}"))
         items.append(
             {
                 "id": s.series,
-                "organisation": s.organisation_en,
+                "organisation": getattr(s, f"organisation_{lang}"),
                 "specific": bool(s.stalking_specific),
-                "measure": s.measure_en,
-                "caveat": s.caveat_en.split(". ")[0].rstrip(".") + ".",
+                "kind": SPECIFIC[lang][bool(s.stalking_specific)],
+                "measure": getattr(s, f"measure_{lang}"),
                 "figures": list(zip(obs["year"], obs["count"])) if len(categories) == 1 else [],
-                "extent": f"{len(categories)} categories, {s.first_year}–{s.last_year}",
+                "extent": words["extent"].format(n=len(categories), first=s.first_year, last=s.last_year),
+                "reading": quoted,
+                "reading_cut": cut,
+                "reading_label": WORDS[lang]["reading"].format(n=s.reading_subquestion),
+                "reading_lines": _lines(read["statement_lines"], words) if read is not None else "",
+                "note_label": WORDS[lang]["note"],
+                "note": note if s.stalking_specific else note[:1],
             }
         )
     none = [str(q.subquestion) for q in tables["subquestions"].itertuples() if q.figures == NO_FIGURES]
-    no_figures = (
-        f"The answer gives no figures for sub-question{'s' if len(none) > 1 else ''} "
-        + (", ".join(none[:-1]) + " and " + none[-1] if len(none) > 1 else "".join(none))
-        + "."
-    )
-    return {"items": items, "no_figures": no_figures if none else ""}
+    listed = ", ".join(none[:-1]) + f" {words['and']} " + none[-1] if len(none) > 1 else "".join(none)
+    no_figures = words["no_figures_many" if len(none) > 1 else "no_figures"].format(list=listed) if none else ""
+    return {"items": items, "no_figures": no_figures}
 
 
-def _coverage(tables: dict[str, pd.DataFrame]) -> dict:
+def _coverage(tables: dict[str, pd.DataFrame], words: dict) -> dict:
     return {
-        "caption": "Sub-questions: does the answer give figures? (specific: stalking figures; related: not "
-        "stalking-specific; no-figures: none)",
-        "header": ["Sub-question", "Question (as put)", "Figures", "What the answer says (quoted)", "Lines"],
+        "caption": words["coverage_caption"],
+        "header": words["coverage_header"],
         "rows": [
             [
                 q.subquestion,
@@ -121,8 +141,14 @@ def _files(release: Path, descriptor: dict) -> dict[str, dict]:
 
 
 def _downloads(descriptor: dict, files: dict[str, dict]) -> list[list]:
+    """Every file with its format, size and sha256: the files for spreadsheets first."""
     listed = [(r["path"], r["format"]) for r in descriptor["resources"]] + [(DESCRIPTOR_NAME, JSON.name)]
+    listed.sort(key=lambda item: not _for_spreadsheets(item[1]))
     return [[{"link": path}, fmt, _size(files[path]["bytes"]), {"code": hex_of(files[path]["hash"])}] for path, fmt in listed]
+
+
+def _for_spreadsheets(fmt: str) -> bool:
+    return getattr(BY_NAME.get(fmt), "for_spreadsheets", False)
 
 
 def _paragraphs(description: str) -> list[dict]:
@@ -135,57 +161,71 @@ def _paragraphs(description: str) -> list[dict]:
     return parts
 
 
-def _svg(svg: bytes, tables: dict[str, pd.DataFrame]) -> Markup:
-    """The chart, inline, with a title and a description for screen readers."""
+def _svg(svg: bytes, tables: dict[str, pd.DataFrame], descriptor: dict, lang: str, words: dict) -> Markup:
+    """The chart, inline, with a title and a description for screen readers (:func:`chart.alt_text`)."""
     from markupsafe import escape
 
     svg_text = svg.decode("utf-8")
     svg_text = svg_text[svg_text.index("<svg") :]
     svg_text = svg_text.replace("<svg ", '<svg role="img" aria-labelledby="chart-title chart-desc" ', 1)
-    description = escape("; ".join(f"{s.series}: {s.organisation_en}" for s in tables["series"].itertuples()))
     return Markup(
         svg_text.replace(
             ">",
-            '><title id="chart-title">Counts by year, one panel per series</title>'
-            f'<desc id="chart-desc">The same figures as the tables below: {description}</desc>',
+            f'><title id="chart-title">{escape(words["chart_title"])}</title>'
+            f'<desc id="chart-desc">{escape(chart.alt_text(tables, lang, descriptor))}</desc>',
             1,
         )
     )
 
 
-def page(release: Path, descriptor: dict, tables: dict[str, pd.DataFrame], svg: bytes) -> str:
-    """index.html of the release in ``release`` (whose files and descriptor are written already)."""
+def page(release: Path, descriptor: dict, tables: dict[str, pd.DataFrame], svg: bytes, lang: str) -> str:
+    """The page in ``lang`` of the release in ``release`` (whose files and descriptor are written already)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "indent": 1}  # tojson: <, >, & and ' escaped
     nl = descriptor.get("translations", {}).get("nl", {})
+    titles = {"en": descriptor["title"], "nl": nl.get("title", descriptor["title"])}
+    descriptions = {"en": descriptor["description"], "nl": nl.get("description", "")}
+    others = [code for code in CODES if code != lang]
     files = _files(release, descriptor)
+    words = _words(lang)
+    spreadsheet = [r["path"] for r in descriptor["resources"] if _for_spreadsheets(r["format"])]
     return env.get_template("index.html.j2").render(
+        lang=lang,
+        w=words,
         d=descriptor,
-        nl={"title": nl.get("title", "")},
+        title=titles[lang],
+        other_titles=[(code, titles[code]) for code in others],
+        switch=[(code, PAGES[code], _words(code)["switch"]) for code in others],
         ld=jsonld.dataset(descriptor, tables, files),
-        caveats_en=_paragraphs(descriptor["description"]),
-        caveats_nl=_paragraphs(nl.get("description", "")),
-        svg=_svg(svg, tables),
-        chart_svg=CHART_SVG,
-        chart_png=CHART_PNG,
-        series=[_series(s, tables) for s in in_answer_order(tables["series"]).itertuples()],
-        coverage=_coverage(tables),
-        summary=_summary(tables),
+        caveats=_paragraphs(descriptions[lang]),
+        caveats_other=[(code, _words(lang)["other_language"], _paragraphs(descriptions[code])) for code in others],
+        svg=_svg(svg, tables, descriptor, lang, words),
+        chart_svg=chart.file_names(lang)[0],
+        chart_png=chart.file_names(lang)[1],
+        series=[_series(s, tables, lang, words) for s in first_shown(tables["series"]).itertuples()],
+        coverage=_coverage(tables, words),
+        summary=_summary(tables, lang, words),
+        spreadsheet=words["spreadsheet"].format(file=", ".join(spreadsheet)) if spreadsheet else "",
         downloads=_downloads(descriptor, files),
         sources=descriptor.get("sources", []),
         licence={"title": descriptor["licenses"][0].get("title", descriptor["licenses"][0]["name"]), **descriptor["licenses"][0]},
-        licence_scope=text("licence", "scope"),
-        licence_archived=text("licence", "archived_text"),
+        licence_scope=text("licence", "scope", lang),
+        licence_archived=text("licence", "archived_text", lang),
         citation=cite(descriptor),
     )
 
 
 def write(release: Path, descriptor: dict, tables: dict[str, pd.DataFrame]) -> bytes:
-    """Write index.html, chart.svg and chart.png into ``release``; return the PNG bytes."""
-    svg, png = chart.draw(tables)
-    (release / CHART_SVG).write_bytes(svg)
-    (release / CHART_PNG).write_bytes(png)
-    (release / PAGE).write_text(page(release, descriptor, tables, svg), encoding="utf-8")
-    return png
+    """Write every language's page and chart (SVG and PNG) into ``release``; return the PNG bytes of
+    the first language's chart."""
+    pngs = []
+    for lang in CODES:
+        svg, png = chart.draw(tables, lang, descriptor)
+        svg_name, png_name = chart.file_names(lang)
+        (release / svg_name).write_bytes(svg)
+        (release / png_name).write_bytes(png)
+        (release / PAGES[lang]).write_text(page(release, descriptor, tables, svg, lang), encoding="utf-8")
+        pngs.append(png)
+    return pngs[0]

@@ -11,13 +11,16 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..caveats import WORDS, excerpt, first_shown, reading
 from ..datapackage import DataPackage, cite
+from ..facts import CODES, SPECIFIC
 from ..formats import FORMATS
+from ..texts import text
 
 if TYPE_CHECKING:
     import pandas as pd
 
-FIGURE_TABLES = ("observations", "categories", "series")  # what the figures section is made of
+FIGURE_TABLES = ("observations", "categories", "series", "subquestions")  # what the figures section is made of
 
 
 def _constraints(field: dict) -> str:
@@ -86,16 +89,17 @@ def _cell(value) -> str:
 
 
 def figures(tables: dict[str, pd.DataFrame]) -> str:
-    """Markdown: every figure, one table a series in the answer's order, each under what it counts
-    and whether it is stalking-specific. Nothing is computed from the figures (the answer gives no
-    totals)."""
-    obs, categories, series = (tables[name] for name in FIGURE_TABLES)
+    """Markdown: every figure, one table a series, the stalking figures first, each under what it
+    counts and whether it is stalking-specific; beside the stalking figures the answer's own
+    reading of them and the package's note, in Dutch and English. Nothing is computed from the
+    figures (the answer gives no totals)."""
+    obs, categories, series, subquestions = (tables[name] for name in FIGURE_TABLES)
     out = []
-    for s in series.sort_values(["source_question", "subquestion", "header_line"], kind="stable").itertuples():
+    for s in first_shown(series).itertuples():
         rows = obs[obs["series"] == s.series]
         years = sorted(int(y) for y in rows["year"].unique())
         counts = {(c, int(y)): int(n) for c, y, n in zip(rows["category"], rows["year"], rows["count"])}
-        specific = "stalking-specific" if s.stalking_specific else "NOT stalking-specific"
+        specific = SPECIFIC["en"][bool(s.stalking_specific)]
         out += [
             f"**{s.organisation_en[:1].upper() + s.organisation_en[1:]}** ({specific}, series `{s.series}`): {s.measure_en}",
             "",
@@ -106,7 +110,23 @@ def figures(tables: dict[str, pd.DataFrame]) -> str:
             cells = [_cell(c.category), _cell(c.label_en)] + [str(counts.get((c.category, y), "")) for y in years]
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
+        if s.stalking_specific:
+            out += [*_read_with(s, subquestions), ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _read_with(s, subquestions: pd.DataFrame) -> list[str]:
+    """Markdown lines: what stands beside stalking figures, Dutch first: the answer's own reading
+    (its first sentences, with the lines of the whole statement) and the package's note."""
+    read, lines = reading(s, subquestions), []
+    for lang in CODES:
+        words = WORDS[lang]
+        if read is not None:
+            quoted, cut = excerpt(read[f"statement_{lang}"])
+            where = f"{text('page', 'lines', lang)} {read['statement_lines']}"
+            lines.append(f"- {words['reading'].format(n=s.reading_subquestion)}: “{quoted}{' (…)' if cut else ''}” ({where})")
+        lines.append(f"- {words['note']}: {getattr(s, f'note_{lang}')}")
+    return [f"**{text('page', 'note_lead', 'nl')} / {text('page', 'note_lead', 'en')}:**", "", *lines]
 
 
 def read_tables(package: DataPackage) -> dict[str, pd.DataFrame]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..caveats import WORDS, caveats
+from ..caveats import WORDS, caveats, reading
 from ..datapackage import cite
 from ..texts import licence_statement
 from .definitions import Definitions
@@ -51,17 +51,22 @@ def stalking(tables: dict[str, pd.DataFrame]) -> list[list]:
     for s in series[series["stalking_specific"]].itertuples():
         figures = observations[observations["series"] == s.series].sort_values("year")
         rows += [[int(o.year), int(o.count), o.category, int(o.source_line)] for o in figures.itertuples()]
-        reading = subquestions[
-            (subquestions["source_question"] == s.source_question) & (subquestions["subquestion"] == s.reading_subquestion)
-        ]
+        read = reading(s, subquestions)
         rows += [
             [],
             [f"{s.organisation_nl} / {s.organisation_en}", "Nederlands", "English"],
             ["Wat elk cijfer telt / What each figure counts", s.measure_nl, s.measure_en],
             [f"{WORDS['nl']['answer']} / {WORDS['en']['answer']}", s.caveat_nl, s.caveat_en],
             *(
-                [f"Deelvraag {s.reading_subquestion} / Sub-question {s.reading_subquestion}", r.statement_nl, r.statement_en]
-                for r in reading.itertuples()
+                [
+                    [
+                        f"Deelvraag {s.reading_subquestion} / Sub-question {s.reading_subquestion}",
+                        read.statement_nl,
+                        read.statement_en,
+                    ]
+                ]
+                if read is not None
+                else []
             ),
             [f"{WORDS['nl']['note']} / {WORDS['en']['note']}", s.note_nl, s.note_en],
         ]
