@@ -29,11 +29,25 @@ SETTINGS = dict(
 )
 
 
-def harvest(release, fmt: str, tmp_path, **settings) -> list[dict]:
+def harvest(release, fmt: str, tmp_path, locale: str = "", **settings) -> list[dict]:
     needs(CKAN_PYTHON.is_file(), f"no CKAN harvester environment at {CKAN_PYTHON.parent.parent}: make test sets it up")
     path = tmp_path / f"record.{fmt}"
     path.write_text(record(DataPackage(release), load_settings(**(SETTINGS | settings)), fmt), encoding="utf-8")
-    return json.loads(run([str(CKAN_PYTHON), str(ROOT / "tests" / "ckan" / "harvest.py"), str(path), fmt], tmp_path).stdout)
+    command = [str(CKAN_PYTHON), str(ROOT / "tests" / "ckan" / "harvest.py"), str(path), fmt, *([locale] if locale else [])]
+    return json.loads(run(command, tmp_path).stdout)
+
+
+def test_a_portal_whose_default_language_is_dutch_shows_the_dutch_texts(release, tmp_path):
+    # CKAN shows the language its ckan.locale_default names (see docs/portals.md): a Flemish portal set to nl
+    (dataset,) = harvest(release, "turtle", tmp_path, locale="nl")
+    descriptor = DataPackage(release).descriptor
+    assert dataset["title"] == descriptor["translations"]["nl"]["title"]
+    assert dataset["notes"].startswith("Alle cijfers") and "geen signalen bij de CAW" in dataset["notes"]
+    titles = {r["url"].rsplit("/", 1)[1]: r["name"] for r in dataset["resources"]}
+    assert titles["observations.csv"].startswith("Waarnemingen") and titles["stalking-flanders.xlsx"].startswith("Werkboek")
+    assert all(not title.startswith("Tabel ") for title in titles.values())  # Dutch words, not table ids
+    descriptions = {r["url"].rsplit("/", 1)[1]: r.get("description", "") for r in dataset["resources"]}
+    assert descriptions["observations.parquet"].startswith("Eén rij per cijfer")
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "json-ld"])

@@ -18,12 +18,13 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCAT, RDF, SH, XSD
+from rdflib.namespace import DCAT, FOAF, RDF, RDFS, SH, XSD
 from rdflib.namespace import DCTERMS as DCT
 
 from helpers import ROOT, cli, damaged_copy, edit_file, http_folder, needs, run, tool_env
 from stalking_flanders.datapackage import DataPackage
 from stalking_flanders.dcat import record
+from stalking_flanders.loader import load
 from stalking_flanders.portal_settings import load_settings
 from stalking_flanders.releases import history
 
@@ -138,6 +139,21 @@ def test_zero_violations_against_the_official_shapes(graph, names, inference):
     assert violations(graph, shapes(*names), inference) == []
 
 
+def test_the_example_portal_config_of_the_guide_makes_a_valid_record(release, tmp_path):
+    # docs/portals.md's worked example: a Flemish publisher's settings, as a file
+    example = ROOT / "docs" / "portal.example.toml"
+    dates = ["--issued", "2026-01-02T03:04:05+00:00", "--modified", "2026-01-02T03:04:05+00:00"]
+    result = cli("dcat", "--release", str(release), "--config", str(example), *dates)
+    assert result.returncode == 0, result.stderr
+    made = Graph().parse(data=result.stdout, format="turtle")
+    (dataset,) = made.subjects(RDF.type, DCAT.Dataset)
+    publisher = made.value(dataset, DCT.publisher)
+    assert str(publisher).startswith("https://organisation.example.invalid/")
+    assert {lit.language for lit in made.objects(publisher, FOAF.name)} == {"nl"}
+    assert violations(made, vl_shapes(), "rdfs") == []
+    assert violations(made, shapes("html/shacl/shapes.ttl")) == []
+
+
 def test_the_shapes_can_fail(graph):
     broken = Graph() + graph
     dataset = next(broken.subjects(RDF.type, DCAT.Dataset))
@@ -202,6 +218,25 @@ def test_what_portals_score_is_there(graph, release, defs):
         for node in graph.subjects(RDF.type, kind):
             if graph.value(node, DCAT.distribution) or kind != DCAT.Dataset:
                 assert graph.value(node, DCT.identifier) is not None, node
+
+
+def test_the_record_reads_in_dutch_and_names_no_internal_id(graph, release):
+    (dataset,) = graph.subjects(RDF.type, DCAT.Dataset)
+    package = DataPackage(release)
+    ids = set(load("series", release=package)["series"]) | set(load("source_questions", release=package)["source_question"])
+    for d in graph.objects(dataset, DCAT.distribution):
+        titles = {lit.language: str(lit) for lit in graph.objects(d, DCT.title)}
+        descriptions = {lit.language: str(lit) for lit in graph.objects(d, DCT.description)}
+        assert set(titles) == set(descriptions) == {"nl", "en"}, d  # every file titled and described in both
+        assert titles["nl"] != titles["en"] and descriptions["nl"] != descriptions["en"], d
+        assert not titles["nl"].startswith("Tabel "), titles  # Dutch words, not a table's name
+    prose = [str(o) for p in (DCT.title, DCT.description, RDFS.label) for o in graph.objects(None, p)]
+    assert not [text for text in prose for i in ids if i in text]  # no series or source id in prose
+    keywords = [str(k).casefold() for k in graph.objects(dataset, DCAT.keyword)]
+    assert len(keywords) == len(set(keywords)) and {"stalking", "caw", "cgg", "vlaanderen", "flanders"} <= set(keywords)
+    dutch = [str(lit) for lit in graph.objects(dataset, DCT.description) if lit.language == "nl"][0]
+    for said in ("geen signalen bij de CAW", "geen slachtoffers", "meer dan eens geteld", "dekt mogelijk niet het hele jaar"):
+        assert said in dutch, said
 
 
 def test_json_ld_says_the_same(release, graph):

@@ -202,14 +202,13 @@ def catalogue(r: Record) -> Triples:
 def dataset(r: Record) -> Triples:
     node, d = r.dataset, r.descriptor
     nl = d.get("translations", {}).get("nl", {})
-    keywords = {"en": d.get("keywords", []), **{lang: t.get("keywords", []) for lang, t in d.get("translations", {}).items()}}
     themes = [concept(EU + "data-theme/" + code, label, "data-theme") for code, label in THEMES.items()]
     access, access_triples = concept(EU + "access-right/PUBLIC", "public", "access-right", DCT.RightsStatement)
     provenance, standard = r.node("provenance"), URIRef(DATA_PACKAGE)
     refs, _ = languages()
     return [
         (node, RDF.type, DCAT.Dataset),
-        *((node, DCAT.keyword, Literal(k, lang=lang)) for lang, words in keywords.items() for k in words),
+        *((node, DCAT.keyword, Literal(word, lang=lang)) for word, lang in keywords(d)),
         *texts(node, DCT.title, {"en": d["title"], **({"nl": nl["title"]} if nl else {})}),
         *texts(node, DCT.description, {"en": d["description"], **({"nl": nl["description"]} if nl else {})}),
         *((node, DCAT.theme, ref) for ref, _ in themes),
@@ -284,9 +283,32 @@ def files(r: Record) -> list[dict]:
         "format": JSON.name,
         "title": text("descriptor", "title"),
         "description": text("descriptor", "description"),
+        "translations": {
+            "nl": {"title": text("descriptor", "title", "nl"), "description": text("descriptor", "description", "nl")}
+        },
         **facts(read_file(r.package.descriptor_path, MAX_DESCRIPTOR_BYTES)),
     }
     return [*resources, descriptor]
+
+
+def _descriptions(resource: dict) -> dict[str, str]:
+    """A file's description by language: English, and the Dutch its ``translations`` give."""
+    given = {"en": resource.get("description", "")}
+    given |= {lang: t.get("description", "") for lang, t in resource.get("translations", {}).items()}
+    return {lang: words for lang, words in given.items() if words}
+
+
+def keywords(d: dict) -> list[tuple[str, str]]:
+    """(keyword, language) pairs, each keyword once: Dutch first; an English keyword spelt as a
+    Dutch one ("stalking", "CAW") is not repeated."""
+    by_lang = {**{lang: t.get("keywords", []) for lang, t in d.get("translations", {}).items()}, "en": d.get("keywords", [])}
+    seen, pairs = set(), []
+    for lang in sorted(by_lang, key=lambda code: CODES.index(code) if code in CODES else len(CODES)):
+        for word in by_lang[lang]:
+            if word.casefold() not in seen:
+                seen.add(word.casefold())
+                pairs.append((word, lang))
+    return pairs
 
 
 def distribution(r: Record, resource: dict) -> Triples:
@@ -299,7 +321,7 @@ def distribution(r: Record, resource: dict) -> Triples:
         (r.dataset, DCAT.distribution, node),
         (node, RDF.type, DCAT.Distribution),
         *texts(node, DCT.title, {"en": resource.get("title", resource["name"]), "nl": fmt.dutch_title(resource)}),
-        *texts(node, DCT.description, {"en": resource["description"]} if resource.get("description") else {}),
+        *texts(node, DCT.description, _descriptions(resource)),
         (media_type, RDF.type, DCT.MediaType),
         *file_type_triples,
         *checksum_triples,

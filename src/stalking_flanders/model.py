@@ -370,6 +370,7 @@ RESOURCE_KEYS = {
     "hash",
     "dialect",
     "schema",
+    "translations",  # {lang: {"title", "description"}}: a file's title and description in another language
 }
 
 
@@ -424,6 +425,10 @@ def _resource(raw, where: str) -> str:
         )
     for key in ("title", "description", "mediatype", "encoding", "hash", "type"):
         _text(raw, key, where, required=False)
+    for lang, translation in _expect(raw.get("translations", {}), dict, f"{where}.translations", "an object").items():
+        _keys(translation, {"title", "description"}, f"{where}.translations.{lang}")
+        _text(translation, "title", f"{where}.translations.{lang}", required=False)
+        _text(translation, "description", f"{where}.translations.{lang}", required=False)
     if "bytes" in raw and not 0 <= _expect(raw["bytes"], int, f"{where}.bytes", "a whole number") <= INT64[1]:
         raise ShapeError(f"{where}.bytes", "is out of range, expected a size in bytes")
     if raw.get("profile") not in (None, TABULAR_PROFILE) or ("profile" in raw and raw.get("format") != "csv"):

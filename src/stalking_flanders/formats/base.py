@@ -35,6 +35,8 @@ class Table:
     schema: Schema
     title: str
     description: str
+    title_nl: str = ""
+    description_nl: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,8 @@ class Format:
                 "description": f"{table.description} The same rows as {name}.csv, in {self.label} with typed columns.",
             }
             schema = {k: v for k, v in table.schema.raw.items() if k != "foreignKeys"}
+        if table.title_nl:
+            named["translations"] = {"nl": self.dutch(name, table)}
         resource = {**named, "format": self.name, "mediatype": self.mediatype}
         if self.encoding:
             resource["encoding"] = self.encoding
@@ -123,6 +127,13 @@ class Format:
         resource.update(self.extra_description())
         resource["schema"] = dict(schema)
         return resource
+
+    def dutch(self, name: str, table: Table) -> dict:
+        """The Dutch title and description of the file of ``table`` (a resource's ``translations.nl``)."""
+        if self.reference:
+            return {"title": table.title_nl, "description": table.description_nl}
+        same = text("portal", "same_rows", "nl", file=f"{name}.csv", format=self.label)
+        return {"title": f"{table.title_nl} ({self.label})", "description": f"{table.description_nl} {same}"}
 
     def extra_description(self) -> dict:
         """Properties a format adds to each resource's entry (a CSV dialect, say)."""
@@ -134,7 +145,11 @@ class Format:
         raise NotImplementedError(f"the format {self.name} reads no rows")
 
     def dutch_title(self, resource: dict) -> str:
-        """The Dutch title of a file of this format in the portal record."""
+        """The Dutch title of a file of this format in the portal record: its ``translations.nl``,
+        else (a release before 2.0.0) one made of its table's name."""
+        given = resource.get("translations", {}).get("nl", {}).get("title")
+        if given:
+            return given
         if self.per_table:
             return text("portal", "table_title", "nl", table=self.table_of(resource["name"]), format=self.label)
         return f"{self.title_nl} ({self.label})"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..hashes import file_facts
-from ..model import Schema
+from ..model import TYPES, Schema
 from .base import Content, Format
 
 READ_ME = "Lees dit eerst - Read first"  # the first sheet: what the figures count and do not, in both languages
@@ -46,8 +46,8 @@ def write(path: Path, tables: dict, schemas: dict[str, Schema], about: list[tupl
         }
         _text_sheet(book.add_worksheet(READ_ME), [["onderwerp / topic", "Nederlands", "English"], *about], formats)
         _text_sheet(book.add_worksheet(STALKING), stalking, formats)
-        for name, schema in schemas.items():
-            _table_sheet(book.add_worksheet(name), tables, name, schema, formats)
+        for name in schemas:
+            _table_sheet(book.add_worksheet(name), tables, name, schemas, formats)
 
 
 def _text_sheet(sheet, rows: list[list], formats: dict) -> None:
@@ -57,7 +57,7 @@ def _text_sheet(sheet, rows: list[list], formats: dict) -> None:
             if isinstance(value, bool) or not isinstance(value, int):
                 sheet.write_string(r, c, str(value), formats["bold"] if r == 0 or c == 0 else formats["wrap"])
             else:
-                sheet.write_number(r, c, value)
+                TYPES["integer"].write_cell(sheet, r, c, value, formats)
     _widths(sheet, rows)
     sheet.freeze_panes(1, 0)
 
@@ -69,9 +69,10 @@ def _widths(sheet, rows: list[list]) -> None:
         sheet.set_column(c, c, min(WIDEST, longest + 2))
 
 
-def _table_sheet(sheet, tables: dict, name: str, schema: Schema, formats: dict) -> None:
+def _table_sheet(sheet, tables: dict, name: str, schemas: dict[str, Schema], formats: dict) -> None:
     from ..tableschema import python_rows
 
+    schema = schemas[name]
     fields, derived = schema.fields, DERIVED.get(name, [])
     looked_up = [dict(zip(tables[other][key], tables[other][column])) for column, other, key in derived]
     body = python_rows(tables[name], schema)
@@ -81,8 +82,8 @@ def _table_sheet(sheet, tables: dict, name: str, schema: Schema, formats: dict) 
         for c, field in enumerate(fields):
             if row[field.name] is not None:
                 field.type.write_cell(sheet, r, c, row[field.name], formats)
-        for k, ((_, _, key), values) in enumerate(zip(derived, looked_up)):
-            sheet.write_boolean(r, len(fields) + k, bool(values[row[key]]))
+        for k, ((column, other, key), values) in enumerate(zip(derived, looked_up)):
+            schemas[other].field(column).type.write_cell(sheet, r, len(fields) + k, values[row[key]], formats)
     _widths(sheet, [header] + [[row[f.name] for f in fields] for row in body])
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(body), 1), len(header) - 1)
@@ -138,6 +139,17 @@ class Workbook(Format):
                 f"package say about them, then one sheet per table ({', '.join(content.tables)}) with the same rows as "
                 "its CSV file, typed cells and a frozen header row (the observations with the column stalking_specific "
                 "of their series). The CSV files are the reference.",
+                "translations": {
+                    "nl": {
+                        "title": "Werkboek voor wie met een rekenblad werkt: open dit bestand in Excel of LibreOffice (XLSX)",
+                        "description": f"Een eerste werkblad '{READ_ME}' met de kanttekeningen, de licentie en hoe te citeren, "
+                        f"in het Nederlands en het Engels, een tweede werkblad '{STALKING}' met de stalkingcijfers per jaar en "
+                        "wat het antwoord en dit pakket erover zeggen, dan één werkblad per tabel "
+                        f"({', '.join(content.tables)}) met dezelfde rijen als het CSV-bestand, getypeerde cellen en een "
+                        "vastgezette kopregel (de waarnemingen met de kolom stalking_specific van hun reeks). De CSV-bestanden "
+                        "zijn de referentie.",
+                    }
+                },
                 "format": self.name,
                 "mediatype": self.mediatype,
                 **file_facts(folder / FILE_NAME),

@@ -29,6 +29,12 @@ def _text_resource(q, release: Path) -> dict:
         "path": q.archived_text,
         "title": f"Archived text: {source_title(q)}",
         "description": f"{text('archived_text', 'description')} {text('licence', 'archived_text')}",
+        "translations": {
+            "nl": {
+                "title": f"{text('archived_text', 'title', 'nl')}: {source_title(q)}",
+                "description": f"{text('archived_text', 'description', 'nl')} {text('licence', 'archived_text', 'nl')}",
+            }
+        },
         "format": TEXT.name,
         "mediatype": TEXT.mediatype,
         "encoding": TEXT.encoding,

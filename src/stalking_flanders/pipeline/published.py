@@ -51,7 +51,14 @@ def _build(tmp: Path, tables: dict, archive_dir: Path, defs: Definitions) -> tup
     sources = [{"title": source_title(q)} for q in tables["source_questions"].itertuples()]
     content = Content(
         {
-            name: Table(tables[name], schema, defs.meta["tables"][name]["title"], defs.meta["tables"][name]["description"])
+            name: Table(
+                tables[name],
+                schema,
+                defs.meta["tables"][name]["title"],
+                defs.meta["tables"][name]["description"],
+                defs.meta["tables"][name].get("title_nl", ""),
+                defs.meta["tables"][name].get("description_nl", ""),
+            )
             for name, schema in defs.schemas.items()
         },
         workbook.about(defs, tables, sources),
