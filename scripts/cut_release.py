@@ -13,8 +13,10 @@ In order, it:
    src/stalking_flanders/releases.toml;
 3. rebuilds the previous release from git alone (in a temporary worktree of its tag or, in a
    clone without tags, of the commit that wrote its CHANGELOG entry), compares it with the new one
-   (`stalking-flanders diff`) and refuses a version whose bump is smaller than the change needs (a
-   figure changed or removed: major; rows or tables added: minor; else patch);
+   (`stalking-flanders diff`) and refuses a version whose bump is smaller than the change needs, as
+   `diff` judges it for the reader (a table, field, row or code removed or renamed, a type changed,
+   or a code or flag changed: major; tables, fields, rows or codes added: minor; a corrected
+   figure, label or translation: patch);
 4. moves the "Unreleased" notes of CHANGELOG.md under "## [VERSION] - DATE" with the generated
    data-change summary, and rebuilds the README's generated sections;
 5. runs the test command (default `make test`) on the release as it will be committed, and stops
