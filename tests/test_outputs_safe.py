@@ -25,12 +25,17 @@ HOSTILE = "<!--<script>alert(1)</script>--> & </script><marquee>"
 def test_the_json_ld_cannot_leave_its_script_block(tmp_path):
     pytest.importorskip("matplotlib")
     from stalking_flanders.pipeline import page
+    from stalking_flanders.pipeline.chart import file_names as chart_files
 
     package = DataPackage()
     descriptor = dict(package.descriptor, description=package.descriptor["description"] + HOSTILE)
     tables = {name: csv.read(BUNDLED / f"{name}.csv", package.schema(name)) for name in package.tables()}
-    html = page.page(BUNDLED, descriptor, tables, (BUNDLED / page.CHART_SVG).read_bytes())
+    for lang in page.PAGES:  # every language's page
+        html = page.page(BUNDLED, descriptor, tables, (BUNDLED / chart_files(lang)[0]).read_bytes(), lang)
+        _inert(html)
 
+
+def _inert(html: str) -> None:
     parsed = Page(html)
     (ld,) = parsed.scripts
     assert re.search(r"[<>&]", ld) is None
