@@ -148,6 +148,8 @@ def test_a_pull_from_a_remote_missing_a_file_fails_and_changes_nothing(published
         result = dvc(["pull", "-r", "broken"], clone, check=False)
     assert result.returncode != 0
     message = result.stdout + result.stderr
-    assert "failed to pull data from the cloud" in message and missing.parent.name + missing.name in message.replace("/", "")
+    # DVC says so in one of two ways, depending on where the download stops; both name the missing object
+    said = ("failed to pull data from the cloud", "failed to transfer")
+    assert any(words in message for words in said) and missing.parent.name + missing.name in message.replace("/", "")
     assert sha256_tree(clone, skip=(".git", ".dvc")) == before and sha256_tree(clone, *OUTPUTS) == {}
     assert run(["git", "status", "--porcelain"], clone).stdout == ""
