@@ -270,6 +270,19 @@ def test_the_workbook_flags_every_observation_and_opens_on_the_stalking_figures(
         assert said in text, said
 
 
+def test_every_column_has_a_dutch_and_an_english_name_in_the_workbook(release, defs):
+    book = openpyxl.load_workbook(release / xlsx.FILE_NAME)
+    about = list(book[xlsx.READ_ME].iter_rows(min_row=2, values_only=True))
+    listed = {english.split(": ")[0]: (dutch, english) for topic, dutch, english in about if topic == "Kolom / Column"}
+    for name, schema in defs.schemas.items():
+        header = next(book[name].iter_rows(max_row=1))
+        for cell, field in zip(header, schema.fields):
+            dutch = xlsx.dutch_name(field)
+            assert dutch, field.name  # a Dutch name of its own (texts.toml, columns; "Minister" is one too)
+            assert cell.comment is not None and cell.comment.text == f"{dutch} / {field.title}", (name, field.name)
+            assert listed[field.name][0] == f"{field.name}: {dutch}"  # and in the first sheet's list of columns
+
+
 def test_the_workbook_is_byte_stable(built, tmp_path):
     from conftest import built_from_scratch
 

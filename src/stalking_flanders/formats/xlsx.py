@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..hashes import file_facts
 from ..model import TYPES, Schema
+from ..texts import text
 from .base import Content, Format
 
 READ_ME = "Lees dit eerst - Read first"  # the first sheet: what the figures count and do not, in both languages
@@ -78,6 +79,9 @@ def _table_sheet(sheet, tables: dict, name: str, schemas: dict[str, Schema], for
     body = python_rows(tables[name], schema)
     header = schema.field_names + [column for column, _, _ in derived]
     sheet.write_row(0, 0, header, formats["bold"])
+    named = [*fields, *(schemas[other].field(column) for column, other, _ in derived)]
+    for c, field in enumerate(named):  # each header's Dutch and English name, shown on pointing at it
+        sheet.write_comment(0, c, column_names(field), {"x_scale": 2})
     for r, row in enumerate(body, start=1):
         for c, field in enumerate(fields):
             if row[field.name] is not None:
@@ -87,6 +91,16 @@ def _table_sheet(sheet, tables: dict, name: str, schemas: dict[str, Schema], for
     _widths(sheet, [header] + [[row[f.name] for f in fields] for row in body])
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(body), 1), len(header) - 1)
+
+
+def dutch_name(field) -> str:
+    """A column's Dutch name (texts.toml, section columns)."""
+    return text("columns", field.name, "nl")
+
+
+def column_names(field) -> str:
+    """A column's names: Dutch, then English (its schema's title)."""
+    return f"{dutch_name(field)} / {field.title or field.name}"
 
 
 def rows(data: bytes, table: str, schema: Schema) -> list[dict]:
