@@ -64,6 +64,17 @@ def excerpt(statement: str, count: int = READING_SENTENCES) -> tuple[str, bool]:
     return " ".join(parts[:count]), len(parts) > count
 
 
+def quoted_reading(series, subquestions: pd.DataFrame, lang: str) -> str:
+    """The answer's own reading of ``series`` where its figures are shown first, in ``lang``: its
+    label and the first sentences of the statement in quotation marks, "(…)" marking what is left
+    out; empty where there is none."""
+    read = reading(series, subquestions)
+    if read is None:
+        return ""
+    quoted, cut = excerpt(read[f"statement_{lang}"])
+    return f"{WORDS[lang]['reading'].format(n=series.reading_subquestion)}: “{quoted}{' (…)' if cut else ''}”"
+
+
 def in_answer_order(series: pd.DataFrame) -> pd.DataFrame:
     """The series in the order the answer gives them."""
     return series.sort_values(["source_question", "subquestion", "header_line"], kind="stable").reset_index(drop=True)

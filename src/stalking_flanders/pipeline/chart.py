@@ -13,7 +13,7 @@ import textwrap
 
 import pandas as pd
 
-from ..caveats import WORDS, excerpt, first_shown, reading
+from ..caveats import WORDS, first_shown, quoted_reading
 from ..facts import CODES, SPECIFIC
 from ..texts import text
 
@@ -55,12 +55,9 @@ def _source(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict) -> tup
 def _beside(s, tables: dict[str, pd.DataFrame], lang: str) -> str:
     """What stands beside a series' figures in the image: for stalking figures the answer's own
     reading (its first sentences) and the package's note; for others the note."""
-    words, read = WORDS[lang], reading(s, tables["subquestions"])
-    parts = []
-    if s.stalking_specific and read is not None:
-        quoted, cut = excerpt(read[f"statement_{lang}"])
-        parts.append(f"{words['reading'].format(n=s.reading_subquestion)}: “{quoted}{' (…)' if cut else ''}”")
-    parts.append(f"{words['note']}: {getattr(s, f'note_{lang}')}")
+    quoted = quoted_reading(s, tables["subquestions"], lang) if s.stalking_specific else ""
+    parts = [quoted] if quoted else []
+    parts.append(f"{WORDS[lang]['note']}: {getattr(s, f'note_{lang}')}")
     return "\n".join(_wrap(p) for p in parts)
 
 

@@ -200,7 +200,7 @@ def page(release: Path, descriptor: dict, tables: dict[str, pd.DataFrame], svg: 
         switch=[(code, PAGES[code], _words(code)["switch"]) for code in others],
         ld=jsonld.dataset(descriptor, tables, files),
         caveats=_paragraphs(descriptions[lang]),
-        caveats_other=[(code, _words(lang)["other_language"], _paragraphs(descriptions[code])) for code in others],
+        caveats_other=[(code, words["other_language"], _paragraphs(descriptions[code])) for code in others],
         svg=_svg(svg, tables, descriptor, lang, words),
         chart_svg=chart.file_names(lang)[0],
         chart_png=chart.file_names(lang)[1],

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..caveats import WORDS, excerpt, first_shown, reading
+from ..caveats import WORDS, first_shown, quoted_reading, reading
 from ..datapackage import DataPackage, cite
 from ..facts import CODES, SPECIFIC
 from ..formats import FORMATS
@@ -122,9 +122,8 @@ def _read_with(s, subquestions: pd.DataFrame) -> list[str]:
     for lang in CODES:
         words = WORDS[lang]
         if read is not None:
-            quoted, cut = excerpt(read[f"statement_{lang}"])
             where = f"{text('page', 'lines', lang)} {read['statement_lines']}"
-            lines.append(f"- {words['reading'].format(n=s.reading_subquestion)}: “{quoted}{' (…)' if cut else ''}” ({where})")
+            lines.append(f"- {quoted_reading(s, subquestions, lang)} ({where})")
         lines.append(f"- {words['note']}: {getattr(s, f'note_{lang}')}")
     return [f"**{text('page', 'note_lead', 'nl')} / {text('page', 'note_lead', 'en')}:**", "", *lines]
 
