@@ -66,9 +66,10 @@ def _labels(tables: dict[str, pd.DataFrame], lang: str) -> dict[str, str]:
     return dict(zip(tables["categories"]["category"], tables["categories"][column]))
 
 
-def figure(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict):
-    """The chart in ``lang`` as a matplotlib Figure, laid out, and its panels by series (call it
-    within ``matplotlib.rc_context(STYLE)``)."""
+def figure(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict, laid_out: bool = True):
+    """The chart in ``lang`` as a matplotlib Figure, laid out unless ``laid_out`` is false (the
+    first save lays it out then), and its panels by series (call it within
+    ``matplotlib.rc_context(STYLE)``)."""
     from matplotlib.figure import Figure  # no pyplot: nothing global, and a faster import
     from matplotlib.transforms import blended_transform_factory
 
@@ -111,18 +112,21 @@ def figure(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict):
             fontsize=CHART_FONT if big else SMALL,
             weight="bold" if big else "normal",
         )
-    fig.draw_without_rendering()
+    if laid_out:
+        fig.draw_without_rendering()
     return fig, panels
 
 
 def draw(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict) -> tuple[bytes, bytes]:
-    """The chart in ``lang`` as (SVG, PNG) bytes."""
+    """The chart in ``lang`` as (SVG, PNG) bytes. The layout is worked out once, by the first save,
+    and kept for the second: each layout costs as much as a drawing."""
     import matplotlib
 
     with matplotlib.rc_context(STYLE):
-        fig, _ = figure(tables, lang, descriptor)
+        fig, _ = figure(tables, lang, descriptor, laid_out=False)
         svg, png = io.BytesIO(), io.BytesIO()
         fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+        fig.set_layout_engine("none")
         fig.savefig(png, format="png", dpi=110, metadata={"Software": None})
     return svg.getvalue(), png.getvalue()
 
