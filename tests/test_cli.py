@@ -185,6 +185,35 @@ def test_validate_a_changed_workbook_cell_behind_recomputed_hashes(tmp_path):
     assert "found 956, expected 955 [format-differs]" in message
 
 
+def _extra_workbook_rows(folder):
+    import openpyxl
+
+    book = openpyxl.load_workbook(folder / "stalking-flanders.xlsx")
+    sheet = book["observations"]
+    for _ in range(3):
+        sheet.append([cell.value for cell in sheet[2]])
+    book.save(folder / "stalking-flanders.xlsx")
+
+
+def _extra_parquet_rows(folder):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = folder / "observations.parquet"
+    table = pq.read_table(path)
+    pq.write_table(pa.concat_tables([table, table.slice(0, 3)]).replace_schema_metadata(None), path, write_statistics=False)
+
+
+@pytest.mark.parametrize("extra", [_extra_workbook_rows, _extra_parquet_rows], ids=["xlsx", "parquet"])
+def test_rows_past_the_csv_files_are_reported_and_not_read(extra, tmp_path):
+    folder = copy_of_release(tmp_path)
+    extra(folder)
+    rehash(folder)
+    message = invalid(folder)
+    file = "stalking-flanders.xlsx" if extra is _extra_workbook_rows else "observations.parquet"
+    assert f"{file}: holds more rows than observations.csv: expected 21 rows [format-differs]" in message
+
+
 def test_version_and_show_as_a_table():
     assert cli("--version").stdout.startswith("stalking-flanders ")
     table = cli("show", "observations", "--format", "table").stdout.splitlines()

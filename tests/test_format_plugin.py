@@ -28,8 +28,8 @@ class TSV(Format):
         lines += ["\\t".join(format_cell(v, f) for f, v in zip(schema.fields, row)) for row in frame.itertuples(index=False)]
         path.write_text("\\n".join(lines) + "\\n", encoding="utf-8")
 
-    def rows(self, data, table, schema):
-        header, *body = data.decode("utf-8").splitlines()
+    def rows(self, data, table, schema, limit):
+        header, *body = data.decode("utf-8").splitlines()[: limit + 1]
         cells = [zip(schema.fields, line.split("\\t")) for line in body]
         return [{f.name: f.type.parse(cell) if cell else None for f, cell in row} for row in cells]
 

@@ -81,14 +81,15 @@ def test_parquet_forgeries_are_refused_by_construction(tmp_path, forgery):
 
 @pytest.mark.system  # a process of its own: the limits apply to it, not to the test runner
 def test_a_parquet_dictionary_bomb_is_stopped_while_decoding(tmp_path):
-    """A small file whose one repeated string decodes to far more than the cap stops while decoding."""
+    """A small file whose one repeated string decodes to far more than the cap stops while decoding
+    (as many rows as the table has: reading stops one row past them in any case)."""
 
     def bomb(folder):
         path = folder / "observations.parquet"
         table = pq.read_table(path)
-        rows = 100_000
+        rows = table.num_rows
         columns = {name: pa.repeat(table.column(name)[0], rows) for name in table.column_names}
-        columns["category"] = pa.repeat(pa.scalar("x" * 1_000), rows)  # 100 MB decoded, a few kB stored
+        columns["category"] = pa.repeat(pa.scalar("x" * 4_000_000), rows)  # 84 MB decoded, a few hundred kB stored
         pq.write_table(pa.table(columns, schema=table.schema), path, write_statistics=False, use_dictionary=True)
 
     copy = damaged_copy(BUNDLED, tmp_path / "copy", bomb)

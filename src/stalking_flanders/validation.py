@@ -294,18 +294,18 @@ def _readable(package: DataPackage, resource: dict) -> bool:
 
 
 def _same_rows(file: str, fmt, path: Path, table, schema: Schema, name: str) -> list[Problem]:
+    expected = python_rows(table, schema)
     try:
-        rows = fmt.rows(read_file(path), name, schema)
+        rows = fmt.rows(read_file(path), name, schema, limit=len(expected) + 1)  # one more: an extra row shows
     except Exception as error:  # noqa: BLE001 - any unreadable file is a problem to report
         return [Problem("format-unreadable", file, f"cannot be read as {fmt.label} ({error})", expected=f"a {fmt.label} file")]
-    expected = python_rows(table, schema)
     if len(rows) != len(expected):
         return [
             Problem(
                 "format-differs",
                 file,
-                f"holds another number of rows than {name}.csv",
-                found=len(rows),
+                f"holds fewer rows than {name}.csv" if len(rows) < len(expected) else f"holds more rows than {name}.csv",
+                found=len(rows) if len(rows) < len(expected) else None,  # past one more row, none is read
                 expected=f"{len(expected)} rows",
             )
         ]

@@ -139,9 +139,11 @@ class Format:
         """Properties a format adds to each resource's entry (a CSV dialect, say)."""
         return {}
 
-    def rows(self, data: bytes, table: str, schema: Schema) -> list[dict]:
+    def rows(self, data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
         """The rows of ``table`` in a file of this format (its bytes, read within bounds), as
-        Python values, for ``validate``. A reader never opens a path of its own."""
+        Python values, for ``validate``; no more than ``limit`` of them (``validate`` asks for one
+        more than the CSV file holds, so that an extra row still shows, and nothing past it is
+        parsed). A reader never opens a path of its own."""
         raise NotImplementedError(f"the format {self.name} reads no rows")
 
     def dutch_title(self, resource: dict) -> str:

@@ -180,10 +180,10 @@ class CSV(Format):
         # name it; v2 readers accept it. Other formats never name it, so R refuses them.
         return {"profile": TABULAR_PROFILE, "dialect": dict(DIALECT)}
 
-    def rows(self, data: bytes, table: str, schema: Schema) -> list[dict]:
+    def rows(self, data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
         from ..tableschema import python_rows
 
-        return python_rows(read(data, schema, table), schema)
+        return python_rows(read(data, schema, table), schema)[:limit]
 
 
 FORMAT = CSV("csv", "text/csv", "CSV", "CSV", title_nl="CSV", encoding="utf-8", reference=True)

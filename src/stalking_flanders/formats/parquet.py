@@ -40,8 +40,9 @@ def write(df: pd.DataFrame, path: Path, schema: Schema) -> None:
     pq.write_table(table.replace_schema_metadata(None), path, compression="zstd", write_statistics=False)
 
 
-def rows(data: bytes, table: str, schema: Schema) -> list[dict]:
-    """The rows of a Parquet file as Python values (dates as ``datetime.date``)."""
+def rows(data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
+    """The rows of a Parquet file as Python values (dates as ``datetime.date``), the first
+    ``limit`` of them."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -66,7 +67,9 @@ def rows(data: bytes, table: str, schema: Schema) -> list[dict]:
         if decoded > MAX_UNPACKED_BYTES:
             raise ValueError(f"the file decodes to more than {MAX_UNPACKED_BYTES} bytes")
         rows += batch.to_pylist()
-    return rows
+        if len(rows) >= limit:
+            break
+    return rows[:limit]
 
 
 @dataclass(frozen=True)
@@ -74,8 +77,8 @@ class Parquet(Format):
     def write_table(self, frame, path: Path, schema: Schema) -> None:
         write(frame, path, schema)
 
-    def rows(self, data: bytes, table: str, schema: Schema) -> list[dict]:
-        return rows(data, table, schema)
+    def rows(self, data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
+        return rows(data, table, schema, limit)
 
 
 FORMAT = Parquet(

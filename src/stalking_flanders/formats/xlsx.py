@@ -103,8 +103,9 @@ def column_names(field) -> str:
     return f"{dutch_name(field)} / {field.title or field.name}"
 
 
-def rows(data: bytes, table: str, schema: Schema) -> list[dict]:
-    """The rows of sheet ``table`` as Python values (dates as ``datetime.date``, empty as None)."""
+def rows(data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
+    """The first ``limit`` rows of sheet ``table`` as Python values (dates as ``datetime.date``,
+    empty as None)."""
     import zipfile
 
     import openpyxl
@@ -119,9 +120,10 @@ def rows(data: bytes, table: str, schema: Schema) -> list[dict]:
         raise ValueError("openpyxl would parse the workbook without defusedxml (entity expansion); install defusedxml")
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
-        sheet = book[table]  # rows and columns capped: padding to 16,384 columns is never read
+        sheet = book[table]  # rows and columns capped: no cell past them is kept, no row past them is parsed
         columns = len(schema.fields) + len(DERIVED.get(table, [])) + 1  # one more: an extra column shows
-        values = list(sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=min(MAX_COLUMNS, columns), values_only=True))
+        last = min(MAX_ROWS, limit) + 1  # the header row, then the rows asked for
+        values = list(sheet.iter_rows(max_row=last, max_col=min(MAX_COLUMNS, columns), values_only=True))
     finally:
         book.close()
     header, body = list(values[0]), values[1:]
@@ -170,8 +172,8 @@ class Workbook(Format):
             }
         ]
 
-    def rows(self, data: bytes, table: str, schema: Schema) -> list[dict]:
-        return rows(data, table, schema)
+    def rows(self, data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
+        return rows(data, table, schema, limit)
 
 
 FORMAT = Workbook(
