@@ -283,16 +283,6 @@ def test_every_column_has_a_dutch_and_an_english_name_in_the_workbook(release, d
             assert listed[field.name][0] == f"{field.name}: {dutch}"  # and in the first sheet's list of columns
 
 
-def test_the_workbook_is_byte_stable(built, tmp_path):
-    from conftest import built_from_scratch
-
-    from helpers import fresh_repository
-
-    again = built_from_scratch(fresh_repository(tmp_path / "again"))
-    path = Path("data/release") / xlsx.FILE_NAME
-    assert (again / path).read_bytes() == (built / path).read_bytes()
-
-
 def test_the_command_line_shows_a_table_on_a_terminal_and_csv_when_piped(release):
     piped = run(["stalking-flanders", "show", "categories"], release).stdout
     assert piped.splitlines()[0] == "series,category,label_en,source_lines"
