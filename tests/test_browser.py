@@ -40,6 +40,17 @@ def served(release):
         yield url
 
 
+@pytest.fixture(scope="module")
+def browser(served):
+    """One Chromium for the module; each test opens pages of its own in a fresh context."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
 LAYOUT = """() => {
   const texts = [...document.querySelectorAll('figure svg text')].map(
     t => Math.hypot(t.getScreenCTM().a, t.getScreenCTM().b) * parseFloat(getComputedStyle(t).fontSize));
@@ -71,13 +82,10 @@ FIRST_SCREEN = {
 
 @pytest.mark.parametrize("lang", list(PAGES))
 @pytest.mark.parametrize("screen", SCREENS)
-def test_the_page_fits_every_screen(screen, lang, served):
-    from playwright.sync_api import sync_playwright
-
+def test_the_page_fits_every_screen(screen, lang, served, browser):
     width, height = SCREENS[screen]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = browser.new_page(viewport={"width": width, "height": height})
+    page = browser.new_page(viewport={"width": width, "height": height})
+    try:
         page.goto(served + PAGES[lang], wait_until="networkidle")
         layout = page.evaluate(LAYOUT)
         ARTIFACTS.mkdir(exist_ok=True)
@@ -85,7 +93,8 @@ def test_the_page_fits_every_screen(screen, lang, served):
         page.screenshot(path=str(ARTIFACTS / f"dataset-page-{lang}-{screen}-full.png"), full_page=True)
         shown_lang = page.evaluate("document.documentElement.lang")
         summary = page.locator("#summary").inner_text().replace("\u00a0", " ")
-        browser.close()
+    finally:
+        page.context.close()
     assert layout["scrollWidth"] <= layout["width"], layout  # no sideways scrolling
     assert layout["chartTexts"] > 20 and layout["smallestChartText"] >= 11, layout
     assert 0 <= layout["summaryTop"] and layout["summaryBottom"] <= layout["height"], layout  # in the first screen
@@ -97,12 +106,9 @@ def test_the_page_fits_every_screen(screen, lang, served):
     assert (ARTIFACTS / f"dataset-page-{lang}-{screen}.png").stat().st_size > 10_000
 
 
-def test_the_page_in_chromium(served, release, tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = browser.new_page(viewport={"width": 1100, "height": 900})
+def test_the_page_in_chromium(served, release, browser):
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    try:
         problems = []
         page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
         page.on("pageerror", lambda e: problems.append(str(e)))
@@ -138,6 +144,7 @@ def test_the_page_in_chromium(served, release, tmp_path):
         ARTIFACTS.mkdir(exist_ok=True)
         page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(ARTIFACTS / "dataset-page.png"), full_page=True)
-        browser.close()
+    finally:
+        page.context.close()
     assert problems == []
     assert (ARTIFACTS / "dataset-page.png").stat().st_size > 10_000
