@@ -12,8 +12,8 @@ In order, it:
    CITATION.cff; rebuilds the release (`dvc repro`) and records its descriptor in
    src/stalking_flanders/releases.toml;
 3. takes the previous release from git alone (in a temporary worktree of its tag or, in a clone
-   without tags, of the commit that wrote its CHANGELOG entry: the release that commit holds, or
-   rebuilt there if it holds none), compares it with the new one
+   without tags, of the commit that wrote its CHANGELOG entry: the release that commit holds),
+   compares it with the new one
    (`stalking-flanders diff`) and refuses a version whose bump is smaller than the change needs, as
    `diff` judges it for the reader (a table, field, row or code removed or renamed, a type changed,
    or a code or flag changed: major; tables, fields, rows or codes added: minor; a corrected
@@ -153,18 +153,14 @@ def run_command(command: list[str] | str, what: str, cwd: str | None = None) -> 
 
 
 def previous_release(revision: str, workdir: Path) -> Path:
-    """The release of ``revision``, from git alone, in a temporary worktree: the release as that
-    commit holds it (every pipeline output is committed with its release, so this is what its users
-    got), or, for a commit from before the outputs were committed, rebuilt there with `dvc repro`.
-    The worktree uses this checkout's DVC cache, so that a stage whose inputs it has seen is
-    restored from the run cache instead of run again (the same inputs give the same bytes)."""
+    """The release of ``revision`` as that commit holds it, from git alone, in a temporary worktree
+    (every pipeline output is committed with its release, so this is what its users got)."""
     git("worktree", "add", "--detach", str(workdir), revision)
-    if (workdir / repo.RELEASE / sums.NAME).is_file():
-        return workdir / repo.RELEASE
-    cache = Path(".dvc/cache").resolve()
-    if cache.is_dir():
-        run_command(["dvc", "config", "--local", "cache.dir", str(cache)], "sharing the DVC cache", cwd=str(workdir))
-    run_command(["dvc", "repro", "--quiet"], f"rebuilding the release of {revision}", cwd=str(workdir))
+    if not (workdir / repo.RELEASE / sums.NAME).is_file():
+        raise Refused(
+            f"the commit {revision} holds no release with a {sums.NAME} in {repo.RELEASE} (a release from before "
+            "the outputs were committed, 1.0.x): there is nothing to compare the new release with"
+        )
     return workdir / repo.RELEASE
 
 

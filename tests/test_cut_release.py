@@ -173,3 +173,27 @@ def test_a_clone_without_tags_knows_its_releases_from_the_changelog(project, tmp
     changelog = (clone / "CHANGELOG.md").read_text()
     entry = changelog[changelog.index(f"## [{later}]") : changelog.index(f"## [{NEXT}]")]
     assert f"Compared with {NEXT} (change level" in entry and "First release" not in entry
+
+
+def test_a_previous_release_whose_commit_holds_none_is_refused(tmp_path, monkeypatch):
+    """A commit from before the outputs were committed (1.0.x) has nothing to compare with: refused, not rebuilt."""
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))
+    from cut_release import Refused, previous_release
+
+    old = tmp_path / "old"
+    old.mkdir()
+    for command in (["git", "init", "-q"], ["git", "commit", "-q", "--allow-empty", "-m", "1.0.1"]):
+        run(
+            command,
+            old,
+            env={
+                **tool_env(),
+                "GIT_AUTHOR_NAME": "t",
+                "GIT_AUTHOR_EMAIL": "t@example.invalid",
+                "GIT_COMMITTER_NAME": "t",
+                "GIT_COMMITTER_EMAIL": "t@example.invalid",
+            },
+        )
+    monkeypatch.chdir(old)
+    with pytest.raises(Refused, match="holds no release"):
+        previous_release("HEAD", tmp_path / "worktree")
