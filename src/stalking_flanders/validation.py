@@ -300,12 +300,13 @@ def _same_rows(file: str, fmt, path: Path, table, schema: Schema, name: str) -> 
     except Exception as error:  # noqa: BLE001 - any unreadable file is a problem to report
         return [Problem("format-unreadable", file, f"cannot be read as {fmt.label} ({error})", expected=f"a {fmt.label} file")]
     if len(rows) != len(expected):
+        fewer = len(rows) < len(expected)
         return [
             Problem(
                 "format-differs",
                 file,
-                f"holds fewer rows than {name}.csv" if len(rows) < len(expected) else f"holds more rows than {name}.csv",
-                found=len(rows) if len(rows) < len(expected) else None,  # past one more row, none is read
+                f"holds {'fewer' if fewer else 'more'} rows than {name}.csv",
+                found=len(rows) if fewer else None,  # past one more row, none is read
                 expected=f"{len(expected)} rows",
             )
         ]
