@@ -217,15 +217,13 @@ def page(release: Path, descriptor: dict, tables: dict[str, pd.DataFrame], svg: 
     )
 
 
-def write(release: Path, descriptor: dict, tables: dict[str, pd.DataFrame]) -> bytes:
-    """Write every language's page and chart (SVG and PNG) into ``release``; return the PNG bytes of
-    the first language's chart."""
-    pngs = []
+def write(release: Path, descriptor: dict, tables: dict[str, pd.DataFrame], charts: dict[str, tuple[bytes, bytes]]) -> bytes:
+    """Write every language's page and chart (``charts``: SVG and PNG by language, from
+    :func:`.chart.draw_all`) into ``release``; return the PNG bytes of the first language's chart."""
     for lang in CODES:
-        svg, png = chart.draw(tables, lang, descriptor)
+        svg, png = charts[lang]
         svg_name, png_name = chart.file_names(lang)
         (release / svg_name).write_bytes(svg)
         (release / png_name).write_bytes(png)
         (release / PAGES[lang]).write_text(page(release, descriptor, tables, svg, lang), encoding="utf-8")
-        pngs.append(png)
-    return pngs[0]
+    return charts[CODES[0]][1]

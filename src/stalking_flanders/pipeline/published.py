@@ -16,7 +16,9 @@ from ..frictionless_report import frictionless_problems
 from ..problems import raise_if_any
 from ..rooting import rooted
 from ..sources import load_registry, read_text
+from . import chart
 from .atomic import clean_leftovers, locked, replacing, write_atomically
+from .beside import Helper, helper
 from .definitions import Definitions
 from .extracted import SOURCES_FOLDER, archived_name
 
@@ -33,17 +35,19 @@ def make_release(
             clean_leftovers(derived)
         tables, problems = csv.read_all({n: Path(validated_dir) / csv.FORMAT.file_name(n) for n in defs.schemas}, defs.schemas)
         raise_if_any(problems, str(validated_dir))
-        with replacing(release_dir, lock=False) as tmp:
-            descriptor, chart_png = _build(tmp, tables, archive_dir, defs)
-            root = dump(rooted(descriptor, os.path.relpath(release_dir, Path(root_descriptor).parent)))
+        # The charts are drawn beside the step while it writes and checks the other files.
+        with helper(lambda descriptor: chart.draw_all(tables, descriptor), chart.import_matplotlib) as charts:
+            with replacing(release_dir, lock=False) as tmp:
+                descriptor, chart_png = _build(tmp, tables, archive_dir, defs, charts)
+                root = dump(rooted(descriptor, os.path.relpath(release_dir, Path(root_descriptor).parent)))
         # killed here, the next run writes these again (DVC sees them differ from dvc.lock)
         write_atomically(Path(root_descriptor), root.encode("utf-8"))
         write_atomically(Path(readme_chart), chart_png)
 
 
-def _build(tmp: Path, tables: dict, archive_dir: Path, defs: Definitions) -> tuple[dict, bytes]:
-    """Every file of the release into the folder ``tmp``, checked with Frictionless; the
-    descriptor and the chart's PNG."""
+def _build(tmp: Path, tables: dict, archive_dir: Path, defs: Definitions, charts: Helper) -> tuple[dict, bytes]:
+    """Every file of the release into the folder ``tmp``, checked with Frictionless, the charts
+    drawn by ``charts`` once it is handed the descriptor; the descriptor and the chart's PNG."""
     from . import page, workbook
     from .descriptor import build_descriptor, dump, source_title
 
@@ -73,7 +77,8 @@ def _build(tmp: Path, tables: dict, archive_dir: Path, defs: Definitions) -> tup
         shutil.copyfile(source.text_path, tmp / archived_name(source_id))
     descriptor = build_descriptor(defs, content, tmp)
     (tmp / DESCRIPTOR_NAME).write_text(dump(descriptor), encoding="utf-8")
+    charts.hand(descriptor)
     raise_if_any(frictionless_problems(tmp / DESCRIPTOR_NAME), f"{tmp / DESCRIPTOR_NAME} (Frictionless validation)")
-    chart_png = page.write(tmp, descriptor, tables)
+    chart_png = page.write(tmp, descriptor, tables, charts.result())
     (tmp / sums.NAME).write_bytes(sums.render({path: (tmp / path).read_bytes() for path in sums.files_of(tmp)}))
     return descriptor, chart_png
