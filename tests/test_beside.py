@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from stalking_flanders.pipeline.beside import HelperFailed, helper
+from stalking_flanders.pipeline.beside import helper
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -35,14 +35,14 @@ def test_the_result_comes_back():
 def test_a_failure_beside_is_raised_in_the_step_with_its_traceback():
     with helper(_fail) as failing:
         failing.hand(7)
-        with pytest.raises(HelperFailed, match=r"(?s)ValueError: no good: 7"):
+        with pytest.raises(ChildProcessError, match=r"(?s)ValueError: no good: 7"):
             failing.result()
 
 
 def test_a_failure_getting_ready_is_raised_once_the_step_asks():
     with helper(lambda value: value, ready=_not_ready) as unready:
         unready.hand(1)
-        with pytest.raises(HelperFailed, match="ImportError: nothing to import"):
+        with pytest.raises(ChildProcessError, match="ImportError: nothing to import"):
             unready.result()
 
 

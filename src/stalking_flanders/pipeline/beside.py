@@ -19,10 +19,6 @@ from typing import Any
 JOIN_TIMEOUT = 60  # seconds a finished step waits for its helper to end
 
 
-class HelperFailed(RuntimeError):
-    """The work done beside the step raised; the message holds the helper's traceback."""
-
-
 class Helper:
     """The step's side of the helper process: :meth:`hand` it its input, then ask for :meth:`result`."""
 
@@ -34,13 +30,14 @@ class Helper:
         self._connection.send(value)
 
     def result(self) -> Any:
-        """The work's result, once it is done; :class:`HelperFailed` if the work raised."""
+        """The work's result, once it is done; :class:`ChildProcessError` (which the step reports
+        as an error, exit 1) if the work raised, with the helper's traceback, or if the helper died."""
         try:
             ok, value = self._connection.recv()
         except EOFError as error:
-            raise HelperFailed("the helper process ended without a result") from error
+            raise ChildProcessError("the helper process ended without a result") from error
         if not ok:
-            raise HelperFailed(f"the work done beside the step failed:\n{value}")
+            raise ChildProcessError(f"the work done beside the step failed:\n{value}")
         return value
 
 
