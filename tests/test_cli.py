@@ -259,3 +259,26 @@ def test_show_prints_whole_labels_filters_by_series_and_gives_each_series_caveat
     assert cli("show", "observations", "--series", "nope").returncode == 2
     assert cli("show", "categories", "--series", "caw-perpetrators-belaging").returncode == 0
     assert cli("show", "source_questions", "--series", "caw-perpetrators-belaging").returncode == 2
+
+
+def test_frictionless_reads_no_file_that_our_bounded_readers_hold_to_the_csv(monkeypatch):
+    """Frictionless is handed the CSV tables and the archived text; the Parquet files and the
+    workbook are read only by this package's own bounded readers."""
+    import json
+
+    from stalking_flanders import validation
+    from stalking_flanders.frictionless_report import frictionless_problems
+
+    handed = []
+
+    def spy(descriptor, skip=frozenset()):
+        staged = json.loads(descriptor.read_text(encoding="utf-8"))["resources"]
+        handed.append(sorted({r["format"] for r in staged}))
+        handed.append(sorted(p.name for p in descriptor.parent.rglob("*") if p.is_file()))
+        return frictionless_problems(descriptor, skip)
+
+    monkeypatch.setattr(validation, "frictionless_problems", spy)
+    assert validation.validate_package(BUNDLED) == []
+    formats, files = handed
+    assert formats == ["csv", "txt"]
+    assert not [f for f in files if f.endswith((".parquet", ".xlsx"))] and "observations.csv" in files

@@ -75,17 +75,29 @@ def _frictionless(package: DataPackage) -> list[Problem]:
     """What Frictionless finds, run on a staged copy: the descriptor as this package parsed it and
     the bytes of each file as the checks read them, in a private folder of its own. Frictionless
     never parses the descriptor again from the user's file or opens a path of the user's folder
-    (a second parser might read another file than the one checked); its problems name the user's files."""
+    (a second parser might read another file than the one checked); its problems name the user's files.
+
+    Frictionless checks the reference format's tables (CSV) and the files no format reads (the
+    archived text). The other formats' files (Parquet, the workbook) are read only by this
+    package's own bounded readers, which hold them to the CSV rows value for value
+    (:func:`_other_formats`): Frictionless' readers of those formats know no bounds."""
+    checked = [r for r in package.descriptor["resources"] if not _held_to_the_reference(r)]
     with tempfile.TemporaryDirectory(prefix="stalking-flanders-") as tmp:
         staged = Path(tmp)
-        (staged / DESCRIPTOR_NAME).write_text(json.dumps(package.descriptor), encoding="utf-8")
-        for resource in package.descriptor["resources"]:
+        (staged / DESCRIPTOR_NAME).write_text(json.dumps({**package.descriptor, "resources": checked}), encoding="utf-8")
+        for resource in checked:
             target = staged / resource["path"]
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(read_file(package.path(resource)))
         found = frictionless_problems(staged / DESCRIPTOR_NAME, SKIP_FRICTIONLESS)
     root, given = str(staged), str(package.descriptor_path.parent)
     return [replace(p, file=given + p.file[len(root) :] if p.file.startswith(root) else p.file) for p in found]
+
+
+def _held_to_the_reference(resource: dict) -> bool:
+    """A file of a format that :func:`_other_formats` checks against the reference format's rows."""
+    fmt = BY_NAME.get(resource.get("format"))
+    return fmt in FORMATS and not fmt.reference
 
 
 def _tables_of_this_package(package: DataPackage) -> list[Problem]:
