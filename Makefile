@@ -53,9 +53,9 @@ publish: $(VENV)/.pipeline.installed
 test: release $(VENV)/.test.installed $(TOOL_VENVS) $(JS)/node_modules/.installed lint
 	python -m pytest -n auto --dist loadfile
 
-# The unit tests alone: no build, server or browser (seconds).
+# The unit tests alone, on every core: no build, server or browser.
 test-fast: $(VENV)/.test.installed
-	python -m pytest -m "not system"
+	python -m pytest -n auto -m "not system"
 
 lint: $(VENV)/.test.installed
 	ruff check .
