@@ -27,7 +27,7 @@ def _not_ready():
 
 
 def test_the_result_comes_back():
-    with helper(lambda names: sorted(names), ready=lambda: None) as sorting:
+    with helper(sorted) as sorting:
         sorting.hand(["b", "a"])
         assert sorting.result() == ["a", "b"]
 

@@ -1,11 +1,13 @@
 """Work done beside a step, in a process of its own, so that a step uses both of a machine's cores:
 the publish step's charts are drawn while the release's files are written and checked.
 
-The helper process is forked when the step starts (before any library has started a thread), gets
-ready at once (imports what its work needs) while the step goes on, is handed its input when the
-step has it, and sends back its result. It writes nothing: the step alone writes its output, all
-or nothing (:mod:`.atomic`). A step killed at any point takes its helper with it: the helper reads
-the end of the pipe the step held and stops.
+The helper process is forked early in the step: the publish step forks it once the tables are
+read, before pyarrow writes Parquet and starts threads of its own (a fork copies only the calling
+thread, so it must come before any library runs threads). It gets ready at once (imports what its
+work needs) while the step goes on, is handed its input when the step has it, and sends back its
+result. It writes nothing: the step alone writes its output, all or nothing (:mod:`.atomic`). A
+step killed at any point takes its helper with it: the helper reads the end of the pipe the step
+held and stops.
 """
 
 from __future__ import annotations
