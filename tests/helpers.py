@@ -228,13 +228,13 @@ def fresh_venv(path: Path) -> Path:
     """A new virtual environment with no packages of its own. The dependencies (pandas, pyarrow,
     and for validation pandera and frictionless) are made visible read-only from this test run's
     environment by a .pth line, so that nothing is downloaded; the project itself is not visible
-    that way (this environment's own .pth files are not read)."""
-    venv.create(path, with_pip=True)
+    that way (this environment's own .pth files are not read). pip and the pinned setuptools an
+    sdist is built with are borrowed the same way: ``python -m pip`` installs into the new
+    environment, and no copy of pip is unpacked into it."""
+    venv.create(path, with_pip=False)
     python = path / "bin" / "python"
     site = subprocess.run(
         [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True
     ).stdout.strip()
     Path(site, "borrowed-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    # The venv's own (older) setuptools would shadow the pinned one an sdist is built with.
-    subprocess.run([python, "-m", "pip", "uninstall", "--quiet", "--yes", "setuptools"], capture_output=True, check=False)
     return python

@@ -23,9 +23,9 @@ def plain(tmp_path_factory) -> Path:
     top = tmp_path_factory.mktemp("plain")
     run([sys.executable, "scripts/build_dist.py", str(top / "dist")], ROOT)
     wheel = next((top / "dist").glob("*.whl"))
-    venv.create(top / "venv", with_pip=True)
+    venv.create(top / "venv", with_pip=False)  # this run's pip installs into it (--python): nothing else is in it
     python = top / "venv" / "bin" / "python"
-    pip = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    pip = [sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--disable-pip-version-check"]
     installed = subprocess.run(
         [*pip, "--require-hashes", "-r", ROOT / "requirements" / "loader.txt"], capture_output=True, text=True
     )
