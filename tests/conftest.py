@@ -9,6 +9,7 @@ in seconds.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -43,14 +44,23 @@ BUILT_OUTPUTS = (repo.EXTRACTED, repo.VALIDATED, repo.RELEASE)  # committed to g
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     """A repository copy in which `dvc repro` has built the release from the archived answer (the
-    committed outputs are removed first, so that every stage runs)."""
-    return built_from_scratch(fresh_repository(tmp_path_factory.mktemp("built")))
+    committed outputs are removed first, so that every stage runs). Built once per test run: the
+    workers of ``pytest -n`` share it, so it is only read (a test that changes it copies it first)."""
+    from filelock import FileLock
+
+    top = tmp_path_factory.getbasetemp()
+    shared = top.parent if os.environ.get("PYTEST_XDIST_WORKER") else top  # the run's folder, above each worker's
+    path, done = shared / "built", shared / "built.done"
+    with FileLock(shared / "built.lock"):
+        if not done.exists():
+            shutil.rmtree(path, ignore_errors=True)  # what a build that failed in another worker left
+            built_from_scratch(fresh_repository(path))
+            done.touch()
+    return path
 
 
 def built_from_scratch(path: Path) -> Path:
     """Remove a repository copy's committed outputs and build them again with `dvc repro`."""
-    import shutil
-
     for output in BUILT_OUTPUTS:
         shutil.rmtree(path / output)
     run(["dvc", "repro"], path)

@@ -14,8 +14,8 @@ def test_cold_start_benchmark_runs():
     assert result["table"] == "observations" and result["ratio"] > 0
 
 
-def test_rebuild_benchmark_runs(built):
+def test_rebuild_benchmark_runs(workspace):
     result = json.loads(
-        run(["python", str(ROOT / "benchmarks" / "rebuild.py"), "--runs", "1", "--no-warm-up", "--json"], built).stdout
+        run(["python", str(ROOT / "benchmarks" / "rebuild.py"), "--runs", "1", "--no-warm-up", "--json"], workspace).stdout
     )
     assert result["rebuild_median_s"] > result["floor_median_s"] > 0 and result["ratio"] > 1

@@ -138,8 +138,12 @@ def test_a_release_that_adds_rows_must_be_minor_and_records_the_change(project):
     result = release(project, PATCH)
     assert result.returncode == 1 and f"needs a minor version, not {PATCH}" in result.stderr
     assert run(["git", "status", "--porcelain"], project).stdout == ""
-    result = release(project, MINOR)
+    result = release(project, MINOR, test_command="echo stray > stray.txt")  # what the test command leaves ...
     assert result.returncode == 0, result.stderr
+    # ... is not committed, and the release says so
+    assert "stray.txt" not in run(["git", "show", "--name-only", "--format=", f"v{MINOR}"], project).stdout
+    assert "not committed" in result.stderr and "stray.txt" in result.stderr
+    (project / "stray.txt").unlink()
     assert run(["git", "tag"], project).stdout.split() == [f"v{FIRST}", f"v{MINOR}"]
     changelog = (project / "CHANGELOG.md").read_text()
     entry = changelog[changelog.index(f"## [{MINOR}]") : changelog.index(f"## [{FIRST}]")]
@@ -150,29 +154,18 @@ def test_a_release_that_adds_rows_must_be_minor_and_records_the_change(project):
         assert version_at(project, f"v{MINOR}", path) == MINOR
 
 
-NEXT = f"{MAJOR}.1.1"
-
-
-def test_what_the_test_command_leaves_is_not_committed(project):
-    result = release(project, NEXT, test_command="echo stray > stray.txt")
-    assert result.returncode == 0, result.stderr
-    assert "stray.txt" not in run(["git", "show", "--name-only", "--format=", f"v{NEXT}"], project).stdout
-    assert "not committed" in result.stderr and "stray.txt" in result.stderr
-    (project / "stray.txt").unlink()
-
-
 def test_a_clone_without_tags_knows_its_releases_from_the_changelog(project, tmp_path):
     clone = tmp_path / "clone"
     run(["git", "clone", "-q", "--no-tags", str(project), str(clone)], tmp_path)
     assert run(["git", "tag"], clone).stdout == ""
     refused = release(clone, "0.9.0")
-    assert refused.returncode == 1 and f"is not above the last release, {NEXT}" in refused.stderr
-    later = f"{MAJOR}.1.2"
+    assert refused.returncode == 1 and f"is not above the last release, {MINOR}" in refused.stderr
+    later = f"{MAJOR}.1.1"
     result = release(clone, later)
     assert result.returncode == 0, result.stderr
     changelog = (clone / "CHANGELOG.md").read_text()
-    entry = changelog[changelog.index(f"## [{later}]") : changelog.index(f"## [{NEXT}]")]
-    assert f"Compared with {NEXT} (change level" in entry and "First release" not in entry
+    entry = changelog[changelog.index(f"## [{later}]") : changelog.index(f"## [{MINOR}]")]
+    assert f"Compared with {MINOR} (change level" in entry and "First release" not in entry
 
 
 def test_a_previous_release_whose_commit_holds_none_is_refused(tmp_path, monkeypatch):
