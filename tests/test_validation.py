@@ -124,3 +124,14 @@ def test_the_validate_step_refuses(case, tmp_path, built, defs):
     found = [(p.code, p.line, p.column) for p in caught.value.problems]
     assert found == expected, str(caught.value)
     assert all(p.file.endswith("observations.csv") for p in caught.value.problems)
+
+
+def test_validate_parses_the_workbook_once_for_all_its_sheets(monkeypatch):
+    import openpyxl
+
+    from stalking_flanders.validation import validate_package
+
+    loads, load = [], openpyxl.load_workbook
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: loads.append(1) or load(*a, **k))
+    assert validate_package(BUNDLED) == []
+    assert len(loads) == 1

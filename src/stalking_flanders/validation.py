@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 
@@ -281,15 +282,30 @@ def _contents(package: DataPackage, tables: dict) -> list[Problem]:
 
 
 def _other_formats(package: DataPackage, tables: dict) -> list[Problem]:
-    """Every other format's file holds the rows of each table's CSV file, value for value."""
+    """Every other format's file holds the rows of each table's CSV file, value for value. Each
+    file is opened once, however many tables it holds."""
     problems = []
-    for name, table in tables.items():
-        schema = package.schema(name)
-        for fmt in [f for f in FORMATS if not f.reference]:
-            resource = _resource_of(package, fmt, name)
-            if resource is not None and _readable(package, resource):
-                problems += _same_rows(_file(package, resource), fmt, package.path(resource), table, schema, name)
+    with ExitStack() as stack:
+        opened = {}  # resource name -> a reader of its file's tables, or why it cannot be read
+        for name, table in tables.items():
+            schema = package.schema(name)
+            for fmt in [f for f in FORMATS if not f.reference]:
+                resource = _resource_of(package, fmt, name)
+                if resource is None or not _readable(package, resource):
+                    continue
+                if resource["name"] not in opened:
+                    opened[resource["name"]] = _open(stack, fmt, package.path(resource))
+                problems += _same_rows(opened[resource["name"]], _file(package, resource), fmt, table, schema, name)
     return problems
+
+
+def _open(stack: ExitStack, fmt, path: Path):
+    """A reader of the tables in the file at ``path`` (closed with ``stack``), or the error that
+    stopped it (reported for each table the file should hold)."""
+    try:
+        return stack.enter_context(fmt.opened(read_file(path)))
+    except Exception as error:  # noqa: BLE001 - any unreadable file is a problem to report
+        return error
 
 
 def _resource_of(package: DataPackage, fmt, table: str) -> dict | None:
@@ -305,12 +321,22 @@ def _readable(package: DataPackage, resource: dict) -> bool:
         return False
 
 
-def _same_rows(file: str, fmt, path: Path, table, schema: Schema, name: str) -> list[Problem]:
-    expected = python_rows(table, schema)
+def _read_rows(read, name: str, schema: Schema, limit: int) -> list[dict] | Exception:
+    """The rows ``read`` (an opened file's reader, or why it could not be opened) gives for table
+    ``name``, or the error that stopped it."""
+    if isinstance(read, Exception):
+        return read
     try:
-        rows = fmt.rows(read_file(path), name, schema, limit=len(expected) + 1)  # one more: an extra row shows
+        return read(name, schema, limit)
     except Exception as error:  # noqa: BLE001 - any unreadable file is a problem to report
-        return [Problem("format-unreadable", file, f"cannot be read as {fmt.label} ({error})", expected=f"a {fmt.label} file")]
+        return error
+
+
+def _same_rows(read, file: str, fmt, table, schema: Schema, name: str) -> list[Problem]:
+    expected = python_rows(table, schema)
+    rows = _read_rows(read, name, schema, len(expected) + 1)  # one more: an extra row shows
+    if isinstance(rows, Exception):
+        return [Problem("format-unreadable", file, f"cannot be read as {fmt.label} ({rows})", expected=f"a {fmt.label} file")]
     if len(rows) != len(expected):
         fewer = len(rows) < len(expected)
         return [

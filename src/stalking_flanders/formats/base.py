@@ -2,7 +2,8 @@
 
 A format is a :class:`Format` (its facts: name, media type, EU file type, label) with four
 methods: :meth:`~Format.write` puts its files into a release folder, :meth:`~Format.resources`
-describes them for the descriptor, :meth:`~Format.rows` reads a table back for ``validate``, and
+describes them for the descriptor, :meth:`~Format.rows` reads a table back for ``validate`` (and
+:meth:`~Format.opened` every table of one file, parsed once), and
 :meth:`~Format.dutch_title` names a file in the portal record. The publish step, the descriptor,
 ``validate``, the dataset page and the portal record call these for every registered format and
 never ask which one it is. Problems with a format's file have the codes ``format-unreadable`` and
@@ -11,6 +12,8 @@ never ask which one it is. Problems with a format's file have the codes ``format
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -145,6 +148,13 @@ class Format:
         more than the CSV file holds, so that an extra row still shows, and nothing past it is
         parsed). A reader never opens a path of its own."""
         raise NotImplementedError(f"the format {self.name} reads no rows")
+
+    @contextmanager
+    def opened(self, data: bytes) -> Iterator[Callable[[str, Schema, int], list[dict]]]:
+        """A file of this format (its bytes), opened once for every table it holds: yields a
+        function (table, schema, limit) -> rows, as :meth:`rows`. A format whose file holds every
+        table overrides it, so that ``validate`` parses the file once, not once per table."""
+        yield lambda table, schema, limit: self.rows(data, table, schema, limit)
 
     def dutch_title(self, resource: dict) -> str:
         """The Dutch title of a file of this format in the portal record: its ``translations.nl``,

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime
 import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,11 +108,19 @@ def column_names(field) -> str:
 def rows(data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
     """The first ``limit`` rows of sheet ``table`` as Python values (dates as ``datetime.date``,
     empty as None)."""
+    with opened(data) as read:
+        return read(table, schema, limit)
+
+
+@contextmanager
+def opened(data: bytes) -> Iterator[Callable[[str, Schema, int], list[dict]]]:
+    """The workbook ``data``, checked and parsed once: yields a function (table, schema, limit) ->
+    the first ``limit`` rows of sheet ``table``, as :func:`rows`."""
     import zipfile
 
     import openpyxl
 
-    from ..untrusted import MAX_COLUMNS, MAX_ROWS, MAX_UNPACKED_BYTES
+    from ..untrusted import MAX_UNPACKED_BYTES
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:  # a workbook from anywhere: no ZIP bomb is unpacked
         unpacked = sum(info.file_size for info in archive.infolist())
@@ -120,12 +130,18 @@ def rows(data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
         raise ValueError("openpyxl would parse the workbook without defusedxml (entity expansion); install defusedxml")
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
-        sheet = book[table]  # rows and columns capped: no cell past them is kept, no row past them is parsed
-        columns = len(schema.fields) + len(DERIVED.get(table, [])) + 1  # one more: an extra column shows
-        last = min(MAX_ROWS, limit) + 1  # the header row, then the rows asked for
-        values = list(sheet.iter_rows(max_row=last, max_col=min(MAX_COLUMNS, columns), values_only=True))
+        yield lambda table, schema, limit: _sheet_rows(book, table, schema, limit)
     finally:
         book.close()
+
+
+def _sheet_rows(book, table: str, schema: Schema, limit: int) -> list[dict]:
+    from ..untrusted import MAX_COLUMNS, MAX_ROWS
+
+    sheet = book[table]  # rows and columns capped: no cell past them is kept, no row past them is parsed
+    columns = len(schema.fields) + len(DERIVED.get(table, [])) + 1  # one more: an extra column shows
+    last = min(MAX_ROWS, limit) + 1  # the header row, then the rows asked for
+    values = list(sheet.iter_rows(max_row=last, max_col=min(MAX_COLUMNS, columns), values_only=True))
     header, body = list(values[0]), values[1:]
     types, derived = {f.name: f.type for f in schema.fields}, {column for column, _, _ in DERIVED.get(table, [])}
     return [{h: types[h].read_cell(v) if h in types else v for h, v in zip(header, row) if h not in derived} for row in body]
@@ -174,6 +190,9 @@ class Workbook(Format):
 
     def rows(self, data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
         return rows(data, table, schema, limit)
+
+    def opened(self, data: bytes):
+        return opened(data)
 
 
 FORMAT = Workbook(
