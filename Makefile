@@ -53,9 +53,10 @@ publish: $(VENV)/.pipeline.installed
 test: release $(VENV)/.test.installed $(TOOL_VENVS) $(JS)/node_modules/.installed lint
 	python -m pytest -n auto --dist loadfile
 
-# The unit tests alone, on every core: no build, server or browser.
+# The unit tests alone, on every core: no build, server or browser, and no sweep of the folders
+# the hostile tests leave (`make test` sweeps them: see tests/conftest.py).
 test-fast: $(VENV)/.test.installed
-	python -m pytest -n auto -m "not system"
+	python -m pytest -n auto -m "not system" --no-sweep
 
 lint: $(VENV)/.test.installed
 	ruff check .

@@ -27,6 +27,14 @@ collect_ignore = ["ckan/harvest.py"]  # runs in .venv-ckan, by tests/test_ckan_h
 SYSTEM_FIXTURES = {"built", "release", "workspace"}  # each runs `dvc repro` or copies the repository
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--no-sweep",
+        action="store_true",
+        help="do not hand the folders hostile tests leave to every door (make test-fast; make test sweeps)",
+    )
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if SYSTEM_FIXTURES & set(getattr(item, "fixturenames", ())):
@@ -81,6 +89,7 @@ def workspace(tmp_path) -> Path:
 # Exit 3 is for our bugs only: every package folder a test marked `hostile` leaves behind is handed to
 # every command and every door of the Python API that takes a folder, and none may end in exit 3, a
 # traceback or an error that is not the package's. New hostile cases are swept without being named.
+# `make test` sweeps; `make test-fast` (--no-sweep) leaves the sweep, about half its time, to it.
 DOORS = {
     "validate": lambda folder: ["validate", folder],
     "diff (old)": lambda folder: ["diff", folder, BUNDLED],
@@ -128,7 +137,8 @@ def sweep(folder: Path) -> list[str]:
 
 @pytest.fixture(autouse=True)
 def _every_door_on_every_hostile_folder(request):
-    if request.node.get_closest_marker("hostile") is None or "tmp_path" not in request.fixturenames:
+    swept = request.node.get_closest_marker("hostile") is not None and not request.config.getoption("--no-sweep")
+    if not swept or "tmp_path" not in request.fixturenames:
         yield
         return
     tmp_path = request.getfixturevalue("tmp_path")  # set up first, so that it is still there afterwards
