@@ -9,7 +9,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from helpers import ROOT, SEED_ID
+from helpers import ROOT, SEED_ID, damaged_copy, edit_descriptor
 from stalking_flanders import repo
 from stalking_flanders.datapackage import BUNDLED
 from stalking_flanders.formats import csv
@@ -17,6 +17,7 @@ from stalking_flanders.model import TYPES
 from stalking_flanders.pipeline.validated import make_validated
 from stalking_flanders.problems import DataError
 from stalking_flanders.tableschema import pandera_schema, validate_frame
+from stalking_flanders.validation import validate_package
 
 pytestmark = pytest.mark.hostile  # every folder left in tmp_path is swept: see conftest.py
 
@@ -129,9 +130,25 @@ def test_the_validate_step_refuses(case, tmp_path, built, defs):
 def test_validate_parses_the_workbook_once_for_all_its_sheets(monkeypatch):
     import openpyxl
 
-    from stalking_flanders.validation import validate_package
-
     loads, load = [], openpyxl.load_workbook
     monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: loads.append(1) or load(*a, **k))
     assert validate_package(BUNDLED) == []
     assert len(loads) == 1
+
+
+def test_a_file_named_as_another_formats_table_is_read_as_its_own_format(tmp_path):
+    """The workbook given the name of a table's Parquet resource (and that resource another name) is
+    still read as a Parquet file for that table, and refused: no reader of one format stands in for
+    another's."""
+
+    def swap(descriptor):
+        for resource in descriptor["resources"]:
+            if resource["name"] == "source_questions-parquet":
+                resource["name"] = "source_questions-parquet-renamed"
+        for resource in descriptor["resources"]:
+            if resource["name"] == "workbook":
+                resource["name"] = "source_questions-parquet"
+
+    folder = damaged_copy(BUNDLED, tmp_path / "swapped", lambda f: edit_descriptor(f, swap))
+    found = [(p.code, p.file.rsplit("/", 1)[-1]) for p in validate_package(folder)]
+    assert ("format-unreadable", "stalking-flanders.xlsx") in found, found

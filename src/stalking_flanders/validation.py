@@ -282,20 +282,27 @@ def _contents(package: DataPackage, tables: dict) -> list[Problem]:
 
 
 def _other_formats(package: DataPackage, tables: dict) -> list[Problem]:
-    """Every other format's file holds the rows of each table's CSV file, value for value. Each
-    file is opened once, however many tables it holds."""
+    """Every other format's file holds the rows of each table's CSV file, value for value. A file
+    that holds every table (the workbook) is opened once for all of them; a file per table is
+    opened and closed in turn."""
     problems = []
-    with ExitStack() as stack:
-        opened = {}  # resource name -> a reader of its file's tables, or why it cannot be read
+    with ExitStack() as whole:
+        shared = {}  # (format, resource name) -> the reader of a file of every table, or why it cannot be read
         for name, table in tables.items():
             schema = package.schema(name)
             for fmt in [f for f in FORMATS if not f.reference]:
                 resource = _resource_of(package, fmt, name)
                 if resource is None or not _readable(package, resource):
                     continue
-                if resource["name"] not in opened:
-                    opened[resource["name"]] = _open(stack, fmt, package.path(resource))
-                problems += _same_rows(opened[resource["name"]], _file(package, resource), fmt, table, schema, name)
+                with ExitStack() as one:
+                    if fmt.per_table:
+                        read = _open(one, fmt, package.path(resource))
+                    else:
+                        key = (fmt.name, resource["name"])
+                        if key not in shared:
+                            shared[key] = _open(whole, fmt, package.path(resource))
+                        read = shared[key]
+                    problems += _same_rows(read, _file(package, resource), fmt, table, schema, name)
     return problems
 
 
