@@ -50,19 +50,27 @@ BUILT_OUTPUTS = (repo.EXTRACTED, repo.VALIDATED, repo.RELEASE)  # committed to g
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
+def built(tmp_path_factory, request) -> Path:
     """A repository copy in which `dvc repro` has built the release from the archived answer (the
     committed outputs are removed first, so that every stage runs). Built once per test run: the
-    workers of ``pytest -n`` share it, so it is only read (a test that changes it copies it first)."""
+    workers of ``pytest -n`` share it, so it is only read (a test that changes it copies it first).
+    A build that failed is reported to every worker, not tried again by each."""
     from filelock import FileLock
 
     top = tmp_path_factory.getbasetemp()
-    shared = top.parent if os.environ.get("PYTEST_XDIST_WORKER") else top  # the run's folder, above each worker's
-    path, done = shared / "built", shared / "built.done"
+    shared = top.parent if hasattr(request.config, "workerinput") else top  # the run's folder, above each worker's
+    path, done, failed = shared / "built", shared / "built.done", shared / "built.failed"
     with FileLock(shared / "built.lock"):
+        if failed.exists():
+            pytest.fail(f"the build from scratch failed in another worker:\n{failed.read_text()}")
         if not done.exists():
-            shutil.rmtree(path, ignore_errors=True)  # what a build that failed in another worker left
-            built_from_scratch(fresh_repository(path))
+            try:
+                built_from_scratch(fresh_repository(path))
+            except BaseException as error:
+                failed.write_text(f"{type(error).__name__}: {error}"[-4000:])
+                raise
+            # git's index made current once, here: a later `git status` in the shared copy writes nothing
+            run(["git", "update-index", "-q", "--refresh"], path, check=False)
             done.touch()
     return path
 
@@ -89,7 +97,7 @@ def workspace(tmp_path) -> Path:
 # Exit 3 is for our bugs only: every package folder a test marked `hostile` leaves behind is handed to
 # every command and every door of the Python API that takes a folder, and none may end in exit 3, a
 # traceback or an error that is not the package's. New hostile cases are swept without being named.
-# `make test` sweeps; `make test-fast` (--no-sweep) leaves the sweep, about half its time, to it.
+# `make test` sweeps; `make test-fast` (--no-sweep) leaves the sweep (about 10 s of processor time) to it.
 DOORS = {
     "validate": lambda folder: ["validate", folder],
     "diff (old)": lambda folder: ["diff", folder, BUNDLED],
