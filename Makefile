@@ -49,7 +49,12 @@ PUBLISH_CONFIG ?= publish.toml
 publish: $(VENV)/.pipeline.installed
 	python scripts/distribute.py --config $(PUBLISH_CONFIG)
 
-# Every test, on every core (pytest-xdist): each worker builds the release it reads once.
+# The tests' processes keep Python's bytecode caches (__pycache__, ignored by git and DVC): where
+# the environment turns them off (PYTHONDONTWRITEBYTECODE), each of the suite's hundreds of
+# processes would compile the package, and pytest rewrite every test module, again.
+test test-fast: export PYTHONDONTWRITEBYTECODE =
+
+# Every test, on every core (pytest-xdist): the workers share one build of the release they read.
 test: release $(VENV)/.test.installed $(TOOL_VENVS) $(JS)/node_modules/.installed lint
 	python -m pytest -n auto --dist loadfile
 
