@@ -113,6 +113,14 @@ def edit_descriptor(folder: Path, change) -> None:
     path.write_text(json.dumps(descriptor), encoding="utf-8")
 
 
+def copy_of_built(built: Path, destination: Path) -> Path:
+    """A copy of the shared build (``built`` in conftest.py) to change or build in: the workers of a
+    run only read the shared one. DVC's scratch folder stays behind (another worker's `dvc status`
+    may lock it meanwhile)."""
+    shutil.copytree(built, destination, symlinks=True, ignore=lambda folder, names: ["tmp"] if folder.endswith(".dvc") else [])
+    return destination
+
+
 def fresh_repository(destination: Path, committed: str | None = None) -> Path:
     """A new git repository with the files of this working tree that git would commit; with
     ``committed`` (an ISO 8601 date-time), its one commit is dated then."""

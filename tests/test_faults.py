@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import needs, run, sha256_tree, tool_env
+from helpers import copy_of_built, needs, run, sha256_tree, tool_env
 from stalking_flanders import repo
 from stalking_flanders.datapackage import DataPackage
 from stalking_flanders.loader import load
@@ -28,10 +28,7 @@ KILLS = 8  # points at which the step is killed, spread over one run
 
 @pytest.fixture()
 def workspace_built(built, tmp_path) -> Path:
-    copy = tmp_path / "repo"
-    # not DVC's scratch folder: another worker's `dvc status` in the shared build may lock it meanwhile
-    shutil.copytree(built, copy, symlinks=True, ignore=lambda folder, names: ["tmp"] if folder.endswith(".dvc") else [])
-    return copy
+    return copy_of_built(built, tmp_path / "repo")
 
 
 def publish(folder: Path) -> subprocess.Popen:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import fresh_venv, run, sha256_tree
+from helpers import copy_of_built, fresh_venv, run, sha256_tree
 from stalking_flanders import repo
 
 pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
@@ -25,7 +25,7 @@ def build(source: Path, out: Path) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def dists(built, tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("dist")
-    return build(built, out)
+    return build(copy_of_built(built, tmp_path_factory.mktemp("building") / "repo"), out)  # a build writes where it runs
 
 
 def test_the_wheel_carries_the_runtime_and_not_the_pipeline(dists):
