@@ -8,6 +8,7 @@ in seconds.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -39,6 +40,12 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if SYSTEM_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.system)
+
+
+def pytest_collection_finish(session):
+    # What collecting imported (pandas, pyarrow, Hypothesis, ...) lives until the process ends: the
+    # cycle collector stops scanning it again on every full collection while the tests run.
+    gc.freeze()
 
 
 @pytest.fixture(scope="session")

@@ -16,10 +16,7 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
-import duckdb
-import jsonschema
 import openpyxl
-import polars as pl
 import pytest
 import referencing
 from test_figures import BY_HAND, TOTALS_BY_HAND
@@ -29,10 +26,12 @@ from stalking_flanders.formats import xlsx
 from stalking_flanders.tableschema import python_rows
 
 pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
+# Each client is imported by the tests that use it: the quick loop (`-m "not system"`) collects this
+# module without paying for them.
 
 JS = ROOT / "tests" / "js"
 DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "boolean": "BOOLEAN", "date": "DATE"}
-POLARS_TYPES = {"string": pl.String, "integer": pl.Int64, "boolean": pl.Boolean, "date": pl.Date}
+POLARS_TYPES = {"string": "String", "integer": "Int64", "boolean": "Boolean", "date": "Date"}  # names in polars
 NULL_WORDS = {"none", "null", "na", "n/a", "nan", "nil", "-", ""}
 
 
@@ -59,6 +58,8 @@ def profiles() -> referencing.Registry:
 
 @pytest.mark.parametrize("which", ["release", "root"])
 def test_the_official_v2_json_schema_accepts_the_descriptor(which, built):
+    import jsonschema
+
     registry = profiles()
     descriptor = json.loads(descriptors(built)[which].read_text())
     assert descriptor["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -78,6 +79,8 @@ def test_the_official_v2_json_schema_accepts_the_descriptor(which, built):
 
 
 def test_the_v2_schema_check_can_fail(built):
+    import jsonschema
+
     descriptor = json.loads(descriptors(built)["release"].read_text())
     descriptor["resources"][5]["type"] = "file"  # what 1.0.0 wrote for a Parquet file
     schema = profiles().contents("https://datapackage.org/profiles/2.0/datapackage.json")
@@ -126,6 +129,8 @@ def _expected_sums() -> dict[str, dict[int, int]]:
 
 
 def test_duckdb_reads_csv_and_parquet_with_the_table_schemas_types(release):
+    import duckdb
+
     con = duckdb.connect()
     for name, resource in tables(release / "datapackage.json").items():
         fields = resource["schema"]["fields"]
@@ -145,8 +150,10 @@ def test_duckdb_reads_csv_and_parquet_with_the_table_schemas_types(release):
 
 
 def test_polars_reads_csv_and_parquet_with_the_table_schemas_types(release):
+    import polars as pl
+
     for name, resource in tables(release / "datapackage.json").items():
-        schema = {f["name"]: POLARS_TYPES[f["type"]] for f in resource["schema"]["fields"]}
+        schema = {f["name"]: getattr(pl, POLARS_TYPES[f["type"]]) for f in resource["schema"]["fields"]}
         from_csv = pl.read_csv(release / f"{name}.csv", schema=schema)
         from_parquet = pl.read_parquet(release / f"{name}.parquet")
         assert dict(from_parquet.schema) == schema, name

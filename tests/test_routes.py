@@ -12,7 +12,6 @@ package after checking it against its SHA256SUMS).
 from __future__ import annotations
 
 import json
-import sys
 import tomllib
 from pathlib import Path
 from types import SimpleNamespace
@@ -22,11 +21,11 @@ import pytest
 from helpers import ROOT, fresh_repository, fresh_venv, run, sha256_tree, tool_env
 from stalking_flanders import repo, sums
 
-sys.path.insert(0, str(ROOT / "backend"))
-import stalking_flanders_build as backend  # noqa: E402
 
+def test_the_build_backend_names_the_paths_the_package_names(monkeypatch):
+    monkeypatch.syspath_prepend(ROOT / "backend")
+    import stalking_flanders_build as backend  # here, not at the top: it imports setuptools
 
-def test_the_build_backend_names_the_paths_the_package_names():
     assert backend.RELEASE == ROOT / repo.RELEASE and backend.REGISTRY == ROOT / repo.ARCHIVE / "registry.toml"
     assert backend.PACKAGE_DATA == ROOT / repo.PACKAGE_DATA and backend.PACKAGE_REGISTRY == ROOT / repo.PACKAGE_REGISTRY
     assert backend.SUMS == sums.NAME
