@@ -10,6 +10,7 @@ module no stage imports (the command line, the portal record) re-runs no stage.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import sys
 from pathlib import Path
@@ -54,7 +55,8 @@ def _package_of(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] != "__init__" else parts[:-1])
 
 
-def imported(path: Path) -> set[Path]:
+@functools.cache  # each stage's closure meets the same modules: each is parsed once per run
+def imported(path: Path) -> frozenset[Path]:
     """The project's modules that ``path`` imports directly (package __init__ files included)."""
     found: set[Path] = set()
     here = _package_of(path) if path.is_relative_to(ROOT / "src") else ""
@@ -73,7 +75,7 @@ def imported(path: Path) -> set[Path]:
                 module = _module_file(".".join(parts[:i]))
                 if module is not None:
                     found.add(module)
-    return found
+    return frozenset(found)
 
 
 def closure(script: Path) -> set[Path]:
