@@ -56,11 +56,26 @@ def _package_of(path: Path) -> str:
 
 
 @functools.cache  # each stage's closure meets the same modules: each is parsed once per run
+def _parsed(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
+def loads_by_name(path: Path) -> bool:
+    """Whether the module at ``path`` imports modules by a name it computes (``import_module``, as the
+    registry of formats loads its plugins): it may load any module of its folder, so a stage that
+    runs it depends on the whole folder (a new module there is a dep without editing dvc.yaml)."""
+    return any(
+        isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "import_module"
+        for node in ast.walk(_parsed(path))
+    )
+
+
 def imported(path: Path) -> frozenset[Path]:
-    """The project's modules that ``path`` imports directly (package __init__ files included)."""
-    found: set[Path] = set()
+    """The project's modules that ``path`` imports directly (package __init__ files included, and
+    every module of its folder if it imports by name)."""
+    found: set[Path] = set(path.parent.glob("*.py")) - {path} if loads_by_name(path) else set()
     here = _package_of(path) if path.is_relative_to(ROOT / "src") else ""
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(_parsed(path)):
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]
@@ -89,8 +104,12 @@ def closure(script: Path) -> set[Path]:
 
 
 def expected_code_deps(script: str) -> list[str]:
-    files = sorted(p.relative_to(ROOT).as_posix() for p in closure(ROOT / script))
-    return sorted(files + [read for f in files for read in READS.get(f, [])])
+    modules = closure(ROOT / script)
+    folders = {path.parent for path in modules if loads_by_name(path)}
+    files = sorted(p.relative_to(ROOT).as_posix() for p in modules)
+    reads = [read for f in files for read in READS.get(f, [])]
+    kept = [p.relative_to(ROOT).as_posix() for p in modules if p.parent not in folders]
+    return sorted(kept + [folder.relative_to(ROOT).as_posix() for folder in folders] + reads)
 
 
 def write(dvc_yaml: Path = ROOT / "dvc.yaml") -> None:

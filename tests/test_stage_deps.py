@@ -7,9 +7,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
-from helpers import ROOT
+from helpers import ROOT, run
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from stage_deps import NOT_READ_BY_STAGES, PACKAGE, READS, STAGE_COMMANDS, expected_code_deps  # noqa: E402
@@ -34,3 +35,21 @@ def test_a_change_to_the_command_line_reruns_no_stage():
     for script in STAGE_COMMANDS.values():
         deps = expected_code_deps(script)
         assert "src/stalking_flanders/cli.py" not in deps and "src/stalking_flanders/dcat.py" not in deps
+
+
+@pytest.mark.system  # runs each stage's script in a process of its own
+@pytest.mark.parametrize("stage", STAGE_COMMANDS)
+def test_every_module_a_stage_loads_is_one_of_its_deps(stage):
+    # What the imports above cannot see (a module loaded by a name the code computes, as the formats'
+    # plugins are) is seen here: each script's imports are run, and every module of the package then
+    # loaded must be a dep, as a file or inside a folder that is one.
+    script = ROOT / STAGE_COMMANDS[stage]
+    code = (
+        "import runpy, sys; sys.path.insert(0, sys.argv[1]); runpy.run_path(sys.argv[2]); "
+        "print('\\n'.join(m.__file__ for m in list(sys.modules.values()) if getattr(m, '__file__', None)))"
+    )
+    loaded = run([sys.executable, "-c", code, str(script.parent), str(script)], ROOT).stdout.split()
+    ours = {Path(f).resolve().relative_to(ROOT).as_posix() for f in loaded if Path(f).resolve().is_relative_to(ROOT)}
+    ours = {m for m in ours if m.startswith(("src/", "scripts/"))}
+    deps = expected_code_deps(STAGE_COMMANDS[stage])
+    assert ours and {m for m in ours if not any(m == d or m.startswith(d + "/") for d in deps)} == set()
