@@ -3,6 +3,7 @@ bad tables with file, line, column, value and expectation."""
 
 from __future__ import annotations
 
+import datetime
 import shutil
 
 import pandas as pd
@@ -13,10 +14,10 @@ from helpers import ROOT, SEED_ID, damaged_copy, edit_descriptor
 from stalking_flanders import repo
 from stalking_flanders.datapackage import BUNDLED
 from stalking_flanders.formats import csv
-from stalking_flanders.model import TYPES
+from stalking_flanders.model import TYPES, Schema
 from stalking_flanders.pipeline.validated import make_validated
 from stalking_flanders.problems import DataError
-from stalking_flanders.tableschema import pandera_schema, validate_frame
+from stalking_flanders.tableschema import pandera_schema, rows_frame, validate_frame
 from stalking_flanders.validation import validate_package
 
 pytestmark = pytest.mark.hostile  # every folder left in tmp_path is swept: see conftest.py
@@ -32,8 +33,10 @@ def test_pandera_models_agree_with_the_table_schemas(defs):
             c = field.get("constraints", {})
             assert column.nullable is (not c.get("required", False)), field["name"]
             assert column.coerce is False
+            kind = TYPES[field["type"]]
             if field["type"] != "date":
-                assert str(column.dtype) == str(pa.engines.pandas_engine.Engine.dtype(TYPES[field["type"]].pandas))
+                dtype = kind.pandas if c.get("required") else kind.nullable
+                assert str(column.dtype) == str(pa.engines.pandas_engine.Engine.dtype(dtype))
             stats = {check.name: check.statistics for check in column.checks}
             if "minimum" in c:
                 assert stats["greater_than_or_equal_to"]["min_value"] == c["minimum"]
@@ -42,6 +45,15 @@ def test_pandera_models_agree_with_the_table_schemas(defs):
             if "enum" in c:
                 assert list(stats["isin"]["allowed_values"]) == c["enum"]
             assert ("str_matches" in stats) == ("pattern" in c)
+
+
+@pytest.mark.parametrize("kind, value", [("boolean", True), ("integer", 7), ("date", datetime.date(2021, 12, 21))])
+def test_an_optional_field_passes_its_model_with_and_without_a_missing_value(kind, value):
+    raw = {"fields": [{"name": "id", "type": "integer", "constraints": {"required": True}}, {"name": "x", "type": kind}]}
+    schema = Schema.parse(raw, "schema")
+    for cells in ([value, value], [value, None], [None, None]):
+        df = rows_frame([{"id": i, "x": cell} for i, cell in enumerate(cells)], schema)
+        assert validate_frame(df, schema, "t", "t.csv") == [], cells
 
 
 @pytest.fixture()

@@ -275,8 +275,10 @@ class Field:
         )
 
     @property
-    def pandera_dtype(self) -> str:
-        return self.type.pandas
+    def dtype(self) -> str:
+        """The pandas dtype of this field's column, as tables are read and as pandera checks them:
+        a field that may be empty takes its type's dtype for missing values."""
+        return self.type.pandas if self.constraints.required else self.type.nullable
 
 
 @dataclass(frozen=True)

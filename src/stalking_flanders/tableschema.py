@@ -65,7 +65,7 @@ def frame(columns: dict[str, list], schema: Schema) -> pd.DataFrame:
     data = {}
     for field in schema.fields:
         values = columns[field.name]
-        dtype = field.type.nullable if any(v is None for v in values) else field.type.pandas
+        dtype = field.type.nullable if any(v is None for v in values) else field.dtype  # a required one missing: reported
         data[field.name] = pd.Series(values, dtype=dtype)
     return pd.DataFrame(data, columns=schema.field_names)
 
@@ -101,7 +101,7 @@ def pandera_schema(schema: Schema, name: str):
 
     columns = {
         field.name: pa.Column(
-            field.type.pandas,
+            field.dtype,
             field.constraints.pandera_checks(),
             nullable=not field.constraints.required,
             unique=field.constraints.unique,

@@ -81,10 +81,6 @@ class Format:
     def table_of(self, resource_name: str) -> str:
         return resource_name.removesuffix(self.suffix) if self.suffix else resource_name
 
-    def tables_in(self, resource: dict, tables: list[str]) -> list[str]:
-        """The tables the file of ``resource`` holds."""
-        return [self.table_of(resource["name"])] if self.per_table else list(tables)
-
     # -- the interface ----------------------------------------------------------------------
 
     def write_table(self, frame: pd.DataFrame, path: Path, schema: Schema) -> None:
