@@ -55,10 +55,14 @@ def test_usage_errors_exit_2_on_stderr():
     assert cli("frobnicate").returncode == 2
 
 
-def test_info_gives_version_source_caveats_licence_citation(defs):
+def test_info_gives_version_source_caveats_licence_citation_dutch_first(defs):
     out = cli("info").stdout
     for needle in [f"version: {defs.version}", "nr. 186", "NOT stalking-specific", "belaging", "CC-BY-4.0", "How to cite"]:
         assert needle in out
+    dutch, english = out.index("Lees dit eerst:"), out.index("Read before use:")
+    assert out.index("Stalking in Vlaanderen") < out.index("Stalking in Flanders") and dutch < english
+    assert "telt GEEN stalking" in out[dutch:english] and "NOT stalking-specific" in out[english:]
+    assert out.index("geen licentie") < out.index("states no licence")
 
 
 def test_validate_the_bundled_release():

@@ -206,23 +206,32 @@ def aligned(table) -> str:
 
 
 def _info(args) -> int:
+    """The release's title, version, source, caveats, licence and citation: Dutch first, English beside it."""
     from .caveats import caveats
+    from .facts import CODES
     from .loader import citation, load
     from .texts import text
 
+    def heading(key: str) -> str:
+        return " / ".join(text("page", key, lang) for lang in CODES)  # the dataset page's words
+
     release = DataPackage()
     d = release.descriptor
-    print(f"{d['title']}\nversion: {d['version']}\n")
-    print("Source question(s):")
+    titles = {**{lang: t.get("title") for lang, t in d.get("translations", {}).items()}, "en": d["title"]}
+    print(*(titles[lang] for lang in CODES if titles.get(lang)), sep="\n")
+    print(f"{heading('version')}: {d['version']}\n")
+    print(f"{heading('source')}:")
     for source in d.get("sources", []):
         print(f"  - {source['title']}")
-    print("\nWhat the figures count, and what they do not:")
-    print(caveats({name: load(name, lang="en") for name in ("series", "subquestions")}))
-    print("\nLicence(s):")
+    tables = {name: load(name) for name in ("series", "subquestions")}  # the bundled release, as above
+    for lang in CODES:
+        print(f"\n{text('page', 'caveats', lang)}:\n{caveats(tables, lang)}")
+    print(f"\n{heading('licence')}:")
     for lic in d.get("licenses", []):
         print(f"  - {lic.get('name')}: {lic.get('title', '')} {lic.get('path', '')}".rstrip())
-    print(f"  {text('licence', 'archived_text')}")
-    print(f"\nHow to cite:\n  {citation(release)}")
+    for lang in CODES:
+        print(f"  {text('licence', 'archived_text', lang)}")
+    print(f"\n{heading('cite')}:\n  {citation(release)}")
     return OK
 
 
