@@ -1,5 +1,5 @@
-"""Rewrite the generated sections of the README and the docs (the figures, the caveats, the
-citation, the licence, the data dictionary) from datapackage.json and the release it describes.
+"""Rewrite the generated sections of the README and the docs (the figures with their caveats, the
+sub-questions without figures, the citation, the licence, the data dictionary) from datapackage.json and the release it describes.
 
 Usage: python scripts/readme.py
 """

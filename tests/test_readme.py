@@ -73,6 +73,21 @@ def test_the_readme_opens_in_dutch_on_the_stalking_figures_read_as_the_answer_me
         assert said in caw, said
 
 
+def test_every_series_stands_with_what_the_answer_says_of_it_and_our_note_dutch_first():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    tables = readme_sections.read_tables(DataPackage(ROOT / repo.DESCRIPTOR))
+    said = [(s.caveat_nl, s.caveat_en) for s in tables["series"].itertuples()]
+    said += [(s.note_nl, s.note_en) for s in tables["series"].itertuples()]
+    read = {s.reading_subquestion for s in tables["series"].itertuples()}  # quoted by its first sentences, with its lines
+    said += [
+        (q.statement_nl, q.statement_en)
+        for q in tables["subquestions"].itertuples()
+        if q.figures == "no-figures" and q.subquestion not in read
+    ]
+    for dutch, english in said:
+        assert dutch in readme and english in readme and readme.index(dutch) < readme.index(english), dutch
+
+
 def test_readme_shows_the_caveats_and_the_two_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "NOT stalking-specific" in readme and "belaging" in readme

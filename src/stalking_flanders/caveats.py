@@ -102,13 +102,21 @@ def series_caveat(series, subquestions: pd.DataFrame, lang: str = "en") -> str:
 def caveats(tables: dict[str, pd.DataFrame], lang: str = "en") -> str:
     """The caveats of the tables ``series`` and ``subquestions``, in ``lang``."""
     words, subquestions = WORDS[lang], tables["subquestions"]
-    lines, read = [], set()
+    lines = []
     for s in tables["series"].itertuples():
         organisation, measure = getattr(s, f"organisation_{lang}"), getattr(s, f"measure_{lang}")
         kind = words[bool(s.stalking_specific)]
         lines.append(f"- {organisation} ({kind}): {measure} {series_caveat(s, subquestions, lang)}")
-        read.add((s.source_question, s.reading_subquestion))
-    for q in subquestions.itertuples():
-        if q.figures == NO_FIGURES and (q.source_question, q.subquestion) not in read:
-            lines.append(f"- {words['subquestion']} {q.subquestion}: {words['no_figures']}. “{getattr(q, f'statement_{lang}')}”")
-    return "\n".join(lines)
+    return "\n".join(lines + no_figures(tables, lang))
+
+
+def no_figures(tables: dict[str, pd.DataFrame], lang: str = "en") -> list[str]:
+    """Lines (Markdown list items) of the sub-questions the answer gives no figures for, each with
+    what the answer says, in ``lang``; one that a series quotes as its reading is left to the series."""
+    words = WORDS[lang]
+    read = {(s.source_question, s.reading_subquestion) for s in tables["series"].itertuples()}
+    return [
+        f"- {words['subquestion']} {q.subquestion}: {words['no_figures']}. “{getattr(q, f'statement_{lang}')}”"
+        for q in tables["subquestions"].itertuples()
+        if q.figures == NO_FIGURES and (q.source_question, q.subquestion) not in read
+    ]

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..caveats import WORDS, first_shown, quoted_reading, reading
+from ..caveats import WORDS, first_shown, no_figures, quoted_reading, reading
 from ..datapackage import DataPackage, cite
 from ..facts import CODES, SPECIFIC
 from ..formats import FORMATS
@@ -20,7 +20,7 @@ from ..texts import text
 if TYPE_CHECKING:
     import pandas as pd
 
-FIGURE_TABLES = ("observations", "categories", "series", "subquestions")  # what the figures section is made of
+FIGURE_TABLES = ("observations", "categories", "series", "subquestions")  # what the sections of tables are made of
 
 
 def _constraints(field: dict) -> str:
@@ -67,21 +67,19 @@ def data_dictionary(descriptor: dict) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def caveats(descriptor: dict) -> str:
-    """Markdown: the package description, whose last part says what each figure counts."""
-    return descriptor["description"].strip() + "\n"
-
-
 def citation(descriptor: dict) -> str:
     """Markdown: how to cite this version of the package."""
     return "> " + cite(descriptor) + "\n"
 
 
 def licence(descriptor: dict) -> str:
-    """Markdown: the licence statement of the package (its one home is ``texts.toml``)."""
+    """Markdown: the licence statement of the package (its one home is ``texts.toml``), Dutch first."""
     from ..texts import licence_statement
 
-    return "".join(f"- The data package: {licence_statement(lic)}\n" for lic in descriptor.get("licenses", []))
+    lead = {"nl": "Het datapakket", "en": "The data package"}
+    return "".join(
+        f"- {lead[lang]}: {licence_statement(lic, lang)}\n" for lic in descriptor.get("licenses", []) for lang in CODES
+    )
 
 
 def _cell(value) -> str:
@@ -90,42 +88,47 @@ def _cell(value) -> str:
 
 def figures(tables: dict[str, pd.DataFrame]) -> str:
     """Markdown: every figure, one table a series, the stalking figures first, each under what it
-    counts and whether it is stalking-specific; beside the stalking figures the answer's own
-    reading of them and the package's note, in Dutch and English. Nothing is computed from the
-    figures (the answer gives no totals)."""
+    counts and whether it is stalking-specific, and beside it what the answer says of the figures
+    and the package's note: Dutch first, then English. Nothing is computed from the figures (the
+    answer gives no totals)."""
     obs, categories, series, subquestions = (tables[name] for name in FIGURE_TABLES)
     out = []
     for s in first_shown(series).itertuples():
         rows = obs[obs["series"] == s.series]
         years = sorted(int(y) for y in rows["year"].unique())
         counts = {(c, int(y)): int(n) for c, y, n in zip(rows["category"], rows["year"], rows["count"])}
-        specific = SPECIFIC["en"][bool(s.stalking_specific)]
-        out += [
-            f"**{s.organisation_en[:1].upper() + s.organisation_en[1:]}** ({specific}, series `{s.series}`): {s.measure_en}",
-            "",
-            "| category (as published) | English label | " + " | ".join(map(str, years)) + " |",
-            "| --- | --- |" + " ---: |" * len(years),
-        ]
+        for lang in CODES:
+            organisation = getattr(s, f"organisation_{lang}")
+            kind = f"{SPECIFIC[lang][bool(s.stalking_specific)]}{', series `' + s.series + '`' if lang == 'en' else ''}"
+            out += [f"**{organisation[:1].upper() + organisation[1:]}** ({kind}): {getattr(s, f'measure_{lang}')}", ""]
+        out += ["| category (as published) | English label | " + " | ".join(map(str, years)) + " |"]
+        out += ["| --- | --- |" + " ---: |" * len(years)]
         for c in categories[categories["series"] == s.series].itertuples():
             cells = [_cell(c.category), _cell(c.label_en)] + [str(counts.get((c.category, y), "")) for y in years]
             out.append("| " + " | ".join(cells) + " |")
-        out.append("")
-        if s.stalking_specific:
-            out += [*_read_with(s, subquestions), ""]
+        out += ["", *_read_with(s, subquestions), ""]
     return "\n".join(out).rstrip() + "\n"
 
 
 def _read_with(s, subquestions: pd.DataFrame) -> list[str]:
-    """Markdown lines: what stands beside stalking figures, Dutch first: the answer's own reading
-    (its first sentences, with the lines of the whole statement) and the package's note."""
+    """Markdown lines: what stands beside a series' figures, Dutch first: what the answer says of
+    them, its own reading of them where that is another sub-question's statement (its first
+    sentences, with the lines of the whole statement), and the package's note."""
     read, lines = reading(s, subquestions), []
     for lang in CODES:
         words = WORDS[lang]
-        if read is not None:
+        lines.append(f"- {words['answer']}: “{getattr(s, f'caveat_{lang}')}”")
+        if read is not None and read["subquestion"] != s.subquestion:
             where = f"{text('page', 'lines', lang)} {read['statement_lines']}"
             lines.append(f"- {quoted_reading(s, subquestions, lang)} ({where})")
         lines.append(f"- {words['note']}: {getattr(s, f'note_{lang}')}")
     return [f"**{text('page', 'note_lead', 'nl')} / {text('page', 'note_lead', 'en')}:**", "", *lines]
+
+
+def also_in_the_answer(tables: dict[str, pd.DataFrame]) -> str:
+    """Markdown: the sub-questions the answer gives no figures for, with what it says of each,
+    Dutch first."""
+    return "\n".join(line for lang in CODES for line in no_figures(tables, lang)) + "\n"
 
 
 def read_tables(package: DataPackage) -> dict[str, pd.DataFrame]:
@@ -135,12 +138,12 @@ def read_tables(package: DataPackage) -> dict[str, pd.DataFrame]:
     return {name: csv.read(package.read_bytes(package.resource(name)), package.schema(name), name) for name in FIGURE_TABLES}
 
 
-FROM_DESCRIPTOR = {"caveats": caveats, "data-dictionary": data_dictionary, "citation": citation, "licence": licence}
-FROM_TABLES = {"figures": figures}
+FROM_DESCRIPTOR = {"data-dictionary": data_dictionary, "citation": citation, "licence": licence}
+FROM_TABLES = {"figures": figures, "also-in-the-answer": also_in_the_answer}
 # The files with generated sections, and their sections. A release rewrites the citation, so the
 # sections a release changes stay in README.md, the one of these files a release commits.
 FILES = {
-    Path("README.md"): ("figures", "caveats", "citation", "licence"),
+    Path("README.md"): ("figures", "also-in-the-answer", "citation", "licence"),
     Path("docs/data-package.md"): ("data-dictionary",),
 }
 
