@@ -10,8 +10,10 @@ tests check is the record's shape, not whether those IRIs exist in the code list
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
+import sys
 import urllib.request
 from pathlib import Path
 
@@ -21,7 +23,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, FOAF, RDF, RDFS, SH, XSD
 from rdflib.namespace import DCTERMS as DCT
 
-from helpers import ROOT, cli, damaged_copy, edit_file, http_folder, needs, run, tool_env
+from helpers import DCAT_ARGS, ROOT, cli, damaged_copy, edit_file, http_folder, needs, run, tool_env
 from stalking_flanders.datapackage import DataPackage
 from stalking_flanders.dcat import record
 from stalking_flanders.loader import load
@@ -380,3 +382,37 @@ def test_the_dataset_iri_can_be_set_and_an_unversioned_address_keeps_its_own(rel
     assert "<https://example.invalid/id/stalking> a dcat:Dataset" in record(package, given)
     plain = record(package, load_settings(base_url="https://example.invalid/a/", **SETTINGS))
     assert "<https://example.invalid/a/index.html#dataset> a dcat:Dataset" in plain and "previousVersion" not in plain
+
+
+# What Python reports as it starts a program (sys.addaudithook): none may be raised by any door.
+STARTS = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty", "pty.spawn")
+EVERY_DOOR = """
+import json, sys
+started = []
+sys.addaudithook(lambda event, args: started.append([event, repr(args)[:200]]) if event in STARTS else None)
+from stalking_flanders import cli
+from stalking_flanders.datapackage import BUNDLED, DataPackage
+from stalking_flanders.loader import load
+from stalking_flanders.validation import validate_package
+handed, out = sys.argv[1], sys.argv[2]
+for argv in (["validate", handed], ["diff", handed, str(BUNDLED)], ["diff", str(BUNDLED), handed],
+             ["dcat", "--release", handed, *DCAT_ARGS], ["info"], ["show", "observations"]):
+    try:
+        cli.main(argv)
+    except SystemExit:
+        pass
+validate_package(handed)
+load("observations", release=DataPackage(handed))
+with open(out, "w") as fh:
+    json.dump(started, fh)
+"""
+
+
+def test_no_door_starts_a_program_on_a_folder_it_was_handed(tmp_path, release):
+    # Each command and the Python API, handed a checkout whose git would run its author's command:
+    # Python's own audit events show that nothing starts a program (git or any other).
+    folder, marker = trapped_checkout(tmp_path, release)
+    out = tmp_path / "started.json"
+    code = f"STARTS = {STARTS!r}\nDCAT_ARGS = {DCAT_ARGS!r}\n" + EVERY_DOOR
+    run([sys.executable, "-c", code, str(folder / "data" / "release"), str(out)], folder)
+    assert json.loads(out.read_text()) == [] and not marker.exists()

@@ -71,6 +71,24 @@ def test_the_address_space_bound_is_restored_after_a_run():
     assert resource.getrlimit(resource.RLIMIT_DATA) == before
 
 
+def test_runs_of_two_threads_share_one_address_space_bound_and_the_last_restores_it():
+    # A resource limit belongs to the process: runs that overlap (two threads of one program) set it
+    # once and put it back once the last ends, whatever order they end in.
+    import resource
+
+    from stalking_flanders.limits import address_space
+
+    before = resource.getrlimit(resource.RLIMIT_DATA)
+    first, second = address_space(), address_space()
+    first.__enter__()
+    lowered = resource.getrlimit(resource.RLIMIT_DATA)
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert resource.getrlimit(resource.RLIMIT_DATA) == lowered != before  # the second run is still bounded
+    second.__exit__(None, None, None)
+    assert resource.getrlimit(resource.RLIMIT_DATA) == before
+
+
 API = {
     # the doors of the Python API that open a package they were handed
     "validate_package": "from stalking_flanders.validation import validate_package\nvalidate_package(FOLDER)\n",

@@ -61,29 +61,56 @@ def data_bytes() -> int:
     return _statm(5)
 
 
+class _AddressSpace:
+    """The process's writable-memory limit, shared by the runs of all its threads: the first run to
+    start lowers it, the last to end restores it (a resource limit belongs to the process, so two
+    threads each saving and restoring it would leave it lowered for good)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.runs = 0
+        self.restore: tuple[int, int] | None = None  # the limit to put back when the last run ends
+
+    def enter(self, resource, limit: int) -> None:
+        with self.lock:
+            if self.runs == 0:
+                soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+                mapped = data_bytes()
+                wanted = limit if mapped < limit // 2 else mapped + limit
+                if hard != resource.RLIM_INFINITY:
+                    wanted = min(wanted, hard)
+                if soft == resource.RLIM_INFINITY or wanted < soft:
+                    resource.setrlimit(resource.RLIMIT_DATA, (wanted, hard))
+                    self.restore = (soft, hard)
+            self.runs += 1
+
+    def leave(self, resource) -> None:
+        with self.lock:
+            self.runs -= 1
+            if self.runs == 0 and self.restore is not None:
+                resource.setrlimit(resource.RLIMIT_DATA, self.restore)
+                self.restore = None
+
+
+_ADDRESS_SPACE = _AddressSpace()
+
+
 @contextmanager
 def address_space(limit: int = ADDRESS_LIMIT):
     """Limit the writable memory the process may map, for the block (a resource limit: an
     allocation past it fails at once); a process that already maps much is allowed what it maps
-    plus ``limit``. Where the platform has no such limit, nothing changes."""
+    plus ``limit``. Blocks of several threads at once share one limit, set by the first and
+    restored by the last. Where the platform has no such limit, nothing changes."""
     try:
         import resource
     except ImportError:  # not a POSIX system: the watchdog alone bounds memory
         yield
         return
-    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
-    mapped = data_bytes()
-    wanted = limit if mapped < limit // 2 else mapped + limit
-    if hard != resource.RLIM_INFINITY:
-        wanted = min(wanted, hard)
-    lowered = soft == resource.RLIM_INFINITY or wanted < soft
-    if lowered:
-        resource.setrlimit(resource.RLIMIT_DATA, (wanted, hard))
+    _ADDRESS_SPACE.enter(resource, limit)
     try:
         yield
     finally:
-        if lowered:
-            resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+        _ADDRESS_SPACE.leave(resource)
 
 
 def _end(message: str) -> None:

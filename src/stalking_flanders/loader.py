@@ -51,7 +51,8 @@ def load(name: str, *, lang: str = "nl", release: DataPackage | None = None, rev
     package knows that version (:mod:`stalking_flanders.releases`): a rewritten licence or caveat
     raises :class:`IntegrityError`; a version it does not know loads with
     ``attrs["verified"] = False``. A package other than the bundled one is read within the limits
-    (:mod:`stalking_flanders.limits`).
+    (:mod:`stalking_flanders.limits`). Fetching with ``rev`` or ``repo`` is DVC's, which may run
+    git on the repository: use it with repositories you trust (nothing else here starts a program).
     """
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
