@@ -107,3 +107,10 @@ def test_nothing_but_the_model_maps_types():
 
 def test_dates_travel_as_dates():
     assert TYPES["date"].read_cell(datetime.datetime(2021, 12, 21)) == datetime.date(2021, 12, 21)
+
+
+def test_the_tables_are_in_the_reference_formats_one_format():
+    from stalking_flanders.formats import FORMATS
+    from stalking_flanders.model import TABLE_FORMAT
+
+    assert [f.name for f in FORMATS if f.reference] == [TABLE_FORMAT]

@@ -109,7 +109,9 @@ class DataPackage:
 
     def tables(self) -> list[str]:
         """The names of the tables (the CSV resources), in the descriptor's order."""
-        return [r["name"] for r in self.descriptor["resources"] if r.get("type") == "table" and r.get("format") == "csv"]
+        from .model import table_names
+
+        return table_names(self.descriptor["resources"])
 
     def resource(self, name: str) -> dict:
         """The descriptor of table ``name``; :class:`UnknownNameError` listing the tables if there is none."""

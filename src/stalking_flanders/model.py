@@ -357,6 +357,18 @@ PACKAGE_KEYS = {
     "resources",
 }
 TABULAR_PROFILE = "tabular-data-resource"  # the v1 profile a CSV table names (for v1 readers such as R's)
+TABLE_FORMAT = "csv"  # the format of a package's tables; the reference format plugin is named so
+
+
+def table_names(resources: list[dict]) -> list[str]:
+    """The names of a package's tables: its resources of type ``table`` in ``TABLE_FORMAT``, in order.
+
+    >>> table_names([{"name": "a", "type": "table", "format": "csv"}, {"name": "b", "type": "table", "format": "parquet"}])
+    ['a']
+    """
+    return [r["name"] for r in resources if r.get("type") == "table" and r.get("format") == TABLE_FORMAT]
+
+
 RESOURCE_KEYS = {
     "$schema",
     "profile",
@@ -407,7 +419,7 @@ def check_descriptor(raw: dict, tables: list[str] | None = None) -> None:
     names = [_resource(resource, f"resources[{i}]") for i, resource in enumerate(raw["resources"])]
     if len(set(names)) != len(names):
         raise ShapeError("resources", "names one resource twice, expected each name once")
-    found = [r["name"] for r in raw["resources"] if r.get("type") == "table" and r.get("format") == "csv"]
+    found = table_names(raw["resources"])
     if tables is not None and sorted(found) != sorted(tables):
         raise ShapeError("resources", f"holds the tables {', '.join(found) or 'none'}, expected {', '.join(tables)}")
 
@@ -433,7 +445,7 @@ def _resource(raw, where: str) -> str:
         _text(translation, "description", f"{where}.translations.{lang}", required=False)
     if "bytes" in raw and not 0 <= _expect(raw["bytes"], int, f"{where}.bytes", "a whole number") <= INT64[1]:
         raise ShapeError(f"{where}.bytes", "is out of range, expected a size in bytes")
-    if raw.get("profile") not in (None, TABULAR_PROFILE) or ("profile" in raw and raw.get("format") != "csv"):
+    if raw.get("profile") not in (None, TABULAR_PROFILE) or ("profile" in raw and raw.get("format") != TABLE_FORMAT):
         raise ShapeError(
             f"{where}.profile", f"{_shown(raw.get('profile'))} is not understood, expected {TABULAR_PROFILE} on a CSV table"
         )

@@ -21,7 +21,7 @@ from .formats import BY_NAME, FORMATS, csv
 from .frictionless_report import frictionless_problems
 from .hashes import facts, sha256_bytes
 from .limits import bounded
-from .model import Schema, csv_line
+from .model import Schema, csv_line, table_names
 from .problems import DataError, Problem
 from .releases import history, release_problems
 from .rooting import folder_of, in_release
@@ -105,11 +105,7 @@ def _tables_of_this_package(package: DataPackage) -> list[Problem]:
     """The package holds the tables of the release bundled with this package, no more, no fewer
     (every check of the figures reads them)."""
     bundled = _bundled()
-    expected = (
-        sorted(r["name"] for r in bundled["resources"] if r.get("type") == "table" and r.get("format") == "csv")
-        if bundled
-        else []
-    )
+    expected = sorted(table_names(bundled["resources"])) if bundled else []
     found = sorted(package.tables())
     if not expected or found == expected:
         return []
@@ -302,7 +298,8 @@ def _other_formats(package: DataPackage, tables: dict) -> list[Problem]:
                         if key not in shared:
                             shared[key] = _open(whole, fmt, package.path(resource))
                         read = shared[key]
-                    problems += _same_rows(read, _file(package, resource), fmt, table, schema, name)
+                    reference = package.resource(name)["path"]  # the table's file in the reference format
+                    problems += _same_rows(read, _file(package, resource), fmt, table, schema, name, reference)
     return problems
 
 
@@ -339,7 +336,7 @@ def _read_rows(read, name: str, schema: Schema, limit: int) -> list[dict] | Exce
         return error
 
 
-def _same_rows(read, file: str, fmt, table, schema: Schema, name: str) -> list[Problem]:
+def _same_rows(read, file: str, fmt, table, schema: Schema, name: str, reference: str) -> list[Problem]:
     expected = python_rows(table, schema)
     rows = _read_rows(read, name, schema, len(expected) + 1)  # one more: an extra row shows
     if isinstance(rows, Exception):
@@ -350,7 +347,7 @@ def _same_rows(read, file: str, fmt, table, schema: Schema, name: str) -> list[P
             Problem(
                 "format-differs",
                 file,
-                f"holds {'fewer' if fewer else 'more'} rows than {name}.csv",
+                f"holds {'fewer' if fewer else 'more'} rows than {reference}",
                 found=len(rows) if fewer else None,  # past one more row, none is read
                 expected=f"{len(expected)} rows",
             )
@@ -359,7 +356,7 @@ def _same_rows(read, file: str, fmt, table, schema: Schema, name: str) -> list[P
         Problem(
             "format-differs",
             file,
-            f"row {index + 1} differs from line {csv_line(index)} of {name}.csv",
+            f"row {index + 1} differs from line {csv_line(index)} of {reference}",
             None,
             column,
             found=got.get(column),

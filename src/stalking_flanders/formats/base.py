@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..hashes import file_facts
+from ..model import TABLE_FORMAT
 from ..texts import text
 
 if TYPE_CHECKING:
@@ -51,6 +52,11 @@ class Content:
     tables: dict[str, Table]
     about: list[tuple[str, str, str]] = field(default_factory=list)
     stalking: list[list] = field(default_factory=list)
+
+
+def reference_file(table: str) -> str:
+    """The file of ``table`` in the tables' own format (``observations.csv``), as every format names a file."""
+    return f"{table}.{TABLE_FORMAT}"
 
 
 @dataclass(frozen=True)
@@ -108,12 +114,13 @@ class Format:
         else:
             # A table of its own, so that Frictionless checks its content against the Table
             # Schema; the foreign keys are the reference tables'.
+            same = f"The same rows as {reference_file(name)}, in {self.label} with typed columns."
             named = {
                 "name": self.resource_name(name),
                 "type": "table",
                 "path": self.file_name(name),
                 "title": f"{table.title} ({self.label})",
-                "description": f"{table.description} The same rows as {name}.csv, in {self.label} with typed columns.",
+                "description": f"{table.description} {same}",
             }
             schema = {k: v for k, v in table.schema.raw.items() if k != "foreignKeys"}
         if table.title_nl:
@@ -131,7 +138,7 @@ class Format:
         """The Dutch title and description of the file of ``table`` (a resource's ``translations.nl``)."""
         if self.reference:
             return {"title": table.title_nl, "description": table.description_nl}
-        same = text("portal", "same_rows", "nl", file=f"{name}.csv", format=self.label)
+        same = text("portal", "same_rows", "nl", file=reference_file(name), format=self.label)
         return {"title": f"{table.title_nl} ({self.label})", "description": f"{table.description_nl} {same}"}
 
     def extra_description(self) -> dict:

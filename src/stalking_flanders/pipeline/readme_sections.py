@@ -15,6 +15,7 @@ from ..caveats import WORDS, first_shown, no_figures, quoted_reading, reading
 from ..datapackage import DataPackage, cite
 from ..facts import CODES, SPECIFIC
 from ..formats import FORMATS
+from ..model import table_names
 from ..texts import text
 
 if TYPE_CHECKING:
@@ -39,8 +40,9 @@ def data_dictionary(descriptor: dict) -> str:
     """Markdown: every table of the package, its fields, keys and files."""
     out = []
     resources = {r["name"]: r for r in descriptor["resources"]}
+    tables = set(table_names(descriptor["resources"]))
     for resource in descriptor["resources"]:
-        if resource.get("type") != "table" or resource.get("format") != "csv":
+        if resource["name"] not in tables:
             continue
         schema = resource["schema"]
         names = [fmt.resource_name(resource["name"]) for fmt in FORMATS if fmt.per_table]
