@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..caveats import WORDS, caveats, reading
 from ..datapackage import cite
+from ..facts import CODES
 from ..formats.xlsx import dutch_name
 from ..texts import licence_statement
 from .definitions import Definitions
@@ -40,7 +41,7 @@ def about(defs: Definitions, tables: dict[str, pd.DataFrame], sources: list[dict
     rows += [("Licentie / Licence", licence_statement(lic, "nl"), licence_statement(lic)) for lic in meta["licenses"]]
     rows += [("Bron / Source", s["title"], s["title"]) for s in sources]
     rows += [("Citeren / How to cite", cited, cited)]
-    rows += [("Werkbladen / Sheets", *(SHEETS[lang].format(tables=", ".join(defs.tables)) for lang in ("nl", "en")))]
+    rows += [("Werkbladen / Sheets", *(SHEETS[lang].format(tables=", ".join(defs.tables)) for lang in CODES))]
     columns = {field.name: field for schema in defs.schemas.values() for field in schema.fields}
     rows += [("Kolom / Column", f"{name}: {dutch_name(f)}", f"{name}: {f.title or name}") for name, f in columns.items()]
     return rows
