@@ -171,6 +171,16 @@ def test_validate_a_bad_package(case, tmp_path):
     assert expected <= reported, reported
 
 
+@pytest.mark.parametrize("command", [["show", "observations"], ["info"], ["tables"], ["validate"]])
+def test_a_bundled_release_that_is_missing_is_invalid_not_a_usage_error(command, tmp_path, monkeypatch):
+    # The user named nothing: a damaged install (or a checkout never built) is reported as such, exit 1.
+    import stalking_flanders.datapackage as datapackage
+
+    monkeypatch.setattr(datapackage, "BUNDLED", tmp_path / "data")  # no release there
+    result = cli(*command, cwd=tmp_path)
+    assert result.returncode == 1 and "the release bundled with this package is missing" in result.stderr, result.stderr
+
+
 def test_validate_a_path_that_does_not_exist_is_a_usage_error(tmp_path):
     result = cli("validate", str(tmp_path / "nowhere"))
     assert result.returncode == 2 and "no such file" in result.stderr

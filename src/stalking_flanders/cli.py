@@ -334,9 +334,6 @@ def _main(argv: list[str] | None) -> int:
         return next(code for kind, code in EXIT_CODES.items() if isinstance(error, kind))
     except BrokenPipeError:  # the reader stopped early (`| head`): nothing to say
         return OK
-    except FileNotFoundError as error:
-        say(f"no such file: {error.filename}")
-        return USAGE
     except ModuleNotFoundError as error:  # a module of an extra that is not installed: a usage matter
         extra = extra_of(error.name or "")
         if extra is None:

@@ -83,6 +83,14 @@ def _schemas(descriptor: dict, file: str) -> dict:
     return schemas
 
 
+def own_release_missing(error: Exception) -> IntegrityError:
+    """The error for a bundled release that is not there (a damaged install, or a checkout never built):
+    not a usage error, since the user named nothing."""
+    return IntegrityError(
+        f"{error}: the release bundled with this package is missing (reinstall it; in a checkout, run make release)"
+    )
+
+
 class DataPackage:
     """The data package whose descriptor is ``descriptor`` (a ``datapackage.json`` or its
     folder; the release bundled with this package when None).
@@ -95,13 +103,18 @@ class DataPackage:
     def __init__(self, descriptor: Path | str | None = None):
         from .limits import bounded
         from .problems import raise_if_any
-        from .untrusted import read_descriptor, shape_problems
+        from .untrusted import NotFound, read_descriptor, shape_problems
 
         path = descriptor_file(descriptor)
         self.descriptor_path = path
         self.root = path.parent.resolve()
         with bounded("DataPackage"):  # opened within the limits (a package handed to us may be a trap)
-            self.descriptor = read_descriptor(path)  # bounded, a regular file, a JSON object
+            try:
+                self.descriptor = read_descriptor(path)  # bounded, a regular file, a JSON object
+            except NotFound as error:
+                if descriptor is not None:
+                    raise  # what the user named is not there
+                raise own_release_missing(error) from None
             raise_if_any(shape_problems(self.descriptor, str(path)), str(path))  # nothing that leads elsewhere
             _typed(self.descriptor, str(path))
         self.resources = {r["name"]: r for r in self.descriptor["resources"]}
