@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import stalking_flanders
 from helpers import cli, damaged_copy, edit_file, rehash, run
 from stalking_flanders.datapackage import BUNDLED
 
@@ -61,7 +62,7 @@ def test_info_gives_version_source_caveats_licence_citation_dutch_first(defs):
         assert needle in out
     dutch, english = out.index("Lees dit eerst:"), out.index("Read before use:")
     assert out.index("Stalking in Vlaanderen") < out.index("Stalking in Flanders") and dutch < english
-    assert "telt GEEN stalking" in out[dutch:english] and "NOT stalking-specific" in out[english:]
+    assert "NIET specifiek voor stalking" in out[dutch:english] and "NOT stalking-specific" in out[english:]
     assert out.index("geen licentie") < out.index("states no licence")
 
 
@@ -179,6 +180,8 @@ def test_a_bundled_release_that_is_missing_is_invalid_not_a_usage_error(command,
     monkeypatch.setattr(datapackage, "BUNDLED", tmp_path / "data")  # no release there
     result = cli(*command, cwd=tmp_path)
     assert result.returncode == 1 and "the release bundled with this package is missing" in result.stderr, result.stderr
+    with pytest.raises(stalking_flanders.ReleaseMissing):  # and from the Python API, its own error
+        stalking_flanders.load("observations")
 
 
 def test_validate_a_path_that_does_not_exist_is_a_usage_error(tmp_path):
@@ -244,6 +247,8 @@ CONFIGS = {
         '[portal]\nissued = "2026-02-01T00:00:00+00:00"\nmodified = "2026-01-01T00:00:00+00:00"\n',
         "is later than modified",
     ),
+    "no such file": (None, "no such file"),
+    "a folder": ("folder", "cannot be read"),
 }
 
 
@@ -251,7 +256,10 @@ CONFIGS = {
 def test_a_bad_portal_config_is_a_usage_error_that_says_where(case, tmp_path):
     text, said = CONFIGS[case]
     config = tmp_path / "portal.toml"
-    config.write_bytes(text if isinstance(text, bytes) else text.encode())
+    if text == "folder":
+        config.mkdir()
+    elif text is not None:
+        config.write_bytes(text if isinstance(text, bytes) else text.encode())
     given = ["--base-url", "https://example.invalid/", "--publisher-name", "P", "--contact-email", "a@example.invalid"]
     result = cli("dcat", "--config", config, *given)
     assert result.returncode == 2 and said in result.stderr, result.stderr

@@ -394,17 +394,14 @@ from stalking_flanders import cli
 from stalking_flanders.datapackage import BUNDLED, DataPackage
 from stalking_flanders.loader import load
 from stalking_flanders.validation import validate_package
-handed, out = sys.argv[1], sys.argv[2]
+handed, out, codes = sys.argv[1], sys.argv[2], []
 for argv in (["validate", handed], ["diff", handed, str(BUNDLED)], ["diff", str(BUNDLED), handed],
              ["dcat", "--release", handed, *DCAT_ARGS], ["info"], ["show", "observations"]):
-    try:
-        cli.main(argv)
-    except SystemExit:
-        pass
-validate_package(handed)
-load("observations", release=DataPackage(handed))
+    codes.append(cli.main(argv))  # each door went all the way through: it read the whole package
+problems = validate_package(handed)
+rows = len(load("observations", release=DataPackage(handed)))
 with open(out, "w") as fh:
-    json.dump(started, fh)
+    json.dump({"started": started, "codes": codes, "problems": len(problems), "rows": rows}, fh)
 """
 
 
@@ -415,4 +412,6 @@ def test_no_door_starts_a_program_on_a_folder_it_was_handed(tmp_path, release):
     out = tmp_path / "started.json"
     code = f"STARTS = {STARTS!r}\nDCAT_ARGS = {DCAT_ARGS!r}\n" + EVERY_DOOR
     run([sys.executable, "-c", code, str(folder / "data" / "release"), str(out)], folder)
-    assert json.loads(out.read_text()) == [] and not marker.exists()
+    done = json.loads(out.read_text())
+    assert done["codes"] == [0] * 6 and done["problems"] == 0 and done["rows"] > 0  # every door read it all
+    assert done["started"] == [] and not marker.exists()

@@ -10,6 +10,7 @@ import subprocess
 
 from helpers import ROOT
 from stalking_flanders import repo
+from stalking_flanders.caveats import NO_FIGURES
 from stalking_flanders.datapackage import DataPackage
 from stalking_flanders.pipeline import readme_sections
 
@@ -47,7 +48,7 @@ def test_every_generated_section_is_the_one_the_release_generates(release):
     shown = [
         int(cell)
         for line in figures.splitlines()
-        if re.match(r"\| (?!category|---)", line)
+        if re.match(r"\| (?!categorie|---)", line)
         for cell in line.strip("| ").split(" | ")[2:]
         if cell
     ]
@@ -78,11 +79,12 @@ def test_every_series_stands_with_what_the_answer_says_of_it_and_our_note_dutch_
     tables = readme_sections.read_tables(DataPackage(ROOT / repo.DESCRIPTOR))
     said = [(s.caveat_nl, s.caveat_en) for s in tables["series"].itertuples()]
     said += [(s.note_nl, s.note_en) for s in tables["series"].itertuples()]
-    read = {s.reading_subquestion for s in tables["series"].itertuples()}  # quoted by its first sentences, with its lines
+    # a statement a series quotes as its reading stands beside it by its first sentences, with its lines
+    read = {(s.source_question, s.reading_subquestion) for s in tables["series"].itertuples()}
     said += [
         (q.statement_nl, q.statement_en)
         for q in tables["subquestions"].itertuples()
-        if q.figures == "no-figures" and q.subquestion not in read
+        if q.figures == NO_FIGURES and (q.source_question, q.subquestion) not in read
     ]
     for dutch, english in said:
         assert dutch in readme and english in readme and readme.index(dutch) < readme.index(english), dutch

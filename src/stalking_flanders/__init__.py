@@ -20,7 +20,7 @@ frictionless and pyarrow only by validation (``stalking-flanders validate``).
 
 from __future__ import annotations
 
-from .datapackage import DataPackage, IntegrityError, UnknownNameError
+from .datapackage import DataPackage, IntegrityError, ReleaseMissing, UnknownNameError
 
 Release = DataPackage  # the name of 1.0.0, kept for code that uses it
 
@@ -28,6 +28,7 @@ __all__ = [
     "DataPackage",
     "IntegrityError",
     "Release",
+    "ReleaseMissing",
     "UnknownNameError",
     "citation",
     "load",

@@ -32,6 +32,11 @@ class IntegrityError(PackageError, ValueError):
     """A file of the package is not the one its descriptor describes."""
 
 
+class ReleaseMissing(PackageError):
+    """The release bundled with this package is not there: a damaged install, or a checkout whose
+    release was never built. Not a usage error: the user named nothing."""
+
+
 class UnknownNameError(PackageError, KeyError):
     """A table, or another name a user gives, is not in the package. A ``LookupError`` (a
     ``KeyError``, as 1.0.0 raised, so code that catches that keeps working); the command line
@@ -83,14 +88,6 @@ def _schemas(descriptor: dict, file: str) -> dict:
     return schemas
 
 
-def own_release_missing(error: Exception) -> IntegrityError:
-    """The error for a bundled release that is not there (a damaged install, or a checkout never built):
-    not a usage error, since the user named nothing."""
-    return IntegrityError(
-        f"{error}: the release bundled with this package is missing (reinstall it; in a checkout, run make release)"
-    )
-
-
 class DataPackage:
     """The data package whose descriptor is ``descriptor`` (a ``datapackage.json`` or its
     folder; the release bundled with this package when None).
@@ -112,9 +109,10 @@ class DataPackage:
             try:
                 self.descriptor = read_descriptor(path)  # bounded, a regular file, a JSON object
             except NotFound as error:
-                if descriptor is not None:
+                if path != descriptor_file(None):
                     raise  # what the user named is not there
-                raise own_release_missing(error) from None
+                missing = "the release bundled with this package is missing (reinstall it; in a checkout, run make release)"
+                raise ReleaseMissing(f"{error}: {missing}") from None
             raise_if_any(shape_problems(self.descriptor, str(path)), str(path))  # nothing that leads elsewhere
             _typed(self.descriptor, str(path))
         self.resources = {r["name"]: r for r in self.descriptor["resources"]}

@@ -61,7 +61,7 @@ THEMES = {"SOCI": "Population and society", "JUST": "Justice, legal system and p
 # How a series is named by whether it counts stalking, by language.
 SPECIFIC = {
     "en": {True: "stalking-specific", False: "NOT stalking-specific"},
-    "nl": {True: "telt stalking", False: "telt GEEN stalking"},
+    "nl": {True: "specifiek voor stalking", False: "NIET specifiek voor stalking"},
 }
 
 

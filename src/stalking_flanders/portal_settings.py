@@ -99,6 +99,10 @@ def _portal_table(config: Path) -> dict:
         raise SettingsError(f"{printable(str(config))} is not valid TOML: {printable(str(error))}") from None
     except UnicodeDecodeError as error:
         raise SettingsError(f"{printable(str(config))} is not valid TOML: not UTF-8 at byte {error.start}") from None
+    except FileNotFoundError:
+        raise SettingsError(f"no such file: {printable(str(config))}") from None
+    except OSError as error:  # a folder, a file one may not read
+        raise SettingsError(f"{printable(str(config))} cannot be read: {printable(error.strerror or str(error))}") from None
     portal = document.get("portal")
     if not isinstance(portal, dict):
         found = "is not a table" if "portal" in document else "is missing"

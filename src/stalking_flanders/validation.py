@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import sums
 from .checks import check_tables
-from .datapackage import BUNDLED, DESCRIPTOR_NAME, DataPackage, IntegrityError, descriptor_file, own_release_missing
+from .datapackage import BUNDLED, DESCRIPTOR_NAME, DataPackage, IntegrityError, descriptor_file
 from .formats import BY_NAME, FORMATS, csv
 from .frictionless_report import frictionless_problems
 from .hashes import facts, sha256_bytes
@@ -28,7 +28,7 @@ from .rooting import folder_of, in_release
 from .sources import load_registry, text_problems, unregistered
 from .tableschema import python_rows
 from .text import ArchivedText
-from .untrusted import MAX_TOTAL_BYTES, NotFound, file_problem, offline, read_file
+from .untrusted import MAX_TOTAL_BYTES, file_problem, offline, read_file
 
 REGISTRY_DIR = Path(__file__).resolve().parent  # registry.toml, as shipped with the package
 SKIP_FRICTIONLESS = frozenset({"hash-count", "byte-count", "scheme-error"})  # reported by the file checks
@@ -44,12 +44,7 @@ def validate_package(descriptor: Path | str | None = None) -> list[Problem]:
     The check runs within the limits (:mod:`stalking_flanders.limits`).
     """
     with bounded("validate_package"):
-        try:
-            return _problems(descriptor_file(descriptor))
-        except NotFound as error:
-            if descriptor is not None:
-                raise  # what the user named is not there
-            raise own_release_missing(error) from None
+        return _problems(descriptor_file(descriptor))
 
 
 def _problems(path: Path) -> list[Problem]:

@@ -103,7 +103,11 @@ def figures(tables: dict[str, pd.DataFrame]) -> str:
             organisation = getattr(s, f"organisation_{lang}")
             kind = f"{SPECIFIC[lang][bool(s.stalking_specific)]}{', series `' + s.series + '`' if lang == 'en' else ''}"
             out += [f"**{organisation[:1].upper() + organisation[1:]}** ({kind}): {getattr(s, f'measure_{lang}')}", ""]
-        out += ["| category (as published) | English label | " + " | ".join(map(str, years)) + " |"]
+        out += [
+            "| categorie (zoals gepubliceerd) / category (as published) | Engels label / English label | "
+            + " | ".join(map(str, years))
+            + " |"
+        ]
         out += ["| --- | --- |" + " ---: |" * len(years)]
         for c in categories[categories["series"] == s.series].itertuples():
             cells = [_cell(c.category), _cell(c.label_en)] + [str(counts.get((c.category, y), "")) for y in years]
