@@ -176,7 +176,7 @@ def summary(previous: tuple[str, str] | None) -> tuple[str, str]:
             result = diff_releases(previous_release(revision, workdir), repo.RELEASE)
         finally:
             git("worktree", "remove", "--force", str(workdir), check=False)
-    text = "\n".join(f"    {line}" if not line.startswith("-") else line for line in as_text(result).splitlines()[1:])
+    text = "\n".join(as_text(result).splitlines()[1:])  # Markdown as it is: its sub-items nest under their table
     return f"Compared with {version} (change level {result['bump']}):\n\n{text}\n", result["bump"]
 
 

@@ -148,8 +148,8 @@ def test_a_release_that_adds_rows_must_be_minor_and_records_the_change(project):
     changelog = (project / "CHANGELOG.md").read_text()
     entry = changelog[changelog.index(f"## [{MINOR}]") : changelog.index(f"## [{FIRST}]")]
     assert f"## [{MINOR}] - {TODAY}" in entry and f"Compared with {FIRST} (change level minor)" in entry
-    assert f"+ ({FIXTURE}, test-fixture-cases, Testcategorie, 2019)" in entry
-    assert re.search(r"Tables? added|row\(s\) added", entry)
+    assert f"\n    + ({FIXTURE}, test-fixture-cases, Testcategorie, 2019)" in entry
+    assert re.search(r"\n  - \d+ row\(s\) added:", entry)  # a sub-item under its table, as Markdown nests it
     for path in ("datapackage.json", "pyproject.toml"):
         assert version_at(project, f"v{MINOR}", path) == MINOR
 
