@@ -1,5 +1,6 @@
 """Rewrite the generated sections of the README and the docs (the figures with their caveats, the
-sub-questions without figures, the citation, the licence, the data dictionary) from datapackage.json and the release it describes.
+sub-questions without figures, the citation, the licence, the data dictionary) from
+datapackage.json and the release it describes.
 
 Usage: python scripts/readme.py
 """

@@ -18,12 +18,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import DOORS
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, FOAF, RDF, RDFS, SH, XSD
 from rdflib.namespace import DCTERMS as DCT
 
-from helpers import DCAT_ARGS, ROOT, cli, damaged_copy, edit_file, http_folder, needs, run, tool_env
+from helpers import ROOT, cli, damaged_copy, edit_file, http_folder, needs, run, tool_env
 from stalking_flanders.datapackage import DataPackage
 from stalking_flanders.dcat import record
 from stalking_flanders.loader import load
@@ -391,12 +392,11 @@ import json, sys
 started = []
 sys.addaudithook(lambda event, args: started.append([event, repr(args)[:200]]) if event in STARTS else None)
 from stalking_flanders import cli
-from stalking_flanders.datapackage import BUNDLED, DataPackage
+from stalking_flanders.datapackage import DataPackage
 from stalking_flanders.loader import load
 from stalking_flanders.validation import validate_package
 handed, out, codes = sys.argv[1], sys.argv[2], []
-for argv in (["validate", handed], ["diff", handed, str(BUNDLED)], ["diff", str(BUNDLED), handed],
-             ["dcat", "--release", handed, *DCAT_ARGS], ["info"], ["show", "observations"]):
+for argv in DOORS + [["info"], ["show", "observations"]]:
     codes.append(cli.main(argv))  # each door went all the way through: it read the whole package
 problems = validate_package(handed)
 rows = len(load("observations", release=DataPackage(handed)))
@@ -410,8 +410,10 @@ def test_no_door_starts_a_program_on_a_folder_it_was_handed(tmp_path, release):
     # Python's own audit events show that nothing starts a program (git or any other).
     folder, marker = trapped_checkout(tmp_path, release)
     out = tmp_path / "started.json"
-    code = f"STARTS = {STARTS!r}\nDCAT_ARGS = {DCAT_ARGS!r}\n" + EVERY_DOOR
-    run([sys.executable, "-c", code, str(folder / "data" / "release"), str(out)], folder)
+    handed = str(folder / "data" / "release")
+    doors = [[str(arg) for arg in door(handed)] for door in DOORS.values()]  # those the sweep uses
+    code = f"STARTS = {STARTS!r}\nDOORS = {doors!r}\n" + EVERY_DOOR
+    run([sys.executable, "-c", code, handed, str(out)], folder)
     done = json.loads(out.read_text())
-    assert done["codes"] == [0] * 6 and done["problems"] == 0 and done["rows"] > 0  # every door read it all
+    assert done["codes"] == [0] * (len(doors) + 2) and done["problems"] == 0 and done["rows"] > 0  # every door read it all
     assert done["started"] == [] and not marker.exists()

@@ -285,7 +285,7 @@ def _other_formats(package: DataPackage, tables: dict) -> list[Problem]:
     with ExitStack() as whole:
         shared = {}  # (format, resource name) -> the reader of a file of every table, or why it cannot be read
         for name, table in tables.items():
-            schema = package.schema(name)
+            schema, reference = package.schema(name), package.resource(name)["path"]  # the table's reference file
             for fmt in [f for f in FORMATS if not f.reference]:
                 resource = _resource_of(package, fmt, name)
                 if resource is None or not _readable(package, resource):
@@ -298,7 +298,6 @@ def _other_formats(package: DataPackage, tables: dict) -> list[Problem]:
                         if key not in shared:
                             shared[key] = _open(whole, fmt, package.path(resource))
                         read = shared[key]
-                    reference = package.resource(name)["path"]  # the table's file in the reference format
                     problems += _same_rows(read, _file(package, resource), fmt, table, schema, name, reference)
     return problems
 
