@@ -80,7 +80,7 @@ def test_a_killed_step_takes_its_helper_with_it(tmp_path, handed):
                 ready = lambda: Path({str(pid_file)!r}).write_text(str(os.getpid()))
                 with helper(lambda seconds: time.sleep(seconds), ready) as sleeping:
                     if {handed!r}:
-                        sleeping.hand(1)  # it ends once the work is done
+                        sleeping.hand(0.3)  # it ends once the work is done
                     time.sleep(600)
                 """
             ),
