@@ -1,14 +1,16 @@
 """Rebuilding gives the same bytes: a forced pipeline run over the committed outputs, two repository
-copies, and two wheel builds."""
+copies, and two wheel builds. The forced run is the rebuild benchmark's (benchmarks/rebuild.py, run
+once as a smoke test: no timing is asserted)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import sys
 
 import pytest
 
-from helpers import run, sha256_tree
+from helpers import ROOT, run, sha256_tree
 from stalking_flanders import repo
 
 pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
@@ -24,18 +26,23 @@ def outputs(path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def rebuilt(tmp_path_factory):
-    """A repository copy with the committed outputs, all rebuilt over them by `dvc repro --force`;
-    the outputs' hashes before the run."""
+    """A repository copy with the committed outputs, all rebuilt over them by the rebuild benchmark's
+    one `dvc repro --force`; the outputs' hashes before the run, and the benchmark's result."""
     from helpers import fresh_repository
 
     path = fresh_repository(tmp_path_factory.mktemp("rebuilt"))
     committed = outputs(path)
-    run(["dvc", "repro", "--force"], path)
-    return path, committed
+    benchmark = [sys.executable, str(ROOT / "benchmarks" / "rebuild.py"), "--runs", "1", "--no-warm-up", "--json"]
+    return path, committed, json.loads(run(benchmark, path).stdout)
+
+
+def test_the_rebuild_benchmark_runs(rebuilt):
+    result = rebuilt[2]
+    assert result["runs"] == 1 and result["rebuild_median_s"] > result["floor_median_s"] > 0 and result["ratio"] > 1
 
 
 def test_a_forced_run_over_the_committed_outputs_rewrites_them_byte_for_byte(rebuilt):
-    path, committed = rebuilt
+    path, committed, _ = rebuilt
     assert outputs(path) == committed
     assert any(name.endswith(".parquet") for name in committed)
 
@@ -47,7 +54,7 @@ def test_two_repository_copies_give_identical_bytes(rebuilt, built):
 
 
 def test_the_descriptor_hashes_are_the_files_bytes(rebuilt):
-    path, _ = rebuilt
+    path = rebuilt[0]
     for resource in json.loads((path / repo.DESCRIPTOR).read_text())["resources"]:
         if resource["format"] == "parquet":
             assert "hash" not in resource  # see formats/parquet.py
