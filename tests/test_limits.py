@@ -126,3 +126,37 @@ def test_the_python_api_runs_within_the_limits(door, tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=tool_env(), timeout=60)
     assert time.monotonic() - started < 30
     assert result.stdout.startswith(f"limit: {door} took longer than 1 s"), (result.stdout, result.stderr)
+
+
+def test_the_callers_own_timer_and_alarm_handler_are_left_as_they_were(tmp_path):
+    # A program that calls the API within a timeout of its own (signal.setitimer, signal.alarm): no
+    # door cancels its timer or keeps its handler replaced, whether it reads the bundled release
+    # (never bounded: it was not handed to us) or a package it was handed (bounded by the watchdog).
+    import shutil
+    import signal
+
+    import stalking_flanders
+    from stalking_flanders.datapackage import BUNDLED, DataPackage
+    from stalking_flanders.loader import load
+    from stalking_flanders.validation import validate_package
+
+    shutil.copytree(BUNDLED, tmp_path / "p")
+
+    def callers(signum, frame):
+        raise AssertionError("the caller's timer fired during the test")
+
+    previous = signal.signal(signal.SIGALRM, callers)
+    signal.setitimer(signal.ITIMER_REAL, 600)
+    try:
+        stalking_flanders.tables()
+        stalking_flanders.load("observations")
+        load("observations", release=DataPackage(tmp_path / "p"))
+        assert validate_package(tmp_path / "p") == []
+        assert 500 < signal.getitimer(signal.ITIMER_REAL)[0] <= 600
+        assert signal.getsignal(signal.SIGALRM) is callers
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    # without a timer of the caller's, a handed package sets the alarm for the run and then clears it
+    DataPackage(tmp_path / "p")
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0) and signal.getsignal(signal.SIGALRM) is previous

@@ -6,6 +6,7 @@ This module imports nothing heavy; it is what ``import stalking_flanders`` costs
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 
 from .hashes import facts
@@ -105,7 +106,9 @@ class DataPackage:
         path = descriptor_file(descriptor)
         self.descriptor_path = path
         self.root = path.parent.resolve()
-        with bounded("DataPackage"):  # opened within the limits (a package handed to us may be a trap)
+        # A package handed to us may be a trap: it is opened within the limits. The bundled release
+        # is not handed to us, and reading it sets no alarm and no memory limit in the caller's process.
+        with bounded("DataPackage") if descriptor is not None else nullcontext():
             try:
                 self.descriptor = read_descriptor(path)  # bounded, a regular file, a JSON object
             except NotFound as error:

@@ -3,6 +3,8 @@ nothing can catch them.
 
 - Time: after ``TIME_LIMIT`` seconds an alarm raises :class:`LimitExceeded`, which derives from
   ``BaseException``, so that no ``except Exception`` (this package's or a library's) swallows it.
+  The alarm is set only where the process's real-time timer is free (in the main thread, and not
+  while the caller's own ``signal.setitimer`` or ``signal.alarm`` runs, which is left as it was).
 - Past that, and for memory: a watchdog thread ends the process (exit 1, with a message) when the
   run goes ``GRACE`` seconds past the limit (the alarm was swallowed anyway, or the code never
   returned to Python) or its resident memory passes ``MEMORY_LIMIT`` (or, for a process that held
@@ -14,8 +16,9 @@ nothing can catch them.
   cannot see. The previous limit is restored afterwards.
 
 The command line runs every command within them, and so does the Python API wherever it opens a
-package it was handed (:func:`~stalking_flanders.validation.validate_package`,
-:func:`~stalking_flanders.loader.load` with a ``release``): there a run past the time limit raises
+package it was handed (:class:`~stalking_flanders.datapackage.DataPackage` with a path,
+:func:`~stalking_flanders.validation.validate_package`, :func:`~stalking_flanders.loader.load` with
+a ``release``), never when it reads the bundled release: there a run past the time limit raises
 :class:`LimitExceeded` (which ``except Exception`` does not catch) and one past the memory bound
 ``MemoryError``; the watchdog still ends a process whose run swallowed the alarm. The caps on what
 is read are in :mod:`stalking_flanders.untrusted`.
@@ -166,15 +169,22 @@ def _bounded(what: str, seconds: float | None, memory: int | None):
 
     watchdog = threading.Thread(target=watch, name="stalking-flanders-limits", daemon=True)
     watchdog.start()
-    in_main = threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGALRM")
-    previous = signal.signal(signal.SIGALRM, alarm) if in_main else None
-    if in_main:
+    # The alarm needs the main thread and the process's one real-time timer: where the caller's own
+    # timer is running (a Python program calling the API within a timeout of its own), it is left
+    # alone, and the watchdog alone bounds the run's time.
+    alarmed = (
+        threading.current_thread() is threading.main_thread()
+        and hasattr(signal, "SIGALRM")
+        and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+    )
+    previous = signal.signal(signal.SIGALRM, alarm) if alarmed else None
+    if alarmed:
         signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         with address_space():
             yield
     finally:
         done.set()
-        if in_main:
+        if alarmed:
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+            signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)  # None: set outside Python
