@@ -1,0 +1,55 @@
+"""The caps on what is read and the limits every run keeps, as docs/security.md states them, and a
+release well within the caps (a tenth of each, a half of the columns): a release that grows towards
+a cap fails here long before a reader refuses it."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+from helpers import ROOT
+from stalking_flanders import limits, problems, repo, untrusted
+from stalking_flanders.formats.xlsx import FILE_NAME as WORKBOOK
+
+MiB, GiB = 2**20, 2**30
+
+
+def _said() -> str:
+    return re.sub(r"\s+", " ", (ROOT / "docs" / "security.md").read_text())
+
+
+def test_the_security_page_states_the_caps_and_limits_the_code_keeps():
+    said = _said()
+    stated = [
+        f"The descriptor may hold at most {untrusted.MAX_DESCRIPTOR_BYTES // MiB} MiB",
+        f"each file at most {untrusted.MAX_FILE_BYTES // MiB} MiB",
+        f"all files {untrusted.MAX_TOTAL_BYTES // MiB} MiB",
+        f"may unpack to at most {untrusted.MAX_UNPACKED_BYTES // MiB} MiB",
+        f"a table {untrusted.MAX_ROWS:,} rows and {untrusted.MAX_COLUMNS} columns",
+        f"a CSV line {untrusted.MAX_LINE_CHARS // 1024} KiB",
+        f"after {limits.TIME_LIMIT} s an alarm",
+        f"{limits.GRACE} s past that",
+        f"resident memory passes {limits.MEMORY_LIMIT // GiB} GiB",
+        f"`RLIMIT_DATA`, {limits.ADDRESS_LIMIT / GiB:g} GiB",
+        f"cut after {problems.MAX_VALUE_CHARS} characters",
+        f"at most {untrusted.MAX_PROBLEMS_PER_CODE} problems of each kind",
+    ]
+    assert [s for s in stated if s not in said] == []
+
+
+def test_the_release_stays_well_within_the_caps():
+    release = ROOT / repo.RELEASE
+    files = [p for p in release.rglob("*") if p.is_file()]
+    sizes = {p.name: p.stat().st_size for p in files}
+    assert max(sizes.values()) <= untrusted.MAX_FILE_BYTES // 10, sizes
+    assert sum(sizes.values()) <= untrusted.MAX_TOTAL_BYTES // 10
+    assert sum(sizes.values()) < 1_000_000
+    for page in ("README.md", "docs/maintainers.md"):
+        assert "release is under 1 MB" in re.sub(r"\s+", " ", (ROOT / page).read_text()), page
+    with zipfile.ZipFile(release / WORKBOOK) as workbook:
+        assert sum(i.file_size for i in workbook.infolist()) <= untrusted.MAX_UNPACKED_BYTES // 10
+    for table in release.glob("*.csv"):
+        lines = table.read_text(encoding="utf-8").splitlines()
+        assert len(lines) - 1 <= untrusted.MAX_ROWS // 10, table.name
+        assert max(map(len, lines)) <= untrusted.MAX_LINE_CHARS // 10, table.name
+        assert lines[0].count(",") + 1 <= untrusted.MAX_COLUMNS // 2, table.name
