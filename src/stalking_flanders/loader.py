@@ -44,8 +44,9 @@ def load(name: str, *, lang: str = "nl", release: DataPackage | None = None, rev
     ``attrs["caveats"]`` and ``attrs["measures"]`` (per series, in ``lang``), with the source
     questions, licences, version and citation.
 
-    With ``rev`` (a git tag such as ``"v1.0.0"``) and/or ``repo`` (the repository's URL or path),
-    the release of that version is fetched through DVC from the repository's remote; dvc is
+    With ``rev`` (a git tag such as ``"v2.0.0"``; releases before 2.0.0 kept their files out of
+    git and cannot be fetched) and/or ``repo`` (the repository's URL or path), the release of that
+    version is fetched through DVC from the repository, where it is committed to git; dvc is
     imported only then. Its files are checked against its own descriptor as usual, and a package
     other than the bundled one must be the release it claims to be, as far as this installed
     package knows that version (:mod:`stalking_flanders.releases`): a rewritten licence or caveat
