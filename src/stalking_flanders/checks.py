@@ -67,7 +67,8 @@ def foreign_keys(tables: dict[str, pd.DataFrame], schemas: dict[str, Schema], fi
     problems = []
     for name, schema in schemas.items():
         for fk in schema.foreign_keys:
-            target = tables[fk.resource]
+            referred = fk.resource or name  # "": the table itself
+            target = tables[referred]
             known = set(target[list(fk.reference_fields)].itertuples(index=False, name=None))
             for index, row in enumerate(tables[name][list(fk.fields)].itertuples(index=False, name=None)):
                 if row not in known:
@@ -75,11 +76,11 @@ def foreign_keys(tables: dict[str, pd.DataFrame], schemas: dict[str, Schema], fi
                         Problem(
                             "foreign-key",
                             files[name],
-                            f"refers to no row of {fk.resource}",
+                            f"refers to no row of {referred}",
                             csv_line(index),
                             ",".join(fk.fields),
                             found=row if len(row) > 1 else row[0],
-                            expected=f"a value of {fk.resource}.({', '.join(fk.reference_fields)})",
+                            expected=f"a value of {referred}.({', '.join(fk.reference_fields)})",
                         )
                     )
     return problems

@@ -69,23 +69,21 @@ def _typed(descriptor: dict, file: str) -> None:
 def _schemas(descriptor: dict, file: str) -> dict:
     """The typed Table Schema of every table resource, by resource name; :class:`DataError`
     naming the key path and what was expected where one is not understood."""
-    from .model import Schema, ShapeError
+    from .model import Schema, ShapeError, check_references
     from .problems import DataError, Problem
 
-    schemas = {}
-    for index, resource in enumerate(descriptor["resources"]):
-        if resource.get("type") == "table" or "schema" in resource:
-            try:
-                schemas[resource["name"]] = Schema.parse(resource.get("schema"), f"resources[{index}].schema")
-            except ShapeError as error:
-                problem = Problem(
-                    "descriptor-shape",
-                    file,
-                    error.message,
-                    column=error.where,
-                    expected="a Table Schema this package understands",
-                )
-                raise DataError([problem], file) from None
+    schemas, where = {}, {}
+    try:
+        for index, resource in enumerate(descriptor["resources"]):
+            if resource.get("type") == "table" or "schema" in resource:
+                where[resource["name"]] = f"resources[{index}].schema"
+                schemas[resource["name"]] = Schema.parse(resource.get("schema"), where[resource["name"]])
+        check_references(schemas, where)
+    except ShapeError as error:
+        problem = Problem(
+            "descriptor-shape", file, error.message, column=error.where, expected="a Table Schema this package understands"
+        )
+        raise DataError([problem], file) from None
     return schemas
 
 
@@ -120,6 +118,49 @@ class DataPackage:
             _typed(self.descriptor, str(path))
         self.resources = {r["name"]: r for r in self.descriptor["resources"]}
         self.schemas = _schemas(self.descriptor, str(path))  # typed before anything reads them
+
+    def layout_problems(self, reference: DataPackage) -> list:
+        """Where this package's tables are not laid out as ``reference``'s (the bundled release's):
+        the same tables, each with the same fields of the same types in the same order, and the
+        same keys. Everything that reads the figures by name (the checks across tables, the
+        loader's captions, the record) reads a package laid out so; a version with other tables
+        or fields is one this installed package does not know how to read."""
+        from .problems import Code, Problem
+
+        def layout(schema) -> dict:
+            return {
+                "fields": [f"{f.name} ({f.type.name})" for f in schema.fields],
+                "primaryKey": list(schema.primary_key),
+                "foreignKeys": [
+                    f"{','.join(k.fields)} -> {k.resource}.{','.join(k.reference_fields)}" for k in schema.foreign_keys
+                ],
+            }
+
+        file = str(self.descriptor_path)
+        found, expected = sorted(self.tables()), sorted(reference.tables())
+        if found != expected:
+            message = "the package does not hold the tables of this package"
+            return [
+                Problem(
+                    Code.DESCRIPTOR_SHAPE, file, message, column="resources", found=", ".join(found), expected=", ".join(expected)
+                )
+            ]
+        problems = []
+        for name in reference.tables():
+            mine, theirs = layout(self.schema(name)), layout(reference.schema(name))
+            problems += [
+                Problem(
+                    Code.DESCRIPTOR_SHAPE,
+                    file,
+                    f"the table {name} is not laid out as this package's",
+                    column=f"{name}.schema.{key}",
+                    found=", ".join(mine[key]),
+                    expected=", ".join(theirs[key]),
+                )
+                for key in theirs
+                if mine[key] != theirs[key]
+            ]
+        return problems
 
     def tables(self) -> list[str]:
         """The names of the tables (the CSV resources), in the descriptor's order."""

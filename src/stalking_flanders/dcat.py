@@ -258,7 +258,7 @@ def sources(r: Record) -> Triples:
     triples = []
     for i, source in enumerate(r.descriptor.get("sources", [])):
         cited, parliament = r.node(f"source-{i + 1}"), r.node(f"source-{i + 1}-publisher")
-        values = {"path": source["path"], "name": r.descriptor["name"]}
+        values = {"name": r.descriptor["name"]}
         triples += [
             (cited, RDF.type, FOAF.Document),
             (cited, RDF.type, DCT.BibliographicResource),
@@ -312,7 +312,12 @@ def keywords(d: dict) -> list[tuple[str, str]]:
 
 
 def distribution(r: Record, resource: dict) -> Triples:
-    node, fmt = r.node(resource["name"]), BY_NAME[resource["format"]]
+    node, fmt = r.node(resource["name"]), BY_NAME.get(resource["format"])
+    if fmt is None:
+        raise IntegrityError(
+            f"{r.package.descriptor_path}: the resource {resource['name']!r} is of the format {resource['format']!r}, "
+            f"which this package does not publish ({', '.join(BY_NAME)}); a record is made only of its releases"
+        )
     url, media_type = URIRef(r.settings["base_url"] + resource["path"]), URIRef(IANA + fmt.mediatype)
     file_type_ref, file_type_triples = file_type(fmt)
     checksum_ref, checksum_triples = checksum(r, resource)

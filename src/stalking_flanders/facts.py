@@ -66,5 +66,11 @@ SPECIFIC = {
 
 
 def years_covered(series) -> tuple[int, int]:
-    """The first and last year the series of a release cover (its table ``series``)."""
+    """The first and last year the series of a release cover (its table ``series``);
+    :class:`~stalking_flanders.problems.DataError` where it holds no series."""
+    if series.empty:
+        from .problems import Code, DataError, Problem
+
+        problem = Problem(Code.TABLE_EMPTY, "series", "no series, so no years the figures cover", expected="one or more rows")
+        raise DataError([problem], "series")
     return int(series["first_year"].min()), int(series["last_year"].max())

@@ -8,6 +8,7 @@ from .caveats import series_caveat
 from .datapackage import DataPackage, IntegrityError, cite
 from .facts import CODES as LANGUAGES
 from .limits import bounded
+from .problems import DataError
 
 
 def _read(release: DataPackage, name: str):
@@ -65,7 +66,11 @@ def load(name: str, *, lang: str = "nl", release: DataPackage | None = None, rev
     if release is None:
         return _table(DataPackage(), name, lang, verified=True)
     with bounded("load"):  # a package handed to us: read within the limits
-        return _table(release, name, lang, verified=_verified(release))
+        verified = _verified(release)
+        problems = release.layout_problems(DataPackage())  # the captions read the tables by name
+        if problems:
+            raise DataError(problems, str(release.descriptor_path))
+        return _table(release, name, lang, verified=verified)
 
 
 def _table(release: DataPackage, name: str, lang: str, verified: bool):

@@ -341,6 +341,21 @@ class Schema:
         return next(f for f in self.fields if f.name == name)
 
 
+def check_references(schemas: dict[str, Schema], where: dict[str, str]) -> None:
+    """Refuse (:class:`ShapeError`) a foreign key that refers to a table the package does not hold,
+    or to fields that table does not have; ``""`` refers to the table itself, as Table Schema says.
+    ``where`` gives each table's key path in the descriptor."""
+    for name, schema in schemas.items():
+        for i, key in enumerate(schema.foreign_keys):
+            at = f"{where[name]}.foreignKeys[{i}].reference"
+            referred = key.resource or name
+            if referred not in schemas:
+                raise ShapeError(f"{at}.resource", f"{_shown(key.resource)} is not understood, expected a table of this package")
+            for field in key.reference_fields:
+                if field not in schemas[referred].field_names:
+                    raise ShapeError(f"{at}.fields", f"{_shown(field)} is not a field of the table {_shown(referred)}")
+
+
 # -- the descriptor ---------------------------------------------------------------------------
 
 PACKAGE_KEYS = {
@@ -393,6 +408,28 @@ def _text(raw: dict, key: str, where: str, required: bool = True) -> None:
         _expect(raw.get(key), str, f"{where}.{key}", "a string")
 
 
+# What a version, a language code and a file's hash look like (ASCII only: "²" is a digit to Python).
+VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+(?:[-+][0-9A-Za-z.+-]+)?", re.ASCII)
+LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", re.ASCII)
+HASH = re.compile(r"sha256:[0-9a-f]{64}", re.ASCII)
+
+
+def _matching(value: str, pattern: re.Pattern, where: str, expected: str) -> None:
+    if not pattern.fullmatch(value):
+        raise ShapeError(where, f"{_shown(value)} is not understood, expected {expected}")
+
+
+def _translations(raw: dict, keys: set[str], where: str, required: bool) -> dict:
+    """The ``translations`` of a package or resource: by language code, an object of ``keys``."""
+    translations = _expect(raw.get("translations", {}), dict, f"{where}translations", "an object")
+    for lang, translation in translations.items():
+        _matching(lang, LANGUAGE, f"{where}translations", "a language code such as nl")
+        _keys(translation, keys, f"{where}translations.{lang}")
+        for key in ("title", "description"):
+            _text(translation, key, f"{where}translations.{lang}", required=required)
+    return translations
+
+
 def check_descriptor(raw: dict, tables: list[str] | None = None) -> None:
     """Refuse (:class:`ShapeError`) every shape of a descriptor this package does not understand:
     unknown keys, strings where objects belong and the reverse, sizes out of range, resources of
@@ -401,11 +438,9 @@ def check_descriptor(raw: dict, tables: list[str] | None = None) -> None:
     _keys(raw, PACKAGE_KEYS, "descriptor")
     for key in ("name", "title", "description", "version"):
         _text(raw, key, "descriptor")
+    _matching(raw["version"], VERSION, "descriptor.version", "a version such as 2.0.5")
     _strings(raw.get("keywords", []), "keywords")
-    for lang, translation in _expect(raw.get("translations", {}), dict, "translations", "an object").items():
-        _keys(translation, {"title", "description", "keywords"}, f"translations.{lang}")
-        _text(translation, "title", f"translations.{lang}")
-        _text(translation, "description", f"translations.{lang}")
+    for lang, translation in _translations(raw, {"title", "description", "keywords"}, "", required=True).items():
         _strings(translation.get("keywords", []), f"translations.{lang}.keywords")
     licences = _expect(raw.get("licenses"), list, "licenses", "a list of licences")
     if not licences:
@@ -439,10 +474,9 @@ def _resource(raw, where: str) -> str:
         )
     for key in ("title", "description", "mediatype", "encoding", "hash", "type"):
         _text(raw, key, where, required=False)
-    for lang, translation in _expect(raw.get("translations", {}), dict, f"{where}.translations", "an object").items():
-        _keys(translation, {"title", "description"}, f"{where}.translations.{lang}")
-        _text(translation, "title", f"{where}.translations.{lang}", required=False)
-        _text(translation, "description", f"{where}.translations.{lang}", required=False)
+    if "hash" in raw:
+        _matching(raw["hash"], HASH, f"{where}.hash", "sha256: and 64 hexadecimal digits")
+    _translations(raw, {"title", "description"}, f"{where}.", required=False)
     if "bytes" in raw and not 0 <= _expect(raw["bytes"], int, f"{where}.bytes", "a whole number") <= INT64[1]:
         raise ShapeError(f"{where}.bytes", "is out of range, expected a size in bytes")
     if raw.get("profile") not in (None, TABULAR_PROFILE) or ("profile" in raw and raw.get("format") != TABLE_FORMAT):

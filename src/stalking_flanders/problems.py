@@ -57,6 +57,7 @@ class Code(StrEnum):
     SPREADSHEET_FORMULA = "spreadsheet-formula", "a text starts as a spreadsheet formula would (=, +, -, @, tab, CR)"
     # rules across tables
     FOREIGN_KEY = "foreign-key", "a row refers to no row of the table it refers to"
+    TABLE_EMPTY = "table-empty", "a table holds no rows where at least one is needed"
     YEAR_OUTSIDE_SERIES = "year-outside-series", "a year lies outside the years of its series"
     FORMAT_UNREADABLE = "format-unreadable", "a file of another format than CSV (Parquet, the workbook) cannot be read"
     FORMAT_DIFFERS = "format-differs", "a file of another format than CSV does not hold the rows of the table's CSV file"

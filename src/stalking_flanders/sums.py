@@ -73,9 +73,19 @@ def check(folder: Path, read) -> list[Problem]:
     """Every problem of the release in ``folder`` with its SHA256SUMS; ``read(path)`` reads a file
     within the bounds (:func:`~stalking_flanders.untrusted.read_file`)."""
     file = str(folder / NAME)
-    if not (folder / NAME).is_file():
+    try:
+        kind = os.lstat(folder / NAME).st_mode
+    except OSError:
+        kind = None
+    if kind is None or stat.S_ISDIR(kind):
         return [Problem("sums-missing", file, "the release has no list of its files' sha256", expected=f"a {NAME} file")]
-    listed, problems = parse(read(folder / NAME), file)
+    try:
+        if not stat.S_ISREG(kind):
+            raise OSError("a link or a device, not a regular file")
+        data = read(folder / NAME)
+    except OSError as error:
+        return [Problem("file-unsafe", file, f"cannot be read ({error.strerror or error})", expected=f"a {NAME} file")]
+    listed, problems = parse(data, file)
     present = files_of(folder)
     for path in sorted(set(present) - set(listed)):
         problems.append(Problem("sums-unlisted", str(folder / path), f"a file of the folder that {NAME} does not list"))

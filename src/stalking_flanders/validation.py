@@ -21,7 +21,7 @@ from .formats import BY_NAME, FORMATS, csv
 from .frictionless_report import frictionless_problems
 from .hashes import facts, sha256_bytes
 from .limits import bounded
-from .model import Schema, csv_line, table_names
+from .model import Schema, csv_line
 from .problems import DataError, Problem
 from .releases import history, release_problems
 from .rooting import folder_of, in_release
@@ -82,7 +82,7 @@ def _frictionless(package: DataPackage) -> list[Problem]:
     archived text). The other formats' files (Parquet, the workbook) are read only by this
     package's own bounded readers, which hold them to the CSV rows value for value
     (:func:`_other_formats`): Frictionless' readers of those formats know no bounds."""
-    checked = [r for r in package.descriptor["resources"] if not _held_to_the_reference(r)]
+    checked = [r for r in package.descriptor["resources"] if r["format"] in BY_NAME and not _held_to_the_reference(r)]
     with tempfile.TemporaryDirectory(prefix="stalking-flanders-") as tmp:
         staged = Path(tmp)
         (staged / DESCRIPTOR_NAME).write_text(json.dumps({**package.descriptor, "resources": checked}), encoding="utf-8")
@@ -102,23 +102,13 @@ def _held_to_the_reference(resource: dict) -> bool:
 
 
 def _tables_of_this_package(package: DataPackage) -> list[Problem]:
-    """The package holds the tables of the release bundled with this package, no more, no fewer
-    (every check of the figures reads them)."""
-    bundled = _bundled()
-    expected = sorted(table_names(bundled["resources"])) if bundled else []
-    found = sorted(package.tables())
-    if not expected or found == expected:
+    """The package holds the tables of the release bundled with this package, no more, no fewer,
+    laid out as they are (every check of the figures reads them by name and type)."""
+    try:
+        bundled = DataPackage()
+    except (OSError, DataError):
         return []
-    return [
-        Problem(
-            "descriptor-shape",
-            str(package.descriptor_path),
-            "the package does not hold the tables of this package",
-            column="resources",
-            found=", ".join(found),
-            expected=", ".join(expected),
-        )
-    ]
+    return package.layout_problems(bundled)
 
 
 def _sums(package: DataPackage) -> list[Problem]:
@@ -159,11 +149,24 @@ def _file(package: DataPackage, resource: dict) -> str:
 
 
 def _files(package: DataPackage) -> list[Problem]:
-    """Every file is inside the folder, reached through no link, a regular file within the bounds,
-    and (where its format records them) of the size and sha256 the descriptor states."""
+    """Every file is of a format this package reads, inside the folder, reached through no link, a
+    regular file within the bounds, and (where its format records them) of the size and sha256 the
+    descriptor states."""
     problems, total = [], 0
     for resource in package.descriptor["resources"]:
         file = _file(package, resource)
+        if resource["format"] not in BY_NAME:  # no reader of ours, and none of Frictionless' either
+            problems.append(
+                Problem(
+                    "descriptor-shape",
+                    str(package.descriptor_path),
+                    f"the resource {resource['name']} is of a format this package does not read",
+                    column="format",
+                    found=resource["format"],
+                    expected=", ".join(BY_NAME),
+                )
+            )
+            continue
         try:
             package.path(resource)
         except IntegrityError:
