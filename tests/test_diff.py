@@ -44,7 +44,7 @@ def test_no_difference():
 def test_a_changed_figure_and_an_added_row_as_text(tmp_path):
     out = diff(BUNDLED, synthetic(tmp_path, change_figures))
     assert out.startswith(f"{DataPackage().descriptor['version']} -> 9.9.9: change level minor")
-    assert f"~ ({KEY}, 2019) count: 846 -> 864" in out
+    assert f"\n    - ~ ({KEY}, 2019) count: 846 -> 864\n" in out
     assert f"+ ({KEY}, 2021)" in out
 
 

@@ -15,7 +15,7 @@ import textwrap
 from contextlib import contextmanager
 
 from .datapackage import DataPackage, UnknownNameError
-from .extras import MissingExtra, extra_of, require
+from .extras import MissingExtra, extra_of, how_to_install, require
 from .facts import CODES
 from .limits import ADDRESS_LIMIT, LimitExceeded, bounded
 from .portal_settings import SettingsError
@@ -339,7 +339,7 @@ def _main(argv: list[str] | None) -> int:
         if extra is None:
             say(f"internal error (ModuleNotFoundError: {error}); please report it")
             return INTERNAL
-        say(f"needs the {extra} extra, which is not installed (missing: {error.name}): pip install 'stalking-flanders[{extra}]'")
+        say(f"needs the {extra} extra, which is not installed (missing: {error.name}): {how_to_install(extra)}")
         return USAGE
     except OSError as error:
         say(f"{error.strerror or error} ({error.filename or 'a file'})")

@@ -211,7 +211,7 @@ class DataPackage:
         """What to do about a file that differs: for the bundled release, reinstall; for a folder
         of one's own, restore the file or describe the change."""
         if self.root == BUNDLED.resolve():
-            return "Reinstall the package (pip install --force-reinstall stalking-flanders)."
+            return "Reinstall the package (pip install --force-reinstall, as it was installed); in a checkout, run make release."
         return (
             "If this folder is a copy of a release, restore the file from that release (dvc get, or the "
             "release's download); if you changed it on purpose, this is no longer that release: give the "

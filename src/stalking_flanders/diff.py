@@ -173,7 +173,7 @@ def as_text(result: dict) -> str:
         for label, cells in changed:
             if cells:
                 parts.append(f"  - {len(cells)} {label}:")
-                parts += [f"    ~ {_key(c['key'])} {c['field']}: {c['old']} -> {c['new']}" for c in cells]
+                parts += [f"    - ~ {_key(c['key'])} {c['field']}: {c['old']} -> {c['new']}" for c in cells]
         if parts:
             lines.append(f"- Table {name} ({', '.join(t['key'])}):")
             lines += parts

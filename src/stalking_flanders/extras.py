@@ -43,14 +43,22 @@ def missing(extra: str) -> list[str]:
     return absent
 
 
+def how_to_install(extra: str) -> str:
+    """How to install ``extra``, from a package index or from git (the README's two ways).
+
+    >>> print(how_to_install("validate"))
+    pip install 'stalking-flanders[validate]' (from git: 'stalking-flanders[validate] @ git+<repository>@v<version>')
+    """
+    return f"pip install 'stalking-flanders[{extra}]' (from git: 'stalking-flanders[{extra}] @ git+<repository>@v<version>')"
+
+
 def require(extra: str, what: str) -> None:
     """Raise :class:`MissingExtra` where ``what`` (for example "stalking-flanders validate") cannot
     run because the extra ``extra`` is not installed, saying how to install it."""
     absent = missing(extra)
     if absent:
         raise MissingExtra(
-            f"{what} needs the {extra} extra, which is not installed (missing: {', '.join(absent)}): "
-            f"pip install 'stalking-flanders[{extra}]'"
+            f"{what} needs the {extra} extra, which is not installed (missing: {', '.join(absent)}): {how_to_install(extra)}"
         )
 
 
