@@ -65,18 +65,25 @@ LAYOUT = """() => {
 SCREENS = {"phone": (390, 844), "desktop": (1280, 800)}
 
 
-# What the first screen must show beside the CAW figures, in each language: the answer's own reading
-# (no signs of a rise, and why) and the package's three caveats (perpetrators, not victims; a person
-# perhaps counted more than once; 2021 perhaps incomplete).
+# What the first screen must show beside the CAW figures, in each language: what the answer says
+# about them (sub-question 6: the limited figures, no signal of an exponential rise) and the
+# package's three caveats (perpetrators, not victims; a person perhaps counted more than once; 2021
+# perhaps incomplete).
 FIRST_SCREEN = {
     "nl": [
-        "geen signalen bij de CAW",
-        "meer bespreekbaar",
+        "beperkte concrete cijfers",
+        "exponentieel de hoogte in schiet",
         "geen slachtoffers",
         "meer dan eens geteld",
         "dekt mogelijk niet het hele jaar",
     ],
-    "en": ["see no signs", "easier to talk about", "not victims", "counted more than once", "may not cover the whole year"],
+    "en": [
+        "limited concrete figures",
+        "rising exponentially",
+        "not victims",
+        "counted more than once",
+        "may not cover the whole year",
+    ],
 }
 
 

@@ -275,7 +275,7 @@ def test_show_prints_whole_labels_filters_by_series_and_gives_each_series_caveat
     rows = [line for line in shown.splitlines() if line.startswith("vp-sv-186")]
     assert len(rows) == 3 and all("caw-perpetrators-belaging" in r for r in rows)
     words = " ".join(shown.split())
-    assert "no signs that the phenomenon of stalking is on the rise" in words and "may not cover the whole year" in words
+    assert "the problem of stalking is rising exponentially" in words and "may not cover the whole year" in words
     piped = cli("show", "observations", "--series", "caw-perpetrators-belaging")
     assert piped.stdout.count("\n") == 4 and "dekt mogelijk niet het hele jaar" in " ".join(piped.stderr.split())  # apart
     assert cli("show", "observations", "--series", "nope").returncode == 2

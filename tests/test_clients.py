@@ -267,8 +267,8 @@ def test_the_workbook_flags_every_observation_and_opens_on_the_stalking_figures(
     assert [row[:2] for row in stalking[1:4]] == [(2019, 21), (2020, 47), (2021, 57)]
     text = " ".join(str(v) for row in stalking for v in row if v is not None)
     for said in (
-        "geen signalen bij de CAW",
-        "no signs that the phenomenon of stalking is on the rise",  # the answer's reading
+        "exponentieel de hoogte in schiet",
+        "the problem of stalking is rising exponentially",  # what the answer says about these figures
         "not victims",
         "geen slachtoffers",
         "may not cover the whole year",

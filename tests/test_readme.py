@@ -61,12 +61,12 @@ def test_the_readme_opens_in_dutch_on_the_stalking_figures_read_as_the_answer_me
     assert first_screen.index("**In het Nederlands:**") < first_screen.index("Every figure")  # Dutch first
     caw = first_screen[first_screen.index("| Belaging (stalking) | Belaging (stalking) | 21 | 47 | 57 |") :]
     for said in (
-        "geen signalen bij de CAW dat het fenomeen stalking aan een opmars bezig is",  # the answer's reading
-        "meer bespreekbaar",  # and its explanation
+        "Wat het antwoord over deze cijfers zegt (deelvraag 6)",  # the answer's evaluation of the figures
+        "exponentieel de hoogte in schiet",
         "geen slachtoffers",
         "meer dan eens geteld",
         "dekt mogelijk niet het hele jaar",
-        "see no signs",
+        "rising exponentially",
         "not victims",
         "counted more than once",
         "may not cover the whole year",

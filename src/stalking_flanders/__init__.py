@@ -66,15 +66,15 @@ def metadata() -> dict:
     return DataPackage().descriptor
 
 
-def citation() -> str:
-    """How to cite the data package and its source.
+def citation(lang: str = "nl") -> str:
+    """How to cite the data package and its source, in ``lang`` (Dutch by default, as :func:`load`).
 
-    >>> "version " + metadata()["version"] in citation()
-    True
+    >>> "versie " + metadata()["version"] in citation(), "version " + metadata()["version"] in citation("en")
+    (True, True)
     """
     from .loader import citation as _citation
 
-    return _citation()
+    return _citation(lang=lang)
 
 
 def __getattr__(name: str):

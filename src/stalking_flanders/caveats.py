@@ -20,7 +20,7 @@ WORDS = {
         "subquestion": "Sub-question",
         "no_figures": "no figures",
         "answer": "The answer (translation made for this package)",
-        "reading": "What the answer says about them (sub-question {n}, translation made for this package)",
+        "reading": "What the answer says about these figures (sub-question {n}, translation made for this package)",
         "note": "Note of this package",
     },
     "nl": {
@@ -29,15 +29,16 @@ WORDS = {
         "subquestion": "Deelvraag",
         "no_figures": "geen cijfers",
         "answer": "Het antwoord",
-        "reading": "Wat het antwoord erover zegt (deelvraag {n})",
+        "reading": "Wat het antwoord over deze cijfers zegt (deelvraag {n})",
         "note": "Opmerking van dit pakket",
     },
 }
 NO_FIGURES = "no-figures"  # the subquestions.figures code of a sub-question the answer gives no figures for
 # Where the figures are shown first (the page's first screen, the chart), the answer's reading is
-# quoted by its first sentences, marked as an excerpt and pointing to the whole statement: for the
-# CAW figures the first paragraph of sub-question 2 (lines 58-61: no signs of a rise, and why).
-READING_SENTENCES = 3
+# quoted by its first sentences, marked as an excerpt and pointing to the whole statement: the first
+# sentence of sub-question 6 (lines 103-106: how the minister evaluates the figures), which its
+# answer follows with when he would act and with other registration matters.
+READING_SENTENCES = 1
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“‘'(])")
 
 

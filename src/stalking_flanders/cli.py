@@ -231,7 +231,9 @@ def _info(args) -> int:
         print(f"  - {lic.get('name')}: {lic.get('title', '')} {lic.get('path', '')}".rstrip())
     for lang in CODES:
         print(f"  {text('licence', 'archived_text', lang)}")
-    print(f"\n{heading('cite')}:\n  {citation(release)}")
+    print(f"\n{heading('cite')}:")
+    for lang in CODES:
+        print(f"  {citation(release, lang)}")
     return OK
 
 

@@ -16,10 +16,21 @@ BUNDLED = Path(__file__).resolve().parent / "data"  # the release, shipped insid
 DESCRIPTOR_NAME = "datapackage.json"
 
 
-def cite(descriptor: dict) -> str:
-    """How to cite a data package and its sources, from its descriptor."""
+CITE_WORDS = {"en": ("version", "Source"), "nl": ("versie", "Bron")}  # the words of a citation, by language
+
+
+def cite(descriptor: dict, lang: str = "en") -> str:
+    """How to cite a data package and its sources, from its descriptor, in ``lang`` (the title as
+    the descriptor's ``translations`` give it in that language).
+
+    >>> d = {"title": "T", "name": "n", "version": "1.0.0", "sources": [{"title": "S"}]}
+    >>> cite({**d, "translations": {"nl": {"title": "T-nl"}}}, "nl")
+    'T-nl. n, versie 1.0.0. Bron: S.'
+    """
+    version, source = CITE_WORDS[lang]
+    title = descriptor.get("translations", {}).get(lang, {}).get("title", descriptor["title"])
     sources = "; ".join(s.get("title", "") for s in descriptor.get("sources", []))
-    return f"{descriptor['title']}. {descriptor['name']}, version {descriptor['version']}. Source: {sources}."
+    return f"{title}. {descriptor['name']}, {version} {descriptor['version']}. {source}: {sources}."
 
 
 def descriptor_file(given: Path | str | None) -> Path:

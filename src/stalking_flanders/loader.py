@@ -108,10 +108,11 @@ def about(release: DataPackage, series, subquestions, name: str, lang: str) -> d
     """What travels with every loaded table."""
     d = release.descriptor
     resource = release.resource(name)
+    translated = resource.get("translations", {}).get(lang, {})  # the table's title in ``lang``, where given
     return {
         "table": name,
-        "title": resource.get("title"),
-        "description": resource.get("description"),
+        "title": translated.get("title", resource.get("title")),
+        "description": translated.get("description", resource.get("description")),
         "lang": lang,
         "version": d.get("version"),
         "measures": dict(zip(series["series"], series[f"measure_{lang}"])),
@@ -120,10 +121,10 @@ def about(release: DataPackage, series, subquestions, name: str, lang: str) -> d
         "stalking_specific": {s: bool(v) for s, v in zip(series["series"], series["stalking_specific"])},
         "sources": [s.get("title") for s in d.get("sources", [])],
         "licenses": [lic.get("name") for lic in d.get("licenses", [])],
-        "citation": citation(release),
+        "citation": citation(release, lang),
     }
 
 
-def citation(release: DataPackage | None = None) -> str:
-    """How to cite the package and its source, from the descriptor."""
-    return cite((release or DataPackage()).descriptor)
+def citation(release: DataPackage | None = None, lang: str = "nl") -> str:
+    """How to cite the package and its source, from the descriptor, in ``lang`` (Dutch by default)."""
+    return cite((release or DataPackage()).descriptor, lang)

@@ -185,4 +185,5 @@ class Document(Format):
         return None
 
     def dutch_title(self, resource: dict) -> str:
-        return text(self.texts, "title", "nl")
+        """Its ``translations.nl`` title, else this kind of file's Dutch title (the descriptor itself)."""
+        return resource.get("translations", {}).get("nl", {}).get("title") or text(self.texts, "title", "nl")

@@ -213,7 +213,7 @@ def page(release: Path, descriptor: dict, tables: dict[str, pd.DataFrame], svg: 
         licence={"title": descriptor["licenses"][0].get("title", descriptor["licenses"][0]["name"]), **descriptor["licenses"][0]},
         licence_scope=text("licence", "scope", lang),
         licence_archived=text("licence", "archived_text", lang),
-        citation=cite(descriptor),
+        citation=cite(descriptor, lang),
     )
 
 

@@ -70,8 +70,8 @@ def data_dictionary(descriptor: dict) -> str:
 
 
 def citation(descriptor: dict) -> str:
-    """Markdown: how to cite this version of the package."""
-    return "> " + cite(descriptor) + "\n"
+    """Markdown: how to cite this version of the package, Dutch first."""
+    return "\n".join(f"> {cite(descriptor, lang)}\n>" for lang in CODES).removesuffix(">")
 
 
 def licence(descriptor: dict) -> str:

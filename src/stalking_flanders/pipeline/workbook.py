@@ -30,7 +30,8 @@ def about(defs: Definitions, tables: dict[str, pd.DataFrame], sources: list[dict
     """(topic, Dutch, English) rows of the sheet "Lees dit eerst - Read first"."""
     meta = defs.meta
     nl = meta.get("translations", {}).get("nl", {})
-    cited = cite({"title": meta["title"], "name": meta["name"], "version": defs.version, "sources": sources})
+    described = {"title": meta["title"], "name": meta["name"], "version": defs.version, "sources": sources}
+    described["translations"] = meta.get("translations", {})
     rows = [
         ("Titel / Title", nl.get("title", ""), meta["title"]),
         ("Versie / Version", defs.version, defs.version),
@@ -40,7 +41,7 @@ def about(defs: Definitions, tables: dict[str, pd.DataFrame], sources: list[dict
     rows += [("Kanttekening / Caveat", dutch.removeprefix("- "), english.removeprefix("- ")) for dutch, english in pairs]
     rows += [("Licentie / Licence", licence_statement(lic, "nl"), licence_statement(lic)) for lic in meta["licenses"]]
     rows += [("Bron / Source", s["title"], s["title"]) for s in sources]
-    rows += [("Citeren / How to cite", cited, cited)]
+    rows += [("Citeren / How to cite", cite(described, "nl"), cite(described, "en"))]
     rows += [("Werkbladen / Sheets", *(SHEETS[lang].format(tables=", ".join(defs.tables)) for lang in CODES))]
     columns = {field.name: field for schema in defs.schemas.values() for field in schema.fields}
     rows += [("Kolom / Column", f"{name}: {dutch_name(f)}", f"{name}: {f.title or name}") for name, f in columns.items()]
