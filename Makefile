@@ -11,7 +11,7 @@ LOCKS := requirements
 PIP_INSTALL = python -m pip install --quiet --disable-pip-version-check --no-input
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup release test test-fast lint lock
+.PHONY: setup release publish test test-fast lint lock
 
 # A role's environment: the pinned installer first, then the role's hashed requirements, then the project itself.
 $(VENV)/.%.installed: $(LOCKS)/bootstrap.txt $(LOCKS)/%.txt pyproject.toml
@@ -23,9 +23,9 @@ $(VENV)/.%.installed: $(LOCKS)/bootstrap.txt $(LOCKS)/%.txt pyproject.toml
 
 # Test tools whose dependencies clash with the project's get an environment of their own, from a
 # hashed requirements file of their own: .venv-s3server, the S3-compatible server the remote
-# tests start (moto: its botocore must not meet the one the DVC S3 plugin pins), and .venv-ckan,
-# CKAN's DCAT harvester; .venv-lock holds the resolver `make lock` runs. None is ever a
-# dependency of the package.
+# tests start (moto: its botocore must not meet the one the DVC S3 plugin pins), .venv-ckan,
+# CKAN's DCAT harvester, and .venv-pypiserver, the package index the install tests start;
+# .venv-lock holds the resolver `make lock` runs. None is ever a dependency of the package.
 TOOL_VENVS := .venv-s3server/.installed .venv-ckan/.installed .venv-pypiserver/.installed
 .venv-%/.installed: $(LOCKS)/%.txt $(LOCKS)/bootstrap.txt
 	$(PYTHON) -m venv .venv-$*

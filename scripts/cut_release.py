@@ -212,7 +212,7 @@ RELEASE_FILES = [
     repo.VALIDATED,
     repo.RELEASE,
 ]
-BUILT = [repo.EXTRACTED, repo.VALIDATED, repo.RELEASE, repo.PACKAGE_DATA]  # outputs of the pipeline, not in git
+BUILT = [repo.EXTRACTED, repo.VALIDATED, repo.RELEASE, repo.PACKAGE_DATA]  # the pipeline's outputs (the last is not in git)
 
 
 class Stopped(BaseException):

@@ -58,6 +58,8 @@ class Stop(Exception):
 
 def settings_of(config: Path) -> tuple[dict, dict | None]:
     """The [publish] table, checked, and the portal settings (None without a site)."""
+    if not config.is_file():
+        raise Stop(f"{config}: no such file; write it (docs/maintainers.md has an example) or name one: PUBLISH_CONFIG=<file>")
     try:
         document = tomllib.loads(config.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:

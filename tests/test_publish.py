@@ -127,6 +127,11 @@ def test_a_missing_setting_stops_before_anything_is_sent(tmp_path):
     assert result.returncode == 1 and "bucket: not a setting" in result.stderr and "no destination" in result.stderr
 
 
+def test_a_missing_settings_file_says_where_an_example_is(tmp_path):
+    result = run([sys.executable, "scripts/distribute.py", "--config", str(tmp_path / "publish.toml")], ROOT, check=False)
+    assert result.returncode == 1 and "no such file" in result.stderr and "docs/maintainers.md" in result.stderr
+
+
 def test_a_failure_half_way_keeps_what_was_sent_and_says_what_is_missing(index, tmp_path):
     work, git_url = release_checkout(tmp_path)
     closed = f"http://127.0.0.1:{free_port()}/"  # nothing listens there

@@ -29,7 +29,6 @@ from . import chart, jsonld
 # The pages of a release, Dutch first (the answer's language): index.html is the Dutch page, each
 # other language has a page of its own one link away.
 PAGES = {language.code: "index.html" if i == 0 else f"index.{language.code}.html" for i, language in enumerate(LANGUAGES)}
-PAGE = PAGES[CODES[0]]
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 

@@ -146,8 +146,8 @@ def read_tables(package: DataPackage) -> dict[str, pd.DataFrame]:
 
 FROM_DESCRIPTOR = {"data-dictionary": data_dictionary, "citation": citation, "licence": licence}
 FROM_TABLES = {"figures": figures, "also-in-the-answer": also_in_the_answer}
-# The files with generated sections, and their sections. A release rewrites the citation, so the
-# sections a release changes stay in README.md, the one of these files a release commits.
+# The files with generated sections, and their sections. A release rewrites the citation, which
+# stands in README.md; the release script commits both files.
 FILES = {
     Path("README.md"): ("figures", "also-in-the-answer", "citation", "licence"),
     Path("docs/data-package.md"): ("data-dictionary",),
