@@ -104,16 +104,6 @@ def observations_key(d):
     return d["resources"][0]["schema"]["foreignKeys"][0]["reference"]
 
 
-# Descriptors the gate refuses before anything reads them: every door, exit 1 or 2.
-HOSTILE |= {
-    "a foreign key to no table": lambda f: edit_descriptor(f, lambda d: observations_key(d).update(resource="nope")),
-    "a foreign key to no field": lambda f: edit_descriptor(f, lambda d: observations_key(d).update(fields=["nope"])),
-    "a version that is not one": lambda f: edit_descriptor(f, lambda d: d.update(version="1.\u00b2.0")),
-    "a language that is not one": lambda f: edit_descriptor(f, lambda d: d["translations"].update({"x y": {"title": "t"}})),
-    "a hash that is not one": lambda f: edit_descriptor(f, lambda d: d["resources"][0].update(hash="md5:zz")),
-}
-
-
 def unknown_version(edit):
     """``edit``, then another version (one this installed package does not know, so the checks that
     hold a known release to its published bytes do not stop it first) and every hash recomputed."""
@@ -124,6 +114,62 @@ def unknown_version(edit):
         rehash(folder)
 
     return edited
+
+
+# Descriptors the gate refuses before anything reads them (each of another version, so that no check
+# of the published release stops it first): every door, exit 1 or 2; the gate names the key path.
+GATE = {
+    "a foreign key to no table": (
+        lambda d: observations_key(d).update(resource="nope"),
+        "resources[0].schema.foreignKeys[0].reference.resource",
+    ),
+    "a foreign key to no field": (
+        lambda d: observations_key(d).update(fields=["nope"] * len(observations_key(d)["fields"])),
+        "resources[0].schema.foreignKeys[0].reference.fields",
+    ),
+    "a version that is not one": (lambda d: d.update(version="1.\u00b2.0"), "descriptor.version"),
+    "a language that is not one": (
+        lambda d: d["translations"].update({"x y": {"title": "t", "description": "d"}}),
+        "translations",
+    ),
+    "a hash that is not one": (lambda d: d["resources"][0].update(hash="md5:" + "0" * 32), "resources[0].hash"),
+}
+
+
+def descriptor_edited(edit):
+    return lambda folder: edit_descriptor(folder, edit)
+
+
+HOSTILE |= {case: descriptor_edited(edit) for case, (edit, _) in GATE.items()}
+
+
+@pytest.mark.parametrize("case", GATE)
+def test_the_gate_names_the_key_path_it_does_not_understand(case, tmp_path):
+    edit, column = GATE[case]
+    folder = damaged_copy(BUNDLED, tmp_path / "gate", unknown_version(lambda f: None))
+    edit_descriptor(folder, edit)
+    with pytest.raises(PackageError) as raised:
+        DataPackage(folder)
+    assert [p.column for p in raised.value.problems] == [column]
+
+
+def test_a_later_version_that_adds_a_field_loads_unverified(tmp_path):
+    def added(folder):
+        edit_descriptor(
+            folder,
+            lambda d: next(r for r in d["resources"] if r["name"] == "series")["schema"]["fields"].append(
+                {"name": "note_fr", "type": "string"}
+            ),
+        )
+        path = folder / "series.csv"
+        head, *rows = path.read_text(encoding="utf-8").splitlines()
+        path.write_text("\n".join([head + ",note_fr", *(row + ",x" for row in rows)]) + "\n", encoding="utf-8")
+
+    folder = damaged_copy(BUNDLED, tmp_path / "later", unknown_version(added))
+    table = load("observations", release=DataPackage(folder))
+    assert table.attrs["verified"] is False and len(table) == 21
+    codes = {p.code for p in validate_package(folder)}  # not the published release, nor its Parquet copy
+    assert "release-unknown" in codes and "descriptor-shape" not in codes
 
 
 def renamed_column(folder, table, old, new):

@@ -164,3 +164,21 @@ def test_a_file_named_as_another_formats_table_is_read_as_its_own_format(tmp_pat
     folder = damaged_copy(BUNDLED, tmp_path / "swapped", lambda f: edit_descriptor(f, swap))
     found = [(p.code, p.file.rsplit("/", 1)[-1]) for p in validate_package(folder)]
     assert ("format-unreadable", "stalking-flanders.xlsx") in found, found
+
+
+def test_a_copy_of_a_release_as_published_is_that_release_even_where_the_bundled_one_is_a_later_build(monkeypatch):
+    # Between a change to the data and the next release, the bundled release is a later build of the
+    # last version: a copy of that version as published (as its record holds it) is still that release.
+    import json
+
+    from stalking_flanders import releases
+    from stalking_flanders.hashes import sha256_bytes
+
+    published = json.loads((BUNDLED / "datapackage.json").read_text(encoding="utf-8"))
+    later = {**published, "description": published["description"] + " A later build."}
+    version = published["version"]
+    monkeypatch.setattr(releases, "recorded", lambda: {version: sha256_bytes(releases.canonical(published))})
+    assert releases.release_problems(published, "copy", later) == []
+    assert releases.release_problems(later, "copy", later) == []  # the build itself
+    changed = {**published, "title": "Another title"}
+    assert [p.column for p in releases.release_problems(changed, "copy", later)] == ["description", "title"]

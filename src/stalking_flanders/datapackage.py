@@ -131,45 +131,42 @@ class DataPackage:
         self.schemas = _schemas(self.descriptor, str(path))  # typed before anything reads them
 
     def layout_problems(self, reference: DataPackage) -> list:
-        """Where this package's tables are not laid out as ``reference``'s (the bundled release's):
-        the same tables, each with the same fields of the same types in the same order, and the
-        same keys. Everything that reads the figures by name (the checks across tables, the
-        loader's captions, the record) reads a package laid out so; a version with other tables
-        or fields is one this installed package does not know how to read."""
+        """Where this package lacks what ``reference`` (the bundled release) holds: each of its
+        tables, and in each table each of its fields, of the same type. Everything that reads the
+        figures by name (the checks across tables, the loader's captions, the record) reads those;
+        a later version may add tables and fields, which nothing here reads."""
         from .problems import Code, Problem
 
-        def layout(schema) -> dict:
-            return {
-                "fields": [f"{f.name} ({f.type.name})" for f in schema.fields],
-                "primaryKey": list(schema.primary_key),
-                "foreignKeys": [
-                    f"{','.join(k.fields)} -> {k.resource}.{','.join(k.reference_fields)}" for k in schema.foreign_keys
-                ],
-            }
-
-        file = str(self.descriptor_path)
-        found, expected = sorted(self.tables()), sorted(reference.tables())
-        if found != expected:
-            message = "the package does not hold the tables of this package"
+        file, newer = str(self.descriptor_path), " (a later version may need a newer stalking-flanders)"
+        missing = [name for name in reference.tables() if name not in self.tables()]
+        if missing:
+            message = "the package lacks tables this package reads" + newer
             return [
                 Problem(
-                    Code.DESCRIPTOR_SHAPE, file, message, column="resources", found=", ".join(found), expected=", ".join(expected)
+                    Code.DESCRIPTOR_SHAPE,
+                    file,
+                    message,
+                    column="resources",
+                    found=", ".join(self.tables()),
+                    expected=", ".join(missing),
                 )
             ]
         problems = []
         for name in reference.tables():
-            mine, theirs = layout(self.schema(name)), layout(reference.schema(name))
+            types = {field.name: field.type.name for field in self.schema(name).fields}
             problems += [
                 Problem(
                     Code.DESCRIPTOR_SHAPE,
                     file,
-                    f"the table {name} is not laid out as this package's",
-                    column=f"{name}.schema.{key}",
-                    found=", ".join(mine[key]),
-                    expected=", ".join(theirs[key]),
+                    f"the table {name} lacks a field this package reads{newer}"
+                    if field.name not in types
+                    else f"the field {field.name} of the table {name} is of another type than this package reads",
+                    column=f"{name}.{field.name}",
+                    found=types.get(field.name, "no such field"),
+                    expected=f"a field {field.name} of type {field.type.name}",
                 )
-                for key in theirs
-                if mine[key] != theirs[key]
+                for field in reference.schema(name).fields
+                if types.get(field.name) != field.type.name
             ]
         return problems
 
