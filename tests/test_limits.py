@@ -128,19 +128,32 @@ def test_the_python_api_runs_within_the_limits(door, tmp_path):
     assert result.stdout.startswith(f"limit: {door} took longer than 1 s"), (result.stdout, result.stderr)
 
 
-def test_the_callers_own_timer_and_alarm_handler_are_left_as_they_were(tmp_path):
+def test_the_callers_own_timer_and_alarm_handler_are_left_as_they_were(tmp_path, monkeypatch):
     # A program that calls the API within a timeout of its own (signal.setitimer, signal.alarm): no
-    # door cancels its timer or keeps its handler replaced, whether it reads the bundled release
-    # (never bounded: it was not handed to us) or a package it was handed (bounded by the watchdog).
+    # door cancels its timer or replaces its handler; reading the bundled release (not handed to us)
+    # sets no alarm and no memory limit; a package handed to us is read within both.
+    import resource
     import shutil
     import signal
 
     import stalking_flanders
+    from stalking_flanders import untrusted
     from stalking_flanders.datapackage import BUNDLED, DataPackage
     from stalking_flanders.loader import load
     from stalking_flanders.validation import validate_package
 
     shutil.copytree(BUNDLED, tmp_path / "p")
+    seen = []  # (timer, handler, memory limit) while each descriptor is read
+    reading = untrusted.read_descriptor
+
+    def watched(*args, **kwargs):
+        seen.append(
+            (signal.getitimer(signal.ITIMER_REAL)[0], signal.getsignal(signal.SIGALRM), resource.getrlimit(resource.RLIMIT_DATA))
+        )
+        return reading(*args, **kwargs)
+
+    monkeypatch.setattr(untrusted, "read_descriptor", watched)
+    unbounded = resource.getrlimit(resource.RLIMIT_DATA)
 
     def callers(signum, frame):
         raise AssertionError("the caller's timer fired during the test")
@@ -150,13 +163,19 @@ def test_the_callers_own_timer_and_alarm_handler_are_left_as_they_were(tmp_path)
     try:
         stalking_flanders.tables()
         stalking_flanders.load("observations")
+        bundled, seen[:] = list(seen), []
         load("observations", release=DataPackage(tmp_path / "p"))
         assert validate_package(tmp_path / "p") == []
-        assert 500 < signal.getitimer(signal.ITIMER_REAL)[0] <= 600
-        assert signal.getsignal(signal.SIGALRM) is callers
+        assert 500 < signal.getitimer(signal.ITIMER_REAL)[0] <= 600 and signal.getsignal(signal.SIGALRM) is callers
+        handed_while_timed = list(seen)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-    # without a timer of the caller's, a handed package sets the alarm for the run and then clears it
+    assert bundled and all(timer > 500 and handler is callers and limit == unbounded for timer, handler, limit in bundled)
+    assert handed_while_timed and all(timer > 500 and handler is callers for timer, handler, _ in handed_while_timed)
+    # without a timer of the caller's, a handed package is read with the alarm set, which is cleared after
+    seen.clear()
     DataPackage(tmp_path / "p")
+    ((timer, handler, limit),) = seen
+    assert 0 < timer and handler is not previous and (limit != unbounded or unbounded[0] != resource.RLIM_INFINITY)
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0) and signal.getsignal(signal.SIGALRM) is previous

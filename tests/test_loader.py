@@ -66,6 +66,21 @@ def test_metadata_and_citation():
     meta = stalking_flanders.metadata()
     assert meta["name"] == "stalking-flanders"
     assert "nr. 186" in stalking_flanders.citation() and meta["version"] in stalking_flanders.citation()
+    dutch, english = stalking_flanders.citation(), stalking_flanders.citation("en")
+    assert dutch.startswith(meta["translations"]["nl"]["title"]) and f"versie {meta['version']}. Bron: " in dutch
+    assert english.startswith(meta["title"]) and f"version {meta['version']}. Source: " in english
+    with pytest.raises(ValueError, match="lang must be one of nl, en"):
+        stalking_flanders.citation("fr")
+
+
+def test_the_tables_title_and_description_travel_in_the_language_asked():
+    resource = DataPackage().resource("observations")
+    dutch, english = stalking_flanders.load("observations"), stalking_flanders.load("observations", lang="en")
+    assert (dutch.attrs["title"], english.attrs["title"]) == (resource["translations"]["nl"]["title"], resource["title"])
+    assert dutch.attrs["description"] == resource["translations"]["nl"]["description"]
+    assert dutch.attrs["citation"] == stalking_flanders.citation() and english.attrs["citation"] == stalking_flanders.citation(
+        "en"
+    )
 
 
 def test_one_version_for_code_and_data(defs):

@@ -16,9 +16,6 @@ BUNDLED = Path(__file__).resolve().parent / "data"  # the release, shipped insid
 DESCRIPTOR_NAME = "datapackage.json"
 
 
-CITE_WORDS = {"en": ("version", "Source"), "nl": ("versie", "Bron")}  # the words of a citation, by language
-
-
 def cite(descriptor: dict, lang: str = "en") -> str:
     """How to cite a data package and its sources, from its descriptor, in ``lang`` (the title as
     the descriptor's ``translations`` give it in that language).
@@ -27,7 +24,9 @@ def cite(descriptor: dict, lang: str = "en") -> str:
     >>> cite({**d, "translations": {"nl": {"title": "T-nl"}}}, "nl")
     'T-nl. n, versie 1.0.0. Bron: S.'
     """
-    version, source = CITE_WORDS[lang]
+    from .texts import text
+
+    version, source = text("cite", "version", lang), text("cite", "source", lang)
     title = descriptor.get("translations", {}).get(lang, {}).get("title", descriptor["title"])
     sources = "; ".join(s.get("title", "") for s in descriptor.get("sources", []))
     return f"{title}. {descriptor['name']}, {version} {descriptor['version']}. {source}: {sources}."

@@ -235,7 +235,8 @@ def dataset(r: Record) -> Triples:
 
 def coverage(r: Record) -> Triples:
     """Where (Flanders, Belgium) and when (the years of the series) the figures are for."""
-    first, last = years_covered(load("series", lang="en", release=r.package))
+    series_file = str(r.package.path(r.package.resource("series")))
+    first, last = years_covered(load("series", lang="en", release=r.package), series_file)
     flanders, period = URIRef(FLANDERS.iri), r.node("temporal")
     country, country_triples = concept(BELGIUM.iri, BELGIUM.en, "country", DCT.Location)
     node = r.dataset

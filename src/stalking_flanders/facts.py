@@ -65,12 +65,12 @@ SPECIFIC = {
 }
 
 
-def years_covered(series) -> tuple[int, int]:
-    """The first and last year the series of a release cover (its table ``series``);
-    :class:`~stalking_flanders.problems.DataError` where it holds no series."""
+def years_covered(series, file: str = "series") -> tuple[int, int]:
+    """The first and last year the series of a release cover (its table ``series``, read from
+    ``file``); :class:`~stalking_flanders.problems.DataError` where it holds no series."""
     if series.empty:
         from .problems import Code, DataError, Problem
 
-        problem = Problem(Code.TABLE_EMPTY, "series", "no series, so no years the figures cover", expected="one or more rows")
-        raise DataError([problem], "series")
+        problem = Problem(Code.TABLE_EMPTY, file, "no series, so no years the figures cover", expected="one or more rows")
+        raise DataError([problem], file)
     return int(series["first_year"].min()), int(series["last_year"].max())

@@ -127,4 +127,6 @@ def about(release: DataPackage, series, subquestions, name: str, lang: str) -> d
 
 def citation(release: DataPackage | None = None, lang: str = "nl") -> str:
     """How to cite the package and its source, from the descriptor, in ``lang`` (Dutch by default)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
     return cite((release or DataPackage()).descriptor, lang)

@@ -430,11 +430,12 @@ def _translations(raw: dict, keys: set[str], where: str, required: bool) -> dict
     return translations
 
 
-def check_descriptor(raw: dict, tables: list[str] | None = None) -> None:
+def check_descriptor(raw: dict) -> None:
     """Refuse (:class:`ShapeError`) every shape of a descriptor this package does not understand:
-    unknown keys, strings where objects belong and the reverse, sizes out of range, resources of
-    one name, and, given ``tables`` (the tables of the release this package bundles), a table
-    missing, renamed or added. The tables' schemas are parsed by :meth:`Schema.parse`."""
+    unknown keys, strings where objects belong and the reverse, sizes out of range, versions,
+    language codes and hashes not of their form, resources of one name. The tables' schemas are
+    parsed by :meth:`Schema.parse`; the tables a release must hold are checked against the bundled
+    release's (:meth:`~stalking_flanders.datapackage.DataPackage.layout_problems`)."""
     _keys(raw, PACKAGE_KEYS, "descriptor")
     for key in ("name", "title", "description", "version"):
         _text(raw, key, "descriptor")
@@ -454,9 +455,6 @@ def check_descriptor(raw: dict, tables: list[str] | None = None) -> None:
     names = [_resource(resource, f"resources[{i}]") for i, resource in enumerate(raw["resources"])]
     if len(set(names)) != len(names):
         raise ShapeError("resources", "names one resource twice, expected each name once")
-    found = table_names(raw["resources"])
-    if tables is not None and sorted(found) != sorted(tables):
-        raise ShapeError("resources", f"holds the tables {', '.join(found) or 'none'}, expected {', '.join(tables)}")
 
 
 COMPRESSED = (".gz", ".zip", ".bz2", ".xz", ".zst", ".7z", ".tgz")  # suffixes of compressed files

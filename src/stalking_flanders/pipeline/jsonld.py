@@ -29,7 +29,7 @@ def dataset(descriptor: dict, tables: dict[str, pd.DataFrame], files: dict[str, 
         "spatialCoverage": {"@type": "Place", "name": ", ".join(f"{place.nl} ({place.en})" for place in PLACES)},
         "temporalCoverage": f"{first}/{last}",
         "isBasedOn": [s["title"] for s in descriptor.get("sources", [])],
-        "citation": cite(descriptor),
+        "citation": [cite(descriptor, lang) for lang in CODES],
         "distribution": [
             {
                 "@type": "DataDownload",
