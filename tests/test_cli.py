@@ -276,6 +276,7 @@ def test_show_prints_whole_labels_filters_by_series_and_gives_each_series_caveat
     assert len(rows) == 3 and all("caw-perpetrators-belaging" in r for r in rows)
     words = " ".join(shown.split())
     assert "the problem of stalking is rising exponentially" in words and "may not cover the whole year" in words
+    assert words.index("Opmerking van dit pakket") < words.index("Note of this package")  # Dutch first, English beside it
     piped = cli("show", "observations", "--series", "caw-perpetrators-belaging")
     assert piped.stdout.count("\n") == 4 and "dekt mogelijk niet het hele jaar" in " ".join(piped.stderr.split())  # apart
     assert cli("show", "observations", "--series", "nope").returncode == 2

@@ -153,13 +153,15 @@ def _show(args) -> int:
         sys.stdout.write(table.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d"))
     else:
         sys.stdout.write(table.to_json(orient="records", force_ascii=False, date_format="iso", indent=2) + "\n")
-    # What the figures of each series shown count and do not: beside a table on a terminal, apart
-    # from the data (on stderr) when the data go to a file or a program.
+    # What the figures of each series shown count and do not, Dutch first and English beside it:
+    # beside a table on a terminal, apart from the data (on stderr) when the data go to a file or a program.
     shown = list(dict.fromkeys(table["series"])) if "series" in table.columns else []
     out = sys.stdout if fmt == "table" else sys.stderr
+    said = {lang: table.attrs if lang == args.lang else load(args.name, lang=lang).attrs for lang in CODES} if shown else {}
     for series in shown:
-        about = f"{series}: {table.attrs['measures'][series]} {table.attrs['caveats'][series]}"
-        print("\n" + textwrap.fill(about, CAVEAT_WIDTH, break_on_hyphens=False), file=out)
+        for attrs in said.values():
+            about = f"{series}: {attrs['measures'][series]} {attrs['caveats'][series]}"
+            print("\n" + textwrap.fill(about, CAVEAT_WIDTH, break_on_hyphens=False), file=out)
     return OK
 
 
