@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import stalking_flanders
-from helpers import cli, damaged_copy, edit_file, rehash, run
+from helpers import DCAT_ARGS, cli, damaged_copy, edit_file, rehash, run
 from stalking_flanders.datapackage import BUNDLED
 
 COMMANDS = ["tables", "show", "info", "validate"]
@@ -305,3 +305,13 @@ def test_frictionless_reads_no_file_that_our_bounded_readers_hold_to_the_csv(mon
     formats, files = handed
     assert formats == ["csv", "txt"]
     assert not [f for f in files if f.endswith((".parquet", ".xlsx"))] and "observations.csv" in files
+
+
+@pytest.mark.parametrize(
+    "args", [["validate", ""], ["diff", "", "."], ["diff", ".", ""], ["dcat", "--release", "", *DCAT_ARGS]], ids=str
+)
+def test_an_empty_path_is_a_usage_error(args, tmp_path):
+    # An empty path would name the current folder: validate "" once checked ./datapackage.json
+    # and named it the bundled release.
+    result = cli(*args, cwd=tmp_path)
+    assert result.returncode == 2 and "an empty path names nothing" in result.stderr

@@ -4,6 +4,7 @@ never 3, and from the API an error of the package (PackageError), never another.
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 import pytest
@@ -72,29 +73,6 @@ HOSTILE = {
 }
 
 
-@pytest.fixture(params=HOSTILE)
-def hostile(request, tmp_path):
-    return damaged_copy(BUNDLED, tmp_path / "hostile", HOSTILE[request.param])
-
-
-def test_every_command_refuses_it_with_a_message(hostile):
-    for args in (("validate", hostile), ("diff", BUNDLED, hostile), ("dcat", "--release", hostile, *DCAT)):
-        result = cli(*args, cwd=hostile.parent)
-        assert result.returncode in (1, 2), (args[0], result.returncode, result.stderr)
-        assert "internal error" not in result.stderr and result.stderr.strip(), args[0]
-
-
-def test_the_python_api_refuses_it_with_an_error_of_the_package(hostile):
-    problems = None
-    try:
-        problems = validate_package(hostile)
-    except PackageError:
-        pass
-    assert problems is None or problems, "validate_package called it valid"
-    with pytest.raises(PackageError):
-        load("observations", release=DataPackage(hostile))
-
-
 def series_field(d, name):
     series = next(r for r in d["resources"] if r["name"] == "series")
     return next(f for f in series["schema"]["fields"] if f["name"] == name)
@@ -133,6 +111,11 @@ GATE = {
         "translations",
     ),
     "a hash that is not one": (lambda d: d["resources"][0].update(hash="md5:" + "0" * 32), "resources[0].hash"),
+    "a name no address can hold": (lambda d: d["resources"][0].update(name="observations x"), "resources[0].name"),
+    "a pattern whose flag stands inside once wrapped": (
+        lambda d: d["resources"][1]["schema"]["fields"][2].update(constraints={"pattern": "(?i).*"}),
+        "resources[1].schema.fields[2].constraints.pattern",
+    ),
 }
 
 
@@ -141,6 +124,29 @@ def descriptor_edited(edit):
 
 
 HOSTILE |= {case: descriptor_edited(edit) for case, (edit, _) in GATE.items()}
+
+
+@pytest.fixture(params=HOSTILE)
+def hostile(request, tmp_path):
+    return damaged_copy(BUNDLED, tmp_path / "hostile", HOSTILE[request.param])
+
+
+def test_every_command_refuses_it_with_a_message(hostile):
+    for args in (("validate", hostile), ("diff", BUNDLED, hostile), ("dcat", "--release", hostile, *DCAT)):
+        result = cli(*args, cwd=hostile.parent)
+        assert result.returncode in (1, 2), (args[0], result.returncode, result.stderr)
+        assert "internal error" not in result.stderr and result.stderr.strip(), args[0]
+
+
+def test_the_python_api_refuses_it_with_an_error_of_the_package(hostile):
+    problems = None
+    try:
+        problems = validate_package(hostile)
+    except PackageError:
+        pass
+    assert problems is None or problems, "validate_package called it valid"
+    with pytest.raises(PackageError):
+        load("observations", release=DataPackage(hostile))
 
 
 @pytest.mark.parametrize("case", GATE)
@@ -179,6 +185,34 @@ def renamed_column(folder, table, old, new):
     path.write_text(head.replace(old, new) + "\n" + rest, encoding="utf-8")
 
 
+def source_question_cell(folder, old, new):
+    path = folder / "source_questions.csv"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def optional_and_empty(folder):
+    """``series.stalking_specific`` may be empty, and is, in one row: the code reads it as given."""
+    edit_descriptor(folder, lambda d: series_field(d, "stalking_specific").update(constraints={"required": False}))
+    path = folder / "series.csv"
+    head, first, *rest = path.read_text(encoding="utf-8").split("\n")
+    cells = first.split(",")
+    at = head.split(",").index("stalking_specific")
+    assert cells[at] in ("true", "false")  # no quoted comma before it
+    path.write_text("\n".join([head, ",".join(cells[:at] + [""] + cells[at + 1 :]), *rest]), encoding="utf-8")
+
+
+def listed_and_too_large(folder):
+    """A file that is no resource but stands in SHA256SUMS, past the bound on a file."""
+    (folder / "chart.png").write_bytes(b"\0" * (5 * 2**20))
+    lines = (folder / "SHA256SUMS").read_text().splitlines()
+    digest = hashlib.sha256((folder / "chart.png").read_bytes()).hexdigest()
+    (folder / "SHA256SUMS").write_text(
+        "".join(f"{digest}  chart.png\n" if line.endswith("  chart.png") else line + "\n" for line in lines)
+    )
+
+
 def symlinked_sums(folder):
     (folder / "SHA256SUMS").rename(folder / "sums")
     os.symlink("sums", folder / "SHA256SUMS")
@@ -189,7 +223,13 @@ def symlinked_sums(folder):
 # none, a list of sums that is a link. `validate` refuses them (exit 1), and so does `dcat` where the
 # record would read it (the record reads no SHA256SUMS); `diff` compares anything it can read (exit 0
 # or 1); never exit 3, and from the API an error of the package or problems.
-DCAT_READS_IT_NOT = {"SHA256SUMS a link"}
+DCAT_READS_IT_NOT = {  # the record reads neither SHA256SUMS nor the table source_questions
+    "SHA256SUMS a link",
+    "a file of the list too large to read",
+    "a date pandas cannot hold",
+    "a date not written YYYY-MM-DD",
+    "an integer and a newline",
+}
 OTHERWISE = {
     "a field of another type": unknown_version(
         lambda f: edit_descriptor(f, lambda d: series_field(d, "first_year").update(type="string", constraints={}))
@@ -198,6 +238,14 @@ OTHERWISE = {
     "a format no one reads": lambda f: edit_descriptor(f, lambda d: d["resources"][5].update(format="parq")),
     "no series": unknown_version(lambda f: (f / "series.csv").write_text((f / "series.csv").read_text().split("\n")[0] + "\n")),
     "SHA256SUMS a link": symlinked_sums,
+    "a date pandas cannot hold": unknown_version(lambda f: source_question_cell(f, ",2021-12-21,", ",0001-01-01,")),
+    "a date not written YYYY-MM-DD": unknown_version(lambda f: source_question_cell(f, ",2021-12-21,", ",20211221,")),
+    "an integer and a newline": unknown_version(lambda f: source_question_cell(f, ",186,2021", ',"186\n",2021')),
+    "an empty value the release requires": unknown_version(optional_and_empty),
+    "a file of the list too large to read": listed_and_too_large,
+    "a path too long to follow": lambda f: edit_descriptor(
+        f, lambda d: (d["resources"][-1].update(path="sources/" + "a" * 300 + ".txt"), d.update(version="9.9.9"))
+    ),
 }
 
 
@@ -224,3 +272,17 @@ def test_a_file_of_a_format_this_package_does_not_read_is_read_by_no_one(tmp_pat
     folder = damaged_copy(BUNDLED, tmp_path / "parq", OTHERWISE["a format no one reads"])
     problems = validate_package(folder)
     assert [p.message for p in problems] == ["the resource observations-parquet is of a format this package does not read"]
+
+
+def test_the_record_writes_each_files_address_percent_encoded(tmp_path):
+    from stalking_flanders.dcat import record
+    from stalking_flanders.portal_settings import load_settings
+
+    def spaced(folder):
+        (folder / "sources" / "vp-sv-186-beke-2021-12-21.txt").rename(folder / "sources" / "a b.txt")
+        edit_descriptor(folder, lambda d: d["resources"][-1].update(path="sources/a b.txt"))
+
+    folder = damaged_copy(BUNDLED, tmp_path / "spaced", unknown_version(spaced))
+    settings = dict(zip(DCAT[0::2], DCAT[1::2]))
+    turtle = record(DataPackage(folder), load_settings(**{k.lstrip("-").replace("-", "_"): v for k, v in settings.items()}))
+    assert "<https://example.invalid/sources/a%20b.txt>" in turtle and "a b.txt>" not in turtle

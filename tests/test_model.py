@@ -30,8 +30,15 @@ def test_each_type_reads_and_writes_its_csv_text(kind):
         ("integer", "9" * 5000),
         ("integer", "9" * 19),
         ("integer", ""),
+        ("integer", "186\n"),  # a newline after the digits
+        ("integer", "+5"),
+        ("integer", "\u0661\u0668\u0666"),  # digits of another script
         ("boolean", "True"),
         ("date", "21/12/2021"),
+        ("date", "20211221"),  # what fromisoformat takes besides YYYY-MM-DD
+        ("date", "2021-W51-2"),
+        ("date", "0001-01-01"),  # outside what the frame's datetime64[ns] holds
+        ("date", "9999-12-31"),
     ],
 )
 def test_a_cell_not_of_its_type_is_refused_without_converting_it(kind, text):

@@ -74,17 +74,15 @@ def _parser() -> argparse.ArgumentParser:
         description="Validate a whole data package: Frictionless checks, pandera models, rules across tables, "
         "file hashes and sizes, and every figure against the archived answer. Exit 1 if any problem.",
     )
-    validate.add_argument(
-        "descriptor", nargs="?", metavar="DESCRIPTOR", help="a datapackage.json or its folder (default: the bundled release)"
-    )
+    validate.add_argument("descriptor", nargs="?", type=_path, metavar="DESCRIPTOR", help=f"{PACKAGE_PATH} (default: bundled)")
     diff = sub.add_parser(
         "diff",
         help="what changed between two releases",
         description="Which tables, fields, rows and figures were added, removed or changed between two releases "
         "(folders or datapackage.json files), and the version bump that needs.",
     )
-    diff.add_argument("old", metavar="OLD", help="the older release (folder or datapackage.json)")
-    diff.add_argument("new", metavar="NEW", help="the newer release (folder or datapackage.json)")
+    diff.add_argument("old", type=_path, metavar="OLD", help="the older release (folder or datapackage.json)")
+    diff.add_argument("new", type=_path, metavar="NEW", help="the newer release (folder or datapackage.json)")
     diff.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
     dcat = sub.add_parser(
         "dcat",
@@ -93,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
         "release or of RELEASE. Values only the maintainers know come from --config (a TOML file with a "
         "[portal] table) or from the options; a missing one is an error.",
     )
-    dcat.add_argument("--release", metavar="RELEASE", help="a release folder or its datapackage.json (default: bundled)")
+    dcat.add_argument("--release", type=_path, metavar="RELEASE", help=f"{PACKAGE_PATH} (default: bundled)")
     dcat.add_argument("--config", metavar="FILE", help="a TOML file whose [portal] table holds the settings below")
     dcat.add_argument("--format", choices=["turtle", "json-ld"], default="turtle", help="output format (default: turtle)")
     from .portal_settings import OPTIONAL, REQUIRED
@@ -101,6 +99,16 @@ def _parser() -> argparse.ArgumentParser:
     for key, help_text in {**REQUIRED, **OPTIONAL}.items():
         dcat.add_argument(f"--{key.replace('_', '-')}", dest=key, metavar=key.upper(), help=help_text)
     return parser
+
+
+PACKAGE_PATH = "a release folder or its datapackage.json"
+
+
+def _path(given: str) -> str:
+    """A path the user gives: an empty one names nothing (it would mean the current folder)."""
+    if not given:
+        raise argparse.ArgumentTypeError("an empty path names nothing")
+    return given
 
 
 def _dcat(args) -> int:
@@ -242,7 +250,7 @@ def _info(args) -> int:
 def _validate(args) -> int:
     from .validation import validate_package
 
-    where = printable(args.descriptor) if args.descriptor else "the bundled release"
+    where = printable(args.descriptor) if args.descriptor is not None else "the bundled release"
     problems = validate_package(args.descriptor)
     for line in capped(problems):
         print(line, file=sys.stderr)

@@ -97,6 +97,11 @@ def _schemas(descriptor: dict, file: str) -> dict:
     return schemas
 
 
+def _kind(field) -> str:
+    """A field's type, and whether every row must have a value (the code reads such a value as given)."""
+    return f"{field.type.name}, {'required' if field.constraints.required else 'may be empty'}"
+
+
 class DataPackage:
     """The data package whose descriptor is ``descriptor`` (a ``datapackage.json`` or its
     folder; the release bundled with this package when None).
@@ -152,20 +157,20 @@ class DataPackage:
             ]
         problems = []
         for name in reference.tables():
-            types = {field.name: field.type.name for field in self.schema(name).fields}
+            kinds = {field.name: _kind(field) for field in self.schema(name).fields}
             problems += [
                 Problem(
                     Code.DESCRIPTOR_SHAPE,
                     file,
                     f"the table {name} lacks a field this package reads{newer}"
-                    if field.name not in types
-                    else f"the field {field.name} of the table {name} is of another type than this package reads",
+                    if field.name not in kinds
+                    else f"the field {field.name} of the table {name} is not of the kind this package reads",
                     column=f"{name}.{field.name}",
-                    found=types.get(field.name, "no such field"),
-                    expected=f"a field {field.name} of type {field.type.name}",
+                    found=kinds.get(field.name, "no such field"),
+                    expected=f"a field {field.name}: {_kind(field)}",
                 )
                 for field in reference.schema(name).fields
-                if types.get(field.name) != field.type.name
+                if kinds.get(field.name) != _kind(field)
             ]
         return problems
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, FOAF, OWL, RDF, RDFS, SKOS, XSD
@@ -319,7 +320,7 @@ def distribution(r: Record, resource: dict) -> Triples:
             f"{r.package.descriptor_path}: the resource {resource['name']!r} is of the format {resource['format']!r}, "
             f"which this package does not publish ({', '.join(BY_NAME)}); a record is made only of its releases"
         )
-    url, media_type = URIRef(r.settings["base_url"] + resource["path"]), URIRef(IANA + fmt.mediatype)
+    url, media_type = URIRef(r.settings["base_url"] + quote(resource["path"])), URIRef(IANA + fmt.mediatype)
     file_type_ref, file_type_triples = file_type(fmt)
     checksum_ref, checksum_triples = checksum(r, resource)
     conforms = fmt.standard

@@ -24,7 +24,9 @@ from dataclasses import dataclass
 
 from .problems import PackageError
 
-WHOLE_NUMBER = re.compile(r"^[0-9]+$")  # a count as the answer writes it, and the digits of an integer cell
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # a date cell: YYYY-MM-DD and nothing else
+# a count as the answer writes it, and the digits of an integer cell (\Z: not even a newline after them)
+WHOLE_NUMBER = re.compile(r"\A[0-9]+\Z")
 INT64 = (-(2**63), 2**63 - 1)
 MAX_DIGITS = 19  # an int64 has at most 19 digits: a longer cell is refused before it is converted
 
@@ -143,11 +145,19 @@ class DateType(FieldType):
     name, pandas, nullable, expected = "date", "datetime64[ns]", "datetime64[ns]", "a date as YYYY-MM-DD"
     arrow_takes_python = True  # Arrow's date32 takes datetime.date, not a pandas timestamp
 
+    # What the frame's datetime64[ns] holds: a date outside it is refused as a value, not converted.
+    FIRST, LAST = datetime.date(1678, 1, 1), datetime.date(2261, 12, 31)
+
     def parse(self, text: str):
+        if not ISO_DATE.fullmatch(text):  # fromisoformat also takes 20211221 and 2021-W51-2
+            raise ValueError(self.expected)
         try:
-            return datetime.date.fromisoformat(text)
+            value = datetime.date.fromisoformat(text)
         except ValueError:
             raise ValueError(self.expected) from None
+        if not self.FIRST <= value <= self.LAST:
+            raise ValueError(f"{self.expected}, from {self.FIRST} to {self.LAST}")
+        return value
 
     def text(self, value) -> str:
         return value.strftime("%Y-%m-%d")
@@ -222,8 +232,8 @@ class Constraints:
         pattern = raw.get("pattern")
         if pattern is not None:
             _expect(pattern, str, f"{where}.pattern", "a regular expression")
-            try:
-                re.compile(pattern)
+            try:  # as each checker wraps it: Frictionless, then pandera (a global flag must come first)
+                re.compile(f"^{pattern}$"), re.compile(f"^(?:{pattern})\\Z")
             except re.error as error:
                 raise ShapeError(f"{where}.pattern", f"is not a regular expression ({error})") from None
         return cls(
@@ -245,7 +255,7 @@ class Constraints:
         if self.enum is not None:
             checks.append(pa.Check.isin(list(self.enum)))
         if self.pattern is not None:
-            checks.append(pa.Check.str_matches(f"^(?:{self.pattern})$"))
+            checks.append(pa.Check.str_matches(f"^(?:{self.pattern})\\Z"))
         return checks
 
 
@@ -412,6 +422,7 @@ def _text(raw: dict, key: str, where: str, required: bool = True) -> None:
 VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+(?:[-+][0-9A-Za-z.+-]+)?", re.ASCII)
 LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", re.ASCII)
 HASH = re.compile(r"sha256:[0-9a-f]{64}", re.ASCII)
+NAME = re.compile(r"[a-z0-9._-]+", re.ASCII)  # a package's or a resource's name, as Data Package says
 
 
 def _matching(value: str, pattern: re.Pattern, where: str, expected: str) -> None:
@@ -440,6 +451,7 @@ def check_descriptor(raw: dict) -> None:
     for key in ("name", "title", "description", "version"):
         _text(raw, key, "descriptor")
     _matching(raw["version"], VERSION, "descriptor.version", "a version such as 2.0.5")
+    _matching(raw["name"], NAME, "descriptor.name", "lower-case letters, digits, '.', '-' and '_' (as Data Package says)")
     _strings(raw.get("keywords", []), "keywords")
     for lang, translation in _translations(raw, {"title", "description", "keywords"}, "", required=True).items():
         _strings(translation.get("keywords", []), f"translations.{lang}.keywords")
@@ -466,6 +478,7 @@ def _resource(raw, where: str) -> str:
     _keys(raw, RESOURCE_KEYS, where)
     for key in ("name", "path", "format"):
         _text(raw, key, where)
+    _matching(raw["name"], NAME, f"{where}.name", "lower-case letters, digits, '.', '-' and '_' (as Data Package says)")
     if raw["path"].lower().endswith(COMPRESSED):
         raise ShapeError(
             f"{where}.path", f"{_shown(raw['path'])} names a compressed file, which is refused (it could unpack past every bound)"

@@ -92,7 +92,13 @@ def check(folder: Path, read) -> list[Problem]:
     for path, digest in listed.items():
         if path not in present:
             problems.append(Problem("sums-unlisted", str(folder / path), f"{NAME} lists a file that is not there"))
-        elif sha256_bytes(read(folder / path)) != digest:
+            continue
+        try:
+            data = read(folder / path)
+        except OSError as error:  # too large to read, or gone meanwhile
+            problems.append(Problem("file-unsafe", str(folder / path), f"cannot be read ({error.strerror or error})"))
+            continue
+        if sha256_bytes(data) != digest:
             problems.append(
                 Problem("sums-differs", str(folder / path), f"the file's sha256 differs from {NAME}", expected=f"sha256 {digest}")
             )

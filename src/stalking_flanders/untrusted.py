@@ -60,8 +60,11 @@ def read_descriptor(path: Path) -> dict:
     name = str(path)
     try:
         info = os.lstat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # nothing there, or a file where a folder should be
         raise NotFound(f"no such file: {printable(path)}") from None
+    except OSError as error:  # a name too long, a loop of links on the way, ...
+        message = f"cannot be read ({error.strerror or error})"
+        raise refuse(Code.DESCRIPTOR_SHAPE, name, message, expected="a datapackage.json file") from None
     if not stat.S_ISREG(info.st_mode):
         raise refuse(
             Code.DESCRIPTOR_SHAPE, name, "not a regular file (a folder, a link or a device)", expected="a datapackage.json file"
@@ -226,6 +229,8 @@ def file_problem(root: Path, relative: str) -> tuple[tuple[Code, str] | None, in
             info = os.lstat(current)
         except FileNotFoundError:
             return (Code.FILE_MISSING, "the file is missing"), 0
+        except OSError as error:  # a name too long, a file where a folder should be, ...
+            return (Code.FILE_UNSAFE, f"the path cannot be followed ({error.strerror or error})"), 0
         if stat.S_ISLNK(info.st_mode):
             return (Code.FILE_UNSAFE, "a symbolic link is on the way (links are never followed)"), 0
         if i < len(parts) - 1 and not stat.S_ISDIR(info.st_mode):
