@@ -112,6 +112,10 @@ GATE = {
     ),
     "a hash that is not one": (lambda d: d["resources"][0].update(hash="md5:" + "0" * 32), "resources[0].hash"),
     "a name no address can hold": (lambda d: d["resources"][0].update(name="observations x"), "resources[0].name"),
+    "a pattern on a number": (
+        lambda d: d["resources"][0]["schema"]["fields"][4].update(constraints={"pattern": "[0-9]+"}),
+        "resources[0].schema.fields[4].constraints.pattern",
+    ),
     "a pattern whose flag stands inside once wrapped": (
         lambda d: d["resources"][1]["schema"]["fields"][2].update(constraints={"pattern": "(?i).*"}),
         "resources[1].schema.fields[2].constraints.pattern",
@@ -223,6 +227,7 @@ def symlinked_sums(folder):
 # none, a list of sums that is a link. `validate` refuses them (exit 1), and so does `dcat` where the
 # record would read it (the record reads no SHA256SUMS); `diff` compares anything it can read (exit 0
 # or 1); never exit 3, and from the API an error of the package or problems.
+NOT_OF_ITS_TYPE = {"a date pandas cannot hold", "a date not written YYYY-MM-DD", "an integer and a newline"}
 DCAT_READS_IT_NOT = {  # the record reads neither SHA256SUMS nor the table source_questions
     "SHA256SUMS a link",
     "a file of the list too large to read",
@@ -260,11 +265,39 @@ def test_a_package_this_package_cannot_read_as_its_own_is_refused_never_an_inter
         result = cli(*args, cwd=otherwise.parent)
         assert result.returncode in ((0, 1) if args[0] in lenient else (1,)), (args[0], result.returncode, result.stderr)
         assert "internal error" not in result.stderr and "Traceback" not in result.stderr, args[0]
-    assert validate_package(otherwise)
+    problems = validate_package(otherwise)
+    assert problems
+    if request.node.callspec.params["otherwise"] in NOT_OF_ITS_TYPE:
+        assert "value-type" in {p.code for p in problems}
+        with pytest.raises(PackageError):
+            load("source_questions", release=DataPackage(otherwise))
     try:
         load("observations", lang="en", release=DataPackage(otherwise))
     except PackageError:
         pass
+
+
+def test_a_path_too_long_is_a_problem_of_the_package_not_an_os_error(tmp_path):
+    too_long = tmp_path / ("a" * 300)
+    assert [p.code for p in validate_package(too_long)] == ["descriptor-shape"]
+    with pytest.raises(PackageError):
+        DataPackage(too_long)
+
+
+def test_a_later_version_may_require_a_field_the_release_lets_be_empty(tmp_path):
+    def required(folder):
+        edit_descriptor(folder, lambda d: series_field(d, "heading_nl").update(constraints={"required": True}))
+        path = folder / "series.csv"
+        path.write_text(
+            path.read_text(encoding="utf-8").replace(
+                ",centres for mental health care (CGG),,", ",centres for mental health care (CGG),-,"
+            ),
+            encoding="utf-8",
+        )
+
+    folder = damaged_copy(BUNDLED, tmp_path / "later", unknown_version(required))
+    assert DataPackage(folder).layout_problems(DataPackage()) == []
+    assert load("series", release=DataPackage(folder)).attrs["verified"] is False
 
 
 def test_a_file_of_a_format_this_package_does_not_read_is_read_by_no_one(tmp_path):

@@ -131,14 +131,17 @@ CSV_NAMES = sorted(p.name for p in BUNDLED.glob("*.csv"))
     at=st.floats(min_value=0, max_value=1),
     text=st.text(max_size=40) | st.binary(max_size=40),
     hashed=st.booleans(),
+    unknown=st.booleans(),
 )
-def test_a_mangled_table_never_ends_in_an_internal_error(tmp_path_factory, name, at, text, hashed):
+def test_a_mangled_table_never_ends_in_an_internal_error(tmp_path_factory, name, at, text, hashed, unknown):
     folder = tmp_path_factory.mktemp("mangled") / "package"
     shutil.copytree(BUNDLED, folder)
     data = (folder / name).read_bytes()
     cut = int(len(data) * at)
     inserted = text if isinstance(text, bytes) else text.encode("utf-8")
     (folder / name).write_bytes(data[:cut] + inserted + data[cut:])
+    if unknown:
+        another_version(folder)
     if hashed:
         rehash(folder)
     every_door(folder)

@@ -92,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
         "[portal] table) or from the options; a missing one is an error.",
     )
     dcat.add_argument("--release", type=_path, metavar="RELEASE", help=f"{PACKAGE_PATH} (default: bundled)")
-    dcat.add_argument("--config", metavar="FILE", help="a TOML file whose [portal] table holds the settings below")
+    dcat.add_argument("--config", type=_path, metavar="FILE", help="a TOML file whose [portal] table holds the settings below")
     dcat.add_argument("--format", choices=["turtle", "json-ld"], default="turtle", help="output format (default: turtle)")
     from .portal_settings import OPTIONAL, REQUIRED
 

@@ -36,7 +36,11 @@ def descriptor_file(given: Path | str | None) -> Path:
     """The descriptor a user means: ``given`` itself, or the ``datapackage.json`` in the folder
     ``given``; the bundled release's when None."""
     path = Path(given) if given is not None else BUNDLED / DESCRIPTOR_NAME
-    return path / DESCRIPTOR_NAME if path.is_dir() and path.name != DESCRIPTOR_NAME else path
+    try:
+        folder = path.is_dir()
+    except OSError:  # a name too long, say: not a folder (reading it as a file then says why it cannot be)
+        folder = False
+    return path / DESCRIPTOR_NAME if folder and path.name != DESCRIPTOR_NAME else path
 
 
 class IntegrityError(PackageError, ValueError):
@@ -97,9 +101,12 @@ def _schemas(descriptor: dict, file: str) -> dict:
     return schemas
 
 
-def _kind(field) -> str:
-    """A field's type, and whether every row must have a value (the code reads such a value as given)."""
-    return f"{field.type.name}, {'required' if field.constraints.required else 'may be empty'}"
+def _kind(field, reference=None) -> str:
+    """A field's type, and whether every row must have a value where ``reference`` (the bundled
+    release's field) requires one: the code reads such a value as given. A field the reference lets
+    be empty may be required."""
+    required = field.constraints.required if reference is None else reference.constraints.required and field.constraints.required
+    return f"{field.type.name}, {'required' if required else 'may be empty'}"
 
 
 class DataPackage:
@@ -136,9 +143,10 @@ class DataPackage:
 
     def layout_problems(self, reference: DataPackage) -> list:
         """Where this package lacks what ``reference`` (the bundled release) holds: each of its
-        tables, and in each table each of its fields, of the same type. Everything that reads the
-        figures by name (the checks across tables, the loader's captions, the record) reads those;
-        a later version may add tables and fields, which nothing here reads."""
+        tables, and in each table each of its fields, of the same type, required where the
+        reference requires it. Everything that reads the figures by name (the checks across
+        tables, the loader's captions, the record) reads those; a later version may add tables and
+        fields, which nothing here reads, or require what the reference lets be empty."""
         from .problems import Code, Problem
 
         file, newer = str(self.descriptor_path), " (a later version may need a newer stalking-flanders)"
@@ -157,7 +165,8 @@ class DataPackage:
             ]
         problems = []
         for name in reference.tables():
-            kinds = {field.name: _kind(field) for field in self.schema(name).fields}
+            theirs = {field.name: field for field in reference.schema(name).fields}
+            kinds = {field.name: _kind(field, theirs.get(field.name)) for field in self.schema(name).fields}
             problems += [
                 Problem(
                     Code.DESCRIPTOR_SHAPE,

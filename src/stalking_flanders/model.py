@@ -231,6 +231,8 @@ class Constraints:
                     raise ShapeError(f"{where}.{key}", "is out of range, expected a 64-bit whole number")
         pattern = raw.get("pattern")
         if pattern is not None:
+            if not isinstance(kind, StringType):
+                raise ShapeError(f"{where}.pattern", f"a pattern on a field of type {kind.name} is not understood")
             _expect(pattern, str, f"{where}.pattern", "a regular expression")
             try:  # as each checker wraps it: Frictionless, then pandera (a global flag must come first)
                 re.compile(f"^{pattern}$"), re.compile(f"^(?:{pattern})\\Z")

@@ -20,7 +20,7 @@ from .problems import PackageError, printable
 from .releases import history
 
 REQUIRED = {
-    "base_url": "the URL the release folder is published at (its files are base_url + their path)",
+    "base_url": "the URL the release folder is published at (its files are base_url + their path, percent-encoded)",
     "publisher_name": "the name of the organisation or person that publishes the dataset",
     "contact_email": "an e-mail address that answers questions about the dataset",
 }
