@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from helpers import ROOT, run, sha256_tree
+from helpers import ROOT, copy_of_built, run, sha256_tree
 from stalking_flanders import repo
 
 pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
@@ -63,12 +63,13 @@ def test_the_descriptor_hashes_are_the_files_bytes(rebuilt):
 
 
 def test_the_wheel_is_reproducible(built, tmp_path):
-    """Two checkouts of the same commit, each with its own pipeline run and its own file times."""
+    """Two checkouts of the same commit, each with its own pipeline run and its own file times. A
+    build writes beside its sources (the sdist's folder), so the shared build is copied first."""
     clone = tmp_path / "clone"
     run(["git", "clone", "-q", str(built), str(clone)], tmp_path)
     run(["dvc", "repro"], clone)
     wheels = []
-    for n, source in enumerate((built, clone)):
+    for n, source in enumerate((copy_of_built(built, tmp_path / "copy"), clone)):
         out = run(["python", "scripts/build_dist.py", str(tmp_path / f"dist{n}")], source).stdout.split()
         wheels.append(next(p for p in out if p.endswith(".whl")))
     assert open(wheels[0], "rb").read() == open(wheels[1], "rb").read()
