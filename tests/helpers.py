@@ -21,7 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from stalking_flanders.datapackage import BUNDLED
 from stalking_flanders.hashes import facts, sha256_bytes
+from stalking_flanders.problems import PackageError
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_ID = "vp-sv-186-beke-2021-12-21"
@@ -103,6 +105,33 @@ DCAT_ARGS = [
     "--modified",
     "2026-01-01T00:00:00+00:00",
 ]
+
+
+# The doors of the command line that take a folder. Every package folder a test marked `hostile`
+# leaves is handed to each, and to `validate_package` (the sweep: see conftest.py), unless the test
+# handed it to all of them itself, with stricter expectations, through `through_every_door`.
+DOORS = {
+    "validate": lambda folder: ["validate", folder],
+    "diff (old)": lambda folder: ["diff", folder, BUNDLED],
+    "diff (new)": lambda folder: ["diff", BUNDLED, folder],
+    "dcat": lambda folder: ["dcat", "--release", folder, *DCAT_ARGS],
+}
+SWEPT: set[Path] = set()  # folders a test handed to every door itself: the sweep leaves them
+
+
+def through_every_door(folder: Path) -> tuple[dict[str, Ran], list | PackageError]:
+    """``folder`` handed to each door of the command line (what each did, by door) and to
+    ``validate_package`` (its problems, or the error of the package it raised; any other error is
+    raised). The test asserts what each door must make of it; the sweep then leaves the folder."""
+    from stalking_flanders.validation import validate_package
+
+    ran = {door: cli(*argv(folder), cwd=folder.parent) for door, argv in DOORS.items()}
+    try:
+        api = validate_package(folder)
+    except PackageError as error:
+        api = error
+    SWEPT.add(folder)
+    return ran, api
 
 
 def edit_descriptor(folder: Path, change) -> None:

@@ -18,13 +18,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import DOORS
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, FOAF, RDF, RDFS, SH, XSD
 from rdflib.namespace import DCTERMS as DCT
 
-from helpers import ROOT, cli, damaged_copy, edit_file, http_folder, needs, run, tool_env
+from helpers import DOORS, ROOT, cli, damaged_copy, edit_file, http_folder, needs, run, tool_env
 from stalking_flanders.datapackage import DataPackage
 from stalking_flanders.dcat import record
 from stalking_flanders.loader import load
