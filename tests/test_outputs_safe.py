@@ -64,6 +64,12 @@ REQUIRED = dict(base_url="https://example.invalid/", publisher_name="P", contact
         ("base_url", 'https://example.invalid/">'),
         ("base_url", "http://"),
         ("base_url", "ftp://example.invalid/"),
+        ("base_url", "https://[x/"),  # urlsplit raised: exit 3
+        ("base_url", "https://[abc]/"),
+        ("base_url", "https://example.invalid:99999/"),
+        ("base_url", "https://example.invalid/#f/"),  # every file's address a fragment
+        ("base_url", "https://example.invalid/?q"),
+        ("dataset_iri", "https://h]/"),
         ("publisher_url", "javascript:alert(1)"),
         ("publisher_url", "https://example.invalid/<x>"),
         ("contact_email", "@"),

@@ -75,11 +75,18 @@ def setting_problem(key: str, value) -> str | None:
     text = str(value)
     shown = printable(repr(text))
     if key in ("base_url", "publisher_url", "dataset_iri"):
-        parts = urlsplit(text) if URL_CHARACTERS.match(text) else None
+        try:
+            parts = urlsplit(text) if URL_CHARACTERS.match(text) else None
+            host = parts.hostname if parts else None
+            port = parts.port if parts else None  # noqa: F841 - read for its check
+        except ValueError:  # brackets that hold no IPv6 address, a port out of range
+            return f"must be an http or https URL with a host: found {shown}"
         if parts is None and text.startswith(("http://", "https://")):
             return f"holds characters a URL may not (spaces, quotes, <, >, ...): found {shown}"
-        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        if parts is None or parts.scheme not in ("http", "https") or not host:
             return f"must be an http or https URL with a host: found {shown}"
+        if key == "base_url" and (parts.query or parts.fragment or text.endswith(("?", "#"))):
+            return f"must be an address the files' names can follow, without ? or #: found {shown}"
     elif key == "contact_email" and not EMAIL.match(text):
         return f"must be an e-mail address: found {shown}"
     elif key == "name_language" and not LANGUAGE_TAG.match(text):
