@@ -145,3 +145,45 @@ def test_a_workbook_bomb_is_refused_within_the_bounds(bomb, tmp_path):
     assert result.returncode == 1 and codes(result) & {"format-unreadable", "format-differs"}, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
     assert peak < 512 * 2**20, f"{peak / 2**20:.0f} MiB"
+
+
+def with_custom_property_of_unknown_type(folder) -> None:
+    """The workbook with a custom document property of a type openpyxl does not know: it warns,
+    quoting the property's name."""
+    import zipfile
+
+    path = folder / "stalking-flanders.xlsx"
+    with zipfile.ZipFile(path) as old:
+        parts = {info.filename: old.read(info) for info in old.infolist()}
+    ns = "http://schemas.openxmlformats.org/officeDocument/2006"
+    parts["docProps/custom.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties xmlns="{ns}/custom-properties" '
+        f'xmlns:vt="{ns}/docPropsVTypes"><property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="2" '
+        f'name="&#x9b;2J{"A" * 5000}"><vt:vector/></property></Properties>'
+    ).encode()
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/docProps/custom.xml" '
+        b'ContentType="application/vnd.openxmlformats-officedocument.custom-properties+xml"/></Types>',
+    )
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(
+        b"</Relationships>",
+        f'<Relationship Id="rId99" Type="{ns}/relationships/custom-properties" Target="docProps/custom.xml"/>'
+        "</Relationships>".encode(),
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for name, data in parts.items():
+            new.writestr(name, data)
+
+
+def test_a_readers_warnings_about_a_workbook_are_not_shown(tmp_path):
+    # openpyxl's warning quoted 5,000 characters of the workbook, uncut, with its own source line.
+    import warnings
+
+    copy = damaged_copy(BUNDLED, tmp_path / "copy", with_custom_property_of_unknown_type, rehashed=True)
+    resum(copy)
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("always")
+        ran = cli("validate", copy)
+    assert ran.returncode == 1 and "AAAA" not in ran.stderr
+    assert [str(w.message)[:80] for w in shown] == []

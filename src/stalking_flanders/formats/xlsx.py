@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -128,11 +129,13 @@ def opened(data: bytes) -> Iterator[Callable[[str, Schema, int], list[dict]]]:
         raise ValueError(f"the workbook unpacks to {unpacked} bytes, more than {MAX_UNPACKED_BYTES}")
     if not openpyxl.xml.DEFUSEDXML:
         raise ValueError("openpyxl would parse the workbook without defusedxml (entity expansion); install defusedxml")
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    try:
-        yield lambda table, schema, limit: _sheet_rows(book, table, schema, limit)
-    finally:
-        book.close()
+    with warnings.catch_warnings():  # openpyxl warns of parts it does not know, quoting them: nothing of it is shown
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        try:
+            yield lambda table, schema, limit: _sheet_rows(book, table, schema, limit)
+        finally:
+            book.close()
 
 
 def _sheet_rows(book, table: str, schema: Schema, limit: int) -> list[dict]:
