@@ -123,6 +123,11 @@ def add_row(folder):
         fh.write("vp-sv-186-beke-2021-12-21,cgg-perpetration-registrations,Gedragsproblemen - agressie,2021,7,82\n")
 
 
+def rekey(folder):
+    """The primary key of observations changed: the rows of one key are not rows of the other."""
+    edit_descriptor(folder, lambda d: d["resources"][0]["schema"].update(primaryKey=["source_line"]))
+
+
 def correct_figure(folder):
     csv = folder / "observations.csv"
     csv.write_text(csv.read_text().replace(",2019,846,82", ",2019,864,82"))
@@ -133,10 +138,11 @@ def correct_figure(folder):
     [
         (rename_code, "major", "Codes removed in figures: no-figures"),
         (flip_flag, "major", "stalking_specific: false -> true"),
+        (rekey, "major", "The primary key changed"),
         (add_row, "minor", "1 row(s) added"),
         (correct_figure, "patch", "count: 846 -> 864"),
     ],
-    ids=["renamed code", "flipped flag", "new row", "corrected figure"],
+    ids=["renamed code", "flipped flag", "new key", "new row", "corrected figure"],
 )
 def test_what_changed_for_the_reader_decides_the_level(change, level, said, tmp_path):
     out = diff(BUNDLED, synthetic(tmp_path, change))

@@ -64,7 +64,7 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str) -> dict:
     ra, rb = a.resource(name), b.resource(name)
     fa = {f["name"]: f for f in ra["schema"]["fields"]}
     fb = {f["name"]: f for f in rb["schema"]["fields"]}
-    key = rb["schema"].get("primaryKey", [])
+    key, old_key = _primary_key(rb["schema"]), _primary_key(ra["schema"])
     out = {
         "fields_added": [f for f in fb if f not in fa],
         "fields_removed": [f for f in fa if f not in fb],
@@ -79,7 +79,7 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str) -> dict:
         "rows_removed": [],
         "cells_changed": [],
     }
-    if not key or any(k not in fa for k in key):
+    if not key or key != old_key or any(k not in fa for k in key):  # rows of one key are not rows of another
         out["key_changed"] = True
         return out
     old_by_key = {tuple(r[k] for k in key): r for r in _rows(a, name)}
@@ -102,6 +102,12 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str) -> dict:
                         }
                     )
     return out
+
+
+def _primary_key(schema: dict) -> list:
+    """A Table Schema's primary key as a list of field names (it may be written as one name)."""
+    key = schema.get("primaryKey", [])
+    return [key] if isinstance(key, str) else list(key)
 
 
 def _codes(field: dict) -> list:
