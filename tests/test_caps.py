@@ -4,11 +4,12 @@ a cap fails here long before a reader refuses it."""
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 
 from helpers import ROOT
-from stalking_flanders import limits, problems, repo, untrusted
+from stalking_flanders import limits, problems, repo, sums, untrusted
 from stalking_flanders.formats.xlsx import FILE_NAME as WORKBOOK
 
 MiB, GiB = 2**20, 2**30
@@ -33,6 +34,9 @@ def test_the_security_page_states_the_caps_and_limits_the_code_keeps():
         f"`RLIMIT_DATA`, {limits.ADDRESS_LIMIT / GiB:g} GiB",
         f"cut after {problems.MAX_VALUE_CHARS} characters",
         f"at most {untrusted.MAX_PROBLEMS_PER_CODE} problems of each kind",
+        f"nests more than {untrusted.MAX_JSON_DEPTH} levels",
+        f"at most {sums.MAX_FILES:,} files and folders, none more than {sums.MAX_DEPTH} folders deep",
+        f"read up to {untrusted.MAX_TOTAL_BYTES // MiB} MiB together",
     ]
     assert [s for s in stated if s not in said] == []
 
@@ -44,6 +48,9 @@ def test_the_release_stays_well_within_the_caps():
     assert max(sizes.values()) <= untrusted.MAX_FILE_BYTES // 10, sizes
     assert sum(sizes.values()) <= untrusted.MAX_TOTAL_BYTES // 10
     assert sum(sizes.values()) < 1_000_000
+    assert len(sums.files_of(release)) <= sums.MAX_FILES // 10
+    assert max(len(p.relative_to(release).parts) - 1 for p in files) <= sums.MAX_DEPTH // 8
+    assert _depth(release) <= untrusted.MAX_JSON_DEPTH // 3
     for page in ("README.md", "docs/maintainers.md"):
         assert "release is under 1 MB" in re.sub(r"\s+", " ", (ROOT / page).read_text()), page
     with zipfile.ZipFile(release / WORKBOOK) as workbook:
@@ -53,3 +60,13 @@ def test_the_release_stays_well_within_the_caps():
         assert len(lines) - 1 <= untrusted.MAX_ROWS // 10, table.name
         assert max(map(len, lines)) <= untrusted.MAX_LINE_CHARS // 10, table.name
         assert lines[0].count(",") + 1 <= untrusted.MAX_COLUMNS // 2, table.name
+
+
+def _depth(release) -> int:
+    """How deep the release's descriptor's objects and lists nest."""
+
+    def depth(value) -> int:
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+        return 0 if children is None else 1 + max(map(depth, children), default=0)
+
+    return depth(json.loads((release / "datapackage.json").read_text()))

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+from pathlib import Path
 
 import pytest
 
-from helpers import DCAT_ARGS, damaged_copy, edit_descriptor, rehash, through_every_door
+from helpers import DCAT_ARGS, cli, damaged_copy, edit_descriptor, rehash, through_every_door
 from stalking_flanders.datapackage import BUNDLED, DataPackage
 from stalking_flanders.loader import load
 from stalking_flanders.problems import PackageError
@@ -70,7 +71,17 @@ HOSTILE = {
     "a compressed table": lambda f: edit_descriptor(f, lambda d: d["resources"][0].update(compression="gz")),
     "a gzipped file": lambda f: edit_descriptor(f, lambda d: d["resources"][0].update(path="observations.csv.gz")),
     "a zipped file": lambda f: edit_descriptor(f, lambda d: d["resources"][0].update(path="observations.zip")),
+    # in keys the gate does not type, read once the version is known (JSON writes the first as \\ud800)
+    "a lone surrogate in a text": lambda f: edit_descriptor(f, lambda d: d.update(title="\ud800")),
+    "JSON nested 600 deep in a licence": lambda f: edit_descriptor(f, lambda d: d["licenses"][0].update(title=nested(600))),
 }
+
+
+def nested(depth: int) -> list:
+    value: list = []
+    for _ in range(depth - 1):
+        value = [value]
+    return value
 
 
 def series_field(d, name):
@@ -214,6 +225,53 @@ def symlinked_sums(folder):
     os.symlink("sums", folder / "SHA256SUMS")
 
 
+def nest_folders(folder: Path, depth: int) -> list[Path]:
+    """Folders ``depth`` deep in ``folder``, made one at a time (``os.makedirs`` calls itself once a
+    level); the deepest last."""
+    made = [folder / "d"]
+    for _ in range(depth - 1):
+        made.append(made[-1] / "d")
+    for path in made:
+        os.mkdir(path)
+    return made
+
+
+def many_files(folder: Path) -> None:
+    (folder / "many").mkdir()
+    for n in range(1001):
+        (folder / "many" / str(n)).touch()
+
+
+def linked_many_times(folder: Path) -> None:
+    """One file of nearly the bound on a file, linked nine times, each link listed in SHA256SUMS:
+    the links are read together past the bound on all files."""
+    first = folder / "big"
+    first.write_bytes(b"x" * (4 * 2**20 - 1))
+    digest = hashlib.sha256(first.read_bytes()).hexdigest()
+    with (folder / "SHA256SUMS").open("a") as sums:
+        sums.write(f"{digest}  big\n")
+        for n in range(9):
+            os.link(first, folder / f"big{n}")
+            sums.write(f"{digest}  big{n}\n")
+
+
+def foreign_key_to_parquet(d):
+    categories = next(r for r in d["resources"] if r["name"] == "categories")
+    key = {"fields": ["series"], "reference": {"resource": "series-parquet", "fields": ["series"]}}
+    categories["schema"]["foreignKeys"].append(key)
+
+
+def line_range_without_pattern(folder):
+    edit_descriptor(folder, lambda d: series_field(d, "caveat_lines")["constraints"].pop("pattern"))
+    path = folder / "series.csv"
+    text = path.read_text(encoding="utf-8")
+    head, first, *rest = text.split("\n")
+    cells = first.split(",")
+    at = head.split(",").index("caveat_lines")
+    assert cells[at][:1].isdigit()  # no quoted comma before it
+    path.write_text("\n".join([head, ",".join(cells[:at] + ["x"] + cells[at + 1 :]), *rest]), encoding="utf-8")
+
+
 # Packages whose descriptor is well formed but which this package cannot read as a release of its own:
 # tables laid out otherwise, a file of a format it does not read, a table that must have rows and has
 # none, a list of sums that is a link. `validate` refuses them (exit 1), and so does `dcat` where the
@@ -226,6 +284,10 @@ DCAT_READS_IT_NOT = {  # the record reads neither SHA256SUMS nor the table sourc
     "a date pandas cannot hold",
     "a date not written YYYY-MM-DD",
     "an integer and a newline",
+    "a foreign key to a Parquet table",
+    "folders nested past the bound",
+    "more than 1,000 files",
+    "one file linked many times",
 }
 OTHERWISE = {
     "a field of another type": unknown_version(
@@ -243,6 +305,11 @@ OTHERWISE = {
     "a path too long to follow": lambda f: edit_descriptor(
         f, lambda d: (d["resources"][-1].update(path="sources/" + "a" * 300 + ".txt"), d.update(version="9.9.9"))
     ),
+    "a foreign key to a Parquet table": unknown_version(lambda f: edit_descriptor(f, foreign_key_to_parquet)),
+    "a line range without its pattern": unknown_version(line_range_without_pattern),
+    "folders nested past the bound": lambda f: nest_folders(f, 12),
+    "more than 1,000 files": many_files,
+    "one file linked many times": linked_many_times,
 }
 
 
@@ -311,3 +378,29 @@ def test_the_record_writes_each_files_address_percent_encoded(tmp_path):
     settings = dict(zip(DCAT[0::2], DCAT[1::2]))
     turtle = record(DataPackage(folder), load_settings(**{k.lstrip("-").replace("-", "_"): v for k, v in settings.items()}))
     assert "<https://example.invalid/sources/a%20b.txt>" in turtle and "a b.txt>" not in turtle
+
+
+def test_folders_nested_deeper_than_the_stack_are_refused_not_walked(tmp_path):
+    # Python 3.11's os.walk calls itself once a level: 1,200 levels ran out of stack (exit 3).
+    folder = damaged_copy(BUNDLED, tmp_path / "deep")
+    made = nest_folders(folder, 1200)
+    try:
+        ran = cli("validate", folder)
+        assert ran.returncode == 1 and "folders lie more than 8 deep" in ran.stderr, ran.stderr
+        assert [p.code for p in validate_package(folder)] == ["file-unsafe"]
+    finally:
+        for path in reversed(made):  # shutil.rmtree calls itself once a level too
+            os.rmdir(path)
+
+
+@pytest.mark.parametrize(
+    "case, message",
+    [("more than 1,000 files", "more than 1000 files and folders"), ("one file linked many times", "too large together")],
+)
+def test_a_folder_too_large_to_check_is_reported_as_such(case, message, tmp_path):
+    # The walk stopped at 1,000 files and called the files it had not reached missing; the same
+    # file linked many times was read once a link, with no bound on them together.
+    folder = damaged_copy(BUNDLED, tmp_path / "large", OTHERWISE[case])
+    unsafe = [p.message for p in validate_package(folder) if p.code == "file-unsafe"]
+    assert any(message in m for m in unsafe), unsafe
+    assert not [p for p in validate_package(folder) if "lists a file that is not there" in p.message]

@@ -182,3 +182,21 @@ def test_a_copy_of_a_release_as_published_is_that_release_even_where_the_bundled
     assert releases.release_problems(later, "copy", later) == []  # the build itself
     changed = {**published, "title": "Another title"}
     assert [p.column for p in releases.release_problems(changed, "copy", later)] == ["description", "title"]
+
+
+def test_a_table_past_a_cap_is_never_handed_to_frictionless(tmp_path, monkeypatch):
+    # Frictionless knows no cap on rows: a 200 kB table of 100,001 one-letter rows took it seconds.
+    import stalking_flanders.validation as validation
+
+    handed = []
+    monkeypatch.setattr(validation, "frictionless_problems", lambda *args: handed.append(args) or [])
+
+    def extra(folder):
+        (folder / "extra.csv").write_text("a\n" + "x\n" * 100_001)
+        table = {"name": "extra", "path": "extra.csv", "format": "csv", "schema": {"fields": [{"name": "a", "type": "string"}]}}
+        edit_descriptor(folder, lambda d: (d["resources"].insert(5, table), d.update(version="9.9.9")))
+
+    folder = damaged_copy(BUNDLED, tmp_path / "extra", extra, rehashed=True)
+    problems = validate_package(folder)
+    assert [p.message for p in problems if p.code == "csv-unreadable"] == ["cannot be read as CSV (more than 100000 rows)"]
+    assert handed == []

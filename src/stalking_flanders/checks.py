@@ -68,6 +68,17 @@ def foreign_keys(tables: dict[str, pd.DataFrame], schemas: dict[str, Schema], fi
     for name, schema in schemas.items():
         for fk in schema.foreign_keys:
             referred = fk.resource or name  # "": the table itself
+            if referred not in tables:  # a resource of another format, which the checks do not read as a table
+                problems.append(
+                    Problem(
+                        "foreign-key",
+                        files[name],
+                        f"refers to {referred}, which is not one of the package's CSV tables",
+                        column=",".join(fk.fields),
+                        expected="a CSV table of this package",
+                    )
+                )
+                continue
             target = tables[referred]
             known = set(target[list(fk.reference_fields)].itertuples(index=False, name=None))
             for index, row in enumerate(tables[name][list(fk.fields)].itertuples(index=False, name=None)):

@@ -15,11 +15,16 @@ import stat
 from pathlib import Path, PurePosixPath
 
 from .hashes import sha256_bytes
-from .problems import Problem
+from .problems import PackageError, Problem
 
 NAME = "SHA256SUMS"
 LINE = re.compile(r"^([0-9a-f]{64})  (\S(?:.*\S)?)$")
-MAX_FILES = 1000  # the most files a release folder may hold
+MAX_FILES = 1000  # the most files (and folders, and other entries) a release folder may hold
+MAX_DEPTH = 8  # the deepest a file may lie below the release folder (a release's lie one deep)
+
+
+class FolderTooLarge(PackageError):
+    """A folder holds more entries, or lies deeper, than a release may."""
 
 
 def render(files: dict[str, bytes]) -> bytes:
@@ -28,19 +33,36 @@ def render(files: dict[str, bytes]) -> bytes:
 
 
 def files_of(folder: Path) -> list[str]:
-    """Every regular file below ``folder`` but SHA256SUMS, as relative POSIX paths (a link is
-    never followed; past ``MAX_FILES`` the walk stops)."""
+    """Every regular file below ``folder`` but SHA256SUMS, as sorted relative POSIX paths (a link
+    is never followed; a folder that cannot be listed is passed over). :class:`FolderTooLarge`
+    past ``MAX_FILES`` entries or ``MAX_DEPTH`` folders deep: the walk keeps no stack of its own
+    calls, so no depth of folders exhausts it."""
     found: list[str] = []
-    for top, folders, names in os.walk(folder, followlinks=False):
-        for name in sorted(names):
-            path = Path(top) / name
-            relative = path.relative_to(folder).as_posix()
-            if relative != NAME and stat.S_ISREG(os.lstat(path).st_mode):
+    pending, entries = [(Path(folder), 0)], 0
+    while pending:
+        top, depth = pending.pop()
+        try:
+            listing = list(_bounded_listing(top, MAX_FILES - entries))
+        except OSError:  # a folder that cannot be listed: what it holds counts as not there
+            continue
+        entries += len(listing)
+        for entry in listing:
+            if entry.is_dir(follow_symlinks=False):
+                if depth + 1 > MAX_DEPTH:
+                    raise FolderTooLarge(f"folders lie more than {MAX_DEPTH} deep")
+                pending.append((Path(entry.path), depth + 1))
+            elif entry.is_file(follow_symlinks=False) and (relative := Path(entry.path).relative_to(folder).as_posix()) != NAME:
                 found.append(relative)
-            if len(found) > MAX_FILES:
-                return found
-        folders.sort()
     return sorted(found)
+
+
+def _bounded_listing(folder: Path, room: int):
+    """The entries of ``folder``, at most ``room`` of them (else :class:`FolderTooLarge`)."""
+    with os.scandir(folder) as listing:
+        for count, entry in enumerate(listing, start=1):
+            if count > room:
+                raise FolderTooLarge(f"the folder holds more than {MAX_FILES} files and folders")
+            yield entry
 
 
 def parse(data: bytes, file: str) -> tuple[dict[str, str], list[Problem]]:
@@ -69,9 +91,10 @@ def parse(data: bytes, file: str) -> tuple[dict[str, str], list[Problem]]:
     return listed, problems
 
 
-def check(folder: Path, read) -> list[Problem]:
+def check(folder: Path, read, max_total: int) -> list[Problem]:
     """Every problem of the release in ``folder`` with its SHA256SUMS; ``read(path)`` reads a file
-    within the bounds (:func:`~stalking_flanders.untrusted.read_file`)."""
+    within the bounds (:func:`~stalking_flanders.untrusted.read_file`), and the files listed are
+    read up to ``max_total`` bytes together."""
     file = str(folder / NAME)
     try:
         kind = os.lstat(folder / NAME).st_mode
@@ -86,9 +109,13 @@ def check(folder: Path, read) -> list[Problem]:
     except OSError as error:
         return [Problem("file-unsafe", file, f"cannot be read ({error.strerror or error})", expected=f"a {NAME} file")]
     listed, problems = parse(data, file)
-    present = files_of(folder)
+    try:
+        present = files_of(folder)
+    except FolderTooLarge as error:
+        return problems + [Problem("file-unsafe", str(folder), f"cannot be checked: {error}", expected="a release folder")]
     for path in sorted(set(present) - set(listed)):
         problems.append(Problem("sums-unlisted", str(folder / path), f"a file of the folder that {NAME} does not list"))
+    total, present = 0, set(present)
     for path, digest in listed.items():
         if path not in present:
             problems.append(Problem("sums-unlisted", str(folder / path), f"{NAME} lists a file that is not there"))
@@ -98,6 +125,12 @@ def check(folder: Path, read) -> list[Problem]:
         except OSError as error:  # too large to read, or gone meanwhile
             problems.append(Problem("file-unsafe", str(folder / path), f"cannot be read ({error.strerror or error})"))
             continue
+        total += len(data)
+        if total > max_total:  # the same file linked many times is read each time
+            problems.append(
+                Problem("file-unsafe", file, "the files it lists are too large together", expected=f"at most {max_total} bytes")
+            )
+            break
         if sha256_bytes(data) != digest:
             problems.append(
                 Problem("sums-differs", str(folder / path), f"the file's sha256 differs from {NAME}", expected=f"sha256 {digest}")

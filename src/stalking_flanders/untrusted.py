@@ -32,6 +32,7 @@ MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # what a workbook's ZIP or a Parquet file
 MAX_ROWS = 100_000  # the most rows a table may have in any format
 MAX_COLUMNS = 64  # the most columns a table may have
 MAX_LINE_CHARS = 64 * 1024  # the longest line of a CSV file
+MAX_JSON_DEPTH = 32  # the deepest a descriptor's objects and lists may nest (a release's: 8)
 MAX_PROBLEMS_PER_CODE = 20  # how many problems of one kind are listed; the rest are counted
 PROFILES = {  # the only profiles a descriptor may name: Frictionless has them built in
     "https://datapackage.org/profiles/2.0/datapackage.json",
@@ -100,7 +101,32 @@ def read_descriptor(path: Path) -> dict:
             found=type(descriptor).__name__,
             expected="an object with resources",
         )
+    _plain_json(descriptor, name)
     return descriptor
+
+
+SURROGATE = re.compile("[\ud800-\udfff]")  # what JSON's \ud800 written alone gives: no Unicode text
+
+
+def _plain_json(descriptor: dict, name: str) -> None:
+    """Refuse a descriptor whose objects and lists nest deeper than ``MAX_JSON_DEPTH``, or with a
+    key or text that is not Unicode text (a lone surrogate): nothing read later, in keys the gate
+    types or not, meets either. The walk keeps no stack of its own calls."""
+    pending: list[tuple[object, int]] = [(descriptor, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, str):
+            if SURROGATE.search(value):
+                raise refuse(
+                    Code.DESCRIPTOR_JSON, name, "a text holds a lone surrogate (\\ud800 to \\udfff)", expected="Unicode text"
+                )
+            continue
+        if not isinstance(value, dict | list):
+            continue
+        if depth > MAX_JSON_DEPTH:
+            raise refuse(Code.DESCRIPTOR_JSON, name, "the JSON nests too deeply", expected=f"at most {MAX_JSON_DEPTH} levels")
+        children = [*value, *value.values()] if isinstance(value, dict) else value
+        pending.extend((child, depth + 1) for child in children)
 
 
 def _unique_keys(pairs: list[tuple[str, object]]) -> dict:

@@ -57,13 +57,20 @@ def _problems(path: Path) -> list[Problem]:
         return problems  # nothing unsafe goes further: Frictionless never sees this package
     problems += release_problems(package.descriptor, str(path), _bundled())
     problems += _sums(package)
-    with offline():
-        problems += _frictionless(package)
     names = package.tables()
     contents = {name: read_file(package.path(package.resource(name))) for name in names}
     tables, table_problems = csv.read_all(
         {n: package.path(package.resource(n)) for n in names}, {n: package.schema(n) for n in names}, contents
     )
+    table_problems += [  # CSV files that are not tables of this package: Frictionless reads them
+        problem
+        for r in package.descriptor["resources"]
+        if r["format"] == csv.FORMAT.name and r["name"] not in names
+        for problem in csv.cap_problems(read_file(package.path(r)), str(package.path(r)))
+    ]
+    if not any(p.code == "csv-unreadable" for p in table_problems):  # past a cap: Frictionless knows none
+        with offline():
+            problems += _frictionless(package)
     problems += table_problems
     if table_problems or len(tables) < len(names):
         return problems
@@ -125,7 +132,7 @@ def _sums(package: DataPackage) -> list[Problem]:
     expected = [
         digest for digest in (recorded.sums_sha256 if recorded else None, theirs and sha256_bytes(read_file(theirs))) if digest
     ]
-    problems = sums.check(folder, read_file)
+    problems = sums.check(folder, read_file, MAX_TOTAL_BYTES)
     if not expected:  # a release that predates the lists, or one this package does not know
         return [p for p in problems if p.code != "sums-missing"]
     if not problems and sha256_bytes(read_file(folder / sums.NAME)) not in expected:

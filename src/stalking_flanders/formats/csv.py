@@ -78,6 +78,15 @@ def _unreadable(name: str, error) -> DataError:
     )
 
 
+def cap_problems(data: bytes, name: str) -> list[Problem]:
+    """Where the CSV file ``data`` passes a cap (the problems :func:`read` raises before it parses)."""
+    try:
+        _bounded_text(data, name)
+    except DataError as error:
+        return error.problems
+    return []
+
+
 def _bounded_text(source: Path | bytes, name: str) -> str:
     """The text of a CSV file, refused before any parser allocates for it where it is not UTF-8 or
     passes a cap (:mod:`stalking_flanders.untrusted`): columns, rows, the length of a line."""
