@@ -4,6 +4,7 @@ handed out, and an import that stays light."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -132,3 +133,19 @@ def test_import_is_light():
         "print(sorted(m for m in ('pandera', 'frictionless', 'dvc') if m in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+
+
+def test_a_package_can_be_named_by_its_path(tmp_path):
+    # release= took only a DataPackage: a path gave an AttributeError
+    copy = shutil.copytree(BUNDLED, tmp_path / "copy")
+    for given in (copy, str(copy), copy / "datapackage.json"):
+        assert load("observations", release=given).equals(load("observations"))
+
+
+def test_a_path_with_a_nul_is_no_such_file():
+    from stalking_flanders.untrusted import NotFound
+    from stalking_flanders.validation import validate_package
+
+    for door in (DataPackage, validate_package, lambda path: load("observations", release=path)):
+        with pytest.raises(NotFound):
+            door("data\0package")

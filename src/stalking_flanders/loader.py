@@ -36,7 +36,14 @@ def from_dvc(repo: str | None, rev: str | None, into) -> DataPackage:
     return DataPackage(target)
 
 
-def load(name: str, *, lang: str = "nl", release: DataPackage | None = None, rev: str | None = None, repo: str | None = None):
+def load(
+    name: str,
+    *,
+    lang: str = "nl",
+    release: DataPackage | Path | str | None = None,
+    rev: str | None = None,
+    repo: str | None = None,
+):
     """Table ``name`` of the release as a DataFrame.
 
     Integers are int64, labels strings, and the ``category`` column (where a table has one) a
@@ -44,6 +51,9 @@ def load(name: str, *, lang: str = "nl", release: DataPackage | None = None, rev
     for this package). What the figures count and do not count is in ``DataFrame.attrs``:
     ``attrs["caveats"]`` and ``attrs["measures"]`` (per series, in ``lang``), with the source
     questions, licences, version and citation.
+
+    ``release`` is another package to read the table from: a :class:`DataPackage`, or the path of
+    its ``datapackage.json`` or folder.
 
     With ``rev`` (a git tag such as ``"v2.0.0"``; releases before 2.0.0 kept their files out of
     git and cannot be fetched) and/or ``repo`` (the repository's URL or path), the release of that
@@ -66,6 +76,8 @@ def load(name: str, *, lang: str = "nl", release: DataPackage | None = None, rev
     if release is None:
         return _table(DataPackage(), name, lang, verified=True)
     with bounded("load"):  # a package handed to us: read within the limits
+        if not isinstance(release, DataPackage):
+            release = DataPackage(release)
         verified = _verified(release)
         problems = release.layout_problems(DataPackage())  # the captions read the tables by name
         if problems:

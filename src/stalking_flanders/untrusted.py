@@ -61,7 +61,7 @@ def read_descriptor(path: Path) -> dict:
     name = str(path)
     try:
         info = os.lstat(path)
-    except (FileNotFoundError, NotADirectoryError):  # nothing there, or a file where a folder should be
+    except (FileNotFoundError, NotADirectoryError, ValueError):  # nothing there, a file where a folder should be, a NUL
         raise NotFound(f"no such file: {printable(path)}") from None
     except OSError as error:  # a name too long, a loop of links on the way, ...
         message = f"cannot be read ({error.strerror or error})"
