@@ -10,6 +10,7 @@ import zipfile
 
 from helpers import ROOT
 from stalking_flanders import limits, problems, repo, sums, untrusted
+from stalking_flanders.formats import xlsx
 from stalking_flanders.formats.xlsx import FILE_NAME as WORKBOOK
 
 MiB, GiB = 2**20, 2**30
@@ -37,6 +38,7 @@ def test_the_security_page_states_the_caps_and_limits_the_code_keeps():
         f"nests more than {untrusted.MAX_JSON_DEPTH} levels",
         f"at most {sums.MAX_FILES:,} files and folders, none more than {sums.MAX_DEPTH} folders deep",
         f"read up to {untrusted.MAX_TOTAL_BYTES // MiB} MiB together",
+        f"a worksheet's {xlsx.MAX_ROW_CELLS:,} columns",
     ]
     assert [s for s in stated if s not in said] == []
 

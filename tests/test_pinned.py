@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from helpers import cli, damaged_copy, edit_file, needs, run, run_measured
+from helpers import cli, damaged_copy, edit_file, needs, run_measured
 from stalking_flanders import sums
 from stalking_flanders.datapackage import BUNDLED
 
@@ -81,22 +81,25 @@ def test_parquet_forgeries_are_refused_by_construction(tmp_path, forgery):
 
 @pytest.mark.system  # a process of its own: the limits apply to it, not to the test runner
 def test_a_parquet_dictionary_bomb_is_stopped_while_decoding(tmp_path):
-    """A small file whose one repeated string decodes to far more than the cap stops while decoding
-    (as many rows as the table has: reading stops one row past them in any case)."""
+    """A small file whose one repeated string decodes to far more than the cap stops before it is
+    written out: 64 rows (one batch) of a 3 MiB value, 192 MiB once written out row by row, which
+    were written out (and the memory taken) before the cap was checked."""
 
     def bomb(folder):
         path = folder / "observations.parquet"
         table = pq.read_table(path)
-        rows = table.num_rows
-        columns = {name: pa.repeat(table.column(name)[0], rows) for name in table.column_names}
-        columns["category"] = pa.repeat(pa.scalar("x" * 4_000_000), rows)  # 84 MB decoded, a few hundred kB stored
-        pq.write_table(pa.table(columns, schema=table.schema), path, write_statistics=False, use_dictionary=True)
+        columns = {name: pa.repeat(table.column(name)[0], 64) for name in table.column_names}
+        columns["category"] = pa.repeat(pa.scalar("x" * 3 * 2**20), 64)
+        pq.write_table(
+            pa.table(columns, schema=table.schema), path, compression="zstd", write_statistics=False, use_dictionary=True
+        )
 
     copy = damaged_copy(BUNDLED, tmp_path / "copy", bomb)
     assert (copy / "observations.parquet").stat().st_size < 2**20  # within every file cap: only decoding tells
     resum(copy)
-    result = run(["stalking-flanders", "validate", str(copy)], tmp_path, check=False, timeout=120)
+    result, peak = run_measured(["validate", copy], tmp_path)
     assert result.returncode == 1 and "format-unreadable" in codes(result) and "decodes to more than" in result.stderr
+    assert peak < 320 * 2**20, f"{peak / 2**20:.0f} MiB"  # the release alone: about 170 MiB
 
 
 def rewrite_sheets(folder, change, sheets: str = "xl/worksheets/") -> None:
@@ -120,6 +123,12 @@ WORKBOOK_BOMBS = {
         b"".join(b'<row r="%d">' % (100 + n) + b'<c r="XFD%d"/>' % (100 + n) * 16_384 + b"</row>" for n in range(PADDED_ROWS))
         + b"</sheetData>",
     ),
+    # one row of five million empty cells: openpyxl parsed the row whole before cutting its columns
+    "a row of 5,000,000 cells": lambda xml: (
+        xml.replace(b"</row>", b"\0", 1).replace(b"</row>", b"<c/>" * 5_000_000 + b"</row>", 1).replace(b"\0", b"</row>")
+    ),  # the first row of figures
+    # styles parsed whole, as objects: gigabytes from a dozen MiB
+    "2,500,000 style records": lambda xml: xml.replace(b"</cellXfs>", b"<xf/>" * 2_500_000 + b"</cellXfs>", 1),
     # a billion laughs: entities that expand to gigabytes
     "entity expansion": lambda xml: xml.replace(
         b"?>",
@@ -136,7 +145,9 @@ WORKBOOK_BOMBS = {
 def test_a_workbook_bomb_is_refused_within_the_bounds(bomb, tmp_path):
     # the padding goes into the observations' sheet (a table the check reads), within the unpacked cap
     observations = openpyxl.load_workbook(BUNDLED / "stalking-flanders.xlsx", read_only=True).sheetnames.index("observations")
-    sheets = f"xl/worksheets/sheet{observations + 1}.xml" if bomb.startswith("padded") else "xl/worksheets/"
+    sheet = f"xl/worksheets/sheet{observations + 1}.xml"
+    parts = {"padded to 16,384 columns": sheet, "a row of 5,000,000 cells": sheet, "2,500,000 style records": "xl/styles.xml"}
+    sheets = parts.get(bomb, "xl/worksheets/")
     copy = damaged_copy(BUNDLED, tmp_path / "copy", lambda f: rewrite_sheets(f, WORKBOOK_BOMBS[bomb], sheets), rehashed=True)
     assert (copy / "stalking-flanders.xlsx").stat().st_size < 2**20  # within every file cap: only unpacking tells
     resum(copy)

@@ -61,15 +61,35 @@ def rows(data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
         )
     if any(meta.row_group(g).column(c).is_stats_set for g in range(meta.num_row_groups) for c in range(meta.num_columns)):
         raise ValueError("it carries column statistics, which readers trust to skip rows; a release writes none")
+    # Text is read as dictionaries (each value once, and indices), so that what a batch would be
+    # once written out row by row is known before it is: one long value repeated in every row of a
+    # dictionary column otherwise takes its length once a row. Decoded a little at a time, a
+    # run-length or dictionary bomb stops early.
+    texts = [field.name for field in parquet.schema_arrow if pa.types.is_string(field.type)]
     rows, decoded = [], 0
-    for batch in parquet.iter_batches(batch_size=64):  # decoded a little at a time: a run-length or dictionary bomb stops early
-        decoded += batch.nbytes
+    for batch in pq.ParquetFile(pa.BufferReader(data), read_dictionary=texts).iter_batches(batch_size=64):
+        decoded += _written_out(batch)
         if decoded > MAX_UNPACKED_BYTES:
             raise ValueError(f"the file decodes to more than {MAX_UNPACKED_BYTES} bytes")
         rows += batch.to_pylist()
         if len(rows) >= limit:
             break
     return rows[:limit]
+
+
+def _written_out(batch) -> int:
+    """The bytes of ``batch`` with each dictionary column's values written out row by row."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    total = 0
+    for column in batch.columns:
+        if pa.types.is_dictionary(column.type):
+            lengths = pc.take(pc.binary_length(column.dictionary), column.indices)
+            total += column.indices.nbytes + (pc.sum(lengths).as_py() or 0)
+        else:
+            total += column.nbytes
+    return total
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -125,8 +126,9 @@ def opened(data: bytes) -> Iterator[Callable[[str, Schema, int], list[dict]]]:
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:  # a workbook from anywhere: no ZIP bomb is unpacked
         unpacked = sum(info.file_size for info in archive.infolist())
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ValueError(f"the workbook unpacks to {unpacked} bytes, more than {MAX_UNPACKED_BYTES}")
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise ValueError(f"the workbook unpacks to {unpacked} bytes, more than {MAX_UNPACKED_BYTES}")
+        _within_a_spreadsheets_limits(archive)
     if not openpyxl.xml.DEFUSEDXML:
         raise ValueError("openpyxl would parse the workbook without defusedxml (entity expansion); install defusedxml")
     with warnings.catch_warnings():  # openpyxl warns of parts it does not know, quoting them: nothing of it is shown
@@ -136,6 +138,31 @@ def opened(data: bytes) -> Iterator[Callable[[str, Schema, int], list[dict]]]:
             yield lambda table, schema, limit: _sheet_rows(book, table, schema, limit)
         finally:
             book.close()
+
+
+MAX_ROW_CELLS = 16_384  # the columns of a worksheet (A to XFD): no spreadsheet's row holds more cells
+MAX_STYLE_RECORDS = 2 * 65_490  # twice the cell formats a spreadsheet holds (65,490), for cell styles too
+_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|xf)[\s/>]")  # a row, a cell, a style record
+
+
+def _within_a_spreadsheets_limits(archive) -> None:
+    """Refuse (ValueError) a workbook with a row of more cells than a worksheet has columns, or
+    more style records than a spreadsheet holds: openpyxl builds a row, and the styles, whole,
+    and within the cap on unpacking a few MiB of either take gigabytes. Every part is read, one at
+    a time (a sheet may be stored under any name), as far as its size in the archive says."""
+    for info in archive.infolist():
+        cells = styles = 0
+        for element in _ELEMENT.finditer(archive.read(info)):
+            if element.group(1) == b"row":
+                cells = 0
+            elif element.group(1) == b"c":
+                cells += 1
+                if cells > MAX_ROW_CELLS:
+                    raise ValueError(f"a row of {info.filename} holds more than {MAX_ROW_CELLS} cells, a worksheet's columns")
+            else:
+                styles += 1
+                if styles > MAX_STYLE_RECORDS:
+                    raise ValueError(f"{info.filename} holds more than {MAX_STYLE_RECORDS} style records")
 
 
 def _sheet_rows(book, table: str, schema: Schema, limit: int) -> list[dict]:
