@@ -39,6 +39,7 @@ def rebuilt(tmp_path_factory):
 def test_the_rebuild_benchmark_runs(rebuilt):
     result = rebuilt[2]
     assert result["runs"] == 1 and result["rebuild_median_s"] > result["floor_median_s"] > 0 and result["ratio"] > 1
+    assert result["rebuild_cpu_median_s"] > result["floor_cpu_median_s"] > 0 and result["least_ratio_on_every_core"] > 0
 
 
 def test_a_forced_run_over_the_committed_outputs_rewrites_them_byte_for_byte(rebuilt):
