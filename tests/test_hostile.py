@@ -229,6 +229,20 @@ def test_printed_problems_are_capped_and_values_cut(package):
     assert max(map(len, printed)) < 1500 and "more characters" in result.stderr
 
 
+def test_a_million_bad_cells_are_counted_not_listed(package):
+    # 100,000 rows of empty cells (1.9 MB, within every cap): a problem was made of each of the
+    # 1.8 million cells, and Frictionless made one more of each, past the memory or time bound.
+    series = package / "series.csv"
+    header = series.read_text(encoding="utf-8").splitlines()[0]
+    series.write_text(header + "\n" + ("," * header.count(",") + "\n") * 100_000, encoding="utf-8")
+    rehash(package)
+    result, peak = helpers.run_measured(["validate", package], package.parent, timeout=120)
+    assert result.returncode == 1 and "more problem(s) of this kind [value-required]" in result.stderr, result.stderr[-800:]
+    total = int(result.stderr.rsplit("invalid: ", 1)[1].split()[0])
+    assert total > 1_000_000 and peak < MEMORY_BOUND // 2, (total, f"{peak / 2**20:.0f} MiB")
+    assert len(result.stderr.splitlines()) < 200
+
+
 def test_a_line_past_the_cap_is_refused_before_it_is_parsed(package):
     csv = package / "observations.csv"
     csv.write_text(csv.read_text().replace(",2018,", f",{'x' * 3_000_000},", 1))  # a 3 MB field

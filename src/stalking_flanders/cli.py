@@ -19,7 +19,7 @@ from .extras import MissingExtra, extra_of, how_to_install, require
 from .facts import CODES
 from .limits import ADDRESS_LIMIT, LimitExceeded, bounded
 from .portal_settings import SettingsError
-from .problems import DataError, PackageError, escaped, printable
+from .problems import DataError, PackageError, counted, escaped, printable
 from .untrusted import MAX_PROBLEMS_PER_CODE, NotFound
 
 OK, INVALID, USAGE, INTERNAL = 0, 1, 2, 3
@@ -255,27 +255,28 @@ def _validate(args) -> int:
     for line in capped(problems):
         print(line, file=sys.stderr)
     if problems:
-        print(f"invalid: {len(problems)} problem(s) in {where}", file=sys.stderr)
+        print(f"invalid: {counted(problems)} problem(s) in {where}", file=sys.stderr)
         return INVALID
     print(f"valid: {where}")
     return OK
 
 
 def capped(problems: list, per_code: int = MAX_PROBLEMS_PER_CODE) -> list[str]:
-    """The problems as lines to print: at most ``per_code`` of each kind, then how many more.
+    """The problems as lines to print: at most ``per_code`` of each kind, then how many more (a
+    problem that stands for others counts them too).
 
     >>> from .problems import Problem
     >>> capped([Problem("file-missing", f"{i}.csv", "gone") for i in range(4)], per_code=2)[-1]
     '- ... and 2 more problem(s) of this kind [file-missing]'
     """
-    lines, shown = [], {}
+    lines, shown, more = [], {}, {}
     for problem in problems:
         shown[problem.code] = shown.get(problem.code, 0) + 1
         if shown[problem.code] <= per_code:
             lines.append(f"- {problem}")
-    for code, count in shown.items():
-        if count > per_code:
-            lines.append(f"- ... and {count - per_code} more problem(s) of this kind [{code}]")
+        else:
+            more[problem.code] = more.get(problem.code, 0) + 1 + problem.more
+    lines += [f"- ... and {count} more problem(s) of this kind [{code}]" for code, count in more.items()]
     return lines
 
 
@@ -289,13 +290,19 @@ NEEDS = {"validate": "validate", "dcat": "portal"}  # the extra each command nee
 
 class _Escaping(io.TextIOBase):
     """A text stream that writes everything through :func:`~stalking_flanders.problems.escaped`
-    (new lines and tabs kept): nothing a command prints reaches a terminal raw."""
+    (new lines and tabs kept): nothing a command prints reaches a terminal raw. A character the
+    stream's encoding cannot hold (``PYTHONIOENCODING=ascii``) is written as its escape."""
 
     def __init__(self, stream):
         self.stream = stream
 
     def write(self, text: str) -> int:
-        self.stream.write(escaped(text, keep="\n\t"))
+        safe = escaped(text, keep="\n\t")
+        try:
+            self.stream.write(safe)
+        except UnicodeEncodeError:  # raised before anything is written
+            encoding = getattr(self.stream, "encoding", None) or "ascii"
+            self.stream.write(safe.encode(encoding, "backslashreplace").decode(encoding))
         return len(text)
 
     def flush(self) -> None:
@@ -339,7 +346,7 @@ def _main(argv: list[str] | None) -> int:
     except DataError as error:
         for line in capped(error.problems):
             print(line, file=sys.stderr)
-        say(f"invalid: {len(error.problems)} problem(s)")
+        say(f"invalid: {counted(error.problems)} problem(s)")
         return INVALID
     except PackageError as error:
         say(error)

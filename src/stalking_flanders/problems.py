@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 MAX_VALUE_CHARS = 200  # the longest value a message shows
+MAX_PROBLEMS_KEPT = 1000  # the problems of one kind a file's check keeps; the rest are counted in one more
 
 
 class Code(StrEnum):
@@ -139,6 +140,7 @@ class Problem:
     column: str | None = None
     found: object = None
     expected: str | None = None
+    more: int = 0  # further problems this one stands for, not listed one by one (see Kept)
 
     def __post_init__(self):
         if not str(self.code).startswith(FRICTIONLESS):
@@ -160,6 +162,41 @@ class Problem:
         return f"{text} [{self.code}]"
 
 
+def counted(problems: list[Problem]) -> int:
+    """How many problems ``problems`` lists or stands for."""
+    return sum(1 + problem.more for problem in problems)
+
+
+class Kept:
+    """The problems of the file ``file`` as a check finds them: at most ``MAX_PROBLEMS_KEPT`` of
+    each code are kept, the rest counted, so that a file of a million bad cells costs a count,
+    not a million problems. Ask :meth:`keep` before building a problem.
+
+    >>> kept = Kept("t.csv", at_most=2)
+    >>> for line in range(5):
+    ...     if kept.keep("value-type"):
+    ...         kept.add(Problem("value-type", "t.csv", "not a whole number", line))
+    >>> [str(p) for p in kept.problems()][-1], counted(kept.problems())
+    ('t.csv: 3 more problem(s) of this kind, not listed one by one [value-type]', 5)
+    """
+
+    def __init__(self, file: str, at_most: int = MAX_PROBLEMS_KEPT):
+        self.file, self.at_most, self.listed, self.seen = file, at_most, [], {}
+
+    def keep(self, code: str) -> bool:
+        self.seen[code] = self.seen.get(code, 0) + 1
+        return self.seen[code] <= self.at_most
+
+    def add(self, problem: Problem) -> None:
+        self.listed.append(problem)
+
+    def problems(self) -> list[Problem]:
+        more = [(code, seen - self.at_most) for code, seen in self.seen.items() if seen > self.at_most]
+        return self.listed + [
+            Problem(code, self.file, f"{n} more problem(s) of this kind, not listed one by one", more=n - 1) for code, n in more
+        ]
+
+
 class PackageError(Exception):
     """The base of every error this package raises on purpose: something wrong with what it was
     given (a package, a name, a setting), never a bug of its own. The command line says each in one
@@ -172,7 +209,7 @@ class DataError(PackageError, ValueError):
     def __init__(self, problems: list[Problem], what: str = "the data"):
         self.problems = list(problems)
         lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"{len(self.problems)} problem(s) in {what}:\n{lines}")
+        super().__init__(f"{counted(self.problems)} problem(s) in {what}:\n{lines}")
 
 
 def refuse(

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .model import Schema, csv_line
-from .problems import Problem
+from .problems import Kept, Problem
 
 SHARED_FIELDS = "fields.json"  # beside the Table Schemas: field kinds that several tables use
 
@@ -126,7 +126,7 @@ def validate_frame(df: pd.DataFrame, schema: Schema, name: str, file: str) -> li
     """Every problem the pandera model finds in ``df``; rows are named by their CSV line."""
     import pandera.errors
 
-    problems = _non_integers(df, schema, file)
+    problems, kept = _non_integers(df, schema, file), Kept(file)
     try:
         pandera_schema(schema, name).validate(df, lazy=True)
     except pandera.errors.SchemaErrors as errors:
@@ -134,8 +134,10 @@ def validate_frame(df: pd.DataFrame, schema: Schema, name: str, file: str) -> li
         key = list(schema.primary_key)
         duplicate = cases["check"].astype(str) == "multiple_fields_uniqueness"
         for index, group in cases[duplicate].groupby("index", sort=True):
+            if not kept.keep("primary-key"):
+                continue
             found = dict(zip(group["column"], group["failure_case"]))
-            problems.append(
+            kept.add(
                 Problem(
                     "primary-key",
                     file,
@@ -147,8 +149,10 @@ def validate_frame(df: pd.DataFrame, schema: Schema, name: str, file: str) -> li
                 )
             )
         for case in cases[~duplicate].itertuples(index=False):
+            if not kept.keep("value-constraint"):
+                continue
             column = case.column if isinstance(case.column, str) else None
-            problems.append(
+            kept.add(
                 Problem(
                     "value-constraint",
                     file,
@@ -159,7 +163,7 @@ def validate_frame(df: pd.DataFrame, schema: Schema, name: str, file: str) -> li
                     expected=_expected(schema, column, str(case.check)),
                 )
             )
-    return problems
+    return problems + kept.problems()
 
 
 def _line(index) -> int | None:

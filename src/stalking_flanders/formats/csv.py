@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..model import TABULAR_PROFILE, Schema, csv_line
-from ..problems import DataError, Problem
+from ..problems import DataError, Kept, Problem
 from .base import Format
 
 if TYPE_CHECKING:
@@ -57,8 +57,9 @@ def read(source: Path | bytes, schema: Schema, name: str | None = None) -> pd.Da
     problems = _columns(raw, schema, name)
     if problems:
         raise DataError(problems, name)
-    missing = set(schema.missing_values)
-    columns = {field.name: _typed(raw[field.name], field, missing, name, problems) for field in schema.fields}
+    missing, kept = set(schema.missing_values), Kept(name)
+    columns = {field.name: _typed(raw[field.name], field, missing, kept) for field in schema.fields}
+    problems = kept.problems()
     if problems:
         raise DataError(problems, name)
     return frame(columns, schema)
@@ -106,13 +107,13 @@ def _bounded_text(source: Path | bytes, name: str) -> str:
     return text
 
 
-def _typed(cells, field, missing: set[str], name: str, problems: list[Problem]) -> list:
-    """The typed values of one column's ``cells``; each bad cell adds a problem to ``problems``."""
-    values = []
+def _typed(cells, field, missing: set[str], kept: Kept) -> list:
+    """The typed values of one column's ``cells``; each bad cell adds a problem to ``kept``."""
+    values, name = [], kept.file
     for i, cell in enumerate(cells):
         if cell in missing:
-            if field.constraints.required:
-                problems.append(
+            if field.constraints.required and kept.keep("value-required"):
+                kept.add(
                     Problem(
                         "value-required",
                         name,
@@ -128,17 +129,18 @@ def _typed(cells, field, missing: set[str], name: str, problems: list[Problem]) 
         try:
             values.append(field.type.parse(cell))
         except ValueError as wanted:
-            problems.append(
-                Problem(
-                    "value-type",
-                    name,
-                    f"not a value of type {field.type.name}",
-                    csv_line(i),
-                    field.name,
-                    found=cell,
-                    expected=str(wanted),
+            if kept.keep("value-type"):
+                kept.add(
+                    Problem(
+                        "value-type",
+                        name,
+                        f"not a value of type {field.type.name}",
+                        csv_line(i),
+                        field.name,
+                        found=cell,
+                        expected=str(wanted),
+                    )
                 )
-            )
             values.append(None)
     return values
 
