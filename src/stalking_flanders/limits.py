@@ -73,10 +73,12 @@ class _AddressSpace:
         self.lock = threading.Lock()
         self.runs = 0
         self.restore: tuple[int, int] | None = None  # the limit to put back when the last run ends
+        self.pool = None  # pyarrow's allocator to put back when the last run ends
 
     def enter(self, resource, limit: int) -> None:
         with self.lock:
             if self.runs == 0:
+                self.pool = _system_allocator()
                 soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
                 mapped = data_bytes()
                 wanted = limit if mapped < limit // 2 else mapped + limit
@@ -93,6 +95,24 @@ class _AddressSpace:
             if self.runs == 0 and self.restore is not None:
                 resource.setrlimit(resource.RLIMIT_DATA, self.restore)
                 self.restore = None
+            if self.runs == 0 and self.pool is not None:
+                import pyarrow
+
+                pyarrow.set_memory_pool(self.pool)
+                self.pool = None
+
+
+def _system_allocator():
+    """pyarrow's allocator before the run, once the system's (malloc) is set for it; None without
+    pyarrow. pyarrow's own (mimalloc) maps a gigabyte of writable memory at its first allocation,
+    which the limit on writable memory counts: two thirds of it gone before anything is read."""
+    try:
+        import pyarrow
+    except ImportError:
+        return None
+    previous = pyarrow.default_memory_pool()
+    pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+    return previous
 
 
 _ADDRESS_SPACE = _AddressSpace()
