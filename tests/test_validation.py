@@ -200,3 +200,41 @@ def test_a_table_past_a_cap_is_never_handed_to_frictionless(tmp_path, monkeypatc
     problems = validate_package(folder)
     assert [p.message for p in problems if p.code == "csv-unreadable"] == ["cannot be read as CSV (more than 100000 rows)"]
     assert handed == []
+
+
+def test_frictionless_is_given_back_its_settings_however_the_check_ends():
+    # Frictionless' own use_context put nothing back when its block ended in an error (a time limit
+    # while it ran): the caller's Frictionless refused every request from then on.
+    from frictionless import system
+
+    from stalking_flanders.untrusted import offline
+
+    before = system.http_session
+    with pytest.raises(RuntimeError), offline():
+        assert system.http_session is not before
+        raise RuntimeError("stopped")
+    assert system.http_session is before
+
+
+def test_checks_in_two_threads_at_once_keep_frictionless_offline_until_the_last_ends():
+    import threading
+
+    from frictionless import system
+
+    from stalking_flanders.untrusted import offline
+
+    before, a_in, a_out, seen = system.http_session, threading.Event(), threading.Event(), []
+
+    def a():
+        with offline():
+            a_in.set()
+            a_out.wait(10)
+
+    thread = threading.Thread(target=a)
+    thread.start()
+    a_in.wait(10)
+    with offline():
+        a_out.set()
+        thread.join(10)
+        seen.append(system.http_session is before)  # A has ended; this block has not
+    assert seen == [False] and system.http_session is before

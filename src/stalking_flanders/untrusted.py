@@ -20,6 +20,7 @@ import json
 import os
 import re
 import stat
+import threading
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
@@ -281,11 +282,42 @@ def read_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     return data
 
 
+class _Offline:
+    """Frictionless' settings are the process's: the first block to start (of several threads at
+    once) gives it the refusing session, the last to end puts back what it had, however the block
+    ended. (Frictionless' own ``use_context`` puts nothing back when its block ends in an error:
+    it is ended here as if the block had ended well.)"""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.runs = 0
+        self.context = None
+
+    def enter(self, session) -> None:
+        from frictionless import system
+
+        with self.lock:
+            if self.runs == 0:
+                self.context = system.use_context(http_session=session, trusted=False)
+                self.context.__enter__()
+            self.runs += 1
+
+    def leave(self) -> None:
+        with self.lock:
+            self.runs -= 1
+            if self.runs == 0:
+                self.context.__exit__(None, None, None)  # runs use_context's restoring part
+                self.context = None
+
+
+_OFFLINE = _Offline()
+
+
 @contextmanager
 def offline():
-    """Frictionless with an HTTP session that refuses every request."""
+    """Frictionless with an HTTP session that refuses every request, for the block; its settings
+    as they were afterwards, however the block ends."""
     import requests
-    from frictionless import system
 
     class Refused(requests.adapters.BaseAdapter):
         def send(self, request, *args, **kwargs):
@@ -297,5 +329,8 @@ def offline():
     session = requests.Session()
     session.mount("http://", Refused())
     session.mount("https://", Refused())
-    with system.use_context(http_session=session, trusted=False):
+    _OFFLINE.enter(session)
+    try:
         yield
+    finally:
+        _OFFLINE.leave()
