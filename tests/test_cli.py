@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -315,3 +316,14 @@ def test_an_empty_path_is_a_usage_error(args, tmp_path):
     # and named it the bundled release.
     result = cli(*args, cwd=tmp_path)
     assert result.returncode == 2 and "an empty path names nothing" in result.stderr
+
+
+def test_a_stream_that_cannot_hold_a_character_gets_its_escape(monkeypatch):
+    # PYTHONIOENCODING=ascii: "gecoördineerd" ended `info` in an internal error (exit 3)
+    from stalking_flanders.cli import main
+
+    out = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+    monkeypatch.setattr(sys, "stdout", out)
+    code = main(["info"])
+    out.flush()
+    assert code == 0 and "geco\\xf6rdineerd" in out.buffer.getvalue().decode("ascii")

@@ -12,9 +12,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from helpers import cli, damaged_copy, edit_file, needs, run_measured
+from helpers import cli, damaged_copy, edit_descriptor, edit_file, needs, run_measured
 from stalking_flanders import sums
 from stalking_flanders.datapackage import BUNDLED
+from stalking_flanders.validation import validate_package
 
 pytestmark = pytest.mark.hostile  # every folder left in tmp_path is swept: see conftest.py
 
@@ -129,6 +130,9 @@ WORKBOOK_BOMBS = {
     ),  # the first row of figures
     # styles parsed whole, as objects: gigabytes from a dozen MiB
     "2,500,000 style records": lambda xml: xml.replace(b"</cellXfs>", b"<xf/>" * 2_500_000 + b"</cellXfs>", 1),
+    # any part but the sheets is parsed whole: 3,000,000 fonts ran out of memory, and the files read
+    # after it (the Parquet copies) were called unreadable
+    "3,000,000 fonts": lambda xml: xml.replace(b"</fonts>", b"<font/>" * 3_000_000 + b"</fonts>", 1),
     # a billion laughs: entities that expand to gigabytes
     "entity expansion": lambda xml: xml.replace(
         b"?>",
@@ -146,7 +150,9 @@ def test_a_workbook_bomb_is_refused_within_the_bounds(bomb, tmp_path):
     # the padding goes into the observations' sheet (a table the check reads), within the unpacked cap
     observations = openpyxl.load_workbook(BUNDLED / "stalking-flanders.xlsx", read_only=True).sheetnames.index("observations")
     sheet = f"xl/worksheets/sheet{observations + 1}.xml"
-    parts = {"padded to 16,384 columns": sheet, "a row of 5,000,000 cells": sheet, "2,500,000 style records": "xl/styles.xml"}
+    styles = "xl/styles.xml"
+    parts = {"padded to 16,384 columns": sheet, "a row of 5,000,000 cells": sheet, "2,500,000 style records": styles}
+    parts["3,000,000 fonts"] = styles
     sheets = parts.get(bomb, "xl/worksheets/")
     copy = damaged_copy(BUNDLED, tmp_path / "copy", lambda f: rewrite_sheets(f, WORKBOOK_BOMBS[bomb], sheets), rehashed=True)
     assert (copy / "stalking-flanders.xlsx").stat().st_size < 2**20  # within every file cap: only unpacking tells
@@ -154,7 +160,7 @@ def test_a_workbook_bomb_is_refused_within_the_bounds(bomb, tmp_path):
     result, peak = run_measured(["validate", copy], tmp_path)
     # refused (entities) or read only as far as the table's columns and rows go (padding)
     assert result.returncode == 1 and codes(result) & {"format-unreadable", "format-differs"}, result.stderr[-2000:]
-    assert "Traceback" not in result.stderr
+    assert "Traceback" not in result.stderr and ".parquet" not in result.stderr  # nothing read after it is blamed
     assert peak < 512 * 2**20, f"{peak / 2**20:.0f} MiB"
 
 
@@ -198,3 +204,23 @@ def test_a_readers_warnings_about_a_workbook_are_not_shown(tmp_path):
         ran = cli("validate", copy)
     assert ran.returncode == 1 and "AAAA" not in ran.stderr
     assert [str(w.message)[:80] for w in shown] == []
+
+
+def test_a_workbook_cell_equal_in_python_but_of_another_type_differs(tmp_path):
+    # The number 1 for true and 2019.0 for 2019: equal in Python, not the typed cells the workbook holds.
+    import re
+
+    series = openpyxl.load_workbook(BUNDLED / "stalking-flanders.xlsx", read_only=True).sheetnames.index("series")
+
+    def retyped(xml: bytes) -> bytes:
+        xml = re.sub(rb'<c r="([A-Z]+2)" t="b">', rb'<c r="\1">', xml, count=1)
+        return xml.replace(b"<v>2019</v>", b"<v>2019.0</v>", 1)
+
+    def edit(folder):
+        rewrite_sheets(folder, retyped, f"xl/worksheets/sheet{series + 1}.xml")
+        edit_descriptor(folder, lambda d: d.update(version="9.9.9"))  # a later version: no published bytes to hold it to
+
+    copy = damaged_copy(BUNDLED, tmp_path / "copy", edit, rehashed=True)
+    resum(copy)
+    differs = {p.column: p.found for p in validate_package(copy) if p.code == "format-differs"}
+    assert differs == {"stalking_specific": 1, "first_year": 2019.0}, differs

@@ -140,17 +140,22 @@ def opened(data: bytes) -> Iterator[Callable[[str, Schema, int], list[dict]]]:
             book.close()
 
 
+MAX_PART_BYTES = 1024 * 1024  # what a part other than the worksheets and shared strings may unpack to
 MAX_ROW_CELLS = 16_384  # the columns of a worksheet (A to XFD): no spreadsheet's row holds more cells
 MAX_STYLE_RECORDS = 2 * 65_490  # twice the cell formats a spreadsheet holds (65,490), for cell styles too
 _ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|xf)[\s/>]")  # a row, a cell, a style record
 
 
 def _within_a_spreadsheets_limits(archive) -> None:
-    """Refuse (ValueError) a workbook with a row of more cells than a worksheet has columns, or
-    more style records than a spreadsheet holds: openpyxl builds a row, and the styles, whole,
-    and within the cap on unpacking a few MiB of either take gigabytes. Every part is read, one at
-    a time (a sheet may be stored under any name), as far as its size in the archive says."""
+    """Refuse (ValueError) a workbook with a row of more cells than a worksheet has columns, more
+    style records than a spreadsheet holds, or a part other than the worksheets and the shared
+    strings larger than ``MAX_PART_BYTES``: openpyxl builds a row, and every such part (the
+    styles, say), whole, and within the cap on unpacking a few MiB of either take gigabytes.
+    Every part is read, one at a time (a sheet may be stored under any name), as far as its size
+    in the archive says."""
     for info in archive.infolist():
+        if info.file_size > MAX_PART_BYTES and not info.filename.startswith(("xl/worksheets/", "xl/sharedStrings")):
+            raise ValueError(f"{info.filename} unpacks to {info.file_size} bytes, more than {MAX_PART_BYTES}")
         cells = styles = 0
         for element in _ELEMENT.finditer(archive.read(info)):
             if element.group(1) == b"row":
