@@ -238,3 +238,32 @@ def test_checks_in_two_threads_at_once_keep_frictionless_offline_until_the_last_
         thread.join(10)
         seen.append(system.http_session is before)  # A has ended; this block has not
     assert seen == [False] and system.http_session is before
+
+
+def test_the_checks_read_a_line_span_as_the_shared_field_kind_says():
+    import json
+    import re
+
+    from stalking_flanders.checks import SPAN
+
+    pattern = json.loads((ROOT / repo.SCHEMAS / "fields.json").read_text())["kinds"]["line_span"]["constraints"]["pattern"]
+    for sample in ["94", "87-88", "0", "1-", "-1", "a", "1-2-3", "12 ", "²", "1-b", ""]:
+        assert (SPAN.fullmatch(sample) is not None) == (re.fullmatch(pattern, sample) is not None), sample
+
+
+def test_frictionless_is_never_handed_the_foreign_keys(monkeypatch):
+    # To check a foreign key Frictionless read every row of the table it refers to and made an
+    # object of each bad cell in it, with no cap; validate checks the keys itself.
+    import json
+
+    import stalking_flanders.validation as validation
+
+    keys, real = [], validation.frictionless_problems
+
+    def spy(descriptor, *args):
+        staged = json.loads(descriptor.read_text())
+        keys.extend(r["name"] for r in staged["resources"] if r.get("schema", {}).get("foreignKeys"))
+        return real(descriptor, *args)
+
+    monkeypatch.setattr(validation, "frictionless_problems", spy)
+    assert validate_package(BUNDLED) == [] and keys == []

@@ -3,7 +3,8 @@ checks, the pandera models, the rules across tables, every non-CSV copy of a tab
 CSV file, and every figure against the archived answer, whose hash must be the one registered
 with this package.
 
-Every problem is reported, not only the first. Imports frictionless, pandera and pyarrow.
+Every kind of problem is reported, not only the first problem (the checks of values list 1,000
+of each kind in a file and count the rest). Imports frictionless, pandera and pyarrow.
 """
 
 from __future__ import annotations
@@ -68,9 +69,7 @@ def _problems(path: Path) -> list[Problem]:
         if r["format"] == csv.FORMAT.name and r["name"] not in names
         for problem in csv.cap_problems(read_file(package.path(r)), str(package.path(r)))
     ]
-    # Frictionless knows no cap, and makes an object of every bad cell of every row: it is not
-    # handed a file past a cap, or one with more bad cells than the checks here list one by one.
-    if not any(p.code == "csv-unreadable" or p.more for p in table_problems):
+    if not any(p.code == "csv-unreadable" for p in table_problems):  # past a cap: Frictionless knows none
         with offline():
             problems += _frictionless(package)
     problems += table_problems
@@ -90,8 +89,14 @@ def _frictionless(package: DataPackage) -> list[Problem]:
     Frictionless checks the reference format's tables (CSV) and the files no format reads (the
     archived text). The other formats' files (Parquet, the workbook) are read only by this
     package's own bounded readers, which hold them to the CSV rows value for value
-    (:func:`_other_formats`): Frictionless' readers of those formats know no bounds."""
-    checked = [r for r in package.descriptor["resources"] if r["format"] in BY_NAME and not _held_to_the_reference(r)]
+    (:func:`_other_formats`): Frictionless' readers of those formats know no bounds.
+
+    The foreign keys are left out of the staged descriptor: to check them Frictionless reads every
+    row of the table a key refers to and makes an object of each bad cell in it, with no cap (its
+    count of errors stops only the rest of its check); :func:`~stalking_flanders.checks.check_tables`
+    checks them."""
+    checked = [_without_foreign_keys(r) for r in package.descriptor["resources"] if r["format"] in BY_NAME]
+    checked = [r for r in checked if not _held_to_the_reference(r)]
     with tempfile.TemporaryDirectory(prefix="stalking-flanders-") as tmp:
         staged = Path(tmp)
         (staged / DESCRIPTOR_NAME).write_text(json.dumps({**package.descriptor, "resources": checked}), encoding="utf-8")
@@ -102,6 +107,12 @@ def _frictionless(package: DataPackage) -> list[Problem]:
         found = frictionless_problems(staged / DESCRIPTOR_NAME, SKIP_FRICTIONLESS)
     root, given = str(staged), str(package.descriptor_path.parent)
     return [replace(p, file=given + p.file[len(root) :] if p.file.startswith(root) else p.file) for p in found]
+
+
+def _without_foreign_keys(resource: dict) -> dict:
+    if "schema" not in resource or "foreignKeys" not in resource["schema"]:
+        return resource
+    return {**resource, "schema": {k: v for k, v in resource["schema"].items() if k != "foreignKeys"}}
 
 
 def _held_to_the_reference(resource: dict) -> bool:
