@@ -3,6 +3,8 @@ pipeline's validate step and ``stalking-flanders validate`` both check."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from .model import WHOLE_NUMBER, Schema, csv_line
@@ -29,6 +31,7 @@ def check_tables(
     return reconcile(tables, texts, files)
 
 
+SPAN = re.compile(r"([0-9]+)(?:-([0-9]+))?")  # a line of the archived text, or a span of lines, as schemas/fields.json says
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula
 
 
@@ -218,8 +221,22 @@ def _coverage(tables, series: dict, header_years: dict, texts: dict[str, Archive
                 )
         s = series.get(cat.series)
         text = texts.get(s.source_question) if s is not None else None
-        first, _, last = cat.source_lines.partition("-")
-        if text is not None and text.find(cat.category, int(first), int(last or first)) is None:
+        lines = SPAN.fullmatch(cat.source_lines)  # a later version's field may have no pattern to hold it
+        if lines is None:
+            problems.append(
+                Problem(
+                    "value-constraint",
+                    files["categories"],
+                    "not a line or a span of lines",
+                    csv_line(index),
+                    "source_lines",
+                    found=cat.source_lines,
+                    expected="a line (94) or a span of lines (87-88)",
+                )
+            )
+            continue
+        first, last = int(lines[1]), int(lines[2] or lines[1])
+        if text is not None and text.find(cat.category, first, last) is None:
             expected = f"the label as on lines {cat.source_lines} of {text.name}"
             problems.append(
                 Problem(

@@ -102,21 +102,11 @@ def _schemas(descriptor: dict, file: str) -> dict:
 
 
 def _kind(field, reference=None) -> str:
-    """A field's type, whether every row must have a value where ``reference`` (the bundled
-    release's field) requires one, and the pattern its values match where the reference has one:
-    the code reads such a value as given, and parses a line range by its pattern. A field the
-    reference lets be empty may be required.
-
-    >>> from .model import Field
-    >>> lines = Field.parse({"name": "lines", "type": "string", "constraints": {"pattern": "[0-9]+"}}, "f")
-    >>> _kind(lines), _kind(Field.parse({"name": "lines", "type": "string"}, "f"), lines)
-    ('string, may be empty, matching [0-9]+', 'string, may be empty, matching anything')
-    """
+    """A field's type, and whether every row must have a value where ``reference`` (the bundled
+    release's field) requires one: the code reads such a value as given. A field the reference lets
+    be empty may be required."""
     required = field.constraints.required if reference is None else reference.constraints.required and field.constraints.required
-    kind = f"{field.type.name}, {'required' if required else 'may be empty'}"
-    if (reference or field).constraints.pattern is None:
-        return kind
-    return f"{kind}, matching {field.constraints.pattern or 'anything'}"
+    return f"{field.type.name}, {'required' if required else 'may be empty'}"
 
 
 class DataPackage:
