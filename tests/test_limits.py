@@ -61,21 +61,27 @@ def test_the_address_space_bound_refuses_memory_the_watchdog_would_not_see():
     assert "Traceback" not in result.stderr
 
 
-def test_a_run_leaves_most_of_the_address_space_bound_to_what_it_reads():
+@pytest.mark.parametrize("imported", [True, False], ids=["pyarrow imported before", "pyarrow imported within"])
+def test_a_run_leaves_most_of_the_address_space_bound_to_what_it_reads(imported):
     # pyarrow's own allocator (mimalloc) maps a gigabyte at its first allocation, which the bound
     # counts: a diff of two 4 MB tables ran out of it. Within a run pyarrow allocates with malloc;
-    # afterwards the caller's allocator is back.
+    # afterwards an allocator the caller had is back.
     code = (
-        "import io\nimport pyarrow\nfrom stalking_flanders.limits import bounded, data_bytes\n"
+        f"import io\nimport os\n{'import pyarrow' if imported else ''}\n"
+        "from stalking_flanders.limits import bounded, data_bytes\n"
+        f"before = {'pyarrow.default_memory_pool().backend_name' if imported else 'None'}\n"
         "with bounded('reading'):\n"
         "    import pandas as pd\n"
         "    pd.read_csv(io.StringIO('a\\nx\\n'), dtype=str)\n"
         "    mapped = data_bytes()\n"
-        "print(mapped, pyarrow.default_memory_pool().backend_name)\n"
+        "import pyarrow\n"
+        "after = pyarrow.default_memory_pool().backend_name\n"
+        "print(mapped, before == after if before else after, 'ARROW_DEFAULT_MEMORY_POOL' in os.environ)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=tool_env(), check=True).stdout
-    mapped, allocator = out.split()
-    assert int(mapped) < 512 * 2**20 and allocator == "mimalloc", out
+    mapped, allocator, left_set = out.split()
+    assert int(mapped) < 512 * 2**20, out
+    assert allocator == ("True" if imported else "system") and left_set == "False", out
 
 
 def test_the_address_space_bound_is_restored_after_a_run():

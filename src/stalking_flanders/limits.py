@@ -73,7 +73,7 @@ class _AddressSpace:
         self.lock = threading.Lock()
         self.runs = 0
         self.restore: tuple[int, int] | None = None  # the limit to put back when the last run ends
-        self.pool = None  # pyarrow's allocator to put back when the last run ends
+        self.pool = None  # what puts pyarrow's allocator back when the last run ends
 
     def enter(self, resource, limit: int) -> None:
         with self.lock:
@@ -96,23 +96,29 @@ class _AddressSpace:
                 resource.setrlimit(resource.RLIMIT_DATA, self.restore)
                 self.restore = None
             if self.runs == 0 and self.pool is not None:
-                import pyarrow
-
-                pyarrow.set_memory_pool(self.pool)
+                self.pool()
                 self.pool = None
 
 
 def _system_allocator():
-    """pyarrow's allocator before the run, once the system's (malloc) is set for it; None without
-    pyarrow. pyarrow's own (mimalloc) maps a gigabyte of writable memory at its first allocation,
-    which the limit on writable memory counts: two thirds of it gone before anything is read."""
+    """Have pyarrow allocate with the system's allocator (malloc) for the run, and return what puts
+    back the caller's. pyarrow's own (mimalloc) maps a gigabyte of writable memory at its first
+    allocation, which the limit on writable memory counts: two thirds of it gone before anything
+    is read. A pyarrow already imported has its allocator swapped; one not yet imported is told by
+    ``ARROW_DEFAULT_MEMORY_POOL``, which it reads when it is imported (a process that first
+    imports it within a run keeps the system's allocator). Nothing is imported here."""
+    pyarrow = sys.modules.get("pyarrow")
+    if pyarrow is None:
+        if "ARROW_DEFAULT_MEMORY_POOL" in os.environ:
+            return lambda: None
+        os.environ["ARROW_DEFAULT_MEMORY_POOL"] = "system"
+        return lambda: os.environ.pop("ARROW_DEFAULT_MEMORY_POOL", None)
     try:
-        import pyarrow
-    except ImportError:
-        return None
-    previous = pyarrow.default_memory_pool()
-    pyarrow.set_memory_pool(pyarrow.system_memory_pool())
-    return previous
+        previous = pyarrow.default_memory_pool()
+        pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+    except Exception:  # noqa: BLE001 - a pyarrow without these: its allocator stays
+        return lambda: None
+    return lambda: pyarrow.set_memory_pool(previous)
 
 
 _ADDRESS_SPACE = _AddressSpace()
