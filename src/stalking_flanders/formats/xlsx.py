@@ -131,16 +131,24 @@ def opened(data: bytes) -> Iterator[Callable[[str, Schema, int], list[dict]]]:
         _within_a_spreadsheets_limits(archive)
     if not openpyxl.xml.DEFUSEDXML:
         raise ValueError("openpyxl would parse the workbook without defusedxml (entity expansion); install defusedxml")
-    with warnings.catch_warnings():  # openpyxl warns of parts it does not know, quoting them: nothing of it is shown
-        warnings.simplefilter("ignore")
+    with _quiet():
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        try:
-            yield lambda table, schema, limit: _sheet_rows(book, table, schema, limit)
-        finally:
-            book.close()
+    try:
+        yield lambda table, schema, limit: _sheet_rows(book, table, schema, limit)
+    finally:
+        book.close()
+
+
+@contextmanager
+def _quiet():
+    """openpyxl warns of parts it does not know, quoting them: none of its warnings is shown."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module="openpyxl")
+        yield
 
 
 MAX_PART_BYTES = 1024 * 1024  # what a part other than the worksheets and shared strings may unpack to
+LARGE_PARTS = re.compile(r"xl/worksheets/sheet[0-9]+\.xml|xl/sharedStrings\.xml")  # as a workbook names them
 MAX_ROW_CELLS = 16_384  # the columns of a worksheet (A to XFD): no spreadsheet's row holds more cells
 MAX_STYLE_RECORDS = 2 * 65_490  # twice the cell formats a spreadsheet holds (65,490), for cell styles too
 _ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|xf)[\s/>]")  # a row, a cell, a style record
@@ -148,13 +156,13 @@ _ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|xf)[\s/>]")  # a row, a c
 
 def _within_a_spreadsheets_limits(archive) -> None:
     """Refuse (ValueError) a workbook with a row of more cells than a worksheet has columns, more
-    style records than a spreadsheet holds, or a part other than the worksheets and the shared
-    strings larger than ``MAX_PART_BYTES``: openpyxl builds a row, and every such part (the
-    styles, say), whole, and within the cap on unpacking a few MiB of either take gigabytes.
-    Every part is read, one at a time (a sheet may be stored under any name), as far as its size
-    in the archive says."""
+    style records than a spreadsheet holds, or a part larger than ``MAX_PART_BYTES`` other than the
+    worksheets and the shared strings (``LARGE_PARTS``, by the names a workbook gives them):
+    openpyxl builds a row, and every other part (the styles, say), whole, and within the cap on
+    unpacking a few MiB of either take gigabytes. Every part is read, one at a time (a sheet may
+    be stored under any name), as far as its size in the archive says."""
     for info in archive.infolist():
-        if info.file_size > MAX_PART_BYTES and not info.filename.startswith(("xl/worksheets/", "xl/sharedStrings")):
+        if info.file_size > MAX_PART_BYTES and not LARGE_PARTS.match(info.filename):
             raise ValueError(f"{info.filename} unpacks to {info.file_size} bytes, more than {MAX_PART_BYTES}")
         cells = styles = 0
         for element in _ELEMENT.finditer(archive.read(info)):
@@ -176,7 +184,8 @@ def _sheet_rows(book, table: str, schema: Schema, limit: int) -> list[dict]:
     sheet = book[table]  # rows and columns capped: no cell past them is kept, no row past them is parsed
     columns = len(schema.fields) + len(DERIVED.get(table, [])) + 1  # one more: an extra column shows
     last = min(MAX_ROWS, limit) + 1  # the header row, then the rows asked for
-    values = list(sheet.iter_rows(max_row=last, max_col=min(MAX_COLUMNS, columns), values_only=True))
+    with _quiet():
+        values = list(sheet.iter_rows(max_row=last, max_col=min(MAX_COLUMNS, columns), values_only=True))
     header, body = list(values[0]), values[1:]
     types, derived = {f.name: f.type for f in schema.fields}, {column for column, _, _ in DERIVED.get(table, [])}
     return [{h: types[h].read_cell(v) if h in types else v for h, v in zip(header, row) if h not in derived} for row in body]
