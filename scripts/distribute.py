@@ -45,6 +45,7 @@ from stalking_flanders import repo  # noqa: E402
 from stalking_flanders.datapackage import DataPackage  # noqa: E402
 from stalking_flanders.dcat import record  # noqa: E402
 from stalking_flanders.portal_settings import SettingsError, load_settings, setting_problem  # noqa: E402
+from stalking_flanders.problems import counted  # noqa: E402
 from stalking_flanders.validation import validate_package  # noqa: E402
 
 DESTINATIONS = ("git_remotes", "dvc_remotes", "index_url", "site")
@@ -105,7 +106,7 @@ def prepared(version: str, portal: dict | None, work: Path) -> tuple[list[Path],
     ensure_release()  # the package's copies of the release, as a build makes them (checked against SHA256SUMS)
     problems = validate_package(repo.RELEASE)
     if problems:
-        raise Stop(f"the release is not valid ({len(problems)} problem(s)); run `stalking-flanders validate {repo.RELEASE}`")
+        raise Stop(f"the release is not valid ({counted(problems)} problem(s)); run `stalking-flanders validate {repo.RELEASE}`")
     run([sys.executable, "scripts/build_dist.py", str(work / "dist")], "building the wheel and sdist")
     dists = sorted((work / "dist").iterdir())
     run([sys.executable, "-m", "twine", "check", "--strict", *map(str, dists)], "twine check")

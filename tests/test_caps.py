@@ -39,8 +39,8 @@ def test_the_security_page_states_the_caps_and_limits_the_code_keeps():
         f"at most {sums.MAX_FILES:,} files and folders, none more than {sums.MAX_DEPTH} folders deep",
         f"read up to {untrusted.MAX_TOTAL_BYTES // MiB} MiB together",
         f"a worksheet's {xlsx.MAX_ROW_CELLS:,} columns",
-        f"shared strings of more than {xlsx.MAX_PART_BYTES // MiB} MiB",
-        f"({problems.MAX_PROBLEMS_KEPT:,} problems of each kind in a file",
+        f"a part of more than {xlsx.MAX_PART_BYTES // MiB} MiB other than the worksheets",
+        f"list {problems.MAX_PROBLEMS_KEPT:,} problems of each kind in a file",
     ]
     assert [s for s in stated if s not in said] == []
 

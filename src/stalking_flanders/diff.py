@@ -64,7 +64,7 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str) -> dict:
     ra, rb = a.resource(name), b.resource(name)
     fa = {f["name"]: f for f in ra["schema"]["fields"]}
     fb = {f["name"]: f for f in rb["schema"]["fields"]}
-    key, old_key = _primary_key(rb["schema"]), _primary_key(ra["schema"])
+    key, old_key = list(b.schema(name).primary_key), list(a.schema(name).primary_key)
     out = {
         "fields_added": [f for f in fb if f not in fa],
         "fields_removed": [f for f in fa if f not in fb],
@@ -102,12 +102,6 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str) -> dict:
                         }
                     )
     return out
-
-
-def _primary_key(schema: dict) -> list:
-    """A Table Schema's primary key as a list of field names (it may be written as one name)."""
-    key = schema.get("primaryKey", [])
-    return [key] if isinstance(key, str) else list(key)
 
 
 def _codes(field: dict) -> list:

@@ -47,13 +47,23 @@ def files_of(folder: Path) -> list[str]:
             continue
         entries += len(listing)
         for entry in listing:
-            if entry.is_dir(follow_symlinks=False):
+            kind = _kind(entry)
+            if kind == "folder":
                 if depth + 1 > MAX_DEPTH:
                     raise FolderTooLarge(f"folders lie more than {MAX_DEPTH} deep")
                 pending.append((Path(entry.path), depth + 1))
-            elif entry.is_file(follow_symlinks=False) and (relative := Path(entry.path).relative_to(folder).as_posix()) != NAME:
+            elif kind == "file" and (relative := Path(entry.path).relative_to(folder).as_posix()) != NAME:
                 found.append(relative)
     return sorted(found)
+
+
+def _kind(entry: os.DirEntry) -> str | None:
+    """ "folder", "file" (regular), or None (a link, a device, or gone meanwhile)."""
+    try:
+        mode = entry.stat(follow_symlinks=False).st_mode
+    except OSError:
+        return None
+    return "folder" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else None
 
 
 def _bounded_listing(folder: Path, room: int):

@@ -40,8 +40,9 @@ def _columns(raw: pd.DataFrame, schema: Schema, name: str) -> list[Problem]:
 def read(source: Path | bytes, schema: Schema, name: str | None = None) -> pd.DataFrame:
     """The typed DataFrame of a CSV file (a path, or its bytes), as its Table Schema says.
 
-    Raises :class:`DataError` listing every cell that is not of its field's type (with its line,
-    the header being line 1), every missing required value and every missing or extra column.
+    Raises :class:`DataError` listing the cells that are not of their field's type (with their
+    line, the header being line 1) and the missing required values, 1,000 of each kind and the rest
+    counted (:class:`~stalking_flanders.problems.Kept`), and every missing or extra column.
     Constraints beyond the types are the pandera model's work.
     """
     import pandas as pd
