@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from helpers import cli, edit_descriptor, rehash
+from helpers import cli, edit_descriptor, edit_file, rehash
 from stalking_flanders.datapackage import BUNDLED, DataPackage
 
 pytestmark = pytest.mark.hostile  # every folder left in tmp_path is swept: see conftest.py
@@ -156,3 +156,36 @@ def test_a_changed_file_in_a_copy_gets_advice_for_a_copy(tmp_path):
     result = cli("diff", BUNDLED, copy)
     assert result.returncode == 1 and "restore the file from that release" in result.stderr
     assert "Reinstall the package" not in result.stderr
+
+
+def no_key(folder):
+    edit_descriptor(folder, lambda d: [r["schema"].pop("primaryKey", None) for r in d["resources"] if r["name"] == "categories"])
+
+
+def test_a_table_without_a_key_on_either_side_has_its_rows_compared_whole(tmp_path):
+    # Two identical tables without a primary key were "major: the primary key changed".
+    old = synthetic(tmp_path / "old", no_key)
+    assert "No differences in tables, rows, figures or metadata" in diff(old, synthetic(tmp_path / "same", no_key))
+    relabelled = synthetic(tmp_path / "new", lambda f: (no_key(f), edit_file(f / "categories.csv", ",101\n", ",102\n")))
+    out = diff(old, relabelled)
+    assert "1 row(s) added" in out and "1 row(s) removed" in out and "change level major" in out, out
+
+
+def test_rows_that_share_a_key_cannot_be_compared(tmp_path):
+    # A repeated row was merged with the first of its key: "No differences".
+    def repeated(folder):
+        path = folder / "observations.csv"
+        path.write_text(path.read_text() + path.read_text().splitlines()[-1] + "\n")
+
+    out = diff(BUNDLED, synthetic(tmp_path, repeated))
+    assert "Rows share a primary key; rows cannot be compared" in out and "change level major" in out, out
+
+
+def test_changed_values_past_a_thousand_are_counted_not_listed():
+    from stalking_flanders.diff import _changed_cells
+
+    field = {"name": "v", "type": "string"}
+    old = {(str(i),): {"v": "a"} for i in range(1500)}
+    new = {(str(i),): {"v": "b"} for i in range(1500)}
+    changed = _changed_cells(old, new, ["v"], "t", {"v": field}, {"v": field})
+    assert len(changed["cells_changed"]) == 1000 and changed["cells_changed_more"] == 500

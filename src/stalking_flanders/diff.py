@@ -4,8 +4,10 @@ the semantic-version bump the change needs for a reader of the data:
 - **major**: something a reader's code or filter relies on is gone or means something else: a
   table, field or row removed (a renamed one is removed and added), a field's type changed, a code
   removed or renamed (a value of a field's ``enum``: ``figures == "none"`` would silently match
-  nothing), the primary key changed, or a value that gives meaning changed: a code or a flag (a
-  field with an ``enum``, or a boolean such as ``stalking_specific``);
+  nothing), the primary key changed (or rows share one, so that rows cannot be compared), or a
+  value that gives meaning changed: a code or a flag (a field with an ``enum``, or a boolean such
+  as ``stalking_specific``); a table without a primary key on either side has its rows compared
+  whole;
 - **minor**: tables, fields, rows or codes added;
 - **patch**: a corrected figure, label or translation (each changed value is named), a field or
   table described differently, package metadata."""
@@ -13,7 +15,7 @@ the semantic-version bump the change needs for a reader of the data:
 from __future__ import annotations
 
 from .datapackage import DataPackage
-from .problems import printable
+from .problems import MAX_PROBLEMS_KEPT, printable
 
 # The cells that are figures of the answer (reported as such; a corrected figure is a patch).
 FIGURES = {"observations": ["count"]}
@@ -79,29 +81,41 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str) -> dict:
         "rows_removed": [],
         "cells_changed": [],
     }
-    if not key or key != old_key or any(k not in fa for k in key):  # rows of one key are not rows of another
+    if key != old_key or any(k not in fa for k in key):  # rows of one key are not rows of another
         out["key_changed"] = True
         return out
-    old_by_key = {tuple(r[k] for k in key): r for r in _rows(a, name)}
-    new_by_key = {tuple(r[k] for k in key): r for r in _rows(b, name)}
+    shared = [f for f in fb if f in fa and f not in key]
+    key = key or shared  # no key on either side: a row is its values
+    old_rows, new_rows = _rows(a, name), _rows(b, name)
+    old_by_key = {tuple(r[k] for k in key): r for r in old_rows}
+    new_by_key = {tuple(r[k] for k in key): r for r in new_rows}
+    if len(old_by_key) < len(old_rows) or len(new_by_key) < len(new_rows):
+        out["key_repeated"] = True  # rows that share a key cannot be told apart
+        return out
     out["rows_added"] = [list(k) for k in new_by_key if k not in old_by_key]
     out["rows_removed"] = [list(k) for k in old_by_key if k not in new_by_key]
-    shared = [f for f in fb if f in fa and f not in key]
-    for k, row in new_by_key.items():
-        if k in old_by_key:
-            for field in shared:
-                if old_by_key[k][field] != row[field]:
-                    out["cells_changed"].append(
-                        {
-                            "key": list(k),
-                            "field": field,
-                            "old": old_by_key[k][field],
-                            "new": row[field],
-                            "figure": field in FIGURES.get(name, []),
-                            "meaning": _gives_meaning(fa[field]) or _gives_meaning(fb[field]),
-                        }
-                    )
+    out |= _changed_cells(old_by_key, new_by_key, [f for f in shared if f not in key], name, fa, fb)
     return out
+
+
+def _changed_cells(old_by_key: dict, new_by_key: dict, fields: list, name: str, fa: dict, fb: dict) -> dict:
+    """The values that changed in rows of the same key: the first ``MAX_PROBLEMS_KEPT`` listed,
+    the rest counted; whether any of them is a code or a flag."""
+    listed, more, meaning_changed = [], 0, False
+    for k, row in new_by_key.items():
+        if k not in old_by_key:
+            continue
+        for field in fields:
+            if old_by_key[k][field] != row[field]:
+                meaning = _gives_meaning(fa[field]) or _gives_meaning(fb[field])
+                meaning_changed |= meaning
+                if len(listed) == MAX_PROBLEMS_KEPT:
+                    more += 1
+                    continue
+                figure = field in FIGURES.get(name, [])
+                old, new = old_by_key[k][field], row[field]
+                listed.append({"key": list(k), "field": field, "old": old, "new": new, "figure": figure, "meaning": meaning})
+    return {"cells_changed": listed, "cells_changed_more": more, "meaning_changed": meaning_changed}
 
 
 def _codes(field: dict) -> list:
@@ -125,11 +139,12 @@ def _bump(result: dict) -> str:
             level = max(level, 1)  # a corrected figure, label or translation; a description
         if t["fields_added"] or t["rows_added"] or t["codes_added"]:
             level = max(level, 2)
-        meaning = any(c["meaning"] for c in t["cells_changed"])
+        meaning = t.get("meaning_changed") or any(c["meaning"] for c in t["cells_changed"])
         if (
             t["fields_removed"]
             or t["rows_removed"]
             or t.get("key_changed")
+            or t.get("key_repeated")
             or t["fields_retyped"]
             or t["codes_removed"]
             or meaning
@@ -160,6 +175,8 @@ def as_text(result: dict) -> str:
                 parts.append(f"  - {label.replace('_', ' ').capitalize()} in {field}: {', '.join(map(str, codes))}")
         if t.get("key_changed"):
             parts.append("  - The primary key changed; rows cannot be compared")
+        if t.get("key_repeated"):
+            parts.append("  - Rows share a primary key; rows cannot be compared")
         if t["described_differently"]:
             parts.append("  - Title, description or keys described differently")
         for label, sign in (("rows_added", "+"), ("rows_removed", "-")):
@@ -174,6 +191,8 @@ def as_text(result: dict) -> str:
             if cells:
                 parts.append(f"  - {len(cells)} {label}:")
                 parts += [f"    - ~ {_key(c['key'])} {c['field']}: {c['old']} -> {c['new']}" for c in cells]
+        if t.get("cells_changed_more"):
+            parts.append(f"  - {t['cells_changed_more']} more changed value(s), not listed one by one")
         if parts:
             lines.append(f"- Table {name} ({', '.join(t['key'])}):")
             lines += parts
