@@ -413,3 +413,61 @@ def test_a_folder_too_large_to_check_is_reported_as_such(case, message, tmp_path
     unsafe = [p.message for p in problems if p.code == "file-unsafe"]
     assert any(message in m for m in unsafe), unsafe
     assert not [p for p in problems if "lists a file that is not there" in p.message]
+
+
+@pytest.mark.parametrize("name", ["contact", "datapackage", "source-1", "observations-checksum"])
+def test_a_resource_named_as_a_node_of_the_record_is_refused_by_it(name, tmp_path):
+    # Its distribution merged with the record's own node (#contact typed both vCard and Distribution).
+    folder = damaged_copy(BUNDLED, tmp_path / "named", unknown_version(lambda f: rename_text_resource(f, name)))
+    ran = cli("dcat", "--release", folder, *DCAT)
+    assert ran.returncode == 1 and "a resource has a name the record gives a node of its own" in ran.stderr, ran.stderr
+
+
+def rename_text_resource(folder, name):
+    edit_descriptor(folder, lambda d: d["resources"][-1].update(name=name))
+
+
+def test_the_record_reads_its_files_within_the_bound_on_all_files(tmp_path):
+    # 46,830 resources naming one 4 MiB file took dcat past the time bound.
+    def many(folder):
+        (folder / "big").write_bytes(b"x" * (4 * 2**20 - 1))
+        named = [{"name": f"r{i}", "path": "big", "format": "txt"} for i in range(9)]
+        edit_descriptor(folder, lambda d: d["resources"].extend(named))
+
+    folder = damaged_copy(BUNDLED, tmp_path / "many", unknown_version(many))
+    ran = cli("dcat", "--release", folder, *DCAT)
+    assert ran.returncode == 1 and "the files are too large together" in ran.stderr, ran.stderr
+
+
+def test_a_record_given_a_package_from_anywhere_is_made_within_the_limits(monkeypatch, tmp_path):
+    # dcat.record(DataPackage(path), settings) read the package's files with no limit at all.
+    import contextlib
+
+    import stalking_flanders.dcat as dcat
+    from stalking_flanders.portal_settings import load_settings
+
+    runs = []
+    monkeypatch.setattr(dcat, "bounded", lambda what: runs.append(what) or contextlib.nullcontext())
+    settings = load_settings(**{k.lstrip("-").replace("-", "_"): v for k, v in zip(DCAT[0::2], DCAT[1::2])})
+    dcat.record(DataPackage(), settings)
+    assert runs == []  # the bundled release: never bounded
+    dcat.record(DataPackage(damaged_copy(BUNDLED, tmp_path / "copy")), settings)
+    assert runs == ["dcat record"]
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "json-ld"])
+def test_the_record_as_printed_still_parses_when_a_text_holds_a_character_escaped(fmt, tmp_path):
+    # A soft hyphen (U+00AD) and a tag character (U+E0041) were printed as \xad and \U000e0041,
+    # which neither Turtle nor JSON has: the record printed did not parse.
+    import json
+
+    from rdflib import Graph
+
+    titled = unknown_version(lambda f: edit_descriptor(f, lambda d: d.update(title="a\u00adb\U000e0041")))
+    folder = damaged_copy(BUNDLED, tmp_path / "shy", titled)
+    ran = cli("dcat", "--release", folder, *DCAT, "--format", fmt)
+    assert ran.returncode == 0, ran.stderr
+    if fmt == "json-ld":
+        json.loads(ran.stdout)
+    graph = Graph().parse(data=ran.stdout, format=fmt)
+    assert any(str(o) == "a\u00adb\U000e0041" for o in graph.objects())

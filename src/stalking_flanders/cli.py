@@ -112,12 +112,12 @@ def _path(given: str) -> str:
 
 
 def _dcat(args) -> int:
-    from .dcat import record
+    from .dcat import in_format_escapes, record
     from .portal_settings import OPTIONAL, REQUIRED, load_settings
 
     try:
         settings = load_settings(args.config, **{k: getattr(args, k) for k in {**REQUIRED, **OPTIONAL}})
-        sys.stdout.write(record(DataPackage(args.release), settings, args.format))
+        sys.stdout.write(in_format_escapes(record(DataPackage(args.release), settings, args.format), args.format))
     except SettingsError as error:
         print(
             "\n".join(

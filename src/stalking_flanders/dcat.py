@@ -11,6 +11,8 @@ can know comes from :mod:`stalking_flanders.portal_settings`.
 from __future__ import annotations
 
 import datetime
+import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -18,15 +20,17 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, FOAF, OWL, RDF, RDFS, SKOS, XSD
 from rdflib.namespace import DCTERMS as DCT
 
-from .datapackage import DESCRIPTOR_NAME, DataPackage, IntegrityError
+from .datapackage import BUNDLED, DESCRIPTOR_NAME, DataPackage, IntegrityError
 from .facts import BELGIUM, CODES, EU, FLANDERS, LANGUAGES, LICENCES, THEMES, years_covered
 from .formats import BY_NAME, DATA_PACKAGE, JSON
 from .hashes import facts, hex_of
+from .limits import bounded
 from .loader import load
 from .portal_settings import release_dates
+from .problems import Code, refuse
 from .releases import history
 from .texts import licence_statement, text
-from .untrusted import MAX_DESCRIPTOR_BYTES, read_file
+from .untrusted import MAX_DESCRIPTOR_BYTES, MAX_TOTAL_BYTES, read_file
 
 IANA = "https://www.iana.org/assignments/media-types/"
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -96,13 +100,22 @@ def _number(version: str) -> tuple[int, ...]:
 
 def build_graph(package: DataPackage, settings: dict) -> Graph:
     """The DCAT-AP record of ``package`` as an rdflib Graph: a catalogue, the dataset, and a
-    distribution for every file of the package and for its descriptor."""
+    distribution for every file of the package and for its descriptor. A package other than the
+    bundled release is read within the limits (:mod:`stalking_flanders.limits`)."""
+    if package.descriptor_path.parent == BUNDLED:
+        return _graph(package, settings)
+    with bounded("dcat record"):
+        return _graph(package, settings)
+
+
+def _graph(package: DataPackage, settings: dict) -> Graph:
     declared = package.descriptor["licenses"][0]["name"]
     if declared not in LICENCES:
         raise IntegrityError(
             f"{package.descriptor_path}: the licence {declared!r} is not one this package is published "
             f"under ({', '.join(LICENCES)}); a record is made only of this package's releases, as published"
         )
+    _no_name_of_the_records_own(package)
     record = Record(package, settings, *release_dates(settings, package.descriptor.get("version")))
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
@@ -118,6 +131,47 @@ def build_graph(package: DataPackage, settings: dict) -> Graph:
 def record(release: DataPackage, settings: dict, fmt: str = "turtle") -> str:
     """The DCAT-AP record as Turtle (``fmt="turtle"``) or JSON-LD (``fmt="json-ld"``)."""
     return build_graph(release, settings).serialize(format=fmt)
+
+
+OWN_NODES = re.compile(r"(contact|rights|catalogue|provenance|temporal|datapackage|source-[0-9]+(-publisher)?|.*-checksum)")
+
+
+def _no_name_of_the_records_own(package: DataPackage) -> None:
+    """Refuse (:class:`DataError`) a resource whose name is one the record gives a node of its own
+    (``#contact``, ``#datapackage``, ``#x-checksum``, ...): its distribution would merge with it."""
+    for i, resource in enumerate(package.descriptor["resources"]):
+        if OWN_NODES.fullmatch(resource["name"]):
+            raise refuse(
+                Code.DESCRIPTOR_SHAPE,
+                str(package.descriptor_path),
+                "a resource has a name the record gives a node of its own",
+                column=f"resources[{i}].name",
+                found=resource["name"],
+                expected="another name",
+            )
+
+
+def in_format_escapes(text: str, fmt: str) -> str:
+    """The record ``text`` with every character a terminal must not get raw (Unicode category C,
+    but new lines and tabs) written as the escape of its format (``\\u00AD``; past U+FFFF,
+    Turtle's ``\\U`` and JSON's two ``\\u``), so that what the command line prints still parses.
+
+    >>> in_format_escapes('"a\\u00adb"', "turtle"), in_format_escapes('"\\U000e0041"', "json-ld")
+    ('"a\\\\u00ADb"', '"\\\\uDB40\\\\uDC41"')
+    """
+
+    def escape(c: str) -> str:
+        if c in "\n\t" or unicodedata.category(c)[0] != "C":
+            return c
+        n = ord(c)
+        if n <= 0xFFFF:
+            return f"\\u{n:04X}"
+        if fmt == "turtle":
+            return f"\\U{n:08X}"
+        n -= 0x10000
+        return f"\\u{0xD800 + (n >> 10):04X}\\u{0xDC00 + (n & 0x3FF):04X}"
+
+    return "".join(map(escape, text))
 
 
 def texts(subject, predicate, values: dict[str, str]) -> Triples:
@@ -278,7 +332,18 @@ def sources(r: Record) -> Triples:
 def files(r: Record) -> list[dict]:
     """Every resource of the package, and the descriptor itself, each with its size and sha256
     (from the descriptor, or from the file where the descriptor records none)."""
-    resources = [{**facts(r.package.read_file(resource)), **resource} for resource in r.descriptor["resources"]]
+    resources, total = [], 0
+    for resource in r.descriptor["resources"]:
+        data = r.package.read_file(resource)
+        total += len(data)
+        if total > MAX_TOTAL_BYTES:  # the same file named by many resources is read each time
+            raise refuse(
+                Code.FILE_UNSAFE,
+                str(r.package.descriptor_path),
+                "the files are too large together",
+                expected=f"at most {MAX_TOTAL_BYTES} bytes",
+            )
+        resources.append({**facts(data), **resource})
     descriptor = {
         "name": "datapackage",
         "path": DESCRIPTOR_NAME,
