@@ -149,3 +149,10 @@ def test_a_path_with_a_nul_is_no_such_file():
     for door in (DataPackage, validate_package, lambda path: load("observations", release=path)):
         with pytest.raises(NotFound):
             door("data\0package")
+
+
+def test_a_citation_can_name_its_package_by_path(tmp_path):
+    from stalking_flanders.loader import citation
+
+    copy = shutil.copytree(BUNDLED, tmp_path / "copy")
+    assert citation(copy) == citation(str(copy)) == citation()  # a path gave an AttributeError

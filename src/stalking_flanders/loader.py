@@ -137,8 +137,11 @@ def about(release: DataPackage, series, subquestions, name: str, lang: str) -> d
     }
 
 
-def citation(release: DataPackage | None = None, lang: str = "nl") -> str:
-    """How to cite the package and its source, from the descriptor, in ``lang`` (Dutch by default)."""
+def citation(release: DataPackage | Path | str | None = None, lang: str = "nl") -> str:
+    """How to cite the package and its source, from the descriptor, in ``lang`` (Dutch by default);
+    ``release`` as :func:`load` takes it."""
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    if release is not None and not isinstance(release, DataPackage):
+        release = DataPackage(release)
     return cite((release or DataPackage()).descriptor, lang)
