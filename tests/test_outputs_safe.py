@@ -70,6 +70,8 @@ REQUIRED = dict(base_url="https://example.invalid/", publisher_name="P", contact
         ("base_url", "https://example.invalid/#f/"),  # every file's address a fragment
         ("base_url", "https://example.invalid/?q"),
         ("dataset_iri", "https://h]/"),
+        ("contact_email", "a{b@example.invalid"),  # rdflib cannot write it as a mailto: address (exit 3)
+        ("contact_email", "a`b@example.invalid"),
         ("publisher_url", "javascript:alert(1)"),
         ("publisher_url", "https://example.invalid/<x>"),
         ("contact_email", "@"),
