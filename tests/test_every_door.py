@@ -415,7 +415,7 @@ def test_a_folder_too_large_to_check_is_reported_as_such(case, message, tmp_path
     assert not [p for p in problems if "lists a file that is not there" in p.message]
 
 
-@pytest.mark.parametrize("name", ["contact", "datapackage", "source-1", "observations-checksum"])
+@pytest.mark.parametrize("name", ["contact", "datapackage", "dataset", "publisher", "source-1", "observations-checksum"])
 def test_a_resource_named_as_a_node_of_the_record_is_refused_by_it(name, tmp_path):
     # Its distribution merged with the record's own node (#contact typed both vCard and Distribution).
     folder = damaged_copy(BUNDLED, tmp_path / "named", unknown_version(lambda f: rename_text_resource(f, name)))
@@ -471,3 +471,31 @@ def test_the_record_as_printed_still_parses_when_a_text_holds_a_character_escape
         json.loads(ran.stdout)
     graph = Graph().parse(data=ran.stdout, format=fmt)
     assert any(str(o) == "a\u00adb\U000e0041" for o in graph.objects())
+
+
+@pytest.mark.parametrize("key", ["--dataset-iri", "--publisher-url"])
+def test_a_setting_on_the_records_own_page_is_a_usage_error(key):
+    # --dataset-iri .../index.html#catalogue typed the catalogue a Dataset too
+    ran = cli("dcat", *DCAT, key, "https://example.invalid/index.html#catalogue")
+    assert ran.returncode == 2 and "must not be an address on the record's own page" in ran.stderr, ran.stderr
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "json-ld"])
+def test_a_record_printed_where_the_output_holds_only_ascii_still_parses(fmt, monkeypatch):
+    # PYTHONIOENCODING=ascii wrote "Categorie\xebn", which neither Turtle nor JSON has.
+    import io
+    import json
+    import sys
+
+    from rdflib import Graph
+
+    from stalking_flanders.cli import main
+
+    out = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+    monkeypatch.setattr(sys, "stdout", out)
+    assert main(["dcat", *map(str, DCAT), "--format", fmt]) == 0
+    out.flush()
+    text = out.buffer.getvalue().decode("ascii")
+    if fmt == "json-ld":
+        json.loads(text)
+    assert any("Categorieën" in str(o) for o in Graph().parse(data=text, format=fmt).objects())

@@ -117,7 +117,8 @@ def _dcat(args) -> int:
 
     try:
         settings = load_settings(args.config, **{k: getattr(args, k) for k in {**REQUIRED, **OPTIONAL}})
-        sys.stdout.write(in_format_escapes(record(DataPackage(args.release), settings, args.format), args.format))
+        made = record(DataPackage(args.release), settings, args.format)
+        sys.stdout.write(in_format_escapes(made, args.format, getattr(sys.stdout, "encoding", None) or "utf-8"))
     except SettingsError as error:
         print(
             "\n".join(
@@ -304,6 +305,10 @@ class _Escaping(io.TextIOBase):
             encoding = getattr(self.stream, "encoding", None) or "ascii"
             self.stream.write(safe.encode(encoding, "backslashreplace").decode(encoding))
         return len(text)
+
+    @property
+    def encoding(self) -> str | None:
+        return getattr(self.stream, "encoding", None)
 
     def flush(self) -> None:
         self.stream.flush()

@@ -26,7 +26,7 @@ from .formats import BY_NAME, DATA_PACKAGE, JSON
 from .hashes import facts, hex_of
 from .limits import bounded
 from .loader import load
-from .portal_settings import release_dates
+from .portal_settings import SettingsError, release_dates
 from .problems import Code, refuse
 from .releases import history
 from .texts import licence_statement, text
@@ -117,6 +117,10 @@ def _graph(package: DataPackage, settings: dict) -> Graph:
         )
     _no_name_of_the_records_own(package)
     record = Record(package, settings, *release_dates(settings, package.descriptor.get("version")))
+    for key in ("dataset_iri", "publisher_url"):  # a node of the page would merge with it
+        if str(settings.get(key) or "").startswith(record.page + "#"):
+            found = settings[key]
+            raise SettingsError(f"{key}: must not be an address on the record's own page ({record.page}#...): found {found!r}")
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
@@ -133,7 +137,9 @@ def record(release: DataPackage, settings: dict, fmt: str = "turtle") -> str:
     return build_graph(release, settings).serialize(format=fmt)
 
 
-OWN_NODES = re.compile(r"(contact|rights|catalogue|provenance|temporal|datapackage|source-[0-9]+(-publisher)?|.*-checksum)")
+OWN_NODES = re.compile(
+    r"(contact|rights|catalogue|dataset|publisher|provenance|temporal|datapackage|source-[0-9]+(-publisher)?|.*-checksum)"
+)
 
 
 def _no_name_of_the_records_own(package: DataPackage) -> None:
@@ -151,17 +157,18 @@ def _no_name_of_the_records_own(package: DataPackage) -> None:
             )
 
 
-def in_format_escapes(text: str, fmt: str) -> str:
+def in_format_escapes(text: str, fmt: str, encoding: str = "utf-8") -> str:
     """The record ``text`` with every character a terminal must not get raw (Unicode category C,
-    but new lines and tabs) written as the escape of its format (``\\u00AD``; past U+FFFF,
-    Turtle's ``\\U`` and JSON's two ``\\u``), so that what the command line prints still parses.
+    but new lines and tabs), or that ``encoding`` cannot hold, written as the escape of its format
+    (``\\u00AD``; past U+FFFF, Turtle's ``\\U`` and JSON's two ``\\u``), so that what the
+    command line prints still parses.
 
     >>> in_format_escapes('"a\\u00adb"', "turtle"), in_format_escapes('"\\U000e0041"', "json-ld")
     ('"a\\\\u00ADb"', '"\\\\uDB40\\\\uDC41"')
     """
 
     def escape(c: str) -> str:
-        if c in "\n\t" or unicodedata.category(c)[0] != "C":
+        if c in "\n\t" or (unicodedata.category(c)[0] != "C" and _holds(encoding, c)):
             return c
         n = ord(c)
         if n <= 0xFFFF:
@@ -172,6 +179,14 @@ def in_format_escapes(text: str, fmt: str) -> str:
         return f"\\u{0xD800 + (n >> 10):04X}\\u{0xDC00 + (n & 0x3FF):04X}"
 
     return "".join(map(escape, text))
+
+
+def _holds(encoding: str, c: str) -> bool:
+    try:
+        c.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def texts(subject, predicate, values: dict[str, str]) -> Triples:
