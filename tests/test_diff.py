@@ -171,6 +171,27 @@ def test_a_table_without_a_key_on_either_side_has_its_rows_compared_whole(tmp_pa
     assert "1 row(s) added" in out and "1 row(s) removed" in out and "change level major" in out, out
 
 
+def test_the_same_rows_twice_on_both_sides_are_no_change(tmp_path):
+    # A row repeated, on both sides alike, was "major: rows share a primary key".
+    def repeated(folder):
+        path = folder / "observations.csv"
+        path.write_text(path.read_text() + path.read_text().splitlines()[-1] + "\n")
+
+    for edit in (repeated, lambda f: (no_key(f), repeated(f))):
+        same = synthetic(tmp_path / str(id(edit)), edit)
+        assert "No differences in tables, rows, figures or metadata" in diff(same, same)
+
+
+def test_the_json_of_a_table_always_has_the_same_keys(tmp_path):
+    def repeated(folder):
+        path = folder / "observations.csv"
+        path.write_text(path.read_text() + path.read_text().splitlines()[-1] + "\n")
+
+    shared = synthetic(tmp_path, repeated)
+    tables = [json.loads(diff(BUNDLED, folder, "--format", "json"))["tables"]["observations"] for folder in (BUNDLED, shared)]
+    assert tables[1]["key_repeated"] and set(tables[0]) == set(tables[1]), tables
+
+
 def test_rows_that_share_a_key_cannot_be_compared(tmp_path):
     # A repeated row was merged with the first of its key: "No differences".
     def repeated(folder):

@@ -14,6 +14,8 @@ the semantic-version bump the change needs for a reader of the data:
 
 from __future__ import annotations
 
+from collections import Counter
+
 from .datapackage import DataPackage
 from .problems import MAX_PROBLEMS_KEPT, printable
 
@@ -77,25 +79,39 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str) -> dict:
         "described_differently": _strip(ra) != _strip(rb)
         or {k: v for k, v in ra["schema"].items() if k != "fields"} != {k: v for k, v in rb["schema"].items() if k != "fields"},
         "key": key,
+        "key_changed": False,
+        "key_repeated": False,
         "rows_added": [],
         "rows_removed": [],
         "cells_changed": [],
+        "cells_changed_more": 0,
+        "meaning_changed": False,
     }
     if key != old_key or any(k not in fa for k in key):  # rows of one key are not rows of another
         out["key_changed"] = True
         return out
     shared = [f for f in fb if f in fa and f not in key]
-    key = key or shared  # no key on either side: a row is its values
     old_rows, new_rows = _rows(a, name), _rows(b, name)
+    if not key:  # no key on either side: a row is its values, and may stand more than once
+        old_count, new_count = _counted(old_rows, shared), _counted(new_rows, shared)
+        out["rows_added"] = [list(row) for row in (new_count - old_count).elements()]
+        out["rows_removed"] = [list(row) for row in (old_count - new_count).elements()]
+        return out
     old_by_key = {tuple(r[k] for k in key): r for r in old_rows}
     new_by_key = {tuple(r[k] for k in key): r for r in new_rows}
     if len(old_by_key) < len(old_rows) or len(new_by_key) < len(new_rows):
-        out["key_repeated"] = True  # rows that share a key cannot be told apart
+        # rows that share a key cannot be told apart: the same rows on both sides are no change
+        whole = [f for f in fb if f in fa]
+        out["key_repeated"] = _counted(old_rows, whole) != _counted(new_rows, whole)
         return out
     out["rows_added"] = [list(k) for k in new_by_key if k not in old_by_key]
     out["rows_removed"] = [list(k) for k in old_by_key if k not in new_by_key]
     out |= _changed_cells(old_by_key, new_by_key, [f for f in shared if f not in key], name, fa, fb)
     return out
+
+
+def _counted(rows: list[dict], fields: list) -> Counter:
+    return Counter(tuple(row[f] for f in fields) for row in rows)
 
 
 def _changed_cells(old_by_key: dict, new_by_key: dict, fields: list, name: str, fa: dict, fb: dict) -> dict:
