@@ -228,3 +228,18 @@ def test_a_workbook_cell_equal_in_python_but_of_another_type_differs(tmp_path):
     resum(copy)
     differs = {p.column: p.found for p in validate_package(copy) if p.code == "format-differs"}
     assert differs == {"stalking_specific": 1, "first_year": 2019.0}, differs
+
+
+@pytest.mark.parametrize("name", ["xl/worksheets/sheet1.xmlw", "xl/worksheets/sheet1.xml.rels", "xl/sharedStrings.xml2"])
+def test_only_parts_named_as_worksheets_or_shared_strings_may_pass_a_mebibyte(name):
+    # "xl/worksheets/sheet1.xmlw" began as a worksheet's name does, and was let through.
+    import io
+    import zipfile
+
+    from stalking_flanders.formats.xlsx import _within_a_spreadsheets_limits
+
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        archive.writestr(name, b" " * (2**20 + 1))
+    with zipfile.ZipFile(data) as archive, pytest.raises(ValueError, match="more than"):
+        _within_a_spreadsheets_limits(archive)

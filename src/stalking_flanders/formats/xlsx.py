@@ -162,7 +162,7 @@ def _within_a_spreadsheets_limits(archive) -> None:
     unpacking a few MiB of either take gigabytes. Every part is read, one at a time (a sheet may
     be stored under any name), as far as its size in the archive says."""
     for info in archive.infolist():
-        if info.file_size > MAX_PART_BYTES and not LARGE_PARTS.match(info.filename):
+        if info.file_size > MAX_PART_BYTES and not LARGE_PARTS.fullmatch(info.filename):
             raise ValueError(f"{info.filename} unpacks to {info.file_size} bytes, more than {MAX_PART_BYTES}")
         cells = styles = 0
         for element in _ELEMENT.finditer(archive.read(info)):
