@@ -106,7 +106,7 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str) -> dict:
         return out
     out["rows_added"] = [list(k) for k in new_by_key if k not in old_by_key]
     out["rows_removed"] = [list(k) for k in old_by_key if k not in new_by_key]
-    out |= _changed_cells(old_by_key, new_by_key, [f for f in shared if f not in key], name, fa, fb)
+    out |= _changed_cells(old_by_key, new_by_key, shared, name, fa, fb)
     return out
 
 
@@ -155,7 +155,7 @@ def _bump(result: dict) -> str:
             level = max(level, 1)  # a corrected figure, label or translation; a description
         if t["fields_added"] or t["rows_added"] or t["codes_added"]:
             level = max(level, 2)
-        meaning = t.get("meaning_changed") or any(c["meaning"] for c in t["cells_changed"])
+        meaning = t["meaning_changed"]  # over every changed value, listed or counted
         if (
             t["fields_removed"]
             or t["rows_removed"]
