@@ -108,8 +108,9 @@ DCAT_ARGS = [
 
 
 # The doors of the command line that take a folder. Every package folder a test marked `hostile`
-# leaves is handed to each, and to `validate_package` (the sweep: see conftest.py), unless the test
-# handed it to all of them itself, with stricter expectations, through `through_every_door`.
+# leaves is handed to each (the sweep: see conftest.py; `validate` runs the API's `validate_package`),
+# unless the test handed it to all of them, and to the API, itself, with stricter expectations,
+# through `through_every_door`.
 DOORS = {
     "validate": lambda folder: ["validate", folder],
     "diff (old)": lambda folder: ["diff", folder, BUNDLED],
