@@ -1,13 +1,15 @@
-"""Hostile packages generated, not only the ones thought of: the real descriptor and CSV files,
-mangled at random places, handed to every command and the Python API. Each must end with a
+"""Hostile packages generated, not only the ones thought of: the real descriptor, CSV files,
+Parquet files and workbook, mangled at random places, handed to every command and the Python API. Each must end with a
 message and exit 1 or 2 (or 0 where the mangling changed nothing that matters), never 3, never a
 traceback, within the limits."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -142,6 +144,57 @@ def test_a_mangled_table_never_ends_in_an_internal_error(tmp_path_factory, name,
     (folder / name).write_bytes(data[:cut] + inserted + data[cut:])
     if unknown:
         another_version(folder)
+    if hashed:
+        rehash(folder)
+    every_door(folder)
+
+
+BINARY_NAMES = sorted(p.name for p in BUNDLED.iterdir() if p.suffix in (".parquet", ".xlsx"))
+WORKBOOK = next(name for name in BINARY_NAMES if name.endswith(".xlsx"))
+WORKBOOK_PARTS = zipfile.ZipFile(BUNDLED / WORKBOOK).namelist()
+
+
+def spliced(data: bytes, at: float, cut: int, inserted: bytes) -> bytes:
+    """``data`` with ``cut`` bytes from the place ``at`` (0 to 1) of it replaced by ``inserted``."""
+    start = int(len(data) * at)
+    return data[:start] + inserted + data[start + cut :]
+
+
+def with_part_changed(workbook: bytes, part: str, change) -> bytes:
+    """The workbook's zip written again, its member ``part`` changed by ``change(bytes)``: the
+    change reaches the XML a reader parses, not only the compressed bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(workbook)) as old, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+        for name in old.namelist():
+            new.writestr(name, change(old.read(name)) if name == part else old.read(name))
+    return out.getvalue()
+
+
+XML_PIECES = [b'<c r="A1" t="s"><v>99999</v></c>', b"<v>1e999</v>", b'<c r="XFE1"><v>1</v></c>', b' s="999"', b"&amp;", b"<x/>"]
+
+
+@pytest.mark.system
+@SETTINGS
+@given(
+    name=st.sampled_from(BINARY_NAMES),
+    part=st.none() | st.sampled_from(WORKBOOK_PARTS),
+    at=st.floats(min_value=0, max_value=1),
+    cut=st.integers(min_value=0, max_value=64),
+    inserted=st.binary(max_size=24) | st.sampled_from(XML_PIECES),
+    hashed=st.booleans(),
+)
+def test_a_mangled_parquet_file_or_workbook_never_ends_in_an_internal_error(
+    tmp_path_factory, name, part, at, cut, inserted, hashed
+):
+    # Bytes replaced anywhere in a Parquet file or in the workbook's zip, or, for the workbook, in one
+    # of its parts (its XML) before it is compressed again.
+    folder = tmp_path_factory.mktemp("mangled") / "package"
+    shutil.copytree(BUNDLED, folder)
+    path = folder / name
+    change = lambda data: spliced(data, at, cut, inserted)  # noqa: E731
+    path.write_bytes(
+        with_part_changed(path.read_bytes(), part, change) if name == WORKBOOK and part else change(path.read_bytes())
+    )
     if hashed:
         rehash(folder)
     every_door(folder)
