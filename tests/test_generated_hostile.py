@@ -21,6 +21,7 @@ from stalking_flanders.datapackage import BUNDLED, DataPackage
 from stalking_flanders.loader import load
 from stalking_flanders.model import TYPES
 from stalking_flanders.problems import PackageError
+from stalking_flanders.validation import validate_package
 
 SETTINGS = settings(
     max_examples=int(os.environ.get("STALKING_FLANDERS_EXAMPLES", "12")),
@@ -73,14 +74,13 @@ def mangled(change: str, where: tuple, value):
 
 
 def every_door(folder: Path) -> None:
-    """Every command (exit 0, 1 or 2), and every door of the Python API (a result, or an error of the
-    package). The API's ``validate_package`` is the one the ``validate`` command runs, within the
-    same bounds, and any error of it that is not the package's ends that command in exit 3."""
+    """Every command (exit 0, 1 or 2), and every door of the Python API (a result, or an error of the package)."""
     for args in (("validate", folder), ("diff", BUNDLED, folder), ("dcat", "--release", folder, *SETTINGS_ARGS)):
         result = cli(*args, cwd=folder)
         assert result.returncode in (0, 1, 2), (args[0], result.returncode, result.stderr[-2000:])
         assert "internal error" not in result.stderr and "Traceback" not in result.stderr, (args[0], result.stderr[-2000:])
     for door in (
+        lambda: validate_package(folder),
         lambda: load("observations", lang="en", release=DataPackage(folder)),
         lambda: load("series", release=DataPackage(folder)),
     ):
