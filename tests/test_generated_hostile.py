@@ -1,7 +1,7 @@
 """Hostile packages generated, not only the ones thought of: the real descriptor, CSV files,
-Parquet files and workbook, mangled at random places, handed to every command and the Python API. Each must end with a
-message and exit 1 or 2 (or 0 where the mangling changed nothing that matters), never 3, never a
-traceback, within the limits."""
+Parquet files and workbook, mangled at random places, handed to every command and the Python API.
+Each must end with a message and exit 1 or 2 (or 0 where the mangling changed nothing that
+matters), never 3, never a traceback, within the limits."""
 
 from __future__ import annotations
 
@@ -151,7 +151,8 @@ def test_a_mangled_table_never_ends_in_an_internal_error(tmp_path_factory, name,
 
 BINARY_NAMES = sorted(p.name for p in BUNDLED.iterdir() if p.suffix in (".parquet", ".xlsx"))
 WORKBOOK = next(name for name in BINARY_NAMES if name.endswith(".xlsx"))
-WORKBOOK_PARTS = zipfile.ZipFile(BUNDLED / WORKBOOK).namelist()
+with zipfile.ZipFile(BUNDLED / WORKBOOK) as _workbook:
+    WORKBOOK_PARTS = _workbook.namelist()
 
 
 def spliced(data: bytes, at: float, cut: int, inserted: bytes) -> bytes:
