@@ -102,7 +102,7 @@ def build_graph(package: DataPackage, settings: dict) -> Graph:
     """The DCAT-AP record of ``package`` as an rdflib Graph: a catalogue, the dataset, and a
     distribution for every file of the package and for its descriptor. A package other than the
     bundled release is read within the limits (:mod:`stalking_flanders.limits`)."""
-    if package.descriptor_path.parent == BUNDLED:
+    if package.root == BUNDLED.resolve():
         return _graph(package, settings)
     with bounded("dcat record"):
         return _graph(package, settings)
@@ -356,6 +356,7 @@ def files(r: Record) -> list[dict]:
                 Code.FILE_UNSAFE,
                 str(r.package.descriptor_path),
                 "the files are too large together",
+                found=f"{total} bytes so far",
                 expected=f"at most {MAX_TOTAL_BYTES} bytes",
             )
         resources.append({**facts(data), **resource})

@@ -145,7 +145,8 @@ class DateType(FieldType):
     name, pandas, nullable, expected = "date", "datetime64[ns]", "datetime64[ns]", "a date as YYYY-MM-DD"
     arrow_takes_python = True  # Arrow's date32 takes datetime.date, not a pandas timestamp
 
-    # What the frame's datetime64[ns] holds: a date outside it is refused as a value, not converted.
+    # What the frame's datetime64[ns] holds (1677-09-21 to 2262-04-11; these are the whole years within
+    # it): a date outside it is refused as a value, not converted.
     FIRST, LAST = datetime.date(1678, 1, 1), datetime.date(2261, 12, 31)
 
     def parse(self, text: str):
@@ -425,6 +426,7 @@ VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+(?:[-+][0-9A-Za-z.+-]+)?", re.ASCII
 LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", re.ASCII)
 HASH = re.compile(r"sha256:[0-9a-f]{64}", re.ASCII)
 NAME = re.compile(r"[a-z0-9._-]+", re.ASCII)  # a package's or a resource's name, as Data Package says
+NAME_EXPECTED = "lower-case letters, digits, '.', '-' and '_' (as Data Package says)"
 
 
 def _matching(value: str, pattern: re.Pattern, where: str, expected: str) -> None:
@@ -453,7 +455,7 @@ def check_descriptor(raw: dict) -> None:
     for key in ("name", "title", "description", "version"):
         _text(raw, key, "descriptor")
     _matching(raw["version"], VERSION, "descriptor.version", "a version such as 2.0.5")
-    _matching(raw["name"], NAME, "descriptor.name", "lower-case letters, digits, '.', '-' and '_' (as Data Package says)")
+    _matching(raw["name"], NAME, "descriptor.name", NAME_EXPECTED)
     _strings(raw.get("keywords", []), "keywords")
     for lang, translation in _translations(raw, {"title", "description", "keywords"}, "", required=True).items():
         _strings(translation.get("keywords", []), f"translations.{lang}.keywords")
@@ -480,7 +482,7 @@ def _resource(raw, where: str) -> str:
     _keys(raw, RESOURCE_KEYS, where)
     for key in ("name", "path", "format"):
         _text(raw, key, where)
-    _matching(raw["name"], NAME, f"{where}.name", "lower-case letters, digits, '.', '-' and '_' (as Data Package says)")
+    _matching(raw["name"], NAME, f"{where}.name", NAME_EXPECTED)
     if raw["path"].lower().endswith(COMPRESSED):
         raise ShapeError(
             f"{where}.path", f"{_shown(raw['path'])} names a compressed file, which is refused (it could unpack past every bound)"

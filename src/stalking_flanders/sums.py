@@ -50,7 +50,7 @@ def files_of(folder: Path) -> list[str]:
             kind = _kind(entry)
             if kind == "folder":
                 if depth + 1 > MAX_DEPTH:
-                    raise FolderTooLarge(f"folders lie more than {MAX_DEPTH} deep")
+                    raise FolderTooLarge(f"folders lie more than {MAX_DEPTH} deep (at {Path(entry.path).relative_to(folder)})")
                 pending.append((Path(entry.path), depth + 1))
             elif kind == "file" and (relative := Path(entry.path).relative_to(folder).as_posix()) != NAME:
                 found.append(relative)
@@ -133,12 +133,25 @@ def check(folder: Path, read, max_total: int) -> list[Problem]:
         try:
             data = read(folder / path)
         except OSError as error:  # too large to read, or gone meanwhile
-            problems.append(Problem("file-unsafe", str(folder / path), f"cannot be read ({error.strerror or error})"))
+            problems.append(
+                Problem(
+                    "file-unsafe",
+                    str(folder / path),
+                    f"cannot be read ({error.strerror or error})",
+                    expected=f"a file {NAME} lists",
+                )
+            )
             continue
         total += len(data)
         if total > max_total:  # the same file linked many times is read each time
             problems.append(
-                Problem("file-unsafe", file, "the files it lists are too large together", expected=f"at most {max_total} bytes")
+                Problem(
+                    "file-unsafe",
+                    file,
+                    "the files it lists are too large together",
+                    found=f"{total} bytes so far",
+                    expected=f"at most {max_total} bytes",
+                )
             )
             break
         if sha256_bytes(data) != digest:
