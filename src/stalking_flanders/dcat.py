@@ -27,10 +27,10 @@ from .hashes import facts, hex_of
 from .limits import bounded
 from .loader import load
 from .portal_settings import SettingsError, release_dates
-from .problems import Code, refuse
+from .problems import Code, DataError, refuse
 from .releases import history
 from .texts import licence_statement, text
-from .untrusted import MAX_DESCRIPTOR_BYTES, MAX_TOTAL_BYTES, read_file
+from .untrusted import MAX_DESCRIPTOR_BYTES, Total, read_file
 
 IANA = "https://www.iana.org/assignments/media-types/"
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -347,18 +347,11 @@ def sources(r: Record) -> Triples:
 def files(r: Record) -> list[dict]:
     """Every resource of the package, and the descriptor itself, each with its size and sha256
     (from the descriptor, or from the file where the descriptor records none)."""
-    resources, total = [], 0
+    resources, total = [], Total(str(r.package.descriptor_path))
     for resource in r.descriptor["resources"]:
         data = r.package.read_file(resource)
-        total += len(data)
-        if total > MAX_TOTAL_BYTES:  # the same file named by many resources is read each time
-            raise refuse(
-                Code.FILE_UNSAFE,
-                str(r.package.descriptor_path),
-                "the files are too large together",
-                found=f"{total} bytes so far",
-                expected=f"at most {MAX_TOTAL_BYTES} bytes",
-            )
+        if too_large := total.add(len(data)):
+            raise DataError([too_large], too_large.file)
         resources.append({**facts(data), **resource})
     descriptor = {
         "name": "datapackage",

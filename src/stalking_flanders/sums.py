@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from .hashes import sha256_bytes
 from .problems import PackageError, Problem
+from .untrusted import Total, read_file
 
 NAME = "SHA256SUMS"
 LINE = re.compile(r"^([0-9a-f]{64})  (\S(?:.*\S)?)$")
@@ -101,10 +102,10 @@ def parse(data: bytes, file: str) -> tuple[dict[str, str], list[Problem]]:
     return listed, problems
 
 
-def check(folder: Path, read, max_total: int) -> list[Problem]:
-    """Every problem of the release in ``folder`` with its SHA256SUMS; ``read(path)`` reads a file
-    within the bounds (:func:`~stalking_flanders.untrusted.read_file`), and the files listed are
-    read up to ``max_total`` bytes together."""
+def check(folder: Path) -> list[Problem]:
+    """Every problem of the release in ``folder`` with its SHA256SUMS; each file is read within
+    the bounds (:func:`~stalking_flanders.untrusted.read_file`), and the files listed up to
+    ``MAX_TOTAL_BYTES`` together (:class:`~stalking_flanders.untrusted.Total`)."""
     file = str(folder / NAME)
     try:
         kind = os.lstat(folder / NAME).st_mode
@@ -115,7 +116,7 @@ def check(folder: Path, read, max_total: int) -> list[Problem]:
     try:
         if not stat.S_ISREG(kind):
             raise OSError("a link or a device, not a regular file")
-        data = read(folder / NAME)
+        data = read_file(folder / NAME)
     except OSError as error:
         return [Problem("file-unsafe", file, f"cannot be read ({error.strerror or error})", expected=f"a {NAME} file")]
     listed, problems = parse(data, file)
@@ -125,13 +126,13 @@ def check(folder: Path, read, max_total: int) -> list[Problem]:
         return problems + [Problem("file-unsafe", str(folder), f"cannot be checked: {error}", expected="a release folder")]
     for path in sorted(set(present) - set(listed)):
         problems.append(Problem("sums-unlisted", str(folder / path), f"a file of the folder that {NAME} does not list"))
-    total, present = 0, set(present)
+    total, present = Total(file, f"the files {NAME} lists"), set(present)
     for path, digest in listed.items():
         if path not in present:
             problems.append(Problem("sums-unlisted", str(folder / path), f"{NAME} lists a file that is not there"))
             continue
         try:
-            data = read(folder / path)
+            data = read_file(folder / path)
         except OSError as error:  # too large to read, or gone meanwhile
             problems.append(
                 Problem(
@@ -142,17 +143,8 @@ def check(folder: Path, read, max_total: int) -> list[Problem]:
                 )
             )
             continue
-        total += len(data)
-        if total > max_total:  # the same file linked many times is read each time
-            problems.append(
-                Problem(
-                    "file-unsafe",
-                    file,
-                    "the files it lists are too large together",
-                    found=f"{total} bytes so far",
-                    expected=f"at most {max_total} bytes",
-                )
-            )
+        if too_large := total.add(len(data)):  # the same file linked many times is read each time
+            problems.append(too_large)
             break
         if sha256_bytes(data) != digest:
             problems.append(

@@ -282,6 +282,34 @@ def read_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     return data
 
 
+class Total:
+    """The bytes of a package's files counted so far, held to ``limit`` together (``MAX_TOTAL_BYTES``):
+    a file that many resources name, or that many names link to, counts each time it is read.
+
+    >>> total = Total("datapackage.json", limit=10)
+    >>> total.add(6) is None
+    True
+    >>> total.add(6).message, total.add(6) is None
+    ('the files are too large together', True)
+    """
+
+    def __init__(self, where: str, what: str = "the files", limit: int = MAX_TOTAL_BYTES) -> None:
+        self.where, self.what, self.limit, self.bytes = where, what, limit, 0
+
+    def add(self, size: int) -> Problem | None:
+        """Count ``size`` more bytes: the problem the first time the count passes the limit."""
+        before, self.bytes = self.bytes, self.bytes + size
+        if before <= self.limit < self.bytes:
+            return Problem(
+                Code.FILE_UNSAFE,
+                self.where,
+                f"{self.what} are too large together",
+                found=f"{self.bytes} bytes so far",
+                expected=f"at most {self.limit} bytes",
+            )
+        return None
+
+
 class _Offline:
     """Frictionless' settings are the process's: the first block to start (of several threads at
     once) gives it the refusing session, the last to end puts back what it had, however the block

@@ -29,7 +29,7 @@ from .rooting import folder_of, in_release
 from .sources import load_registry, text_problems, unregistered
 from .tableschema import python_rows
 from .text import ArchivedText
-from .untrusted import MAX_TOTAL_BYTES, file_problem, offline, read_file
+from .untrusted import Total, file_problem, offline, read_file
 
 REGISTRY_DIR = Path(__file__).resolve().parent  # registry.toml, as shipped with the package
 SKIP_FRICTIONLESS = frozenset({"hash-count", "byte-count", "scheme-error"})  # reported by the file checks
@@ -145,7 +145,7 @@ def _sums(package: DataPackage) -> list[Problem]:
     expected = [
         digest for digest in (recorded.sums_sha256 if recorded else None, theirs and sha256_bytes(read_file(theirs))) if digest
     ]
-    problems = sums.check(folder, read_file, MAX_TOTAL_BYTES)
+    problems = sums.check(folder)
     if not expected:  # a release that predates the lists, or one this package does not know
         return [p for p in problems if p.code != "sums-missing"]
     if not problems and sha256_bytes(read_file(folder / sums.NAME)) not in expected:
@@ -175,7 +175,7 @@ def _files(package: DataPackage) -> list[Problem]:
     """Every file is of a format this package reads, inside the folder, reached through no link, a
     regular file within the bounds, and (where its format records them) of the size and sha256 the
     descriptor states."""
-    problems, total = [], 0
+    problems, total = [], Total(str(package.descriptor_path))
     for resource in package.descriptor["resources"]:
         file = _file(package, resource)
         if resource["format"] not in BY_NAME:  # no reader of ours, and none of Frictionless' either
@@ -206,22 +206,12 @@ def _files(package: DataPackage) -> list[Problem]:
             )
             continue
         problem, size = file_problem(package.root, resource["path"])
-        total += size
+        problems += filter(None, [total.add(size)])
         if problem:
             code, message = problem
             problems.append(Problem(code, file, message, expected=f"the file of resource {resource['name']!r}"))
             continue
         problems += _recorded_facts(package, resource, package.path(resource))
-    if total > MAX_TOTAL_BYTES:
-        problems.append(
-            Problem(
-                "file-unsafe",
-                str(package.descriptor_path),
-                "the files are too large together",
-                found=f"{total} bytes",
-                expected=f"at most {MAX_TOTAL_BYTES} bytes",
-            )
-        )
     return problems
 
 
