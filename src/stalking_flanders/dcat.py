@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -27,7 +26,7 @@ from .hashes import facts, hex_of
 from .limits import bounded
 from .loader import load
 from .portal_settings import SettingsError, release_dates
-from .problems import Code, DataError, refuse
+from .problems import Code, DataError, refuse, unsafe
 from .releases import history
 from .texts import licence_statement, text
 from .untrusted import MAX_DESCRIPTOR_BYTES, Total, read_file
@@ -168,7 +167,7 @@ def in_format_escapes(text: str, fmt: str, encoding: str = "utf-8") -> str:
     """
 
     def escape(c: str) -> str:
-        if c in "\n\t" or (unicodedata.category(c)[0] != "C" and _holds(encoding, c)):
+        if c in "\n\t" or (not unsafe(c) and _holds(encoding, c)):
             return c
         n = ord(c)
         if n <= 0xFFFF:

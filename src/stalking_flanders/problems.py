@@ -97,7 +97,17 @@ def escaped(text: str, keep: str = "") -> str:
     """
     if text.isascii() and text.isprintable():
         return text
-    return "".join(_escape(c) if c not in keep and unicodedata.category(c).startswith("C") else c for c in text)
+    return "".join(_escape(c) if c not in keep and unsafe(c) else c for c in text)
+
+
+def unsafe(character: str) -> bool:
+    r"""Whether ``character`` must not reach a terminal raw: Unicode category C (the one test of
+    :func:`escaped` and of the record's escapes in its own formats).
+
+    >>> unsafe("\u202e"), unsafe("\udcff"), unsafe("é")
+    (True, True, False)
+    """
+    return unicodedata.category(character).startswith("C")
 
 
 def _escape(character: str) -> str:
