@@ -12,6 +12,7 @@ import pytest
 
 from helpers import DCAT_ARGS, cli, damaged_copy, edit_descriptor, rehash, through_every_door
 from stalking_flanders.datapackage import BUNDLED, DataPackage
+from stalking_flanders.dcat import OWN_NODES
 from stalking_flanders.loader import load
 from stalking_flanders.problems import PackageError
 from stalking_flanders.validation import validate_package
@@ -421,6 +422,21 @@ def test_a_resource_named_as_a_node_of_the_record_is_refused_by_it(name, tmp_pat
     folder = damaged_copy(BUNDLED, tmp_path / "named", unknown_version(lambda f: rename_text_resource(f, name)))
     ran = cli("dcat", "--release", folder, *DCAT)
     assert ran.returncode == 1 and "a resource has a name the record gives a node of its own" in ran.stderr, ran.stderr
+
+
+def test_every_node_the_record_gives_its_page_is_one_a_resource_may_not_be_named_after():
+    # OWN_NODES lists the fragments the record gives nodes of its own; a new node missing from it
+    # would let a resource of that name merge with it.
+    from rdflib import Graph
+
+    ran = cli("dcat", "--release", BUNDLED, *DCAT)
+    assert ran.returncode == 0, ran.stderr
+    page = "https://example.invalid/index.html#"
+    graph = Graph().parse(data=ran.stdout, format="turtle")
+    fragments = {str(n)[len(page) :] for triple in graph for n in triple if str(n).startswith(page)}
+    resources = {r["name"] for r in DataPackage().descriptor["resources"]}
+    assert fragments - resources and {"contact", "publisher", "observations-checksum"} <= fragments, fragments
+    assert [f for f in sorted(fragments - resources) if not OWN_NODES.fullmatch(f)] == []
 
 
 def rename_text_resource(folder, name):
