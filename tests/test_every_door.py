@@ -72,9 +72,6 @@ HOSTILE = {
     "a compressed table": lambda f: edit_descriptor(f, lambda d: d["resources"][0].update(compression="gz")),
     "a gzipped file": lambda f: edit_descriptor(f, lambda d: d["resources"][0].update(path="observations.csv.gz")),
     "a zipped file": lambda f: edit_descriptor(f, lambda d: d["resources"][0].update(path="observations.zip")),
-    # in keys the gate does not type, read once the version is known (JSON writes the first as \\ud800)
-    "a lone surrogate in a text": lambda f: edit_descriptor(f, lambda d: d.update(title="\ud800")),
-    "JSON nested 600 deep in a licence": lambda f: edit_descriptor(f, lambda d: d["licenses"][0].update(title=nested(600))),
 }
 
 
@@ -132,6 +129,10 @@ GATE = {
         lambda d: d["resources"][1]["schema"]["fields"][2].update(constraints={"pattern": "(?i).*"}),
         "resources[1].schema.fields[2].constraints.pattern",
     ),
+    # in keys the gate does not type (JSON writes the first as \\ud800): the key path of the text,
+    # and of the first list past the bound on depth (32 levels)
+    "a lone surrogate in a text": (lambda d: d.update(title="\ud800"), "title"),
+    "JSON nested 600 deep in a licence": (lambda d: d["licenses"][0].update(title=nested(600)), "licenses[0].title" + "[0]" * 29),
 }
 
 

@@ -81,8 +81,8 @@ def read_descriptor(path: Path) -> dict:
         )
     try:
         descriptor = json.loads(read_file(path, MAX_DESCRIPTOR_BYTES).decode("utf-8"), object_pairs_hook=_unique_keys)
-    except RecursionError:
-        raise refuse(Code.DESCRIPTOR_JSON, name, "the JSON nests too deeply", expected="a Data Package descriptor") from None
+    except RecursionError:  # deeper than Python's parser goes: where is not known
+        raise refuse(Code.DESCRIPTOR_JSON, name, NESTED, expected=DEPTH_EXPECTED) from None
     except ValueError as error:  # not JSON, not UTF-8, a key twice, a number too long to convert
         message = printable(getattr(error, "msg", None) or str(error) or type(error).__name__)
         column = f"character {error.colno}" if hasattr(error, "colno") else None
@@ -107,27 +107,44 @@ def read_descriptor(path: Path) -> dict:
 
 
 SURROGATE = re.compile("[\ud800-\udfff]")  # what JSON's \ud800 written alone gives: no Unicode text
+NESTED, DEPTH_EXPECTED = "the JSON nests too deeply", f"at most {MAX_JSON_DEPTH} levels of objects and lists"
 
 
 def _plain_json(descriptor: dict, name: str) -> None:
     """Refuse a descriptor whose objects and lists nest deeper than ``MAX_JSON_DEPTH``, or with a
     key or text that is not Unicode text (a lone surrogate): nothing read later, in keys the gate
-    types or not, meets either. The walk keeps no stack of its own calls."""
-    pending: list[tuple[object, int]] = [(descriptor, 1)]
+    types or not, meets either. The problem names the key path where it stands. The walk keeps no
+    stack of its own calls."""
+    pending: list[tuple[object, int, tuple | None]] = [(descriptor, 1, None)]  # value, depth, (parent's, key or index)
     while pending:
-        value, depth = pending.pop()
+        value, depth, where = pending.pop()
         if isinstance(value, str):
             if SURROGATE.search(value):
-                raise refuse(
-                    Code.DESCRIPTOR_JSON, name, "a text holds a lone surrogate (\\ud800 to \\udfff)", expected="Unicode text"
-                )
+                message = "a text holds a lone surrogate (\\ud800 to \\udfff)"
+                raise refuse(Code.DESCRIPTOR_JSON, name, message, column=_key_path(where), expected="Unicode text")
             continue
         if not isinstance(value, dict | list):
             continue
         if depth > MAX_JSON_DEPTH:
-            raise refuse(Code.DESCRIPTOR_JSON, name, "the JSON nests too deeply", expected=f"at most {MAX_JSON_DEPTH} levels")
-        children = [*value, *value.values()] if isinstance(value, dict) else value
-        pending.extend((child, depth + 1) for child in children)
+            raise refuse(Code.DESCRIPTOR_JSON, name, NESTED, column=_key_path(where), expected=DEPTH_EXPECTED)
+        if isinstance(value, dict):
+            pending.extend((key, depth + 1, (where, key)) for key in value)  # a key is a text too
+            pending.extend((child, depth + 1, (where, key)) for key, child in value.items())
+        else:
+            pending.extend((child, depth + 1, (where, i)) for i, child in enumerate(value))
+
+
+def _key_path(where: tuple | None) -> str | None:
+    """The key path ``where`` leads to (``licenses[0].title``), or None at the top.
+
+    >>> _key_path((((None, "licenses"), 0), "title"))
+    'licenses[0].title'
+    """
+    steps = []
+    while where is not None:
+        where, step = where
+        steps.append(f"[{step}]" if isinstance(step, int) else f".{step}")
+    return "".join(reversed(steps)).removeprefix(".") or None
 
 
 def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
