@@ -33,6 +33,8 @@ import threading
 import time
 from contextlib import contextmanager
 
+from .process_wide import ProcessWide
+
 TIME_LIMIT = 120  # seconds: the longest any command may run on any input
 GRACE = 5  # seconds past the time limit before the watchdog ends the process
 MEMORY_LIMIT = 1024 * 1024 * 1024  # bytes of resident memory
@@ -64,40 +66,31 @@ def data_bytes() -> int:
     return _statm(5)
 
 
-class _AddressSpace:
-    """The process's writable-memory limit, shared by the runs of all its threads: the first run to
-    start lowers it, the last to end restores it (a resource limit belongs to the process, so two
-    threads each saving and restoring it would leave it lowered for good)."""
+def _lowered(resource, limit: int):
+    """Lower the limit on the writable memory the process may map to ``limit`` (or what it maps
+    plus ``limit``), and have pyarrow allocate with the system's allocator; return what puts both
+    back."""
+    pool = _system_allocator()
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        mapped = data_bytes()
+        wanted = limit if mapped < limit // 2 else mapped + limit
+        if hard != resource.RLIM_INFINITY:
+            wanted = min(wanted, hard)
+        restore = None
+        if soft == resource.RLIM_INFINITY or wanted < soft:
+            resource.setrlimit(resource.RLIMIT_DATA, (wanted, hard))
+            restore = (soft, hard)
+    except BaseException:
+        pool()
+        raise
 
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.runs = 0
-        self.restore: tuple[int, int] | None = None  # the limit to put back when the last run ends
-        self.pool = None  # what puts pyarrow's allocator back when the last run ends
+    def undo() -> None:
+        if restore is not None:
+            resource.setrlimit(resource.RLIMIT_DATA, restore)
+        pool()
 
-    def enter(self, resource, limit: int) -> None:
-        with self.lock:
-            if self.runs == 0:
-                self.pool = _system_allocator()
-                soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
-                mapped = data_bytes()
-                wanted = limit if mapped < limit // 2 else mapped + limit
-                if hard != resource.RLIM_INFINITY:
-                    wanted = min(wanted, hard)
-                if soft == resource.RLIM_INFINITY or wanted < soft:
-                    resource.setrlimit(resource.RLIMIT_DATA, (wanted, hard))
-                    self.restore = (soft, hard)
-            self.runs += 1
-
-    def leave(self, resource) -> None:
-        with self.lock:
-            self.runs -= 1
-            if self.runs == 0 and self.restore is not None:
-                resource.setrlimit(resource.RLIMIT_DATA, self.restore)
-                self.restore = None
-            if self.runs == 0 and self.pool is not None:
-                self.pool()
-                self.pool = None
+    return undo
 
 
 def _system_allocator():
@@ -121,7 +114,7 @@ def _system_allocator():
     return lambda: pyarrow.set_memory_pool(previous)
 
 
-_ADDRESS_SPACE = _AddressSpace()
+_ADDRESS_SPACE = ProcessWide()  # a resource limit belongs to the process, not a thread
 
 
 @contextmanager
@@ -135,11 +128,8 @@ def address_space(limit: int = ADDRESS_LIMIT):
     except ImportError:  # not a POSIX system: the watchdog alone bounds memory
         yield
         return
-    _ADDRESS_SPACE.enter(resource, limit)
-    try:
+    with _ADDRESS_SPACE.held(lambda: _lowered(resource, limit)):
         yield
-    finally:
-        _ADDRESS_SPACE.leave(resource)
 
 
 def _end(message: str) -> None:

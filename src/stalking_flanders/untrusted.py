@@ -20,11 +20,11 @@ import json
 import os
 import re
 import stat
-import threading
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from .problems import Code, PackageError, Problem, printable, refuse
+from .process_wide import ProcessWide
 
 MAX_DESCRIPTOR_BYTES = 2 * 1024 * 1024
 MAX_FILE_BYTES = 4 * 1024 * 1024  # a release stays within a tenth of each cap (tests/test_caps.py)
@@ -327,35 +327,20 @@ class Total:
         return None
 
 
-class _Offline:
-    """Frictionless' settings are the process's: the first block to start (of several threads at
-    once) gives it the refusing session, the last to end puts back what it had, however the block
-    ended. (Frictionless' own ``use_context`` puts nothing back when its block ends in an error:
-    it is ended here as if the block had ended well.)"""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.runs = 0
-        self.context = None
-
-    def enter(self, session) -> None:
-        from frictionless import system
-
-        with self.lock:
-            if self.runs == 0:
-                self.context = system.use_context(http_session=session, trusted=False)
-                self.context.__enter__()
-            self.runs += 1
-
-    def leave(self) -> None:
-        with self.lock:
-            self.runs -= 1
-            if self.runs == 0:
-                self.context.__exit__(None, None, None)  # runs use_context's restoring part
-                self.context = None
+# Frictionless' settings are the process's: the first block to start (of several threads at once)
+# gives it the refusing session, the last to end puts back what it had, however the block ended.
+_OFFLINE = ProcessWide()
 
 
-_OFFLINE = _Offline()
+def _refusing(session):
+    """Frictionless with ``session`` for every request; return what puts its settings back.
+    (Frictionless' own ``use_context`` puts nothing back when its block ends in an error: it is
+    ended here as if the block had ended well.)"""
+    from frictionless import system
+
+    context = system.use_context(http_session=session, trusted=False)
+    context.__enter__()
+    return lambda: context.__exit__(None, None, None)  # runs use_context's restoring part
 
 
 @contextmanager
@@ -374,8 +359,5 @@ def offline():
     session = requests.Session()
     session.mount("http://", Refused())
     session.mount("https://", Refused())
-    _OFFLINE.enter(session)
-    try:
+    with _OFFLINE.held(lambda: _refusing(session)):
         yield
-    finally:
-        _OFFLINE.leave()
