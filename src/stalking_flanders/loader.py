@@ -66,8 +66,7 @@ def load(
     (:mod:`stalking_flanders.limits`). Fetching with ``rev`` or ``repo`` is DVC's, which may run
     git on the repository: use it with repositories you trust (nothing else here starts a program).
     """
-    if lang not in LANGUAGES:
-        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    _check_lang(lang)
     if rev is not None or repo is not None:
         import tempfile
 
@@ -76,8 +75,7 @@ def load(
     if release is None:
         return _table(DataPackage(), name, lang, verified=True)
     with bounded("load"):  # a package handed to us: read within the limits
-        if not isinstance(release, DataPackage):
-            release = DataPackage(release)
+        release = _package(release)
         verified = _verified(release)
         problems = release.layout_problems(DataPackage())  # the captions read the tables by name
         if problems:
@@ -140,8 +138,16 @@ def about(release: DataPackage, series, subquestions, name: str, lang: str) -> d
 def citation(release: DataPackage | Path | str | None = None, lang: str = "nl") -> str:
     """How to cite the package and its source, from the descriptor, in ``lang`` (Dutch by default);
     ``release`` as :func:`load` takes it."""
+    _check_lang(lang)
+    return cite(_package(release).descriptor, lang)
+
+
+def _check_lang(lang: str) -> None:
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
-    if release is not None and not isinstance(release, DataPackage):
-        release = DataPackage(release)
-    return cite((release or DataPackage()).descriptor, lang)
+
+
+def _package(release: DataPackage | Path | str | None) -> DataPackage:
+    """``release`` as :func:`load` and :func:`citation` take it, as a :class:`DataPackage` (the
+    bundled release where None)."""
+    return release if isinstance(release, DataPackage) else DataPackage(release)
