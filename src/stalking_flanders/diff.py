@@ -159,8 +159,8 @@ def _bump(result: dict) -> str:
         if (
             t["fields_removed"]
             or t["rows_removed"]
-            or t.get("key_changed")
-            or t.get("key_repeated")
+            or t["key_changed"]
+            or t["key_repeated"]
             or t["fields_retyped"]
             or t["codes_removed"]
             or meaning
@@ -189,9 +189,9 @@ def as_text(result: dict) -> str:
         for label in ("codes_removed", "codes_added"):
             for field, codes in t[label].items():
                 parts.append(f"  - {label.replace('_', ' ').capitalize()} in {field}: {', '.join(map(str, codes))}")
-        if t.get("key_changed"):
+        if t["key_changed"]:
             parts.append("  - The primary key changed; rows cannot be compared")
-        if t.get("key_repeated"):
+        if t["key_repeated"]:
             parts.append("  - Rows share a primary key; rows cannot be compared")
         if t["described_differently"]:
             parts.append("  - Title, description or keys described differently")
