@@ -20,7 +20,7 @@ from .untrusted import Total, read_file
 
 NAME = "SHA256SUMS"
 LINE = re.compile(r"^([0-9a-f]{64})  (\S(?:.*\S)?)$")
-MAX_FILES = 1000  # the most files (and folders, and other entries) a release folder may hold
+MAX_FILES = 1000  # the most files (and folders, and other entries) a release folder may hold, at every depth
 MAX_DEPTH = 8  # the deepest a file may lie below the release folder (a release's lie one deep)
 
 
@@ -72,7 +72,7 @@ def _bounded_listing(folder: Path, room: int):
     with os.scandir(folder) as listing:
         for count, entry in enumerate(listing, start=1):
             if count > room:
-                raise FolderTooLarge(f"the folder holds more than {MAX_FILES} files and folders")
+                raise FolderTooLarge(f"the folder holds more than {MAX_FILES} files and folders, at every depth")
             yield entry
 
 
