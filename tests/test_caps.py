@@ -40,6 +40,7 @@ def test_the_security_page_states_the_caps_and_limits_the_code_keeps():
         f"read up to {untrusted.MAX_TOTAL_BYTES // MiB} MiB together",
         f"a worksheet's {xlsx.MAX_ROW_CELLS:,} columns",
         f"a part of more than {xlsx.MAX_PART_BYTES // MiB} MiB other than the worksheets",
+        f"more than {xlsx.MAX_SHARED_STRINGS:,} shared texts",
         f"list {problems.MAX_PROBLEMS_KEPT:,} problems of each kind in a file",
     ]
     assert [s for s in stated if s not in said] == []
@@ -59,6 +60,8 @@ def test_the_release_stays_well_within_the_caps():
         assert "release is under 1 MB" in re.sub(r"\s+", " ", (ROOT / page).read_text()), page
     with zipfile.ZipFile(release / WORKBOOK) as workbook:
         assert sum(i.file_size for i in workbook.infolist()) <= untrusted.MAX_UNPACKED_BYTES // 10
+        shared = workbook.read("xl/sharedStrings.xml")
+        assert len(re.findall(rb"<si[\s/>]", shared)) <= xlsx.MAX_SHARED_STRINGS // 10
     for table in release.glob("*.csv"):
         lines = table.read_text(encoding="utf-8").splitlines()
         assert len(lines) - 1 <= untrusted.MAX_ROWS // 10, table.name

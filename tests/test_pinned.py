@@ -130,6 +130,8 @@ WORKBOOK_BOMBS = {
     ),  # the first row of figures
     # styles parsed whole, as objects: more style records than a spreadsheet holds, within 1 MiB
     "200,000 style records": lambda xml: xml.replace(b"</cellXfs>", b"<xf/>" * 200_000 + b"</cellXfs>", 1),
+    # every shared text is read as the workbook opens, whatever is asked of it: a million took 8 s
+    "1,000,000 shared texts": lambda xml: xml.replace(b"</sst>", b"<si><t>a</t></si>" * 1_000_000 + b"</sst>", 1),
     # a sheet's relationships are parsed whole too (its name starts as the sheets' do)
     "a sheet's relationships of 2 MiB": lambda xml: xml.replace(
         b"</Relationships>", b"<!--" + b"x" * 2 * 2**20 + b"--></Relationships>", 1
@@ -157,6 +159,7 @@ def test_a_workbook_bomb_is_refused_within_the_bounds(bomb, tmp_path):
     styles = "xl/styles.xml"
     parts = {"padded to 16,384 columns": sheet, "a row of 5,000,000 cells": sheet, "200,000 style records": styles}
     parts |= {"3,000,000 fonts": styles, "a sheet's relationships of 2 MiB": "xl/worksheets/_rels/sheet3.xml.rels"}
+    parts |= {"1,000,000 shared texts": "xl/sharedStrings.xml"}
     sheets = parts.get(bomb, "xl/worksheets/")
     copy = damaged_copy(BUNDLED, tmp_path / "copy", lambda f: rewrite_sheets(f, WORKBOOK_BOMBS[bomb], sheets), rehashed=True)
     assert (copy / "stalking-flanders.xlsx").stat().st_size < 2**20  # within every file cap: only unpacking tells

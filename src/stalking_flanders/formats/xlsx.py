@@ -151,20 +151,24 @@ MAX_PART_BYTES = 1024 * 1024  # what a part other than the worksheets and shared
 LARGE_PARTS = re.compile(r"xl/worksheets/sheet[0-9]+\.xml|xl/sharedStrings\.xml")  # as a workbook names them
 MAX_ROW_CELLS = 16_384  # the columns of a worksheet (A to XFD): no spreadsheet's row holds more cells
 MAX_STYLE_RECORDS = 2 * 65_490  # twice the cell formats a spreadsheet holds (65,490), for cell styles too
-_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|xf)[\s/>]")  # a row, a cell, a style record
+# the texts a workbook may share (a release's shares under 300): openpyxl reads every one as it opens
+# the workbook, whatever is then asked of it, at about 8 µs each (a million took 8 s, from 60 kB of ZIP)
+MAX_SHARED_STRINGS = 250_000
+_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|xf|si)[\s/>]")  # a row, a cell, a style record, a shared text
 
 
 def _within_a_spreadsheets_limits(archive) -> None:
     """Refuse (ValueError) a workbook with a row of more cells than a worksheet has columns, more
-    style records than a spreadsheet holds, or a part larger than ``MAX_PART_BYTES`` other than the
-    worksheets and the shared strings (``LARGE_PARTS``, by the names a workbook gives them):
-    openpyxl builds a row, and every other part (the styles, say), whole, and within the cap on
-    unpacking a few MiB of either take gigabytes. Every part is read, one at a time (a sheet may
-    be stored under any name), as far as its size in the archive says."""
+    style records than a spreadsheet holds, more than ``MAX_SHARED_STRINGS`` shared texts, or a
+    part larger than ``MAX_PART_BYTES`` other than the worksheets and the shared strings
+    (``LARGE_PARTS``, by the names a workbook gives them): openpyxl builds a row, and every other
+    part (the styles, say), whole, and reads every shared text, and within the cap on unpacking a
+    few MiB of any of them take gigabytes or many seconds. Every part is read, one at a time (a
+    sheet may be stored under any name), as far as its size in the archive says."""
     for info in archive.infolist():
         if info.file_size > MAX_PART_BYTES and not LARGE_PARTS.fullmatch(info.filename):
             raise ValueError(f"{info.filename} unpacks to {info.file_size} bytes, more than {MAX_PART_BYTES}")
-        cells = styles = 0
+        cells = styles = texts = 0
         for element in _ELEMENT.finditer(archive.read(info)):
             if element.group(1) == b"row":
                 cells = 0
@@ -172,10 +176,14 @@ def _within_a_spreadsheets_limits(archive) -> None:
                 cells += 1
                 if cells > MAX_ROW_CELLS:
                     raise ValueError(f"a row of {info.filename} holds more than {MAX_ROW_CELLS} cells, a worksheet's columns")
-            else:
+            elif element.group(1) == b"xf":
                 styles += 1
                 if styles > MAX_STYLE_RECORDS:
                     raise ValueError(f"{info.filename} holds more than {MAX_STYLE_RECORDS} style records")
+            else:
+                texts += 1
+                if texts > MAX_SHARED_STRINGS:
+                    raise ValueError(f"{info.filename} holds more than {MAX_SHARED_STRINGS} shared texts")
 
 
 def _sheet_rows(book, table: str, schema: Schema, limit: int) -> list[dict]:
