@@ -128,10 +128,26 @@ WORKBOOK_BOMBS = {
     "a row of 5,000,000 cells": lambda xml: (
         xml.replace(b"</row>", b"\0", 1).replace(b"</row>", b"<c/>" * 5_000_000 + b"</row>", 1).replace(b"\0", b"</row>")
     ),  # the first row of figures
+    "a row of 5,000,000 cells under a prefix": lambda xml: (
+        xml.replace(b"<worksheet ", b'<worksheet xmlns:\xc3\xa4="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ', 1)
+        .replace(b"</row>", b"\0", 1)
+        .replace(b"</row>", b"<\xc3\xa4:c/>" * 5_000_000 + b"</row>", 1)
+        .replace(b"\0", b"</row>")
+    ),
     # styles parsed whole, as objects: more style records than a spreadsheet holds, within 1 MiB
     "200,000 style records": lambda xml: xml.replace(b"</cellXfs>", b"<xf/>" * 200_000 + b"</cellXfs>", 1),
     # every shared text is read as the workbook opens, whatever is asked of it: a million took 8 s
     "1,000,000 shared texts": lambda xml: xml.replace(b"</sst>", b"<si><t>a</t></si>" * 1_000_000 + b"</sst>", 1),
+    # the same, where a look at the bytes would not see them: in UTF-16, and under a prefix not in ASCII
+    "1,000,000 shared texts in UTF-16": lambda xml: (
+        xml.replace(b"</sst>", b"<si><t>a</t></si>" * 1_000_000 + b"</sst>", 1)
+        .decode("utf-8")
+        .replace('encoding="UTF-8"', 'encoding="UTF-16"', 1)
+        .encode("utf-16")
+    ),
+    "1,000,000 shared texts under a prefix": lambda xml: xml.replace(
+        b"<sst ", b'<sst xmlns:\xc3\xa4="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ', 1
+    ).replace(b"</sst>", b"<\xc3\xa4:si><\xc3\xa4:t>a</\xc3\xa4:t></\xc3\xa4:si>" * 1_000_000 + b"</sst>", 1),
     # a sheet's relationships are parsed whole too (its name starts as the sheets' do)
     "a sheet's relationships of 2 MiB": lambda xml: xml.replace(
         b"</Relationships>", b"<!--" + b"x" * 2 * 2**20 + b"--></Relationships>", 1
@@ -157,9 +173,10 @@ def test_a_workbook_bomb_is_refused_within_the_bounds(bomb, tmp_path):
     observations = openpyxl.load_workbook(BUNDLED / "stalking-flanders.xlsx", read_only=True).sheetnames.index("observations")
     sheet = f"xl/worksheets/sheet{observations + 1}.xml"
     styles = "xl/styles.xml"
-    parts = {"padded to 16,384 columns": sheet, "a row of 5,000,000 cells": sheet, "200,000 style records": styles}
+    parts = {"padded to 16,384 columns": sheet, "200,000 style records": styles}
+    parts |= {case: sheet for case in WORKBOOK_BOMBS if case.startswith("a row of 5,000,000 cells")}
     parts |= {"3,000,000 fonts": styles, "a sheet's relationships of 2 MiB": "xl/worksheets/_rels/sheet3.xml.rels"}
-    parts |= {"1,000,000 shared texts": "xl/sharedStrings.xml"}
+    parts |= {case: "xl/sharedStrings.xml" for case in WORKBOOK_BOMBS if "shared texts" in case}
     sheets = parts.get(bomb, "xl/worksheets/")
     copy = damaged_copy(BUNDLED, tmp_path / "copy", lambda f: rewrite_sheets(f, WORKBOOK_BOMBS[bomb], sheets), rehashed=True)
     assert (copy / "stalking-flanders.xlsx").stat().st_size < 2**20  # within every file cap: only unpacking tells

@@ -154,7 +154,11 @@ MAX_STYLE_RECORDS = 2 * 65_490  # twice the cell formats a spreadsheet holds (65
 # the texts a workbook may share (a release's shares under 300): openpyxl reads every one as it opens
 # the workbook, whatever is then asked of it, at about 8 µs each (a million took 8 s, from 60 kB of ZIP)
 MAX_SHARED_STRINGS = 250_000
-_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|xf|si)[\s/>]")  # a row, a cell, a style record, a shared text
+# a row, a cell, a style record, a shared text, under any prefix (a name of any letters may stand
+# for the namespace openpyxl reads by): the markup of a part is seen in its bytes because no part
+# is UTF-16 (see _within_a_spreadsheets_limits), the one encoding of XML that is not a superset of ASCII
+_ELEMENT = re.compile(rb"<(?:[^\s<>/!?=:\"']+:)?(row|c|xf|si)[\s/>]")
+UTF_16 = (b"\xff\xfe", b"\xfe\xff")  # its byte-order marks; without one, a NUL in the first two bytes tells it
 
 
 def _within_a_spreadsheets_limits(archive) -> None:
@@ -163,13 +167,17 @@ def _within_a_spreadsheets_limits(archive) -> None:
     part larger than ``MAX_PART_BYTES`` other than the worksheets and the shared strings
     (``LARGE_PARTS``, by the names a workbook gives them): openpyxl builds a row, and every other
     part (the styles, say), whole, and reads every shared text, and within the cap on unpacking a
-    few MiB of any of them take gigabytes or many seconds. Every part is read, one at a time (a
-    sheet may be stored under any name), as far as its size in the archive says."""
+    few MiB of any of them take gigabytes or many seconds; or a part in UTF-16, whose markup a
+    look at its bytes would not see. Every part is read, one at a time (a sheet may be stored
+    under any name), as far as its size in the archive says."""
     for info in archive.infolist():
         if info.file_size > MAX_PART_BYTES and not LARGE_PARTS.fullmatch(info.filename):
             raise ValueError(f"{info.filename} unpacks to {info.file_size} bytes, more than {MAX_PART_BYTES}")
+        data = archive.read(info)
+        if data[:2] in UTF_16 or b"\0" in data[:2]:  # how an XML parser tells UTF-16 (and would read it)
+            raise ValueError(f"{info.filename} is written in UTF-16, which no part of a workbook may be")
         cells = styles = texts = 0
-        for element in _ELEMENT.finditer(archive.read(info)):
+        for element in _ELEMENT.finditer(data):
             if element.group(1) == b"row":
                 cells = 0
             elif element.group(1) == b"c":
