@@ -175,7 +175,7 @@ def _within_a_spreadsheets_limits(archive) -> None:
             raise ValueError(f"{info.filename} unpacks to {info.file_size} bytes, more than {MAX_PART_BYTES}")
         data = archive.read(info)
         if data[:2] in UTF_16 or b"\0" in data[:2]:  # how an XML parser tells UTF-16 (and would read it)
-            raise ValueError(f"{info.filename} is written in UTF-16, which no part of a workbook may be")
+            raise ValueError(f"{info.filename} starts as UTF-16 does (a byte-order mark or a NUL byte): no part may be UTF-16")
         cells = styles = texts = 0
         for element in _ELEMENT.finditer(data):
             if element.group(1) == b"row":
