@@ -39,8 +39,11 @@ def test_the_security_page_states_the_caps_and_limits_the_code_keeps():
         f"at most {sums.MAX_FILES:,} files and folders, none more than {sums.MAX_DEPTH} folders deep",
         f"read up to {untrusted.MAX_TOTAL_BYTES // MiB} MiB together",
         f"a worksheet's {xlsx.MAX_ROW_CELLS:,} columns",
+        f"a sheet of more than {xlsx.MAX_CELLS:,} cells",
         f"a part of more than {xlsx.MAX_PART_BYTES // MiB} MiB other than the worksheets",
         f"more than {xlsx.MAX_SHARED_STRINGS:,} shared texts",
+        f"more than {xlsx.MAX_OTHER_ELEMENTS:,} elements other than rows, cells and texts",
+        f"run past {xlsx.MAX_TAG_BYTES // MiB} MiB",
         f"list {problems.MAX_PROBLEMS_KEPT:,} problems of each kind in a file",
     ]
     assert [s for s in stated if s not in said] == []
@@ -62,6 +65,10 @@ def test_the_release_stays_well_within_the_caps():
         assert sum(i.file_size for i in workbook.infolist()) <= untrusted.MAX_UNPACKED_BYTES // 10
         shared = workbook.read("xl/sharedStrings.xml")
         assert len(re.findall(rb"<si[\s/>]", shared)) <= xlsx.MAX_SHARED_STRINGS // 10
+        for part in (name for name in workbook.namelist() if xlsx.LARGE_PARTS.fullmatch(name)):
+            xml = workbook.read(part)
+            assert len(xlsx._OTHER.findall(xml)) <= xlsx.MAX_OTHER_ELEMENTS // 10, part
+            assert max(map(len, re.findall(rb"<[^<]*", xml))) <= xlsx.MAX_TAG_BYTES // 10, part
     for table in release.glob("*.csv"):
         lines = table.read_text(encoding="utf-8").splitlines()
         assert len(lines) - 1 <= untrusted.MAX_ROWS // 10, table.name
