@@ -68,6 +68,7 @@ def test_the_release_stays_well_within_the_caps():
         for part in (name for name in workbook.namelist() if xlsx.LARGE_PARTS.fullmatch(name)):
             xml = workbook.read(part)
             assert len(xlsx._OTHER.findall(xml)) <= xlsx.MAX_OTHER_ELEMENTS // 10, part
+            assert len(re.findall(rb"<c[\s/>]", xml)) <= xlsx.MAX_CELLS // 10, part
             assert max(map(len, re.findall(rb"<[^<]*", xml))) <= xlsx.MAX_TAG_BYTES // 10, part
     for table in release.glob("*.csv"):
         lines = table.read_text(encoding="utf-8").splitlines()
