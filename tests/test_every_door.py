@@ -75,6 +75,17 @@ HOSTILE = {
 }
 
 
+def first_source_lines(folder, value):
+    path = folder / "categories.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    header = lines[0].split(",")
+    column = header.index("source_lines")
+    cells = lines[1].split(",")
+    cells[column] = value
+    lines[1] = ",".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
 def nested(depth: int) -> list:
     value: list = []
     for _ in range(depth - 1):
@@ -292,11 +303,16 @@ DCAT_READS_IT_NOT = {  # the record reads neither SHA256SUMS nor the table sourc
     "an integer and a newline",
     "a foreign key to a Parquet table",
     "a line range without its pattern",
+    "a 5000-digit line number",
     "folders nested past the bound",
     "more than 1,000 files",
     "one file linked many times",
 }
-FOUND_AS = {"a line range without its pattern": "value-constraint", "a foreign key to a Parquet table": "foreign-key"}
+FOUND_AS = {
+    "a line range without its pattern": "value-constraint",
+    "a 5000-digit line number": "value-constraint",
+    "a foreign key to a Parquet table": "foreign-key",
+}
 OTHERWISE = {
     "a field of another type": unknown_version(
         lambda f: edit_descriptor(f, lambda d: series_field(d, "first_year").update(type="string", constraints={}))
@@ -315,6 +331,8 @@ OTHERWISE = {
     ),
     "a foreign key to a Parquet table": unknown_version(lambda f: edit_descriptor(f, foreign_key_to_parquet)),
     "a line range without its pattern": unknown_version(line_range_without_pattern),
+    # it matches the field's pattern; Python converts no more than 4,300 digits to a number
+    "a 5000-digit line number": unknown_version(lambda f: first_source_lines(f, "1" * 5000)),
     "folders nested past the bound": lambda f: nest_folders(f, 12),
     "more than 1,000 files": many_files,
     "one file linked many times": linked_many_times,
@@ -344,6 +362,17 @@ def test_a_package_this_package_cannot_read_as_its_own_is_refused_never_an_inter
         load("observations", lang="en", release=DataPackage(otherwise))
     except PackageError:
         pass
+
+
+def test_a_version_of_more_digits_than_python_converts_is_no_internal_error(tmp_path):
+    # It matches the version's pattern; the record orders versions by their numbers, and Python
+    # converts no more than 4,300 digits to a number.
+    folder = damaged_copy(BUNDLED, tmp_path / "long", unknown_version(lambda f: None))
+    edit_descriptor(folder, lambda d: d.update(version="1" * 5000 + ".0.0"))
+    rehash(folder)
+    ran, problems = through_every_door(folder)
+    assert ran["dcat"].returncode == 0 and "version" in ran["dcat"].stdout, ran["dcat"].stderr
+    assert ran["validate"].returncode == 1 and isinstance(problems, list) and problems
 
 
 def test_a_path_too_long_is_a_problem_of_the_package_not_an_os_error(tmp_path):

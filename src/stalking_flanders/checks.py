@@ -31,7 +31,9 @@ def check_tables(
     return reconcile(tables, texts, files)
 
 
-SPAN = re.compile(r"([0-9]+)(?:-([0-9]+))?")  # a line of the archived text, or a span of lines, as schemas/fields.json says
+# a line of the archived text, or a span of lines, as schemas/fields.json says, of at most nine digits
+# each (Python converts no more than 4,300 digits to a number, and no text has a billion lines)
+SPAN = re.compile(r"([0-9]{1,9})(?:-([0-9]{1,9}))?")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula
 
 

@@ -94,7 +94,13 @@ class Record:
 
 
 def _number(version: str) -> tuple[int, ...]:
-    return tuple(int(part) if part.isdigit() else -1 for part in version.split("."))
+    """The parts of ``version`` to order versions by: a part that is not a number of at most nine
+    digits (a pre-release's, or one too long for Python to convert) counts as -1.
+
+    >>> _number("2.0.10"), _number("1.0.0-rc.1"), _number("1" * 5000 + ".0.0")[0]
+    ((2, 0, 10), (1, 0, -1, 1), -1)
+    """
+    return tuple(int(part) if part.isdigit() and len(part) <= 9 else -1 for part in version.split("."))
 
 
 def build_graph(package: DataPackage, settings: dict) -> Graph:
