@@ -75,6 +75,31 @@ HOSTILE = {
 }
 
 
+HIDDEN_COLUMNS = ",category,label_en,source_lines" + "".join(f",c{i}" for i in range(100))
+
+
+def categories_text(folder, text):
+    (folder / "categories.csv").write_text(text, encoding="utf-8")
+
+
+def rows_ended_by_cr(folder):
+    rows = [f"s,{i},l,1" for i in range(100_001)]  # a thousand rows a line: each line well within its cap
+    categories_text(
+        folder,
+        "series,category,label_en,source_lines\n" + "\n".join("\r".join(rows[i : i + 1000]) for i in range(0, len(rows), 1000)),
+    )
+
+
+def semicolons_without_dialect(folder):
+    categories_text(
+        folder,
+        HIDDEN_COLUMNS.replace(",", ";").removeprefix(";").replace("category", "series;category", 1)
+        + "\n"
+        + ("a;b;c;1" + ";x" * 100 + "\n") * 20,
+    )
+    edit_descriptor(folder, lambda d: next(r for r in d["resources"] if r["name"] == "categories").pop("dialect"))
+
+
 def first_source_lines(folder, value):
     path = folder / "categories.csv"
     lines = path.read_text(encoding="utf-8").split("\n")
@@ -136,6 +161,7 @@ GATE = {
         lambda d: d["resources"][0]["schema"]["fields"][4].update(constraints={"pattern": "[0-9]+"}),
         "resources[0].schema.fields[4].constraints.pattern",
     ),
+    "an encoding other than UTF-8": (lambda d: d["resources"][1].update(encoding="utf-7"), "resources[1].encoding"),
     "a pattern whose flag stands inside once wrapped": (
         lambda d: d["resources"][1]["schema"]["fields"][2].update(constraints={"pattern": "(?i).*"}),
         "resources[1].schema.fields[2].constraints.pattern",
@@ -295,7 +321,10 @@ def line_range_without_pattern(folder):
 # record would read it (the record reads no SHA256SUMS); `diff` compares anything it can read (exit 0
 # or 1); never exit 3, and from the API an error of the package or problems.
 NOT_OF_ITS_TYPE = {"a date pandas cannot hold", "a date not written YYYY-MM-DD", "an integer and a newline"}
-DCAT_READS_IT_NOT = {  # the record reads neither SHA256SUMS nor the table source_questions
+DCAT_READS_IT_NOT = {  # the record reads neither SHA256SUMS nor the tables source_questions and categories
+    "rows ended by a carriage return alone",
+    "a header of hidden columns",
+    "columns by another delimiter, no dialect",
     "SHA256SUMS a link",
     "a file of the list too large to read",
     "a date pandas cannot hold",
@@ -311,6 +340,8 @@ DCAT_READS_IT_NOT = {  # the record reads neither SHA256SUMS nor the table sourc
 FOUND_AS = {
     "a line range without its pattern": "value-constraint",
     "a 5000-digit line number": "value-constraint",
+    "rows ended by a carriage return alone": "csv-unreadable",
+    "a header of hidden columns": "csv-unreadable",
     "a foreign key to a Parquet table": "foreign-key",
 }
 OTHERWISE = {
@@ -333,6 +364,10 @@ OTHERWISE = {
     "a line range without its pattern": unknown_version(line_range_without_pattern),
     # it matches the field's pattern; Python converts no more than 4,300 digits to a number
     "a 5000-digit line number": unknown_version(lambda f: first_source_lines(f, "1" * 5000)),
+    # rows and columns a count of lines and commas misses, but a CSV parser (and Frictionless) reads
+    "rows ended by a carriage return alone": unknown_version(rows_ended_by_cr),
+    "a header of hidden columns": unknown_version(lambda f: categories_text(f, '"series\n"' + HIDDEN_COLUMNS + "\n")),
+    "columns by another delimiter, no dialect": unknown_version(semicolons_without_dialect),
     "folders nested past the bound": lambda f: nest_folders(f, 12),
     "more than 1,000 files": many_files,
     "one file linked many times": linked_many_times,
@@ -373,6 +408,14 @@ def test_a_version_of_more_digits_than_python_converts_is_no_internal_error(tmp_
     ran, problems = through_every_door(folder)
     assert ran["dcat"].returncode == 0 and "version" in ran["dcat"].stdout, ran["dcat"].stderr
     assert ran["validate"].returncode == 1 and isinstance(problems, list) and problems
+
+
+def test_frictionless_reads_a_table_without_a_dialect_as_this_package_does(tmp_path):
+    # Without a dialect, Frictionless guessed the semicolon, and read a hundred columns the caps
+    # never counted; it is handed the dialect this package reads by, and reads one.
+    folder = damaged_copy(BUNDLED, tmp_path / "no-dialect", unknown_version(semicolons_without_dialect))
+    codes = {p.code for p in validate_package(folder)}
+    assert "frictionless/extra-label" not in codes and "column-missing" in codes, codes
 
 
 def test_a_path_too_long_is_a_problem_of_the_package_not_an_os_error(tmp_path):

@@ -491,6 +491,8 @@ def _resource(raw, where: str) -> str:
         _text(raw, key, where, required=False)
     if "hash" in raw:
         _matching(raw["hash"], HASH, f"{where}.hash", "sha256: and 64 hexadecimal digits")
+    if raw.get("encoding", "utf-8").lower() != "utf-8":  # another would have Frictionless read other text
+        raise ShapeError(f"{where}.encoding", f"{_shown(raw['encoding'])} is not understood, expected utf-8")
     _translations(raw, {"title", "description"}, f"{where}.", required=False)
     if "bytes" in raw and not 0 <= _expect(raw["bytes"], int, f"{where}.bytes", "a whole number") <= INT64[1]:
         raise ShapeError(f"{where}.bytes", "is out of range, expected a size in bytes")

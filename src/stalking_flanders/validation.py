@@ -91,11 +91,12 @@ def _frictionless(package: DataPackage) -> list[Problem]:
     package's own bounded readers, which hold them to the CSV rows value for value
     (:func:`_other_formats`): Frictionless' readers of those formats know no bounds.
 
-    The foreign keys are left out of the staged descriptor: to check them Frictionless reads every
+    A CSV table is staged with the dialect this package reads it by (:func:`_as_checked`). The
+    foreign keys are left out of the staged descriptor: to check them Frictionless reads every
     row of the table a key refers to and makes an object of each bad cell in it, with no cap (its
     count of errors stops only the rest of its check); :func:`~stalking_flanders.checks.check_tables`
     checks them."""
-    checked = [_without_foreign_keys(r) for r in package.descriptor["resources"] if r["format"] in BY_NAME]
+    checked = [_as_checked(r) for r in package.descriptor["resources"] if r["format"] in BY_NAME]
     checked = [r for r in checked if not _held_to_the_reference(r)]
     with tempfile.TemporaryDirectory(prefix="stalking-flanders-") as tmp:
         staged = Path(tmp)
@@ -109,7 +110,12 @@ def _frictionless(package: DataPackage) -> list[Problem]:
     return [replace(p, file=given + p.file[len(root) :] if p.file.startswith(root) else p.file) for p in found]
 
 
-def _without_foreign_keys(resource: dict) -> dict:
+def _as_checked(resource: dict) -> dict:
+    """``resource`` as Frictionless is handed it: without foreign keys, and a table of the
+    reference format with the dialect this package reads it by (without one, Frictionless would
+    guess another delimiter, and read columns the caps did not count)."""
+    if resource.get("format") == csv.FORMAT.name:
+        resource = {**resource, "dialect": dict(csv.DIALECT)}
     if "schema" not in resource or "foreignKeys" not in resource["schema"]:
         return resource
     return {**resource, "schema": {k: v for k, v in resource["schema"].items() if k != "foreignKeys"}}

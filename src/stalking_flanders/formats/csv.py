@@ -90,8 +90,14 @@ def cap_problems(data: bytes, name: str) -> list[Problem]:
 
 
 def _bounded_text(source: Path | bytes, name: str) -> str:
-    """The text of a CSV file, refused before any parser allocates for it where it is not UTF-8 or
-    passes a cap (:mod:`stalking_flanders.untrusted`): columns, rows, the length of a line."""
+    """The text of a CSV file, refused before any parser reads all of it where it is not UTF-8 or
+    passes a cap (:mod:`stalking_flanders.untrusted`): the length of a line, then columns and rows
+    as a CSV parser counts them. Where the text holds no carriage return and its header no quote,
+    a row ends only where a line does, and the header's commas are its columns; otherwise a
+    parser counts them (a quoted value may hold a line break, and a carriage return alone ends a
+    row, for pandas as for Python's csv module, which Frictionless reads with)."""
+    import pandas as pd
+
     from ..untrusted import MAX_COLUMNS, MAX_LINE_CHARS, MAX_ROWS, read_file
 
     try:
@@ -103,8 +109,20 @@ def _bounded_text(source: Path | bytes, name: str) -> str:
         raise _unreadable(name, f"more than {MAX_ROWS} rows")
     if max(map(len, lines), default=0) > MAX_LINE_CHARS:
         raise _unreadable(name, f"a line longer than {MAX_LINE_CHARS} characters")
-    if lines[0].count(",") + 1 > MAX_COLUMNS:
-        raise _unreadable(name, f"more than {MAX_COLUMNS} columns")
+    if "\r" not in text and '"' not in lines[0]:  # rows then end only where lines do, and the header's commas are its
+        if lines[0].count(",") + 1 > MAX_COLUMNS:
+            raise _unreadable(name, f"more than {MAX_COLUMNS} columns")
+        return text
+    plain = {"dtype": str, "keep_default_na": False, "na_filter": False}
+    try:  # the header alone, then the first column alone of at most one row past the cap, blank rows too
+        header = pd.read_csv(io.StringIO(text), nrows=0, **plain).columns
+        if len(header) > MAX_COLUMNS:
+            raise _unreadable(name, f"more than {MAX_COLUMNS} columns")
+        rows = len(pd.read_csv(io.StringIO(text), usecols=[0], nrows=MAX_ROWS + 1, skip_blank_lines=False, **plain))
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
+        raise _unreadable(name, error) from None
+    if rows > MAX_ROWS:
+        raise _unreadable(name, f"more than {MAX_ROWS} rows")
     return text
 
 
