@@ -53,6 +53,13 @@ def test_a_file_the_list_does_not_hold_is_reported(tmp_path):
     assert result.returncode == 1 and codes(result) == {"sums-unlisted"}
 
 
+def test_a_list_longer_than_a_release_is_one_problem_not_one_a_line(tmp_path):
+    # Four million empty lines made as many problems: 13 s and a gigabyte.
+    copy = damaged_copy(BUNDLED, tmp_path / "copy", lambda f: (f / sums.NAME).write_bytes(b"\n" * 2**22))
+    shapes = [p for p in validate_package(copy) if p.code == "sums-shape"]
+    assert [(p.message, p.found) for p in shapes] == [("the list is longer than a release", "4194304 lines")]
+
+
 def forge(folder, change) -> None:
     path = folder / "observations.parquet"
     table = pq.read_table(path)

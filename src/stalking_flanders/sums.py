@@ -83,6 +83,9 @@ def parse(data: bytes, file: str) -> tuple[dict[str, str], list[Problem]]:
         lines = data.decode("utf-8").splitlines()
     except UnicodeDecodeError:
         return {}, [Problem("sums-shape", file, "the list is not UTF-8 text", expected="lines of sha256 and path")]
+    if len(lines) > MAX_FILES:  # a problem each would cost more than the list could ever pin
+        found, expected = f"{len(lines)} lines", f"at most {MAX_FILES} lines"
+        return {}, [Problem("sums-shape", file, "the list is longer than a release", found=found, expected=expected)]
     for number, line in enumerate(lines, start=1):
         match = LINE.match(line)
         path = match.group(2) if match else None
