@@ -8,7 +8,7 @@ import re
 import pandas as pd
 
 from .model import WHOLE_NUMBER, Schema, csv_line
-from .problems import Problem
+from .problems import Kept, Problem
 from .tableschema import validate_frame
 from .text import ArchivedText
 
@@ -45,15 +45,15 @@ def spreadsheet_safe(table: pd.DataFrame, schema: Schema, file: str) -> list[Pro
     >>> [p.code for p in spreadsheet_safe(pd.DataFrame({"label": ["ok", "=HYPERLINK(1)"]}), schema, "t.csv")]
     ['spreadsheet-formula']
     """
-    problems = []
+    kept = Kept(file)  # a thousand listed, the rest counted
     for field in schema.fields:
         c = field.constraints
         if field.type.name != "string" or c.pattern is not None or c.enum is not None or field.name not in table:
             continue
         for index, value in enumerate(table[field.name]):
-            if isinstance(value, str) and value.startswith(FORMULA_START):
+            if isinstance(value, str) and value.startswith(FORMULA_START) and kept.keep("spreadsheet-formula"):
                 expected = "text that does not start with =, +, -, @, a tab or a carriage return"
-                problems.append(
+                kept.add(
                     Problem(
                         "spreadsheet-formula",
                         file,
@@ -64,13 +64,15 @@ def spreadsheet_safe(table: pd.DataFrame, schema: Schema, file: str) -> list[Pro
                         expected=expected,
                     )
                 )
-    return problems
+    return kept.problems()
 
 
 def foreign_keys(tables: dict[str, pd.DataFrame], schemas: dict[str, Schema], files: dict[str, str]) -> list[Problem]:
-    """Rows whose foreign key has no row in the table it refers to."""
+    """Rows whose foreign key has no row in the table it refers to (a thousand listed in each
+    file, the rest counted)."""
     problems = []
     for name, schema in schemas.items():
+        kept = Kept(files[name])
         for fk in schema.foreign_keys:
             referred = fk.resource or name  # "": the table itself
             if referred not in tables:  # a resource of another format, which the checks do not read as a table
@@ -87,8 +89,8 @@ def foreign_keys(tables: dict[str, pd.DataFrame], schemas: dict[str, Schema], fi
             target = tables[referred]
             known = set(target[list(fk.reference_fields)].itertuples(index=False, name=None))
             for index, row in enumerate(tables[name][list(fk.fields)].itertuples(index=False, name=None)):
-                if row not in known:
-                    problems.append(
+                if row not in known and kept.keep("foreign-key"):
+                    kept.add(
                         Problem(
                             "foreign-key",
                             files[name],
@@ -99,18 +101,19 @@ def foreign_keys(tables: dict[str, pd.DataFrame], schemas: dict[str, Schema], fi
                             expected=f"a value of {referred}.({', '.join(fk.reference_fields)})",
                         )
                     )
+        problems += kept.problems()
     return problems
 
 
 def years_within_series(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Problem]:
     """Observations whose year lies outside the years of their series' table."""
     bounds = {s.series: (s.first_year, s.last_year) for s in tables["series"].itertuples()}
-    problems = []
+    kept = Kept(files["observations"])  # a thousand listed, the rest counted
     for index, row in enumerate(tables["observations"].itertuples()):
         if row.series in bounds:
             lo, hi = bounds[row.series]
-            if not lo <= row.year <= hi:
-                problems.append(
+            if not lo <= row.year <= hi and kept.keep("year-outside-series"):
+                kept.add(
                     Problem(
                         "year-outside-series",
                         files["observations"],
@@ -121,7 +124,7 @@ def years_within_series(tables: dict[str, pd.DataFrame], files: dict[str, str]) 
                         expected=f"a year from {lo} to {hi}",
                     )
                 )
-    return problems
+    return kept.problems()
 
 
 def trailing_integers(line: str) -> list[str]:

@@ -23,7 +23,7 @@ from .frictionless_report import frictionless_problems
 from .hashes import facts, sha256_bytes
 from .limits import bounded
 from .model import Schema, csv_line
-from .problems import DataError, Problem
+from .problems import DataError, Kept, Problem
 from .releases import history, release_problems
 from .rooting import folder_of, in_release
 from .sources import load_registry, text_problems, unregistered
@@ -308,6 +308,7 @@ def _other_formats(package: DataPackage, tables: dict) -> list[Problem]:
         shared = {}  # (format, resource name) -> the reader of a file of every table, or why it cannot be read
         for name, table in tables.items():
             schema, reference = package.schema(name), package.resource(name)["path"]  # the table's reference file
+            expected = python_rows(table, schema)
             for fmt in [f for f in FORMATS if not f.reference]:
                 resource = _resource_of(package, fmt, name)
                 if resource is None or not _readable(package, resource):
@@ -320,7 +321,7 @@ def _other_formats(package: DataPackage, tables: dict) -> list[Problem]:
                         if key not in shared:
                             shared[key] = _open(whole, fmt, package.path(resource))
                         read = shared[key]
-                    problems += _same_rows(read, _file(package, resource), fmt, table, schema, name, reference)
+                    problems += _same_rows(read, _file(package, resource), fmt, expected, schema, name, reference)
     return problems
 
 
@@ -361,8 +362,9 @@ def _read_rows(read, name: str, schema: Schema, limit: int) -> list[dict] | Exce
         return error
 
 
-def _same_rows(read, file: str, fmt, table, schema: Schema, name: str, reference: str) -> list[Problem]:
-    expected = python_rows(table, schema)
+def _same_rows(read, file: str, fmt, expected: list[dict], schema: Schema, name: str, reference: str) -> list[Problem]:
+    """The rows of table ``name`` in a file of format ``fmt`` are ``expected`` (the reference file's,
+    as Python values), value for value: a thousand differing values listed, the rest counted."""
     rows = _read_rows(read, name, schema, len(expected) + 1)  # one more: an extra row shows
     if isinstance(rows, Exception):
         return [Problem("format-unreadable", file, f"cannot be read as {fmt.label} ({rows})", expected=f"a {fmt.label} file")]
@@ -377,20 +379,13 @@ def _same_rows(read, file: str, fmt, table, schema: Schema, name: str, reference
                 expected=f"{len(expected)} rows",
             )
         ]
-    return [
-        Problem(
-            "format-differs",
-            file,
-            f"row {index + 1} differs from line {csv_line(index)} of {reference}",
-            None,
-            column,
-            found=got.get(column),
-            expected=repr(want[column]),
-        )
-        for index, (got, want) in enumerate(zip(rows, expected))
-        for column in want
-        if not _same_value(got.get(column), want[column])
-    ]
+    kept = Kept(file)
+    for index, (got, want) in enumerate(zip(rows, expected)):
+        for column in want:
+            if not _same_value(got.get(column), want[column]) and kept.keep("format-differs"):
+                message, found = f"row {index + 1} differs from line {csv_line(index)} of {reference}", got.get(column)
+                kept.add(Problem("format-differs", file, message, None, column, found=found, expected=repr(want[column])))
+    return kept.problems()
 
 
 def _same_value(got, want) -> bool:
