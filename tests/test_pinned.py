@@ -159,6 +159,9 @@ WORKBOOK_BOMBS = {
     "300,000 sheet views": lambda xml: xml.replace(
         b"<sheetData>", b"<sheetViews>" + b'<sheetView workbookViewId="0"/>' * 300_000 + b"</sheetViews><sheetData>", 1
     ),
+    # elements openpyxl keeps until the part ends: values outside a cell, texts past a shared text's one
+    "2,000,000 values outside their cells": lambda xml: xml.replace(b"<sheetData>", b"<v/>" * 2_000_000 + b"<sheetData>", 1),
+    "2,000,000 texts in one shared text": lambda xml: xml.replace(b"<si>", b"<si>" + b"<t/>" * 2_000_000, 1),
     # attributes and namespaces of one element: two million of either took 18 s and 160 s
     "400,000 attributes on a row": lambda xml: xml.replace(
         b"<row ", b"<row " + b" ".join(b'a%d=""' % i for i in range(400_000)) + b" ", 1
@@ -192,7 +195,8 @@ def test_a_workbook_bomb_is_refused_within_the_bounds(bomb, tmp_path):
     sheet = f"xl/worksheets/sheet{observations + 1}.xml"
     styles = "xl/styles.xml"
     parts = {"padded to 16,384 columns": sheet, "200,000 style records": styles, "300,000 sheet views": sheet}
-    parts |= {"400,000 attributes on a row": sheet, "400,000 namespaces": sheet}
+    parts |= {"400,000 attributes on a row": sheet, "400,000 namespaces": sheet, "2,000,000 values outside their cells": sheet}
+    parts |= {"2,000,000 texts in one shared text": "xl/sharedStrings.xml"}
     parts |= {case: sheet for case in WORKBOOK_BOMBS if case.startswith("a row of 5,000,000 cells")}
     parts |= {"3,000,000 fonts": styles, "a sheet's relationships of 2 MiB": "xl/worksheets/_rels/sheet3.xml.rels"}
     parts |= {case: "xl/sharedStrings.xml" for case in WORKBOOK_BOMBS if "shared texts" in case}
@@ -215,9 +219,9 @@ def test_a_sheet_of_more_cells_than_the_most_rows_hold_is_refused_before_it_is_r
     import zipfile
 
     from stalking_flanders.datapackage import DataPackage
-    from stalking_flanders.formats import xlsx
+    from stalking_flanders.formats import workbook_limits, xlsx
 
-    monkeypatch.setattr(xlsx, "MAX_CELLS", 2_000)
+    monkeypatch.setattr(workbook_limits, "MAX_CELLS", 2_000)
     workbook, out = (BUNDLED / "stalking-flanders.xlsx").read_bytes(), io.BytesIO()
     padding = b"".join(b'<row r="%d">' % (100 + n) + b"<c/>" * 100 + b"</row>" for n in range(20))
     with zipfile.ZipFile(io.BytesIO(workbook)) as old, zipfile.ZipFile(out, "w") as new:
@@ -299,10 +303,10 @@ def test_only_parts_named_as_worksheets_or_shared_strings_may_pass_a_mebibyte(na
     import io
     import zipfile
 
-    from stalking_flanders.formats.xlsx import _within_a_spreadsheets_limits
+    from stalking_flanders.formats.workbook_limits import within_a_spreadsheets_limits
 
     data = io.BytesIO()
     with zipfile.ZipFile(data, "w") as archive:
         archive.writestr(name, b" " * (2**20 + 1))
     with zipfile.ZipFile(data) as archive, pytest.raises(ValueError, match="more than"):
-        _within_a_spreadsheets_limits(archive)
+        within_a_spreadsheets_limits(archive)

@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import datetime
 import io
-import re
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 
 from ..hashes import file_facts
@@ -26,6 +24,7 @@ from ..model import TYPES, Schema
 from ..texts import text
 from ..untrusted import MAX_COLUMNS, MAX_ROWS
 from .base import Content, Format
+from .workbook_limits import within_a_spreadsheets_limits
 
 READ_ME = "Lees dit eerst - Read first"  # the first sheet: what the figures count and do not, in both languages
 STALKING = "Stalking per jaar - by year"  # the second: the stalking-specific figures by year, with their caveats
@@ -130,7 +129,7 @@ def opened(data: bytes) -> Iterator[Callable[[str, Schema, int], list[dict]]]:
         unpacked = sum(info.file_size for info in archive.infolist())
         if unpacked > MAX_UNPACKED_BYTES:
             raise ValueError(f"the workbook unpacks to {unpacked} bytes, more than {MAX_UNPACKED_BYTES}")
-        _within_a_spreadsheets_limits(archive)
+        within_a_spreadsheets_limits(archive)
     if not openpyxl.xml.DEFUSEDXML:
         raise ValueError("openpyxl would parse the workbook without defusedxml (entity expansion); install defusedxml")
     with _quiet():
@@ -147,76 +146,6 @@ def _quiet():
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", module="openpyxl")
         yield
-
-
-MAX_PART_BYTES = 1024 * 1024  # what a part other than the worksheets and shared strings may unpack to
-LARGE_PARTS = re.compile(r"xl/worksheets/sheet[0-9]+\.xml|xl/sharedStrings\.xml")  # as a workbook names them
-MAX_ROW_CELLS = 16_384  # the columns of a worksheet (A to XFD): no spreadsheet's row holds more cells
-MAX_CELLS = MAX_ROWS * MAX_COLUMNS  # what a sheet may hold: openpyxl reads about 500,000 cells a second
-MAX_STYLE_RECORDS = 2 * 65_490  # twice the cell formats a spreadsheet holds (65,490), for cell styles too
-# the texts a workbook may share (a release's shares under 300): openpyxl reads every one as it opens
-# the workbook, whatever is then asked of it, at about 8 µs each (a million took 8 s, from 60 kB of ZIP)
-MAX_SHARED_STRINGS = 250_000
-# a row, a cell, a style record, a shared text, under any prefix (a name of any letters may stand
-# for the namespace openpyxl reads by): the markup of a part is seen in its bytes because no part
-# is UTF-16 (see _within_a_spreadsheets_limits), the one encoding of XML that is not a superset of ASCII
-_ELEMENT = re.compile(rb"<(?:[^\s<>/!?=:\"']+:)?(row|c|xf|si)[\s/>]")
-# what else a worksheet or the shared texts may hold (views, column settings, merged ranges, links,
-# rich text, elements of no meaning): openpyxl builds each (300,000 sheet views took 6 s and
-# 370 MB) or keeps it until the part ends; a release's hold under 40 a part
-MAX_OTHER_ELEMENTS = 16_384
-_OTHER = re.compile(rb"<(?:[^\s<>/!?=:\"']+:)?(?!(?:row|c|v|si|t)[\s/>])[^\s<>/!?=:\"']")
-# how far a start tag, with its attributes and namespaces, and the text after it may run before the
-# next markup: a cell's text is a CSV value (at most 64 KiB of characters); two million attributes
-# on one element took openpyxl 18 s and 700 MB, and as many namespaces 160 s
-MAX_TAG_BYTES = 1024 * 1024
-_LONG_TAG = re.compile(rb"<[^\s<>/!?][^<]{%d}" % MAX_TAG_BYTES)
-UTF_16 = (b"\xff\xfe", b"\xfe\xff")  # its byte-order marks; without one, a NUL in the first two bytes tells it
-
-
-def _within_a_spreadsheets_limits(archive) -> None:
-    """Refuse (ValueError) a workbook with a row of more cells than a worksheet has columns, more
-    style records than a spreadsheet holds, more than ``MAX_SHARED_STRINGS`` shared texts, or a
-    part larger than ``MAX_PART_BYTES`` other than the worksheets and the shared strings
-    (``LARGE_PARTS``, by the names a workbook gives them): openpyxl builds a row, and every other
-    part (the styles, say), whole, and reads every shared text, and within the cap on unpacking a
-    few MiB of any of them take gigabytes or many seconds; a worksheet or shared texts with more
-    than ``MAX_OTHER_ELEMENTS`` elements other than rows, cells and texts; a start tag whose
-    attributes and text run past ``MAX_TAG_BYTES``; or a part in UTF-16, whose markup a look at
-    its bytes would not see. Every part is read, one at a time (a sheet may be stored
-    under any name), as far as its size in the archive says."""
-    for info in archive.infolist():
-        if info.file_size > MAX_PART_BYTES and not LARGE_PARTS.fullmatch(info.filename):
-            raise ValueError(f"{info.filename} unpacks to {info.file_size} bytes, more than {MAX_PART_BYTES}")
-        data = archive.read(info)
-        if data[:2] in UTF_16 or b"\0" in data[:2]:  # how an XML parser tells UTF-16 (and would read it)
-            raise ValueError(f"{info.filename} starts as UTF-16 does (a byte-order mark or a NUL byte): no part may be UTF-16")
-        if _LONG_TAG.search(data):  # an attribute value may hold ">", never "<"
-            raise ValueError(f"{info.filename} holds a tag and its text of more than {MAX_TAG_BYTES} bytes")
-        if LARGE_PARTS.fullmatch(info.filename):  # a smaller part holds too few elements to matter
-            others = _OTHER.finditer(data)
-            if next(islice(others, MAX_OTHER_ELEMENTS, None), None) is not None:
-                raise ValueError(
-                    f"{info.filename} holds more than {MAX_OTHER_ELEMENTS} elements other than rows, cells and texts"
-                )
-        cells = all_cells = styles = texts = 0
-        for element in _ELEMENT.finditer(data):
-            if element.group(1) == b"row":
-                cells = 0
-            elif element.group(1) == b"c":
-                cells, all_cells = cells + 1, all_cells + 1
-                if cells > MAX_ROW_CELLS:
-                    raise ValueError(f"a row of {info.filename} holds more than {MAX_ROW_CELLS} cells, a worksheet's columns")
-                if all_cells > MAX_CELLS:
-                    raise ValueError(f"{info.filename} holds more than {MAX_CELLS} cells, the most rows of the most columns")
-            elif element.group(1) == b"xf":
-                styles += 1
-                if styles > MAX_STYLE_RECORDS:
-                    raise ValueError(f"{info.filename} holds more than {MAX_STYLE_RECORDS} style records")
-            else:
-                texts += 1
-                if texts > MAX_SHARED_STRINGS:
-                    raise ValueError(f"{info.filename} holds more than {MAX_SHARED_STRINGS} shared texts")
 
 
 def _sheet_rows(book, table: str, schema: Schema, limit: int) -> list[dict]:

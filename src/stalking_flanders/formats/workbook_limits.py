@@ -1,0 +1,134 @@
+"""The caps a workbook (xlsx) from anywhere is held to before openpyxl opens it.
+
+openpyxl builds every part of a workbook but the worksheets' rows whole, reads every shared text as
+it opens the workbook, and keeps every element of a worksheet it does not use until the part ends;
+within the cap on unpacking (64 MiB), a few MiB of any of them take gigabytes or many seconds.
+So each part is read first by the parser openpyxl reads it with (expat, as ElementTree drives it),
+which sees every element as openpyxl will (under any prefix, in any encoding it reads), and each
+kind of element is counted where it belongs:
+
+- a row of a sheet's data, at most ``MAX_ROWS`` + 1 (the header) in a part;
+- a cell of a row, at most ``MAX_ROW_CELLS`` in a row and ``MAX_CELLS`` in a part;
+- a shared text, at most ``MAX_SHARED_STRINGS``; a style record, at most ``MAX_STYLE_RECORDS``;
+- one value in a cell and one text in a shared text;
+- anything else (views, column settings, merged ranges, rich text, a cell outside a row, elements
+  of no meaning), at most ``MAX_OTHER_ELEMENTS`` in a part, nested at most ``MAX_DEPTH`` deep.
+
+Before that, in the bytes: a part other than the worksheets and the shared strings may unpack to
+``MAX_PART_BYTES`` at most; no part may be UTF-16 (its markup would hide from the next check); and
+no start tag with its attributes, namespaces and the text after it may run past ``MAX_TAG_BYTES``
+(the parser gathers a tag's attributes before anything may count them). No DOCTYPE is read: a
+workbook has none, and its entities could expand to gigabytes.
+"""
+
+from __future__ import annotations
+
+import re
+from xml.parsers import expat
+
+from ..untrusted import MAX_COLUMNS, MAX_ROWS
+
+MAX_PART_BYTES = 1024 * 1024  # what a part other than the worksheets and shared strings may unpack to
+LARGE_PARTS = re.compile(r"xl/worksheets/sheet[0-9]+\.xml|xl/sharedStrings\.xml")  # as a workbook names them
+MAX_ROW_CELLS = 16_384  # the columns of a worksheet (A to XFD): no spreadsheet's row holds more cells
+MAX_CELLS = MAX_ROWS * MAX_COLUMNS  # what a sheet may hold: openpyxl reads about 500,000 cells a second
+MAX_STYLE_RECORDS = 2 * 65_490  # twice the cell formats a spreadsheet holds (65,490), for cell styles too
+# the texts a workbook may share (a release's shares under 300): openpyxl reads every one as it opens
+# the workbook, whatever is then asked of it, at about 8 µs each (a million took 8 s, from 60 kB of ZIP)
+MAX_SHARED_STRINGS = 250_000
+# everything else in a part (a release's parts hold under 400 each): openpyxl builds each, or keeps
+# it until the part ends (300,000 sheet views took 6 s and 370 MB; 8 million stray values, 900 MB)
+MAX_OTHER_ELEMENTS = 16_384
+MAX_DEPTH = 64  # how deep elements may nest (a release's: 7)
+# how far a start tag, with its attributes and namespaces, and the text after it may run before the
+# next markup: a cell's text is a CSV value (at most 64 KiB of characters); two million attributes
+# on one element took openpyxl 18 s and 700 MB, and as many namespaces 160 s
+MAX_TAG_BYTES = 1024 * 1024
+_LONG_TAG = re.compile(rb"<[^\s<>/!?][^<]{%d}" % MAX_TAG_BYTES)  # an attribute value may hold ">", never "<"
+UTF_16 = (b"\xff\xfe", b"\xfe\xff")  # its byte-order marks; without one, a NUL in the first two bytes tells it
+
+# (parent, element) -> what it counts as, where it belongs; every other element counts as "other"
+COUNTED = {
+    ("sheetData", "row"): "rows",
+    ("row", "c"): "cells",
+    ("sst", "si"): "texts",
+    ("cellXfs", "xf"): "styles",
+    ("cellStyleXfs", "xf"): "styles",
+}
+ONE_EACH = {("c", "v"), ("si", "t")}  # the one value of a cell, the one text of a shared text: not counted
+WHAT = {
+    "rows": "rows",
+    "row_cells": "cells in a row, a worksheet's columns",
+    "cells": "cells, the most rows of the most columns",
+    "texts": "shared texts",
+    "styles": "style records",
+    "other": "elements other than rows, cells, values and texts where they belong",
+}
+
+
+def within_a_spreadsheets_limits(archive, scale: int = 1) -> None:
+    """Refuse (ValueError) a workbook (an open ``zipfile.ZipFile``) with a part past a cap (each
+    cap but the depth divided by ``scale``: the tests hold a release to a tenth of them). Every
+    part is read, one at a time (a sheet may be stored under any name), as far as its size in the
+    archive says."""
+    for info in archive.infolist():
+        if info.file_size > MAX_PART_BYTES // scale and not LARGE_PARTS.fullmatch(info.filename):
+            raise ValueError(f"{info.filename} unpacks to {info.file_size} bytes, more than {MAX_PART_BYTES // scale}")
+        data = archive.read(info)
+        if data[:2] in UTF_16 or b"\0" in data[:2]:  # how an XML parser tells UTF-16 (and would read it)
+            raise ValueError(f"{info.filename} starts as UTF-16 does (a byte-order mark or a NUL byte): no part may be UTF-16")
+        tag = _LONG_TAG if scale == 1 else re.compile(rb"<[^\s<>/!?][^<]{%d}" % (MAX_TAG_BYTES // scale))
+        if tag.search(data):
+            raise ValueError(f"{info.filename} holds a tag and its text of more than {MAX_TAG_BYTES // scale} bytes")
+        _Elements(info.filename, scale).count(data)
+
+
+class _Elements:
+    """The elements of one part, counted as the parser meets them (see the module's docstring)."""
+
+    def __init__(self, part: str, scale: int) -> None:
+        self.part, self.depth = part, 0
+        # by depth, the open elements' names, and whether each has had its one value or text
+        self.names, self.filled = [""] * (MAX_DEPTH + 2), [False] * (MAX_DEPTH + 2)
+        self.counts = dict.fromkeys(WHAT, 0)
+        caps = (MAX_ROWS + 1, MAX_ROW_CELLS, MAX_CELLS, MAX_SHARED_STRINGS, MAX_STYLE_RECORDS, MAX_OTHER_ELEMENTS)
+        self.caps = {kind: cap // scale for kind, cap in zip(WHAT, caps)}
+
+    def count(self, data: bytes) -> None:
+        """Count every element of ``data``; a part that is not XML (an image, or XML broken on the
+        way) is left to openpyxl, which refuses it as far as it could read it, counted here."""
+        parser = expat.ParserCreate(namespace_separator="}")
+        parser.StartElementHandler, parser.EndElementHandler = self.start, self.end
+        parser.StartDoctypeDeclHandler = self.doctype
+        try:
+            parser.Parse(data, True)
+        except expat.ExpatError:
+            return
+
+    def doctype(self, *_) -> None:
+        raise ValueError(f"{self.part} declares a DOCTYPE, which no workbook has")
+
+    def start(self, name: str, _attributes) -> None:
+        depth = self.depth
+        local, parent = name.rpartition("}")[2], self.names[depth]
+        if (parent, local) in ONE_EACH and not self.filled[depth]:
+            self.filled[depth] = True
+        else:
+            kind = COUNTED.get((parent, local), "other")
+            if kind == "rows":
+                self.counts["row_cells"] = 0
+            elif kind == "cells":
+                self._add("row_cells")
+            self._add(kind)
+        if depth == MAX_DEPTH:
+            raise ValueError(f"{self.part} nests elements more than {MAX_DEPTH} deep")
+        self.depth = depth = depth + 1
+        self.names[depth], self.filled[depth] = local, False
+
+    def end(self, _name: str) -> None:
+        self.depth -= 1
+
+    def _add(self, kind: str) -> None:
+        self.counts[kind] += 1
+        if self.counts[kind] > self.caps[kind]:
+            raise ValueError(f"{self.part} holds more than {self.caps[kind]} {WHAT[kind]}")
