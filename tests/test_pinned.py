@@ -202,6 +202,7 @@ CAPPED = {  # each change, the part it changes, and what the refusal names
 }
 
 
+@pytest.mark.system  # workbooks of several MiB, as the bombs below: the quick loop leaves them
 @pytest.mark.parametrize("case", CAPPED)
 def test_a_workbook_past_a_cap_is_refused_before_openpyxl_opens_it(case, tmp_path):
     # Each of these was built whole, or kept until its part ended, by openpyxl (see the comments);
