@@ -237,28 +237,52 @@ def test_a_workbook_bomb_is_refused_within_the_bounds(bomb, tmp_path):
     assert peak < 512 * 2**20, f"{peak / 2**20:.0f} MiB"
 
 
-def test_a_sheet_of_more_cells_than_the_most_rows_hold_is_refused_before_it_is_read(monkeypatch):
-    # openpyxl reads about half a million cells a second: a sheet may hold no more than the most
-    # rows of the most columns (6.4 million, about 12 s), whatever the rows asked for. The cap is
-    # lowered here so that the case is quick; docs/security.md and test_caps hold the real one.
+def workbook_with(change, compression: int | None = None) -> bytes:
+    """The release's workbook with ``change(part name, data)`` applied to every part, written again
+    (with ``compression``, where given, instead of each part's own)."""
     import io
     import zipfile
 
+    out = io.BytesIO()
+    with zipfile.ZipFile(BUNDLED / "stalking-flanders.xlsx") as old, zipfile.ZipFile(out, "w") as new:
+        for info in old.infolist():
+            new.writestr(info.filename, change(info.filename, old.read(info)), compression or info.compress_type)
+    return out.getvalue()
+
+
+def test_the_rows_and_cells_of_all_sheets_together_are_capped_before_a_sheet_is_read(monkeypatch):
+    # openpyxl reads about half a million cells a second, and the check reads every part, whether or
+    # not the workbook refers to it: the rows and cells of all sheets together are capped (a
+    # million, about 2 s to count), not those of each. The cap is lowered here so that the case is
+    # quick; docs/security.md and test_caps hold the real one.
     from stalking_flanders.datapackage import DataPackage
     from stalking_flanders.formats import workbook_limits, xlsx
 
-    monkeypatch.setattr(workbook_limits, "MAX_CELLS", 2_000)
-    workbook, out = (BUNDLED / "stalking-flanders.xlsx").read_bytes(), io.BytesIO()
-    padding = b"".join(b'<row r="%d">' % (100 + n) + b"<c/>" * 100 + b"</row>" for n in range(20))
-    with zipfile.ZipFile(io.BytesIO(workbook)) as old, zipfile.ZipFile(out, "w") as new:
-        for name in old.namelist():
-            data = old.read(name)
-            padded = data.replace(b"</sheetData>", padding + b"</sheetData>")
-            new.writestr(name, padded if name.startswith("xl/worksheets/sheet") else data)
+    monkeypatch.setattr(workbook_limits, "MAX_GRID", 2_000)
+    padding = b"".join(b'<row r="%d">' % (100 + n) + b"<c/>" * 20 + b"</row>" for n in range(20))  # 420 a sheet
+    padded = workbook_with(
+        lambda name, data: (
+            data.replace(b"</sheetData>", padding + b"</sheetData>") if name.startswith("xl/worksheets/s") else data
+        )
+    )
     schema = DataPackage().schema("observations")
-    assert len(xlsx.rows(workbook, "observations", schema, 1000)) == 21  # the release's own sheets pass
-    with pytest.raises(ValueError, match="more than 2000 cells"):
-        xlsx.rows(out.getvalue(), "observations", schema, 1000)
+    assert len(xlsx.rows((BUNDLED / "stalking-flanders.xlsx").read_bytes(), "observations", schema, 1000)) == 21
+    with pytest.raises(ValueError, match="more than 2000 rows and cells in all sheets together"):
+        xlsx.rows(padded, "observations", schema, 1000)
+
+
+@pytest.mark.parametrize("method", ["ZIP_BZIP2", "ZIP_LZMA"])
+def test_a_workbook_part_compressed_other_than_by_deflate_is_refused_before_it_is_unpacked(method):
+    # Python unpacks a bzip2 or LZMA part whole, whatever size the archive gives it (256 MiB from
+    # 332 bytes, in 2 s): a spreadsheet writes its parts stored or deflated, and no other is read.
+    import zipfile
+
+    from stalking_flanders.datapackage import DataPackage
+    from stalking_flanders.formats import xlsx
+
+    workbook = workbook_with(lambda _, data: data, getattr(zipfile, method))
+    with pytest.raises(ValueError, match=f"compressed by method {getattr(zipfile, method)}: .* stored or deflated"):
+        xlsx.rows(workbook, "observations", DataPackage().schema("observations"), 10)
 
 
 def with_custom_property_of_unknown_type(folder) -> None:
