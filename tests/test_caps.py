@@ -9,7 +9,7 @@ import re
 import zipfile
 
 from helpers import ROOT
-from stalking_flanders import limits, problems, repo, sums, untrusted
+from stalking_flanders import limits, model, problems, repo, sums, untrusted
 from stalking_flanders.formats import workbook_limits as xlsx
 from stalking_flanders.formats.xlsx import FILE_NAME as WORKBOOK
 
@@ -36,6 +36,10 @@ def test_the_security_page_states_the_caps_and_limits_the_code_keeps():
         f"cut after {problems.MAX_VALUE_CHARS} characters",
         f"at most {untrusted.MAX_PROBLEMS_PER_CODE} problems of each kind",
         f"nests more than {untrusted.MAX_JSON_DEPTH} levels",
+        f"one of more than {model.MAX_RESOURCES} resources",
+        f"an `enum` of more than {model.MAX_ENUM_VALUES} values or {model.MAX_ENUM_CHARS:,} characters together",
+        f"a `pattern` of more than {model.MAX_PATTERN_CHARS:,} characters",
+        f"reports {problems.MAX_PROBLEMS_KEPT:,} errors shared among the tables",
         f"at most {sums.MAX_FILES:,} files and folders, none more than {sums.MAX_DEPTH} folders deep",
         f"read up to {untrusted.MAX_TOTAL_BYTES // MiB} MiB together",
         f"a worksheet's {xlsx.MAX_ROW_CELLS:,} columns",
@@ -62,6 +66,8 @@ def test_the_release_stays_well_within_the_caps():
     assert len(sums.files_of(release)) <= sums.MAX_FILES // 10
     assert max(len(p.relative_to(release).parts) - 1 for p in files) <= sums.MAX_DEPTH // 8
     assert _depth(release) <= untrusted.MAX_JSON_DEPTH // 3
+    descriptor = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    assert len(descriptor["resources"]) <= model.MAX_RESOURCES // 5
     for page in ("README.md", "docs/maintainers.md"):
         assert "release is under 1 MB" in re.sub(r"\s+", " ", (ROOT / page).read_text()), page
     with zipfile.ZipFile(release / WORKBOOK) as workbook:

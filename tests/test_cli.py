@@ -295,11 +295,11 @@ def test_frictionless_reads_no_file_that_our_bounded_readers_hold_to_the_csv(mon
 
     handed = []
 
-    def spy(descriptor, skip=frozenset()):
+    def spy(descriptor, *args):
         staged = json.loads(descriptor.read_text(encoding="utf-8"))["resources"]
         handed.append(sorted({r["format"] for r in staged}))
         handed.append(sorted(p.name for p in descriptor.parent.rglob("*") if p.is_file()))
-        return frictionless_problems(descriptor, skip)
+        return frictionless_problems(descriptor, *args)
 
     monkeypatch.setattr(validation, "frictionless_problems", spy)
     assert validation.validate_package(BUNDLED) == []

@@ -166,6 +166,23 @@ GATE = {
         lambda d: d["resources"][1]["schema"]["fields"][2].update(constraints={"pattern": "(?i).*"}),
         "resources[1].schema.fields[2].constraints.pattern",
     ),
+    # an enum or a pattern is quoted in the message of every cell that fails it: both are bounded
+    "an enum of 257 values": (
+        lambda d: d["resources"][1]["schema"]["fields"][2].update(constraints={"enum": [str(i) for i in range(257)]}),
+        "resources[1].schema.fields[2].constraints.enum",
+    ),
+    "an enum of 4,097 characters": (
+        lambda d: d["resources"][1]["schema"]["fields"][2].update(constraints={"enum": ["x" * 4097]}),
+        "resources[1].schema.fields[2].constraints.enum",
+    ),
+    "a pattern of 1,025 characters": (
+        lambda d: d["resources"][1]["schema"]["fields"][2].update(constraints={"pattern": "x" * 1025}),
+        "resources[1].schema.fields[2].constraints.pattern",
+    ),
+    "101 resources": (
+        lambda d: d["resources"].extend(dict(d["resources"][-1], name=f"r{i}") for i in range(101 - len(d["resources"]))),
+        "resources",
+    ),
     # in keys the gate does not type (JSON writes the first as \\ud800): the key path of the text,
     # and of the first list past the bound on depth (32 levels)
     "a lone surrogate in a text": (lambda d: d.update(title="\ud800"), "title"),

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .problems import Problem
+from .problems import MAX_PROBLEMS_KEPT, Problem
 
 
-def frictionless_problems(descriptor: Path, skip: frozenset[str] = frozenset()) -> list[Problem]:
+def frictionless_problems(
+    descriptor: Path, skip: frozenset[str] = frozenset(), per_resource: int = MAX_PROBLEMS_KEPT
+) -> list[Problem]:
     """Every error Frictionless reports for the data package at ``descriptor`` (a
-    ``datapackage.json``), as problems with code ``frictionless/<type>``; error types in ``skip``
-    are left out (where this package checks the same thing itself)."""
+    ``datapackage.json``), as problems with code ``frictionless/<type>``, the first
+    ``per_resource`` of each resource (Frictionless stops a resource's check there); error types
+    in ``skip`` are left out (where this package checks the same thing itself)."""
     from frictionless import validate
 
-    report = validate(str(descriptor))
+    report = validate(str(descriptor), limit_errors=per_resource)
     problems = [
         Problem(f"frictionless/{error.type}", str(descriptor), f"Frictionless: {error.message}")
         for error in report.errors

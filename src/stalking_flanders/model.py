@@ -29,6 +29,12 @@ ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # a date cell: YYYY-MM-DD 
 WHOLE_NUMBER = re.compile(r"\A[0-9]+\Z")
 INT64 = (-(2**63), 2**63 - 1)
 MAX_DIGITS = 19  # an int64 has at most 19 digits: a longer cell is refused before it is converted
+# Frictionless and pandera quote a field's enum or pattern in the message of every cell that fails
+# it (Frictionless keeps a thousand a table): an enum of 190,000 values took a check to 1 GiB
+MAX_ENUM_VALUES = 256  # a release's longest: 3
+MAX_ENUM_CHARS = 1024  # the characters of an enum's values together
+MAX_PATTERN_CHARS = 1024  # a release's longest: 24
+MAX_RESOURCES = 100  # a release has 12; the record of 38,000 took 34 s and then 1 GiB
 
 
 class ShapeError(PackageError, ValueError):
@@ -210,6 +216,17 @@ def _strings(raw, where: str) -> tuple[str, ...]:
     return tuple(_expect(item, str, f"{where}[{i}]", "a string") for i, item in enumerate(raw))
 
 
+def _enum(raw, where: str) -> tuple[str, ...]:
+    values = _strings(raw, where)
+    if len(values) > MAX_ENUM_VALUES or sum(map(len, values)) > MAX_ENUM_CHARS:
+        raise ShapeError(
+            where,
+            f"holds {len(values)} values of {sum(map(len, values))} characters together, "
+            f"expected at most {MAX_ENUM_VALUES} values of {MAX_ENUM_CHARS} characters",
+        )
+    return values
+
+
 @dataclass(frozen=True)
 class Constraints:
     required: bool = False
@@ -235,6 +252,8 @@ class Constraints:
             if not isinstance(kind, StringType):
                 raise ShapeError(f"{where}.pattern", f"a pattern on a field of type {kind.name} is not understood")
             _expect(pattern, str, f"{where}.pattern", "a regular expression")
+            if len(pattern) > MAX_PATTERN_CHARS:
+                raise ShapeError(f"{where}.pattern", f"is {len(pattern)} characters long, expected at most {MAX_PATTERN_CHARS}")
             try:  # as each checker wraps it: Frictionless, then pandera (a global flag must come first)
                 re.compile(f"^{pattern}$"), re.compile(f"^(?:{pattern})\\Z")
             except re.error as error:
@@ -242,7 +261,7 @@ class Constraints:
         return cls(
             required=_expect(raw.get("required", False), bool, f"{where}.required", "true or false"),
             unique=_expect(raw.get("unique", False), bool, f"{where}.unique", "true or false"),
-            enum=_strings(raw["enum"], f"{where}.enum") if "enum" in raw else None,
+            enum=_enum(raw["enum"], f"{where}.enum") if "enum" in raw else None,
             pattern=pattern,
             **bounds,
         )
@@ -468,7 +487,10 @@ def check_descriptor(raw: dict) -> None:
     for i, source in enumerate(_expect(raw.get("sources", []), list, "sources", "a list")):
         _keys(source, {"title", "path"}, f"sources[{i}]")
         _text(source, "title", f"sources[{i}]")
-    names = [_resource(resource, f"resources[{i}]") for i, resource in enumerate(raw["resources"])]
+    resources = _expect(raw["resources"], list, "resources", "a list of resources")
+    if len(resources) > MAX_RESOURCES:
+        raise ShapeError("resources", f"lists {len(resources)} resources, expected at most {MAX_RESOURCES}")
+    names = [_resource(resource, f"resources[{i}]") for i, resource in enumerate(resources)]
     if len(set(names)) != len(names):
         raise ShapeError("resources", "names one resource twice, expected each name once")
 

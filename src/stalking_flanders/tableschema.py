@@ -148,20 +148,16 @@ def validate_frame(df: pd.DataFrame, schema: Schema, name: str, file: str) -> li
                     expected=f"one row per ({', '.join(key)})",
                 )
             )
+        said = {}  # (column, check) -> the message and what was expected, made once: both quote an enum whole
         for case in cases[~duplicate].itertuples(index=False):
             if not kept.keep("value-constraint"):
                 continue
-            column = case.column if isinstance(case.column, str) else None
+            column, check = case.column if isinstance(case.column, str) else None, str(case.check)
+            if (column, check) not in said:
+                said[column, check] = (f"fails the check {check}", _expected(schema, column, check))
+            message, expected = said[column, check]
             kept.add(
-                Problem(
-                    "value-constraint",
-                    file,
-                    f"fails the check {case.check}",
-                    _line(case.index),
-                    column,
-                    found=case.failure_case,
-                    expected=_expected(schema, column, str(case.check)),
-                )
+                Problem("value-constraint", file, message, _line(case.index), column, found=case.failure_case, expected=expected)
             )
     return problems + kept.problems()
 
