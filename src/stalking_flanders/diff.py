@@ -74,8 +74,8 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str) -> dict:
         "fields_removed": [f for f in fa if f not in fb],
         "fields_changed": [f for f in fb if f in fa and fa[f] != fb[f]],
         "fields_retyped": [f for f in fb if f in fa and fa[f].get("type") != fb[f].get("type")],
-        "codes_removed": {f: c for f in fb if f in fa and (c := [v for v in _codes(fa[f]) if v not in _codes(fb[f])])},
-        "codes_added": {f: c for f in fb if f in fa and (c := [v for v in _codes(fb[f]) if v not in _codes(fa[f])])},
+        "codes_removed": {f: c for f in fb if f in fa and (c := _not_in(_codes(fa[f]), _codes(fb[f])))},
+        "codes_added": {f: c for f in fb if f in fa and (c := _not_in(_codes(fb[f]), _codes(fa[f])))},
         "described_differently": _strip(ra) != _strip(rb)
         or {k: v for k, v in ra["schema"].items() if k != "fields"} != {k: v for k, v in rb["schema"].items() if k != "fields"},
         "key": key,
@@ -137,6 +137,12 @@ def _changed_cells(old_by_key: dict, new_by_key: dict, fields: list, name: str, 
 def _codes(field: dict) -> list:
     """The codes a field allows (its ``enum``), if it has any."""
     return list(field.get("constraints", {}).get("enum", []))
+
+
+def _not_in(codes: list, others: list) -> list:
+    """The ``codes`` that ``others`` does not hold, in their order (a set: each is looked up at once)."""
+    held = set(others)
+    return [code for code in codes if code not in held]
 
 
 def _gives_meaning(field: dict) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .caveats import series_caveat
+from .caveats import Readings, series_caveat
 from .datapackage import DataPackage, IntegrityError, cite
 from .facts import CODES as LANGUAGES
 from .limits import bounded
@@ -119,6 +119,7 @@ def about(release: DataPackage, series, subquestions, name: str, lang: str) -> d
     d = release.descriptor
     resource = release.resource(name)
     translated = resource.get("translations", {}).get(lang, {})  # the table's title in ``lang``, where given
+    readings = Readings(subquestions)
     return {
         "table": name,
         "title": translated.get("title", resource.get("title")),
@@ -126,7 +127,7 @@ def about(release: DataPackage, series, subquestions, name: str, lang: str) -> d
         "lang": lang,
         "version": d.get("version"),
         "measures": dict(zip(series["series"], series[f"measure_{lang}"])),
-        "caveats": {s.series: series_caveat(s, subquestions, lang) for s in series.itertuples()},
+        "caveats": {s.series: series_caveat(s, readings, lang) for s in series.itertuples()},
         "notes": dict(zip(series["series"], series[f"note_{lang}"])),
         "stalking_specific": {s: bool(v) for s, v in zip(series["series"], series["stalking_specific"])},
         "sources": [s.get("title") for s in d.get("sources", [])],

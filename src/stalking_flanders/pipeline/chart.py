@@ -13,7 +13,7 @@ import textwrap
 
 import pandas as pd
 
-from ..caveats import WORDS, first_shown, quoted_reading
+from ..caveats import WORDS, Readings, first_shown, quoted_reading
 from ..facts import CODES, SPECIFIC
 from ..texts import text
 
@@ -52,10 +52,10 @@ def _source(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict) -> tup
     return title, sources + " " + text("chart", "licence", lang, licence=licence, name=descriptor["name"])
 
 
-def _beside(s, tables: dict[str, pd.DataFrame], lang: str) -> str:
+def _beside(s, readings: Readings, lang: str) -> str:
     """What stands beside a series' figures in the image: for stalking figures the answer's own
     reading (its first sentences) and the package's note; for others the note."""
-    quoted = quoted_reading(s, tables["subquestions"], lang) if s.stalking_specific else ""
+    quoted = quoted_reading(s, readings, lang) if s.stalking_specific else ""
     parts = [quoted] if quoted else []
     parts.append(f"{WORDS[lang]['note']}: {getattr(s, f'note_{lang}')}")
     return "\n".join(_wrap(p) for p in parts)
@@ -77,12 +77,13 @@ def figure(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict, laid_ou
     title, footer = _source(tables, lang, descriptor)
     title, footer = _wrap(title, 44), _wrap(footer)
     blocks = [("title", _lines(title) * LINE_IN * 1.15, title)]  # (kind, height in inches, what)
+    readings = Readings(tables["subquestions"])
     for s in series.itertuples():
         labels = _category_labels(s, tables, lang)
         legend = sum(_lines(_wrap(label, LEGEND_WRAP)) for label in labels) * LINE_IN * 1.15 + len(labels) * 0.08
         blocks.append(("panel", PANEL_IN, s))  # the plot area alone: the layout adds heading and ticks
         blocks.append(("legend", legend, s))
-        beside = _beside(s, tables, lang)
+        beside = _beside(s, readings, lang)
         blocks.append(("note", _lines(beside) * LINE_IN, beside))
     blocks.append(("note", _lines(footer) * LINE_IN, footer))
     # the layout adds each panel's heading and tick labels around its plot area
@@ -173,7 +174,7 @@ def _panel(ax, s, tables: dict[str, pd.DataFrame], lang: str) -> None:
 def alt_text(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict | None = None) -> str:
     """What the chart in ``lang`` shows, in words: every figure by series, category and year, what
     stands beside them, and (given the descriptor) the title, source and licence."""
-    labels, parts = _labels(tables, lang), []
+    labels, parts, readings = _labels(tables, lang), [], Readings(tables["subquestions"])
     for s in first_shown(tables["series"]).itertuples():
         rows = tables["observations"][tables["observations"]["series"] == s.series].sort_values(
             ["category", "year"], kind="stable"
@@ -184,7 +185,7 @@ def alt_text(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict | None
         )
         kind = SPECIFIC[lang][bool(s.stalking_specific)]
         parts.append(
-            f"{getattr(s, f'organisation_{lang}')} ({kind}): {figures}. {_beside(s, tables, lang).replace(chr(10), ' ')}"
+            f"{getattr(s, f'organisation_{lang}')} ({kind}): {figures}. {_beside(s, readings, lang).replace(chr(10), ' ')}"
         )
     if descriptor is not None:
         title, footer = _source(tables, lang, descriptor)

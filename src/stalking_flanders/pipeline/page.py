@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 from markupsafe import Markup
 
-from ..caveats import NO_FIGURES, WORDS, excerpt, first_shown, reading, sentences
+from ..caveats import NO_FIGURES, WORDS, Readings, excerpt, first_shown, sentences
 from ..datapackage import DESCRIPTOR_NAME, cite
 from ..facts import CODES, LANGUAGES, SPECIFIC
 from ..formats import BY_NAME, JSON
@@ -86,11 +86,11 @@ def _summary(tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
     what they count, the answer's own reading of them (its first sentences) and the package's
     note sentence by sentence; for one that does not, that it does not and the first sentence of
     its note; and which sub-questions have no figures. Nothing here is computed from the figures."""
-    items = []
+    items, readings = [], Readings(tables["subquestions"])
     for s in first_shown(tables["series"]).itertuples():
         obs = tables["observations"][tables["observations"]["series"] == s.series].sort_values("year")
         categories = tables["categories"][tables["categories"]["series"] == s.series]
-        read = reading(s, tables["subquestions"])
+        read = readings.of(s)
         quoted, cut = excerpt(read[f"statement_{lang}"]) if read is not None and s.stalking_specific else ("", False)
         note = sentences(getattr(s, f"note_{lang}"))
         items.append(

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..caveats import WORDS, first_shown, no_figures, quoted_reading, reading
+from ..caveats import WORDS, Readings, first_shown, no_figures, quoted_reading
 from ..datapackage import DataPackage, cite
 from ..facts import CODES, SPECIFIC
 from ..formats import FORMATS
@@ -94,7 +94,7 @@ def figures(tables: dict[str, pd.DataFrame]) -> str:
     and the package's note: Dutch first, then English. Nothing is computed from the figures (the
     answer gives no totals)."""
     obs, categories, series, subquestions = (tables[name] for name in FIGURE_TABLES)
-    out = []
+    out, readings = [], Readings(subquestions)
     for s in first_shown(series).itertuples():
         rows = obs[obs["series"] == s.series]
         years = sorted(int(y) for y in rows["year"].unique())
@@ -112,21 +112,21 @@ def figures(tables: dict[str, pd.DataFrame]) -> str:
         for c in categories[categories["series"] == s.series].itertuples():
             cells = [_cell(c.category), _cell(c.label_en)] + [str(counts.get((c.category, y), "")) for y in years]
             out.append("| " + " | ".join(cells) + " |")
-        out += ["", *_read_with(s, subquestions), ""]
+        out += ["", *_read_with(s, readings), ""]
     return "\n".join(out).rstrip() + "\n"
 
 
-def _read_with(s, subquestions: pd.DataFrame) -> list[str]:
+def _read_with(s, readings: Readings) -> list[str]:
     """Markdown lines: what stands beside a series' figures, Dutch first: what the answer says of
     them, its own reading of them where that is another sub-question's statement (its first
     sentences, with the lines of the whole statement), and the package's note."""
-    read, lines = reading(s, subquestions), []
+    read, lines = readings.of(s), []
     for lang in CODES:
         words = WORDS[lang]
         lines.append(f"- {words['answer']}: “{getattr(s, f'caveat_{lang}')}”")
         if read is not None and read["subquestion"] != s.subquestion:
             where = f"{text('page', 'lines', lang)} {read['statement_lines']}"
-            lines.append(f"- {quoted_reading(s, subquestions, lang)} ({where})")
+            lines.append(f"- {quoted_reading(s, readings, lang)} ({where})")
         lines.append(f"- {words['note']}: {getattr(s, f'note_{lang}')}")
     return [f"**{text('page', 'note_lead', 'nl')} / {text('page', 'note_lead', 'en')}:**", "", *lines]
 

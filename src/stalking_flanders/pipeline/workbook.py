@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..caveats import WORDS, caveats, reading
+from ..caveats import WORDS, Readings, caveats
 from ..datapackage import cite
 from ..facts import CODES
 from ..formats.xlsx import dutch_name
@@ -51,14 +51,14 @@ def about(defs: Definitions, tables: dict[str, pd.DataFrame], sources: list[dict
 def stalking(tables: dict[str, pd.DataFrame]) -> list[list]:
     """The sheet of the stalking-specific figures: year, count, category and line, then what each
     figure counts, the answer's words, the answer's own reading and the package's note."""
-    series, observations, subquestions = tables["series"], tables["observations"], tables["subquestions"]
+    series, observations, readings = tables["series"], tables["observations"], Readings(tables["subquestions"])
     rows: list[list] = [
         ["jaar / year", "aantal / count", "categorie (zoals gepubliceerd) / category (as published)", "regel / line"]
     ]
     for s in series[series["stalking_specific"]].itertuples():
         figures = observations[observations["series"] == s.series].sort_values("year")
         rows += [[int(o.year), int(o.count), o.category, int(o.source_line)] for o in figures.itertuples()]
-        read = reading(s, subquestions)
+        read = readings.of(s)
         rows += [
             [],
             [f"{s.organisation_nl} / {s.organisation_en}", "Nederlands", "English"],
@@ -68,8 +68,8 @@ def stalking(tables: dict[str, pd.DataFrame]) -> list[list]:
                 [
                     [
                         f"Deelvraag {s.reading_subquestion} / Sub-question {s.reading_subquestion}",
-                        read.statement_nl,
-                        read.statement_en,
+                        read["statement_nl"],
+                        read["statement_en"],
                     ]
                 ]
                 if read is not None
