@@ -10,6 +10,7 @@ import zipfile
 
 from helpers import ROOT
 from stalking_flanders import limits, model, problems, repo, sums, untrusted
+from stalking_flanders.formats import parquet
 from stalking_flanders.formats import workbook_limits as xlsx
 from stalking_flanders.formats.xlsx import FILE_NAME as WORKBOOK
 
@@ -42,6 +43,8 @@ def test_the_security_page_states_the_caps_and_limits_the_code_keeps():
         f"reports {problems.MAX_PROBLEMS_KEPT:,} errors shared among the tables",
         f"at most {sums.MAX_FILES:,} files and folders, none more than {sums.MAX_DEPTH} folders deep",
         f"read up to {untrusted.MAX_TOTAL_BYTES // MiB} MiB together",
+        f"Parquet's footer at most {parquet.MAX_FOOTER_BYTES // 1024} KiB, and {parquet.MAX_ROW_GROUPS:,} row groups",
+        f"decoded {parquet.BATCH_ROWS:,} at a time",
         f"a worksheet's {xlsx.MAX_ROW_CELLS:,} columns",
         f"more than {xlsx.MAX_GRID:,} rows and cells in all sheets together",
         f"more than {xlsx.MAX_STYLE_RECORDS:,} style records",

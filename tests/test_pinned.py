@@ -110,6 +110,75 @@ def test_a_parquet_dictionary_bomb_is_stopped_while_decoding(tmp_path):
     assert peak < 320 * 2**20, f"{peak / 2**20:.0f} MiB"  # the release alone: about 170 MiB
 
 
+@pytest.mark.system  # a few seconds
+def test_a_parquet_dictionary_as_large_as_the_cap_is_decoded_once_a_batch_of_thousands_of_rows():
+    # Each batch carries its column chunk's whole dictionary: 100,000 distinct texts of 500
+    # characters (51 MB, within the cap on decoding) took 7 s in batches of 64 rows.
+    import io
+    import time
+
+    from stalking_flanders.datapackage import DataPackage
+    from stalking_flanders.formats import parquet
+
+    table, rows = pq.read_table(BUNDLED / "observations.parquet"), 100_000
+    columns = {name: pa.repeat(table.column(name)[0], rows) for name in table.column_names}
+    columns["category"] = pa.array([f"{'x' * 500}{i}" for i in range(rows)])
+    out = io.BytesIO()
+    pq.write_table(pa.table(columns, schema=table.schema), out, compression="zstd", write_statistics=False)
+    started = time.perf_counter()
+    read = parquet.rows(out.getvalue(), "observations", DataPackage().schema("observations"), rows)
+    seconds = time.perf_counter() - started
+    assert len(read) == rows and read[-1]["category"].endswith("99999")
+    assert seconds < 4, f"{seconds:.1f} s"  # about 1 s
+
+
+def parquet_of_columns(count: int) -> bytes:
+    """A Parquet file of no rows whose footer (Thrift's compact protocol) names ``count`` columns:
+    about 8 bytes each, which pyarrow builds before anything may look at them."""
+
+    def varint(n: int) -> bytes:
+        out = bytearray()
+        while n > 0x7F:
+            out.append(n & 0x7F | 0x80)
+            n >>= 7
+        return bytes(out + bytes([n]))
+
+    def number(n: int) -> bytes:  # zigzag, then varint
+        return varint(n << 1 if n >= 0 else (-n << 1) - 1)
+
+    def structs(n: int) -> bytes:  # a list header of n structs
+        return bytes([n << 4 | 12]) if n < 15 else bytes([0xFC]) + varint(n)
+
+    root = b"\x48" + varint(6) + b"schema" + b"\x15" + number(count) + b"\x00"  # name, num_children
+    column = b"\x15" + number(1) + b"\x25" + number(0) + b"\x18" + varint(1) + b"a" + b"\x00"  # INT32, REQUIRED, "a"
+    footer = b"\x15" + number(1) + b"\x19" + structs(count + 1) + root + column * count
+    footer += b"\x16" + number(0) + b"\x19" + structs(0) + b"\x00"  # no rows, no row groups
+    return b"PAR1" + footer + len(footer).to_bytes(4, "little") + b"PAR1"
+
+
+@pytest.mark.system  # a process of its own, measured
+def test_a_parquet_footer_longer_than_a_release_writes_is_refused_before_pyarrow_builds_it(tmp_path):
+    # 400,000 columns in 3 MB of footer took pyarrow to 530 MB before any check could count them.
+    from stalking_flanders.formats.parquet import MAX_FOOTER_BYTES
+
+    def footer(folder):
+        (folder / "observations.parquet").write_bytes(parquet_of_columns(400_000))
+
+    copy = damaged_copy(BUNDLED, tmp_path / "copy", footer, rehashed=True)
+    resum(copy)
+    result, peak = run_measured(["validate", copy], tmp_path)
+    assert result.returncode == 1 and f"more than {MAX_FOOTER_BYTES}" in result.stderr, result.stderr[-2000:]
+    assert peak < 300 * 2**20, f"{peak / 2**20:.0f} MiB"  # the release alone: about 170 MiB
+
+
+def test_a_parquet_footer_within_its_cap_is_read_as_far_as_its_columns():
+    from stalking_flanders.datapackage import DataPackage
+    from stalking_flanders.formats import parquet
+
+    with pytest.raises(ValueError, match="0 rows of 3 columns, not the table's 6 columns"):
+        parquet.rows(parquet_of_columns(3), "observations", DataPackage().schema("observations"), 10)
+
+
 @pytest.mark.system  # a process of its own, measured
 def test_tables_whose_every_cell_fails_an_enum_at_its_cap_are_checked_within_the_bounds(tmp_path):
     # Frictionless and pandera quote a field's enum in the message of every cell that fails it:

@@ -40,6 +40,17 @@ def write(df: pd.DataFrame, path: Path, schema: Schema) -> None:
     pq.write_table(table.replace_schema_metadata(None), path, compression="zstd", write_statistics=False)
 
 
+# pyarrow builds a file's whole footer (its row groups, columns and schema) before anything may
+# look at it: 200,000 empty row groups, or 800,000 columns, took it past 1 GiB. A release's footers
+# are under 4 KB, and so the footer is capped, and each list and text in it.
+MAX_FOOTER_BYTES = 64 * 1024
+MAX_ROW_GROUPS = 1024  # a release writes one a file
+# rows decoded at a time: each batch carries its column chunk's whole dictionary (64 rows a batch
+# took 40 s over a dictionary of 51 MB); a batch's numbers, dates and indices take at most 8 bytes
+# a cell, 2 MiB for 64 columns
+BATCH_ROWS = 4096
+
+
 def rows(data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
     """The rows of a Parquet file as Python values (dates as ``datetime.date``), the first
     ``limit`` of them."""
@@ -48,11 +59,23 @@ def rows(data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
 
     from ..untrusted import MAX_ROWS, MAX_UNPACKED_BYTES
 
-    parquet = pq.ParquetFile(pa.BufferReader(data))
+    footer = int.from_bytes(data[-8:-4], "little") if len(data) >= 8 and data.endswith(b"PAR1") else 0
+    if footer > MAX_FOOTER_BYTES:
+        raise ValueError(f"its footer is {footer} bytes long, more than {MAX_FOOTER_BYTES}")
+
+    def opened(**options):
+        limits = {"thrift_string_size_limit": MAX_FOOTER_BYTES, "thrift_container_size_limit": MAX_FOOTER_BYTES}
+        return pq.ParquetFile(pa.BufferReader(data), **limits, **options)
+
+    parquet = opened()
     meta = parquet.metadata  # a file from anywhere: its footer is checked before anything is decoded
-    unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ValueError(f"the file unpacks to {unpacked} bytes, more than {MAX_UNPACKED_BYTES}")
+    if meta.num_row_groups > MAX_ROW_GROUPS:
+        raise ValueError(f"{meta.num_row_groups} row groups, more than {MAX_ROW_GROUPS}")
+    sizes = [meta.row_group(i).total_byte_size for i in range(meta.num_row_groups)]
+    if any(size < 0 for size in sizes):
+        raise ValueError(f"a row group unpacks to {min(sizes)} bytes, which no row group can (it would hide the others' size)")
+    if sum(sizes) > MAX_UNPACKED_BYTES:
+        raise ValueError(f"the file unpacks to {sum(sizes)} bytes, more than {MAX_UNPACKED_BYTES}")
     if meta.num_rows > MAX_ROWS or meta.num_columns != len(schema.fields):
         raise ValueError(f"{meta.num_rows} rows of {meta.num_columns} columns, not the table's {len(schema.fields)} columns")
     if not parquet.schema_arrow.equals(arrow_schema(schema), check_metadata=True):
@@ -63,11 +86,11 @@ def rows(data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
         raise ValueError("it carries column statistics, which readers trust to skip rows; a release writes none")
     # Text is read as dictionaries (each value once, and indices), so that what a batch would be
     # once written out row by row is known before it is: one long value repeated in every row of a
-    # dictionary column otherwise takes its length once a row. Decoded a little at a time, a
+    # dictionary column otherwise takes its length once a row. Decoded a batch at a time, a
     # run-length or dictionary bomb stops early.
     texts = [field.name for field in parquet.schema_arrow if pa.types.is_string(field.type)]
     rows, decoded = [], 0
-    for batch in pq.ParquetFile(pa.BufferReader(data), read_dictionary=texts).iter_batches(batch_size=64):
+    for batch in opened(read_dictionary=texts).iter_batches(batch_size=BATCH_ROWS):
         decoded += _written_out(batch)
         if decoded > MAX_UNPACKED_BYTES:
             raise ValueError(f"the file decodes to more than {MAX_UNPACKED_BYTES} bytes")
