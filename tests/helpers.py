@@ -92,6 +92,11 @@ def cli(*args, cwd: Path | None = None) -> Ran:
     return Ran(code, out.getvalue(), err.getvalue(), time.monotonic() - started)
 
 
+def codes(result) -> set[str]:
+    """The problem codes a command's report lists (``- ... [code]`` lines on its stderr)."""
+    return {line.rsplit("[", 1)[1].rstrip("]") for line in result.stderr.splitlines() if line.startswith("- ") and "[" in line}
+
+
 # Settings for `stalking-flanders dcat` in tests: test values, never a real publisher or address.
 DCAT_ARGS = [
     "--base-url",

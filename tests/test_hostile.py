@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import helpers
-from helpers import DCAT_ARGS, damaged_copy, edit_descriptor, edit_file, free_port, rehash, run, serving
+from helpers import DCAT_ARGS, codes, damaged_copy, edit_descriptor, edit_file, free_port, rehash, run, serving
 from stalking_flanders.datapackage import BUNDLED, DataPackage, IntegrityError
 from stalking_flanders.loader import load
 
@@ -37,10 +37,6 @@ def cli(*args, cwd=None, seconds=None):
     assert "Traceback" not in result.stderr, result.stderr
     assert "\x1b" not in result.stdout + result.stderr  # nothing the package says is printed raw
     return result
-
-
-def codes(result) -> set[str]:
-    return {line.rsplit("[", 1)[1].rstrip("]") for line in result.stderr.splitlines() if line.startswith("- ") and "[" in line}
 
 
 @pytest.fixture()

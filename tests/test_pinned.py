@@ -12,16 +12,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from helpers import cli, damaged_copy, edit_descriptor, edit_file, needs, run_measured
+from helpers import cli, codes, damaged_copy, edit_descriptor, edit_file, needs, run_measured
 from stalking_flanders import sums
 from stalking_flanders.datapackage import BUNDLED
 from stalking_flanders.validation import validate_package
 
 pytestmark = pytest.mark.hostile  # every folder left in tmp_path is swept: see conftest.py
-
-
-def codes(result) -> set[str]:
-    return {line.rsplit("[", 1)[1].rstrip("]") for line in result.stderr.splitlines() if line.startswith("- ") and "[" in line}
 
 
 def resum(folder) -> None:
