@@ -85,6 +85,13 @@ def test_dcat_settings_are_checked(key, value):
         load_settings(**{**REQUIRED, key: value})
 
 
+def test_a_name_longer_than_a_message_shows_is_a_name_not_a_control_character():
+    """Names were held to the length a message shows of a value (200 characters), and refused as
+    holding control characters past it."""
+    name = "Departement Welzijn, Volksgezondheid en Gezin " * 6
+    assert load_settings(**{**REQUIRED, "publisher_name": name, "contact_name": name})["publisher_name"] == name
+
+
 def requirement_blocks(text: str) -> list[str]:
     """The requirements of a pip requirements file, each with its continuation lines joined."""
     joined = re.sub(r"\s*\\\n\s*", " ", text)

@@ -16,7 +16,7 @@ import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .problems import PackageError, printable
+from .problems import PackageError, escaped, printable
 from .releases import history
 
 REQUIRED = {
@@ -71,6 +71,8 @@ def setting_problem(key: str, value) -> str | None:
     "must be an http or https URL with a host: found 'javascript:alert(1)'"
     >>> setting_problem("contact_email", "@"), setting_problem("contact_email", "data@example.org")
     ("must be an e-mail address: found '@'", None)
+    >>> setting_problem("publisher_name", "Departement " * 30) is None  # a long name is a name
+    True
     """
     text = str(value)
     shown = printable(repr(text))
@@ -91,7 +93,7 @@ def setting_problem(key: str, value) -> str | None:
         return f"must be an e-mail address: found {shown}"
     elif key == "name_language" and not LANGUAGE_TAG.match(text):
         return f"must be a BCP 47 language tag such as nl or en: found {shown}"
-    elif key in ("publisher_name", "contact_name") and (not text.strip() or printable(text) != text):
+    elif key in ("publisher_name", "contact_name") and (not text.strip() or escaped(text) != text):
         return f"must be plain text, without control characters: found {shown}"
     return None
 
