@@ -4,6 +4,7 @@ package on the version."""
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import subprocess
@@ -94,6 +95,33 @@ def test_readme_shows_the_caveats_and_the_two_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "NOT stalking-specific" in readme and "belaging" in readme
     assert "make release" in readme and "make test" in readme
+
+
+ADDING_UP = re.compile(r"\bsum\(|\.sum\(|\.cumsum\(|\.agg\(|\.aggregate\(|\bSUM\(|\bsum_by\b|\bsummarise\(")
+
+
+def _examples() -> dict[str, list[str]]:
+    """The examples a reader copies, by file: the doctest lines of the package's docstrings and the
+    fenced code blocks of the README and the docs."""
+    examples = {}
+    for path in sorted((ROOT / "src").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+                doc = ast.get_docstring(node) or ""
+                lines = [line.strip() for line in doc.splitlines() if line.strip().startswith((">>>", "..."))]
+                examples.setdefault(str(path.relative_to(ROOT)), []).extend(lines)
+    for path in [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        if path.is_file():
+            blocks = re.findall(r"^```[^\n]*\n(.*?)^```", path.read_text(encoding="utf-8"), flags=re.M | re.S)
+            examples[str(path.relative_to(ROOT))] = [line for block in blocks for line in block.splitlines()]
+    return examples
+
+
+def test_no_example_adds_up_figures_the_answer_does_not():
+    """The answer adds up no years or categories, and the README says neither does this package:
+    no example shows a total of ours (the package's docstring once summed each series)."""
+    found = [f"{name}: {line}" for name, lines in _examples().items() for line in lines if ADDING_UP.search(line)]
+    assert not found
 
 
 def test_readme_is_short():

@@ -6,8 +6,11 @@ The data ships inside the package. Load a table in one line:
 >>> stalking_flanders.tables()
 ['observations', 'categories', 'series', 'subquestions', 'source_questions']
 >>> df = stalking_flanders.load("observations")
->>> df.groupby("series")["count"].sum().to_dict()
-{'caw-perpetrators-belaging': 125, 'cgg-perpetration-registrations': 5687}
+>>> caw = df[df["series"] == "caw-perpetrators-belaging"]
+>>> caw.set_index("year")["count"].to_dict()  # the figures as published; the answer adds none up
+{2019: 21, 2020: 47, 2021: 57}
+>>> caw["source_line"].unique().tolist()  # the line of the archived answer they stand on
+[101]
 >>> english = stalking_flanders.load("observations", lang="en")
 >>> english["category"].iloc[0]
 'Behavioural problems - aggression'
