@@ -175,10 +175,28 @@ def test_a_parquet_footer_within_its_cap_is_read_as_far_as_its_columns():
         parquet.rows(parquet_of_columns(3), "observations", DataPackage().schema("observations"), 10)
 
 
+def test_more_row_groups_than_a_release_writes_are_refused_before_any_is_read(monkeypatch):
+    # A release writes one row group a file; within the footer's 64 KiB fit a few hundred, so the
+    # cap of 1,024 is lowered here to show that it is the row groups' count that refuses the file.
+    import pyarrow.parquet as pq
+
+    from stalking_flanders.datapackage import DataPackage
+    from stalking_flanders.formats import parquet
+
+    schema, table = DataPackage().schema("observations"), pq.read_table(BUNDLED / "observations.parquet")
+    out = pa.BufferOutputStream()
+    pq.write_table(table, out, row_group_size=1, compression="zstd", write_statistics=False)
+    one_a_row = out.getvalue().to_pybytes()
+    assert len(parquet.rows(one_a_row, "observations", schema, 100)) == table.num_rows  # within the cap, read
+    monkeypatch.setattr(parquet, "MAX_ROW_GROUPS", table.num_rows - 1)
+    with pytest.raises(ValueError, match=f"{table.num_rows} row groups, more than {table.num_rows - 1}"):
+        parquet.rows(one_a_row, "observations", schema, 100)
+
+
 @pytest.mark.system  # a process of its own, measured
 def test_tables_whose_every_cell_fails_an_enum_at_its_cap_are_checked_within_the_bounds(tmp_path):
     # Frictionless and pandera quote a field's enum in the message of every cell that fails it:
-    # 88 tables of 1,500 such cells each took validate to 450 MB (and 1 GiB with a longer enum).
+    # 88 tables of 1,500 such cells each took validate to about 800 MB and 20 s (1 GiB with a longer enum).
     # Frictionless now reports a thousand errors shared among the tables, and each message is
     # made once for every cell that fails the same check.
     from stalking_flanders.model import MAX_ENUM_CHARS
@@ -350,7 +368,7 @@ def workbook_with(change, compression: int | None = None) -> bytes:
 def test_the_rows_and_cells_of_all_sheets_together_are_capped_before_a_sheet_is_read(monkeypatch):
     # openpyxl reads about half a million cells a second, and the check reads every part, whether or
     # not the workbook refers to it: the rows and cells of all sheets together are capped (a
-    # million, about 2 s to count), not those of each. The cap is lowered here so that the case is
+    # million, about 1.3 s to count), not those of each. The cap is lowered here so that the case is
     # quick; docs/security.md and test_caps hold the real one.
     from stalking_flanders.datapackage import DataPackage
     from stalking_flanders.formats import workbook_limits, xlsx
