@@ -36,13 +36,14 @@ from ..untrusted import MAX_ROWS
 MAX_PART_BYTES = 1024 * 1024  # what a part other than the worksheets and shared strings may unpack to
 LARGE_PARTS = re.compile(r"xl/worksheets/sheet[0-9]+\.xml|xl/sharedStrings\.xml")  # as a workbook names them
 MAX_ROW_CELLS = 16_384  # the columns of a worksheet (A to XFD): no spreadsheet's row holds more cells
-# the rows and cells of all sheets together (a release's: under 700): counting them takes about a
-# second a million, and openpyxl reads about half a million cells a second
+# the rows and cells of all sheets together (a release's: under 700): counting them takes about
+# 1.3 s a million, and openpyxl reads about half a million cells a second
 MAX_GRID = 1_000_000
-# the cell formats a spreadsheet holds (a release's: 5): openpyxl builds each, at about 20 µs
+# the cell formats and cell styles together (a release's: 5), capped at the cell formats a spreadsheet
+# holds: openpyxl builds each, at about 20 µs
 MAX_STYLE_RECORDS = 65_490
 # the texts a workbook may share (a release's shares under 300): openpyxl reads every one as it opens
-# the workbook, whatever is then asked of it, at about 10 µs each (a million took 8 s, from 60 kB of ZIP)
+# the workbook, whatever is then asked of it, at about 8 µs each (a million took 8 s, from 60 kB of ZIP)
 MAX_SHARED_STRINGS = 100_000
 # everything else in the workbook (a release's: under 2,000): openpyxl builds each, or keeps it until
 # its part ends (300,000 sheet views took 6 s and 370 MB; 8 million stray values, 900 MB)
