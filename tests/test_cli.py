@@ -14,6 +14,7 @@ import pytest
 
 import stalking_flanders
 from helpers import DCAT_ARGS, cli, damaged_copy, edit_file, rehash, run
+from stalking_flanders import cli as cli_module
 from stalking_flanders.datapackage import BUNDLED
 
 COMMANDS = ["tables", "show", "info", "validate"]
@@ -232,8 +233,16 @@ def test_rows_past_the_csv_files_are_reported_and_not_read(extra, tmp_path):
     assert f"{file}: holds more rows than observations.csv: expected 21 rows [format-differs]" in message
 
 
-def test_version_and_show_as_a_table():
-    assert cli("--version").stdout.startswith("stalking-flanders ")
+def test_version_and_show_as_a_table(monkeypatch):
+    version = cli("--version")
+    assert version.returncode == 0 and version.stdout.startswith("stalking-flanders ") and "(data version " in version.stdout
+
+    def unread(*args, **kwargs):
+        raise AssertionError("the bundled descriptor was read to build the command line")
+
+    with monkeypatch.context() as patched:  # each command reads the data it needs, and no more
+        patched.setattr(cli_module, "DataPackage", unread)
+        cli_module._parser().parse_args(["diff", "a", "b"])
     table = cli("show", "observations", "--format", "table").stdout.splitlines()
     assert table[0].split() == ["source_question", "series", "category", "year", "count", "source_line"]
     assert cli("show", "observations").stdout.startswith("source_question,series,")  # piped: CSV

@@ -42,12 +42,23 @@ def _version() -> str:
     return f"stalking-flanders {code} (data version {data})"
 
 
+class _Version(argparse.Action):
+    """``--version``: the versions are read only when it is asked for, not for every command."""
+
+    def __init__(self, option_strings, dest, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        print(_version())
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="stalking-flanders",
         description="Figures on stalking in Flanders from the Flemish Parliament's written question nr. 186 (2021).",
     )
-    parser.add_argument("--version", action="version", version=_version(), help="print the version and exit")
+    parser.add_argument("--version", action=_Version, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser(
         "tables",
