@@ -9,7 +9,7 @@ import re
 import zipfile
 
 from helpers import ROOT
-from stalking_flanders import limits, model, problems, repo, sums, untrusted
+from stalking_flanders import limits, model, patterns, problems, repo, sums, untrusted
 from stalking_flanders.formats import parquet
 from stalking_flanders.formats import workbook_limits as xlsx
 from stalking_flanders.formats.xlsx import FILE_NAME as WORKBOOK
@@ -40,6 +40,7 @@ def test_the_security_page_states_the_caps_and_limits_the_code_keeps():
         f"one of more than {model.MAX_RESOURCES} resources",
         f"an `enum` of more than {model.MAX_ENUM_VALUES} values or {model.MAX_ENUM_CHARS:,} characters together",
         f"a `pattern` of more than {model.MAX_PATTERN_CHARS:,} characters",
+        f"flags or groups nested more than {patterns.MAX_NESTING} deep",
         f"reports {problems.MAX_PROBLEMS_KEPT:,} errors shared among the tables",
         f"at most {sums.MAX_FILES:,} files and folders, none more than {sums.MAX_DEPTH} folders deep",
         f"read up to {untrusted.MAX_TOTAL_BYTES // MiB} MiB together",

@@ -22,6 +22,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from .patterns import backtracking
 from .problems import PackageError
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # a date cell: YYYY-MM-DD and nothing else
@@ -258,6 +259,13 @@ class Constraints:
                 re.compile(f"^{pattern}$"), re.compile(f"^(?:{pattern})\\Z")
             except re.error as error:
                 raise ShapeError(f"{where}.pattern", f"is not a regular expression ({error})") from None
+            why = backtracking(pattern)
+            if why is not None:
+                raise ShapeError(
+                    f"{where}.pattern",
+                    f"is a pattern Python's matcher may go back over a cell many times to match: {why}; "
+                    "expected one in which each character of a cell can be taken by one part only",
+                )
         return cls(
             required=_expect(raw.get("required", False), bool, f"{where}.required", "true or false"),
             unique=_expect(raw.get("unique", False), bool, f"{where}.unique", "true or false"),

@@ -1,0 +1,191 @@
+"""Which regular expressions a package may give as a field's ``pattern``: those that Python's
+matcher (``re``, which Frictionless and pandera use on every cell) matches in time linear in the
+cell's length.
+
+``re`` backtracks: given ``(a|aa)+`` and forty ``a`` followed by ``!`` it tries every way of
+splitting the ``a`` among the alternatives (22 s), and ``[a-z]*[a-z0-9]*`` on a long cell tries
+every split between the two (quadratic). A pattern is accepted where, at every point of a match,
+the next character can be taken by one part of the pattern only, reached one way only (the
+pattern is deterministic, as XML Schema asks of content models): then each try that fails, fails
+at the character it looks at, and no part of the cell can be taken in more than one way. The
+test is that of Glushkov's construction: each part that takes a character is a position; the
+positions a match may start with, and those that may follow each position, must take disjoint
+sets of characters, with no position reached twice. The test refuses some patterns that are
+harmless (``(?:[0-9]{2})+``: a counted repetition is taken as a loop); a release's patterns
+(``^[a-z0-9]+(-[a-z0-9]+)*$`` and others) pass it.
+
+>>> backtracking("^[a-z0-9]+(-[a-z0-9]+)*$") is None
+True
+>>> backtracking("(a|aa)+")
+'the character a can be taken by more than one part of the pattern at one point'
+>>> backtracking("[a-z]*[a-z0-9]*")
+'the character a can be taken by more than one part of the pattern at one point'
+>>> backtracking("(a*)*")
+'a repeated part may match nothing (each repetition may then be split in many ways)'
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from re import _constants as sre
+from re import _parser
+
+from .problems import PackageError
+
+MAX_CODE_POINT = 0x10FFFF
+MAX_NESTING = 32  # groups and repetitions within each other (a release's: 2)
+# how \d, \s and \w read a str pattern (without the ASCII flag, which a pattern may not set)
+CATEGORIES = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_SPACE: r"\s", sre.CATEGORY_WORD: r"\w"}
+NEGATED = {sre.CATEGORY_NOT_DIGIT: sre.CATEGORY_DIGIT, sre.CATEGORY_NOT_SPACE: sre.CATEGORY_SPACE}
+NEGATED[sre.CATEGORY_NOT_WORD] = sre.CATEGORY_WORD
+ZERO_WIDTH = (sre.AT,)  # ^, $, \A, \Z, \b, \B take no character
+Ranges = tuple[tuple[int, int], ...]  # code points, inclusive, sorted, apart
+
+
+class Refused(PackageError):
+    """Why a pattern is refused (:func:`backtracking` returns it as text)."""
+
+
+@functools.lru_cache(maxsize=256)
+def backtracking(pattern: str) -> str | None:
+    """Why ``re`` may go back over a cell more than once to match ``pattern`` against it (the
+    pattern is refused), or None. ``pattern`` must compile."""
+    try:
+        return _Glushkov(pattern).problem()
+    except Refused as why:
+        return str(why)
+
+
+class _Glushkov:
+    """The positions of a pattern (each part that takes one character, with the characters it
+    takes), the positions a match may start with, and those that may follow each position."""
+
+    def __init__(self, pattern: str) -> None:
+        self.sets: list[Ranges] = []
+        self.follow: list[list[int]] = []
+        _, self.first, _ = self._sequence(_parser.parse(pattern), 0)
+
+    def problem(self) -> str | None:
+        for reachable in (self.first, *self.follow):
+            if len(set(reachable)) < len(reachable):
+                raise Refused("a part of the pattern can be reached in more than one way at one point")
+            _apart([self.sets[p] for p in reachable])
+        return None
+
+    def _position(self, ranges: Ranges) -> tuple[bool, list[int], list[int]]:
+        self.sets.append(ranges)
+        self.follow.append([])
+        p = len(self.sets) - 1
+        return False, [p], [p]
+
+    def _sequence(self, items, depth: int) -> tuple[bool, list[int], list[int]]:
+        """(whether it may match nothing, its first positions, its last positions)."""
+        if depth > MAX_NESTING:
+            raise Refused(f"groups and repetitions nested more than {MAX_NESTING} deep")
+        empty, first, last = True, [], []
+        for item in items:
+            item_empty, item_first, item_last = self._item(item, depth)
+            for p in last:
+                self.follow[p].extend(item_first)
+            first = first + item_first if empty else first
+            last = item_last + last if item_empty else item_last
+            empty = empty and item_empty
+        return empty, first, last
+
+    def _item(self, item, depth: int) -> tuple[bool, list[int], list[int]]:
+        op, value = item
+        if op is sre.LITERAL:
+            return self._position(((value, value),))
+        if op is sre.NOT_LITERAL:
+            return self._position(_complement(((value, value),)))
+        if op is sre.ANY:  # no flag may make it take a line break
+            return self._position(_complement(((10, 10),)))
+        if op is sre.IN:
+            return self._position(_in(value))
+        if op in ZERO_WIDTH:
+            return True, [], []
+        if op is sre.SUBPATTERN:
+            _, add_flags, del_flags, items = value
+            if add_flags or del_flags:
+                raise Refused("a group sets flags, which change what its parts take")
+            return self._sequence(items, depth + 1)
+        if op is sre.BRANCH:
+            return self._branch(value[1], depth)
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            return self._repeat(*value, depth)
+        raise Refused(f"it uses {str(op).lower().replace('_', ' ')}, which this package does not check")
+
+    def _branch(self, alternatives, depth: int) -> tuple[bool, list[int], list[int]]:
+        results = [self._sequence(a, depth + 1) for a in alternatives]
+        if sum(empty for empty, _, _ in results) > 1:
+            raise Refused("more than one alternative may match nothing")
+        return any(e for e, _, _ in results), [p for _, f, _ in results for p in f], [p for _, _, la in results for p in la]
+
+    def _repeat(self, least: int, most: int, items, depth: int) -> tuple[bool, list[int], list[int]]:
+        empty, first, last = self._sequence(items, depth + 1)
+        if most > 1:
+            if empty:
+                raise Refused("a repeated part may match nothing (each repetition may then be split in many ways)")
+            for p in last:  # the next repetition
+                self.follow[p].extend(first)
+        return empty or least == 0, first, last
+
+
+def _apart(sets: list[Ranges]) -> None:
+    """Refused where two of ``sets`` share a character."""
+    spans = sorted((lo, hi) for ranges in sets for lo, hi in ranges)
+    for (_, hi), (next_lo, _) in zip(spans, spans[1:]):
+        if next_lo <= hi:
+            shared = chr(next_lo) if chr(next_lo).isprintable() else f"U+{next_lo:04X}"
+            raise Refused(f"the character {shared} can be taken by more than one part of the pattern at one point")
+
+
+def _in(items) -> Ranges:
+    """The characters a class ``[...]`` takes."""
+    negate, ranges = False, []
+    for op, value in items:
+        if op is sre.NEGATE:
+            negate = True
+        elif op is sre.LITERAL:
+            ranges.append((value, value))
+        elif op is sre.RANGE:
+            ranges.append(value)
+        elif op is sre.CATEGORY and value in CATEGORIES:
+            ranges.extend(_category(value))
+        elif op is sre.CATEGORY and value in NEGATED:
+            ranges.extend(_complement(_category(NEGATED[value])))
+        else:
+            raise Refused(f"its class uses {str(op).lower()}, which this package does not check")
+    merged = _merged(ranges)
+    return _complement(merged) if negate else merged
+
+
+@functools.cache
+def _category(category) -> Ranges:
+    """The code points \\d, \\s or \\w takes, as ``re`` reads them, found once by trying each."""
+    every = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, MAX_CODE_POINT + 1)))
+    point = lambda i: i if i < 0xD800 else i + 0x800  # noqa: E731 - the string skips the surrogates
+    found = re.finditer(CATEGORIES[category] + "+", every)
+    return _merged([(point(m.start()), point(m.end() - 1)) for m in found])
+
+
+def _merged(ranges) -> Ranges:
+    out: list[tuple[int, int]] = []
+    for lo, hi in sorted(ranges):
+        if out and lo <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return tuple(out)
+
+
+def _complement(ranges: Ranges) -> Ranges:
+    out, start = [], 0
+    for lo, hi in ranges:
+        if lo > start:
+            out.append((start, lo - 1))
+        start = hi + 1
+    if start <= MAX_CODE_POINT:
+        out.append((start, MAX_CODE_POINT))
+    return tuple(out)

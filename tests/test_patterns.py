@@ -1,0 +1,107 @@
+"""A field's pattern, from a package handed to us, is one that Python's matcher (which Frictionless
+and pandera run on every cell) matches in time linear in the cell: generated patterns that the
+test of :mod:`stalking_flanders.patterns` lets through are matched fast against long cells made
+to make a backtracking matcher go back (a pattern repeated, then a character that fails it)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers import ROOT
+from stalking_flanders.patterns import backtracking
+
+SETTINGS = settings(
+    max_examples=int(os.environ.get("STALKING_FLANDERS_EXAMPLES", "300")),
+    deadline=None,
+    derandomize=os.environ.get("CI") == "true",
+    suppress_health_check=[HealthCheck.too_slow],
+)
+CELL_CHARACTERS = 20_000  # a linear match of that many takes a millisecond; a quadratic one, minutes
+SECONDS = 2.0  # for every try of one pattern together
+
+# the patterns that made re go back over a cell again and again, exponentially or polynomially
+SLOW = [
+    "(a|aa)+",
+    "(a+)+",
+    "(a*)*",
+    "(a|a)*",
+    "(.*a){2}",
+    "[a-z]*[a-z0-9]*",
+    "\\d*\\d*\\d*x",
+    "([a-z0-9]+-?)+$",
+    "(\\w+\\s?)+$",
+    "^(([a-z])+.)+[A-Z]([a-z])+$",
+]
+
+
+def _release_patterns() -> set[str]:
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    return {
+        field["constraints"]["pattern"]
+        for resource in descriptor["resources"]
+        for field in resource.get("schema", {}).get("fields", [])
+        if "pattern" in field.get("constraints", {})
+    }
+
+
+def test_the_releases_patterns_pass():
+    patterns = _release_patterns()
+    assert patterns and all(backtracking(p) is None for p in patterns)
+
+
+@pytest.mark.parametrize("pattern", SLOW)
+def test_patterns_that_backtrack_are_refused(pattern):
+    assert backtracking(pattern) is not None
+
+
+atoms = st.sampled_from(["a", "b", "-", "0", "[ab]", "[a-]", "[^a]", ".", "\\d", "\\w", "[0-9a]", "x"])
+
+
+def _combined(children):
+    return st.one_of(
+        st.lists(children, min_size=2, max_size=3).map("".join),
+        st.tuples(children, children).map(lambda pair: f"(?:{pair[0]}|{pair[1]})"),
+        children.map(lambda p: f"({p})"),
+        st.tuples(children, st.sampled_from(["*", "+", "?", "{2}", "{1,3}", "*?", "+?"])).map(lambda t: f"(?:{t[0]}){t[1]}"),
+    )
+
+
+patterns = st.recursive(atoms, _combined, max_leaves=8)
+units = st.text(alphabet="ab-0x", min_size=1, max_size=4)
+
+
+class _TooSlow(Exception):
+    pass
+
+
+def _stop(*_):
+    raise _TooSlow
+
+
+@SETTINGS
+@given(pattern=patterns, unit=units, last=st.sampled_from(["!", "", "a", "\n"]))
+def test_a_pattern_let_through_is_matched_in_linear_time(pattern, unit, last):
+    if backtracking(pattern) is not None:
+        return
+    compiled = re.compile(f"^(?:{pattern})\\Z")
+    cell = unit * (CELL_CHARACTERS // len(unit)) + last
+    previous = signal.signal(signal.SIGALRM, _stop)
+    started = time.monotonic()
+    signal.setitimer(signal.ITIMER_REAL, SECONDS)
+    try:
+        for start in (0, 1, 2):  # the cell, and the cell shifted off the unit's start
+            compiled.match(cell[start:])
+    except _TooSlow:
+        pytest.fail(f"{pattern!r} took more than {SECONDS} s on {unit!r} repeated")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - started < SECONDS
