@@ -181,6 +181,10 @@ GATE = {
         lambda d: d["resources"][1]["schema"]["fields"][2].update(constraints={"pattern": "(a|aa)+"}),
         "resources[1].schema.fields[2].constraints.pattern",
     ),
+    "a pattern nested 500 deep": (  # Python's parser ran out of stack (RecursionError, exit 3)
+        lambda d: d["resources"][1]["schema"]["fields"][2].update(constraints={"pattern": "(" * 500 + ")" * 500}),
+        "resources[1].schema.fields[2].constraints.pattern",
+    ),
     "a pattern of 1,025 characters": (
         lambda d: d["resources"][1]["schema"]["fields"][2].update(constraints={"pattern": "x" * 1025}),
         "resources[1].schema.fields[2].constraints.pattern",

@@ -259,6 +259,8 @@ class Constraints:
                 re.compile(f"^{pattern}$"), re.compile(f"^(?:{pattern})\\Z")
             except re.error as error:
                 raise ShapeError(f"{where}.pattern", f"is not a regular expression ({error})") from None
+            except RecursionError:  # Python's parser recurses once a group: "(" * 500 ran out of stack
+                raise ShapeError(f"{where}.pattern", "nests groups too deep for Python to read it") from None
             why = backtracking(pattern)
             if why is not None:
                 raise ShapeError(

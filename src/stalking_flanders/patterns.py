@@ -22,6 +22,8 @@ True
 'the character a can be taken by more than one part of the pattern at one point'
 >>> backtracking("(a*)*")
 'a repeated part may match nothing (each repetition may then be split in many ways)'
+>>> backtracking("(?:x(?:a?)?)*")
+'an optional part may match nothing (it may then match nothing in two ways)'
 """
 
 from __future__ import annotations
@@ -124,9 +126,11 @@ class _Glushkov:
 
     def _repeat(self, least: int, most: int, items, depth: int) -> tuple[bool, list[int], list[int]]:
         empty, first, last = self._sequence(items, depth + 1)
+        if empty and most > 1:
+            raise Refused("a repeated part may match nothing (each repetition may then be split in many ways)")
+        if empty and least == 0:
+            raise Refused("an optional part may match nothing (it may then match nothing in two ways)")
         if most > 1:
-            if empty:
-                raise Refused("a repeated part may match nothing (each repetition may then be split in many ways)")
             for p in last:  # the next repetition
                 self.follow[p].extend(first)
         return empty or least == 0, first, last
