@@ -92,6 +92,19 @@ def cli(*args, cwd: Path | None = None) -> Ran:
     return Ran(code, out.getvalue(), err.getvalue(), time.monotonic() - started)
 
 
+def generated(default_examples: int):
+    """Hypothesis's settings for a test of generated inputs: ``default_examples`` examples, or
+    STALKING_FLANDERS_EXAMPLES; under CI (CI=true) the same examples each run, for a developer new ones."""
+    from hypothesis import HealthCheck, settings
+
+    return settings(
+        max_examples=int(os.environ.get("STALKING_FLANDERS_EXAMPLES", str(default_examples))),
+        deadline=None,
+        derandomize=os.environ.get("CI") == "true",
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+
+
 def codes(result) -> set[str]:
     """The problem codes a command's report lists (``- ... [code]`` lines on its stderr)."""
     return {line.rsplit("[", 1)[1].rstrip("]") for line in result.stderr.splitlines() if line.startswith("- ") and "[" in line}

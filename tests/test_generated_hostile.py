@@ -7,28 +7,22 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import DCAT_ARGS, cli, rehash
+from helpers import DCAT_ARGS, cli, generated, rehash
 from stalking_flanders.datapackage import BUNDLED, DataPackage
 from stalking_flanders.loader import load
 from stalking_flanders.model import TYPES
 from stalking_flanders.problems import PackageError
 from stalking_flanders.validation import validate_package
 
-SETTINGS = settings(
-    max_examples=int(os.environ.get("STALKING_FLANDERS_EXAMPLES", "12")),
-    deadline=None,
-    derandomize=os.environ.get("CI") == "true",  # CI runs the same examples each time; a developer new ones
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+SETTINGS = generated(12)
 SETTINGS_ARGS = DCAT_ARGS
 
 json_values = st.recursive(

@@ -6,24 +6,18 @@ to make a backtracking matcher go back (a pattern repeated, then a character tha
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import ROOT
+from helpers import ROOT, generated
 from stalking_flanders.patterns import backtracking
 
-SETTINGS = settings(
-    max_examples=int(os.environ.get("STALKING_FLANDERS_EXAMPLES", "300")),
-    deadline=None,
-    derandomize=os.environ.get("CI") == "true",
-    suppress_health_check=[HealthCheck.too_slow],
-)
+SETTINGS = generated(300)
 CELL_CHARACTERS = 20_000  # a linear match of that many takes a millisecond; a quadratic one, minutes
 SECONDS = 2.0  # for every try of one pattern together
 
@@ -53,11 +47,6 @@ for level in range(30):
 COSTLY = ["(?:" + "()" * 370 + NESTED + ")*", "(?:" + "()" * 9 + "a)*", "(?:" + NESTED + ")*"]
 
 
-@pytest.mark.parametrize("pattern", COSTLY, ids=["370 groups, 30 levels", "9 groups", "30 levels"])
-def test_patterns_whose_match_keeps_much_are_refused(pattern):
-    assert backtracking(pattern) is not None
-
-
 def _release_patterns() -> set[str]:
     descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
     return {
@@ -73,8 +62,8 @@ def test_the_releases_patterns_pass():
     assert patterns and all(backtracking(p) is None for p in patterns)
 
 
-@pytest.mark.parametrize("pattern", SLOW)
-def test_patterns_that_backtrack_are_refused(pattern):
+@pytest.mark.parametrize("pattern", SLOW + COSTLY, ids=SLOW + ["370 groups, 30 levels", "9 groups", "30 levels"])
+def test_patterns_that_backtrack_or_keep_much_are_refused(pattern):
     assert backtracking(pattern) is not None
 
 
