@@ -10,9 +10,10 @@ pattern is deterministic, as XML Schema asks of content models): then each try t
 at the character it looks at, and no part of the cell can be taken in more than one way. The
 test is that of Glushkov's construction: each part that takes a character is a position; the
 positions a match may start with, and those that may follow each position, must take disjoint
-sets of characters, with no position reached twice. The test refuses some patterns that are
-harmless (``(?:[0-9]{2})+``: a counted repetition is taken as a loop); a release's patterns
-(``^[a-z0-9]+(-[a-z0-9]+)*$`` and others) pass it.
+sets of characters, with no position reached twice. A counted repetition is counted out, each
+copy with positions of its own (``(?:[0-9]{2})+`` passes; one too long to count out is taken as a
+loop, which refuses more). The test refuses some patterns that are harmless (``.*x``); a
+release's patterns (``^[a-z0-9]+(-[a-z0-9]+)*$`` and others) pass it.
 
 >>> backtracking("^[a-z0-9]+(-[a-z0-9]+)*$") is None
 True
@@ -22,6 +23,8 @@ True
 'the character a can be taken by more than one part of the pattern at one point'
 >>> backtracking("(a*)*")
 'a repeated part may match nothing (each repetition may then be split in many ways)'
+>>> backtracking("(?:[0-9]{2})+") is None
+True
 >>> backtracking("(?:x(?:a?)?)*")
 'an optional part may match nothing (it may then match nothing in two ways)'
 """
@@ -41,6 +44,7 @@ MAX_CODE_POINT = 0x10FFFF
 # characters; at most 16 levels and 8 groups of that shape took about 200 MB over a cell of 64 KiB
 MAX_NESTING = 16  # groups, alternatives and repetitions within each other (a release's: 2)
 MAX_GROUPS = 8  # capturing groups (a release's: 1 a pattern); (?:...) groups without capturing
+MAX_POSITIONS = 4096  # repetitions are counted out up to this many parts that take a character
 # how \d, \s and \w read a str pattern (without the ASCII flag, which a pattern may not set)
 CATEGORIES = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_SPACE: r"\s", sre.CATEGORY_WORD: r"\w"}
 NEGATED = {sre.CATEGORY_NOT_DIGIT: sre.CATEGORY_DIGIT, sre.CATEGORY_NOT_SPACE: sre.CATEGORY_SPACE}
@@ -89,15 +93,20 @@ class _Glushkov:
         """(whether it may match nothing, its first positions, its last positions)."""
         if depth > MAX_NESTING:
             raise Refused(f"groups, alternatives and repetitions nested more than {MAX_NESTING} deep")
-        empty, first, last = True, [], []
+        result: tuple[bool, list[int], list[int]] = (True, [], [])
         for item in items:
-            item_empty, item_first, item_last = self._item(item, depth)
-            for p in last:
-                self.follow[p].extend(item_first)
-            first = first + item_first if empty else first
-            last = item_last + last if item_empty else item_last
-            empty = empty and item_empty
-        return empty, first, last
+            result = self._then(result, self._item(item, depth))
+        return result
+
+    def _then(self, before, after) -> tuple[bool, list[int], list[int]]:
+        """``before`` followed by ``after``, each (may match nothing, first positions, last positions)."""
+        before_empty, before_first, before_last = before
+        after_empty, after_first, after_last = after
+        for p in before_last:
+            self.follow[p].extend(after_first)
+        first = before_first + after_first if before_empty else before_first
+        last = after_last + before_last if after_empty else after_last
+        return before_empty and after_empty, first, last
 
     def _item(self, item, depth: int) -> tuple[bool, list[int], list[int]]:
         op, value = item
@@ -131,15 +140,40 @@ class _Glushkov:
         return any(e for e, _, _ in results), [p for _, f, _ in results for p in f], [p for _, _, la in results for p in la]
 
     def _repeat(self, least: int, most: int, items, depth: int) -> tuple[bool, list[int], list[int]]:
-        empty, first, last = self._sequence(items, depth + 1)
+        """A repetition as Python's matcher counts it, each copy with positions of its own:
+        ``x{2,4}`` is read as ``xx(?:x(?:x)?)?`` and ``x{3,}`` as ``xxx+``."""
+        start = len(self.sets)
+        once = empty, first, last = self._sequence(items, depth + 1)
         if empty and most > 1:
             raise Refused("a repeated part may match nothing (each repetition may then be split in many ways)")
         if empty and least == 0:
             raise Refused("an optional part may match nothing (it may then match nothing in two ways)")
-        if most > 1:
-            for p in last:  # the next repetition
-                self.follow[p].extend(first)
-        return empty or least == 0, first, last
+        unbounded = most == sre.MAXREPEAT
+        copies = least if unbounded else most
+        if most == 0:
+            return True, [], []
+        if most == 1 or copies <= 1 or start + copies * (len(self.sets) - start) > MAX_POSITIONS:
+            # one copy: x, x?, x* and x+, or a repetition too long to count out, taken as a loop
+            # (which lets through no pattern that counting out would refuse)
+            if most > 1:
+                self._repeat_last(once)
+            return empty or least == 0, first, last
+        parts = [once] + [self._sequence(items, depth + 1) for _ in range(copies - 1)]
+        if unbounded:  # the last copy repeats
+            self._repeat_last(parts[-1])
+        tail: tuple[bool, list[int], list[int]] = (True, [], [])
+        for part in reversed(parts[least:]):  # (?:x(?:x)?)?: each copy past the least is optional
+            _, part_first, part_last = self._then(part, tail)
+            tail = (True, part_first, part_last)
+        result: tuple[bool, list[int], list[int]] = (True, [], [])
+        for part in [*parts[:least], tail]:
+            result = self._then(result, part)
+        return result
+
+    def _repeat_last(self, part) -> None:
+        _, first, last = part
+        for p in last:
+            self.follow[p].extend(first)
 
 
 def _apart(sets: list[Ranges]) -> None:
