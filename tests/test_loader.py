@@ -63,6 +63,23 @@ def test_caveats_and_measure_travel_with_the_data():
     assert df.attrs["licenses"] == ["CC-BY-4.0"] and df.attrs["version"] == stalking_flanders.__version__
 
 
+def test_beside_the_figures_the_answer_is_quoted_on_them_only():
+    """Sub-question 6's answer goes on (lines 112-116) to the Family Justice Centers' registration,
+    which is not about these figures: beside them stands its first sentence, marked as cut; the
+    whole answer stands with its sub-question, in the descriptor's description as elsewhere."""
+    meta = stalking_flanders.metadata()
+    for lang, description, later in (
+        ("nl", meta["translations"]["nl"]["description"], "- Deelvraag 6: geen cijfers. Het antwoord: “Gelet"),
+        ("en", meta["description"], "- Sub-question 6: no figures. The answer (translation made for this package): “Given"),
+    ):
+        caveats = stalking_flanders.load("observations", lang=lang).attrs["caveats"]
+        for caveat in caveats.values():
+            assert "Family Justice Centers" not in caveat and "(…)”" in caveat
+            assert caveat in description.replace("\n", " ")
+        assert description.count("Family Justice Centers") == 1
+        assert description.index(later) < description.index("Family Justice Centers")
+
+
 def test_metadata_and_citation():
     meta = stalking_flanders.metadata()
     assert meta["name"] == "stalking-flanders"

@@ -34,10 +34,11 @@ WORDS = {
     },
 }
 NO_FIGURES = "no-figures"  # the subquestions.figures code of a sub-question the answer gives no figures for
-# Where the figures are shown first (the page's first screen, the chart), the answer's reading is
-# quoted by its first sentences, marked as an excerpt and pointing to the whole statement: the first
-# sentence of sub-question 6 (lines 103-106: how the minister evaluates the figures), which its
-# answer follows with when he would act and with other registration matters.
+# Beside the figures (wherever they are shown or described), the answer's reading is quoted by its
+# first sentences, marked as an excerpt: the first sentence of sub-question 6 (lines 103-106: how
+# the minister evaluates the figures), which its answer follows with when he would act and with the
+# registration of the Family Justice Centers, which is not about these figures. The whole statement
+# stands with its sub-question.
 READING_SENTENCES = 1
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“‘'(])")
 
@@ -83,6 +84,16 @@ def quoted_reading(series, readings: Readings, lang: str) -> str:
     return f"{WORDS[lang]['reading'].format(n=series.reading_subquestion)}: “{quoted}{' (…)' if cut else ''}”"
 
 
+def capitalised(text: str) -> str:
+    """``text`` with its first letter a capital, for the start of a heading, list item or label: the
+    answer writes some organisations' names in lower case within its sentences.
+
+    >>> capitalised("centra voor geestelijke gezondheidszorg (CGG’s)")
+    'Centra voor geestelijke gezondheidszorg (CGG’s)'
+    """
+    return text[:1].upper() + text[1:]
+
+
 def in_answer_order(series: pd.DataFrame) -> pd.DataFrame:
     """The series in the order the answer gives them."""
     return series.sort_values(["source_question", "subquestion", "header_line"], kind="stable").reset_index(drop=True)
@@ -97,12 +108,13 @@ def first_shown(series: pd.DataFrame) -> pd.DataFrame:
 
 def series_caveat(series, readings: Readings, lang: str = "en") -> str:
     """One series' caveat: what the answer says of its figures (quoted, or translated), the
-    answer's own reading of them (the statement of its ``reading_subquestion``), and the
-    package's note."""
+    answer's own reading of them (the first sentences of the statement of its
+    ``reading_subquestion``: the rest of that statement is about other matters, and stands whole
+    with its sub-question), and the package's note."""
     words, read = WORDS[lang], readings.of(series)
     parts = [f"{words['answer']}: “{getattr(series, f'caveat_{lang}')}”"]
     if read is not None and read["subquestion"] != series.subquestion:
-        parts.append(f"{words['reading'].format(n=series.reading_subquestion)}: “{read[f'statement_{lang}']}”")
+        parts.append(quoted_reading(series, readings, lang))
     parts.append(f"{words['note']}: {getattr(series, f'note_{lang}')}")
     return " ".join(parts)
 
@@ -112,7 +124,7 @@ def caveats(tables: dict[str, pd.DataFrame], lang: str = "en") -> str:
     words, readings = WORDS[lang], Readings(tables["subquestions"])
     lines = []
     for s in tables["series"].itertuples():
-        organisation, measure = getattr(s, f"organisation_{lang}"), getattr(s, f"measure_{lang}")
+        organisation, measure = capitalised(getattr(s, f"organisation_{lang}")), getattr(s, f"measure_{lang}")
         kind = words[bool(s.stalking_specific)]
         lines.append(f"- {organisation} ({kind}): {measure} {series_caveat(s, readings, lang)}")
     return "\n".join(lines + no_figures(tables, lang))
@@ -120,11 +132,10 @@ def caveats(tables: dict[str, pd.DataFrame], lang: str = "en") -> str:
 
 def no_figures(tables: dict[str, pd.DataFrame], lang: str = "en") -> list[str]:
     """Lines (Markdown list items) of the sub-questions the answer gives no figures for, each with
-    what the answer says, in ``lang``; one that a series quotes as its reading is left to the series."""
+    what the answer says, whole, in ``lang``."""
     words = WORDS[lang]
-    read = {(s.source_question, s.reading_subquestion) for s in tables["series"].itertuples()}
     return [
-        f"- {words['subquestion']} {q.subquestion}: {words['no_figures']}. “{getattr(q, f'statement_{lang}')}”"
+        f"- {words['subquestion']} {q.subquestion}: {words['no_figures']}. {words['answer']}: “{getattr(q, f'statement_{lang}')}”"
         for q in tables["subquestions"].itertuples()
-        if q.figures == NO_FIGURES and (q.source_question, q.subquestion) not in read
+        if q.figures == NO_FIGURES
     ]

@@ -13,7 +13,7 @@ import textwrap
 
 import pandas as pd
 
-from ..caveats import WORDS, Readings, first_shown, quoted_reading
+from ..caveats import WORDS, Readings, capitalised, first_shown, quoted_reading
 from ..facts import CODES, SPECIFIC
 from ..texts import text
 
@@ -148,7 +148,7 @@ def _lines(text_: str) -> int:
 
 
 def _heading(s, lang: str) -> str:
-    return f"{_wrap(getattr(s, f'organisation_{lang}'), 44)}\n{SPECIFIC[lang][bool(s.stalking_specific)]}"
+    return f"{_wrap(capitalised(getattr(s, f'organisation_{lang}')), 44)}\n{SPECIFIC[lang][bool(s.stalking_specific)]}"
 
 
 def _category_labels(s, tables: dict[str, pd.DataFrame], lang: str) -> list[str]:
@@ -183,10 +183,8 @@ def alt_text(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict | None
             f"{labels.get(c, c)}: " + ", ".join(f"{y}: {n}" for y, n in zip(g["year"], g["count"]))
             for c, g in rows.groupby("category", sort=False)
         )
-        kind = SPECIFIC[lang][bool(s.stalking_specific)]
-        parts.append(
-            f"{getattr(s, f'organisation_{lang}')} ({kind}): {figures}. {_beside(s, readings, lang).replace(chr(10), ' ')}"
-        )
+        organisation, kind = capitalised(getattr(s, f"organisation_{lang}")), SPECIFIC[lang][bool(s.stalking_specific)]
+        parts.append(f"{organisation} ({kind}): {figures}. {_beside(s, readings, lang).replace(chr(10), ' ')}")
     if descriptor is not None:
         title, footer = _source(tables, lang, descriptor)
         parts = [title + "."] + parts + [footer]

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 from markupsafe import Markup
 
-from ..caveats import NO_FIGURES, WORDS, Readings, excerpt, first_shown, sentences
+from ..caveats import NO_FIGURES, WORDS, Readings, capitalised, excerpt, first_shown, sentences
 from ..datapackage import DESCRIPTOR_NAME, cite
 from ..facts import CODES, LANGUAGES, SPECIFIC
 from ..formats import BY_NAME, JSON
@@ -61,7 +61,7 @@ def _series(s, tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
             hit = obs[(obs["category"] == c.category) & (obs["year"] == year)]
             cells.append("" if hit.empty else {"count": int(hit["count"].iloc[0]), "line": int(hit["source_line"].iloc[0])})
         rows.append(cells)
-    organisation = getattr(s, f"organisation_{lang}")
+    organisation = capitalised(getattr(s, f"organisation_{lang}"))
     return {
         "id": s.series,
         "organisation": organisation,
@@ -96,7 +96,7 @@ def _summary(tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
         items.append(
             {
                 "id": s.series,
-                "organisation": getattr(s, f"organisation_{lang}"),
+                "organisation": capitalised(getattr(s, f"organisation_{lang}")),
                 "specific": bool(s.stalking_specific),
                 "kind": SPECIFIC[lang][bool(s.stalking_specific)],
                 "measure": getattr(s, f"measure_{lang}"),

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..caveats import WORDS, Readings, first_shown, no_figures, quoted_reading
+from ..caveats import WORDS, Readings, capitalised, first_shown, no_figures, quoted_reading
 from ..datapackage import DataPackage, cite
 from ..facts import CODES, SPECIFIC
 from ..formats import FORMATS
@@ -102,7 +102,7 @@ def figures(tables: dict[str, pd.DataFrame]) -> str:
         for lang in CODES:
             organisation = getattr(s, f"organisation_{lang}")
             kind = f"{SPECIFIC[lang][bool(s.stalking_specific)]}{', series `' + s.series + '`' if lang == 'en' else ''}"
-            out += [f"**{organisation[:1].upper() + organisation[1:]}** ({kind}): {getattr(s, f'measure_{lang}')}", ""]
+            out += [f"**{capitalised(organisation)}** ({kind}): {getattr(s, f'measure_{lang}')}", ""]
         out += [
             "| categorie (zoals gepubliceerd) / category (as published) | Engels label / English label | "
             + " | ".join(map(str, years))

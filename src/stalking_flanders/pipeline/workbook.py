@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..caveats import WORDS, Readings, caveats
+from ..caveats import WORDS, Readings, capitalised, caveats
 from ..datapackage import cite
 from ..facts import CODES
 from ..formats.xlsx import dutch_name
@@ -61,7 +61,7 @@ def stalking(tables: dict[str, pd.DataFrame]) -> list[list]:
         read = readings.of(s)
         rows += [
             [],
-            [f"{s.organisation_nl} / {s.organisation_en}", "Nederlands", "English"],
+            [f"{capitalised(s.organisation_nl)} / {capitalised(s.organisation_en)}", "Nederlands", "English"],
             ["Wat elk cijfer telt / What each figure counts", s.measure_nl, s.measure_en],
             [f"{WORDS['nl']['answer']} / {WORDS['en']['answer']}", s.caveat_nl, s.caveat_en],
             *(
