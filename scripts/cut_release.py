@@ -138,7 +138,10 @@ def set_version(version: str, day: datetime.date) -> None:
 def run_command(command: list[str] | str, what: str, cwd: str | None = None) -> None:
     """Run ``command`` in a process group of its own; if the release stops (a signal, an error),
     the whole group stops with it, so no test it started runs on."""
-    process = subprocess.Popen(command, shell=isinstance(command, str), cwd=cwd, start_new_session=True)
+    try:
+        process = subprocess.Popen(command, shell=isinstance(command, str), cwd=cwd, start_new_session=True)
+    except OSError as error:  # dvc not on the PATH: the project's environment is not active
+        raise Refused(f"{what} could not start ({error}); run the script with the project's .venv active") from None
     try:
         returncode = process.wait()
     except BaseException:
@@ -219,6 +222,11 @@ class Stopped(BaseException):
     """The release was stopped by a signal."""
 
 
+class Untagged(Exception):
+    """The release commit is made, its tag not (the releases are known from CHANGELOG.md and
+    releases.toml without it; tag it by hand)."""
+
+
 def on_signal(signum, frame):
     raise Stopped(f"stopped by signal {signal.Signals(signum).name}")
 
@@ -256,14 +264,18 @@ def release(version: str, test_command: str) -> None:
             run_command(test_command, f"the test command ({test_command})")  # on the release as it will be committed
             git("add", "--", *map(str, RELEASE_FILES))
             git("commit", "-q", "-m", f"Release {version}")
-        except BaseException:
+        except BaseException:  # the tree was clean: back to the last commit, index and files
+            git("reset", "-q", check=False)
             git("checkout", "--", ".", check=False)
             for folder in BUILT:
                 shutil.rmtree(folder, ignore_errors=True)
                 if (Path(saved) / folder).exists():
                     shutil.copytree(Path(saved) / folder, folder, symlinks=True)
             raise
-    git("tag", "-a", f"v{version}", "-m", f"stalking-flanders {version}")
+    try:
+        git("tag", "-a", f"v{version}", "-m", f"stalking-flanders {version}")
+    except (Refused, Stopped) as error:
+        raise Untagged(f"{version} is committed ({git('rev-parse', '--short', 'HEAD')}), but not tagged: {error}") from None
     print(f"released {version}: commit {git('rev-parse', '--short', 'HEAD')}, tag v{version}")
     left = git("status", "--porcelain")
     if left:
@@ -282,6 +294,9 @@ def main(argv=None) -> int:
         release(args.version, args.test_command)
     except (Refused, Stopped) as error:
         print(f"release refused: {error}", file=sys.stderr)
+        return 1
+    except Untagged as error:
+        print(f"released without its tag: {error}; tag it with `git tag -a v{args.version}`", file=sys.stderr)
         return 1
     return 0
 

@@ -82,10 +82,23 @@ def test_an_existing_version_or_a_lower_one_is_refused(project):
 BUILT = (repo.EXTRACTED, repo.VALIDATED, repo.RELEASE, repo.PACKAGE_DATA)
 
 
-def test_failing_tests_stop_the_release_and_restore_the_tree_and_the_data(project):
+# a commit hook that refuses the commit, installed by the test command (which passes)
+REFUSING_HOOK = "printf '#!/bin/sh\\nexit 1\\n' > .git/hooks/pre-commit && chmod +x .git/hooks/pre-commit"
+
+
+@pytest.mark.parametrize(
+    "test_command, said",
+    [("false", "the test command (false) failed"), (REFUSING_HOOK, "git commit -q -m Release")],
+    ids=["the tests fail", "the commit fails"],
+)
+def test_failing_tests_stop_the_release_and_restore_the_tree_and_the_data(project, test_command, said):
     before = sha256_tree(project, *BUILT)
-    result = release(project, PATCH, test_command="false")
-    assert result.returncode == 1 and "the test command (false) failed" in result.stderr
+    try:
+        result = release(project, PATCH, test_command=test_command)
+    finally:
+        (project / ".git" / "hooks" / "pre-commit").unlink(missing_ok=True)  # the module's later tests commit
+    assert result.returncode == 1 and said in result.stderr, result.stderr
+    assert run(["git", "diff", "--cached", "--name-only"], project).stdout == ""  # nothing left staged
     assert run(["git", "status", "--porcelain"], project).stdout == ""
     assert run(["git", "tag"], project).stdout.split() == [f"v{FIRST}"]
     assert sha256_tree(project, *BUILT) == before  # the bundled data (and so __version__) is the last release's
