@@ -133,16 +133,49 @@ def correct_figure(folder):
     csv.write_text(csv.read_text().replace(",2019,846,82", ",2019,864,82"))
 
 
+def remove_workbook(folder):
+    (folder / "stalking-flanders.xlsx").unlink()  # rehash drops its resource
+
+
+def move_workbook(folder):
+    (folder / "stalking-flanders.xlsx").rename(folder / "workbook.xlsx")
+    edit_descriptor(folder, lambda d: next(r for r in d["resources"] if r["name"] == "workbook").update(path="workbook.xlsx"))
+
+
+def add_file(folder):
+    shutil.copyfile(folder / "stalking-flanders.xlsx", folder / "copy.xlsx")
+    workbook = next(r for r in json.loads((folder / "datapackage.json").read_text())["resources"] if r["name"] == "workbook")
+    edit_descriptor(folder, lambda d: d["resources"].append({**workbook, "name": "workbook-copy", "path": "copy.xlsx"}))
+
+
+def describe_workbook(folder):
+    edit_descriptor(folder, lambda d: next(r for r in d["resources"] if r["name"] == "workbook").update(description="Other."))
+
+
 @pytest.mark.parametrize(
     ("change", "level", "said"),
     [
+        (remove_workbook, "major", "Files removed: workbook"),
+        (move_workbook, "major", "Files moved: workbook"),
+        (add_file, "minor", "Files added: workbook-copy"),
+        (describe_workbook, "patch", "Files described differently: workbook"),
         (rename_code, "major", "Codes removed in figures: no-figures"),
         (flip_flag, "major", "stalking_specific: false -> true"),
         (rekey, "major", "The primary key changed"),
         (add_row, "minor", "1 row(s) added"),
         (correct_figure, "patch", "count: 846 -> 864"),
     ],
-    ids=["renamed code", "flipped flag", "new key", "new row", "corrected figure"],
+    ids=[
+        "removed file",
+        "moved file",
+        "added file",
+        "file described",
+        "renamed code",
+        "flipped flag",
+        "new key",
+        "new row",
+        "corrected figure",
+    ],
 )
 def test_what_changed_for_the_reader_decides_the_level(change, level, said, tmp_path):
     out = diff(BUNDLED, synthetic(tmp_path, change))

@@ -2,15 +2,17 @@
 the semantic-version bump the change needs for a reader of the data:
 
 - **major**: something a reader's code or filter relies on is gone or means something else: a
-  table, field or row removed (a renamed one is removed and added), a field's type changed, a code
+  table, field or row removed (a renamed one is removed and added), another file of the release
+  (a table's Parquet file, the workbook, an archived text) removed or moved to another path, a
+  field's type changed, a code
   removed or renamed (a value of a field's ``enum``: ``figures == "none"`` would silently match
   nothing), the primary key changed (or rows share one, so that rows cannot be compared), or a
   value that gives meaning changed: a code or a flag (a field with an ``enum``, or a boolean such
   as ``stalking_specific``); a table without a primary key on either side has its rows compared
   whole;
-- **minor**: tables, fields, rows or codes added;
-- **patch**: a corrected figure, label or translation (each changed value is named), a field or
-  table described differently, package metadata."""
+- **minor**: tables, other files, fields, rows or codes added;
+- **patch**: a corrected figure, label or translation (each changed value is named), a field,
+  table or other file described differently, package metadata."""
 
 from __future__ import annotations
 
@@ -51,6 +53,7 @@ def diff_releases(old, new) -> dict:
         "new": {"path": str(b.descriptor_path), "version": b.descriptor.get("version")},
         "tables_added": [t for t in b.tables() if t not in a.tables()],
         "tables_removed": [t for t in a.tables() if t not in b.tables()],
+        **_diff_files(a, b),
         "tables": {},
         "metadata_changed": sorted(
             k
@@ -62,6 +65,27 @@ def diff_releases(old, new) -> dict:
         result["tables"][name] = _diff_table(a, b, name)
     result["bump"] = _bump(result)
     return result
+
+
+def _files(package: DataPackage) -> dict[str, dict]:
+    """The release's other files (every resource but the tables' CSV files), by resource name."""
+    tables = set(package.tables())
+    return {r["name"]: r for r in package.descriptor["resources"] if r["name"] not in tables}
+
+
+def _diff_files(a: DataPackage, b: DataPackage) -> dict:
+    """The other files added, removed, moved to another path or described differently (by
+    resource name; their bytes are the tables' or the answer's, compared as such)."""
+    fa, fb = _files(a), _files(b)
+    shared = [n for n in fb if n in fa]
+    return {
+        "files_added": [n for n in fb if n not in fa],
+        "files_removed": [n for n in fa if n not in fb],
+        "files_moved": [n for n in shared if fa[n].get("path") != fb[n].get("path")],
+        "files_described_differently": [
+            n for n in shared if fa[n].get("path") == fb[n].get("path") and _strip(fa[n]) != _strip(fb[n])
+        ],
+    }
 
 
 def _diff_table(a: DataPackage, b: DataPackage, name: str) -> dict:
@@ -151,10 +175,10 @@ def _gives_meaning(field: dict) -> bool:
 
 
 def _bump(result: dict) -> str:
-    level = 1 if result["metadata_changed"] else 0
-    if result["tables_added"]:
+    level = 1 if result["metadata_changed"] or result["files_described_differently"] else 0
+    if result["tables_added"] or result["files_added"]:
         level = max(level, 2)
-    if result["tables_removed"]:
+    if result["tables_removed"] or result["files_removed"] or result["files_moved"]:
         level = 3
     for t in result["tables"].values():
         if t["described_differently"] or t["fields_changed"] or t["cells_changed"]:
@@ -182,9 +206,9 @@ def _key(values: list) -> str:
 def as_text(result: dict) -> str:
     """The differences as readable text (also the CHANGELOG's data-change summary, as Markdown)."""
     lines = [f"{result['old']['version']} -> {result['new']['version']}: change level {result['bump']}"]
-    for label, names in (("Tables added", result["tables_added"]), ("Tables removed", result["tables_removed"])):
-        if names:
-            lines.append(f"- {label}: {', '.join(names)}")
+    for key in ("tables_added", "tables_removed", "files_added", "files_removed", "files_moved", "files_described_differently"):
+        if result[key]:
+            lines.append(f"- {key.replace('_', ' ').capitalize()}: {', '.join(result[key])}")
     if result["metadata_changed"]:
         lines.append(f"- Package metadata changed: {', '.join(result['metadata_changed'])}")
     for name, t in result["tables"].items():
