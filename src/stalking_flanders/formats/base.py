@@ -69,7 +69,9 @@ class Format:
     eu_file_type: str  # code in the EU file-type vocabulary
     label: str  # what people call it
     title_nl: str = ""  # how a Dutch title names it
-    suffix: str = ""  # how a table's resource name ends (the reference format's file is the table's own resource)
+    # how a table's resource name ends: every format but the reference one (CSV, whose file is the
+    # table's own resource) needs one, else two resources share a name and the publish step stops
+    suffix: str = ""
     encoding: str | None = None
     hashed: bool = True  # whether the descriptor records the file's bytes and sha256
     per_table: bool = True  # a file per table, or one file for the package
