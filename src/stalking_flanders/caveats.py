@@ -10,29 +10,17 @@ import re
 import pandas as pd
 
 from .facts import SPECIFIC
+from .texts import text
 
-# The words around the texts of the tables, in each language; quotations of the answer stand in
-# quotation marks, the package's own note is named as such.
-WORDS = {
-    "en": {
-        True: SPECIFIC["en"][True],
-        False: SPECIFIC["en"][False],
-        "subquestion": "Sub-question",
-        "no_figures": "no figures",
-        "answer": "The answer (translation made for this package)",
-        "reading": "What the answer says about these figures (sub-question {n}, translation made for this package)",
-        "note": "Note of this package",
-    },
-    "nl": {
-        True: SPECIFIC["nl"][True],
-        False: SPECIFIC["nl"][False],
-        "subquestion": "Deelvraag",
-        "no_figures": "geen cijfers",
-        "answer": "Het antwoord",
-        "reading": "Wat het antwoord over deze cijfers zegt (deelvraag {n})",
-        "note": "Opmerking van dit pakket",
-    },
-}
+
+def caveat_words(lang: str) -> dict:
+    """The words around the texts of the tables, in ``lang`` (from ``texts.toml``, section
+    ``caveats``), and how a series that does (``True``) or does not count stalking is named:
+    quotations of the answer stand in quotation marks, the package's own note is named as such."""
+    return {True: SPECIFIC[lang][True], False: SPECIFIC[lang][False], **{k: text("caveats", k, lang) for k in AROUND}}
+
+
+AROUND = ("subquestion", "no_figures", "answer", "reading", "note")
 NO_FIGURES = "no-figures"  # the subquestions.figures code of a sub-question the answer gives no figures for
 # Beside the figures (wherever they are shown or described), the answer's reading is quoted by its
 # first sentences, marked as an excerpt: the first sentence of sub-question 6 (lines 103-106: how
@@ -81,7 +69,7 @@ def quoted_reading(series, readings: Readings, lang: str) -> str:
     if read is None:
         return ""
     quoted, cut = excerpt(read[f"statement_{lang}"])
-    return f"{WORDS[lang]['reading'].format(n=series.reading_subquestion)}: “{quoted}{' (…)' if cut else ''}”"
+    return f"{caveat_words(lang)['reading'].format(n=series.reading_subquestion)}: “{quoted}{' (…)' if cut else ''}”"
 
 
 def capitalised(text: str) -> str:
@@ -111,7 +99,7 @@ def series_caveat(series, readings: Readings, lang: str = "en") -> str:
     answer's own reading of them (the first sentences of the statement of its
     ``reading_subquestion``: the rest of that statement is about other matters, and stands whole
     with its sub-question), and the package's note."""
-    words, read = WORDS[lang], readings.of(series)
+    words, read = caveat_words(lang), readings.of(series)
     parts = [f"{words['answer']}: “{getattr(series, f'caveat_{lang}')}”"]
     if read is not None and read["subquestion"] != series.subquestion:
         parts.append(quoted_reading(series, readings, lang))
@@ -121,7 +109,7 @@ def series_caveat(series, readings: Readings, lang: str = "en") -> str:
 
 def caveats(tables: dict[str, pd.DataFrame], lang: str = "en") -> str:
     """The caveats of the tables ``series`` and ``subquestions``, in ``lang``."""
-    words, readings = WORDS[lang], Readings(tables["subquestions"])
+    words, readings = caveat_words(lang), Readings(tables["subquestions"])
     lines = []
     for s in tables["series"].itertuples():
         organisation, measure = capitalised(getattr(s, f"organisation_{lang}")), getattr(s, f"measure_{lang}")
@@ -133,7 +121,7 @@ def caveats(tables: dict[str, pd.DataFrame], lang: str = "en") -> str:
 def no_figures(tables: dict[str, pd.DataFrame], lang: str = "en") -> list[str]:
     """Lines (Markdown list items) of the sub-questions the answer gives no figures for, each with
     what the answer says, whole, in ``lang``."""
-    words = WORDS[lang]
+    words = caveat_words(lang)
     return [
         f"- {words['subquestion']} {q.subquestion}: {words['no_figures']}. {words['answer']}: “{getattr(q, f'statement_{lang}')}”"
         for q in tables["subquestions"].itertuples()

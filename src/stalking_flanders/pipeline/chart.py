@@ -13,7 +13,7 @@ import textwrap
 
 import pandas as pd
 
-from ..caveats import WORDS, Readings, capitalised, first_shown, quoted_reading
+from ..caveats import Readings, capitalised, caveat_words, first_shown, quoted_reading
 from ..facts import CODES, SPECIFIC
 from ..texts import text
 
@@ -57,7 +57,7 @@ def _beside(s, readings: Readings, lang: str) -> str:
     reading (its first sentences) and the package's note; for others the note."""
     quoted = quoted_reading(s, readings, lang) if s.stalking_specific else ""
     parts = [quoted] if quoted else []
-    parts.append(f"{WORDS[lang]['note']}: {getattr(s, f'note_{lang}')}")
+    parts.append(f"{caveat_words(lang)['note']}: {getattr(s, f'note_{lang}')}")
     return "\n".join(_wrap(p) for p in parts)
 
 

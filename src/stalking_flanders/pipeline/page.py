@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 from markupsafe import Markup
 
-from ..caveats import NO_FIGURES, WORDS, Readings, capitalised, excerpt, first_shown, sentences
+from ..caveats import NO_FIGURES, Readings, capitalised, caveat_words, excerpt, first_shown, sentences
 from ..datapackage import DESCRIPTOR_NAME, cite
 from ..facts import CODES, LANGUAGES, SPECIFIC
 from ..formats import BY_NAME, JSON
@@ -74,7 +74,7 @@ def _series(s, tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
         "caveat_nl": s.caveat_nl,
         "caveat_lines": _lines(s.caveat_lines, words),
         "note": getattr(s, f"note_{lang}"),
-        "note_label": WORDS[lang]["note"],
+        "note_label": caveat_words(lang)["note"],
         "header": [words["category"]] + [str(y) for y in years],
         "caption": words["series_caption"].format(organisation=organisation),
         "rows": rows,
@@ -104,9 +104,9 @@ def _summary(tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
                 "extent": words["extent"].format(n=len(categories), first=s.first_year, last=s.last_year),
                 "reading": quoted,
                 "reading_cut": cut,
-                "reading_label": WORDS[lang]["reading"].format(n=s.reading_subquestion),
+                "reading_label": caveat_words(lang)["reading"].format(n=s.reading_subquestion),
                 "reading_lines": _lines(read["statement_lines"], words) if read is not None else "",
-                "note_label": WORDS[lang]["note"],
+                "note_label": caveat_words(lang)["note"],
                 "note": note if s.stalking_specific else note[:1],
             }
         )

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..caveats import WORDS, Readings, capitalised, first_shown, no_figures, quoted_reading
+from ..caveats import Readings, capitalised, caveat_words, first_shown, no_figures, quoted_reading
 from ..datapackage import DataPackage, cite
 from ..facts import CODES, SPECIFIC
 from ..formats import FORMATS
@@ -122,7 +122,7 @@ def _read_with(s, readings: Readings) -> list[str]:
     sentences, with the lines of the whole statement), and the package's note."""
     read, lines = readings.of(s), []
     for lang in CODES:
-        words = WORDS[lang]
+        words = caveat_words(lang)
         lines.append(f"- {words['answer']}: “{getattr(s, f'caveat_{lang}')}”")
         if read is not None and read["subquestion"] != s.subquestion:
             where = f"{text('page', 'lines', lang)} {read['statement_lines']}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..caveats import WORDS, Readings, capitalised, caveats
+from ..caveats import Readings, capitalised, caveat_words, caveats
 from ..datapackage import cite
 from ..facts import CODES
 from ..formats.xlsx import dutch_name
@@ -63,7 +63,7 @@ def stalking(tables: dict[str, pd.DataFrame]) -> list[list]:
             [],
             [f"{capitalised(s.organisation_nl)} / {capitalised(s.organisation_en)}", "Nederlands", "English"],
             ["Wat elk cijfer telt / What each figure counts", s.measure_nl, s.measure_en],
-            [f"{WORDS['nl']['answer']} / {WORDS['en']['answer']}", s.caveat_nl, s.caveat_en],
+            [f"{caveat_words('nl')['answer']} / {caveat_words('en')['answer']}", s.caveat_nl, s.caveat_en],
             *(
                 [
                     [
@@ -75,6 +75,6 @@ def stalking(tables: dict[str, pd.DataFrame]) -> list[list]:
                 if read is not None
                 else []
             ),
-            [f"{WORDS['nl']['note']} / {WORDS['en']['note']}", s.note_nl, s.note_en],
+            [f"{caveat_words('nl')['note']} / {caveat_words('en')['note']}", s.note_nl, s.note_en],
         ]
     return rows
