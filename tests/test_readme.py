@@ -166,3 +166,15 @@ def test_versions_agree_across_changelog_citation_descriptor_and_tags(defs):
 
 def test_ci_runs_the_readmes_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_release_script_commits_every_file_with_generated_sections(monkeypatch):
+    """A release rewrites the generated sections (the citation names the version); the release
+    script commits only its RELEASE_FILES, so each file with generated sections must be one."""
+    import importlib.util
+
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))  # its helpers
+    spec = importlib.util.spec_from_file_location("cut_release", ROOT / "scripts" / "cut_release.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert set(readme_sections.FILES) <= set(script.RELEASE_FILES)
