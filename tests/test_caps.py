@@ -42,6 +42,7 @@ def test_the_security_page_states_the_caps_and_limits_the_code_keeps():
         f"a `pattern` of more than {model.MAX_PATTERN_CHARS:,} characters",
         f"more than {patterns.MAX_GROUPS} capturing groups, or groups,",
         f"alternatives and repetitions nested more than {patterns.MAX_NESTING} deep",
+        f"out up to {patterns.MAX_POSITIONS:,} parts",
         f"reports {problems.MAX_PROBLEMS_KEPT:,} errors shared among the tables",
         f"at most {sums.MAX_FILES:,} files and folders, none more than {sums.MAX_DEPTH} folders deep",
         f"read up to {untrusted.MAX_TOTAL_BYTES // MiB} MiB together",

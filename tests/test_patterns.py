@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers import ROOT, generated
-from stalking_flanders.patterns import backtracking
+from stalking_flanders.patterns import _Glushkov, backtracking
 
 SETTINGS = generated(300)
 CELL_CHARACTERS = 20_000  # a linear match of that many takes a millisecond; a quadratic one, minutes
@@ -146,3 +146,26 @@ def _matched_in_time(pattern: str, cell: str) -> None:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     assert time.monotonic() - started < SECONDS
+
+
+def _alternatives(n: int) -> str:
+    return "|".join(chr(0x100 + i) + chr(0x1000 + i) for i in range(n))  # two characters each, none folded
+
+
+# the costliest patterns of at most 1,024 characters found for the test itself: many alternatives,
+# counted out, each copy's last parts followed by the next copy's first ones
+COSTLIEST = [
+    f"(?:(?:{_alternatives(330)}){{1,3}}-)+",
+    f"(?:{_alternatives(250)}){{0,2}}z",
+    f"(?:(?:{_alternatives(10)}){{1,50}}-)+",
+]
+
+
+@pytest.mark.parametrize("pattern", COSTLIEST, ids=["330 alternatives", "250 alternatives", "50 copies"])
+def test_the_test_itself_is_cheap_on_the_costliest_patterns(pattern):
+    """A package may give a pattern for each of its fields: the test of each stays a matter of
+    milliseconds (about 30 ms for the first here), however repetitions are counted out."""
+    assert len(pattern) <= 1024
+    started = time.process_time()
+    _Glushkov(pattern).problem()
+    assert time.process_time() - started < 0.5

@@ -44,7 +44,7 @@ MAX_CODE_POINT = 0x10FFFF
 # characters; at most 16 levels and 8 groups of that shape took about 200 MB over a cell of 64 KiB
 MAX_NESTING = 16  # groups, alternatives and repetitions within each other (a release's: 2)
 MAX_GROUPS = 8  # capturing groups (a release's: 1 a pattern); (?:...) groups without capturing
-MAX_POSITIONS = 4096  # repetitions are counted out up to this many parts that take a character
+MAX_POSITIONS = 1024  # repetitions are counted out up to this many parts that take a character
 # how \d, \s and \w read a str pattern (without the ASCII flag, which a pattern may not set)
 CATEGORIES = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_SPACE: r"\s", sre.CATEGORY_WORD: r"\w"}
 NEGATED = {sre.CATEGORY_NOT_DIGIT: sre.CATEGORY_DIGIT, sre.CATEGORY_NOT_SPACE: sre.CATEGORY_SPACE}
