@@ -61,7 +61,11 @@ def stalking(tables: dict[str, pd.DataFrame]) -> list[list]:
         read = readings.of(s)
         rows += [
             [],
-            [f"{capitalised(s.organisation_nl)} / {capitalised(s.organisation_en)}", "Nederlands", "English"],
+            [
+                f"{capitalised(s.organisation_nl)} / {capitalised(s.organisation_en)}",
+                "Nederlands",
+                "English (translation made for this package)",
+            ],
             ["Wat elk cijfer telt / What each figure counts", s.measure_nl, s.measure_en],
             [f"{caveat_words('nl')['answer']} / {caveat_words('en')['answer']}", s.caveat_nl, s.caveat_en],
             *(
