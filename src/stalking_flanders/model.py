@@ -35,6 +35,9 @@ MAX_DIGITS = 19  # an int64 has at most 19 digits: a longer cell is refused befo
 MAX_ENUM_VALUES = 256  # a release's longest: 3
 MAX_ENUM_CHARS = 1024  # the characters of an enum's values together
 MAX_PATTERN_CHARS = 1024  # a release's longest: 24
+# each pattern is tested before any cell is read (patterns.py), up to about half a second for the
+# costliest of 1,024 characters: all of a descriptor's together are held to a few seconds
+MAX_PATTERNS_CHARS = 4096  # a release's: 580
 MAX_RESOURCES = 100  # a release has 12; the record of 38,000 took 34 s and then 1 GiB
 
 
@@ -503,6 +506,23 @@ def check_descriptor(raw: dict) -> None:
     names = [_resource(resource, f"resources[{i}]") for i, resource in enumerate(resources)]
     if len(set(names)) != len(names):
         raise ShapeError("resources", "names one resource twice, expected each name once")
+    if (total := sum(map(len, _patterns(resources)))) > MAX_PATTERNS_CHARS:
+        raise ShapeError(
+            "resources", f"its fields' patterns are {total} characters together, expected at most {MAX_PATTERNS_CHARS}"
+        )
+
+
+def _patterns(resources: list) -> list[str]:
+    """The fields' patterns of ``resources``, where they stand as Table Schema puts them (any other
+    shape is refused when the schemas are parsed)."""
+    found = []
+    for resource in resources:
+        schema = resource.get("schema")
+        for field in schema.get("fields", []) if isinstance(schema, dict) and isinstance(schema.get("fields"), list) else []:
+            constraints = field.get("constraints") if isinstance(field, dict) else None
+            pattern = constraints.get("pattern") if isinstance(constraints, dict) else None
+            found += [pattern] if isinstance(pattern, str) else []
+    return found
 
 
 COMPRESSED = (".gz", ".zip", ".bz2", ".xz", ".zst", ".7z", ".tgz")  # suffixes of compressed files

@@ -44,7 +44,12 @@ MAX_CODE_POINT = 0x10FFFF
 # characters; at most 16 levels and 8 groups of that shape took about 200 MB over a cell of 64 KiB
 MAX_NESTING = 16  # groups, alternatives and repetitions within each other (a release's: 2)
 MAX_GROUPS = 8  # capturing groups (a release's: 1 a pattern); (?:...) groups without capturing
-MAX_POSITIONS = 1024  # repetitions are counted out up to this many parts that take a character
+# repetitions are counted out up to this many character ranges in all (`\\W` alone is about 700)
+MAX_COUNTED_RANGES = 1024
+# Python keeps a mark at each repetition and alternative a match enters, at each turn of a loop
+# around them, until the match ends: 495 optional characters in a loop took 1.4 GB over a cell of
+# 16,384 characters; 16 of them with 8 groups, about 200 MB over one of 64 KiB
+MAX_CHOICES = 16  # repetitions and alternations (a release's: 3 a pattern)
 # how \d, \s and \w read a str pattern (without the ASCII flag, which a pattern may not set)
 CATEGORIES = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_SPACE: r"\s", sre.CATEGORY_WORD: r"\w"}
 NEGATED = {sre.CATEGORY_NOT_DIGIT: sre.CATEGORY_DIGIT, sre.CATEGORY_NOT_SPACE: sre.CATEGORY_SPACE}
@@ -74,17 +79,22 @@ class _Glushkov:
     def __init__(self, pattern: str) -> None:
         self.sets: list[Ranges] = []
         self.follow: list[list[int]] = []
+        self.ranges = 0  # of every position together
+        self.choices = 0
+        self.copies = 0  # how deep within a repetition's copy beyond its first (its choices are counted once)
         _, self.first, _ = self._sequence(_parser.parse(pattern), 0)
 
     def problem(self) -> str | None:
         for reachable in (self.first, *self.follow):
             if len(set(reachable)) < len(reachable):
                 raise Refused("a part of the pattern can be reached in more than one way at one point")
-            _apart([self.sets[p] for p in reachable])
+            if len(reachable) > 1:  # one position's ranges are apart already
+                _apart([self.sets[p] for p in reachable])
         return None
 
     def _position(self, ranges: Ranges) -> tuple[bool, list[int], list[int]]:
         self.sets.append(ranges)
+        self.ranges += len(ranges)
         self.follow.append([])
         p = len(self.sets) - 1
         return False, [p], [p]
@@ -117,7 +127,7 @@ class _Glushkov:
         if op is sre.ANY:  # no flag may make it take a line break
             return self._position(_complement(((10, 10),)))
         if op is sre.IN:
-            return self._position(_in(value))
+            return self._position(_in(tuple(value)))
         if op in ZERO_WIDTH:
             return True, [], []
         if op is sre.SUBPATTERN:
@@ -128,10 +138,17 @@ class _Glushkov:
                 raise Refused(f"it has more than {MAX_GROUPS} capturing groups (a group written (?:...) captures nothing)")
             return self._sequence(items, depth + 1)
         if op is sre.BRANCH:
+            self._choice()
             return self._branch(value[1], depth)
         if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            self._choice()
             return self._repeat(*value, depth)
         raise Refused(f"it uses {str(op).lower().replace('_', ' ')}, which this package does not check")
+
+    def _choice(self) -> None:
+        self.choices += self.copies == 0
+        if self.choices > MAX_CHOICES:
+            raise Refused(f"it has more than {MAX_CHOICES} repetitions and alternations")
 
     def _branch(self, alternatives, depth: int) -> tuple[bool, list[int], list[int]]:
         results = [self._sequence(a, depth + 1) for a in alternatives]
@@ -142,7 +159,7 @@ class _Glushkov:
     def _repeat(self, least: int, most: int, items, depth: int) -> tuple[bool, list[int], list[int]]:
         """A repetition as Python's matcher counts it, each copy with positions of its own:
         ``x{2,4}`` is read as ``xx(?:x(?:x)?)?`` and ``x{3,}`` as ``xxx+``."""
-        start = len(self.sets)
+        start = self.ranges
         once = empty, first, last = self._sequence(items, depth + 1)
         if empty and most > 1:
             raise Refused("a repeated part may match nothing (each repetition may then be split in many ways)")
@@ -152,13 +169,15 @@ class _Glushkov:
         copies = least if unbounded else most
         if most == 0:
             return True, [], []
-        if most == 1 or copies <= 1 or start + copies * (len(self.sets) - start) > MAX_POSITIONS:
+        if most == 1 or copies <= 1 or start + copies * (self.ranges - start) > MAX_COUNTED_RANGES:
             # one copy: x, x?, x* and x+, or a repetition too long to count out, taken as a loop
             # (which lets through no pattern that counting out would refuse)
             if most > 1:
                 self._repeat_last(once)
             return empty or least == 0, first, last
+        self.copies += 1
         parts = [once] + [self._sequence(items, depth + 1) for _ in range(copies - 1)]
+        self.copies -= 1
         if unbounded:  # the last copy repeats
             self._repeat_last(parts[-1])
         tail: tuple[bool, list[int], list[int]] = (True, [], [])
@@ -185,8 +204,9 @@ def _apart(sets: list[Ranges]) -> None:
             raise Refused(f"the character {shared} can be taken by more than one part of the pattern at one point")
 
 
-def _in(items) -> Ranges:
-    """The characters a class ``[...]`` takes."""
+@functools.lru_cache(maxsize=256)
+def _in(items: tuple) -> Ranges:
+    """The characters a class ``[...]`` takes (found once for each class: ``\\W`` is about 700 ranges)."""
     negate, ranges = False, []
     for op, value in items:
         if op is sre.NEGATE:
