@@ -148,6 +148,25 @@ def add_file(folder):
     edit_descriptor(folder, lambda d: d["resources"].append({**workbook, "name": "workbook-copy", "path": "copy.xlsx"}))
 
 
+def move_csv(folder):
+    (folder / "series.csv").rename(folder / "series2.csv")
+    edit_descriptor(folder, lambda d: next(r for r in d["resources"] if r["name"] == "series").update(path="series2.csv"))
+
+
+def dot_path(folder):  # the same file, written another way: no change
+    edit_descriptor(
+        folder, lambda d: next(r for r in d["resources"] if r["name"] == "workbook").update(path="./stalking-flanders.xlsx")
+    )
+
+
+def describe_parquet_field(folder):
+    def describe(d):
+        parquet = next(r for r in d["resources"] if r["name"] == "observations-parquet")
+        parquet["schema"]["fields"][0]["description"] = "Other."
+
+    edit_descriptor(folder, describe)
+
+
 def describe_workbook(folder):
     edit_descriptor(folder, lambda d: next(r for r in d["resources"] if r["name"] == "workbook").update(description="Other."))
 
@@ -159,6 +178,9 @@ def describe_workbook(folder):
         (move_workbook, "major", "Files moved: workbook"),
         (add_file, "minor", "Files added: workbook-copy"),
         (describe_workbook, "patch", "Files described differently: workbook"),
+        (move_csv, "major", "Its CSV file moved to another path"),
+        (dot_path, "none", "No differences"),
+        (describe_parquet_field, "patch", "Files described differently: observations-parquet"),
         (rename_code, "major", "Codes removed in figures: no-figures"),
         (flip_flag, "major", "stalking_specific: false -> true"),
         (rekey, "major", "The primary key changed"),
@@ -170,6 +192,9 @@ def describe_workbook(folder):
         "moved file",
         "added file",
         "file described",
+        "moved csv",
+        "same path written otherwise",
+        "parquet field described",
         "renamed code",
         "flipped flag",
         "new key",

@@ -2,8 +2,8 @@
 the semantic-version bump the change needs for a reader of the data:
 
 - **major**: something a reader's code or filter relies on is gone or means something else: a
-  table, field or row removed (a renamed one is removed and added), another file of the release
-  (a table's Parquet file, the workbook, an archived text) removed or moved to another path, a
+  table, field or row removed (a renamed one is removed and added), a file of the release (a
+  table's CSV or Parquet file, the workbook, an archived text) removed or moved to another path, a
   field's type changed, a code
   removed or renamed (a value of a field's ``enum``: ``figures == "none"`` would silently match
   nothing), the primary key changed (or rows share one, so that rows cannot be compared), or a
@@ -17,6 +17,7 @@ the semantic-version bump the change needs for a reader of the data:
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import PurePosixPath
 
 from .datapackage import DataPackage
 from .problems import MAX_PROBLEMS_KEPT, printable
@@ -39,7 +40,7 @@ def _rows(package: DataPackage, name: str) -> list[dict[str, str]]:
 
 
 def _strip(resource: dict) -> dict:
-    return {k: v for k, v in resource.items() if k not in FILE_FACTS and k != "schema"}
+    return {k: v for k, v in resource.items() if k not in FILE_FACTS | {"schema", "path"}}
 
 
 def diff_releases(old, new) -> dict:
@@ -74,18 +75,23 @@ def _files(package: DataPackage) -> dict[str, dict]:
 
 
 def _diff_files(a: DataPackage, b: DataPackage) -> dict:
-    """The other files added, removed, moved to another path or described differently (by
-    resource name; their bytes are the tables' or the answer's, compared as such)."""
+    """The other files added, removed, moved to another path or described differently, schema
+    included (by resource name). Their contents are not compared: the CSV files are the
+    reference, and ``validate`` checks every other format against them."""
     fa, fb = _files(a), _files(b)
     shared = [n for n in fb if n in fa]
+    described = lambda r: {k: v for k, v in r.items() if k not in FILE_FACTS and k != "path"}  # noqa: E731
     return {
         "files_added": [n for n in fb if n not in fa],
         "files_removed": [n for n in fa if n not in fb],
-        "files_moved": [n for n in shared if fa[n].get("path") != fb[n].get("path")],
-        "files_described_differently": [
-            n for n in shared if fa[n].get("path") == fb[n].get("path") and _strip(fa[n]) != _strip(fb[n])
-        ],
+        "files_moved": [n for n in shared if _moved(fa[n], fb[n])],
+        "files_described_differently": [n for n in shared if described(fa[n]) != described(fb[n])],
     }
+
+
+def _moved(old: dict, new: dict) -> bool:
+    """Whether a resource's file is at another path (``./a.csv`` is ``a.csv``)."""
+    return PurePosixPath(old["path"]) != PurePosixPath(new["path"])
 
 
 def _diff_table(a: DataPackage, b: DataPackage, name: str) -> dict:
@@ -100,6 +106,7 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str) -> dict:
         "fields_retyped": [f for f in fb if f in fa and fa[f].get("type") != fb[f].get("type")],
         "codes_removed": {f: c for f in fb if f in fa and (c := _not_in(_codes(fa[f]), _codes(fb[f])))},
         "codes_added": {f: c for f in fb if f in fa and (c := _not_in(_codes(fb[f]), _codes(fa[f])))},
+        "file_moved": _moved(ra, rb),
         "described_differently": _strip(ra) != _strip(rb)
         or {k: v for k, v in ra["schema"].items() if k != "fields"} != {k: v for k, v in rb["schema"].items() if k != "fields"},
         "key": key,
@@ -187,7 +194,8 @@ def _bump(result: dict) -> str:
             level = max(level, 2)
         meaning = t["meaning_changed"]  # over every changed value, listed or counted
         if (
-            t["fields_removed"]
+            t["file_moved"]
+            or t["fields_removed"]
             or t["rows_removed"]
             or t["key_changed"]
             or t["key_repeated"]
@@ -219,6 +227,8 @@ def as_text(result: dict) -> str:
         for label in ("codes_removed", "codes_added"):
             for field, codes in t[label].items():
                 parts.append(f"  - {label.replace('_', ' ').capitalize()} in {field}: {', '.join(map(str, codes))}")
+        if t["file_moved"]:
+            parts.append("  - Its CSV file moved to another path")
         if t["key_changed"]:
             parts.append("  - The primary key changed; rows cannot be compared")
         if t["key_repeated"]:
