@@ -222,6 +222,9 @@ class Stopped(BaseException):
     """The release was stopped by a signal."""
 
 
+STOPS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
 class Untagged(Exception):
     """The release commit is made, its tag not (the releases are known from CHANGELOG.md and
     releases.toml without it; tag it by hand)."""
@@ -247,39 +250,55 @@ def record_release(version: str, now: datetime.datetime) -> None:
 
 def release(version: str, test_command: str) -> None:
     previous, new = check_can_release(version)
-    with tempfile.TemporaryDirectory() as saved:
-        for folder in BUILT:  # restored on a refusal: the bundled data and __version__ stay as they were
-            if folder.exists():
-                shutil.copytree(folder, Path(saved) / folder, symlinks=True)
-        now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
-        try:
-            set_version(version, now.date())
-            run_command(["dvc", "repro", "--quiet"], "dvc repro")
-            record_release(version, now)
-            data_changes, bump = summary(previous)
-            if previous and BUMPS.index(bump) > BUMPS.index(needed_bump(parse(previous[0]), new)):
-                raise Refused(f"the change from {previous[0]} needs a {bump} version, not {version}:\n{data_changes}")
-            update_changelog(version, data_changes, now.date())
-            run_command([sys.executable, "scripts/readme.py"], "regenerating the README")
-            run_command(test_command, f"the test command ({test_command})")  # on the release as it will be committed
-            git("add", "--", *map(str, RELEASE_FILES))
-            git("commit", "-q", "-m", f"Release {version}")
-        except BaseException:  # the tree was clean: back to the last commit, index and files
-            git("reset", "-q", check=False)
-            git("checkout", "--", ".", check=False)
-            for folder in BUILT:
-                shutil.rmtree(folder, ignore_errors=True)
-                if (Path(saved) / folder).exists():
-                    shutil.copytree(Path(saved) / folder, folder, symlinks=True)
-            raise
+    start = git("rev-parse", "HEAD")
     try:
+        with tempfile.TemporaryDirectory() as saved:
+            for folder in BUILT:  # restored on a refusal: the bundled data and __version__ stay as they were
+                if folder.exists():
+                    shutil.copytree(folder, Path(saved) / folder, symlinks=True)
+            try:
+                cut(version, test_command, previous, new)
+            except BaseException:
+                for signum in STOPS:  # a second stop must not cut the restore short
+                    signal.signal(signum, signal.SIG_IGN)
+                if git("rev-parse", "HEAD", check=False) == start:
+                    restore(Path(saved))
+                raise
         git("tag", "-a", f"v{version}", "-m", f"stalking-flanders {version}")
-    except (Refused, Stopped) as error:
+    except BaseException as error:
+        if git("rev-parse", "HEAD", check=False) == start:  # nothing committed: all as it was
+            raise
         raise Untagged(f"{version} is committed ({git('rev-parse', '--short', 'HEAD')}), but not tagged: {error}") from None
     print(f"released {version}: commit {git('rev-parse', '--short', 'HEAD')}, tag v{version}")
     left = git("status", "--porcelain")
     if left:
         print(f"not committed (left by the test command?):\n{left}", file=sys.stderr)
+
+
+def cut(version: str, test_command: str, previous: tuple[str, str] | None, new: tuple) -> None:
+    """Build, record, describe, test and commit the release ``version``."""
+    now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    set_version(version, now.date())
+    run_command(["dvc", "repro", "--quiet"], "dvc repro")
+    record_release(version, now)
+    data_changes, bump = summary(previous)
+    if previous and BUMPS.index(bump) > BUMPS.index(needed_bump(parse(previous[0]), new)):
+        raise Refused(f"the change from {previous[0]} needs a {bump} version, not {version}:\n{data_changes}")
+    update_changelog(version, data_changes, now.date())
+    run_command([sys.executable, "scripts/readme.py"], "regenerating the README")
+    run_command(test_command, f"the test command ({test_command})")  # on the release as it will be committed
+    git("add", "--", *map(str, RELEASE_FILES))
+    git("commit", "-q", "-m", f"Release {version}")
+
+
+def restore(saved: Path) -> None:
+    """Back to the last commit (the tree was clean): its index and files, and the built data as saved."""
+    git("reset", "-q", check=False)
+    git("checkout", "--", ".", check=False)
+    for folder in BUILT:
+        shutil.rmtree(folder, ignore_errors=True)
+        if (saved / folder).exists():
+            shutil.copytree(saved / folder, folder, symlinks=True)
 
 
 def main(argv=None) -> int:
@@ -288,7 +307,7 @@ def main(argv=None) -> int:
     parser.add_argument("--test-command", default="make test", help="the tests that must pass (default: make test)")
     args = parser.parse_args(argv)
     os.chdir(git("rev-parse", "--show-toplevel"))
-    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+    for signum in STOPS:
         signal.signal(signum, on_signal)
     try:
         release(args.version, args.test_command)

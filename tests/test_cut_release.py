@@ -181,6 +181,24 @@ def test_a_clone_without_tags_knows_its_releases_from_the_changelog(project, tmp
     assert f"Compared with {MINOR} (change level" in entry and "First release" not in entry
 
 
+# a hook that stops the release script (the test command's parent) once its commit is made
+STOP_AFTER_COMMIT = (
+    "echo $PPID > .git/release.pid && printf '#!/bin/sh\\nkill -TERM $(cat .git/release.pid)\\n' > .git/hooks/post-commit"
+    " && chmod +x .git/hooks/post-commit"
+)
+
+
+def test_a_release_stopped_once_committed_says_so_and_keeps_the_commit(project, tmp_path):
+    clone = tmp_path / "clone"
+    run(["git", "clone", "-q", str(project), str(clone)], tmp_path)
+    later = f"{MAJOR}.1.2"
+    result = release(clone, later, test_command=STOP_AFTER_COMMIT)
+    assert result.returncode == 1 and f"released without its tag: {later} is committed" in result.stderr, result.stderr
+    assert run(["git", "log", "-1", "--format=%s"], clone).stdout.strip() == f"Release {later}"
+    assert f"v{later}" not in run(["git", "tag"], clone).stdout.split()
+    assert run(["git", "status", "--porcelain"], clone).stdout == ""  # the release as committed, not the last one
+
+
 def test_a_previous_release_whose_commit_holds_none_is_refused(tmp_path, monkeypatch):
     """A commit from before the outputs were committed (1.0.x) has nothing to compare with: refused, not rebuilt."""
     monkeypatch.syspath_prepend(str(ROOT / "scripts"))
