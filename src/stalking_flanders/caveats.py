@@ -68,8 +68,19 @@ def quoted_reading(series, readings: Readings, lang: str) -> str:
     read = readings.of(series)
     if read is None:
         return ""
+    return f"{reading_label(series, lang)}: {reading_excerpt(read, lang)}"
+
+
+def reading_label(series, lang: str) -> str:
+    """What stands before the answer's own reading of ``series``, in ``lang``."""
+    return caveat_words(lang)["reading"].format(n=series.reading_subquestion)
+
+
+def reading_excerpt(read: dict, lang: str) -> str:
+    """The first sentences of the statement ``read`` (a row of the sub-questions) in quotation
+    marks, "(…)" marking what is left out."""
     quoted, cut = excerpt(read[f"statement_{lang}"])
-    return f"{caveat_words(lang)['reading'].format(n=series.reading_subquestion)}: “{quoted}{' (…)' if cut else ''}”"
+    return f"“{quoted}{' (…)' if cut else ''}”"
 
 
 def capitalised(text: str) -> str:

@@ -125,7 +125,7 @@ def _read_with(s, readings: Readings) -> list[str]:
         words = caveat_words(lang)
         lines.append(f"- {words['answer']}: “{getattr(s, f'caveat_{lang}')}”")
         if read is not None and read["subquestion"] != s.subquestion:
-            where = f"{text('page', 'lines', lang)} {read['statement_lines']}"
+            where = f"{text('page', 'full', lang)}: {text('page', 'lines', lang)} {read['statement_lines']}"
             lines.append(f"- {quoted_reading(s, readings, lang)} ({where})")
         lines.append(f"- {words['note']}: {getattr(s, f'note_{lang}')}")
     return [f"**{text('page', 'note_lead', 'nl')} / {text('page', 'note_lead', 'en')}:**", "", *lines]

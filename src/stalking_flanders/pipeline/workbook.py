@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..caveats import Readings, capitalised, caveat_words, caveats
+from ..caveats import Readings, capitalised, caveat_words, caveats, reading_excerpt, reading_label
 from ..datapackage import cite
 from ..facts import CODES
 from ..formats.xlsx import dutch_name
@@ -71,9 +71,9 @@ def stalking(tables: dict[str, pd.DataFrame]) -> list[list]:
             *(
                 [
                     [
-                        f"Deelvraag {s.reading_subquestion} / Sub-question {s.reading_subquestion}",
-                        read["statement_nl"],
-                        read["statement_en"],
+                        f"{reading_label(s, 'nl')} / {reading_label(s, 'en')}",
+                        reading_excerpt(read, "nl"),
+                        reading_excerpt(read, "en"),
                     ]
                 ]
                 if read is not None
