@@ -259,16 +259,18 @@ def release(version: str, test_command: str) -> None:
             try:
                 cut(version, test_command, previous, new)
             except BaseException:
-                for signum in STOPS:  # a second stop must not cut the restore short
-                    signal.signal(signum, signal.SIG_IGN)
+                ignore_stops()  # a second stop must not cut the restore short
                 if git("rev-parse", "HEAD", check=False) == start:
                     restore(Path(saved))
                 raise
         git("tag", "-a", f"v{version}", "-m", f"stalking-flanders {version}")
+        ignore_stops()  # released: nothing is left to undo
     except BaseException as error:
+        ignore_stops()
         if git("rev-parse", "HEAD", check=False) == start:  # nothing committed: all as it was
             raise
-        raise Untagged(f"{version} is committed ({git('rev-parse', '--short', 'HEAD')}), but not tagged: {error}") from None
+        if not git("tag", "--list", f"v{version}", check=False):
+            raise Untagged(f"{version} is committed ({git('rev-parse', '--short', 'HEAD')}), but not tagged: {error}") from None
     print(f"released {version}: commit {git('rev-parse', '--short', 'HEAD')}, tag v{version}")
     left = git("status", "--porcelain")
     if left:
@@ -292,13 +294,28 @@ def cut(version: str, test_command: str, previous: tuple[str, str] | None, new: 
 
 
 def restore(saved: Path) -> None:
-    """Back to the last commit (the tree was clean): its index and files, and the built data as saved."""
-    git("reset", "-q", check=False)
-    git("checkout", "--", ".", check=False)
+    """Back to the last commit (the tree was clean): its index and files, and the built data as
+    saved. What git cannot restore (its index locked by a git stopped with the release, or
+    another) is said, with where it stands."""
+    failed = []
+    for args in (["reset", "-q"], ["checkout", "--", "."]):
+        result = subprocess.run(["git", *args], capture_output=True, text=True)
+        failed += [f"git {' '.join(args)}: {result.stderr.strip()}"] if result.returncode else []
     for folder in BUILT:
         shutil.rmtree(folder, ignore_errors=True)
         if (saved / folder).exists():
             shutil.copytree(saved / folder, folder, symlinks=True)
+    if failed:
+        print(
+            "the tracked files could not be put back as they were (" + "; ".join(failed) + "): see `git status`; "
+            "once no git runs, remove a .git/index.lock left behind, then `git reset -q && git checkout -- .`",
+            file=sys.stderr,
+        )
+
+
+def ignore_stops() -> None:
+    for signum in STOPS:
+        signal.signal(signum, signal.SIG_IGN)
 
 
 def main(argv=None) -> int:

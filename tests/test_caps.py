@@ -45,6 +45,7 @@ def test_the_security_page_states_the_caps_and_limits_the_code_keeps():
         f"out up to {patterns.MAX_COUNTED_RANGES:,} character ranges",
         f"more than {patterns.MAX_CHOICES} repetitions and alternations",
         f"{model.MAX_PATTERNS_CHARS:,} characters of patterns together",
+        f"more than {patterns.MAX_COMPARED:,} character ranges to compare",
         f"reports {problems.MAX_PROBLEMS_KEPT:,} errors shared among the tables",
         f"at most {sums.MAX_FILES:,} files and folders, none more than {sums.MAX_DEPTH} folders deep",
         f"read up to {untrusted.MAX_TOTAL_BYTES // MiB} MiB together",

@@ -211,3 +211,23 @@ def test_a_previous_release_whose_commit_holds_none_is_refused(tmp_path, monkeyp
     monkeypatch.chdir(old)
     with pytest.raises(Refused, match="holds no release"):
         previous_release("HEAD", tmp_path / "worktree")
+
+
+def test_a_restore_that_git_refuses_is_said(tmp_path, monkeypatch, capsys):
+    """A git stopped with the release may leave its index locked: the restore says what it could
+    not put back and how, rather than end as if all were as it was."""
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))
+    from cut_release import restore
+
+    repository = tmp_path / "repository"
+    repository.mkdir()
+    run(["git", "init", "-q"], repository)
+    (repository / "pyproject.toml").write_text("version = 1\n")
+    run(["git", "add", "-A"], repository)
+    run(["git", "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-qm", "one"], repository)
+    (repository / "pyproject.toml").write_text("version = 2\n")
+    (repository / ".git" / "index.lock").touch()
+    monkeypatch.chdir(repository)
+    restore(tmp_path / "saved")
+    said = capsys.readouterr().err
+    assert "could not be put back" in said and "index.lock" in said, said

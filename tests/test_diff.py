@@ -153,12 +153,6 @@ def move_csv(folder):
     edit_descriptor(folder, lambda d: next(r for r in d["resources"] if r["name"] == "series").update(path="series2.csv"))
 
 
-def dot_path(folder):  # the same file, written another way: no change
-    edit_descriptor(
-        folder, lambda d: next(r for r in d["resources"] if r["name"] == "workbook").update(path="./stalking-flanders.xlsx")
-    )
-
-
 def describe_parquet_field(folder):
     def describe(d):
         parquet = next(r for r in d["resources"] if r["name"] == "observations-parquet")
@@ -179,7 +173,6 @@ def describe_workbook(folder):
         (add_file, "minor", "Files added: workbook-copy"),
         (describe_workbook, "patch", "Files described differently: workbook"),
         (move_csv, "major", "Its CSV file moved to another path"),
-        (dot_path, "none", "No differences"),
         (describe_parquet_field, "patch", "Files described differently: observations-parquet"),
         (rename_code, "major", "Codes removed in figures: no-figures"),
         (flip_flag, "major", "stalking_specific: false -> true"),
@@ -193,7 +186,6 @@ def describe_workbook(folder):
         "added file",
         "file described",
         "moved csv",
-        "same path written otherwise",
         "parquet field described",
         "renamed code",
         "flipped flag",

@@ -159,6 +159,11 @@ GATE = {
         lambda d: d["translations"].update({"x y": {"title": "t", "description": "d"}}),
         "translations",
     ),
+    "a path with a slash at its end": (  # readers find no file there; `validate` read the file
+        lambda d: d["resources"][10].update(path=d["resources"][10]["path"] + "/"),
+        "resources[10].path",
+    ),
+    "a path through .": (lambda d: d["resources"][0].update(path="./" + d["resources"][0]["path"]), "resources[0].path"),
     "a hash that is not one": (lambda d: d["resources"][0].update(hash="md5:" + "0" * 32), "resources[0].hash"),
     "a name no address can hold": (lambda d: d["resources"][0].update(name="observations x"), "resources[0].name"),
     "a pattern on a number": (
@@ -187,6 +192,10 @@ GATE = {
     ),
     "a pattern nested 500 deep": (  # Python's parser ran out of stack (RecursionError, exit 3)
         lambda d: d["resources"][1]["schema"]["fields"][2].update(constraints={"pattern": "(" * 500 + ")" * 500}),
+        "resources[1].schema.fields[2].constraints.pattern",
+    ),
+    "a pattern repeated past what Python counts": (  # OverflowError, exit 3
+        lambda d: d["resources"][1]["schema"]["fields"][2].update(constraints={"pattern": "a{9999999999}"}),
         "resources[1].schema.fields[2].constraints.pattern",
     ),
     "a pattern of 1,025 characters": (

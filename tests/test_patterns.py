@@ -172,6 +172,9 @@ COSTLIEST = {
     "a class counted out": "\\W{1024}",
     "a class counted out from 2": "\\w{2,1024}",
     "two classes counted out": "[^\\W\\d]{1024}[^\\W\\d]{1024}",
+    # each of a thousand copies followed by four classes of about 1,500 ranges together
+    "copies before classes": "\x00{0,1000}(?:[^\\W\\d\x00]|\\d|\\s|[^\\w\\s\x00])",
+    "counted classes around": "\\Sa{1,1000}\\W?\\d[a-c]{1,1000}",
 }
 
 

@@ -166,6 +166,25 @@ def test_a_file_named_as_another_formats_table_is_read_as_its_own_format(tmp_pat
     assert ("format-unreadable", "stalking-flanders.xlsx") in found, found
 
 
+def _parquet_code_dropped(descriptor):
+    parquet = next(r for r in descriptor["resources"] if r["name"] == "subquestions-parquet")
+    next(f for f in parquet["schema"]["fields"] if f["name"] == "figures")["constraints"]["enum"].pop()
+
+
+def _parquet_without_key(descriptor):
+    del next(r for r in descriptor["resources"] if r["name"] == "subquestions-parquet")["schema"]["primaryKey"]
+
+
+@pytest.mark.parametrize(
+    ("change", "key"), [(_parquet_code_dropped, "fields"), (_parquet_without_key, "primaryKey")], ids=["a code dropped", "no key"]
+)
+def test_a_parquet_files_schema_is_its_tables(change, key, tmp_path):
+    """A Parquet file's own schema, which its readers go by, says what the table's says."""
+    folder = damaged_copy(BUNDLED, tmp_path / "described", lambda f: edit_descriptor(f, change), rehashed=True)
+    found = [(p.code, p.column, p.file.rsplit("/", 1)[-1]) for p in validate_package(folder)]
+    assert ("format-differs", key, "subquestions.parquet") in found, found
+
+
 def test_a_copy_of_a_release_as_published_is_that_release_even_where_the_bundled_one_is_a_later_build(monkeypatch):
     # Between a change to the data and the next release, the bundled release is a later build of the
     # last version: a copy of that version as published (as its record holds it) is still that release.

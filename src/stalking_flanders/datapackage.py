@@ -138,8 +138,8 @@ class DataPackage:
                 raise ReleaseMissing(f"{error}: {missing}") from None
             raise_if_any(shape_problems(self.descriptor, str(path)), str(path))  # nothing that leads elsewhere
             _typed(self.descriptor, str(path))
+            self.schemas = _schemas(self.descriptor, str(path))  # typed (each pattern tested) before anything reads them
         self.resources = {r["name"]: r for r in self.descriptor["resources"]}
-        self.schemas = _schemas(self.descriptor, str(path))  # typed before anything reads them
 
     def layout_problems(self, reference: DataPackage) -> list:
         """Where this package lacks what ``reference`` (the bundled release) holds: each of its

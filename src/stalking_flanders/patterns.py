@@ -46,6 +46,10 @@ MAX_NESTING = 16  # groups, alternatives and repetitions within each other (a re
 MAX_GROUPS = 8  # capturing groups (a release's: 1 a pattern); (?:...) groups without capturing
 # repetitions are counted out up to this many character ranges in all (`\\W` alone is about 700)
 MAX_COUNTED_RANGES = 1024
+# the character ranges the test compares in all, each point against the others that may follow
+# (a release's patterns: 8; an e-mail address's with \w, about 2,200): the test stays a matter of
+# milliseconds, a descriptor's 4,096 characters of patterns under a second or so
+MAX_COMPARED = 20_000
 # Python keeps a mark at each repetition and alternative a match enters, at each turn of a loop
 # around them, until the match ends: 495 optional characters in a loop took 1.4 GB over a cell of
 # 16,384 characters; 16 of them with 8 groups, about 200 MB over one of 64 KiB
@@ -85,10 +89,14 @@ class _Glushkov:
         _, self.first, _ = self._sequence(_parser.parse(pattern), 0)
 
     def problem(self) -> str | None:
+        compared = 0
         for reachable in (self.first, *self.follow):
             if len(set(reachable)) < len(reachable):
                 raise Refused("a part of the pattern can be reached in more than one way at one point")
             if len(reachable) > 1:  # one position's ranges are apart already
+                compared += sum(len(self.sets[p]) for p in reachable)
+                if compared > MAX_COMPARED:
+                    raise Refused(f"it takes more than {MAX_COMPARED:,} character ranges to compare (too long to test)")
                 _apart([self.sets[p] for p in reachable])
         return None
 

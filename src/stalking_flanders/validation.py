@@ -321,6 +321,8 @@ def _other_formats(package: DataPackage, tables: dict) -> list[Problem]:
                 resource = _resource_of(package, fmt, name)
                 if resource is None or not _readable(package, resource):
                     continue
+                if fmt.per_table:  # its schema is the table's: its readers go by it as by the table's
+                    problems += _same_schema(resource, package.resource(name), _file(package, resource), reference)
                 with ExitStack() as one:
                     if fmt.per_table:
                         read = _open(one, fmt, package.path(resource))
@@ -331,6 +333,23 @@ def _other_formats(package: DataPackage, tables: dict) -> list[Problem]:
                         read = shared[key]
                     problems += _same_rows(read, _file(package, resource), fmt, expected, schema, name, reference)
     return problems
+
+
+def _same_schema(resource: dict, table: dict, file: str, reference: str) -> list[Problem]:
+    """The fields and primary key of a file of another format are those of the table's CSV file
+    (its foreign keys may name the resources of its own format)."""
+    ours, theirs = resource.get("schema", {}), table["schema"]
+    return [
+        Problem(
+            "format-differs",
+            file,
+            f"its schema's {key} differs from that of {reference}",
+            column=key,
+            expected=f"the {key} of {reference}",
+        )
+        for key in ("fields", "primaryKey")
+        if ours.get(key) != theirs.get(key)
+    ]
 
 
 def _open(stack: ExitStack, fmt, path: Path):
