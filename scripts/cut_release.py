@@ -145,11 +145,16 @@ def run_command(command: list[str] | str, what: str, cwd: str | None = None) -> 
     try:
         returncode = process.wait()
     except BaseException:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=30)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(process.pid, signal.SIGKILL)
+        ignore_stops()  # the group is ended, whatever else arrives meanwhile
+        for signum in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(process.pid, signum)
+                process.wait(timeout=30)
+                break
+            except ProcessLookupError:  # the group is gone already
+                break
+            except subprocess.TimeoutExpired:  # it outlived SIGTERM
+                continue
         raise
     if returncode != 0:
         raise Refused(f"{what} failed (exit {returncode})")

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from helpers import cli, edit_descriptor, edit_file, rehash
+from helpers import ROOT, cli, edit_descriptor, edit_file, rehash
 from stalking_flanders.datapackage import BUNDLED, DataPackage
 
 pytestmark = pytest.mark.hostile  # every folder left in tmp_path is swept: see conftest.py
@@ -39,6 +39,13 @@ def change_figures(folder):
 
 def test_no_difference():
     assert "change level none" in diff(BUNDLED, BUNDLED)
+
+
+def test_the_root_descriptor_is_its_release():
+    """The repository's datapackage.json names the release's files data/release/...: the same files."""
+    assert diff(ROOT / "data" / "release", ROOT / "datapackage.json").endswith(
+        "change level none\n- No differences in tables, rows, figures or metadata\n"
+    )
 
 
 def test_a_changed_figure_and_an_added_row_as_text(tmp_path):

@@ -175,14 +175,25 @@ def _parquet_without_key(descriptor):
     del next(r for r in descriptor["resources"] if r["name"] == "subquestions-parquet")["schema"]["primaryKey"]
 
 
+def _parquet_with_a_missing_value(descriptor):  # Frictionless would read that heading as empty
+    parquet = next(r for r in descriptor["resources"] if r["name"] == "series-parquet")
+    parquet["schema"]["missingValues"] = ["", "Daders – misdrijf detail"]
+
+
 @pytest.mark.parametrize(
-    ("change", "key"), [(_parquet_code_dropped, "fields"), (_parquet_without_key, "primaryKey")], ids=["a code dropped", "no key"]
+    ("change", "key", "file"),
+    [
+        (_parquet_code_dropped, "fields", "subquestions.parquet"),
+        (_parquet_without_key, "primaryKey", "subquestions.parquet"),
+        (_parquet_with_a_missing_value, "missingValues", "series.parquet"),
+    ],
+    ids=["a code dropped", "no key", "a missing value"],
 )
-def test_a_parquet_files_schema_is_its_tables(change, key, tmp_path):
+def test_a_parquet_files_schema_is_its_tables(change, key, file, tmp_path):
     """A Parquet file's own schema, which its readers go by, says what the table's says."""
     folder = damaged_copy(BUNDLED, tmp_path / "described", lambda f: edit_descriptor(f, change), rehashed=True)
     found = [(p.code, p.column, p.file.rsplit("/", 1)[-1]) for p in validate_package(folder)]
-    assert ("format-differs", key, "subquestions.parquet") in found, found
+    assert ("format-differs", key, file) in found, found
 
 
 def test_a_copy_of_a_release_as_published_is_that_release_even_where_the_bundled_one_is_a_later_build(monkeypatch):

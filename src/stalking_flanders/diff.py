@@ -21,6 +21,7 @@ from pathlib import PurePosixPath
 
 from .datapackage import DataPackage
 from .problems import MAX_PROBLEMS_KEPT, printable
+from .rooting import unrooted
 
 # The cells that are figures of the answer (reported as such; a corrected figure is a patch).
 FIGURES = {"observations": ["count"]}
@@ -49,36 +50,40 @@ def diff_releases(old, new) -> dict:
     Files are read only after their hashes are checked against their descriptor.
     """
     a, b = DataPackage(old), DataPackage(new)
+    # each descriptor's paths as they stand in its release folder: the repository's root
+    # datapackage.json names the release's files data/release/..., the same files
+    ua, ub = unrooted(a.descriptor), unrooted(b.descriptor)
     result = {
         "old": {"path": str(a.descriptor_path), "version": a.descriptor.get("version")},
         "new": {"path": str(b.descriptor_path), "version": b.descriptor.get("version")},
         "tables_added": [t for t in b.tables() if t not in a.tables()],
         "tables_removed": [t for t in a.tables() if t not in b.tables()],
-        **_diff_files(a, b),
+        **_diff_files(a, b, ua, ub),
         "tables": {},
-        "metadata_changed": sorted(
-            k
-            for k in set(a.descriptor) | set(b.descriptor)
-            if k not in IGNORED_KEYS and a.descriptor.get(k) != b.descriptor.get(k)
-        ),
+        "metadata_changed": sorted(k for k in set(ua) | set(ub) if k not in IGNORED_KEYS and ua.get(k) != ub.get(k)),
     }
     for name in (t for t in b.tables() if t in a.tables()):
-        result["tables"][name] = _diff_table(a, b, name)
+        result["tables"][name] = _diff_table(a, b, name, _by_name(ua)[name], _by_name(ub)[name])
     result["bump"] = _bump(result)
     return result
 
 
-def _files(package: DataPackage) -> dict[str, dict]:
-    """The release's other files (every resource but the tables' CSV files), by resource name."""
+def _by_name(descriptor: dict) -> dict[str, dict]:
+    return {r["name"]: r for r in descriptor["resources"]}
+
+
+def _files(package: DataPackage, descriptor: dict) -> dict[str, dict]:
+    """The release's other files (every resource of ``descriptor`` but the tables' CSV files), by
+    resource name."""
     tables = set(package.tables())
-    return {r["name"]: r for r in package.descriptor["resources"] if r["name"] not in tables}
+    return {name: r for name, r in _by_name(descriptor).items() if name not in tables}
 
 
-def _diff_files(a: DataPackage, b: DataPackage) -> dict:
+def _diff_files(a: DataPackage, b: DataPackage, ua: dict, ub: dict) -> dict:
     """The other files added, removed, moved to another path or described differently, schema
     included (by resource name). Their contents are not compared: the CSV files are the
     reference, and ``validate`` checks every other format against them."""
-    fa, fb = _files(a), _files(b)
+    fa, fb = _files(a, ua), _files(b, ub)
     shared = [n for n in fb if n in fa]
     described = lambda r: {k: v for k, v in r.items() if k not in FILE_FACTS and k != "path"}  # noqa: E731
     return {
@@ -94,8 +99,8 @@ def _moved(old: dict, new: dict) -> bool:
     return PurePosixPath(old["path"]) != PurePosixPath(new["path"])
 
 
-def _diff_table(a: DataPackage, b: DataPackage, name: str) -> dict:
-    ra, rb = a.resource(name), b.resource(name)
+def _diff_table(a: DataPackage, b: DataPackage, name: str, ra: dict, rb: dict) -> dict:
+    """Table ``name`` of ``a`` and of ``b``, whose resources are ``ra`` and ``rb`` (paths unrooted)."""
     fa = {f["name"]: f for f in ra["schema"]["fields"]}
     fb = {f["name"]: f for f in rb["schema"]["fields"]}
     key, old_key = list(b.schema(name).primary_key), list(a.schema(name).primary_key)

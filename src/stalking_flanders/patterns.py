@@ -47,8 +47,8 @@ MAX_GROUPS = 8  # capturing groups (a release's: 1 a pattern); (?:...) groups wi
 # repetitions are counted out up to this many character ranges in all (`\\W` alone is about 700)
 MAX_COUNTED_RANGES = 1024
 # the character ranges the test compares in all, each point against the others that may follow
-# (a release's patterns: 8; an e-mail address's with \w, about 2,200): the test stays a matter of
-# milliseconds, a descriptor's 4,096 characters of patterns under a second or so
+# (a release's patterns: 8; an e-mail address's with \w, about 2,200): the test of one stays under
+# a tenth of a second, a descriptor's 4,096 characters of patterns about a second
 MAX_COMPARED = 20_000
 # Python keeps a mark at each repetition and alternative a match enters, at each turn of a loop
 # around them, until the match ends: 495 optional characters in a loop took 1.4 GB over a cell of

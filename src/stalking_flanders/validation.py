@@ -336,9 +336,11 @@ def _other_formats(package: DataPackage, tables: dict) -> list[Problem]:
 
 
 def _same_schema(resource: dict, table: dict, file: str, reference: str) -> list[Problem]:
-    """The fields and primary key of a file of another format are those of the table's CSV file
-    (its foreign keys may name the resources of its own format)."""
+    """The fields, primary key and missing values of a file of another format are those of the
+    table's CSV file, as its readers (Frictionless among them) read it by them; its foreign keys
+    may name the resources of its own format."""
     ours, theirs = resource.get("schema", {}), table["schema"]
+    defaults = {"missingValues": [""]}  # Table Schema's, where none is given
     return [
         Problem(
             "format-differs",
@@ -347,8 +349,8 @@ def _same_schema(resource: dict, table: dict, file: str, reference: str) -> list
             column=key,
             expected=f"the {key} of {reference}",
         )
-        for key in ("fields", "primaryKey")
-        if ours.get(key) != theirs.get(key)
+        for key in ("fields", "primaryKey", "missingValues")
+        if ours.get(key, defaults.get(key)) != theirs.get(key, defaults.get(key))
     ]
 
 
