@@ -17,7 +17,6 @@ the semantic-version bump the change needs for a reader of the data:
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import PurePosixPath
 
 from .datapackage import DataPackage
 from .problems import MAX_PROBLEMS_KEPT, printable
@@ -62,8 +61,9 @@ def diff_releases(old, new) -> dict:
         "tables": {},
         "metadata_changed": sorted(k for k in set(ua) | set(ub) if k not in IGNORED_KEYS and ua.get(k) != ub.get(k)),
     }
+    old_resources, new_resources = _by_name(ua), _by_name(ub)
     for name in (t for t in b.tables() if t in a.tables()):
-        result["tables"][name] = _diff_table(a, b, name, _by_name(ua)[name], _by_name(ub)[name])
+        result["tables"][name] = _diff_table(a, b, name, old_resources[name], new_resources[name])
     result["bump"] = _bump(result)
     return result
 
@@ -95,8 +95,8 @@ def _diff_files(a: DataPackage, b: DataPackage, ua: dict, ub: dict) -> dict:
 
 
 def _moved(old: dict, new: dict) -> bool:
-    """Whether a resource's file is at another path (``./a.csv`` is ``a.csv``)."""
-    return PurePosixPath(old["path"]) != PurePosixPath(new["path"])
+    """Whether a resource's file is at another path (the gate holds paths to their plain form)."""
+    return old["path"] != new["path"]
 
 
 def _diff_table(a: DataPackage, b: DataPackage, name: str, ra: dict, rb: dict) -> dict:

@@ -44,7 +44,7 @@ MAX_CODE_POINT = 0x10FFFF
 # characters; at most 16 levels and 8 groups of that shape took about 200 MB over a cell of 64 KiB
 MAX_NESTING = 16  # groups, alternatives and repetitions within each other (a release's: 2)
 MAX_GROUPS = 8  # capturing groups (a release's: 1 a pattern); (?:...) groups without capturing
-# repetitions are counted out up to this many character ranges in all (`\\W` alone is about 700)
+# repetitions are counted out up to this many character ranges in all (\W alone is about 700)
 MAX_COUNTED_RANGES = 1024
 # the character ranges the test compares in all, each point against the others that may follow
 # (a release's patterns: 8; an e-mail address's with \w, about 2,200): the test of one stays under
