@@ -19,7 +19,7 @@ import tomllib
 import pandas as pd
 import pytest
 
-from helpers import ROOT, SEED_ID, fresh_repository, run, sha256_tree, tool_env
+from helpers import ROOT, SEED_ID, copy_of_built, run, sha256_tree, tool_env
 from stalking_flanders import repo
 
 pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
@@ -32,9 +32,8 @@ FIRST, PATCH, MINOR = f"{MAJOR}.0.0", f"{MAJOR}.0.1", f"{MAJOR}.1.0"
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    path = fresh_repository(tmp_path_factory.mktemp("project"))
-    run(["dvc", "repro", "--quiet"], path)
+def project(tmp_path_factory, built):
+    path = copy_of_built(built, tmp_path_factory.mktemp("project") / "repo")
     run(["git", "add", "-A"], path)
     run(["git", "commit", "-qm", "build", "--allow-empty"], path)
     return path
@@ -167,20 +166,6 @@ def test_a_release_that_adds_rows_must_be_minor_and_records_the_change(project):
         assert version_at(project, f"v{MINOR}", path) == MINOR
 
 
-def test_a_clone_without_tags_knows_its_releases_from_the_changelog(project, tmp_path):
-    clone = tmp_path / "clone"
-    run(["git", "clone", "-q", "--no-tags", str(project), str(clone)], tmp_path)
-    assert run(["git", "tag"], clone).stdout == ""
-    refused = release(clone, "0.9.0")
-    assert refused.returncode == 1 and f"is not above the last release, {MINOR}" in refused.stderr
-    later = f"{MAJOR}.1.1"
-    result = release(clone, later)
-    assert result.returncode == 0, result.stderr
-    changelog = (clone / "CHANGELOG.md").read_text()
-    entry = changelog[changelog.index(f"## [{later}]") : changelog.index(f"## [{MINOR}]")]
-    assert f"Compared with {MINOR} (change level" in entry and "First release" not in entry
-
-
 # a hook that stops the release script (the test command's parent) once its commit is made
 STOP_AFTER_COMMIT = (
     "echo $PPID > .git/release.pid && printf '#!/bin/sh\\nkill -TERM $(cat .git/release.pid)\\n' > .git/hooks/post-commit"
@@ -188,15 +173,23 @@ STOP_AFTER_COMMIT = (
 )
 
 
-def test_a_release_stopped_once_committed_says_so_and_keeps_the_commit(project, tmp_path):
+def test_a_clone_without_tags_knows_its_releases_and_a_release_stopped_once_committed_keeps_it(project, tmp_path):
+    """One release run proves two things: a clone without tags knows its releases from the
+    repository's files, and a release stopped once its commit is made says so and keeps the commit."""
     clone = tmp_path / "clone"
-    run(["git", "clone", "-q", str(project), str(clone)], tmp_path)
-    later = f"{MAJOR}.1.2"
+    run(["git", "clone", "-q", "--no-tags", str(project), str(clone)], tmp_path)
+    assert run(["git", "tag"], clone).stdout == ""
+    refused = release(clone, "0.9.0")
+    assert refused.returncode == 1 and f"is not above the last release, {MINOR}" in refused.stderr
+    later = f"{MAJOR}.1.1"
     result = release(clone, later, test_command=STOP_AFTER_COMMIT)
     assert result.returncode == 1 and f"released without its tag: {later} is committed" in result.stderr, result.stderr
     assert run(["git", "log", "-1", "--format=%s"], clone).stdout.strip() == f"Release {later}"
-    assert f"v{later}" not in run(["git", "tag"], clone).stdout.split()
+    assert run(["git", "tag"], clone).stdout == ""
     assert run(["git", "status", "--porcelain"], clone).stdout == ""  # the release as committed, not the last one
+    changelog = (clone / "CHANGELOG.md").read_text()
+    entry = changelog[changelog.index(f"## [{later}]") : changelog.index(f"## [{MINOR}]")]
+    assert f"Compared with {MINOR} (change level" in entry and "First release" not in entry
 
 
 def test_a_previous_release_whose_commit_holds_none_is_refused(tmp_path, monkeypatch):
