@@ -93,7 +93,7 @@ def test_the_page_fits_every_screen(screen, lang, served, browser):
     width, height = SCREENS[screen]
     page = browser.new_page(viewport={"width": width, "height": height})
     try:
-        page.goto(served + PAGES[lang], wait_until="networkidle")
+        page.goto(served + PAGES[lang], wait_until="load")  # a static page: all there at "load"
         layout = page.evaluate(LAYOUT)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"dataset-page-{lang}-{screen}.png"))
