@@ -3,11 +3,13 @@ damaged copies of a release, and hashing folders. Fixtures are in conftest.py.""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
 import shutil
 import socket
+import stat
 import subprocess
 import sys
 import sysconfig
@@ -59,6 +61,7 @@ def run_measured(args, cwd, timeout: float = 120) -> tuple[subprocess.CompletedP
     result = run([sys.executable, "-c", code, *map(str, args)], cwd, check=False, timeout=timeout)
     peak = int(result.stderr.rsplit(PEAK, 1)[1].split()[0])
     result.stderr = result.stderr.rsplit(PEAK, 1)[0]
+    went_through(args, result.returncode, result.stderr)
     return result, peak
 
 
@@ -89,6 +92,7 @@ def cli(*args, cwd: Path | None = None) -> Ran:
                 code = stopped.code if isinstance(stopped.code, int) else 0 if stopped.code is None else 2
     finally:
         os.chdir(before)
+    went_through(args, code, err.getvalue())
     return Ran(code, out.getvalue(), err.getvalue(), time.monotonic() - started)
 
 
@@ -136,6 +140,64 @@ DOORS = {
     "dcat": lambda folder: ["dcat", "--release", folder, *DCAT_ARGS],
 }
 SWEPT: set[Path] = set()  # folders a test handed to every door itself: the sweep leaves them
+# (door, folder, digest of the folder) of each door a test itself handed a folder to, that ended as
+# the sweep asks (exit 0, 1 or 2, no traceback): the sweep does not hand it the same folder again
+GONE_THROUGH: set[tuple[str, str, str]] = set()
+
+
+def wrong_end(returncode: int | None, stderr: str) -> bool:
+    """A door's run that ended as none may: exit 3 (an error that is not the package's) or a traceback."""
+    return returncode not in (0, 1, 2) or "Traceback" in stderr or "internal error" in stderr
+
+
+def went_through(args, returncode: int | None, stderr: str) -> None:
+    """Note a command's run that is a door handed a folder (by its absolute path) and ended as the sweep asks."""
+    if wrong_end(returncode, stderr):
+        return
+    argv = [str(a) for a in args]
+    for door, make in DOORS.items():
+        for folder in {a for a in argv if os.path.isabs(a)}:
+            if [str(a) for a in make(Path(folder))] == argv and (found := digest(Path(folder))) is not None:
+                GONE_THROUGH.add((door, folder, found))
+
+
+DIGEST_LIMIT = 16 * 1024 * 1024  # bytes: a folder holding more is not compared (the sweep always hands it on)
+DIGEST_ENTRIES = 10_000  # entries, at any depth: nor one holding more
+
+
+def digest(folder: Path) -> str | None:
+    """What the doors read of ``folder``: each entry's path, kind and mode, a link's target and a
+    file's bytes (links not followed, nothing else opened). None when it holds more than
+    DIGEST_LIMIT bytes or DIGEST_ENTRIES entries, or an entry cannot be read."""
+    found, read, entries, waiting = hashlib.sha256(), 0, 0, [""]
+    while waiting:
+        place = waiting.pop()
+        try:
+            names = sorted(os.listdir(os.path.join(folder, place) if place else folder))
+        except OSError:
+            return None
+        entries += len(names)
+        if entries > DIGEST_ENTRIES:
+            return None
+        for name in names:
+            inside = os.path.join(place, name) if place else name
+            path = os.path.join(folder, inside)
+            try:
+                mode = os.lstat(path).st_mode
+                found.update(f"{inside}\0{mode}\0".encode("utf-8", "surrogateescape"))
+                if stat.S_ISLNK(mode):
+                    found.update(os.readlink(path).encode("utf-8", "surrogateescape"))
+                elif stat.S_ISDIR(mode):
+                    waiting.append(inside)
+                elif stat.S_ISREG(mode):
+                    read += os.lstat(path).st_size
+                    if read > DIGEST_LIMIT:
+                        return None
+                    with open(path, "rb") as file:
+                        found.update(hashlib.sha256(file.read()).digest())
+            except OSError:
+                return None
+    return found.hexdigest()
 
 
 def through_every_door(folder: Path) -> tuple[dict[str, Ran], list | PackageError]:

@@ -1,0 +1,58 @@
+"""The sweep (conftest.py) catches a door that ends in exit 3, and leaves only what it has seen end
+well: a door the test itself handed the folder as it is now, or a folder of the same content."""
+
+from __future__ import annotations
+
+import shutil
+
+from conftest import sweep
+
+from helpers import GONE_THROUGH, digest, went_through
+from stalking_flanders import validation
+from stalking_flanders.datapackage import BUNDLED
+
+
+def broken(*args, **kwargs):
+    raise RuntimeError("a bug of ours")
+
+
+def test_a_door_ending_in_exit_3_is_caught_unless_the_test_saw_it_end_well_on_the_same_bytes(tmp_path, monkeypatch):
+    folder = tmp_path / "copy"
+    shutil.copytree(BUNDLED, folder)
+    before = digest(folder)
+    went_through(["validate", folder], 1, "invalid: 1 problem(s)")  # as the test's own run ended
+    seen = frozenset(GONE_THROUGH)
+    assert ("validate", str(folder), before) in seen
+    monkeypatch.setattr(validation, "validate_package", broken)  # the door now ends in exit 3
+    assert sweep(folder, before, seen) == []  # seen ending well on these very bytes: not handed again
+    (folder / "observations.csv").write_bytes((folder / "observations.csv").read_bytes() + b"\n")
+    after = digest(folder)
+    assert after != before
+    wrong = sweep(folder, after, seen)
+    assert len(wrong) == 1 and wrong[0].startswith("validate: exit 3"), wrong
+
+
+def test_only_a_door_that_ended_well_on_an_absolute_folder_is_noted(tmp_path):
+    folder = tmp_path / "copy"
+    shutil.copytree(BUNDLED, folder)
+    GONE_THROUGH.clear()
+    went_through(["validate", folder], 3, "")
+    went_through(["validate", folder], 1, "Traceback (most recent call last):")
+    went_through(["validate", "copy"], 0, "")
+    went_through(["validate", folder, "--json"], 0, "")  # not a door's command as the sweep runs it
+    assert GONE_THROUGH == set()
+    went_through(["dcat", "--release", folder], 0, "")  # the sweep's dcat door takes its settings
+    assert GONE_THROUGH == set()
+
+
+def test_a_folder_too_large_to_compare_has_no_digest_and_is_always_swept(tmp_path):
+    # (a folder nested past the stack and PATH_MAX: test_every_door.py's deepest folder)
+    many = tmp_path / "many"
+    many.mkdir()
+    for i in range(10_001):
+        (many / str(i)).touch()
+    assert digest(many) is None
+    (many / "0").unlink()
+    assert digest(many) is not None
+    (many / "1").write_bytes(b"x" * (16 * 1024 * 1024 + 1))
+    assert digest(many) is None
