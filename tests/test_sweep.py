@@ -7,6 +7,7 @@ import shutil
 
 from conftest import sweep
 
+import helpers
 from helpers import GONE_THROUGH, digest, went_through
 from stalking_flanders import validation
 from stalking_flanders.datapackage import BUNDLED
@@ -45,14 +46,15 @@ def test_only_a_door_that_ended_well_on_an_absolute_folder_is_noted(tmp_path):
     assert GONE_THROUGH == set()
 
 
-def test_a_folder_too_large_to_compare_has_no_digest_and_is_always_swept(tmp_path):
+def test_a_folder_too_large_to_compare_has_no_digest_and_is_always_swept(tmp_path, monkeypatch):
     # (a folder nested past the stack and PATH_MAX: test_every_door.py's deepest folder)
+    monkeypatch.setattr(helpers, "DIGEST_ENTRIES", 100)
     many = tmp_path / "many"
     many.mkdir()
-    for i in range(10_001):
+    for i in range(101):
         (many / str(i)).touch()
     assert digest(many) is None
     (many / "0").unlink()
     assert digest(many) is not None
-    (many / "1").write_bytes(b"x" * (16 * 1024 * 1024 + 1))
+    (many / "1").write_bytes(b"x" * (helpers.DIGEST_LIMIT + 1))
     assert digest(many) is None
