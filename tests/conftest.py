@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,12 +23,13 @@ from helpers import (  # noqa: E402
     GONE_THROUGH,
     ROOT,
     SWEPT,
+    SharedBuildFailed,
+    build_shared,
     cli,
     digest,
     free_port,
     fresh_repository,
     needs,
-    run,
     serving,
     wrong_end,
 )
@@ -58,6 +58,7 @@ def pytest_collection_finish(session):
     # What collecting imported (pandas, pyarrow, Hypothesis, ...) lives until the process ends: the
     # cycle collector stops scanning it again on every full collection while the tests run.
     gc.freeze()
+    _start_the_build(session)
 
 
 @pytest.fixture(scope="session")
@@ -65,41 +66,55 @@ def defs():
     return load_definitions(ROOT / repo.SCHEMAS, ROOT / repo.PYPROJECT)
 
 
-BUILT_OUTPUTS = (repo.EXTRACTED, repo.VALIDATED, repo.RELEASE)  # committed to git; built again here
+def _shared(config) -> Path:
+    """The run's folder, above each worker's (where the workers of ``pytest -n`` share the build)."""
+    top = config._tmp_path_factory.getbasetemp()
+    return top.parent if hasattr(config, "workerinput") else top
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory, request) -> Path:
+def built(request) -> Path:
     """A repository copy in which `dvc repro` has built the release from the archived answer (the
     committed outputs are removed first, so that every stage runs). Built once per test run: the
     workers of ``pytest -n`` share it, so it is only read (a test that changes it copies it first).
-    A build that failed is reported to every worker, not tried again by each."""
-    from filelock import FileLock
+    A build that failed is reported to every worker, not tried again by each.
 
-    top = tmp_path_factory.getbasetemp()
-    shared = top.parent if hasattr(request.config, "workerinput") else top  # the run's folder, above each worker's
-    path, done, failed = shared / "built", shared / "built.done", shared / "built.failed"
-    with FileLock(shared / "built.lock"):
-        if failed.exists():
-            pytest.fail(f"the build from scratch failed in another worker:\n{failed.read_text()}")
-        if not done.exists():
-            try:
-                built_from_scratch(fresh_repository(path))
-            except BaseException as error:
-                failed.write_text(f"{type(error).__name__}: {error}"[-4000:])
-                raise
-            # git's index made current once, here: a later `git status` in the shared copy writes nothing
-            run(["git", "update-index", "-q", "--refresh"], path, check=False)
-            done.touch()
-    return path
+    The build starts as collection ends, in a process of its own (:func:`pytest_collection_finish`),
+    so that a worker runs other tests meanwhile instead of waiting for it."""
+    builder = BUILDERS.pop(request.config, None)
+    if builder is not None:
+        builder.wait()
+    try:
+        return build_shared(_shared(request.config))
+    except SharedBuildFailed as error:
+        pytest.fail(str(error))
 
 
-def built_from_scratch(path: Path) -> Path:
-    """Remove a repository copy's committed outputs and build them again with `dvc repro`."""
-    for output in BUILT_OUTPUTS:
-        shutil.rmtree(path / output)
-    run(["dvc", "repro"], path)
-    return path
+# request.config -> the process building the release beside the first tests (a new process, not a
+# thread: a door run in this one sets limits on this process's memory, which a program started
+# meanwhile would inherit)
+BUILDERS: dict = {}
+
+
+def _start_the_build(session) -> None:
+    if not any("built" in getattr(item, "fixturenames", ()) for item in session.items):
+        return
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import helpers; helpers.build_shared(helpers.Path(sys.argv[2]), quiet=True)"
+    )
+    shared = _shared(session.config)
+    BUILDERS[session.config] = subprocess.Popen(
+        [sys.executable, "-c", code, str(Path(__file__).parent), str(shared)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def pytest_sessionfinish(session):
+    builder = BUILDERS.pop(session.config, None)
+    if builder is not None and builder.poll() is None:  # a run stopped before any test needed the build
+        builder.terminate()
+        builder.wait()
 
 
 @pytest.fixture(scope="session")

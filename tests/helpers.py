@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from stalking_flanders import repo
 from stalking_flanders.datapackage import BUNDLED
 from stalking_flanders.hashes import facts, sha256_bytes
 from stalking_flanders.problems import PackageError
@@ -275,6 +276,41 @@ def fresh_repository(destination: Path, committed: str | None = None) -> Path:
         env={**tool_env(), **dated},
     )
     return destination
+
+
+BUILT_OUTPUTS = (repo.EXTRACTED, repo.VALIDATED, repo.RELEASE)  # committed to git; built again here
+
+
+class SharedBuildFailed(Exception):
+    """The shared build from scratch failed (in this process or another)."""
+
+
+def build_shared(shared: Path, quiet: bool = False) -> Path:
+    """The release built from scratch in ``shared``/built, once for every process of a test run
+    (behind a file lock): a repository copy whose committed outputs are removed and built again by
+    `dvc repro`. :class:`SharedBuildFailed` where the build failed, here or in another process;
+    with ``quiet``, the failure is left for the others to report."""
+    from filelock import FileLock
+
+    path, done, failed = shared / "built", shared / "built.done", shared / "built.failed"
+    with FileLock(shared / "built.lock"):
+        if failed.exists():
+            raise SharedBuildFailed(f"the shared build from scratch failed:\n{failed.read_text()}")
+        if not done.exists():
+            try:
+                fresh_repository(path)
+                for output in BUILT_OUTPUTS:
+                    shutil.rmtree(path / output)
+                run(["dvc", "repro"], path)
+            except BaseException as error:
+                failed.write_text(f"{type(error).__name__}: {error}"[-4000:])
+                if quiet:
+                    return path
+                raise
+            # git's index made current once, here: a later `git status` in the shared copy writes nothing
+            run(["git", "update-index", "-q", "--refresh"], path, check=False)
+            done.touch()
+    return path
 
 
 def needs(present: bool, reason: str) -> None:
