@@ -135,6 +135,9 @@ def set_version(version: str, day: datetime.date) -> None:
         path.write_text(text, encoding="utf-8")
 
 
+STOP_GRACE = 30  # seconds a step's process group has after SIGTERM before SIGKILL
+
+
 def run_command(command: list[str] | str, what: str, cwd: str | None = None) -> None:
     """Run ``command`` in a process group of its own; if the release stops (a signal, an error),
     the whole group stops with it, so no test it started runs on."""
@@ -149,7 +152,7 @@ def run_command(command: list[str] | str, what: str, cwd: str | None = None) -> 
         for signum in (signal.SIGTERM, signal.SIGKILL):
             try:
                 os.killpg(process.pid, signum)
-                process.wait(timeout=30)
+                process.wait(timeout=STOP_GRACE)
                 break
             except ProcessLookupError:  # the group is gone already
                 break

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import os
 import re
 import shutil
 import signal
@@ -224,3 +225,57 @@ def test_a_restore_that_git_refuses_is_said(tmp_path, monkeypatch, capsys):
     restore(tmp_path / "saved")
     said = capsys.readouterr().err
     assert "could not be put back" in said and "index.lock" in said, said
+
+
+@pytest.fixture()
+def steps(monkeypatch):
+    """scripts/cut_release.py's ``run_command``, with the stop handlers it sets put back afterwards."""
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))
+    import cut_release
+
+    handlers = {signum: signal.getsignal(signum) for signum in cut_release.STOPS}
+    yield cut_release
+    for signum, handler in handlers.items():
+        signal.signal(signum, handler)
+
+
+def stopped_while_waiting(monkeypatch, until) -> None:
+    """A stop arriving while the release waits for its step: the step's first wait raises it, once
+    ``until(process, wait)`` has returned (``wait`` is the real one)."""
+    real = subprocess.Popen.wait
+    raised = []
+
+    def wait(process, timeout=None):
+        if raised:
+            return real(process, timeout=timeout)
+        raised.append(True)
+        until(process, real)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(subprocess.Popen, "wait", wait)
+
+
+def test_a_stop_just_as_a_step_ends_is_the_stop_not_a_traceback_of_its_own(steps, monkeypatch):
+    # the step's process group is gone when the release would end it
+    stopped_while_waiting(monkeypatch, lambda process, wait: wait(process))
+    with pytest.raises(KeyboardInterrupt):
+        steps.run_command(["true"], "the step")
+
+
+def test_a_step_that_outlives_sigterm_is_ended_with_sigkill(steps, monkeypatch, tmp_path):
+    monkeypatch.setattr(steps, "STOP_GRACE", 0.5)
+    ready = tmp_path / "ready"
+
+    def once_it_ignores_sigterm(process, wait):
+        deadline = time.monotonic() + 30
+        while not ready.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    stopped_while_waiting(monkeypatch, once_it_ignores_sigterm)
+    ended = []
+    real_killpg = os.killpg
+    monkeypatch.setattr(steps.os, "killpg", lambda pgid, signum: ended.append(signum) or real_killpg(pgid, signum))
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        steps.run_command(["sh", "-c", f"trap '' TERM; touch {ready}; while :; do sleep 0.1; done"], "the step")
+    assert ended == [signal.SIGTERM, signal.SIGKILL] and time.monotonic() - started < 30
