@@ -110,11 +110,13 @@ def _start_the_build(session) -> None:
     )
 
 
-def pytest_sessionfinish(session):
+def pytest_sessionfinish(session, exitstatus):
     builder = BUILDERS.pop(session.config, None)
-    if builder is not None and builder.poll() is None:  # a run stopped before any test needed the build
-        builder.terminate()
-        builder.wait()
+    if builder is None:
+        return
+    if exitstatus == pytest.ExitCode.INTERRUPTED:
+        builder.terminate()  # what it leaves half built, the next build of the same folder removes
+    builder.wait()  # a worker done before the build is: another may need it whole
 
 
 @pytest.fixture(scope="session")

@@ -298,6 +298,7 @@ def build_shared(shared: Path, quiet: bool = False) -> Path:
             raise SharedBuildFailed(f"the shared build from scratch failed:\n{failed.read_text()}")
         if not done.exists():
             try:
+                shutil.rmtree(path, ignore_errors=True)  # what a stopped build left
                 fresh_repository(path)
                 for output in BUILT_OUTPUTS:
                     shutil.rmtree(path / output)
