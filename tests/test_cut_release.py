@@ -229,7 +229,7 @@ def test_a_restore_that_git_refuses_is_said(tmp_path, monkeypatch, capsys):
 
 @pytest.fixture()
 def steps(monkeypatch):
-    """scripts/cut_release.py's ``run_command``, with the stop handlers it sets put back afterwards."""
+    """scripts/cut_release.py as a module, with the stop handlers it sets put back afterwards."""
     monkeypatch.syspath_prepend(str(ROOT / "scripts"))
     import cut_release
 
