@@ -4,6 +4,7 @@ The publish step writes every format, the descriptor describes it, ``validate`` 
 the reference format (CSV), and the dataset page and the portal record list it: none of them asks
 which format it is. Adding a format is one module in this folder and its name in ``PLUGINS``.
 
+>>> from stalking_flanders.formats import BY_NAME, FORMATS
 >>> [f.name for f in FORMATS][:3]  # a format added later comes after these
 ['csv', 'parquet', 'xlsx']
 >>> BY_NAME["parquet"].resource_name("observations")
@@ -14,16 +15,35 @@ which format it is. Adding a format is one module in this folder and its name in
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import import_module
 
 from .base import DATA_PACKAGE, Content, Document, Format, Table
 
 PLUGINS = ["csv", "parquet", "xlsx"]  # in the order a release lists them
 
-FORMATS: list[Format] = [import_module(f".{name}", __name__).FORMAT for name in PLUGINS]
 # Files that are not tables: the archived answer, and the descriptor itself.
 TEXT = Document("txt", "text/plain", "TXT", "TXT", encoding="utf-8", texts="archived_text", licensed=False)  # it states none
 JSON = Document("json", "application/json", "JSON", "JSON", standard=DATA_PACKAGE, texts="descriptor")
-BY_NAME: dict[str, Format] = {f.name: f for f in [*FORMATS, TEXT, JSON]}
+
+
+@cache
+def _registry() -> tuple[list[Format], dict[str, Format]]:
+    """Every plugin, imported once the registry is first asked for: a module that needs one format
+    (the loader reads CSV alone) imports that one, not the others."""
+    formats = [import_module(f".{name}", __name__).FORMAT for name in PLUGINS]
+    return formats, {f.name: f for f in [*formats, TEXT, JSON]}
+
+
+def __getattr__(name: str):
+    if name == "FORMATS":
+        return _registry()[0]
+    if name == "BY_NAME":
+        return _registry()[1]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+FORMATS: list[Format]  # every format of a release, in the order of PLUGINS
+BY_NAME: dict[str, Format]  # every format and document by name
 
 __all__ = ["BY_NAME", "DATA_PACKAGE", "FORMATS", "JSON", "TEXT", "Content", "Format", "Table"]
