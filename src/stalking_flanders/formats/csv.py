@@ -52,7 +52,9 @@ def read(source: Path | bytes, schema: Schema, name: str | None = None) -> pd.Da
     name = name or str(source)
     text = _bounded_text(source, name)
     try:
-        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+        # every cell as the Python string it is (object, not pandas' Arrow-backed str: the cells are
+        # only read once each, by the field's type below, which gives the frame its dtypes)
+        raw = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, na_filter=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
         raise _unreadable(name, error) from None
     problems = _columns(raw, schema, name)
