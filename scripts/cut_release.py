@@ -10,7 +10,8 @@ In order, it:
    clone; the CHANGELOG does);
 2. writes VERSION into pyproject.toml (the one place of the version) and, with the date, into
    CITATION.cff; rebuilds the release (`dvc repro`) and records its descriptor in
-   src/stalking_flanders/releases.toml;
+   src/stalking_flanders/releases.toml, with the commit of the previous release (the revision
+   users fetch that version by: tags do not travel with a clone, the file does);
 3. takes the previous release from git alone (in a temporary worktree of its tag or, in a clone
    without tags, of the commit that wrote its CHANGELOG entry: the release that commit holds),
    compares it with the new one
@@ -41,6 +42,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import tomllib
 from pathlib import Path
 
 import _step  # noqa: F401 - puts this checkout's src/ first on the path
@@ -256,6 +258,27 @@ def record_release(version: str, now: datetime.datetime) -> None:
     path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + entry, encoding="utf-8")
 
 
+def record_commit(previous: tuple[str, str]) -> None:
+    """Add the commit of the release ``previous`` (version, revision) to its entry in
+    src/stalking_flanders/releases.toml, unless it has one: a commit cannot name itself, so each
+    release records the one before it. Only that line is added; the entry is otherwise kept."""
+    version, revision = previous
+    path = repo.RELEASES
+    text = path.read_text(encoding="utf-8")
+    before = tomllib.loads(text)["releases"]
+    if version not in before or "commit" in before[version]:
+        return
+    start = text.index(f'[releases."{version}"]\n')
+    end = text.find("\n\n[", start)
+    end = len(text.rstrip("\n")) if end < 0 else end
+    commit = git("rev-parse", f"{revision}^{{commit}}")
+    text = f'{text[:end]}\ncommit = "{commit}"{text[end:]}'
+    after = tomllib.loads(text)["releases"]
+    if after != {**before, version: {**before[version], "commit": commit}}:
+        raise Refused(f"could not add the commit of {version} to {path} alone: check the file by hand")
+    path.write_text(text, encoding="utf-8")
+
+
 def release(version: str, test_command: str) -> None:
     previous, new = check_can_release(version)
     start = git("rev-parse", "HEAD")
@@ -291,6 +314,8 @@ def cut(version: str, test_command: str, previous: tuple[str, str] | None, new: 
     set_version(version, now.date())
     run_command(["dvc", "repro", "--quiet"], "dvc repro")
     record_release(version, now)
+    if previous:
+        record_commit(previous)
     data_changes, bump = summary(previous)
     if previous and BUMPS.index(bump) > BUMPS.index(needed_bump(parse(previous[0]), new)):
         raise Refused(f"the change from {previous[0]} needs a {bump} version, not {version}:\n{data_changes}")

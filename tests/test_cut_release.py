@@ -165,6 +165,10 @@ def test_a_release_that_adds_rows_must_be_minor_and_records_the_change(project):
     assert re.search(r"\n  - \d+ row\(s\) added:", entry)  # a sub-item under its table, as Markdown nests it
     for path in ("datapackage.json", "pyproject.toml"):
         assert version_at(project, f"v{MINOR}", path) == MINOR
+    # the release records the commit of the one before it (a commit cannot name itself)
+    recorded = tomllib.loads((project / repo.RELEASES).read_text())["releases"]
+    assert recorded[FIRST]["commit"] == run(["git", "rev-parse", f"v{FIRST}^{{commit}}"], project).stdout.strip()
+    assert "commit" not in recorded[MINOR]
 
 
 # a hook that stops the release script (the test command's parent) once its commit is made
@@ -191,6 +195,9 @@ def test_a_clone_without_tags_knows_its_releases_and_a_release_stopped_once_comm
     changelog = (clone / "CHANGELOG.md").read_text()
     entry = changelog[changelog.index(f"## [{later}]") : changelog.index(f"## [{MINOR}]")]
     assert f"Compared with {MINOR} (change level" in entry and "First release" not in entry
+    # without its tag, the previous release's commit is found from the commit that wrote its entry
+    recorded = tomllib.loads((clone / repo.RELEASES).read_text())["releases"]
+    assert recorded[MINOR]["commit"] == run(["git", "rev-parse", f"v{MINOR}^{{commit}}"], project).stdout.strip()
 
 
 def test_a_previous_release_whose_commit_holds_none_is_refused(tmp_path, monkeypatch):

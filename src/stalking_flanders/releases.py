@@ -44,6 +44,7 @@ class Recorded:
     cut_from: str  # the commit it was cut from; its release commit is the next one
     descriptor_sha256: str
     sums_sha256: str | None = None  # the sha256 of its SHA256SUMS (releases from 1.0.1 on have one)
+    commit: str | None = None  # its release commit; recorded by the next release (the latest has none)
 
 
 def history(path: Path = RECORD) -> dict[str, Recorded]:
