@@ -66,7 +66,8 @@ def test_a_command_that_needs_an_extra_says_which_and_exits_2(plain, args, extra
     result = command(plain, *args)
     assert result.returncode == 2, result.stderr
     assert f"stalking-flanders {args[0]} needs the {extra} extra" in result.stderr
-    assert f"pip install 'stalking-flanders[{extra}]'" in result.stderr and "internal error" not in result.stderr
+    said = result.stderr
+    assert f"pip install 'stalking-flanders[{extra}] @ git+<repository>@<commit>'" in said and "internal error" not in said
 
 
 def test_loading_another_version_says_how_to_get_dvc(plain):

@@ -1,8 +1,9 @@
 """Push and pull for real: an S3-compatible server (moto, from its own environment .venv-s3server)
 and a read-only HTTP remote served from a folder, both started here on 127.0.0.1.
 
-The maintainer path: build, tag, `dvc push`. The consumer path: a fresh `git clone` and
-`dvc pull`, `dvc get --rev vX.Y.Z` from outside the repository, `dvc.api`, and the loader's
+The maintainer path: build, commit, `dvc push`. The consumer path: a fresh `git clone` and
+`dvc pull`, `dvc get --rev <commit>` from outside the repository (a version by its commit: tags do
+not travel with a clone), `dvc.api`, and the loader's
 `load(name, rev=..., repo=...)`. The project's own default remote is the store it carries
 (dvc-store/, proven by tests/test_routes.py); these remotes are added to the temporary repository
 that plays the published one, as a maintainer adds a bigger remote when the data outgrow it."""
@@ -80,16 +81,16 @@ def published(tmp_path_factory, s3, http_remote):
     ).stdout.strip()
     run(["git", "add", "-A"], path)
     run(["git", "commit", "-qm", "Build", "--allow-empty"], path)
-    run(["git", "tag", "-a", f"v{version}", "-m", version], path)
+    commit = run(["git", "rev-parse", "HEAD"], path).stdout.strip()
     dvc(["push"], path)  # to S3
     dvc(["remote", "add", "--local", "folder", str(folder)], path)
     dvc(["push", "-r", "folder"], path)  # the folder the HTTP remote serves
-    return path, version
+    return path, version, commit
 
 
 @pytest.mark.parametrize("remote", ["storage", "http"])
 def test_fresh_clone_and_dvc_pull_give_identical_files(published, remote, tmp_path):
-    path, _ = published
+    path, _, _ = published
     clone = tmp_path / "clone"
     run(["git", "clone", "-q", str(path), str(clone)], tmp_path)
     assert sha256_tree(clone, *OUTPUTS) == {}
@@ -99,8 +100,8 @@ def test_fresh_clone_and_dvc_pull_give_identical_files(published, remote, tmp_pa
 
 
 def test_dvc_get_a_pinned_version_from_outside(published, tmp_path):
-    path, version = published
-    dvc(["get", str(path), repo.RELEASE.as_posix(), "--rev", f"v{version}", "-o", "release"], tmp_path)
+    path, _, commit = published
+    dvc(["get", str(path), repo.RELEASE.as_posix(), "--rev", commit, "-o", "release"], tmp_path)
     got = {
         p.relative_to(tmp_path / "release").as_posix(): p.read_bytes() for p in (tmp_path / "release").rglob("*") if p.is_file()
     }
@@ -111,21 +112,21 @@ def test_dvc_get_a_pinned_version_from_outside(published, tmp_path):
 
 
 def test_dvc_api_reads_a_pinned_version_over_http(published):
-    path, version = published
+    path, _, commit = published
     code = (
         "import dvc.api, sys; sys.stdout.buffer.write(dvc.api.read("
-        f"'data/release/observations.csv', repo={str(path)!r}, rev='v{version}', remote='http', mode='rb'))"
+        f"'data/release/observations.csv', repo={str(path)!r}, rev={commit!r}, remote='http', mode='rb'))"
     )
     got = subprocess.run([sys.executable, "-c", code], env=env(), capture_output=True, check=True, cwd=path.parent).stdout
     assert got == (path / repo.RELEASE / "observations.csv").read_bytes()
 
 
 def test_the_loader_reads_a_version_through_dvc(published):
-    path, version = published
+    path, version, commit = published
     code = (
         "import sys, stalking_flanders as s\n"
         "assert 'dvc' not in sys.modules\n"
-        f"df = s.load('observations', lang='en', rev='v{version}', repo={str(path)!r})\n"
+        f"df = s.load('observations', lang='en', rev={commit!r}, repo={str(path)!r})\n"
         "print(len(df), df.attrs['version'], df['count'].sum(), 'dvc' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], env=env(), capture_output=True, text=True, cwd=path.parent)
@@ -134,7 +135,7 @@ def test_the_loader_reads_a_version_through_dvc(published):
 
 
 def test_a_pull_from_a_remote_missing_a_file_fails_and_changes_nothing(published, http_remote, tmp_path):
-    path, _ = published
+    path, _, _ = published
     folder, _ = http_remote
     broken = tmp_path / "broken-remote"
     shutil.copytree(folder, broken)

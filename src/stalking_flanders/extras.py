@@ -44,12 +44,15 @@ def missing(extra: str) -> list[str]:
 
 
 def how_to_install(extra: str) -> str:
-    """How to install ``extra``, from a package index or from git (the README's two ways).
+    """How to install ``extra``: from git, as the README says (``<commit>``: the version's commit,
+    which releases.toml records; without ``@<commit>``, the default branch), or from a package
+    index that carries the package.
 
     >>> print(how_to_install("validate"))
-    pip install 'stalking-flanders[validate]' (from git: 'stalking-flanders[validate] @ git+<repository>@v<version>')
+    pip install 'stalking-flanders[validate] @ git+<repository>@<commit>' (or from an index: 'stalking-flanders[validate]')
     """
-    return f"pip install 'stalking-flanders[{extra}]' (from git: 'stalking-flanders[{extra}] @ git+<repository>@v<version>')"
+    named = f"stalking-flanders[{extra}]"
+    return f"pip install '{named} @ git+<repository>@<commit>' (or from an index: '{named}')"
 
 
 def require(extra: str, what: str) -> None:

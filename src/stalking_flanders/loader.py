@@ -55,9 +55,11 @@ def load(
     ``release`` is another package to read the table from: a :class:`DataPackage`, or the path of
     its ``datapackage.json`` or folder.
 
-    With ``rev`` (a git tag such as ``"v2.0.0"``; releases before 2.0.0 kept their files out of
-    git and cannot be fetched) and/or ``repo`` (the repository's URL or path), the release of that
-    version is fetched through DVC from the repository, where it is committed to git; dvc is
+    With ``rev`` (a git revision of the repository: one version's commit, as ``releases.toml``
+    records it, see :func:`stalking_flanders.releases.history`; tags do not travel with a clone;
+    releases before 2.0.0 kept their files out of git and cannot be fetched) and/or ``repo`` (the
+    repository's URL or path), the release of that revision is fetched through DVC from the
+    repository, where it is committed to git; dvc is
     imported only then. Its files are checked against its own descriptor as usual, and a package
     other than the bundled one must be the release it claims to be, as far as this installed
     package knows that version (:mod:`stalking_flanders.releases`): a rewritten licence or caveat
