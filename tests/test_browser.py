@@ -73,9 +73,9 @@ FIRST_SCREEN = {
     "nl": [
         "beperkte concrete cijfers",
         "exponentieel de hoogte in schiet",
-        "geen slachtoffers",
+        "niet om slachtoffers",
         "meer dan eens geteld",
-        "dekt mogelijk niet het hele jaar",
+        "slaat mogelijk niet op het volledige jaar",
     ],
     "en": [
         "limited concrete figures",

@@ -108,9 +108,9 @@ def test_the_first_screen_reads_the_stalking_figures_as_the_answer_does(page, ht
         "nl": [
             "Wat het antwoord over deze cijfers zegt (deelvraag 6)",  # the minister's evaluation of them
             "het ontbreken van een signaal van de hulpverlening dat de problematiek van stalking exponentieel",
-            "geen slachtoffers",
+            "niet om slachtoffers",
             "meer dan eens geteld",
-            "dekt mogelijk niet het hele jaar",
+            "slaat mogelijk niet op het volledige jaar",
         ],
         "en": [
             "What the answer says about these figures (sub-question 6",
@@ -198,9 +198,9 @@ CHART_SAYS = {  # what the image itself carries, so that it can be reused on its
         "Vlaams Parlement",
         "2021-12-21",
         "CC BY 4.0",
-        "dekt mogelijk niet het hele jaar",
+        "slaat mogelijk niet op het volledige jaar",
         "exponentieel de hoogte in schiet",
-        "geen slachtoffers",
+        "niet om slachtoffers",
         "NIET specifiek voor stalking",
         "aantal",
     ],

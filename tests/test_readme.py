@@ -64,9 +64,9 @@ def test_the_readme_opens_in_dutch_on_the_stalking_figures_read_as_the_answer_me
     for said in (
         "Wat het antwoord over deze cijfers zegt (deelvraag 6)",  # the answer's evaluation of the figures
         "exponentieel de hoogte in schiet",
-        "geen slachtoffers",
+        "niet om slachtoffers",
         "meer dan eens geteld",
-        "dekt mogelijk niet het hele jaar",
+        "slaat mogelijk niet op het volledige jaar",
         "rising exponentially",
         "not victims",
         "counted more than once",

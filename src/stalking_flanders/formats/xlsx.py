@@ -190,9 +190,9 @@ class Workbook(Format):
                         "description": f"Een eerste werkblad '{READ_ME}' met de kanttekeningen, de licentie en hoe te citeren, "
                         f"in het Nederlands en het Engels, een tweede werkblad '{STALKING}' met de stalkingcijfers per jaar en "
                         "wat het antwoord en dit pakket erover zeggen, dan één werkblad per tabel "
-                        f"({', '.join(content.tables)}) met dezelfde rijen als het CSV-bestand, getypeerde cellen en een "
-                        "vastgezette kopregel (de waarnemingen met de kolom stalking_specific van hun reeks). De CSV-bestanden "
-                        "zijn de referentie.",
+                        f"({', '.join(content.tables)}) met dezelfde rijen als het CSV-bestand, cellen met een vast "
+                        "gegevenstype en een vastgezette kopregel (de waarnemingen met de kolom stalking_specific van hun "
+                        "reeks). De CSV-bestanden zijn de referentie.",
                     }
                 },
                 "format": self.name,
