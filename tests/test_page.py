@@ -104,6 +104,8 @@ def test_the_first_screen_reads_the_stalking_figures_as_the_answer_does(page, ht
     shown = re.sub(r"<[^>]+>", "", html[html.index('id="summary"') : html.index('id="others-title"')])
     summary = re.sub(r"\s+", " ", unescape(shown).replace("\u00a0", " "))
     assert "21 (2019), 47 (2020), 57 (2021)" in summary  # as published
+    measure = {"nl": "Het antwoord: <q>De CAW registreren", "en": "The answer (translation made for this package): <q>The CAW"}
+    assert measure[lang] in html  # what the figures count, quoted as the answer's words
     said = {
         "nl": [
             "Wat het antwoord over deze cijfers zegt (deelvraag 6)",  # the minister's evaluation of them

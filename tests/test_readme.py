@@ -91,6 +91,14 @@ def test_every_series_stands_with_what_the_answer_says_of_it_and_our_note_dutch_
         assert dutch in readme and english in readme and readme.index(dutch) < readme.index(english), dutch
 
 
+def test_what_each_figure_counts_stands_as_the_answers_words_the_english_as_a_translation():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    tables = readme_sections.read_tables(DataPackage(ROOT / repo.DESCRIPTOR))
+    for s in tables["series"].itertuples():
+        assert f"Het antwoord: “{s.measure_nl}”" in readme, s.series
+        assert f"The answer (translation made for this package): “{s.measure_en}”" in readme, s.series
+
+
 def test_readme_shows_the_caveats_and_the_two_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "NOT stalking-specific" in readme and "belaging" in readme

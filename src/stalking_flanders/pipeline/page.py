@@ -100,6 +100,7 @@ def _summary(tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
                 "specific": bool(s.stalking_specific),
                 "kind": SPECIFIC[lang][bool(s.stalking_specific)],
                 "measure": getattr(s, f"measure_{lang}"),
+                "answer_label": caveat_words(lang)["answer"],  # the measure is the answer's words (in English, translated)
                 "figures": list(zip(obs["year"], obs["count"])) if len(categories) == 1 else [],
                 "extent": words["extent"].format(n=len(categories), first=s.first_year, last=s.last_year),
                 "reading": quoted,

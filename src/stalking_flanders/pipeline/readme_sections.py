@@ -90,7 +90,7 @@ def _cell(value) -> str:
 
 def figures(tables: dict[str, pd.DataFrame]) -> str:
     """Markdown: every figure, one table a series, the stalking figures first, each under what it
-    counts and whether it is stalking-specific, and beside it what the answer says of the figures
+    counts (quoted from the answer) and whether it is stalking-specific, and beside it what the answer says of the figures
     and the package's note: Dutch first, then English. Nothing is computed from the figures (the
     answer gives no totals)."""
     obs, categories, series, subquestions = (tables[name] for name in FIGURE_TABLES)
@@ -102,7 +102,8 @@ def figures(tables: dict[str, pd.DataFrame]) -> str:
         for lang in CODES:
             organisation = getattr(s, f"organisation_{lang}")
             kind = f"{SPECIFIC[lang][bool(s.stalking_specific)]}{', series `' + s.series + '`' if lang == 'en' else ''}"
-            out += [f"**{capitalised(organisation)}** ({kind}): {getattr(s, f'measure_{lang}')}", ""]
+            said = f"{caveat_words(lang)['answer']}: “{getattr(s, f'measure_{lang}')}”"  # quoted, the English as a translation
+            out += [f"**{capitalised(organisation)}** ({kind}). {said}", ""]
         out += [
             "| categorie (zoals gepubliceerd) / category (as published) | Engels label / English label | "
             + " | ".join(map(str, years))
