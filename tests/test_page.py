@@ -186,6 +186,15 @@ def test_no_computed_value_is_shown_as_if_published(html, release):
     assert "total" not in text.lower() and "totaal" not in text.lower()
 
 
+def test_every_english_rendering_of_the_answers_words_is_marked_as_a_translation(html, release, lang):
+    series = pd.read_csv(release / "series.csv", dtype=str, keep_default_na=False)
+    marked = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", html)))
+    marker = text("page", "translated", lang)
+    for s in series.itertuples():
+        for said in (s.measure_en, s.caveat_en):
+            assert f"{said} ({marker})" in marked, said
+
+
 def test_the_page_builds_no_markup_in_python():
     """The markup of the page is the template's: no module of the pipeline writes an HTML tag."""
     tags = re.compile(r"<(span|a|code|q|br|b|strong|td|th)\b")
