@@ -51,7 +51,7 @@ from stalking_flanders.changelog import released
 from stalking_flanders.datapackage import DataPackage
 from stalking_flanders.diff import BUMPS, as_text, diff_releases
 from stalking_flanders.hashes import sha256_bytes
-from stalking_flanders.releases import canonical
+from stalking_flanders.releases import COMMIT_SUBJECT, TAG, TAG_MESSAGE, canonical
 
 VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 CHANGELOG = Path("CHANGELOG.md")
@@ -237,7 +237,7 @@ STOPS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 class Untagged(Exception):
     """The release commit is made, its tag not (the releases are known from CHANGELOG.md and
-    releases.toml without it; tag it by hand)."""
+    releases.toml without it; tag it by hand, or `make publish` tags it when it pushes)."""
 
 
 def on_signal(signum, frame):
@@ -294,7 +294,7 @@ def release(version: str, test_command: str) -> None:
                 if git("rev-parse", "HEAD", check=False) == start:
                     restore(Path(saved))
                 raise
-        git("tag", "-a", f"v{version}", "-m", f"stalking-flanders {version}")
+        git("tag", "-a", TAG.format(version=version), "-m", TAG_MESSAGE.format(version=version))
         ignore_stops()  # released: nothing is left to undo
     except BaseException as error:
         ignore_stops()
@@ -323,7 +323,7 @@ def cut(version: str, test_command: str, previous: tuple[str, str] | None, new: 
     run_command([sys.executable, "scripts/readme.py"], "regenerating the README")
     run_command(test_command, f"the test command ({test_command})")  # on the release as it will be committed
     git("add", "--", *map(str, RELEASE_FILES))
-    git("commit", "-q", "-m", f"Release {version}")
+    git("commit", "-q", "-m", COMMIT_SUBJECT.format(version=version))
 
 
 def restore(saved: Path) -> None:

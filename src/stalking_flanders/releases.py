@@ -22,6 +22,10 @@ from .rooting import unrooted
 
 RECORD = Path(__file__).resolve().parent / "releases.toml"
 NAME = "stalking-flanders"
+# How the release scripts name a release in git: the subject of its commit and its annotated tag.
+COMMIT_SUBJECT = "Release {version}"
+TAG = "v{version}"
+TAG_MESSAGE = "stalking-flanders {version}"
 
 
 def canonical(descriptor: dict) -> bytes:
