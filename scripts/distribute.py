@@ -5,7 +5,7 @@
 The `[publish]` table of the file names the destinations; none is assumed, and none is invented:
 
     [publish]
-    git_remotes = ["origin"]              # push the release commit and its tag v<version>
+    git_remotes = ["origin"]              # push the release commit and its tag v<version> (made if missing)
     dvc_remotes = []                      # push the DVC cache (only once the outputs are cached)
     index_url = "https://<index>/legacy/" # upload the wheel and sdist with twine
     site = "s3://<bucket>/<path>/"        # or a folder: the release folder and its DCAT record
@@ -15,7 +15,8 @@ and its `[portal]` table the settings of the DCAT record (docs/portals.md), whos
 where `site/<version>/` is served. Credentials come from the environment, never from the file:
 TWINE_USERNAME/TWINE_PASSWORD for the index, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY for S3.
 
-Before anything is sent, it checks the settings, that HEAD is the release (tag v<version>), that
+Before anything is sent, it checks the settings, that HEAD is the release (tagged v<version>, or
+in a clone without tags the commit `Release <version>` that releases.toml records), that
 the release is valid, and builds the wheel and sdist (`twine check --strict`) and the record. Then
 it sends to each destination in turn: git, DVC, the index, the site. A destination that fails
 stops the run and the rest are not attempted; what was sent stays whole (a version's folder on
@@ -46,6 +47,7 @@ from stalking_flanders.datapackage import DataPackage  # noqa: E402
 from stalking_flanders.dcat import record  # noqa: E402
 from stalking_flanders.portal_settings import SettingsError, load_settings, setting_problem  # noqa: E402
 from stalking_flanders.problems import counted  # noqa: E402
+from stalking_flanders.releases import COMMIT_SUBJECT, TAG, TAG_MESSAGE, history  # noqa: E402
 from stalking_flanders.validation import validate_package  # noqa: E402
 
 DESTINATIONS = ("git_remotes", "dvc_remotes", "index_url", "site")
@@ -100,9 +102,12 @@ def prepared(version: str, portal: dict | None, work: Path) -> tuple[list[Path],
     """Check the checkout and build what is sent: the wheel and sdist, and the record."""
     if run(["git", "status", "--porcelain", "--untracked-files=no"], "git status").strip():
         raise Stop("the working tree has changes: publish a release as it was cut (scripts/cut_release.py)")
-    tagged = run(["git", "tag", "--points-at", "HEAD"], "git tag").split()
-    if f"v{version}" not in tagged:
-        raise Stop(f"HEAD is not tagged v{version}: publish a release as it was cut (scripts/cut_release.py)")
+    if not is_the_release(version):
+        raise Stop(
+            f"HEAD is not the release {version} (neither tagged {TAG.format(version=version)} nor the commit "
+            f"'{COMMIT_SUBJECT.format(version=version)}' that releases.toml records): publish a release as it was "
+            "cut (scripts/cut_release.py)"
+        )
     ensure_release()  # the package's copies of the release, as a build makes them (checked against SHA256SUMS)
     problems = validate_package(repo.RELEASE)
     if problems:
@@ -116,9 +121,26 @@ def prepared(version: str, portal: dict | None, work: Path) -> tuple[list[Path],
     return dists, work / RECORD
 
 
+def is_the_release(version: str) -> bool:
+    """Whether HEAD is the commit of the release ``version``: tagged so where it was cut, or, in a
+    clone (tags do not travel with one), the commit ``Release <version>`` right after the commit
+    ``releases.toml`` records it was cut from."""
+    if TAG.format(version=version) in run(["git", "tag", "--points-at", "HEAD"], "git tag").split():
+        return True
+    entry = history().get(version)
+    if entry is None:
+        return False
+    parents, subject = run(["git", "log", "-1", "--format=%P%n%s", "HEAD"], "git log").split("\n")[:2]
+    return parents.split() == [entry.cut_from] and subject == COMMIT_SUBJECT.format(version=version)
+
+
 def send_git(remotes: list[str], version: str) -> None:
+    tag = TAG.format(version=version)
+    if remotes and tag not in run(["git", "tag", "--points-at", "HEAD"], "git tag").split():
+        # a clone without the tag: tag the release commit as the release script does where it cuts one
+        run(["git", "tag", "-a", tag, "-m", TAG_MESSAGE.format(version=version), "HEAD"], f"git tag {tag}")
     for remote in remotes:
-        run(["git", "push", "--quiet", remote, "HEAD", f"refs/tags/v{version}"], f"git push to {remote}")
+        run(["git", "push", "--quiet", remote, "HEAD", f"refs/tags/{tag}"], f"git push to {remote}")
 
 
 def send_dvc(remotes: list[str], version: str) -> None:

@@ -149,5 +149,28 @@ def test_a_failure_half_way_keeps_what_was_sent_and_says_what_is_missing(index, 
 def test_publish_refuses_a_checkout_that_is_not_the_cut_release(tmp_path):
     work = fresh_repository(tmp_path / "work")  # not tagged
     result = publish(work, config(site=str(tmp_path / "site"), base_url="https://example.invalid/"))
-    assert result.returncode == 1 and f"HEAD is not tagged v{VERSION}" in result.stderr
+    assert result.returncode == 1 and f"HEAD is not the release {VERSION}" in result.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_a_clone_without_tags_publishes_the_release_commit_releases_toml_records_and_tags_it(tmp_path):
+    """Tags do not travel with a clone: the release commit is known by releases.toml (the commit
+    `Release <version>` right after the one it was cut from), and is tagged when it is pushed."""
+    work = fresh_repository(tmp_path / "work")
+    bare = tmp_path / "published.git"
+    run(["git", "init", "-q", "--bare", str(bare)], tmp_path)
+    settings = config(git=f"file://{bare}")
+    run(["git", "commit", "-q", "--allow-empty", "-m", f"Release {VERSION}"], work, env=git_env())
+    refused = publish(work, settings)  # the right subject, but not after the commit it was cut from
+    assert refused.returncode == 1 and f"HEAD is not the release {VERSION}" in refused.stderr, refused.stderr
+    run(["git", "reset", "-q", "--hard", "HEAD~1"], work)
+    record = work / "src" / "stalking_flanders" / "releases.toml"
+    cut_from = tomllib.loads(record.read_text())["releases"][VERSION]["cut_from"]
+    record.write_text(record.read_text().replace(cut_from, run(["git", "rev-parse", "HEAD"], work).stdout.strip()))
+    run(["git", "commit", "-qam", f"Release {VERSION}"], work, env=git_env())
+    result = publish(work, settings)
+    assert result.returncode == 0, result.stderr
+    pushed = run(["git", "ls-remote", f"file://{bare}"], tmp_path).stdout
+    head = run(["git", "rev-parse", "HEAD"], work).stdout.strip()
+    tag = run(["git", "rev-parse", f"v{VERSION}^{{commit}}"], work).stdout.strip()
+    assert f"refs/tags/v{VERSION}" in pushed and tag == head
