@@ -14,6 +14,7 @@ import pytest
 import helpers
 import stalking_flanders
 from helpers import ROOT
+from stalking_flanders.caveats import caveat_words
 from stalking_flanders.datapackage import BUNDLED, DataPackage, IntegrityError, UnknownNameError
 from stalking_flanders.loader import load
 from stalking_flanders.problems import DataError
@@ -61,6 +62,17 @@ def test_caveats_and_measure_travel_with_the_data():
     nl = stalking_flanders.load("observations")
     assert nl.attrs["measures"]["cgg-perpetration-registrations"].startswith("Het gaat telkens om")
     assert df.attrs["licenses"] == ["CC-BY-4.0"] and df.attrs["version"] == stalking_flanders.__version__
+
+
+def test_the_description_quotes_what_each_figure_counts_as_the_answers_words():
+    """The English of a measure is a translation: it stands in quotation marks after "The answer
+    (translation made for this package)", never as a sentence of the package's own."""
+    meta = stalking_flanders.metadata()
+    series = stalking_flanders.load("series")
+    for lang, description in (("nl", meta["translations"]["nl"]["description"]), ("en", meta["description"])):
+        label = caveat_words(lang)["answer"]
+        for s in series.itertuples():
+            assert f"{label}: “{getattr(s, f'measure_{lang}')}”" in description.replace("\n", " "), (lang, s.series)
 
 
 def test_beside_the_figures_the_answer_is_quoted_on_them_only():

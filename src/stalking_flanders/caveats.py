@@ -20,7 +20,7 @@ def caveat_words(lang: str) -> dict:
     return {True: SPECIFIC[lang][True], False: SPECIFIC[lang][False], **{k: text("caveats", k, lang) for k in AROUND}}
 
 
-AROUND = ("subquestion", "no_figures", "answer", "reading", "note")
+AROUND = ("subquestion", "no_figures", "answer", "and", "reading", "note")
 NO_FIGURES = "no-figures"  # the subquestions.figures code of a sub-question the answer gives no figures for
 # Beside the figures (wherever they are shown or described), the answer's reading is quoted by its
 # first sentences, marked as an excerpt: the first sentence of sub-question 6 (lines 103-106: how
@@ -106,12 +106,14 @@ def first_shown(series: pd.DataFrame) -> pd.DataFrame:
 
 
 def series_caveat(series, readings: Readings, lang: str = "en") -> str:
-    """One series' caveat: what the answer says of its figures (quoted, or translated), the
-    answer's own reading of them (the first sentences of the statement of its
-    ``reading_subquestion``: the rest of that statement is about other matters, and stands whole
-    with its sub-question), and the package's note."""
+    """One series' caveat: what the answer says each figure counts and what it says of its figures
+    (quoted, or translated), the answer's own reading of them
+    (the first sentences of the statement of its ``reading_subquestion``: the rest of that
+    statement is about other matters, and stands whole with its sub-question), and the package's
+    note."""
     words, read = caveat_words(lang), readings.of(series)
-    parts = [f"{words['answer']}: “{getattr(series, f'caveat_{lang}')}”"]
+    measure, caveat = getattr(series, f"measure_{lang}"), getattr(series, f"caveat_{lang}")
+    parts = [f"{words['answer']}: “{measure}” {words['and']} “{caveat}”"]
     if read is not None and read["subquestion"] != series.subquestion:
         parts.append(quoted_reading(series, readings, lang))
     parts.append(f"{words['note']}: {getattr(series, f'note_{lang}')}")
@@ -123,9 +125,8 @@ def caveats(tables: dict[str, pd.DataFrame], lang: str = "en") -> str:
     words, readings = caveat_words(lang), Readings(tables["subquestions"])
     lines = []
     for s in tables["series"].itertuples():
-        organisation, measure = capitalised(getattr(s, f"organisation_{lang}")), getattr(s, f"measure_{lang}")
-        kind = words[bool(s.stalking_specific)]
-        lines.append(f"- {organisation} ({kind}): {measure} {series_caveat(s, readings, lang)}")
+        organisation, kind = capitalised(getattr(s, f"organisation_{lang}")), words[bool(s.stalking_specific)]
+        lines.append(f"- {organisation} ({kind}). {series_caveat(s, readings, lang)}")
     return "\n".join(lines + no_figures(tables, lang))
 
 
