@@ -288,6 +288,9 @@ def test_every_column_has_a_dutch_and_an_english_name_in_the_workbook(release, d
             assert dutch, field.name  # a Dutch name of its own (texts.toml, columns; "Minister" is one too)
             assert cell.comment is not None and cell.comment.text == f"{dutch} / {field.title}", (name, field.name)
             assert listed[field.name][0] == f"{field.name}: {dutch}"  # and in the first sheet's list of columns
+    sheets = [(dutch, english) for topic, dutch, english in about if topic == "Werkbladen / Sheets"]
+    assert len(sheets) == 1 and all(f"'{name}'" in said for name in book.sheetnames[1:2] for said in sheets[0])
+    assert all(name in said for name in book.sheetnames[2:] for said in sheets[0])  # every sheet the first lists
 
 
 def test_the_command_line_shows_a_table_on_a_terminal_and_csv_when_piped(release):

@@ -10,16 +10,18 @@ import pandas as pd
 from ..caveats import Readings, capitalised, caveat_words, caveats, reading_excerpt, reading_label
 from ..datapackage import cite
 from ..facts import CODES
-from ..formats.xlsx import dutch_name
+from ..formats.xlsx import STALKING, dutch_name
 from ..texts import licence_statement
 from .definitions import Definitions
 
 SHEETS = {
-    "nl": "Eén werkblad per tabel, met dezelfde rijen als het CSV-bestand (de referentie): {tables}. Elk cijfer "
+    "nl": "Het werkblad '{stalking}' toont de stalkingcijfers per jaar. Daarna één werkblad per tabel, met dezelfde "
+    "rijen als het CSV-bestand (de referentie): {tables}. Elk cijfer "
     "vermeldt de regel van het gearchiveerde antwoord waarop het steunt (source_line). De Engelse teksten en "
     "de opmerkingen van dit pakket zijn niet officieel. Elke kolomkop draagt een notitie met de Nederlandse en de "
     "Engelse naam van de kolom; de lijst staat hieronder.",
-    "en": "One sheet per table, with the same rows as its CSV file (the reference): {tables}. Every figure carries "
+    "en": "The sheet '{stalking}' shows the stalking figures by year. Then one sheet per table, with the same rows "
+    "as its CSV file (the reference): {tables}. Every figure carries "
     "the line of the archived answer it stands on (source_line). English texts and this package's notes are "
     "not official. Each column header carries a note with the column's Dutch and English name; the list "
     "follows.",
@@ -42,7 +44,7 @@ def about(defs: Definitions, tables: dict[str, pd.DataFrame], sources: list[dict
     rows += [("Licentie / Licence", licence_statement(lic, "nl"), licence_statement(lic)) for lic in meta["licenses"]]
     rows += [("Bron / Source", s["title"], s["title"]) for s in sources]
     rows += [("Citeren / How to cite", cite(described, "nl"), cite(described, "en"))]
-    rows += [("Werkbladen / Sheets", *(SHEETS[lang].format(tables=", ".join(defs.tables)) for lang in CODES))]
+    rows += [("Werkbladen / Sheets", *(SHEETS[lang].format(stalking=STALKING, tables=", ".join(defs.tables)) for lang in CODES))]
     columns = {field.name: field for schema in defs.schemas.values() for field in schema.fields}
     rows += [("Kolom / Column", f"{name}: {dutch_name(f)}", f"{name}: {f.title or name}") for name, f in columns.items()]
     return rows
