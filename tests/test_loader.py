@@ -103,6 +103,31 @@ def test_metadata_and_citation():
         stalking_flanders.citation("fr")
 
 
+def test_the_bundled_release_is_read_once_and_again_once_its_descriptor_changes(tmp_path, monkeypatch):
+    from stalking_flanders import datapackage
+
+    copy = tmp_path / "data"
+    shutil.copytree(BUNDLED, copy)
+    monkeypatch.setattr(datapackage, "BUNDLED", copy)
+    first = datapackage.bundled()
+    assert datapackage.bundled() is first and first.root == copy.resolve()
+    descriptor = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["title"] = "Another title"
+    (copy / "datapackage.json.new").write_text(json.dumps(descriptor), encoding="utf-8")
+    (copy / "datapackage.json.new").replace(copy / "datapackage.json")  # a new file, as a build writes it
+    assert datapackage.bundled() is not first and datapackage.bundled().descriptor["title"] == "Another title"
+    (copy / "datapackage.json").unlink()
+    with pytest.raises(stalking_flanders.ReleaseMissing):
+        datapackage.bundled()
+
+
+def test_metadata_is_the_callers_own_to_change():
+    meta = stalking_flanders.metadata()
+    meta["version"], meta["resources"][0]["path"] = "0.0.0", "elsewhere.csv"
+    assert stalking_flanders.metadata()["version"] != "0.0.0"
+    assert len(load("observations")) == 21 and stalking_flanders.__version__ != "0.0.0"
+
+
 def test_the_tables_title_and_description_travel_in_the_language_asked():
     resource = DataPackage().resource("observations")
     dutch, english = stalking_flanders.load("observations"), stalking_flanders.load("observations", lang="en")

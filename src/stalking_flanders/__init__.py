@@ -23,7 +23,7 @@ frictionless and pyarrow only by validation (``stalking-flanders validate``).
 
 from __future__ import annotations
 
-from .datapackage import DataPackage, IntegrityError, ReleaseMissing, UnknownNameError
+from .datapackage import DataPackage, IntegrityError, ReleaseMissing, UnknownNameError, bundled
 
 Release = DataPackage  # the name of 1.0.0, kept for code that uses it
 
@@ -43,7 +43,7 @@ __all__ = [
 
 def tables() -> list[str]:
     """The names of the tables in the bundled release."""
-    return DataPackage().tables()
+    return bundled().tables()
 
 
 def load(name: str, *, lang: str = "nl", rev: str | None = None, repo: str | None = None):
@@ -82,5 +82,5 @@ def citation(lang: str = "nl") -> str:
 
 def __getattr__(name: str):
     if name == "__version__":
-        return DataPackage().descriptor["version"]
+        return bundled().descriptor["version"]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

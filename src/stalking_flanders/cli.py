@@ -14,7 +14,7 @@ import sys
 import textwrap
 from contextlib import contextmanager
 
-from .datapackage import DataPackage, UnknownNameError
+from .datapackage import DataPackage, UnknownNameError, bundled
 from .extras import MissingExtra, extra_of, how_to_install, require
 from .facts import CODES
 from .limits import ADDRESS_LIMIT, LimitExceeded, bounded
@@ -36,7 +36,7 @@ def _version() -> str:
     except PackageNotFoundError:
         code = "unknown"
     try:
-        data = DataPackage().descriptor.get("version")
+        data = bundled().descriptor.get("version")
     except (OSError, PackageError):  # a damaged installation still answers --version
         data = "unreadable"
     return f"stalking-flanders {code} (data version {data})"
@@ -154,7 +154,7 @@ def _diff(args) -> int:
 
 
 def _tables(args) -> int:
-    release = DataPackage()
+    release = bundled()
     for name in release.tables():
         print(f"{name}\t{release.resource(name).get('title', '')}")
     return OK
@@ -237,7 +237,7 @@ def _info(args) -> int:
     def heading(key: str) -> str:
         return " / ".join(text("page", key, lang) for lang in CODES)  # the dataset page's words
 
-    release = DataPackage()
+    release = bundled()
     d = release.descriptor
     titles = {**{lang: t.get("title") for lang, t in d.get("translations", {}).items()}, "en": d["title"]}
     print(*(titles[lang] for lang in CODES if titles.get(lang)), sep="\n")

@@ -7,6 +7,7 @@ This module imports nothing heavy; it is what ``import stalking_flanders`` costs
 from __future__ import annotations
 
 from contextlib import nullcontext
+from functools import lru_cache
 from pathlib import Path
 
 from .hashes import facts
@@ -41,6 +42,28 @@ def descriptor_file(given: Path | str | None) -> Path:
     except OSError:  # a name too long, say: not a folder (reading it as a file then says why it cannot be)
         folder = False
     return path / DESCRIPTOR_NAME if folder and path.name != DESCRIPTOR_NAME else path
+
+
+def bundled() -> DataPackage:
+    """The release bundled with this package, read once a process while its descriptor stays the
+    same file (the same object each time: what the checks, the loader and the command line compare
+    with, and only read; :class:`DataPackage` ``()`` gives one of your own).
+
+    >>> bundled() is bundled(), bundled().descriptor == DataPackage().descriptor
+    (True, True)
+    """
+    path = BUNDLED / DESCRIPTOR_NAME
+    try:
+        stat = path.stat()
+        same = (str(path), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        same = (str(path),)  # DataPackage() says what is missing, and nothing is kept
+    return _bundled(same)
+
+
+@lru_cache(maxsize=1)
+def _bundled(same: tuple) -> DataPackage:
+    return DataPackage()
 
 
 class IntegrityError(PackageError, ValueError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .caveats import Readings, series_caveat
-from .datapackage import DataPackage, IntegrityError, cite
+from .datapackage import DataPackage, IntegrityError, bundled, cite
 from .facts import CODES as LANGUAGES
 from .limits import bounded
 from .problems import DataError
@@ -75,11 +75,11 @@ def load(
         with tempfile.TemporaryDirectory() as tmp:
             return load(name, lang=lang, release=from_dvc(repo, rev, tmp))
     if release is None:
-        return _table(DataPackage(), name, lang, verified=True)
+        return _table(bundled(), name, lang, verified=True)
     with bounded("load"):  # a package handed to us: read within the limits
         release = _package(release)
         verified = _verified(release)
-        problems = release.layout_problems(DataPackage())  # the captions read the tables by name
+        problems = release.layout_problems(bundled())  # the captions read the tables by name
         if problems:
             raise DataError(problems, str(release.descriptor_path))
         return _table(release, name, lang, verified=verified)
@@ -109,7 +109,7 @@ def _verified(package: DataPackage) -> bool:
     it claims a known version but differs from it (or is not stalking-flanders at all)."""
     from .releases import release_problems
 
-    problems = release_problems(package.descriptor, str(package.descriptor_path), DataPackage().descriptor)
+    problems = release_problems(package.descriptor, str(package.descriptor_path), bundled().descriptor)
     if any(p.code == "release-differs" for p in problems) or any(p.column == "name" for p in problems):
         details = "; ".join(str(p) for p in problems[:5])
         raise IntegrityError(f"{package.descriptor_path} is not the release it claims to be: {details}. Nothing was loaded.")
@@ -153,4 +153,6 @@ def _check_lang(lang: str) -> None:
 def _package(release: DataPackage | Path | str | None) -> DataPackage:
     """``release`` as :func:`load` and :func:`citation` take it, as a :class:`DataPackage` (the
     bundled release where None)."""
+    if release is None:
+        return bundled()
     return release if isinstance(release, DataPackage) else DataPackage(release)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import sums
 from .checks import check_tables
-from .datapackage import BUNDLED, DESCRIPTOR_NAME, DataPackage, IntegrityError, descriptor_file
+from .datapackage import BUNDLED, DESCRIPTOR_NAME, DataPackage, IntegrityError, bundled, descriptor_file
 from .formats import BY_NAME, FORMATS, csv
 from .frictionless_report import frictionless_problems
 from .hashes import facts, sha256_bytes
@@ -139,10 +139,10 @@ def _tables_of_this_package(package: DataPackage) -> list[Problem]:
     """The package holds the tables of the release bundled with this package, no more, no fewer,
     laid out as they are (every check of the figures reads them by name and type)."""
     try:
-        bundled = DataPackage()
+        reference = bundled()
     except (OSError, DataError):
         return []
-    return package.layout_problems(bundled)
+    return package.layout_problems(reference)
 
 
 def _sums(package: DataPackage) -> list[Problem]:
@@ -176,7 +176,7 @@ def _sums(package: DataPackage) -> list[Problem]:
 
 def _bundled() -> dict | None:
     try:
-        return DataPackage().descriptor
+        return bundled().descriptor
     except (OSError, DataError):
         return None
 
