@@ -31,7 +31,7 @@ FILE_FACTS = {"hash", "bytes"}
 
 def _rows(package: DataPackage, name: str) -> list[dict[str, str]]:
     """The rows of table ``name``, read by the one CSV reader, each cell as its CSV text."""
-    from .formats import csv
+    from .formats import csv_parser as csv
     from .tableschema import format_cell
 
     resource, schema = package.resource(name), package.schema(name)

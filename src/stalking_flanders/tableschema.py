@@ -66,8 +66,8 @@ def frame(columns: dict[str, list], schema: Schema) -> pd.DataFrame:
     for field in schema.fields:
         values = columns[field.name]
         dtype = field.type.nullable if any(v is None for v in values) else field.dtype  # a required one missing: reported
-        data[field.name] = pd.Series(values, dtype=dtype)
-    return pd.DataFrame(data, columns=schema.field_names)
+        data[field.name] = pd.array(values, dtype=dtype)  # an array, not a Series: half the cost of building one
+    return pd.DataFrame(data, columns=schema.field_names, copy=False)  # the arrays are new: nothing to copy
 
 
 def rows_frame(rows: list[dict], schema: Schema) -> pd.DataFrame:

@@ -17,22 +17,32 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import import_module
+from typing import TYPE_CHECKING
 
-from .base import DATA_PACKAGE, Content, Document, Format, Table
+if TYPE_CHECKING:
+    from .base import Content, Document, Format, Table
 
 PLUGINS = ["csv", "parquet", "xlsx"]  # in the order a release lists them
 
-# Files that are not tables: the archived answer, and the descriptor itself.
-TEXT = Document("txt", "text/plain", "TXT", "TXT", encoding="utf-8", texts="archived_text", licensed=False)  # it states none
-JSON = Document("json", "application/json", "JSON", "JSON", standard=DATA_PACKAGE, texts="descriptor")
+
+@cache
+def _documents() -> dict[str, Document]:
+    """Files that are not tables: the archived answer, and the descriptor itself."""
+    from .base import DATA_PACKAGE, Document
+
+    return {  # the archived answer states no licence
+        "TEXT": Document("txt", "text/plain", "TXT", "TXT", encoding="utf-8", texts="archived_text", licensed=False),
+        "JSON": Document("json", "application/json", "JSON", "JSON", standard=DATA_PACKAGE, texts="descriptor"),
+    }
 
 
 @cache
 def _registry() -> tuple[list[Format], dict[str, Format]]:
     """Every plugin, imported once the registry is first asked for: a module that needs one format
-    (the loader reads CSV alone) imports that one, not the others."""
+    imports that one, not the others, and one that only reads tables (the loader, through
+    :mod:`~stalking_flanders.formats.csv_parser`) imports none, nor the interface."""
     formats = [import_module(f".{name}", __name__).FORMAT for name in PLUGINS]
-    return formats, {f.name: f for f in [*formats, TEXT, JSON]}
+    return formats, {f.name: f for f in [*formats, *_documents().values()]}
 
 
 def __getattr__(name: str):
@@ -40,10 +50,18 @@ def __getattr__(name: str):
         return _registry()[0]
     if name == "BY_NAME":
         return _registry()[1]
+    if name in ("TEXT", "JSON"):
+        return _documents()[name]
+    if name in ("DATA_PACKAGE", "Content", "Format", "Table"):
+        from . import base
+
+        return getattr(base, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 FORMATS: list[Format]  # every format of a release, in the order of PLUGINS
 BY_NAME: dict[str, Format]  # every format and document by name
+TEXT: Document  # the archived answer
+JSON: Document  # the descriptor
 
 __all__ = ["BY_NAME", "DATA_PACKAGE", "FORMATS", "JSON", "TEXT", "Content", "Format", "Table"]

@@ -1,169 +1,24 @@
-"""CSV: UTF-8, no byte-order mark, comma, LF, a header row. The one reader of the tables, driven
-by the Table Schema: every cell is checked against its field's type, every problem reported."""
+"""CSV: UTF-8, no byte-order mark, comma, LF, a header row: the reference format, every other
+format's file is checked against it. Its reader, the one reader of the tables, is
+:mod:`~stalking_flanders.formats.csv_parser` (re-exported here), which a module that only reads
+tables (the loader, ``diff``) imports without the format interface."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..model import TABULAR_PROFILE, Schema, csv_line
-from ..problems import DataError, Kept, Problem
+from ..model import TABULAR_PROFILE, Schema
 from .base import Format
+from .csv_parser import cap_problems, read, read_all
+
+__all__ = ["DIALECT", "FORMAT", "cap_problems", "read", "read_all", "write"]
 
 if TYPE_CHECKING:
     import pandas as pd
 
 DIALECT = {"delimiter": ",", "header": True}
-
-
-def _columns(raw: pd.DataFrame, schema: Schema, name: str) -> list[Problem]:
-    expected = schema.field_names
-    if list(raw.columns) == expected:
-        return []
-    problems = [
-        Problem("column-missing", name, "a column is missing", 1, c, expected=f"the columns {expected}")
-        for c in expected
-        if c not in raw.columns
-    ]
-    problems += [
-        Problem("column-extra", name, "a column is not in the Table Schema", 1, c, expected=f"the columns {expected}")
-        for c in raw.columns
-        if c not in expected
-    ]
-    return problems or [
-        Problem("column-order", name, "the columns are out of order", 1, found=list(raw.columns), expected=str(expected))
-    ]
-
-
-def read(source: Path | bytes, schema: Schema, name: str | None = None) -> pd.DataFrame:
-    """The typed DataFrame of a CSV file (a path, or its bytes), as its Table Schema says.
-
-    Raises :class:`DataError` listing the cells that are not of their field's type (with their
-    line, the header being line 1) and the missing required values, 1,000 of each kind and the rest
-    counted (:class:`~stalking_flanders.problems.Kept`), and every missing or extra column.
-    Constraints beyond the types are the pandera model's work.
-    """
-    import pandas as pd
-
-    from ..tableschema import frame
-
-    name = name or str(source)
-    text = _bounded_text(source, name)
-    try:
-        # every cell as the Python string it is (object, not pandas' Arrow-backed str: the cells are
-        # only read once each, by the field's type below, which gives the frame its dtypes)
-        raw = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, na_filter=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
-        raise _unreadable(name, error) from None
-    problems = _columns(raw, schema, name)
-    if problems:
-        raise DataError(problems, name)
-    missing, kept = set(schema.missing_values), Kept(name)
-    columns = {field.name: _typed(raw[field.name], field, missing, kept) for field in schema.fields}
-    problems = kept.problems()
-    if problems:
-        raise DataError(problems, name)
-    return frame(columns, schema)
-
-
-def _unreadable(name: str, error) -> DataError:
-    return DataError(
-        [
-            Problem(
-                "csv-unreadable",
-                name,
-                f"cannot be read as CSV ({error})",
-                expected="a UTF-8 CSV file with a header row, within the caps",
-            )
-        ],
-        name,
-    )
-
-
-def cap_problems(data: bytes, name: str) -> list[Problem]:
-    """Where the CSV file ``data`` passes a cap (the problems :func:`read` raises before it parses)."""
-    try:
-        _bounded_text(data, name)
-    except DataError as error:
-        return error.problems
-    return []
-
-
-def _bounded_text(source: Path | bytes, name: str) -> str:
-    """The text of a CSV file, refused before any parser reads all of it where it is not UTF-8 or
-    passes a cap (:mod:`stalking_flanders.untrusted`): the length of a line, then columns and rows
-    as a CSV parser counts them. Where the text holds no carriage return and its header no quote,
-    a row ends only where a line does, and the header's commas are its columns; otherwise a
-    parser counts them (a quoted value may hold a line break, and a carriage return alone ends a
-    row, for pandas as for Python's csv module, which Frictionless reads with)."""
-    import pandas as pd
-
-    from ..untrusted import MAX_COLUMNS, MAX_LINE_CHARS, MAX_ROWS, read_file
-
-    try:
-        text = (source if isinstance(source, bytes) else read_file(Path(source))).decode("utf-8")
-    except (UnicodeDecodeError, OSError) as error:
-        raise _unreadable(name, error) from None
-    lines = text.split("\n", MAX_ROWS + 2)
-    if len(lines) > MAX_ROWS + 2:
-        raise _unreadable(name, f"more than {MAX_ROWS} rows")
-    if max(map(len, lines), default=0) > MAX_LINE_CHARS:
-        raise _unreadable(name, f"a line longer than {MAX_LINE_CHARS} characters")
-    if "\r" not in text and '"' not in lines[0]:  # rows then end only where lines do, and the header's commas are its
-        if lines[0].count(",") + 1 > MAX_COLUMNS:
-            raise _unreadable(name, f"more than {MAX_COLUMNS} columns")
-        return text
-    plain = {"dtype": str, "keep_default_na": False, "na_filter": False}
-    try:  # the header alone, then the first column alone of at most one row past the cap, blank rows too
-        header = pd.read_csv(io.StringIO(text), nrows=0, **plain).columns
-        if len(header) > MAX_COLUMNS:
-            raise _unreadable(name, f"more than {MAX_COLUMNS} columns")
-        rows = len(pd.read_csv(io.StringIO(text), usecols=[0], nrows=MAX_ROWS + 1, skip_blank_lines=False, **plain))
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
-        raise _unreadable(name, error) from None
-    if rows > MAX_ROWS:
-        raise _unreadable(name, f"more than {MAX_ROWS} rows")
-    return text
-
-
-def _typed(cells, field, missing: set[str], kept: Kept) -> list:
-    """The typed values of one column's ``cells``; each bad cell adds a problem to ``kept``."""
-    values, name = [], kept.file
-    for i, cell in enumerate(cells):
-        if cell in missing:
-            if field.constraints.required and kept.keep("value-required"):
-                kept.add(
-                    Problem(
-                        "value-required",
-                        name,
-                        "a required value is missing",
-                        csv_line(i),
-                        field.name,
-                        found=cell,
-                        expected="a value",
-                    )
-                )
-            values.append(None)
-            continue
-        try:
-            values.append(field.type.parse(cell))
-        except ValueError as wanted:
-            if kept.keep("value-type"):
-                kept.add(
-                    Problem(
-                        "value-type",
-                        name,
-                        f"not a value of type {field.type.name}",
-                        csv_line(i),
-                        field.name,
-                        found=cell,
-                        expected=str(wanted),
-                    )
-                )
-            values.append(None)
-    return values
 
 
 def write(df: pd.DataFrame, path: Path, schema: Schema) -> None:
@@ -174,30 +29,6 @@ def write(df: pd.DataFrame, path: Path, schema: Schema) -> None:
 
     text = pd.DataFrame({f.name: [format_cell(v, f) for v in df[f.name]] for f in schema.fields}, columns=schema.field_names)
     text.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-
-
-def read_all(
-    files: dict[str, Path], schemas: dict[str, Schema], contents: dict[str, bytes] | None = None
-) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
-    """Every table ``name`` from the CSV file ``files[name]`` (or, where given, from its bytes
-    ``contents[name]``), and every problem of every file (not only the first file's): the tables
-    that read cleanly, and the problems."""
-    import pandas as pd
-
-    tables, problems = {}, []
-    for name, path in files.items():
-        try:
-            source = contents[name] if contents and name in contents else Path(path)
-            tables[name] = read(source, schemas[name], str(path))
-        except DataError as error:
-            problems += error.problems
-        except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-            problems.append(
-                Problem(
-                    "csv-unreadable", str(path), f"cannot be read as CSV ({error})", expected="a UTF-8 CSV file with a header row"
-                )
-            )
-    return tables, problems
 
 
 @dataclass(frozen=True)
