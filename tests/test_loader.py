@@ -212,6 +212,17 @@ def test_a_citation_can_name_its_package_by_path(tmp_path):
     assert citation(copy) == citation(str(copy)) == citation()  # a path gave an AttributeError
 
 
+def test_a_copy_that_claims_the_version_but_names_another_source_is_not_cited(tmp_path):
+    from stalking_flanders.loader import citation
+
+    copy = shutil.copytree(BUNDLED, tmp_path / "copy")
+    helpers.edit_descriptor(copy, lambda d: d["sources"][0].update(title="Another source"))
+    with pytest.raises(IntegrityError, match="not the release it claims to be"):
+        citation(copy)
+    helpers.edit_descriptor(copy, lambda d: d.update(version="9.0.0"))  # a version this package does not know: cited as it says
+    assert citation(copy).endswith("versie 9.0.0. Bron: Another source.")
+
+
 def test_each_series_finds_its_reading_at_once_however_many_there_are():
     # Every series is looked up among the sub-questions: by a filter each, 20,000 series and as
     # many sub-questions (a package from anywhere may hold them) took load 21 s.

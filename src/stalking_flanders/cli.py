@@ -255,7 +255,7 @@ def _info(args) -> int:
         print(f"  {text('licence', 'archived_text', lang)}")
     print(f"\n{heading('cite')}:")
     for lang in CODES:
-        print(f"  {citation(release, lang)}")
+        print(f"  {citation(lang=lang)}")  # the bundled release, as above
     return OK
 
 

@@ -140,9 +140,16 @@ def about(release: DataPackage, series, subquestions, name: str, lang: str) -> d
 
 def citation(release: DataPackage | Path | str | None = None, lang: str = "nl") -> str:
     """How to cite the package and its source, from the descriptor, in ``lang`` (Dutch by default);
-    ``release`` as :func:`load` takes it."""
+    ``release`` as :func:`load` takes it, and held to what this package knows of its version as
+    :func:`load` holds it: a copy that claims a known version but states other sources or another
+    title raises :class:`IntegrityError` rather than be cited under that version."""
     _check_lang(lang)
-    return cite(_package(release).descriptor, lang)
+    if release is None:
+        return cite(bundled().descriptor, lang)
+    with bounded("citation"):  # a package handed to us: read within the limits
+        package = _package(release)
+        _verified(package)
+        return cite(package.descriptor, lang)
 
 
 def _check_lang(lang: str) -> None:
