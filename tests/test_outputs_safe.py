@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import tomllib
 
 import pytest
 from test_page import Page
 
-from helpers import ROOT
+from helpers import DCAT_ARGS, ROOT, cli, edit_descriptor, edit_file, rehash
 from stalking_flanders.checks import check_tables
 from stalking_flanders.datapackage import BUNDLED, DataPackage
 from stalking_flanders.formats import csv
@@ -33,6 +34,31 @@ def test_the_json_ld_cannot_leave_its_script_block(tmp_path):
     for lang in page.PAGES:  # every language's page
         html = page.page(BUNDLED, descriptor, tables, (BUNDLED / chart_files(lang)[0]).read_bytes(), lang)
         _inert(html)
+
+
+def test_the_record_in_json_ld_cannot_leave_a_script_block_and_starts_no_line(tmp_path):
+    import rdflib
+
+    copy = shutil.copytree(BUNDLED, tmp_path / "copy")
+    title = HOSTILE + " \u2028 \u2029"  # with the line and paragraph separators
+    edit_descriptor(copy, lambda d: d.update(version="9.0.0", title=title))
+    for fmt in ("json-ld", "turtle"):
+        result = cli("dcat", "--release", copy, *DCAT_ARGS, "--format", fmt)
+        assert result.returncode == 0, result.stderr
+        assert "\u2028" not in result.stdout and "\u2029" not in result.stdout
+        if fmt == "json-ld":
+            assert re.search(r"[<>&]", result.stdout) is None
+        graph = rdflib.Graph().parse(data=result.stdout, format=fmt)
+        assert rdflib.Literal(title, lang="en") in set(graph.objects(None, rdflib.DCTERMS.title))  # kept, only escaped
+
+
+def test_what_the_command_line_prints_starts_no_line_of_its_own(tmp_path):
+    copy = shutil.copytree(BUNDLED, tmp_path / "copy")
+    edit_file(copy / "categories.csv", "Behavioural problems - aggression", "Behavioural problems\u2028fake line")
+    edit_descriptor(copy, lambda d: d.update(version="9.0.0"))
+    rehash(copy)
+    result = cli("diff", BUNDLED, copy)
+    assert result.returncode == 0 and "\\u2028fake line" in result.stdout and "\u2028" not in result.stdout
 
 
 def _inert(html: str) -> None:

@@ -164,17 +164,22 @@ def _no_name_of_the_records_own(package: DataPackage) -> None:
 
 
 def in_format_escapes(text: str, fmt: str, encoding: str = "utf-8") -> str:
-    """The record ``text`` with every character a terminal must not get raw (Unicode category C,
-    but new lines and tabs), or that ``encoding`` cannot hold, written as the escape of its format
+    """The record ``text`` with every character a terminal must not get raw (:func:`unsafe`, but
+    new lines and tabs), or that ``encoding`` cannot hold, written as the escape of its format
     (``\\u00AD``; past U+FFFF, Turtle's ``\\U`` and JSON's two ``\\u``), so that what the
-    command line prints still parses.
+    command line prints still parses. In JSON-LD, ``<``, ``>`` and ``&`` are escaped too (JSON
+    holds them only within strings), so that the record placed in a page's script block cannot end
+    it or open a comment there.
 
     >>> in_format_escapes('"a\\u00adb"', "turtle"), in_format_escapes('"\\U000e0041"', "json-ld")
     ('"a\\\\u00ADb"', '"\\\\uDB40\\\\uDC41"')
+    >>> in_format_escapes('"</script>"', "json-ld")
+    '"\\\\u003C/script\\\\u003E"'
     """
+    markup = "<>&" if fmt == "json-ld" else ""
 
     def escape(c: str) -> str:
-        if c in "\n\t" or (not unsafe(c) and _holds(encoding, c)):
+        if c in "\n\t" or (c not in markup and not unsafe(c) and _holds(encoding, c)):
             return c
         n = ord(c)
         if n <= 0xFFFF:

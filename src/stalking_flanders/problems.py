@@ -87,8 +87,8 @@ FRICTIONLESS = "frictionless/"
 def escaped(text: str, keep: str = "") -> str:
     r"""``text`` with every character of Unicode category C (controls, format and direction
     characters, surrogates such as the bytes of a name that is not UTF-8, private use, unassigned)
-    written as its escape, except those in ``keep``: the one escaping function of everything the
-    package prints.
+    and every line or paragraph separator written as its escape (:func:`unsafe`), except those in
+    ``keep``: the one escaping function of everything the package prints.
 
     >>> print(escaped("a\x1b[2J\u202eb\U000e0041\udcff"))
     a\x1b[2J\u202eb\U000e0041\udcff
@@ -101,13 +101,15 @@ def escaped(text: str, keep: str = "") -> str:
 
 
 def unsafe(character: str) -> bool:
-    r"""Whether ``character`` must not reach a terminal raw: Unicode category C (the one test of
-    :func:`escaped` and of the record's escapes in its own formats).
+    r"""Whether ``character`` must not reach a terminal raw: Unicode category C, and the line and
+    paragraph separators (U+2028, U+2029), where a viewer may start a line that the output does not
+    hold (the one test of :func:`escaped` and of the record's escapes in its own formats).
 
-    >>> unsafe("\u202e"), unsafe("\udcff"), unsafe("é")
-    (True, True, False)
+    >>> unsafe("\u202e"), unsafe("\udcff"), unsafe("\u2028"), unsafe("é")
+    (True, True, True, False)
     """
-    return unicodedata.category(character).startswith("C")
+    category = unicodedata.category(character)
+    return category.startswith("C") or category in ("Zl", "Zp")
 
 
 def _escape(character: str) -> str:
