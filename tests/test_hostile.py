@@ -59,6 +59,32 @@ def test_a_link_out_of_the_package_is_never_followed(target, package):
     assert "root:x:0" not in result.stderr and codes(result) & {"file-unsafe", "path-outside"}
 
 
+def test_a_folder_swapped_for_a_link_after_the_check_leads_nowhere(package, tmp_path, monkeypatch):
+    # The archived text sits in sources/. An attacker who swaps that folder for a link to one of
+    # theirs between the check of the path and the read (here, at once after the check) must not
+    # have the read follow it.
+    from stalking_flanders import untrusted
+
+    outside = tmp_path / "outside"
+    text = next((package / "sources").iterdir())
+    outside.mkdir()
+    (outside / text.name).write_text("not the archived text")
+    checked = untrusted.file_problem
+
+    def then_swapped(root, relative):
+        found = checked(root, relative)
+        if relative.startswith("sources/") and not (package / "sources").is_symlink():
+            (package / "sources").rename(tmp_path / "moved")
+            (package / "sources").symlink_to(outside)
+        return found
+
+    monkeypatch.setattr(untrusted, "file_problem", then_swapped)  # looked up there at each read
+    opened = DataPackage(package)
+    resource = next(r for r in opened.descriptor["resources"] if r["path"].startswith("sources/"))
+    with pytest.raises(IntegrityError, match="cannot be read"):
+        opened.read_file(resource)
+
+
 def test_a_fifo_is_never_opened(package):
     text = next((package / "sources").iterdir())
     text.unlink()

@@ -247,7 +247,7 @@ class DataPackage:
         if problem is not None:
             raise IntegrityError(f"{path}: {problem[1]}; nothing was loaded")
         try:
-            return read_file(path)
+            return read_file(path, root=self.root)  # each folder on the way opened in turn, none through a link
         except OSError as error:
             raise IntegrityError(f"{path} cannot be read ({error.strerror or error}); nothing was loaded") from None
 

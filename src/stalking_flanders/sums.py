@@ -119,7 +119,7 @@ def check(folder: Path) -> list[Problem]:
     try:
         if not stat.S_ISREG(kind):
             raise OSError("a link or a device, not a regular file")
-        data = read_file(folder / NAME)
+        data = read_file(folder / NAME, root=folder)
     except OSError as error:
         return [Problem("file-unsafe", file, f"cannot be read ({error.strerror or error})", expected=f"a {NAME} file")]
     listed, problems = parse(data, file)
@@ -135,7 +135,7 @@ def check(folder: Path) -> list[Problem]:
             problems.append(Problem("sums-unlisted", str(folder / path), f"{NAME} lists a file that is not there"))
             continue
         try:
-            data = read_file(folder / path)
+            data = read_file(folder / path, root=folder)
         except OSError as error:  # too large to read, or gone meanwhile
             problems.append(
                 Problem(

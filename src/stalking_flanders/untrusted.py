@@ -286,10 +286,28 @@ def file_problem(root: Path, relative: str) -> tuple[tuple[Code, str] | None, in
     return None, info.st_size
 
 
-def read_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+def read_file(path: Path, limit: int = MAX_FILE_BYTES, root: Path | None = None) -> bytes:
     """The bytes of the regular file at ``path``, never through a link, at most ``limit`` of them
-    (:class:`OSError` otherwise)."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    (:class:`OSError` otherwise). With ``root`` (a package's folder, which ``path`` lies in), each
+    folder on the way from ``root`` is opened in turn, none through a link: a folder swapped for a
+    link after the path was checked cannot lead the read out of the package.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     (Path(tmp) / "sub").symlink_to("/etc")
+    ...     read_file(Path(tmp) / "sub" / "hostname", root=Path(tmp))
+    Traceback (most recent call last):
+    ...
+    NotADirectoryError: [Errno 20] Not a directory: 'sub'
+    """
+    fd = (
+        _open_below(Path(root), Path(path))
+        if root is not None
+        else os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | _CLOEXEC)
+    )
     with os.fdopen(fd, "rb") as fh:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(f"{path} is not a regular file")
@@ -297,6 +315,26 @@ def read_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     if len(data) > limit:
         raise OSError(f"{path} holds more than {limit} bytes")
     return data
+
+
+def _open_below(root: Path, path: Path) -> int:
+    """A descriptor of the file at ``path`` opened from ``root`` one part at a time (``openat``),
+    no part through a link."""
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        raise OSError(f"{path} does not lie in {root}") from None
+    if not parts or ".." in parts:
+        raise OSError(f"{path} is not a file below {root}")
+    folder = os.open(root, os.O_RDONLY | os.O_DIRECTORY | _CLOEXEC)
+    try:
+        for part in parts[:-1]:
+            below = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | _CLOEXEC, dir_fd=folder)
+            os.close(folder)
+            folder = below
+        return os.open(parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | _CLOEXEC, dir_fd=folder)
+    finally:
+        os.close(folder)
 
 
 class Total:

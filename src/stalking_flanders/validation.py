@@ -59,7 +59,7 @@ def _problems(path: Path) -> list[Problem]:
     problems += release_problems(package.descriptor, str(path), _bundled())
     problems += _sums(package)
     names = package.tables()
-    contents = {name: read_file(package.path(package.resource(name))) for name in names}
+    contents = {name: read_file(package.path(package.resource(name)), root=package.root) for name in names}
     tables, table_problems = csv.read_all(
         {n: package.path(package.resource(n)) for n in names}, {n: package.schema(n) for n in names}, contents
     )
@@ -67,7 +67,7 @@ def _problems(path: Path) -> list[Problem]:
         problem
         for r in package.descriptor["resources"]
         if r["format"] == csv.FORMAT.name and r["name"] not in names
-        for problem in csv.cap_problems(read_file(package.path(r)), str(package.path(r)))
+        for problem in csv.cap_problems(read_file(package.path(r), root=package.root), str(package.path(r)))
     ]
     if not any(p.code == "csv-unreadable" for p in table_problems):  # past a cap: Frictionless knows none
         with offline():
@@ -104,7 +104,7 @@ def _frictionless(package: DataPackage) -> list[Problem]:
         for resource in checked:
             target = staged / resource["path"]
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(read_file(package.path(resource)))
+            target.write_bytes(read_file(package.path(resource), root=package.root))
         found = frictionless_problems(staged / DESCRIPTOR_NAME, SKIP_FRICTIONLESS, _errors_each(checked))
     root, given = str(staged), str(package.descriptor_path.parent)
     return [replace(p, file=given + p.file[len(root) :] if p.file.startswith(root) else p.file) for p in found]
@@ -162,7 +162,7 @@ def _sums(package: DataPackage) -> list[Problem]:
     problems = sums.check(folder)
     if not expected:  # a release that predates the lists, or one this package does not know
         return [p for p in problems if p.code != "sums-missing"]
-    if not problems and sha256_bytes(read_file(folder / sums.NAME)) not in expected:
+    if not problems and sha256_bytes(read_file(folder / sums.NAME, root=folder)) not in expected:
         problems.append(
             Problem(
                 "release-differs",
@@ -234,7 +234,7 @@ def _recorded_facts(package: DataPackage, resource: dict, path: Path) -> list[Pr
     fmt = BY_NAME.get(resource.get("format", ""))
     if fmt is not None and not fmt.hashed:
         return []
-    file, actual = _file(package, resource), facts(read_file(path))
+    file, actual = _file(package, resource), facts(read_file(path, root=package.root))
     problems = []
     if actual["hash"] != resource.get("hash"):
         problems.append(
@@ -283,7 +283,7 @@ def _archived_texts(package: DataPackage, source_questions, file: str) -> tuple[
                 )
             )
             continue
-        data = read_file(package.path(resource))
+        data = read_file(package.path(resource), root=package.root)
         found = text_problems(registered, data, _file(package, resource), row.sha256, (file, csv_line(index)))
         problems += found
         if not found:
@@ -325,11 +325,11 @@ def _other_formats(package: DataPackage, tables: dict) -> list[Problem]:
                     problems += _same_schema(resource, package.resource(name), _file(package, resource), reference)
                 with ExitStack() as one:
                     if fmt.per_table:
-                        read = _open(one, fmt, package.path(resource))
+                        read = _open(one, fmt, package, resource)
                     else:
                         key = (fmt.name, resource["name"])
                         if key not in shared:
-                            shared[key] = _open(whole, fmt, package.path(resource))
+                            shared[key] = _open(whole, fmt, package, resource)
                         read = shared[key]
                     problems += _same_rows(read, _file(package, resource), fmt, expected, schema, name, reference)
     return problems
@@ -354,11 +354,11 @@ def _same_schema(resource: dict, table: dict, file: str, reference: str) -> list
     ]
 
 
-def _open(stack: ExitStack, fmt, path: Path):
-    """A reader of the tables in the file at ``path`` (closed with ``stack``), or the error that
+def _open(stack: ExitStack, fmt, package: DataPackage, resource: dict):
+    """A reader of the tables in the file of ``resource`` (closed with ``stack``), or the error that
     stopped it (reported for each table the file should hold)."""
     try:
-        return stack.enter_context(fmt.opened(read_file(path)))
+        return stack.enter_context(fmt.opened(read_file(package.path(resource), root=package.root)))
     except MemoryError:  # the bound on memory, not the file: reported as such (exit 1), not as unreadable
         raise
     except Exception as error:  # noqa: BLE001 - any unreadable file is a problem to report
