@@ -61,6 +61,20 @@ def test_what_the_command_line_prints_starts_no_line_of_its_own(tmp_path):
     assert result.returncode == 0 and "\\u2028fake line" in result.stdout and "\u2028" not in result.stdout
 
 
+@pytest.mark.parametrize("changed", ["stalking-flanders.xlsx", "observations.csv", "sources/vp-sv-186-beke-2021-12-21.txt"])
+def test_the_record_never_states_a_size_or_sha256_its_file_does_not_have(tmp_path, changed):
+    copy = shutil.copytree(BUNDLED, tmp_path / "copy")
+    (copy / changed).write_bytes(b"x")  # the descriptor still states the file as released
+    result = cli("dcat", "--release", copy, *DCAT_ARGS)
+    assert result.returncode == 1 and result.stdout == "" and changed in result.stderr
+    # a file whose size and sha256 the descriptor does not record (Parquet): the record states the file's own
+    (copy / changed).unlink()
+    shutil.copy(BUNDLED / changed, copy / changed)
+    (copy / "observations.parquet").write_bytes(b"x")
+    result = cli("dcat", "--release", copy, *DCAT_ARGS)
+    assert result.returncode == 0 and '"1"^^xsd:nonNegativeInteger' in result.stdout
+
+
 def _inert(html: str) -> None:
     parsed = Page(html)
     (ld,) = parsed.scripts

@@ -356,11 +356,12 @@ def sources(r: Record) -> Triples:
 
 
 def files(r: Record) -> list[dict]:
-    """Every resource of the package, and the descriptor itself, each with its size and sha256
-    (from the descriptor, or from the file where the descriptor records none)."""
+    """Every resource of the package, and the descriptor itself, each with its size and sha256:
+    a file the descriptor records them of must have them (:class:`IntegrityError` otherwise: the
+    record never states a size or sha256 its file does not have), and the others' are the file's."""
     resources, total = [], Total(str(r.package.descriptor_path))
     for resource in r.descriptor["resources"]:
-        data = r.package.read_file(resource)
+        data = r.package.read_bytes(resource) if "hash" in resource else r.package.read_file(resource)
         if too_large := total.add(len(data)):
             raise DataError([too_large], too_large.file)
         resources.append({**facts(data), **resource})
