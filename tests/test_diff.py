@@ -140,6 +140,11 @@ def correct_figure(folder):
     csv.write_text(csv.read_text().replace(",2019,846,82", ",2019,864,82"))
 
 
+def change_archived_text(folder):
+    text = next((folder / "sources").iterdir())
+    edit_file(text, "846", "864")  # the evidence itself, its sha256 recomputed
+
+
 def remove_workbook(folder):
     (folder / "stalking-flanders.xlsx").unlink()  # rehash drops its resource
 
@@ -181,6 +186,7 @@ def describe_workbook(folder):
         (describe_workbook, "patch", "Files described differently: workbook"),
         (move_csv, "major", "Its CSV file moved to another path"),
         (describe_parquet_field, "patch", "Files described differently: observations-parquet"),
+        (change_archived_text, "patch", "Files changed: source-vp-sv-186-beke-2021-12-21"),
         (rename_code, "major", "Codes removed in figures: no-figures"),
         (flip_flag, "major", "stalking_specific: false -> true"),
         (rekey, "major", "The primary key changed"),
@@ -194,6 +200,7 @@ def describe_workbook(folder):
         "file described",
         "moved csv",
         "parquet field described",
+        "archived text changed",
         "renamed code",
         "flipped flag",
         "new key",
@@ -213,6 +220,15 @@ def test_a_changed_file_in_a_copy_gets_advice_for_a_copy(tmp_path):
     result = cli("diff", BUNDLED, copy)
     assert result.returncode == 1 and "restore the file from that release" in result.stderr
     assert "Reinstall the package" not in result.stderr
+
+
+@pytest.mark.parametrize("gone", ["stalking-flanders.xlsx", "observations.parquet", "sources"])
+def test_a_file_gone_behind_the_descriptors_back_is_not_compared_as_whole(tmp_path, gone):
+    copy = shutil.copytree(BUNDLED, tmp_path / "copy")
+    shutil.rmtree(copy / gone) if (copy / gone).is_dir() else (copy / gone).unlink()
+    for old, new in ((BUNDLED, copy), (copy, BUNDLED)):
+        result = cli("diff", old, new)
+        assert result.returncode == 1 and "the file is missing" in result.stderr and "No differences" not in result.stdout
 
 
 def no_key(folder):

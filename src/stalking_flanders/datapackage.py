@@ -6,6 +6,7 @@ This module imports nothing heavy; it is what ``import stalking_flanders`` costs
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import nullcontext
 from functools import lru_cache
 from pathlib import Path
@@ -275,3 +276,20 @@ class DataPackage:
                 f"{resource.get('bytes')} bytes. The file was changed or damaged; nothing was loaded. {self._advice()}"
             )
         return data
+
+
+def checked_files(package: DataPackage) -> Iterator[tuple[dict, bytes]]:
+    """Every resource of ``package`` with its file's bytes, in the descriptor's order: each file
+    there, and of the size and sha256 the descriptor records where it records them
+    (:meth:`DataPackage.read_bytes`, :class:`IntegrityError` otherwise), all of them within the
+    bound on the files together (:class:`~stalking_flanders.problems.DataError` past it; a file
+    many resources name counts each time)."""
+    from .problems import DataError
+    from .untrusted import Total
+
+    total = Total(str(package.descriptor_path))
+    for resource in package.descriptor["resources"]:
+        data = package.read_bytes(resource) if "hash" in resource else package.read_file(resource)
+        if too_large := total.add(len(data)):
+            raise DataError([too_large], too_large.file)
+        yield resource, data

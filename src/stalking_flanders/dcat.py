@@ -19,17 +19,17 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, FOAF, OWL, RDF, RDFS, SKOS, XSD
 from rdflib.namespace import DCTERMS as DCT
 
-from .datapackage import BUNDLED, DESCRIPTOR_NAME, DataPackage, IntegrityError
+from .datapackage import BUNDLED, DESCRIPTOR_NAME, DataPackage, IntegrityError, checked_files
 from .facts import BELGIUM, CODES, EU, FLANDERS, LANGUAGES, LICENCES, THEMES, years_covered
 from .formats import BY_NAME, DATA_PACKAGE, JSON
 from .hashes import facts, hex_of
 from .limits import bounded
 from .loader import load
 from .portal_settings import SettingsError, release_dates
-from .problems import Code, DataError, refuse, unsafe
+from .problems import Code, refuse, unsafe
 from .releases import history
 from .texts import licence_statement, text
-from .untrusted import MAX_DESCRIPTOR_BYTES, Total, read_file
+from .untrusted import MAX_DESCRIPTOR_BYTES, read_file
 
 IANA = "https://www.iana.org/assignments/media-types/"
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -359,12 +359,7 @@ def files(r: Record) -> list[dict]:
     """Every resource of the package, and the descriptor itself, each with its size and sha256:
     a file the descriptor records them of must have them (:class:`IntegrityError` otherwise: the
     record never states a size or sha256 its file does not have), and the others' are the file's."""
-    resources, total = [], Total(str(r.package.descriptor_path))
-    for resource in r.descriptor["resources"]:
-        data = r.package.read_bytes(resource) if "hash" in resource else r.package.read_file(resource)
-        if too_large := total.add(len(data)):
-            raise DataError([too_large], too_large.file)
-        resources.append({**facts(data), **resource})
+    resources = [{**facts(data), **resource} for resource, data in checked_files(r.package)]
     descriptor = {
         "name": "datapackage",
         "path": DESCRIPTOR_NAME,

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .datapackage import DataPackage
+from .datapackage import DataPackage, checked_files
 from .problems import MAX_PROBLEMS_KEPT, printable
 from .rooting import unrooted
 
@@ -46,9 +46,13 @@ def _strip(resource: dict) -> dict:
 def diff_releases(old, new) -> dict:
     """The differences between the releases whose descriptors (or folders) are ``old`` and ``new``.
 
-    Files are read only after their hashes are checked against their descriptor.
+    Every file of both is read, and checked against its descriptor where the descriptor records
+    its size and sha256, before anything is compared (:class:`IntegrityError` where one is
+    missing or differs): a release with a file gone or changed behind its descriptor's back is not
+    compared as if it were whole.
     """
     a, b = DataPackage(old), DataPackage(new)
+    recorded = [{r["name"]: r["hash"] for r, _ in checked_files(package) if "hash" in r} for package in (a, b)]
     # each descriptor's paths as they stand in its release folder: the repository's root
     # datapackage.json names the release's files data/release/..., the same files
     ua, ub = unrooted(a.descriptor), unrooted(b.descriptor)
@@ -57,7 +61,7 @@ def diff_releases(old, new) -> dict:
         "new": {"path": str(b.descriptor_path), "version": b.descriptor.get("version")},
         "tables_added": [t for t in b.tables() if t not in a.tables()],
         "tables_removed": [t for t in a.tables() if t not in b.tables()],
-        **_diff_files(a, b, ua, ub),
+        **_diff_files(a, b, ua, ub, recorded),
         "tables": {},
         "metadata_changed": sorted(k for k in set(ua) | set(ub) if k not in IGNORED_KEYS and ua.get(k) != ub.get(k)),
     }
@@ -79,18 +83,22 @@ def _files(package: DataPackage, descriptor: dict) -> dict[str, dict]:
     return {name: r for name, r in _by_name(descriptor).items() if name not in tables}
 
 
-def _diff_files(a: DataPackage, b: DataPackage, ua: dict, ub: dict) -> dict:
-    """The other files added, removed, moved to another path or described differently, schema
-    included (by resource name). Their contents are not compared: the CSV files are the
-    reference, and ``validate`` checks every other format against them."""
+def _diff_files(a: DataPackage, b: DataPackage, ua: dict, ub: dict, recorded: list[dict]) -> dict:
+    """The other files added, removed, moved to another path, described differently (schema
+    included) or changed (by resource name). A file is changed where both descriptors record its
+    sha256 (the workbook, the archived text) and they differ; its contents are not compared
+    further: the CSV files are the reference, and ``validate`` checks every other format against
+    them."""
     fa, fb = _files(a, ua), _files(b, ub)
     shared = [n for n in fb if n in fa]
     described = lambda r: {k: v for k, v in r.items() if k not in FILE_FACTS and k != "path"}  # noqa: E731
+    old, new = recorded
     return {
         "files_added": [n for n in fb if n not in fa],
         "files_removed": [n for n in fa if n not in fb],
         "files_moved": [n for n in shared if _moved(fa[n], fb[n])],
         "files_described_differently": [n for n in shared if described(fa[n]) != described(fb[n])],
+        "files_changed": [n for n in shared if n in old and n in new and old[n] != new[n]],
     }
 
 
@@ -187,7 +195,7 @@ def _gives_meaning(field: dict) -> bool:
 
 
 def _bump(result: dict) -> str:
-    level = 1 if result["metadata_changed"] or result["files_described_differently"] else 0
+    level = 1 if result["metadata_changed"] or result["files_described_differently"] or result["files_changed"] else 0
     if result["tables_added"] or result["files_added"]:
         level = max(level, 2)
     if result["tables_removed"] or result["files_removed"] or result["files_moved"]:
@@ -219,7 +227,15 @@ def _key(values: list) -> str:
 def as_text(result: dict) -> str:
     """The differences as readable text (also the CHANGELOG's data-change summary, as Markdown)."""
     lines = [f"{result['old']['version']} -> {result['new']['version']}: change level {result['bump']}"]
-    for key in ("tables_added", "tables_removed", "files_added", "files_removed", "files_moved", "files_described_differently"):
+    for key in (
+        "tables_added",
+        "tables_removed",
+        "files_added",
+        "files_removed",
+        "files_moved",
+        "files_described_differently",
+        "files_changed",
+    ):
         if result[key]:
             lines.append(f"- {key.replace('_', ' ').capitalize()}: {', '.join(result[key])}")
     if result["metadata_changed"]:
