@@ -5,6 +5,7 @@ prints it. No internal identifier appears in it."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pandas as pd
@@ -55,8 +56,10 @@ class Readings:
         return self.rows.get((series.source_question, series.reading_subquestion))
 
 
+@functools.lru_cache(maxsize=64)
 def excerpt(statement: str, count: int = READING_SENTENCES) -> tuple[str, bool]:
-    """The first ``count`` sentences of ``statement``, and whether any were left out."""
+    """The first ``count`` sentences of ``statement``, and whether any were left out (each
+    statement split once, however many series read it)."""
     parts = sentences(statement)
     return " ".join(parts[:count]), len(parts) > count
 

@@ -36,7 +36,8 @@ def _rows(package: DataPackage, name: str) -> list[dict[str, str]]:
 
     resource, schema = package.resource(name), package.schema(name)
     table = csv.read(package.read_bytes(resource), schema, str(package.path(resource)))
-    return [{k: format_cell(v, schema.field(k)) for k, v in row.items()} for row in table.to_dict("records")]
+    fields = {field.name: field for field in schema.fields}  # found at once for each cell
+    return [{k: format_cell(v, fields[k]) for k, v in row.items()} for row in table.to_dict("records")]
 
 
 def _strip(resource: dict) -> dict:
