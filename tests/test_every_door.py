@@ -206,6 +206,18 @@ GATE = {
         lambda d: [field.update(constraints={"pattern": "x" * 512}) for field in _text_fields(d)[:9]],
         "resources",
     ),
+    "101 sources": (lambda d: d.update(sources=[{"title": f"s{i}"} for i in range(101)]), "sources"),
+    "101 keywords": (lambda d: d.update(keywords=[f"k{i}" for i in range(101)]), "keywords"),
+    "101 Dutch keywords": (lambda d: d["translations"]["nl"].update(keywords=["k"] * 101), "translations.nl.keywords"),
+    "101 licences": (lambda d: d.update(licenses=d["licenses"] * 101), "licenses"),
+    "translations in 101 languages": (
+        lambda d: d["translations"].update({f"x{i:02d}": {"title": "t", "description": "d"} for i in range(100)}),
+        "translations",
+    ),
+    "a resource's translations in 101 languages": (
+        lambda d: d["resources"][0].update(translations={f"x{i:02d}": {"title": "t"} for i in range(101)}),
+        "resources[0].translations",
+    ),
     "101 resources": (
         lambda d: d["resources"].extend(dict(d["resources"][-1], name=f"r{i}") for i in range(101 - len(d["resources"]))),
         "resources",

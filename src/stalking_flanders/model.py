@@ -40,6 +40,9 @@ MAX_PATTERN_CHARS = 1024  # a release's longest: 24
 # costliest found, 146 classes of many ranges each): all of a descriptor's together, about a second
 MAX_PATTERNS_CHARS = 4096  # a release's: 580
 MAX_RESOURCES = 100  # a release has 12; the record of 38,000 took 34 s and then 1 GiB
+# sources, licences, keywords, languages of translations: a release has 1, 1, 8 and 1; the record of
+# 60,000 sources took 35 s and then 1 GiB
+MAX_LISTED = 100
 
 
 class ShapeError(PackageError, ValueError):
@@ -470,12 +473,21 @@ def _matching(value: str, pattern: re.Pattern, where: str, expected: str) -> Non
 def _translations(raw: dict, keys: set[str], where: str, required: bool) -> dict:
     """The ``translations`` of a package or resource: by language code, an object of ``keys``."""
     translations = _expect(raw.get("translations", {}), dict, f"{where}translations", "an object")
+    _at_most(translations, f"{where}translations")
     for lang, translation in translations.items():
         _matching(lang, LANGUAGE, f"{where}translations", "a language code such as nl")
         _keys(translation, keys, f"{where}translations.{lang}")
         for key in ("title", "description"):
             _text(translation, key, f"{where}translations.{lang}", required=required)
     return translations
+
+
+def _at_most(listed: list | tuple | dict, where: str) -> list | tuple | dict:
+    """``listed`` (sources, licences, keywords, translations), refused where it holds more than
+    ``MAX_LISTED`` entries: the record and the page state each one."""
+    if len(listed) > MAX_LISTED:
+        raise ShapeError(where, f"holds {len(listed)} entries, expected at most {MAX_LISTED}")
+    return listed
 
 
 def check_descriptor(raw: dict) -> None:
@@ -489,16 +501,16 @@ def check_descriptor(raw: dict) -> None:
         _text(raw, key, "descriptor")
     _matching(raw["version"], VERSION, "descriptor.version", "a version such as 2.0.5")
     _matching(raw["name"], NAME, "descriptor.name", NAME_EXPECTED)
-    _strings(raw.get("keywords", []), "keywords")
+    _at_most(_strings(raw.get("keywords", []), "keywords"), "keywords")
     for lang, translation in _translations(raw, {"title", "description", "keywords"}, "", required=True).items():
-        _strings(translation.get("keywords", []), f"translations.{lang}.keywords")
-    licences = _expect(raw.get("licenses"), list, "licenses", "a list of licences")
+        _at_most(_strings(translation.get("keywords", []), f"translations.{lang}.keywords"), f"translations.{lang}.keywords")
+    licences = _at_most(_expect(raw.get("licenses"), list, "licenses", "a list of licences"), "licenses")
     if not licences:
         raise ShapeError("licenses", "is empty, expected at least one licence")
     for i, licence in enumerate(licences):
         _keys(licence, {"name", "path", "title"}, f"licenses[{i}]")
         _text(licence, "name", f"licenses[{i}]")
-    for i, source in enumerate(_expect(raw.get("sources", []), list, "sources", "a list")):
+    for i, source in enumerate(_at_most(_expect(raw.get("sources", []), list, "sources", "a list"), "sources")):
         _keys(source, {"title", "path"}, f"sources[{i}]")
         _text(source, "title", f"sources[{i}]")
     resources = _expect(raw["resources"], list, "resources", "a list of resources")
