@@ -145,6 +145,19 @@ def change_archived_text(folder):
     edit_file(text, "846", "864")  # the evidence itself, its sha256 recomputed
 
 
+def move_everything(folder):
+    (folder / "v2").mkdir()
+    for path in list(folder.iterdir()):
+        if path.name not in ("datapackage.json", "v2"):
+            path.rename(folder / "v2" / path.name)
+
+    def moved(d):
+        for item in [*d["resources"], *d["sources"]]:
+            item["path"] = "v2/" + item["path"]
+
+    edit_descriptor(folder, moved)
+
+
 def remove_workbook(folder):
     (folder / "stalking-flanders.xlsx").unlink()  # rehash drops its resource
 
@@ -187,6 +200,7 @@ def describe_workbook(folder):
         (move_csv, "major", "Its CSV file moved to another path"),
         (describe_parquet_field, "patch", "Files described differently: observations-parquet"),
         (change_archived_text, "patch", "Files changed: source-vp-sv-186-beke-2021-12-21"),
+        (move_everything, "major", "Files moved: observations-parquet"),
         (rename_code, "major", "Codes removed in figures: no-figures"),
         (flip_flag, "major", "stalking_specific: false -> true"),
         (rekey, "major", "The primary key changed"),
@@ -201,6 +215,7 @@ def describe_workbook(folder):
         "moved csv",
         "parquet field described",
         "archived text changed",
+        "every file moved",
         "renamed code",
         "flipped flag",
         "new key",

@@ -14,6 +14,10 @@ from __future__ import annotations
 import copy
 from pathlib import PurePosixPath
 
+from .repo import RELEASE
+
+RELEASE_FOLDER = RELEASE.as_posix() + "/"  # where the repository's root descriptor puts a release's paths
+
 
 def _items(descriptor: dict) -> list[dict]:
     """The resources and sources of ``descriptor`` that have a path."""
@@ -31,15 +35,16 @@ def rooted(descriptor: dict, folder: str) -> dict:
 
 
 def folder_of(descriptor: dict) -> str:
-    """The folder every resource path of ``descriptor`` lies in, ending in "/" ("" for a release's
-    own descriptor): what :func:`rooted` put before them."""
-    parts = [PurePosixPath(r["path"]).parts[:-1] for r in _items({"resources": descriptor.get("resources", [])})]
-    shared: list[str] = []
-    for group in zip(*parts) if parts else ():
-        if len(set(group)) != 1:
-            break
-        shared.append(group[0])
-    return "/".join(shared) + "/" if shared else ""
+    """What :func:`rooted` put before every resource path of ``descriptor``: the repository's
+    release folder (``data/release/``) where every path lies in it, as the repository's root
+    ``datapackage.json`` names them; else "" (a release's own descriptor, whose paths are relative
+    to its folder whatever folders they name: a release whose files all moved to ``v2/`` moved).
+
+    >>> folder_of({"resources": [{"path": "v2/a.csv"}, {"path": "v2/b.csv"}]})
+    ''
+    """
+    paths = [r["path"] for r in _items({"resources": descriptor.get("resources", [])})]
+    return RELEASE_FOLDER if paths and all(path.startswith(RELEASE_FOLDER) for path in paths) else ""
 
 
 def unrooted(descriptor: dict) -> dict:
