@@ -246,6 +246,15 @@ def test_a_file_gone_behind_the_descriptors_back_is_not_compared_as_whole(tmp_pa
         assert result.returncode == 1 and "the file is missing" in result.stderr and "No differences" not in result.stdout
 
 
+def test_a_long_value_changed_near_its_end_shows_the_change(tmp_path):
+    def lengthened(tail):
+        return lambda f: edit_file(f / "series.csv", "The CAW register", "x" * 2500 + tail + " The CAW register")
+
+    old, new = synthetic(tmp_path / "old", lengthened("OLD-END"), "9.0.0"), synthetic(tmp_path / "new", lengthened("NEW-END"))
+    line = next(line for line in diff(old, new).splitlines() if line.lstrip().startswith("- ~"))
+    assert "OLD-END" in line and "NEW-END" in line and len(line) < 600, line
+
+
 def no_key(folder):
     edit_descriptor(folder, lambda d: [r["schema"].pop("primaryKey", None) for r in d["resources"] if r["name"] == "categories"])
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter
 
 from .datapackage import DataPackage, checked_files
-from .problems import MAX_PROBLEMS_KEPT, printable
+from .problems import MAX_PROBLEMS_KEPT, MAX_VALUE_CHARS, printable
 from .rooting import unrooted
 
 # The cells that are figures of the answer (reported as such; a corrected figure is a patch).
@@ -225,6 +225,23 @@ def _key(values: list) -> str:
     return "(" + ", ".join(values) + ")"
 
 
+def _apart(old, new, limit: int = MAX_VALUE_CHARS, before: int = 20) -> tuple[str, str]:
+    """A changed value as shown, old and new: whole where both are short; else each from a little
+    before where they first differ, and cut on its own, so that a long value changed near its end
+    shows the change.
+
+    >>> _apart("x" * 300 + "A", "x" * 300 + "B", limit=30)
+    ('…xxxxxxxxxxxxxxxxxxxxA', '…xxxxxxxxxxxxxxxxxxxxB')
+    """
+    old, new = str(old), str(new)
+    if len(old) <= limit and len(new) <= limit:
+        return old, new
+    start = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+    start = max(0, start - before)
+    mark = "…" if start else ""
+    return printable(mark + old[start:], limit), printable(mark + new[start:], limit)
+
+
 def as_text(result: dict) -> str:
     """The differences as readable text (also the CHANGELOG's data-change summary, as Markdown)."""
     lines = [f"{result['old']['version']} -> {result['new']['version']}: change level {result['bump']}"]
@@ -268,7 +285,7 @@ def as_text(result: dict) -> str:
         for label, cells in changed:
             if cells:
                 parts.append(f"  - {len(cells)} {label}:")
-                parts += [f"    - ~ {_key(c['key'])} {c['field']}: {c['old']} -> {c['new']}" for c in cells]
+                parts += [f"    - ~ {_key(c['key'])} {c['field']}: {' -> '.join(_apart(c['old'], c['new']))}" for c in cells]
         if t.get("cells_changed_more"):
             parts.append(f"  - {t['cells_changed_more']} more changed value(s), not listed one by one")
         if parts:
