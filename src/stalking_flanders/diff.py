@@ -29,13 +29,26 @@ IGNORED_KEYS = {"version", "resources"}  # compared on their own, or expected to
 FILE_FACTS = {"hash", "bytes"}
 
 
-def _rows(package: DataPackage, name: str) -> list[dict[str, str]]:
-    """The rows of table ``name``, read by the one CSV reader, each cell as its CSV text."""
+def _checked(package: DataPackage) -> tuple[dict[str, str], dict[str, bytes]]:
+    """Every file of ``package`` read once and checked (:func:`checked_files`): the sha256 its
+    descriptor records of each, and the bytes of each table, by resource name."""
+    tables, recorded, contents = set(package.tables()), {}, {}
+    for resource, data in checked_files(package):
+        if "hash" in resource:
+            recorded[resource["name"]] = resource["hash"]
+        if resource["name"] in tables:
+            contents[resource["name"]] = data
+    return recorded, contents
+
+
+def _rows(package: DataPackage, name: str, data: bytes) -> list[dict[str, str]]:
+    """The rows of table ``name`` (its file's checked bytes ``data``), read by the one CSV reader,
+    each cell as its CSV text."""
     from .formats import csv_parser as csv
     from .tableschema import format_cell
 
     resource, schema = package.resource(name), package.schema(name)
-    table = csv.read(package.read_bytes(resource), schema, str(package.path(resource)))
+    table = csv.read(data, schema, str(package.path(resource)))
     fields = {field.name: field for field in schema.fields}  # found at once for each cell
     return [{k: format_cell(v, fields[k]) for k, v in row.items()} for row in table.to_dict("records")]
 
@@ -53,7 +66,7 @@ def diff_releases(old, new) -> dict:
     compared as if it were whole.
     """
     a, b = DataPackage(old), DataPackage(new)
-    recorded = [{r["name"]: r["hash"] for r, _ in checked_files(package) if "hash" in r} for package in (a, b)]
+    (old_recorded, old_contents), (new_recorded, new_contents) = _checked(a), _checked(b)
     # each descriptor's paths as they stand in its release folder: the repository's root
     # datapackage.json names the release's files data/release/..., the same files
     ua, ub = unrooted(a.descriptor), unrooted(b.descriptor)
@@ -62,13 +75,14 @@ def diff_releases(old, new) -> dict:
         "new": {"path": str(b.descriptor_path), "version": b.descriptor.get("version")},
         "tables_added": [t for t in b.tables() if t not in a.tables()],
         "tables_removed": [t for t in a.tables() if t not in b.tables()],
-        **_diff_files(a, b, ua, ub, recorded),
+        **_diff_files(a, b, ua, ub, [old_recorded, new_recorded]),
         "tables": {},
         "metadata_changed": sorted(k for k in set(ua) | set(ub) if k not in IGNORED_KEYS and ua.get(k) != ub.get(k)),
     }
     old_resources, new_resources = _by_name(ua), _by_name(ub)
     for name in (t for t in b.tables() if t in a.tables()):
-        result["tables"][name] = _diff_table(a, b, name, old_resources[name], new_resources[name])
+        rows = lambda t=name: (_rows(a, t, old_contents[t]), _rows(b, t, new_contents[t]))  # noqa: E731 - read where compared
+        result["tables"][name] = _diff_table(a, b, name, old_resources[name], new_resources[name], rows)
     result["bump"] = _bump(result)
     return result
 
@@ -108,8 +122,9 @@ def _moved(old: dict, new: dict) -> bool:
     return old["path"] != new["path"]
 
 
-def _diff_table(a: DataPackage, b: DataPackage, name: str, ra: dict, rb: dict) -> dict:
-    """Table ``name`` of ``a`` and of ``b``, whose resources are ``ra`` and ``rb`` (paths unrooted)."""
+def _diff_table(a: DataPackage, b: DataPackage, name: str, ra: dict, rb: dict, rows) -> dict:
+    """Table ``name`` of ``a`` and of ``b``, whose resources are ``ra`` and ``rb`` (paths unrooted)
+    and whose rows ``rows()`` gives (old, new), read only where rows of one key can be compared."""
     fa = {f["name"]: f for f in ra["schema"]["fields"]}
     fb = {f["name"]: f for f in rb["schema"]["fields"]}
     key, old_key = list(b.schema(name).primary_key), list(a.schema(name).primary_key)
@@ -136,7 +151,7 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str, ra: dict, rb: dict) -
         out["key_changed"] = True
         return out
     shared = [f for f in fb if f in fa and f not in key]
-    old_rows, new_rows = _rows(a, name), _rows(b, name)
+    old_rows, new_rows = rows()
     if not key:  # no key on either side: a row is its values, and may stand more than once
         old_count, new_count = _counted(old_rows, shared), _counted(new_rows, shared)
         out["rows_added"] = [list(row) for row in (new_count - old_count).elements()]
