@@ -145,6 +145,8 @@ def _text_fields(descriptor: dict) -> list[dict]:
 
 # Descriptors the gate refuses before anything reads them (each of another version, so that no check
 # of the published release stops it first): every door, exit 1 or 2; the gate names the key path.
+RESOURCES = len(DataPackage().descriptor["resources"])  # the index a resource appended to the release's gets
+
 GATE = {
     "a foreign key to no table": (
         lambda d: observations_key(d).update(resource="nope"),
@@ -205,6 +207,16 @@ GATE = {
     "4,608 characters of patterns together": (  # each is tested before a cell is read: a few seconds in all
         lambda d: [field.update(constraints={"pattern": "x" * 512}) for field in _text_fields(d)[:9]],
         "resources",
+    ),
+    # a checker handed a copy of the folder would take it for the descriptor (Frictionless read an
+    # untyped one: exit 3 on its pattern, and a text file read as a workbook)
+    "a resource at the descriptor's name": (
+        lambda d: d["resources"].append(dict(d["resources"][-1], name="decoy", path="datapackage.json")),
+        f"resources[{RESOURCES}].path",
+    ),
+    "a resource in a folder of the descriptor's name": (
+        lambda d: d["resources"].append(dict(d["resources"][-1], name="decoy", path="datapackage.json/notes.txt")),
+        f"resources[{RESOURCES}].path",
     ),
     "101 sources": (lambda d: d.update(sources=[{"title": f"s{i}"} for i in range(101)]), "sources"),
     "101 keywords": (lambda d: d.update(keywords=[f"k{i}" for i in range(101)]), "keywords"),

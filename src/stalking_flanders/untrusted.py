@@ -23,6 +23,7 @@ import stat
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
+from .datapackage import DESCRIPTOR_NAME
 from .problems import Code, PackageError, Problem, printable, refuse
 from .process_wide import ProcessWide
 
@@ -250,6 +251,8 @@ def path_problem(path) -> str | None:
 
     >>> [path_problem(p) for p in ("a.csv", "sources/a.txt", "../a.csv", "/etc/passwd", "http://x/a.csv", ["a", "b"])]
     [None, None, 'leads outside the package folder', 'is absolute', 'is a URL (it is never fetched)', 'is not one path']
+    >>> path_problem("datapackage.json"), path_problem("datapackage.json/notes.txt")
+    ("is the descriptor's own name (datapackage.json)", "is the descriptor's own name (datapackage.json)")
     """
     if not isinstance(path, str) or not path:
         return "is not one path"
@@ -259,6 +262,8 @@ def path_problem(path) -> str | None:
         return "is absolute"
     if ".." in PurePosixPath(path).parts:
         return "leads outside the package folder"
+    if PurePosixPath(path).parts[:1] == (DESCRIPTOR_NAME,):  # a checker reading the folder would take it for the descriptor
+        return f"is the descriptor's own name ({DESCRIPTOR_NAME})"
     return None
 
 
