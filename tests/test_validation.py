@@ -111,6 +111,14 @@ STEP_CASES = {
         [("year-outside-series", 20, "year")],
     ),
     "figure differs": (lambda t: t.replace(",2020,47,101", ",2020,48,101"), [("figure-differs", 21, "count")]),
+    "figures under another label": (  # two figures of 2018 swapped with their lines: each on its line still
+        lambda t: (
+            t.replace("- agressie,2018,955,82", "- X,2018,955,82")
+            .replace("- ander gedragsprobleem,2018,304,83", "- agressie,2018,304,83")
+            .replace("- X,2018,955,82", "- ander gedragsprobleem,2018,955,82")
+        ),
+        [("label-not-on-lines", 2, "category"), ("label-not-on-lines", 5, "category")],
+    ),
     "figure missing": (
         lambda t: "\n".join(line for line in t.split("\n") if ",2021,57," not in line),
         [("figure-missing", None, "year")],

@@ -155,7 +155,36 @@ def reconcile(tables: dict[str, pd.DataFrame], texts: dict[str, ArchivedText], f
         if text is not None and row.series in header_years:
             problem = _figure(row, csv_line(index), text, header_years[row.series], series[row.series], files["observations"])
             problems += [problem] if problem else []
-    return problems + _coverage(tables, series, header_years, texts, files)
+    return problems + _under_their_labels(tables, files) + _coverage(tables, series, header_years, texts, files)
+
+
+def _under_their_labels(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Problem]:
+    """Every figure stands under its own category's label: of the labels of its series, the last to
+    begin on or before the figure's line is its category's (a label may run over lines, and its
+    figures stand on the line where it ends). A figure moved to another category with its line is
+    found so."""
+    begins: dict[str, list[tuple[int, str]]] = {}
+    for cat in tables["categories"].itertuples():
+        lines = SPAN.fullmatch(cat.source_lines)  # one that does not parse is reported by _coverage
+        if lines is not None:
+            begins.setdefault(cat.series, []).append((int(lines[1]), cat.category))
+    kept = Kept(files["observations"])
+    for index, row in enumerate(tables["observations"].itertuples()):
+        above = [(first, category) for first, category in begins.get(row.series, []) if first <= row.source_line]
+        label = max(above)[1] if above else None
+        if label != row.category and kept.keep("label-not-on-lines"):
+            kept.add(
+                Problem(
+                    "label-not-on-lines",
+                    files["observations"],
+                    f"the figure's line is not under its category's label (line {row.source_line})",
+                    csv_line(index),
+                    "category",
+                    found=row.category,
+                    expected=f"the category whose label stands above it: {label!r}" if label else "a label above it",
+                )
+            )
+    return kept.problems()
 
 
 def _header_years(series: dict, texts: dict[str, ArchivedText], file: str) -> tuple[dict[str, list[int]], list[Problem]]:
