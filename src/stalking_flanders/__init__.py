@@ -17,8 +17,9 @@ The data ships inside the package. Load a table in one line:
 >>> print(english.attrs["notes"]["cgg-perpetration-registrations"].split(":")[0])
 Not stalking figures
 
-Importing the package imports nothing heavy; pandas is imported by ``load``, and pandera,
-frictionless and pyarrow only by validation (``stalking-flanders validate``).
+Importing the package imports nothing heavy; pandas is imported by ``load`` (and pyarrow with it,
+where it is installed: pandas keeps text in it), and pandera and frictionless only by validation
+(``stalking-flanders validate``).
 """
 
 from __future__ import annotations
