@@ -4,6 +4,7 @@ bad tables with file, line, column, value and expectation."""
 from __future__ import annotations
 
 import datetime
+import json
 import shutil
 
 import pandas as pd
@@ -145,6 +146,22 @@ def test_the_validate_step_refuses(case, tmp_path, built, defs):
     found = [(p.code, p.line, p.column) for p in caught.value.problems]
     assert found == expected, str(caught.value)
     assert all(p.file.endswith("observations.csv") for p in caught.value.problems)
+
+
+UNREAD = [("observations-2021", "o2021.parquet", "parquet"), ("workbook-2", "w2.xlsx", "xlsx")]
+
+
+@pytest.mark.parametrize(("name", "path", "fmt"), UNREAD)
+def test_a_file_of_another_format_that_stands_for_no_table_is_refused_not_passed_unread(tmp_path, name, path, fmt):
+    def added(folder):
+        (folder / path).write_bytes(b"not read by anyone")
+        extra = {"name": name, "path": path, "format": fmt}
+        edit_descriptor(folder, lambda d: d.update(version="9.0.0") or d["resources"].append(extra))
+
+    folder = damaged_copy(BUNDLED, tmp_path / "copy", added, rehashed=True)
+    problems = [(p.code, p.column, p.found) for p in validate_package(folder)]
+    index = len(json.loads((BUNDLED / "datapackage.json").read_text(encoding="utf-8"))["resources"])
+    assert ("descriptor-shape", f"resources[{index}].name", name) in problems, problems
 
 
 def test_validate_parses_the_workbook_once_for_all_its_sheets(monkeypatch):

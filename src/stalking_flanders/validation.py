@@ -23,7 +23,7 @@ from .frictionless_report import frictionless_problems
 from .hashes import facts, sha256_bytes
 from .limits import bounded
 from .model import Schema, csv_line
-from .problems import MAX_PROBLEMS_KEPT, DataError, Kept, Problem
+from .problems import MAX_PROBLEMS_KEPT, Code, DataError, Kept, Problem
 from .releases import history, release_problems
 from .rooting import folder_of, in_release
 from .sources import load_registry, text_problems, unregistered
@@ -77,7 +77,28 @@ def _problems(path: Path) -> list[Problem]:
         return problems
     problems += _contents(package, tables)
     problems += _other_formats(package, tables)
+    problems += _unchecked(package, tables)
     return problems
+
+
+def _unchecked(package: DataPackage, tables: dict) -> list[Problem]:
+    """A file of another format than the reference's that no table of the package stands for (a
+    Parquet file of another name, a second workbook): nothing would hold its values to the CSV
+    files', so it is refused rather than passed unread."""
+    held = {id(r) for name in tables for f in FORMATS if not f.reference and (r := _resource_of(package, f, name)) is not None}
+    others = {f.name for f in FORMATS if not f.reference}
+    return [
+        Problem(
+            Code.DESCRIPTOR_SHAPE,
+            str(package.descriptor_path),
+            f"a {resource['format']} file that stands for no table of the package: nothing checks its values",
+            column=f"resources[{i}].name",
+            found=resource["name"],
+            expected="the resource of a table of the package in that format, named as the release names it",
+        )
+        for i, resource in enumerate(package.descriptor["resources"])
+        if resource.get("format") in others and id(resource) not in held
+    ]
 
 
 def _frictionless(package: DataPackage) -> list[Problem]:
