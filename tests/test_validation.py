@@ -148,6 +148,16 @@ def test_the_validate_step_refuses(case, tmp_path, built, defs):
     assert all(p.file.endswith("observations.csv") for p in caught.value.problems)
 
 
+def test_a_table_that_starts_with_a_byte_order_mark_is_refused(tmp_path):
+    def marked(folder):
+        (folder / "series.csv").write_bytes(b"\xef\xbb\xbf" + (folder / "series.csv").read_bytes())
+        edit_descriptor(folder, lambda d: d.update(version="9.0.0"))
+
+    folder = damaged_copy(BUNDLED, tmp_path / "copy", marked, rehashed=True)
+    problems = [(p.code, p.file.endswith("series.csv"), "byte-order mark" in p.message) for p in validate_package(folder)]
+    assert ("csv-unreadable", True, True) in problems, problems
+
+
 UNREAD = [("observations-2021", "o2021.parquet", "parquet"), ("workbook-2", "w2.xlsx", "xlsx")]
 
 

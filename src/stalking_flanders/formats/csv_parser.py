@@ -104,6 +104,8 @@ def _bounded_text(source: Path | bytes, name: str) -> str:
         text = (source if isinstance(source, bytes) else read_file(Path(source))).decode("utf-8")
     except (UnicodeDecodeError, OSError) as error:
         raise _unreadable(name, error) from None
+    if text.startswith("\ufeff"):  # pandas and Frictionless skip it; Python's csv module makes it part of the first column's name
+        raise _unreadable(name, "it starts with a byte-order mark, which the tables do not have")
     lines = text.split("\n", MAX_ROWS + 2)
     if len(lines) > MAX_ROWS + 2:
         raise _unreadable(name, f"more than {MAX_ROWS} rows")
