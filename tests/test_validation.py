@@ -158,6 +158,38 @@ def test_a_table_that_starts_with_a_byte_order_mark_is_refused(tmp_path):
     assert ("csv-unreadable", True, True) in problems, problems
 
 
+def extra_column(sheet):
+    sheet["H1"] = "count_corrected"
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row, 8, 1)
+
+
+def count_twice(sheet):  # the counts shown wrong in their column, and right in a second one of the same name
+    sheet["H1"] = "count"
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row, 8, sheet.cell(row, 5).value)
+        sheet.cell(row, 5, 0)
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [(extra_column, "holds a column of table observations"), (count_twice, "names count more than once")],
+    ids=["extra column", "a column twice"],
+)
+def test_a_workbook_column_beside_the_tables_is_reported(tmp_path, edit, said):
+    import openpyxl
+
+    def edited(folder):
+        book = openpyxl.load_workbook(folder / "stalking-flanders.xlsx")
+        edit(book["observations"])
+        book.save(folder / "stalking-flanders.xlsx")
+        edit_descriptor(folder, lambda d: d.update(version="9.0.0"))
+
+    folder = damaged_copy(BUNDLED, tmp_path / "copy", edited, rehashed=True)
+    problems = [p for p in validate_package(folder) if p.file.endswith(".xlsx")]
+    assert any(said in p.message for p in problems), [str(p) for p in problems]
+
+
 UNREAD = [("observations-2021", "o2021.parquet", "parquet"), ("workbook-2", "w2.xlsx", "xlsx")]
 
 

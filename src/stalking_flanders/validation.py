@@ -429,12 +429,16 @@ def _same_rows(read, file: str, fmt, expected: list[dict], schema: Schema, name:
                 expected=f"{len(expected)} rows",
             )
         ]
-    kept = Kept(file)
+    kept, extra = Kept(file), set()
     for index, (got, want) in enumerate(zip(rows, expected)):
+        extra.update(str(k) for k, v in got.items() if k not in want and (k is not None or v is not None))
         for column in want:
             if not _same_value(got.get(column), want[column]) and kept.keep("format-differs"):
                 message, found = f"row {index + 1} differs from line {csv_line(index)} of {reference}", got.get(column)
                 kept.add(Problem("format-differs", file, message, None, column, found=found, expected=repr(want[column])))
+    for column in sorted(extra)[:MAX_PROBLEMS_KEPT]:  # a column the table does not have, shown beside its values
+        message = f"holds a column of table {name} that {reference} does not"
+        kept.add(Problem("format-differs", file, message, None, column, expected=f"the columns of {reference}"))
     return kept.problems()
 
 

@@ -156,6 +156,9 @@ def _sheet_rows(book, table: str, schema: Schema, limit: int) -> list[dict]:
     with _quiet():
         values = list(sheet.iter_rows(max_row=last, max_col=min(MAX_COLUMNS, columns), values_only=True))
     header, body = list(values[0]), values[1:]
+    twice = sorted({str(h) for h in header if h is not None and header.count(h) > 1})
+    if twice:  # a row read by name would keep one of them only
+        raise ValueError(f"the header of sheet {table} names {', '.join(twice)} more than once")
     types, derived = {f.name: f.type for f in schema.fields}, {column for column, _, _ in DERIVED.get(table, [])}
     return [{h: types[h].read_cell(v) if h in types else v for h, v in zip(header, row) if h not in derived} for row in body]
 
