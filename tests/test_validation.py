@@ -171,10 +171,18 @@ def count_twice(sheet):  # the counts shown wrong in their column, and right in 
         sheet.cell(row, 5, 0)
 
 
+def derived_flag(sheet):  # a CGG figure, not stalking-specific, shown as stalking-specific beside it
+    sheet["G2"] = True
+
+
 @pytest.mark.parametrize(
     ("edit", "said"),
-    [(extra_column, "holds a column of table observations"), (count_twice, "names count more than once")],
-    ids=["extra column", "a column twice"],
+    [
+        (extra_column, "holds a column of table observations"),
+        (count_twice, "names count more than once"),
+        (derived_flag, "has stalking_specific True; sheet series gives False"),
+    ],
+    ids=["extra column", "a column twice", "a derived column"],
 )
 def test_a_workbook_column_beside_the_tables_is_reported(tmp_path, edit, said):
     import openpyxl

@@ -148,6 +148,26 @@ def _quiet():
         yield
 
 
+def _as_derived(book, table: str, header: list, body: list, derived: tuple[str, str, str]) -> None:
+    """A derived column of sheet ``table`` (``column`` looked up in sheet ``other`` by ``key``)
+    holds in every row what that sheet gives, which is itself held to its CSV file; ValueError
+    where it does not (a reader sees the column beside the figures)."""
+    column, other, key = derived
+    with _quiet():
+        theirs_header = list(next(book[other].iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True), ()))
+        for name, where in ((column, header), (key, header), (key, theirs_header), (column, theirs_header)):
+            if name not in where:
+                raise ValueError(f"a sheet lacks the column {name} by which the column {column} of sheet {table} is looked up")
+        k, c = theirs_header.index(key), theirs_header.index(column)
+        rows = book[other].iter_rows(min_row=2, max_row=MAX_ROWS + 1, max_col=max(k, c) + 1, values_only=True)
+        theirs = {r[k]: r[c] for r in rows}
+    at, by = header.index(column), header.index(key)
+    for n, row in enumerate(body, start=2):
+        if row[at] != theirs.get(row[by]):
+            given, found = theirs.get(row[by]), row[at]
+            raise ValueError(f"row {n} of sheet {table} has {column} {found!r}; sheet {other} gives {given!r} for {row[by]!r}")
+
+
 def _sheet_rows(book, table: str, schema: Schema, limit: int) -> list[dict]:
 
     sheet = book[table]  # rows and columns capped: no cell past them is kept, no row past them is parsed
@@ -159,6 +179,8 @@ def _sheet_rows(book, table: str, schema: Schema, limit: int) -> list[dict]:
     twice = sorted({str(h) for h in header if h is not None and header.count(h) > 1})
     if twice:  # a row read by name would keep one of them only
         raise ValueError(f"the header of sheet {table} names {', '.join(twice)} more than once")
+    for column, other, key in DERIVED.get(table, []):
+        _as_derived(book, table, header, body, (column, other, key))
     types, derived = {f.name: f.type for f in schema.fields}, {column for column, _, _ in DERIVED.get(table, [])}
     return [{h: types[h].read_cell(v) if h in types else v for h, v in zip(header, row) if h not in derived} for row in body]
 
