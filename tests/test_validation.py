@@ -198,6 +198,24 @@ def test_a_workbook_column_beside_the_tables_is_reported(tmp_path, edit, said):
     assert any(said in p.message for p in problems), [str(p) for p in problems]
 
 
+def test_a_workbook_date_with_a_time_of_day_is_not_that_date(tmp_path):
+    import datetime
+
+    import openpyxl
+
+    def edited(folder):
+        book = openpyxl.load_workbook(folder / "stalking-flanders.xlsx")
+        sheet = book["source_questions"]
+        column = [c.value for c in sheet[1]].index("date") + 1
+        sheet.cell(2, column, datetime.datetime.combine(sheet.cell(2, column).value.date(), datetime.time(23, 59)))
+        book.save(folder / "stalking-flanders.xlsx")
+        edit_descriptor(folder, lambda d: d.update(version="9.0.0"))
+
+    folder = damaged_copy(BUNDLED, tmp_path / "copy", edited, rehashed=True)
+    problems = [(p.code, p.column) for p in validate_package(folder) if p.code != "sums-differs"]  # SHA256SUMS not rehashed
+    assert ("format-differs", "date") in problems, problems
+
+
 UNREAD = [("observations-2021", "o2021.parquet", "parquet"), ("workbook-2", "w2.xlsx", "xlsx")]
 
 

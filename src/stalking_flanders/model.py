@@ -189,7 +189,9 @@ class DateType(FieldType):
         sheet.write_datetime(row, column, datetime.datetime.combine(value, datetime.time()), formats["date"])
 
     def read_cell(self, value):
-        return value.date() if isinstance(value, datetime.datetime) else value
+        # the workbook holds a date as a date-time at midnight; one with a time of day is not that date
+        midnight = isinstance(value, datetime.datetime) and value.time() == datetime.time()
+        return value.date() if midnight else value
 
 
 TYPES: dict[str, FieldType] = {t.name: t for t in (StringType(), IntegerType(), BooleanType(), DateType())}
