@@ -223,9 +223,11 @@ RELEASE_FILES = [
     # the data: every pipeline output is committed, so that the repository alone carries them
     repo.EXTRACTED,
     repo.VALIDATED,
+    repo.CHARTS,
     repo.RELEASE,
 ]
-BUILT = [repo.EXTRACTED, repo.VALIDATED, repo.RELEASE, repo.PACKAGE_DATA]  # the pipeline's outputs (the last is not in git)
+# the pipeline's outputs (the last is not in git)
+BUILT = [repo.EXTRACTED, repo.VALIDATED, repo.CHARTS, repo.RELEASE, repo.PACKAGE_DATA]
 
 
 class Stopped(BaseException):

@@ -27,6 +27,7 @@ READS = {
 STAGE_COMMANDS = {
     "extract": "scripts/extract.py",
     "validate": "scripts/validate.py",
+    "draw": "scripts/draw.py",
     "publish": "scripts/publish.py",
     "package": "scripts/package.py",
 }

@@ -278,7 +278,7 @@ def fresh_repository(destination: Path, committed: str | None = None) -> Path:
     return destination
 
 
-BUILT_OUTPUTS = (repo.EXTRACTED, repo.VALIDATED, repo.RELEASE)  # committed to git; built again here
+BUILT_OUTPUTS = (repo.EXTRACTED, repo.VALIDATED, repo.CHARTS, repo.RELEASE)  # committed to git; built again here
 
 
 class SharedBuildFailed(Exception):

@@ -79,7 +79,7 @@ def test_an_existing_version_or_a_lower_one_is_refused(project):
     assert "is not a version of the form X.Y.Z" in release(project, "1.1").stderr
 
 
-BUILT = (repo.EXTRACTED, repo.VALIDATED, repo.RELEASE, repo.PACKAGE_DATA)
+BUILT = (repo.EXTRACTED, repo.VALIDATED, repo.CHARTS, repo.RELEASE, repo.PACKAGE_DATA)
 
 
 # a commit hook that refuses the commit, installed by the test command (which passes)

@@ -9,6 +9,7 @@ import pytest
 from helpers import SEED_ID, run, sha256_tree
 from stalking_flanders import repo
 from stalking_flanders.pipeline.atomic import replacing
+from stalking_flanders.pipeline.drawn import DRAWN_FROM, StaleCharts
 from stalking_flanders.pipeline.published import make_release
 from stalking_flanders.problems import DataError
 
@@ -42,9 +43,29 @@ def test_publish_of_bad_tables_fails_and_keeps_the_release(tmp_path, built, defs
     csv.write_text(csv.read_text().replace(",2019,846,", ",2019,846.0,"))
     before = sha256_tree(release)
     with pytest.raises(DataError, match=r"line 3, column 'count': not a value of type integer: found '846.0'"):
-        make_release(validated, built / repo.ARCHIVE, defs, release, root_descriptor, tmp_path / "chart.png")
+        make_release(validated, built / repo.CHARTS, built / repo.ARCHIVE, defs, release, root_descriptor, tmp_path / "chart.png")
     assert sha256_tree(release) == before and root_descriptor.read_text() == "{}" and not (tmp_path / "chart.png").exists()
     assert not (tmp_path / ".release.new").exists()
+
+
+@pytest.mark.parametrize("charts_of", ["other figures", "no tables"])
+def test_publish_with_charts_not_drawn_from_its_tables_fails_and_keeps_the_release(tmp_path, built, defs, charts_of):
+    """A chart must show the figures it is published with: charts drawn from other tables (the
+    draw step not run after a figure changed), or with no record of their tables, are refused."""
+    release, charts, validated = tmp_path / "release", tmp_path / "charts", tmp_path / "validated"
+    for source, target in ((repo.RELEASE, release), (repo.CHARTS, charts), (repo.VALIDATED, validated)):
+        shutil.copytree(built / source, target)
+    if charts_of == "other figures":
+        csv = validated / "observations.csv"
+        csv.write_text(csv.read_text().replace(",2019,846,", ",2019,847,"))  # a valid table, other than the one drawn
+        said = "were drawn from other tables than the validated ones"
+    else:
+        (charts / DRAWN_FROM).unlink()
+        said = f"{DRAWN_FROM} is missing: run the chart step first"
+    before = sha256_tree(release)
+    with pytest.raises(StaleCharts, match=said):
+        make_release(validated, charts, built / repo.ARCHIVE, defs, release, tmp_path / "datapackage.json", tmp_path / "c.png")
+    assert sha256_tree(release) == before and not (tmp_path / "datapackage.json").exists()
 
 
 def outputs(folder):

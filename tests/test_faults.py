@@ -108,7 +108,7 @@ def test_a_full_disk_is_a_clear_message_and_changes_nothing(workspace_built, tmp
             "import sys; sys.path.insert(0, 'scripts'); from _step import definitions, run_step\n"
             "from stalking_flanders import repo\n"
             "from stalking_flanders.pipeline.published import make_release\n"
-            f"run_step(lambda: make_release(repo.VALIDATED, repo.ARCHIVE, definitions(), {str(disk / 'release')!r}, "
+            f"run_step(lambda: make_release(repo.VALIDATED, repo.CHARTS, repo.ARCHIVE, definitions(), {str(disk / 'release')!r}, "
             f"{str(disk / 'datapackage.json')!r}, {str(disk / 'chart.png')!r}))\n"
         )
         result = run([sys.executable, "-c", code], workspace_built, check=False)

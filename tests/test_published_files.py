@@ -145,7 +145,8 @@ def test_dvc_yaml_paths_are_those_of_repo_py():
     assert [next(iter(o)) for o in pipeline["extract"]["do"]["outs"]] == [f"{repo.EXTRACTED.as_posix()}/${{key}}"]
     assert [next(iter(o)) for o in pipeline["validate"]["outs"]] == [repo.VALIDATED.as_posix()]
     # every output is committed to git (docs/maintainers.md, "Where the data live")
-    stages = [pipeline["extract"]["do"], *(pipeline[n] for n in ("validate", "publish", "package"))]
+    assert [next(iter(o)) for o in pipeline["draw"]["outs"]] == [repo.CHARTS.as_posix()]
+    stages = [pipeline["extract"]["do"], *(pipeline[n] for n in ("validate", "draw", "publish", "package"))]
     assert all(next(iter(o.values()))["cache"] is False for stage in stages for o in stage["outs"])
     assert [next(iter(o)) for o in pipeline["publish"]["outs"]] == [
         repo.RELEASE.as_posix(),

@@ -37,6 +37,16 @@ def test_a_change_to_the_command_line_reruns_no_stage():
         assert "src/stalking_flanders/cli.py" not in deps and "src/stalking_flanders/dcat.py" not in deps
 
 
+def test_a_new_version_or_format_draws_no_chart_again_but_a_changed_figure_does():
+    # the charts depend on the validated tables, not on the version (which the publish step takes
+    # as a parameter) nor on the published files
+    stages = yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"]
+    draw, publish = stages["draw"], stages["publish"]
+    assert "params" not in draw and not any(d.startswith(("pyproject", "data/release")) for d in draw["deps"])
+    assert "data/validated" in draw["deps"] and "data/charts" in publish["deps"]
+    assert publish["params"] == [{"pyproject.toml": ["project.version"]}]
+
+
 @pytest.mark.system  # runs each stage's script in a process of its own
 @pytest.mark.parametrize("stage", STAGE_COMMANDS)
 def test_every_module_a_stage_loads_is_one_of_its_deps(stage):

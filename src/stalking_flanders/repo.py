@@ -6,6 +6,7 @@ from pathlib import Path
 ARCHIVE = Path("data/archive")  # archived source texts, their registry and layouts (in git)
 EXTRACTED = Path("data/extracted")  # tables extracted from each source, one folder a source
 VALIDATED = Path("data/validated")  # all sources' tables together, validated
+CHARTS = Path("data/charts")  # the chart of the validated tables, in every language
 RELEASE = Path("data/release")  # the published CSV and Parquet files, with their descriptor
 SCHEMAS = Path("schemas")  # the Table Schemas and package metadata
 DESCRIPTOR = Path("datapackage.json")  # the release's descriptor, with paths from the root

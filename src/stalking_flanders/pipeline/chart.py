@@ -137,12 +137,6 @@ def draw_all(tables: dict[str, pd.DataFrame], descriptor: dict) -> dict[str, tup
     return {lang: draw(tables, lang, descriptor) for lang in CODES}
 
 
-def import_matplotlib() -> None:
-    """Import what drawing needs (about a third of a second), before the figures are at hand."""
-    import matplotlib.figure  # noqa: F401
-    import matplotlib.transforms  # noqa: F401
-
-
 def _lines(text_: str) -> int:
     return text_.count("\n") + 1
 

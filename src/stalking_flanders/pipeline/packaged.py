@@ -1,4 +1,4 @@
-"""Step 4, src/stalking_flanders/data/: the release and the archive's registry, copied into the
+"""Step 5, src/stalking_flanders/data/: the release and the archive's registry, copied into the
 Python package, so that a wheel or sdist built from the checkout carries them (the repository
 holds no symbolic link). Each copy replaces the last in one atomic step."""
 

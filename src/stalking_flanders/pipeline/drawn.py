@@ -1,0 +1,63 @@
+"""Step 3, data/charts/: the chart of the validated tables in every language (SVG and PNG, drawn
+by :mod:`.chart`), and the sha256 of each table it was drawn from. A stage of its own, so that a
+release that changes no figure (a new version, a new format, a page's wording) publishes the charts
+already drawn instead of drawing them again; the publish step refuses charts drawn from other
+tables than the ones it publishes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .. import sums
+from ..facts import CODES
+from ..formats import csv
+from ..problems import PackageError, raise_if_any
+from . import chart
+from .atomic import replacing
+from .definitions import Definitions
+
+DRAWN_FROM = "drawn-from.SHA256SUMS"  # the validated tables the charts show, pinned by their sha256
+
+
+class StaleCharts(PackageError):
+    """The charts were drawn from other tables than the validated ones (run the chart step first)."""
+
+
+def read_validated(validated_dir: Path, defs: Definitions) -> tuple[dict[str, pd.DataFrame], bytes]:
+    """The validated tables, and the sha256 of each of their files (as a ``SHA256SUMS`` lists them)."""
+    files = {name: Path(validated_dir) / csv.FORMAT.file_name(name) for name in defs.schemas}
+    contents = {name: path.read_bytes() for name, path in files.items()}
+    tables, problems = csv.read_all(files, defs.schemas, contents)
+    raise_if_any(problems, str(validated_dir))
+    return tables, sums.render({files[name].name: data for name, data in contents.items()})
+
+
+def make_charts(validated_dir: Path, defs: Definitions, charts_dir: Path) -> None:
+    """The chart of the tables in ``validated_dir`` in every language, into ``charts_dir``; all or nothing."""
+    tables, drawn_from = read_validated(validated_dir, defs)
+    # the chart names the package and its licence as the descriptor does: from the package metadata
+    drawn = chart.draw_all(tables, defs.meta)
+    with replacing(charts_dir) as tmp:
+        for lang, images in drawn.items():
+            for name, data in zip(chart.file_names(lang), images):
+                (tmp / name).write_bytes(data)
+        (tmp / DRAWN_FROM).write_bytes(drawn_from)
+
+
+def read_charts(charts_dir: Path, drawn_from: bytes) -> dict[str, tuple[bytes, bytes]]:
+    """The charts in ``charts_dir`` as (SVG, PNG) bytes by language; :class:`StaleCharts` unless
+    they were drawn from the tables whose ``SHA256SUMS`` is ``drawn_from``."""
+    charts_dir = Path(charts_dir)
+    try:
+        recorded = (charts_dir / DRAWN_FROM).read_bytes()
+        charts = {lang: tuple((charts_dir / name).read_bytes() for name in chart.file_names(lang)) for lang in CODES}
+    except FileNotFoundError as error:
+        raise StaleCharts(f"{error.filename} is missing: run the chart step first (dvc repro)") from None
+    if recorded != drawn_from:
+        raise StaleCharts(
+            f"the charts in {charts_dir} were drawn from other tables than the validated ones "
+            f"({charts_dir / DRAWN_FROM} differs): run the chart step first (dvc repro)"
+        )
+    return charts
