@@ -132,9 +132,10 @@ def draw(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict) -> tuple[
     return svg.getvalue(), png.getvalue()
 
 
-def draw_all(tables: dict[str, pd.DataFrame], descriptor: dict) -> dict[str, tuple[bytes, bytes]]:
-    """The chart in every language (Dutch first), as (SVG, PNG) bytes by language code."""
-    return {lang: draw(tables, lang, descriptor) for lang in CODES}
+def import_matplotlib() -> None:
+    """Import what drawing needs (about a third of a second), once, before the work is shared out."""
+    import matplotlib.figure  # noqa: F401
+    import matplotlib.transforms  # noqa: F401
 
 
 def _lines(text_: str) -> int:

@@ -6,6 +6,9 @@ tables than the ones it publishes."""
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -38,12 +41,21 @@ def make_charts(validated_dir: Path, defs: Definitions, charts_dir: Path) -> Non
     """The chart of the tables in ``validated_dir`` in every language, into ``charts_dir``; all or nothing."""
     tables, drawn_from = read_validated(validated_dir, defs)
     # the chart names the package and its licence as the descriptor does: from the package metadata
-    drawn = chart.draw_all(tables, defs.meta)
+    drawn = draw_each_language(tables, defs.meta)
     with replacing(charts_dir) as tmp:
         for lang, images in drawn.items():
             for name, data in zip(chart.file_names(lang), images):
                 (tmp / name).write_bytes(data)
         (tmp / DRAWN_FROM).write_bytes(drawn_from)
+
+
+def draw_each_language(tables: dict[str, pd.DataFrame], meta: dict) -> dict[str, tuple[bytes, bytes]]:
+    """The chart in every language (:func:`.chart.draw`), as (SVG, PNG) bytes by language code in the
+    order of ``CODES``: each language in a process of its own, forked once matplotlib is imported."""
+    chart.import_matplotlib()
+    fork = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=len(CODES), mp_context=fork) as pool:
+        return dict(zip(CODES, pool.map(partial(chart.draw, tables, descriptor=meta), CODES)))
 
 
 def read_charts(charts_dir: Path, drawn_from: bytes) -> dict[str, tuple[bytes, bytes]]:

@@ -219,7 +219,7 @@ def page(release: Path, descriptor: dict, tables: dict[str, pd.DataFrame], svg: 
 
 def write(release: Path, descriptor: dict, tables: dict[str, pd.DataFrame], charts: dict[str, tuple[bytes, bytes]]) -> bytes:
     """Write every language's page and chart (``charts``: SVG and PNG by language, from
-    :func:`.chart.draw_all`) into ``release``; return the PNG bytes of the first language's chart."""
+    :func:`.drawn.read_charts`) into ``release``; return the PNG bytes of the first language's chart."""
     for lang in CODES:
         svg, png = charts[lang]
         svg_name, png_name = chart.file_names(lang)
