@@ -47,6 +47,21 @@ def test_a_new_version_or_format_draws_no_chart_again_but_a_changed_figure_does(
     assert publish["params"] == [{"pyproject.toml": ["project.version"]}]
 
 
+def test_a_change_to_a_format_reruns_only_the_steps_that_publish():
+    for stage in ("extract", "validate", "draw", "package"):
+        deps = expected_code_deps(STAGE_COMMANDS[stage])
+        assert not [d for d in deps if d.startswith("src/stalking_flanders/formats")], stage
+    assert "src/stalking_flanders/formats" in expected_code_deps(STAGE_COMMANDS["publish"])
+
+
+def test_the_steps_name_a_table_s_csv_file_as_the_csv_format_of_a_release_does():
+    from stalking_flanders import csv_tables
+    from stalking_flanders.formats import csv
+
+    for table in ("observations", "categories", "series", "subquestions", "source_questions"):
+        assert csv_tables.file_name(table) == csv.FORMAT.file_name(table)
+
+
 @pytest.mark.system  # runs each stage's script in a process of its own
 @pytest.mark.parametrize("stage", STAGE_COMMANDS)
 def test_every_module_a_stage_loads_is_one_of_its_deps(stage):

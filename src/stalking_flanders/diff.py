@@ -72,7 +72,7 @@ def _checked(package: DataPackage) -> tuple[dict[str, str], dict[str, bytes]]:
 def _rows(package: DataPackage, name: str, data: bytes) -> list[dict[str, str]]:
     """The rows of table ``name`` (its file's checked bytes ``data``), read by the one CSV reader,
     each cell as its CSV text."""
-    from .formats import csv_parser as csv
+    from . import csv_tables as csv
     from .tableschema import format_cell
 
     resource, schema = package.resource(name), package.schema(name)

@@ -12,9 +12,9 @@ from .problems import DataError
 
 
 def _read(release: DataPackage, name: str):
-    """Table ``name``, read by the one CSV reader (:func:`stalking_flanders.formats.csv_parser.read`)
+    """Table ``name``, read by the one CSV reader (:func:`stalking_flanders.csv_tables.read`)
     after its file's sha256 is checked."""
-    from .formats import csv_parser as csv
+    from . import csv_tables as csv
 
     resource = release.resource(name)
     return csv.read(release.read_bytes(resource), release.schema(name), str(release.path(resource)))

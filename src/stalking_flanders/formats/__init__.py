@@ -40,7 +40,7 @@ def _documents() -> dict[str, Document]:
 def _registry() -> tuple[list[Format], dict[str, Format]]:
     """Every plugin, imported once the registry is first asked for: a module that needs one format
     imports that one, not the others, and one that only reads tables (the loader, through
-    :mod:`~stalking_flanders.formats.csv_parser`) imports none, nor the interface."""
+    :mod:`~stalking_flanders.csv_tables`) imports none, nor the interface."""
     formats = [import_module(f".{name}", __name__).FORMAT for name in PLUGINS]
     return formats, {f.name: f for f in [*formats, *_documents().values()]}
 

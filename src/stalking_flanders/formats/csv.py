@@ -1,34 +1,20 @@
 """CSV: UTF-8, no byte-order mark, comma, LF, a header row: the reference format, every other
-format's file is checked against it. Its reader, the one reader of the tables, is
-:mod:`~stalking_flanders.formats.csv_parser` (re-exported here), which a module that only reads
-tables (the loader, ``diff``) imports without the format interface."""
+format's file is checked against it. Its reader and writer, the one reader of the tables, are
+:mod:`~stalking_flanders.csv_tables` (re-exported here), which a module that only reads or writes
+tables (the loader, ``diff``, the steps before the release) imports without the formats."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from ..csv_tables import NAME, cap_problems, read, read_all, write
 from ..model import TABULAR_PROFILE, Schema
 from .base import Format
-from .csv_parser import cap_problems, read, read_all
 
 __all__ = ["DIALECT", "FORMAT", "cap_problems", "read", "read_all", "write"]
 
-if TYPE_CHECKING:
-    import pandas as pd
-
 DIALECT = {"delimiter": ",", "header": True}
-
-
-def write(df: pd.DataFrame, path: Path, schema: Schema) -> None:
-    """Write ``df`` as UTF-8 CSV with a header row, LF line endings and no BOM."""
-    import pandas as pd
-
-    from ..tableschema import format_cell
-
-    text = pd.DataFrame({f.name: [format_cell(v, f) for v in df[f.name]] for f in schema.fields}, columns=schema.field_names)
-    text.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
 @dataclass(frozen=True)
@@ -49,4 +35,4 @@ class CSV(Format):
         return python_rows(read(data, schema, table), schema)[:limit]
 
 
-FORMAT = CSV("csv", "text/csv", "CSV", "CSV", title_nl="CSV", encoding="utf-8", reference=True)
+FORMAT = CSV(NAME, "text/csv", "CSV", "CSV", title_nl="CSV", encoding="utf-8", reference=True)

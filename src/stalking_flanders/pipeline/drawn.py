@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import sums
+from .. import csv_tables, sums
 from ..facts import CODES
-from ..formats import csv
 from ..problems import PackageError, raise_if_any
 from . import chart
 from .atomic import replacing
@@ -30,9 +29,9 @@ class StaleCharts(PackageError):
 
 def read_validated(validated_dir: Path, defs: Definitions) -> tuple[dict[str, pd.DataFrame], bytes]:
     """The validated tables, and the sha256 of each of their files (as a ``SHA256SUMS`` lists them)."""
-    files = {name: Path(validated_dir) / csv.FORMAT.file_name(name) for name in defs.schemas}
+    files = {name: Path(validated_dir) / csv_tables.file_name(name) for name in defs.schemas}
     contents = {name: path.read_bytes() for name, path in files.items()}
-    tables, problems = csv.read_all(files, defs.schemas, contents)
+    tables, problems = csv_tables.read_all(files, defs.schemas, contents)
     raise_if_any(problems, str(validated_dir))
     return tables, sums.render({files[name].name: data for name, data in contents.items()})
 

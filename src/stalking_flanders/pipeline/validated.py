@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import csv_tables
 from ..checks import check_tables
-from ..formats import csv
 from ..model import csv_line
 from ..problems import Problem, raise_if_any
 from ..sources import load_registry, text_problems, unregistered
@@ -40,17 +40,17 @@ def make_validated(extracted_dir: Path, archive_dir: Path, defs: Definitions, ou
     folders = sorted(p for p in Path(extracted_dir).iterdir() if p.is_dir() and not p.name.startswith("."))
     problems, parts = [], {name: [] for name in defs.schemas}
     for folder in folders:
-        tables, found = csv.read_all({n: folder / csv.FORMAT.file_name(n) for n in defs.schemas}, defs.schemas)
+        tables, found = csv_tables.read_all({n: folder / csv_tables.file_name(n) for n in defs.schemas}, defs.schemas)
         problems += found
         for name, table in tables.items():
             parts[name].append(table)
     raise_if_any(problems, str(extracted_dir))
     tables = {name: pd.concat(frames, ignore_index=True) for name, frames in parts.items()}
-    files = {name: f"{extracted_dir}/*/{csv.FORMAT.file_name(name)}" for name in defs.schemas}
+    files = {name: f"{extracted_dir}/*/{csv_tables.file_name(name)}" for name in defs.schemas}
     texts, problems = registered_texts(archive_dir, tables["source_questions"], files["source_questions"])
     problems += check_tables(tables, defs.schemas, texts, files)
     raise_if_any(problems, str(extracted_dir))
     with replacing(out_dir) as tmp:
         for name, schema in defs.schemas.items():
             table = tables[name].sort_values(defs.sort_key(name), kind="stable", ignore_index=True)
-            csv.write(table, tmp / csv.FORMAT.file_name(name), schema)
+            csv_tables.write(table, tmp / csv_tables.file_name(name), schema)

@@ -1,7 +1,13 @@
-"""The one reader of the tables: a CSV file (UTF-8, comma, LF, a header row) read by its Table
-Schema, every cell checked against its field's type, every problem reported. It imports nothing of
-the format interface (:mod:`~stalking_flanders.formats.base`): the loader reads a table with it
-alone. The CSV format itself is :mod:`~stalking_flanders.formats.csv`."""
+"""The tables as CSV files (UTF-8, comma, LF, a header row): the one reader of the tables, which
+reads a file by its Table Schema, every cell checked against its field's type, every problem
+reported; and the one writer. The loader, ``diff`` and the pipeline's steps before the release
+(extract, validate, draw) read and write tables with it alone, without the formats of a release:
+a change to a format re-runs only the steps that publish. The CSV format of a release is
+:mod:`~stalking_flanders.formats.csv`, which uses this module.
+
+>>> file_name("observations")
+'observations.csv'
+"""
 
 from __future__ import annotations
 
@@ -9,11 +15,29 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..model import Schema, csv_line
-from ..problems import DataError, Kept, Problem
+from .model import Schema, csv_line
+from .problems import DataError, Kept, Problem
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+NAME = "csv"  # the files' suffix, and the name of the CSV format of a release
+
+
+def file_name(table: str) -> str:
+    """The CSV file of ``table``, as every step and the CSV format of a release name it."""
+    return f"{table}.{NAME}"
+
+
+def write(df: pd.DataFrame, path: Path, schema: Schema) -> None:
+    """Write ``df`` as UTF-8 CSV with a header row, LF line endings and no BOM."""
+    import pandas as pd
+
+    from .tableschema import format_cell
+
+    text = pd.DataFrame({f.name: [format_cell(v, f) for v in df[f.name]] for f in schema.fields}, columns=schema.field_names)
+    text.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
 def _columns(raw: pd.DataFrame, schema: Schema, name: str) -> list[Problem]:
@@ -45,7 +69,7 @@ def read(source: Path | bytes, schema: Schema, name: str | None = None) -> pd.Da
     """
     import pandas as pd
 
-    from ..tableschema import frame
+    from .tableschema import frame
 
     name = name or str(source)
     text = _bounded_text(source, name)
@@ -98,7 +122,7 @@ def _bounded_text(source: Path | bytes, name: str) -> str:
     row, for pandas as for Python's csv module, which Frictionless reads with)."""
     import pandas as pd
 
-    from ..untrusted import MAX_COLUMNS, MAX_LINE_CHARS, MAX_ROWS, read_file
+    from .untrusted import MAX_COLUMNS, MAX_LINE_CHARS, MAX_ROWS, read_file
 
     try:
         text = (source if isinstance(source, bytes) else read_file(Path(source))).decode("utf-8")
