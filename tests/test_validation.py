@@ -148,6 +148,20 @@ def test_the_validate_step_refuses(case, tmp_path, built, defs):
     assert all(p.file.endswith("observations.csv") for p in caught.value.problems)
 
 
+def test_a_label_in_another_letter_case_throughout_is_not_as_published(tmp_path, built, defs):
+    """The category is the label as the answer prints it: one changed only in letter case, in every
+    table of the source alike (so that every key still holds), is refused at its line."""
+    extracted = tmp_path / "extracted"
+    shutil.copytree(built / repo.EXTRACTED, extracted)
+    for path in (extracted / SEED_ID).glob("*.csv"):
+        path.write_text(path.read_text(encoding="utf-8").replace("Belaging (stalking)", "Belaging (Stalking)"), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        make_validated(extracted, ROOT / repo.ARCHIVE, defs, tmp_path / "validated")
+    found = [(p.code, p.column, p.found) for p in caught.value.problems]
+    assert found == [("label-not-on-lines", "category", "Belaging (Stalking)")], str(caught.value)
+    assert "letter for letter" in str(caught.value)
+
+
 def test_a_table_that_starts_with_a_byte_order_mark_is_refused(tmp_path):
     def marked(folder):
         (folder / "series.csv").write_bytes(b"\xef\xbb\xbf" + (folder / "series.csv").read_bytes())

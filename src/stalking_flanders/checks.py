@@ -270,8 +270,8 @@ def _coverage(tables, series: dict, header_years: dict, texts: dict[str, Archive
             )
             continue
         first, last = int(lines[1]), int(lines[2] or lines[1])
-        if text is not None and text.find(cat.category, first, last) is None:
-            expected = f"the label as on lines {cat.source_lines} of {text.name}"
+        if text is not None and text.find(cat.category, first, last, exact_case=True) is None:
+            expected = f"the label as on lines {cat.source_lines} of {text.name}, letter for letter"
             problems.append(
                 Problem(
                     "label-not-on-lines",

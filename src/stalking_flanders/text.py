@@ -1,4 +1,4 @@
-"""Finding phrases in an archived text by line, with white space and letter case folded."""
+"""Finding phrases in an archived text by line, with white space (and, unless asked not to, letter case) folded."""
 
 from __future__ import annotations
 
@@ -36,6 +36,8 @@ class ArchivedText:
     True
     >>> ArchivedText("bij de Testdienst.").find("Testdienst"), ArchivedText("Testdiensten").find("Testdienst")
     ((1, 1), None)
+    >>> t.find("B c d", exact_case=True) is None, t.find("b c d", exact_case=True)
+    (True, (1, 3))
     """
 
     def __init__(self, text: str, name: str = "text"):
@@ -49,7 +51,8 @@ class ArchivedText:
                 starts.append(offset)
                 token_lines.append(number)
                 offset += len(token) + 1
-        self._folded = " ".join(tokens).lower()
+        self._joined = " ".join(tokens)
+        self._folded = self._joined.lower()
         self._starts = starts
         self._token_lines = token_lines
 
@@ -60,19 +63,21 @@ class ArchivedText:
         """Line ``number`` (1-based)."""
         return self.lines[number - 1]
 
-    def find(self, phrase: str, first: int = 1, last: int | None = None) -> tuple[int, int] | None:
+    def find(self, phrase: str, first: int = 1, last: int | None = None, exact_case: bool = False) -> tuple[int, int] | None:
         """The first and last line of the first occurrence of ``phrase`` as whole words (not inside
         a longer word; punctuation may follow or precede it) that starts
-        on or after line ``first`` and ends on or before line ``last``; None if there is none."""
-        needle = fold(phrase).lower()
+        on or after line ``first`` and ends on or before line ``last``; None if there is none.
+        White space is folded; letter case too, unless ``exact_case`` (a label as printed)."""
+        haystack = self._joined if exact_case else self._folded
+        needle = fold(phrase) if exact_case else fold(phrase).lower()
         if not needle:
             return None
         last = len(self.lines) if last is None else last
-        at = self._folded.find(needle)
+        at = haystack.find(needle)
         while at != -1:
             end = at + len(needle)
-            starts_word = at == 0 or not self._folded[at - 1].isalnum() or not needle[0].isalnum()
-            ends_word = end == len(self._folded) or not self._folded[end].isalnum() or not needle[-1].isalnum()
+            starts_word = at == 0 or not haystack[at - 1].isalnum() or not needle[0].isalnum()
+            ends_word = end == len(haystack) or not haystack[end].isalnum() or not needle[-1].isalnum()
             if starts_word and ends_word:
                 lo = self._token_lines[bisect.bisect_right(self._starts, at) - 1]
                 hi = self._token_lines[bisect.bisect_right(self._starts, end - 1) - 1]
@@ -80,7 +85,7 @@ class ArchivedText:
                     return lo, hi
                 if lo > last:
                     return None
-            at = self._folded.find(needle, at + 1)
+            at = haystack.find(needle, at + 1)
         return None
 
     def numbered_paragraphs(self, first: int, last: int) -> list[tuple[int, int, int]]:
