@@ -189,14 +189,24 @@ def derived_flag(sheet):  # a CGG figure, not stalking-specific, shown as stalki
     sheet["G2"] = True
 
 
+def count_shown_otherwise(sheet):  # the cell holds the published count, and shows another
+    sheet["E2"].number_format = f'"{sheet["E2"].value + 1}"'
+
+
+def label_shown_otherwise(sheet):  # a text section that shows other words for any text
+    sheet["C2"].number_format = ';;;"Belaging (stalking)"'
+
+
 @pytest.mark.parametrize(
     ("edit", "said"),
     [
         (extra_column, "holds a column of table observations"),
         (count_twice, "names count more than once"),
         (derived_flag, "has stalking_specific True; sheet series gives False"),
+        (count_shown_otherwise, "cell E2 of sheet observations is shown with the number format '\"956\"', not 'General'"),
+        (label_shown_otherwise, "cell C2 of sheet observations is shown with the number format ';;;"),
     ],
-    ids=["extra column", "a column twice", "a derived column"],
+    ids=["extra column", "a column twice", "a derived column", "a count shown as another", "a label shown as another"],
 )
 def test_a_workbook_column_beside_the_tables_is_reported(tmp_path, edit, said):
     import openpyxl

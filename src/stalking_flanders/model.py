@@ -89,8 +89,12 @@ class FieldType:
         """A pandas value as a plain Python value (what Arrow and a workbook take)."""
         return value
 
+    # how a workbook shows the cell: the format alone decides what a reader sees ("956" shows on a
+    # cell that holds 955 under the format '"956"'), so any other is refused when the workbook is read
+    number_format = "General"
+
     def write_cell(self, sheet, row: int, column: int, value, formats: dict) -> None:
-        """Write ``value`` into a workbook cell (XlsxWriter), typed."""
+        """Write ``value`` into a workbook cell (XlsxWriter), typed, shown with :attr:`number_format`."""
         sheet.write_string(row, column, value)
 
     def read_cell(self, value):
@@ -157,6 +161,7 @@ class BooleanType(FieldType):
 
 class DateType(FieldType):
     name, pandas, nullable, expected = "date", "datetime64[ns]", "datetime64[ns]", "a date as YYYY-MM-DD"
+    number_format = "yyyy-mm-dd"
     arrow_takes_python = True  # Arrow's date32 takes datetime.date, not a pandas timestamp
 
     # What the frame's datetime64[ns] holds (1677-09-21 to 2262-04-11; these are the whole years within

@@ -48,7 +48,7 @@ def write(path: Path, tables: dict, schemas: dict[str, Schema], about: list[tupl
         formats = {
             "bold": book.add_format({"bold": True, "text_wrap": True, "valign": "top"}),
             "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
-            "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+            "date": book.add_format({"num_format": TYPES["date"].number_format}),
         }
         _text_sheet(book.add_worksheet(READ_ME), [["onderwerp / topic", "Nederlands", "English"], *about], formats)
         _text_sheet(book.add_worksheet(STALKING), stalking, formats)
@@ -168,14 +168,43 @@ def _as_derived(book, table: str, header: list, body: list, derived: tuple[str, 
             raise ValueError(f"row {n} of sheet {table} has {column} {found!r}; sheet {other} gives {given!r} for {row[by]!r}")
 
 
+def _shown_as_written(table: str, schema: Schema, header: list, cells: list) -> None:
+    """Every cell of sheet ``table`` that holds a value is shown with its type's number format (the
+    header row as text; a derived column's as the type of what it holds); ValueError at the first
+    that is not: a format decides what a reader sees, whatever the cell holds."""
+    kinds, derived = {f.name: f.type for f in schema.fields}, {c for c, _, _ in DERIVED.get(table, [])}
+    for r, row in enumerate(cells):
+        for name, cell in zip(header, row):
+            if cell.value is None or (r > 0 and name not in kinds and name not in derived):
+                continue  # an empty cell, or a column the table does not have (reported as such)
+            kind = kinds.get(name) if r > 0 and name in kinds else _kind_of(cell.value)
+            expected, shown = kind.number_format, getattr(cell, "number_format", kind.number_format)
+            if shown != expected:
+                raise ValueError(
+                    f"cell {cell.coordinate} of sheet {table} is shown with the number format {shown!r}, not "
+                    f"{expected!r}: a reader may see another value than the cell holds"
+                )
+
+
+def _kind_of(value):
+    """The field type a workbook cell's value is written as (a date as a date-time, text otherwise)."""
+    if isinstance(value, bool):
+        return TYPES["boolean"]
+    if isinstance(value, int | float):
+        return TYPES["integer"]
+    return TYPES["date"] if isinstance(value, datetime.date | datetime.datetime) else TYPES["string"]
+
+
 def _sheet_rows(book, table: str, schema: Schema, limit: int) -> list[dict]:
 
     sheet = book[table]  # rows and columns capped: no cell past them is kept, no row past them is parsed
     columns = len(schema.fields) + len(DERIVED.get(table, [])) + 1  # one more: an extra column shows
     last = min(MAX_ROWS, limit) + 1  # the header row, then the rows asked for
     with _quiet():
-        values = list(sheet.iter_rows(max_row=last, max_col=min(MAX_COLUMNS, columns), values_only=True))
+        cells = list(sheet.iter_rows(max_row=last, max_col=min(MAX_COLUMNS, columns)))
+    values = [tuple(cell.value for cell in row) for row in cells]
     header, body = list(values[0]), values[1:]
+    _shown_as_written(table, schema, header, cells)
     twice = sorted({str(h) for h in header if h is not None and header.count(h) > 1})
     if twice:  # a row read by name would keep one of them only
         raise ValueError(f"the header of sheet {table} names {', '.join(twice)} more than once")
