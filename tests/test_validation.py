@@ -222,6 +222,45 @@ def test_a_workbook_column_beside_the_tables_is_reported(tmp_path, edit, said):
     assert any(said in p.message for p in problems), [str(p) for p in problems]
 
 
+def stalking_figure_changed(sheet):
+    sheet["B2"] = sheet["B2"].value * 10
+
+
+def stalking_figure_shown_otherwise(sheet):
+    sheet["B2"].number_format = f'"{sheet["B2"].value * 10}"'
+
+
+def stalking_caveat_dropped(sheet):
+    sheet.delete_rows(sheet.max_row)  # the package's note, beside the figures
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        (stalking_figure_changed, "row 2 of sheet 'Stalking per jaar - by year' holds (2019, 210, "),
+        (stalking_figure_shown_otherwise, "cell B2 of sheet Stalking per jaar - by year is shown with the number format"),
+        (stalking_caveat_dropped, "of sheet 'Stalking per jaar - by year' holds (); the tables give ('Opmerking"),
+        (lambda sheet: sheet.parent.remove(sheet), "the workbook has no sheet 'Stalking per jaar - by year'"),
+    ],
+    ids=["a figure changed", "a figure shown as another", "a caveat dropped", "the sheet removed"],
+)
+def test_the_workbook_s_stalking_sheet_is_held_to_the_tables(tmp_path, edit, said):
+    """The sheet a spreadsheet reader sees second, the stalking figures by year with what the answer
+    and the package say of them, holds what the tables give, as written."""
+    import openpyxl
+
+    def edited(folder):
+        book = openpyxl.load_workbook(folder / "stalking-flanders.xlsx")
+        edit(book["Stalking per jaar - by year"])
+        book.save(folder / "stalking-flanders.xlsx")
+        edit_descriptor(folder, lambda d: d.update(version="9.0.0"))
+
+    folder = damaged_copy(BUNDLED, tmp_path / "copy", edited, rehashed=True)
+    found = validate_package(folder)  # SHA256SUMS is not rehashed: that the file changed is said too
+    problems = [(p.code, p.message) for p in found if p.file.endswith(".xlsx") and p.code != "sums-differs"]
+    assert [code for code, _ in problems] == ["format-differs"] and said in problems[0][1], problems
+
+
 def test_a_workbook_date_with_a_time_of_day_is_not_that_date(tmp_path):
     import datetime
 

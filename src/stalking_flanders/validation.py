@@ -353,6 +353,18 @@ def _other_formats(package: DataPackage, tables: dict) -> list[Problem]:
                             shared[key] = _open(whole, fmt, package, resource)
                         read = shared[key]
                     problems += _same_rows(read, _file(package, resource), fmt, expected, schema, name, reference)
+        problems += _beside_tables(package, shared, tables)
+    return problems
+
+
+def _beside_tables(package: DataPackage, shared: dict, tables: dict) -> list[Problem]:
+    """What each file of every table (the workbook) holds beside the tables, held to the tables."""
+    problems = []
+    for (name, resource_name), read in shared.items():
+        if isinstance(read, Exception):  # reported for each table it should hold
+            continue
+        file = _file(package, next(r for r in package.descriptor["resources"] if r["name"] == resource_name))
+        problems += [Problem("format-differs", file, said) for said in BY_NAME[name].beside_tables(read, tables)]
     return problems
 
 

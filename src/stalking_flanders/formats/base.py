@@ -45,13 +45,12 @@ class Table:
 
 @dataclass(frozen=True)
 class Content:
-    """What a release holds, as every format is handed it: the tables in the package's order, the
-    rows of the "Read before use" text ((topic, Dutch, English)), and the stalking figures by year
-    with their caveats (rows of cells), which a format with room for them carries."""
+    """What a release holds, as every format is handed it: the tables in the package's order, and
+    the rows of the "Read before use" text ((topic, Dutch, English)), which a format with room for
+    them carries."""
 
     tables: dict[str, Table]
     about: list[tuple[str, str, str]] = field(default_factory=list)
-    stalking: list[list] = field(default_factory=list)
 
 
 def reference_file(table: str) -> str:
@@ -160,6 +159,12 @@ class Format:
         function (table, schema, limit) -> rows, as :meth:`rows`. A format whose file holds every
         table overrides it, so that ``validate`` parses the file once, not once per table."""
         yield lambda table, schema, limit: self.rows(data, table, schema, limit)
+
+    def beside_tables(self, read, tables: dict[str, pd.DataFrame]) -> list[str]:
+        """What a file of this format holds beside the tables (opened as ``read``, from
+        :meth:`opened`) and differs from what the ``tables`` (the reference frames by name) give,
+        a sentence each, for ``validate``: none for a format that holds the tables alone."""
+        return []
 
     def dutch_title(self, resource: dict) -> str:
         """The Dutch title of a file of this format in the portal record: its ``translations.nl``,

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..hashes import file_facts
 from ..model import TYPES, Schema
+from ..problems import printable
 from ..texts import text
 from ..untrusted import MAX_COLUMNS, MAX_ROWS
 from .base import Content, Format
@@ -37,9 +38,10 @@ WIDEST = 60  # characters: the widest a column is set; longer text wraps
 DERIVED = {"observations": [("stalking_specific", "series", "series")]}
 
 
-def write(path: Path, tables: dict, schemas: dict[str, Schema], about: list[tuple[str, str, str]], stalking: list[list]) -> None:
+def write(path: Path, tables: dict, schemas: dict[str, Schema], about: list[tuple[str, str, str]]) -> None:
     """The workbook at ``path``: ``about`` ((topic, Dutch, English) rows) on the first sheet, the
-    ``stalking`` rows on the second, then every table with its derived columns."""
+    stalking figures of ``tables`` (:func:`stalking_rows`) on the second, then every table with its
+    derived columns."""
     import xlsxwriter
 
     options = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
@@ -51,7 +53,7 @@ def write(path: Path, tables: dict, schemas: dict[str, Schema], about: list[tupl
             "date": book.add_format({"num_format": TYPES["date"].number_format}),
         }
         _text_sheet(book.add_worksheet(READ_ME), [["onderwerp / topic", "Nederlands", "English"], *about], formats)
-        _text_sheet(book.add_worksheet(STALKING), stalking, formats)
+        _text_sheet(book.add_worksheet(STALKING), stalking_rows(tables), formats)
         for name in schemas:
             _table_sheet(book.add_worksheet(name), tables, name, schemas, formats)
 
@@ -98,6 +100,45 @@ def _table_sheet(sheet, tables: dict, name: str, schemas: dict[str, Schema], for
     sheet.autofilter(0, 0, max(len(body), 1), len(header) - 1)
 
 
+def stalking_rows(tables: dict) -> list[list]:
+    """The sheet of the stalking-specific figures (the tables' frames by name): year, count,
+    category and line, then what each figure counts, the answer's words, the answer's own reading
+    and the package's note. The publish step writes it, and ``validate`` holds the sheet to it."""
+    from ..caveats import Readings, capitalised, caveat_words, reading_excerpt, reading_label
+
+    series, observations, readings = tables["series"], tables["observations"], Readings(tables["subquestions"])
+    rows: list[list] = [
+        ["jaar / year", "aantal / count", "categorie (zoals gepubliceerd) / category (as published)", "regel / line"]
+    ]
+    for s in series[series["stalking_specific"]].itertuples():
+        figures = observations[observations["series"] == s.series].sort_values("year")
+        rows += [[int(o.year), int(o.count), o.category, int(o.source_line)] for o in figures.itertuples()]
+        read = readings.of(s)
+        rows += [
+            [],
+            [
+                f"{capitalised(s.organisation_nl)} / {capitalised(s.organisation_en)}",
+                "Nederlands",
+                "English (translation made for this package)",
+            ],
+            ["Wat elk cijfer telt / What each figure counts", s.measure_nl, s.measure_en],
+            [f"{caveat_words('nl')['answer']} / {caveat_words('en')['answer']}", s.caveat_nl, s.caveat_en],
+            *(
+                [
+                    [
+                        f"{reading_label(s, 'nl')} / {reading_label(s, 'en')}",
+                        reading_excerpt(read, "nl"),
+                        reading_excerpt(read, "en"),
+                    ]
+                ]
+                if read is not None
+                else []
+            ),
+            [f"{caveat_words('nl')['note']} / {caveat_words('en')['note']}", s.note_nl, s.note_en],
+        ]
+    return rows
+
+
 def dutch_name(field) -> str:
     """A column's Dutch name (texts.toml, section columns)."""
     return text("columns", field.name, "nl")
@@ -135,9 +176,33 @@ def opened(data: bytes) -> Iterator[Callable[[str, Schema, int], list[dict]]]:
     with _quiet():
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
-        yield lambda table, schema, limit: _sheet_rows(book, table, schema, limit)
+        yield Opened(book)
     finally:
         book.close()
+
+
+class Opened:
+    """A workbook parsed once: called as (table, schema, limit) it gives a table's rows, as
+    :func:`rows`; :meth:`sheet` gives the cells of another sheet."""
+
+    def __init__(self, book) -> None:
+        self._book = book
+
+    def __call__(self, table: str, schema: Schema, limit: int) -> list[dict]:
+        return _sheet_rows(self._book, table, schema, limit)
+
+    def sheet(self, name: str, rows: int, columns: int) -> list[tuple]:
+        """The cells of the first ``rows`` rows and ``columns`` columns of sheet ``name`` (each
+        row as long as its last cell that holds a value); ValueError without such a sheet."""
+        if name not in self._book.sheetnames:
+            raise ValueError(f"the workbook has no sheet {name!r}")
+        with _quiet():
+            found = list(self._book[name].iter_rows(max_row=rows, max_col=min(MAX_COLUMNS, columns)))
+        trimmed = []
+        for row in found:
+            held = [k for k, cell in enumerate(row) if cell.value is not None]
+            trimmed.append(tuple(row[: held[-1] + 1]) if held else ())
+        return trimmed
 
 
 @contextmanager
@@ -177,13 +242,20 @@ def _shown_as_written(table: str, schema: Schema, header: list, cells: list) -> 
         for name, cell in zip(header, row):
             if cell.value is None or (r > 0 and name not in kinds and name not in derived):
                 continue  # an empty cell, or a column the table does not have (reported as such)
-            kind = kinds.get(name) if r > 0 and name in kinds else _kind_of(cell.value)
-            expected, shown = kind.number_format, getattr(cell, "number_format", kind.number_format)
-            if shown != expected:
-                raise ValueError(
-                    f"cell {cell.coordinate} of sheet {table} is shown with the number format {shown!r}, not "
-                    f"{expected!r}: a reader may see another value than the cell holds"
-                )
+            said = _misshown(table, cell, kinds.get(name) if r > 0 and name in kinds else _kind_of(cell.value))
+            if said:
+                raise ValueError(said)
+
+
+def _misshown(sheet: str, cell, kind) -> str | None:
+    """Why ``cell`` (that holds a value of ``kind``) is not shown as written, or None where it is."""
+    shown = getattr(cell, "number_format", kind.number_format)
+    if cell.value is None or shown == kind.number_format:
+        return None
+    return (
+        f"cell {cell.coordinate} of sheet {sheet} is shown with the number format {shown!r}, not "
+        f"{kind.number_format!r}: a reader may see another value than the cell holds"
+    )
 
 
 def _kind_of(value):
@@ -222,10 +294,26 @@ class Workbook(Format):
     for_spreadsheets: bool = True
     standard: str | None = None  # a workbook is not a Table Schema table
 
+    def beside_tables(self, read: Opened, tables: dict) -> list[str]:
+        """The stalking sheet holds what the tables give (:func:`stalking_rows`), value for value and
+        shown as written: the first row that differs, or the first cell shown otherwise."""
+        expected = [tuple(row) for row in stalking_rows(tables)]
+        try:
+            found = read.sheet(STALKING, len(expected) + 1, max(map(len, expected), default=0) + 1)
+        except ValueError as error:
+            return [str(error)]
+        found += [()] * (len(expected) + 1 - len(found))  # rows past the sheet's last are empty
+        for n, (cells, want) in enumerate(zip(found, [*expected, ()]), start=1):
+            got = tuple(cell.value for cell in cells)
+            if got != want:
+                return [f"row {n} of sheet {STALKING!r} holds {printable(got)}; the tables give {printable(want)}"]
+        misshown = (_misshown(STALKING, cell, _kind_of(cell.value)) for cells in found for cell in cells)
+        return [said for said in misshown if said][:1]
+
     def write(self, folder: Path, content: Content) -> None:
         frames = {name: table.frame for name, table in content.tables.items()}
         schemas = {name: table.schema for name, table in content.tables.items()}
-        write(folder / FILE_NAME, frames, schemas, content.about, content.stalking)
+        write(folder / FILE_NAME, frames, schemas, content.about)
 
     def resources(self, content: Content, folder: Path) -> list[dict]:
         return [

@@ -70,7 +70,6 @@ def _build(tmp: Path, tables: dict, archive_dir: Path, defs: Definitions, charts
             for name, schema in defs.schemas.items()
         },
         workbook.about(defs, tables, sources),
-        workbook.stalking(tables),
     )
     for fmt in FORMATS:
         fmt.write(tmp, content)

@@ -1,13 +1,13 @@
-"""The workbook's first two sheets, built from the same definitions as the descriptor: "Lees dit
-eerst - Read first" (what the figures count and do not, the licence, the source, how to cite) and
-the stalking figures by year with what the answer and this package say about them, each in Dutch
-and English side by side."""
+"""The workbook's first sheet, built from the same definitions as the descriptor: "Lees dit eerst -
+Read first" (what the figures count and do not, the licence, the source, how to cite), in Dutch
+and English side by side. The second, the stalking figures by year, is the workbook format's own
+(:func:`~stalking_flanders.formats.xlsx.stalking_rows`), which ``validate`` holds to the tables."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from ..caveats import Readings, capitalised, caveat_words, caveats, reading_excerpt, reading_label
+from ..caveats import caveats
 from ..datapackage import cite
 from ..facts import CODES
 from ..formats.xlsx import STALKING, dutch_name
@@ -47,40 +47,4 @@ def about(defs: Definitions, tables: dict[str, pd.DataFrame], sources: list[dict
     rows += [("Werkbladen / Sheets", *(SHEETS[lang].format(stalking=STALKING, tables=", ".join(defs.tables)) for lang in CODES))]
     columns = {field.name: field for schema in defs.schemas.values() for field in schema.fields}
     rows += [("Kolom / Column", f"{name}: {dutch_name(f)}", f"{name}: {f.title or name}") for name, f in columns.items()]
-    return rows
-
-
-def stalking(tables: dict[str, pd.DataFrame]) -> list[list]:
-    """The sheet of the stalking-specific figures: year, count, category and line, then what each
-    figure counts, the answer's words, the answer's own reading and the package's note."""
-    series, observations, readings = tables["series"], tables["observations"], Readings(tables["subquestions"])
-    rows: list[list] = [
-        ["jaar / year", "aantal / count", "categorie (zoals gepubliceerd) / category (as published)", "regel / line"]
-    ]
-    for s in series[series["stalking_specific"]].itertuples():
-        figures = observations[observations["series"] == s.series].sort_values("year")
-        rows += [[int(o.year), int(o.count), o.category, int(o.source_line)] for o in figures.itertuples()]
-        read = readings.of(s)
-        rows += [
-            [],
-            [
-                f"{capitalised(s.organisation_nl)} / {capitalised(s.organisation_en)}",
-                "Nederlands",
-                "English (translation made for this package)",
-            ],
-            ["Wat elk cijfer telt / What each figure counts", s.measure_nl, s.measure_en],
-            [f"{caveat_words('nl')['answer']} / {caveat_words('en')['answer']}", s.caveat_nl, s.caveat_en],
-            *(
-                [
-                    [
-                        f"{reading_label(s, 'nl')} / {reading_label(s, 'en')}",
-                        reading_excerpt(read, "nl"),
-                        reading_excerpt(read, "en"),
-                    ]
-                ]
-                if read is not None
-                else []
-            ),
-            [f"{caveat_words('nl')['note']} / {caveat_words('en')['note']}", s.note_nl, s.note_en],
-        ]
     return rows
