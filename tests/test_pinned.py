@@ -458,7 +458,8 @@ def test_a_workbook_cell_equal_in_python_but_of_another_type_differs(tmp_path):
 
     copy = damaged_copy(BUNDLED, tmp_path / "copy", edit, rehashed=True)
     resum(copy)
-    differs = {p.column: p.found for p in validate_package(copy) if p.code == "format-differs"}
+    # (the workbook's first sheet still says the version it was written for: said too, in no column)
+    differs = {p.column: p.found for p in validate_package(copy) if p.code == "format-differs" and p.column}
     assert differs == {"stalking_specific": 1, "first_year": 2019.0}, differs
 
 

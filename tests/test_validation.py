@@ -222,6 +222,15 @@ def test_a_workbook_column_beside_the_tables_is_reported(tmp_path, edit, said):
     assert any(said in p.message for p in problems), [str(p) for p in problems]
 
 
+def written_for(book, version: str) -> None:
+    """The workbook's first sheet made to say ``version`` (a forged copy that claims it throughout)."""
+    said = json.loads((BUNDLED / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    for row in book["Lees dit eerst - Read first"].iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and said in cell.value:
+                cell.value = cell.value.replace(said, version)
+
+
 def stalking_figure_changed(sheet):
     sheet["B2"] = sheet["B2"].value * 10
 
@@ -239,7 +248,7 @@ def stalking_caveat_dropped(sheet):
     [
         (stalking_figure_changed, "row 2 of sheet 'Stalking per jaar - by year' holds (2019, 210, "),
         (stalking_figure_shown_otherwise, "cell B2 of sheet Stalking per jaar - by year is shown with the number format"),
-        (stalking_caveat_dropped, "of sheet 'Stalking per jaar - by year' holds (); the tables give ('Opmerking"),
+        (stalking_caveat_dropped, "of sheet 'Stalking per jaar - by year' holds (); the package gives ('Opmerking"),
         (lambda sheet: sheet.parent.remove(sheet), "the workbook has no sheet 'Stalking per jaar - by year'"),
     ],
     ids=["a figure changed", "a figure shown as another", "a caveat dropped", "the sheet removed"],
@@ -251,12 +260,50 @@ def test_the_workbook_s_stalking_sheet_is_held_to_the_tables(tmp_path, edit, sai
 
     def edited(folder):
         book = openpyxl.load_workbook(folder / "stalking-flanders.xlsx")
+        written_for(book, "9.0.0")
         edit(book["Stalking per jaar - by year"])
         book.save(folder / "stalking-flanders.xlsx")
         edit_descriptor(folder, lambda d: d.update(version="9.0.0"))
 
     folder = damaged_copy(BUNDLED, tmp_path / "copy", edited, rehashed=True)
     found = validate_package(folder)  # SHA256SUMS is not rehashed: that the file changed is said too
+    problems = [(p.code, p.message) for p in found if p.file.endswith(".xlsx") and p.code != "sums-differs"]
+    assert [code for code, _ in problems] == ["format-differs"] and said in problems[0][1], problems
+
+
+READ_FIRST_EDITS = {
+    "a caveat rewritten": (
+        lambda sheet: setattr(sheet["C6"], "value", "These figures count every victim of stalking."),
+        "row 6 of sheet 'Lees dit eerst - Read first' holds ('Kanttekening / Caveat', ",
+    ),
+    "the licence dropped": (
+        lambda sheet: sheet.delete_rows([c.value for c in sheet["A"]].index("Licentie / Licence") + 1),
+        "of sheet 'Lees dit eerst - Read first' holds ('Bron / Source'",
+    ),
+    "another version": (
+        lambda sheet: setattr(sheet["B3"], "value", "9.9.9"),
+        "row 3 of sheet 'Lees dit eerst - Read first' holds ('Versie / Version', '9.9.9', '9.0.0')",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", READ_FIRST_EDITS)
+def test_the_workbook_s_first_sheet_is_held_to_the_descriptor(tmp_path, case):
+    """The sheet a spreadsheet reader sees first (what the figures count and do not, the licence,
+    how to cite) says what the descriptor and the tables give."""
+    import openpyxl
+
+    edit, said = READ_FIRST_EDITS[case]
+
+    def edited(folder):
+        book = openpyxl.load_workbook(folder / "stalking-flanders.xlsx")
+        written_for(book, "9.0.0")
+        edit(book["Lees dit eerst - Read first"])
+        book.save(folder / "stalking-flanders.xlsx")
+        edit_descriptor(folder, lambda d: d.update(version="9.0.0"))
+
+    folder = damaged_copy(BUNDLED, tmp_path / "copy", edited, rehashed=True)
+    found = validate_package(folder)
     problems = [(p.code, p.message) for p in found if p.file.endswith(".xlsx") and p.code != "sums-differs"]
     assert [code for code, _ in problems] == ["format-differs"] and said in problems[0][1], problems
 

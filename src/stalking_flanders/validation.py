@@ -363,9 +363,18 @@ def _beside_tables(package: DataPackage, shared: dict, tables: dict) -> list[Pro
     for (name, resource_name), read in shared.items():
         if isinstance(read, Exception):  # reported for each table it should hold
             continue
-        file = _file(package, next(r for r in package.descriptor["resources"] if r["name"] == resource_name))
-        problems += [Problem("format-differs", file, said) for said in BY_NAME[name].beside_tables(read, tables)]
+        file, fmt = _file(package, next(r for r in package.descriptor["resources"] if r["name"] == resource_name)), BY_NAME[name]
+        try:
+            problems += [Problem("format-differs", file, said) for said in fmt.beside_tables(read, package, tables)]
+        except MemoryError:  # the bound on memory, not the file
+            raise
+        except Exception as error:  # noqa: BLE001 - any unreadable file is a problem to report
+            problems.append(_unreadable(file, fmt, error))
     return problems
+
+
+def _unreadable(file: str, fmt, error: Exception) -> Problem:
+    return Problem("format-unreadable", file, f"cannot be read as {fmt.label} ({error})", expected=f"a {fmt.label} file")
 
 
 def _same_schema(resource: dict, table: dict, file: str, reference: str) -> list[Problem]:
@@ -429,7 +438,7 @@ def _same_rows(read, file: str, fmt, expected: list[dict], schema: Schema, name:
     as Python values), value for value: a thousand differing values listed, the rest counted."""
     rows = _read_rows(read, name, schema, len(expected) + 1)  # one more: an extra row shows
     if isinstance(rows, Exception):
-        return [Problem("format-unreadable", file, f"cannot be read as {fmt.label} ({rows})", expected=f"a {fmt.label} file")]
+        return [_unreadable(file, fmt, rows)]
     if len(rows) != len(expected):
         fewer = len(rows) < len(expected)
         return [

@@ -25,6 +25,7 @@ from ..texts import text
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ..datapackage import DataPackage
     from ..model import Schema
 
 TABLE_SCHEMA = "https://datapackage.org/standard/table-schema/"
@@ -46,11 +47,12 @@ class Table:
 @dataclass(frozen=True)
 class Content:
     """What a release holds, as every format is handed it: the tables in the package's order, and
-    the rows of the "Read before use" text ((topic, Dutch, English)), which a format with room for
-    them carries."""
+    the package's facts as its descriptor will give them (title, name, version, description and
+    translations without the caveats the descriptor adds, licences, sources), which a format with
+    room for them carries."""
 
     tables: dict[str, Table]
-    about: list[tuple[str, str, str]] = field(default_factory=list)
+    package: dict = field(default_factory=dict)
 
 
 def reference_file(table: str) -> str:
@@ -160,10 +162,11 @@ class Format:
         table overrides it, so that ``validate`` parses the file once, not once per table."""
         yield lambda table, schema, limit: self.rows(data, table, schema, limit)
 
-    def beside_tables(self, read, tables: dict[str, pd.DataFrame]) -> list[str]:
-        """What a file of this format holds beside the tables (opened as ``read``, from
-        :meth:`opened`) and differs from what the ``tables`` (the reference frames by name) give,
-        a sentence each, for ``validate``: none for a format that holds the tables alone."""
+    def beside_tables(self, read, package: DataPackage, tables: dict[str, pd.DataFrame]) -> list[str]:
+        """What a file of ``package`` in this format holds beside the tables (opened as ``read``,
+        from :meth:`opened`) and differs from what the package's descriptor and ``tables`` (the
+        reference frames by name) give, a sentence each, for ``validate``: none for a format that
+        holds the tables alone."""
         return []
 
     def dutch_title(self, resource: dict) -> str:

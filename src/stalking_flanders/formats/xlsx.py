@@ -28,6 +28,7 @@ from .base import Content, Format
 from .workbook_limits import within_a_spreadsheets_limits
 
 READ_ME = "Lees dit eerst - Read first"  # the first sheet: what the figures count and do not, in both languages
+HEADER = ("onderwerp / topic", "Nederlands", "English")  # the first sheet's header row
 STALKING = "Stalking per jaar - by year"  # the second: the stalking-specific figures by year, with their caveats
 FIXED_TIME = datetime.datetime(1980, 1, 1)  # the ZIP epoch: the same data gives the same bytes
 FILE_NAME = "stalking-flanders.xlsx"
@@ -36,23 +37,36 @@ WIDEST = 60  # characters: the widest a column is set; longer text wraps
 # Columns a table's sheet adds so that it reads on its own (not fields of the table: the CSV files
 # are the reference): (column, the table it is looked up in, the shared field).
 DERIVED = {"observations": [("stalking_specific", "series", "series")]}
+SHEETS = {
+    "nl": "Het werkblad '{stalking}' toont de stalkingcijfers per jaar. Daarna één werkblad per tabel, met dezelfde "
+    "rijen als het CSV-bestand (de referentie): {tables}. Elk cijfer "
+    "vermeldt de regel van het gearchiveerde antwoord waarop het steunt (source_line). De Engelse teksten en "
+    "de opmerkingen van dit pakket zijn niet officieel. Elke kolomkop draagt een notitie met de Nederlandse en de "
+    "Engelse naam van de kolom; de lijst staat hieronder.",
+    "en": "The sheet '{stalking}' shows the stalking figures by year. Then one sheet per table, with the same rows "
+    "as its CSV file (the reference): {tables}. Every figure carries "
+    "the line of the archived answer it stands on (source_line). English texts and this package's notes are "
+    "not official. Each column header carries a note with the column's Dutch and English name; the list "
+    "follows.",
+}
 
 
-def write(path: Path, tables: dict, schemas: dict[str, Schema], about: list[tuple[str, str, str]]) -> None:
-    """The workbook at ``path``: ``about`` ((topic, Dutch, English) rows) on the first sheet, the
-    stalking figures of ``tables`` (:func:`stalking_rows`) on the second, then every table with its
-    derived columns."""
+def write(path: Path, tables: dict, schemas: dict[str, Schema], package: dict) -> None:
+    """The workbook at ``path``: what to read first (:func:`about_rows` of the ``package``'s facts)
+    on the first sheet, the stalking figures of ``tables`` (:func:`stalking_rows`) on the second,
+    then every table with its derived columns."""
     import xlsxwriter
 
     options = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
     with xlsxwriter.Workbook(str(path), options) as book:
-        book.set_properties({"created": FIXED_TIME, "title": about[0][2] if about else ""})
+        about = about_rows(package, schemas, tables)
+        book.set_properties({"created": FIXED_TIME, "title": about[0][2]})
         formats = {
             "bold": book.add_format({"bold": True, "text_wrap": True, "valign": "top"}),
             "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
             "date": book.add_format({"num_format": TYPES["date"].number_format}),
         }
-        _text_sheet(book.add_worksheet(READ_ME), [["onderwerp / topic", "Nederlands", "English"], *about], formats)
+        _text_sheet(book.add_worksheet(READ_ME), [list(HEADER), *about], formats)
         _text_sheet(book.add_worksheet(STALKING), stalking_rows(tables), formats)
         for name in schemas:
             _table_sheet(book.add_worksheet(name), tables, name, schemas, formats)
@@ -98,6 +112,54 @@ def _table_sheet(sheet, tables: dict, name: str, schemas: dict[str, Schema], for
     _widths(sheet, [header] + [[row[f.name] for f in fields] for row in body])
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(body), 1), len(header) - 1)
+
+
+def about_rows(package: dict, schemas: dict[str, Schema], tables: dict) -> list[tuple[str, str, str]]:
+    """(topic, Dutch, English) rows of the sheet "Lees dit eerst - Read first", from the package's
+    facts (its title, name, version, description, translations, licences and sources, the
+    descriptions without the caveats the descriptor adds: :func:`package_facts`), its Table Schemas
+    by table and its tables' frames. The publish step writes it, and ``validate`` holds the sheet to it."""
+    from ..caveats import caveats
+    from ..datapackage import cite
+    from ..facts import CODES
+    from ..texts import licence_statement
+
+    nl = package.get("translations", {}).get("nl", {})
+    rows = [
+        ("Titel / Title", nl.get("title", ""), package["title"]),
+        ("Versie / Version", package["version"], package["version"]),
+        ("Over / About", nl.get("description", "").strip(), package["description"].strip()),
+    ]
+    pairs = zip(caveats(tables, "nl").splitlines(), caveats(tables).splitlines(), strict=True)
+    rows += [("Kanttekening / Caveat", dutch.removeprefix("- "), english.removeprefix("- ")) for dutch, english in pairs]
+    rows += [("Licentie / Licence", licence_statement(lic, "nl"), licence_statement(lic)) for lic in package["licenses"]]
+    rows += [("Bron / Source", s["title"], s["title"]) for s in package["sources"]]
+    rows += [("Citeren / How to cite", cite(package, "nl"), cite(package, "en"))]
+    rows += [("Werkbladen / Sheets", *(SHEETS[lang].format(stalking=STALKING, tables=", ".join(schemas)) for lang in CODES))]
+    columns = {field.name: field for schema in schemas.values() for field in schema.fields}
+    rows += [("Kolom / Column", f"{name}: {dutch_name(f)}", f"{name}: {f.title or name}") for name, f in columns.items()]
+    return rows
+
+
+def package_facts(descriptor: dict, tables: dict) -> dict:
+    """What :func:`about_rows` takes, from a descriptor: its descriptions without the caveats of
+    ``tables`` that the publish step adds to them."""
+    from ..caveats import caveats
+
+    def plain(description, lang: str) -> str:
+        return str(description).removesuffix("\n\n" + caveats(tables, lang))
+
+    translations = {
+        lang: {**t, "description": plain(t.get("description", ""), lang)}
+        for lang, t in descriptor.get("translations", {}).items()
+        if isinstance(t, dict)
+    }
+    keys = ("title", "name", "version", "licenses", "sources")
+    return {
+        **{k: descriptor[k] for k in keys},
+        "description": plain(descriptor["description"], "en"),
+        "translations": translations,
+    }
 
 
 def stalking_rows(tables: dict) -> list[list]:
@@ -179,6 +241,23 @@ def opened(data: bytes) -> Iterator[Callable[[str, Schema, int], list[dict]]]:
         yield Opened(book)
     finally:
         book.close()
+
+
+def _sheet_differs(read: Opened, sheet: str, rows: list) -> list[str]:
+    """Sheet ``sheet`` holds ``rows`` (and no more), value for value and shown as written: the first
+    row that differs, or the first cell shown otherwise (a sentence), or nothing."""
+    expected = [tuple(row) for row in rows]
+    try:
+        found = read.sheet(sheet, len(expected) + 1, max(map(len, expected), default=0) + 1)
+    except ValueError as error:
+        return [str(error)]
+    found += [()] * (len(expected) + 1 - len(found))  # rows past the sheet's last are empty
+    for n, (cells, want) in enumerate(zip(found, [*expected, ()]), start=1):
+        got = tuple(cell.value for cell in cells)
+        if got != want:
+            return [f"row {n} of sheet {sheet!r} holds {printable(got)}; the package gives {printable(want)}"]
+    misshown = (_misshown(sheet, cell, _kind_of(cell.value)) for cells in found for cell in cells)
+    return [said for said in misshown if said][:1]
 
 
 class Opened:
@@ -294,26 +373,21 @@ class Workbook(Format):
     for_spreadsheets: bool = True
     standard: str | None = None  # a workbook is not a Table Schema table
 
-    def beside_tables(self, read: Opened, tables: dict) -> list[str]:
-        """The stalking sheet holds what the tables give (:func:`stalking_rows`), value for value and
-        shown as written: the first row that differs, or the first cell shown otherwise."""
-        expected = [tuple(row) for row in stalking_rows(tables)]
+    def beside_tables(self, read: Opened, package, tables: dict) -> list[str]:
+        """The sheets before the tables hold what the package's descriptor and tables give
+        (:func:`about_rows`, :func:`stalking_rows`), value for value and shown as written: for each,
+        the first row that differs, or the first cell shown otherwise."""
+        schemas = {name: package.schema(name) for name in package.tables()}
         try:
-            found = read.sheet(STALKING, len(expected) + 1, max(map(len, expected), default=0) + 1)
-        except ValueError as error:
-            return [str(error)]
-        found += [()] * (len(expected) + 1 - len(found))  # rows past the sheet's last are empty
-        for n, (cells, want) in enumerate(zip(found, [*expected, ()]), start=1):
-            got = tuple(cell.value for cell in cells)
-            if got != want:
-                return [f"row {n} of sheet {STALKING!r} holds {printable(got)}; the tables give {printable(want)}"]
-        misshown = (_misshown(STALKING, cell, _kind_of(cell.value)) for cells in found for cell in cells)
-        return [said for said in misshown if said][:1]
+            about = [HEADER, *about_rows(package_facts(package.descriptor, tables), schemas, tables)]
+        except (KeyError, TypeError, AttributeError, ValueError) as error:  # a descriptor without what the sheet says
+            return [f"the descriptor lacks what sheet {READ_ME!r} says ({type(error).__name__}: {printable(error)})"]
+        return [*_sheet_differs(read, READ_ME, about), *_sheet_differs(read, STALKING, stalking_rows(tables))]
 
     def write(self, folder: Path, content: Content) -> None:
         frames = {name: table.frame for name, table in content.tables.items()}
         schemas = {name: table.schema for name, table in content.tables.items()}
-        write(folder / FILE_NAME, frames, schemas, content.about)
+        write(folder / FILE_NAME, frames, schemas, content.package)
 
     def resources(self, content: Content, folder: Path) -> list[dict]:
         return [

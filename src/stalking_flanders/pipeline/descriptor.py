@@ -42,6 +42,23 @@ def _text_resource(q, release: Path) -> dict:
     }
 
 
+def package_facts(defs: Definitions, tables: dict) -> dict:
+    """The package's facts as its descriptor will give them, for a format that carries them (the
+    workbook's first sheet): title, name, version, description and translations (without the
+    caveats :func:`build_descriptor` adds to the descriptions), licences and sources' titles.
+    ``validate`` reads the same from a descriptor (:func:`~stalking_flanders.formats.xlsx.package_facts`)."""
+    meta = defs.meta
+    return {
+        "title": meta["title"],
+        "name": meta["name"],
+        "version": defs.version,
+        "description": meta["description"],
+        "translations": meta.get("translations", {}),
+        "licenses": meta["licenses"],
+        "sources": [{"title": source_title(q)} for q in tables["source_questions"].itertuples()],
+    }
+
+
 def build_descriptor(defs: Definitions, content: Content, release: Path) -> dict:
     """The descriptor of the release in ``release`` (whose files are written), with paths relative to it."""
     meta = defs.meta

@@ -52,11 +52,10 @@ def make_release(
 def _build(tmp: Path, tables: dict, archive_dir: Path, defs: Definitions, charts: dict) -> tuple[dict, bytes]:
     """Every file of the release into the folder ``tmp``, checked with Frictionless, with the
     ``charts`` (SVG and PNG by language); the descriptor and the chart's PNG."""
-    from . import page, workbook
-    from .descriptor import build_descriptor, dump, source_title
+    from . import page
+    from .descriptor import build_descriptor, dump, package_facts
 
     registry = load_registry(archive_dir)
-    sources = [{"title": source_title(q)} for q in tables["source_questions"].itertuples()]
     content = Content(
         {
             name: Table(
@@ -69,7 +68,7 @@ def _build(tmp: Path, tables: dict, archive_dir: Path, defs: Definitions, charts
             )
             for name, schema in defs.schemas.items()
         },
-        workbook.about(defs, tables, sources),
+        package_facts(defs, tables),
     )
     for fmt in FORMATS:
         fmt.write(tmp, content)
