@@ -148,6 +148,30 @@ def test_the_validate_step_refuses(case, tmp_path, built, defs):
     assert all(p.file.endswith("observations.csv") for p in caught.value.problems)
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "column"),
+    [
+        (",186,2021-12-21,", ",187,2021-12-21,", "number,date"),
+        (",186,2021-12-21,", ",186,2021-12-20,", "number,date"),
+        ("Adeline Blancquaert", "Jan Janssens", "questioner"),
+        (",Wouter Beke,", ",Hilde Crevits,", "minister"),
+    ],
+    ids=["another number", "another date", "another questioner", "another minister"],
+)
+def test_a_question_its_archived_answer_does_not_name_is_refused(tmp_path, built, defs, old, new, column):
+    """A source question is the one its archived answer names (its heading gives the number and
+    date, the questioner and the minister): a copy cannot claim another."""
+    extracted = tmp_path / "extracted"
+    shutil.copytree(built / repo.EXTRACTED, extracted)
+    path = extracted / SEED_ID / "source_questions.csv"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        make_validated(extracted, ROOT / repo.ARCHIVE, defs, tmp_path / "validated")
+    assert [(p.code, p.line, p.column) for p in caught.value.problems] == [("question-not-in-text", 2, column)], str(caught.value)
+
+
 def test_a_label_in_another_letter_case_throughout_is_not_as_published(tmp_path, built, defs):
     """The category is the label as the answer prints it: one changed only in letter case, in every
     table of the source alike (so that every key still holds), is refused at its line."""

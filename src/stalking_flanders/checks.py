@@ -28,7 +28,52 @@ def check_tables(
     problems += years_within_series(tables, files)
     if problems:
         return problems
-    return reconcile(tables, texts, files)
+    problems += questions_in_their_texts(tables["source_questions"], texts, files["source_questions"])
+    return problems + reconcile(tables, texts, files)
+
+
+# Dutch month names, as the answer's heading dates its question ("op vraag nr. 186 van 21 december 2021")
+MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli")
+MONTHS_NL += ("augustus", "september", "oktober", "november", "december")
+# The facts of a source question that its archived text states, and how (letter case and white space
+# folded: the text prints names and the minister's title in capitals)
+STATED = ("title_nl", "questioner", "minister", "minister_title_nl", "also_put_to_nl", "answer_type_nl")
+
+
+def question_heading(number: int, date) -> str:
+    """How the answer's heading names the question it answers.
+
+    >>> import datetime
+    >>> question_heading(186, datetime.date(2021, 12, 21))
+    'vraag nr. 186 van 21 december 2021'
+    """
+    return f"vraag nr. {number} van {date.day} {MONTHS_NL[date.month - 1]} {date.year}"
+
+
+def questions_in_their_texts(questions: pd.DataFrame, texts: dict[str, ArchivedText], file: str) -> list[Problem]:
+    """Every source question's number and date (as the answer's heading gives them), questioner,
+    minister, title and the rest of :data:`STATED` stand in its archived text: a copy cannot claim
+    another question, date or person than the answer it carries."""
+    problems = []
+    for index, q in enumerate(questions.itertuples()):
+        text = texts.get(q.source_question)
+        if text is None:
+            continue
+        claims = [("number,date", question_heading(q.number, q.date))] + [(c, getattr(q, c)) for c in STATED]
+        problems += [
+            Problem(
+                "question-not-in-text",
+                file,
+                f"the {column.replace(',', ' and ')} of the question do not stand in {text.name}",
+                csv_line(index),
+                column,
+                found=said,
+                expected=f"the words of {text.name}",
+            )
+            for column, said in claims
+            if pd.notna(said) and str(said) and text.find(str(said)) is None  # an optional fact left out says nothing
+        ]
+    return problems
 
 
 # a line of the archived text, or a span of lines, as schemas/fields.json says, of at most nine digits
