@@ -255,6 +255,24 @@ def written_for(book, version: str) -> None:
                 cell.value = cell.value.replace(said, version)
 
 
+def assert_one_sheet_problem(tmp_path, sheet: str, edit, said: str) -> None:
+    """A copy of a later version (9.0.0, said throughout its workbook) whose sheet ``sheet`` was
+    edited: ``validate`` reports one problem of the workbook, ``format-differs``, saying ``said``."""
+    import openpyxl
+
+    def edited(folder):
+        book = openpyxl.load_workbook(folder / "stalking-flanders.xlsx")
+        written_for(book, "9.0.0")
+        edit(book[sheet])
+        book.save(folder / "stalking-flanders.xlsx")
+        edit_descriptor(folder, lambda d: d.update(version="9.0.0"))
+
+    folder = damaged_copy(BUNDLED, tmp_path / "copy", edited, rehashed=True)
+    found = validate_package(folder)  # SHA256SUMS is not rehashed: that the file changed is said too
+    problems = [(p.code, p.message) for p in found if p.file.endswith(".xlsx") and p.code != "sums-differs"]
+    assert [code for code, _ in problems] == ["format-differs"] and said in problems[0][1], problems
+
+
 def stalking_figure_changed(sheet):
     sheet["B2"] = sheet["B2"].value * 10
 
@@ -280,19 +298,7 @@ def stalking_caveat_dropped(sheet):
 def test_the_workbook_s_stalking_sheet_is_held_to_the_tables(tmp_path, edit, said):
     """The sheet a spreadsheet reader sees second, the stalking figures by year with what the answer
     and the package say of them, holds what the tables give, as written."""
-    import openpyxl
-
-    def edited(folder):
-        book = openpyxl.load_workbook(folder / "stalking-flanders.xlsx")
-        written_for(book, "9.0.0")
-        edit(book["Stalking per jaar - by year"])
-        book.save(folder / "stalking-flanders.xlsx")
-        edit_descriptor(folder, lambda d: d.update(version="9.0.0"))
-
-    folder = damaged_copy(BUNDLED, tmp_path / "copy", edited, rehashed=True)
-    found = validate_package(folder)  # SHA256SUMS is not rehashed: that the file changed is said too
-    problems = [(p.code, p.message) for p in found if p.file.endswith(".xlsx") and p.code != "sums-differs"]
-    assert [code for code, _ in problems] == ["format-differs"] and said in problems[0][1], problems
+    assert_one_sheet_problem(tmp_path, "Stalking per jaar - by year", edit, said)
 
 
 READ_FIRST_EDITS = {
@@ -315,21 +321,8 @@ READ_FIRST_EDITS = {
 def test_the_workbook_s_first_sheet_is_held_to_the_descriptor(tmp_path, case):
     """The sheet a spreadsheet reader sees first (what the figures count and do not, the licence,
     how to cite) says what the descriptor and the tables give."""
-    import openpyxl
-
     edit, said = READ_FIRST_EDITS[case]
-
-    def edited(folder):
-        book = openpyxl.load_workbook(folder / "stalking-flanders.xlsx")
-        written_for(book, "9.0.0")
-        edit(book["Lees dit eerst - Read first"])
-        book.save(folder / "stalking-flanders.xlsx")
-        edit_descriptor(folder, lambda d: d.update(version="9.0.0"))
-
-    folder = damaged_copy(BUNDLED, tmp_path / "copy", edited, rehashed=True)
-    found = validate_package(folder)
-    problems = [(p.code, p.message) for p in found if p.file.endswith(".xlsx") and p.code != "sums-differs"]
-    assert [code for code, _ in problems] == ["format-differs"] and said in problems[0][1], problems
+    assert_one_sheet_problem(tmp_path, "Lees dit eerst - Read first", edit, said)
 
 
 def test_a_workbook_date_with_a_time_of_day_is_not_that_date(tmp_path):
