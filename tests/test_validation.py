@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import shutil
 
 import pandas as pd
@@ -221,16 +222,28 @@ def label_shown_otherwise(sheet):  # a text section that shows other words for a
     sheet["C2"].number_format = ';;;"Belaging (stalking)"'
 
 
+def far_right(sheet):  # a correction beside the figures, past the columns a reader of the table reads
+    sheet["AZ3"] = "lees 21 als 12"
+
+
 @pytest.mark.parametrize(
     ("edit", "said"),
     [
+        (far_right, "cell AZ3 of sheet 'observations' holds 'lees 21 als 12', past the 22 rows and 7 columns"),
         (extra_column, "holds a column of table observations"),
         (count_twice, "names count more than once"),
         (derived_flag, "has stalking_specific True; sheet series gives False"),
         (count_shown_otherwise, "cell E2 of sheet observations is shown with the number format '\"956\"', not 'General'"),
         (label_shown_otherwise, "cell C2 of sheet observations is shown with the number format ';;;"),
     ],
-    ids=["extra column", "a column twice", "a derived column", "a count shown as another", "a label shown as another"],
+    ids=[
+        "far right",
+        "extra column",
+        "a column twice",
+        "a derived column",
+        "a count shown as another",
+        "a label shown as another",
+    ],
 )
 def test_a_workbook_column_beside_the_tables_is_reported(tmp_path, edit, said):
     import openpyxl
@@ -244,6 +257,8 @@ def test_a_workbook_column_beside_the_tables_is_reported(tmp_path, edit, said):
     folder = damaged_copy(BUNDLED, tmp_path / "copy", edited, rehashed=True)
     problems = [p for p in validate_package(folder) if p.file.endswith(".xlsx")]
     assert any(said in p.message for p in problems), [str(p) for p in problems]
+    # a cell that shows another value than it holds reads, and differs: as on the sheets before the tables
+    assert all(p.code == "format-differs" for p in problems if "number format" in p.message), [str(p) for p in problems]
 
 
 def written_for(book, version: str) -> None:
@@ -273,12 +288,38 @@ def assert_one_sheet_problem(tmp_path, sheet: str, edit, said: str) -> None:
     assert [code for code, _ in problems] == ["format-differs"] and said in problems[0][1], problems
 
 
+STALKING = "Stalking per jaar - by year"
+
+
 def stalking_figure_changed(sheet):
     sheet["B2"] = sheet["B2"].value * 10
 
 
 def stalking_figure_shown_otherwise(sheet):
     sheet["B2"].number_format = f'"{sheet["B2"].value * 10}"'
+
+
+def test_a_stalking_figure_written_as_a_fraction_is_no_count(tmp_path):
+    """21.0 is no count, though Python calls it equal to 21: the sheet's figure is held to the type
+    of the table's (the cell is written in the workbook's XML, as a spreadsheet may write it)."""
+    import zipfile
+
+    def as_a_fraction(folder):
+        path = folder / "stalking-flanders.xlsx"
+        with zipfile.ZipFile(path) as book:
+            parts = {info.filename: book.read(info) for info in book.infolist()}
+        sheet = parts["xl/worksheets/sheet2.xml"].decode("utf-8")
+        figure = re.search(r'<c r="B2"[^>]*><v>([0-9]+)</v></c>', sheet)
+        parts["xl/worksheets/sheet2.xml"] = sheet.replace(figure.group(0), figure.group(0).replace("</v>", ".0</v>")).encode()
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+            for name, data in parts.items():
+                book.writestr(name, data)
+        edit_descriptor(folder, lambda d: d.update(version="9.0.0"))
+
+    folder = damaged_copy(BUNDLED, tmp_path / "copy", as_a_fraction, rehashed=True)
+    problems = [(p.code, p.message) for p in validate_package(folder) if p.file.endswith(".xlsx")]
+    said = f"row 2 of sheet {STALKING!r} holds (2019, 21.0, 'Belaging (stalking)', 101); the package gives (2019, 21"
+    assert any(code == "format-differs" and message.startswith(said) for code, message in problems), problems
 
 
 def stalking_caveat_dropped(sheet):
@@ -291,9 +332,22 @@ def stalking_caveat_dropped(sheet):
         (stalking_figure_changed, "row 2 of sheet 'Stalking per jaar - by year' holds (2019, 210, "),
         (stalking_figure_shown_otherwise, "cell B2 of sheet Stalking per jaar - by year is shown with the number format"),
         (stalking_caveat_dropped, "of sheet 'Stalking per jaar - by year' holds (); the package gives ('Opmerking"),
-        (lambda sheet: sheet.parent.remove(sheet), "the workbook has no sheet 'Stalking per jaar - by year'"),
+        (lambda sheet: sheet.parent.remove(sheet), "the workbook's sheets are ['Lees dit eerst - Read first', 'observations'"),
+        (lambda sheet: setattr(sheet, "sheet_state", "hidden"), "sheet 'Stalking per jaar - by year' is hidden"),
+        (lambda sheet: setattr(sheet.row_dimensions[2], "hidden", True), f"row 2 of sheet {STALKING!r} is hidden"),
+        (lambda sheet: setattr(sheet.column_dimensions["A"], "hidden", True), f"column A:C of sheet {STALKING!r} is hidden"),
+        (lambda sheet: setattr(sheet["AB900"], "value", "Alle cijfers zijn volledig"), "cell AB900 of sheet 'Stalking per jaar"),
     ],
-    ids=["a figure changed", "a figure shown as another", "a caveat dropped", "the sheet removed"],
+    ids=[
+        "a figure changed",
+        "a figure shown as another",
+        "a caveat dropped",
+        "the sheet removed",
+        "the sheet hidden",
+        "a row hidden",
+        "a column hidden",
+        "a cell far below",
+    ],
 )
 def test_the_workbook_s_stalking_sheet_is_held_to_the_tables(tmp_path, edit, said):
     """The sheet a spreadsheet reader sees second, the stalking figures by year with what the answer
@@ -309,6 +363,14 @@ READ_FIRST_EDITS = {
     "the licence dropped": (
         lambda sheet: sheet.delete_rows([c.value for c in sheet["A"]].index("Licentie / Licence") + 1),
         "of sheet 'Lees dit eerst - Read first' holds ('Bron / Source'",
+    ),
+    "the sheets reordered": (
+        lambda sheet: sheet.parent.move_sheet(sheet, offset=1),
+        "the workbook's sheets are ['Stalking per jaar - by year', 'Lees dit eerst - Read first'",
+    ),
+    "rows hidden by default": (
+        lambda sheet: setattr(sheet.sheet_format, "zeroHeight", True),
+        "sheet 'Lees dit eerst - Read first' hides every row by default",
     ),
     "another version": (
         lambda sheet: setattr(sheet["B3"], "value", "9.9.9"),
@@ -341,6 +403,26 @@ def test_a_workbook_date_with_a_time_of_day_is_not_that_date(tmp_path):
     folder = damaged_copy(BUNDLED, tmp_path / "copy", edited, rehashed=True)
     problems = [(p.code, p.column) for p in validate_package(folder) if p.code != "sums-differs"]  # SHA256SUMS not rehashed
     assert ("format-differs", "date") in problems, problems
+
+
+def test_a_workbook_saved_again_by_a_spreadsheet_shows_its_dates_as_written(tmp_path):
+    """A spreadsheet that saves the workbook again may write the date format's letters in upper
+    case: the same format, so no problem."""
+    import openpyxl
+
+    def saved_again(folder):
+        book = openpyxl.load_workbook(folder / "stalking-flanders.xlsx")
+        sheet = book["source_questions"]
+        column = [c.value for c in sheet[1]].index("date") + 1
+        for row in range(2, sheet.max_row + 1):
+            sheet.cell(row, column).number_format = "YYYY-MM-DD"
+        written_for(book, "9.0.0")
+        book.save(folder / "stalking-flanders.xlsx")
+        edit_descriptor(folder, lambda d: d.update(version="9.0.0"))
+
+    folder = damaged_copy(BUNDLED, tmp_path / "copy", saved_again, rehashed=True)
+    problems = [p for p in validate_package(folder) if p.file.endswith(".xlsx") and p.code != "sums-differs"]
+    assert problems == []  # SHA256SUMS is not rehashed: that the file changed is said
 
 
 UNREAD = [("observations-2021", "o2021.parquet", "parquet"), ("workbook-2", "w2.xlsx", "xlsx")]

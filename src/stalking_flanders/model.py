@@ -62,6 +62,21 @@ def csv_line(index: int) -> int:
     return int(index) + 2
 
 
+def same_value(got, want) -> bool:
+    """Equal and of the same type: a cell of 1 is no ``true`` and 2019.0 no 2019, though Python
+    calls them equal.
+
+    >>> same_value(2019, 2019), same_value(2019.0, 2019), same_value(1, True)
+    (True, False, False)
+    """
+    return type(got) is type(want) and got == want
+
+
+def same_values(got: tuple, want: tuple) -> bool:
+    """Two rows of cells hold the same values, each of the same type (:func:`same_value`)."""
+    return len(got) == len(want) and all(map(same_value, got, want))
+
+
 # -- field types ------------------------------------------------------------------------------
 
 
@@ -91,7 +106,13 @@ class FieldType:
 
     # how a workbook shows the cell: the format alone decides what a reader sees ("956" shows on a
     # cell that holds 955 under the format '"956"'), so any other is refused when the workbook is read
+    # (its letters in either case: a spreadsheet that saves the workbook again may write YYYY-MM-DD)
     number_format = "General"
+
+    def shows_as_written(self, number_format: str) -> bool:
+        """Whether a cell of this type shown with ``number_format`` shows what it holds: the type's
+        own format, in any case of its letters (the codes' letters mean the same in either case)."""
+        return str(number_format).casefold() == self.number_format.casefold()
 
     def write_cell(self, sheet, row: int, column: int, value, formats: dict) -> None:
         """Write ``value`` into a workbook cell (XlsxWriter), typed, shown with :attr:`number_format`."""

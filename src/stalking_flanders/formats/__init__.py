@@ -20,7 +20,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .base import Content, Document, Format, Table
+    from .base import Content, Document, Format, ShownOtherwise, Table
 
 PLUGINS = ["csv", "parquet", "xlsx"]  # in the order a release lists them
 
@@ -52,7 +52,7 @@ def __getattr__(name: str):
         return _registry()[1]
     if name in ("TEXT", "JSON"):
         return _documents()[name]
-    if name in ("DATA_PACKAGE", "Content", "Format", "Table"):
+    if name in ("DATA_PACKAGE", "Content", "Format", "ShownOtherwise", "Table"):
         from . import base
 
         return getattr(base, name)
@@ -64,4 +64,4 @@ BY_NAME: dict[str, Format]  # every format and document by name
 TEXT: Document  # the archived answer
 JSON: Document  # the descriptor
 
-__all__ = ["BY_NAME", "DATA_PACKAGE", "FORMATS", "JSON", "TEXT", "Content", "Format", "Table"]
+__all__ = ["BY_NAME", "DATA_PACKAGE", "FORMATS", "JSON", "TEXT", "Content", "Format", "ShownOtherwise", "Table"]

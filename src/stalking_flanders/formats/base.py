@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..hashes import file_facts
 from ..model import TABLE_FORMAT
+from ..problems import PackageError
 from ..texts import text
 
 if TYPE_CHECKING:
@@ -53,6 +54,12 @@ class Content:
 
     tables: dict[str, Table]
     package: dict = field(default_factory=dict)
+
+
+class ShownOtherwise(PackageError, ValueError):
+    """A file that reads, but would show a reader other values than it holds (a workbook cell with
+    another number format than its type's): ``validate`` reports it as ``format-differs``, as what
+    the file shows beside the tables, not as a file it cannot read."""
 
 
 def reference_file(table: str) -> str:

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..hashes import file_facts
-from ..model import TYPES, Schema
+from ..model import TYPES, Schema, same_values
 from ..problems import printable
 from ..texts import text
 from ..untrusted import MAX_COLUMNS, MAX_ROWS
-from .base import Content, Format
+from .base import Content, Format, ShownOtherwise
 from .workbook_limits import within_a_spreadsheets_limits
 
 READ_ME = "Lees dit eerst - Read first"  # the first sheet: what the figures count and do not, in both languages
@@ -254,7 +254,7 @@ def _sheet_differs(read: Opened, sheet: str, rows: list) -> list[str]:
     found += [()] * (len(expected) + 1 - len(found))  # rows past the sheet's last are empty
     for n, (cells, want) in enumerate(zip(found, [*expected, ()]), start=1):
         got = tuple(cell.value for cell in cells)
-        if got != want:
+        if not same_values(got, want):  # 21.0 is not 21: a figure is a whole number
             return [f"row {n} of sheet {sheet!r} holds {printable(got)}; the package gives {printable(want)}"]
     misshown = (_misshown(sheet, cell, _kind_of(cell.value)) for cells in found for cell in cells)
     return [said for said in misshown if said][:1]
@@ -270,6 +270,17 @@ class Opened:
     def __call__(self, table: str, schema: Schema, limit: int) -> list[dict]:
         return _sheet_rows(self._book, table, schema, limit)
 
+    def sheet_names(self) -> list[str]:
+        """The workbook's sheets, in the order a spreadsheet shows their tabs."""
+        return list(self._book.sheetnames)
+
+    def hidden_or_past(self, name: str, rows: int, columns: int) -> str | None:
+        """What sheet ``name`` hides from a reader or holds past its first ``rows`` rows and
+        ``columns`` columns (a sentence: the sheet hidden, a hidden row or column, rows hidden by
+        default, or the first cell past them that holds a value), or None. The whole sheet is read,
+        whatever its dimension record claims, within the bounds :func:`opened` checked."""
+        return _hidden_or_past(self._book, name, rows, columns)
+
     def sheet(self, name: str, rows: int, columns: int) -> list[tuple]:
         """The cells of the first ``rows`` rows and ``columns`` columns of sheet ``name`` (each
         row as long as its last cell that holds a value); ValueError without such a sheet."""
@@ -282,6 +293,60 @@ class Opened:
             held = [k for k, cell in enumerate(row) if cell.value is not None]
             trimmed.append(tuple(row[: held[-1] + 1]) if held else ())
         return trimmed
+
+
+def _hidden_or_past(book, name: str, rows: int, columns: int) -> str | None:
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    sheet = book[name]
+    if not isinstance(sheet, ReadOnlyWorksheet):
+        return f"sheet {name!r} is not a sheet of cells"
+    if sheet.sheet_state != "visible":
+        return f"sheet {name!r} is {sheet.sheet_state}: a reader does not see it"
+    dates = {"date_formats": book._date_formats, "timedelta_formats": book._timedelta_formats}
+    with _quiet(), sheet._get_source() as source:
+        parser = WorkSheetParser(source, sheet._shared_strings, data_only=book.data_only, epoch=book.epoch, **dates)
+        for _, cells in parser.parse():
+            for cell in cells:
+                if cell["value"] is not None and (cell["row"] > rows or cell["column"] > columns):
+                    where = f"{get_column_letter(cell['column'])}{cell['row']}"
+                    return (
+                        f"cell {where} of sheet {name!r} holds {printable(repr(cell['value']))}, past the {rows} rows "
+                        f"and {columns} columns the package gives"
+                    )
+    return _hidden_lines(name, parser)
+
+
+def _hidden_lines(name: str, parser) -> str | None:
+    """A row or column of sheet ``name`` that a reader does not see (hidden, or of no height or
+    width), or the rows hidden by default, as the sheet's ``parser`` (read through) found them."""
+    if parser.sheet_format is not None and parser.sheet_format.zeroHeight:
+        return f"sheet {name!r} hides every row by default (zeroHeight): a reader does not see them"
+    lines = [("row", attrs.get("r", index), attrs, "ht") for index, attrs in parser.row_dimensions.items()]
+    lines += [("column", _columns(attrs), attrs, "width") for attrs in parser.column_dimensions.values()]
+    for kind, where, attrs, size in lines:
+        if str(attrs.get("hidden", "")).lower() in ("1", "true") or _nothing(attrs.get(size)):
+            return f"{kind} {where} of sheet {name!r} is hidden: a reader does not see what it holds"
+    return None
+
+
+def _columns(attrs: dict) -> str:
+    """The columns a ``<col>`` element sets, as a spreadsheet names them (B, or A:C)."""
+    from openpyxl.utils import get_column_letter
+
+    first, last = attrs["index"], attrs.get("max", "")
+    last = get_column_letter(int(last)) if str(last).isdigit() and 0 < int(last) <= 16_384 else first
+    return first if last == first else f"{first}:{last}"
+
+
+def _nothing(size) -> bool:
+    """A row's height or a column's width of zero (or less): the line shows nothing."""
+    try:
+        return size is not None and float(size) <= 0
+    except ValueError:
+        return False
 
 
 @contextmanager
@@ -314,8 +379,8 @@ def _as_derived(book, table: str, header: list, body: list, derived: tuple[str, 
 
 def _shown_as_written(table: str, schema: Schema, header: list, cells: list) -> None:
     """Every cell of sheet ``table`` that holds a value is shown with its type's number format (the
-    header row as text; a derived column's as the type of what it holds); ValueError at the first
-    that is not: a format decides what a reader sees, whatever the cell holds."""
+    header row as text; a derived column's as the type of what it holds); :class:`ShownOtherwise`
+    at the first that is not: a format decides what a reader sees, whatever the cell holds."""
     kinds, derived = {f.name: f.type for f in schema.fields}, {c for c, _, _ in DERIVED.get(table, [])}
     for r, row in enumerate(cells):
         for name, cell in zip(header, row):
@@ -323,13 +388,13 @@ def _shown_as_written(table: str, schema: Schema, header: list, cells: list) -> 
                 continue  # an empty cell, or a column the table does not have (reported as such)
             said = _misshown(table, cell, kinds.get(name) if r > 0 and name in kinds else _kind_of(cell.value))
             if said:
-                raise ValueError(said)
+                raise ShownOtherwise(said)
 
 
 def _misshown(sheet: str, cell, kind) -> str | None:
     """Why ``cell`` (that holds a value of ``kind``) is not shown as written, or None where it is."""
     shown = getattr(cell, "number_format", kind.number_format)
-    if cell.value is None or shown == kind.number_format:
+    if cell.value is None or kind.shows_as_written(shown):
         return None
     return (
         f"cell {cell.coordinate} of sheet {sheet} is shown with the number format {shown!r}, not "
@@ -374,15 +439,25 @@ class Workbook(Format):
     standard: str | None = None  # a workbook is not a Table Schema table
 
     def beside_tables(self, read: Opened, package, tables: dict) -> list[str]:
-        """The sheets before the tables hold what the package's descriptor and tables give
-        (:func:`about_rows`, :func:`stalking_rows`), value for value and shown as written: for each,
-        the first row that differs, or the first cell shown otherwise."""
+        """The workbook holds the sheets the package gives, in its order, and nothing else: the
+        sheets before the tables hold what the package's descriptor and tables give
+        (:func:`about_rows`, :func:`stalking_rows`), value for value and shown as written (for
+        each, the first row that differs, or the first cell shown otherwise); no sheet, row or
+        column is hidden, and no sheet holds a value past the rows and columns it should."""
         schemas = {name: package.schema(name) for name in package.tables()}
+        sheets, found = [READ_ME, STALKING, *schemas], read.sheet_names()
+        if found != sheets:
+            return [f"the workbook's sheets are {printable(found)}; the package gives {printable(sheets)}, in this order"]
         try:
             about = [HEADER, *about_rows(package_facts(package.descriptor, tables), schemas, tables)]
         except (KeyError, TypeError, AttributeError, ValueError) as error:  # a descriptor without what the sheet says
             return [f"the descriptor lacks what sheet {READ_ME!r} says ({type(error).__name__}: {printable(error)})"]
-        return [*_sheet_differs(read, READ_ME, about), *_sheet_differs(read, STALKING, stalking_rows(tables))]
+        front = {READ_ME: about, STALKING: stalking_rows(tables)}
+        extents = {name: (len(rows), max(map(len, rows))) for name, rows in front.items()}
+        for name, schema in schemas.items():  # each table's rows under its header, its fields and derived columns
+            extents[name] = (len(tables[name]) + 1, len(schema.fields) + len(DERIVED.get(name, [])))
+        said = [problem for name, rows in front.items() for problem in _sheet_differs(read, name, rows)]
+        return said + [s for s in (read.hidden_or_past(name, *extent) for name, extent in extents.items()) if s]
 
     def write(self, folder: Path, content: Content) -> None:
         frames = {name: table.frame for name, table in content.tables.items()}
