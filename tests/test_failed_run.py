@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 
 import pytest
@@ -48,20 +49,23 @@ def test_publish_of_bad_tables_fails_and_keeps_the_release(tmp_path, built, defs
     assert not (tmp_path / ".release.new").exists()
 
 
-@pytest.mark.parametrize("charts_of", ["other figures", "no tables"])
+@pytest.mark.parametrize("charts_of", ["other figures", "another licence", "no tables"])
 def test_publish_with_charts_not_drawn_from_its_tables_fails_and_keeps_the_release(tmp_path, built, defs, charts_of):
-    """A chart must show the figures it is published with: charts drawn from other tables (the
-    draw step not run after a figure changed), or with no record of their tables, are refused."""
+    """A chart must show the figures and the facts it is published with: charts drawn from other
+    tables (the draw step not run after a figure changed), under another licence than the
+    package's, or with no record of what they were drawn from, are refused."""
     release, charts, validated = tmp_path / "release", tmp_path / "charts", tmp_path / "validated"
     for source, target in ((repo.RELEASE, release), (repo.CHARTS, charts), (repo.VALIDATED, validated)):
         shutil.copytree(built / source, target)
+    said = "were drawn from other tables, or with another name, licence or texts, than the ones published"
     if charts_of == "other figures":
         csv = validated / "observations.csv"
         csv.write_text(csv.read_text().replace(",2019,846,", ",2019,847,"))  # a valid table, other than the one drawn
-        said = "were drawn from other tables than the validated ones"
+    elif charts_of == "another licence":  # the package's licence changed, the charts not drawn again
+        defs = dataclasses.replace(defs, meta={**defs.meta, "licenses": [{**defs.meta["licenses"][0], "name": "CC0-1.0"}]})
     else:
         (charts / DRAWN_FROM).unlink()
-        said = f"{DRAWN_FROM} is missing: run the chart step first"
+        said = f"{DRAWN_FROM} is missing: run the draw step first"
     before = sha256_tree(release)
     with pytest.raises(StaleCharts, match=said):
         make_release(validated, charts, built / repo.ARCHIVE, defs, release, tmp_path / "datapackage.json", tmp_path / "c.png")

@@ -6,6 +6,7 @@ tables than the ones it publishes."""
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
@@ -16,24 +17,34 @@ import pandas as pd
 from .. import csv_tables, sums
 from ..facts import CODES
 from ..problems import PackageError, raise_if_any
+from ..texts import TEXTS
 from . import chart
 from .atomic import replacing
 from .definitions import Definitions
 
-DRAWN_FROM = "drawn-from.SHA256SUMS"  # the validated tables the charts show, pinned by their sha256
+DRAWN_FROM = "drawn-from.SHA256SUMS"  # what the charts show, pinned by its sha256 (see read_validated)
+# what the charts print beside the figures, listed in DRAWN_FROM under these names: the package's
+# name and licence (from its metadata), and the texts they are drawn with
+PRINTED_FACTS, PRINTED_TEXTS = "package-name-and-licence.json", "texts.toml"
 
 
 class StaleCharts(PackageError):
-    """The charts were drawn from other tables than the validated ones (run the chart step first)."""
+    """The charts were drawn from other tables or facts than the ones published (run the draw step first)."""
 
 
 def read_validated(validated_dir: Path, defs: Definitions) -> tuple[dict[str, pd.DataFrame], bytes]:
-    """The validated tables, and the sha256 of each of their files (as a ``SHA256SUMS`` lists them)."""
+    """The validated tables, and what a chart drawn from them shows, pinned as a ``SHA256SUMS``
+    lists files: the sha256 of each table's file, of the package's name and licence the chart
+    prints (as JSON) and of the texts it is drawn with."""
     files = {name: Path(validated_dir) / csv_tables.file_name(name) for name in defs.schemas}
     contents = {name: path.read_bytes() for name, path in files.items()}
     tables, problems = csv_tables.read_all(files, defs.schemas, contents)
     raise_if_any(problems, str(validated_dir))
-    return tables, sums.render({files[name].name: data for name, data in contents.items()})
+    printed = {"licence": defs.meta["licenses"][0]["name"], "name": defs.meta["name"]}
+    shown = {files[name].name: data for name, data in contents.items()}
+    shown[PRINTED_FACTS] = json.dumps(printed, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    shown[PRINTED_TEXTS] = TEXTS.read_bytes()
+    return tables, sums.render(shown)
 
 
 def make_charts(validated_dir: Path, defs: Definitions, charts_dir: Path) -> None:
@@ -59,16 +70,16 @@ def draw_each_language(tables: dict[str, pd.DataFrame], meta: dict) -> dict[str,
 
 def read_charts(charts_dir: Path, drawn_from: bytes) -> dict[str, tuple[bytes, bytes]]:
     """The charts in ``charts_dir`` as (SVG, PNG) bytes by language; :class:`StaleCharts` unless
-    they were drawn from the tables whose ``SHA256SUMS`` is ``drawn_from``."""
+    they were drawn from what ``drawn_from`` pins (:func:`read_validated`)."""
     charts_dir = Path(charts_dir)
     try:
         recorded = (charts_dir / DRAWN_FROM).read_bytes()
         charts = {lang: tuple((charts_dir / name).read_bytes() for name in chart.file_names(lang)) for lang in CODES}
     except FileNotFoundError as error:
-        raise StaleCharts(f"{error.filename} is missing: run the chart step first (dvc repro)") from None
+        raise StaleCharts(f"{error.filename} is missing: run the draw step first (dvc repro)") from None
     if recorded != drawn_from:
         raise StaleCharts(
-            f"the charts in {charts_dir} were drawn from other tables than the validated ones "
-            f"({charts_dir / DRAWN_FROM} differs): run the chart step first (dvc repro)"
+            f"the charts in {charts_dir} were drawn from other tables, or with another name, licence or texts, "
+            f"than the ones published ({charts_dir / DRAWN_FROM} differs): run the draw step first (dvc repro)"
         )
     return charts
