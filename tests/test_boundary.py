@@ -118,6 +118,17 @@ def test_archived_texts_are_checked_against_the_registry_in_one_place():
     assert users == ["src/stalking_flanders/sources.py"]
 
 
+def test_the_caveats_are_added_to_a_description_and_taken_off_in_one_module():
+    """The descriptor's descriptions end with the caveats; the workbook's first sheet shows them
+    without: both through :mod:`stalking_flanders.caveats`, nowhere else."""
+    users = sorted(
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "src").rglob("*.py")
+        if any(join in p.read_text() for join in ('"\\n\\n" + caveats(', 'removesuffix("\\n\\n"'))
+    )
+    assert users == ["src/stalking_flanders/caveats.py"]
+
+
 def test_the_formatter_is_never_switched_off():
     marked = [
         p.name

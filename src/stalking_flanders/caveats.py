@@ -133,6 +133,18 @@ def caveats(tables: dict[str, pd.DataFrame], lang: str = "en") -> str:
     return "\n".join(lines + no_figures(tables, lang))
 
 
+def with_caveats(description: str, tables: dict[str, pd.DataFrame], lang: str = "en") -> str:
+    """A description of the package as its descriptor gives it: followed, after an empty line, by
+    the caveats of ``tables`` in ``lang`` (:func:`caveats`); :func:`without_caveats` undoes it."""
+    return description.strip() + "\n\n" + caveats(tables, lang)
+
+
+def without_caveats(description, tables: dict[str, pd.DataFrame], lang: str = "en") -> str:
+    """A descriptor's description without the caveats :func:`with_caveats` added (as it is
+    where it has none)."""
+    return str(description).removesuffix("\n\n" + caveats(tables, lang))
+
+
 def no_figures(tables: dict[str, pd.DataFrame], lang: str = "en") -> list[str]:
     """Lines (Markdown list items) of the sub-questions the answer gives no figures for, each with
     what the answer says, whole, in ``lang``."""

@@ -48,9 +48,9 @@ class Table:
 @dataclass(frozen=True)
 class Content:
     """What a release holds, as every format is handed it: the tables in the package's order, and
-    the package's facts as its descriptor will give them (title, name, version, description and
-    translations without the caveats the descriptor adds, licences, sources), which a format with
-    room for them carries."""
+    the package's facts as its descriptor will give them (the descriptor but its resources: title,
+    name, version, descriptions with their caveats, translations, licences, sources), which a
+    format with room for them carries."""
 
     tables: dict[str, Table]
     package: dict = field(default_factory=dict)

@@ -142,22 +142,19 @@ def about_rows(package: dict, schemas: dict[str, Schema], tables: dict) -> list[
 
 
 def package_facts(descriptor: dict, tables: dict) -> dict:
-    """What :func:`about_rows` takes, from a descriptor: its descriptions without the caveats of
-    ``tables`` that the publish step adds to them."""
-    from ..caveats import caveats
-
-    def plain(description, lang: str) -> str:
-        return str(description).removesuffix("\n\n" + caveats(tables, lang))
+    """What :func:`about_rows` takes, from a descriptor (the publish step's, or the one
+    ``validate`` reads): its descriptions without the caveats of ``tables`` it adds to them."""
+    from ..caveats import without_caveats as plain
 
     translations = {
-        lang: {**t, "description": plain(t.get("description", ""), lang)}
+        lang: {**t, "description": plain(t.get("description", ""), tables, lang)}
         for lang, t in descriptor.get("translations", {}).items()
         if isinstance(t, dict)
     }
     keys = ("title", "name", "version", "licenses", "sources")
     return {
         **{k: descriptor[k] for k in keys},
-        "description": plain(descriptor["description"], "en"),
+        "description": plain(descriptor["description"], tables, "en"),
         "translations": translations,
     }
 
@@ -462,7 +459,7 @@ class Workbook(Format):
     def write(self, folder: Path, content: Content) -> None:
         frames = {name: table.frame for name, table in content.tables.items()}
         schemas = {name: table.schema for name, table in content.tables.items()}
-        write(folder / FILE_NAME, frames, schemas, content.package)
+        write(folder / FILE_NAME, frames, schemas, package_facts(content.package, frames))
 
     def resources(self, content: Content, folder: Path) -> list[dict]:
         return [

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..caveats import caveats
+from ..caveats import with_caveats
 from ..formats import FORMATS, TEXT, Content
 from ..hashes import file_facts
 from ..texts import text
@@ -42,49 +42,37 @@ def _text_resource(q, release: Path) -> dict:
     }
 
 
-def package_facts(defs: Definitions, tables: dict) -> dict:
-    """The package's facts as its descriptor will give them, for a format that carries them (the
-    workbook's first sheet): title, name, version, description and translations (without the
-    caveats :func:`build_descriptor` adds to the descriptions), licences and sources' titles.
-    ``validate`` reads the same from a descriptor (:func:`~stalking_flanders.formats.xlsx.package_facts`)."""
+def descriptor_head(defs: Definitions, tables: dict) -> dict:
+    """The descriptor of the release of ``tables`` (the frames by name) but its resources: the
+    package's facts as the descriptor gives them, which a format with room for them carries (the
+    workbook's first sheet)."""
     meta = defs.meta
-    return {
-        "title": meta["title"],
-        "name": meta["name"],
-        "version": defs.version,
-        "description": meta["description"],
-        "translations": meta.get("translations", {}),
-        "licenses": meta["licenses"],
-        "sources": [{"title": source_title(q)} for q in tables["source_questions"].itertuples()],
-    }
-
-
-def build_descriptor(defs: Definitions, content: Content, release: Path) -> dict:
-    """The descriptor of the release in ``release`` (whose files are written), with paths relative to it."""
-    meta = defs.meta
-    tables = {name: table.frame for name, table in content.tables.items()}
-    questions = list(tables["source_questions"].itertuples())
-    resources = [resource for fmt in FORMATS for resource in fmt.resources(content, release)]
-    resources += [_text_resource(q, release) for q in questions]
     return {
         "$schema": PROFILE,
         "name": meta["name"],
         "title": meta["title"],
-        "description": meta["description"].strip() + "\n\n" + caveats(tables),
+        "description": with_caveats(meta["description"], tables),
         "version": defs.version,
         "translations": {
             lang: {
                 "title": t["title"],
-                "description": t["description"].strip() + "\n\n" + caveats(tables, lang),
+                "description": with_caveats(t["description"], tables, lang),
                 "keywords": t.get("keywords", []),
             }
             for lang, t in meta.get("translations", {}).items()
         },
         "keywords": meta["keywords"],
         "licenses": meta["licenses"],
-        "sources": [{"title": source_title(q), "path": q.archived_text} for q in questions],
-        "resources": resources,
+        "sources": [{"title": source_title(q), "path": q.archived_text} for q in tables["source_questions"].itertuples()],
     }
+
+
+def build_descriptor(defs: Definitions, content: Content, release: Path) -> dict:
+    """The descriptor of the release in ``release`` (whose files are written), with paths relative to it."""
+    tables = {name: table.frame for name, table in content.tables.items()}
+    resources = [resource for fmt in FORMATS for resource in fmt.resources(content, release)]
+    resources += [_text_resource(q, release) for q in tables["source_questions"].itertuples()]
+    return {**descriptor_head(defs, tables), "resources": resources}
 
 
 def dump(descriptor: dict) -> str:

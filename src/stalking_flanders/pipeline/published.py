@@ -53,7 +53,7 @@ def _build(tmp: Path, tables: dict, archive_dir: Path, defs: Definitions, charts
     """Every file of the release into the folder ``tmp``, checked with Frictionless, with the
     ``charts`` (SVG and PNG by language); the descriptor and the chart's PNG."""
     from . import page
-    from .descriptor import build_descriptor, dump, package_facts
+    from .descriptor import build_descriptor, descriptor_head, dump
 
     registry = load_registry(archive_dir)
     content = Content(
@@ -68,7 +68,7 @@ def _build(tmp: Path, tables: dict, archive_dir: Path, defs: Definitions, charts
             )
             for name, schema in defs.schemas.items()
         },
-        package_facts(defs, tables),
+        descriptor_head(defs, tables),
     )
     for fmt in FORMATS:
         fmt.write(tmp, content)
