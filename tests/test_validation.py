@@ -387,6 +387,31 @@ def test_the_workbook_s_first_sheet_is_held_to_the_descriptor(tmp_path, case):
     assert_one_sheet_problem(tmp_path, "Lees dit eerst - Read first", edit, said)
 
 
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        (lambda d: d["translations"].update(fr={"title": "Harcèlement", "description": "Chiffres."}), None),
+        (lambda d: d.pop("sources"), "row 12 of sheet 'Lees dit eerst - Read first' holds ('Bron / Source', "),
+    ],
+    ids=["a translation into French", "no sources"],
+)
+def test_a_descriptor_of_other_facts_than_the_workbook_is_told_where_they_differ(tmp_path, edit, said):
+    """A translation into a language the workbook is not written in is not on its first sheet; a
+    descriptor without the sources the sheet names is told which row differs."""
+    import openpyxl
+
+    def edited(folder):
+        book = openpyxl.load_workbook(folder / "stalking-flanders.xlsx")
+        written_for(book, "9.0.0")
+        book.save(folder / "stalking-flanders.xlsx")
+        edit_descriptor(folder, lambda d: d.update(version="9.0.0") or edit(d))
+
+    folder = damaged_copy(BUNDLED, tmp_path / "copy", edited, rehashed=True)
+    problems = [(p.code, p.message) for p in validate_package(folder) if p.file.endswith(".xlsx") and p.code != "sums-differs"]
+    assert problems == ([] if said is None else [("format-differs", problems[0][1])]), problems
+    assert said is None or problems[0][1].startswith(said), problems
+
+
 def test_a_workbook_date_with_a_time_of_day_is_not_that_date(tmp_path):
     import datetime
 

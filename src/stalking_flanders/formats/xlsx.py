@@ -145,15 +145,17 @@ def package_facts(descriptor: dict, tables: dict) -> dict:
     """What :func:`about_rows` takes, from a descriptor (the publish step's, or the one
     ``validate`` reads): its descriptions without the caveats of ``tables`` it adds to them."""
     from ..caveats import without_caveats as plain
+    from ..facts import CODES
 
-    translations = {
+    translations = {  # the sheet is in the package's languages: a translation into another is not on it
         lang: {**t, "description": plain(t.get("description", ""), tables, lang)}
         for lang, t in descriptor.get("translations", {}).items()
-        if isinstance(t, dict)
+        if isinstance(t, dict) and lang in CODES
     }
-    keys = ("title", "name", "version", "licenses", "sources")
+    keys = ("title", "name", "version", "licenses")
     return {
         **{k: descriptor[k] for k in keys},
+        "sources": descriptor.get("sources", []),  # Data Package's are optional: none, and the sheet's differ
         "description": plain(descriptor["description"], tables, "en"),
         "translations": translations,
     }
@@ -453,8 +455,11 @@ class Workbook(Format):
         extents = {name: (len(rows), max(map(len, rows))) for name, rows in front.items()}
         for name, schema in schemas.items():  # each table's rows under its header, its fields and derived columns
             extents[name] = (len(tables[name]) + 1, len(schema.fields) + len(DERIVED.get(name, [])))
-        said = [problem for name, rows in front.items() for problem in _sheet_differs(read, name, rows)]
-        return said + [s for s in (read.hidden_or_past(name, *extent) for name, extent in extents.items()) if s]
+        said = []
+        for name, extent in extents.items():  # one problem a sheet: what differs, else what it hides or holds past its cells
+            differs = _sheet_differs(read, name, front[name]) if name in front else []
+            said += differs or [s for s in [read.hidden_or_past(name, *extent)] if s]
+        return said
 
     def write(self, folder: Path, content: Content) -> None:
         frames = {name: table.frame for name, table in content.tables.items()}
