@@ -658,3 +658,33 @@ def test_a_file_of_another_format_lists_a_thousand_values_that_differ_and_counts
         lambda table, schema, limit: [{"k": "x"}] * 1500, "t.parquet", BY_NAME["parquet"], expected, schema, "t", "t.csv"
     )
     assert len(differing) == 1001 and counted(differing) == 1500 and {p.code for p in differing} == {"format-differs"}
+
+
+def earlier_releases() -> list[str]:
+    """The oldest and the newest release this package records that have a release commit and a
+    SHA256SUMS (1.0.x have none): the versions whose files git holds as their users got them."""
+    from stalking_flanders.releases import history
+
+    held = [r.version for r in history().values() if r.commit and r.sums_sha256]
+    return sorted({held[0], held[-1]}) if held else []
+
+
+@pytest.mark.system  # runs git on this repository
+@pytest.mark.parametrize("version", earlier_releases())
+def test_an_earlier_release_as_git_holds_it_is_valid(tmp_path, version):
+    """A release cut before today's checks is valid as its users got it: it is held to its own
+    SHA256SUMS and descriptor, not to today's wording (its workbook's first sheet, its charts)."""
+    import io
+    import subprocess
+    import tarfile
+
+    from stalking_flanders.releases import history
+
+    commit = history()[version].commit
+    held = subprocess.run(["git", "cat-file", "-e", f"{commit}^{{commit}}"], cwd=ROOT, capture_output=True)
+    if held.returncode != 0:
+        pytest.skip(f"the commit of {version} is not in this clone (a shallow one?)")
+    archive = subprocess.run(["git", "archive", commit, str(repo.RELEASE)], cwd=ROOT, capture_output=True, check=True)
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(tmp_path, filter="data")
+    assert validate_package(tmp_path / repo.RELEASE) == []
