@@ -155,9 +155,10 @@ def test_the_validate_step_refuses(case, tmp_path, built, defs):
         (",186,2021-12-21,", ",187,2021-12-21,", "number,date"),
         (",186,2021-12-21,", ",186,2021-12-20,", "number,date"),
         ("Adeline Blancquaert", "Jan Janssens", "questioner"),
-        (",Wouter Beke,", ",Hilde Crevits,", "minister"),
+        (",Wouter Beke,", ",Hilde Crevits,", "minister,minister_title_nl"),
+        (",Wouter Beke,", ",Zuhal Demir,", "minister,minister_title_nl"),  # named by the text, as also asked
     ],
-    ids=["another number", "another date", "another questioner", "another minister"],
+    ids=["another number", "another date", "another questioner", "another minister", "the other minister asked"],
 )
 def test_a_question_its_archived_answer_does_not_name_is_refused(tmp_path, built, defs, old, new, column):
     """A source question is the one its archived answer names (its heading gives the number and

@@ -36,8 +36,11 @@ def check_tables(
 MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli")
 MONTHS_NL += ("augustus", "september", "oktober", "november", "december")
 # The facts of a source question that its archived text states, and how (letter case and white space
-# folded: the text prints names and the minister's title in capitals)
-STATED = ("title_nl", "questioner", "minister", "minister_title_nl", "also_put_to_nl", "answer_type_nl")
+# folded: the text prints names and the minister's title in capitals); the minister is named with
+# their title, as the answer is signed (another minister the text names, to whom the question was
+# also put, is not this question's minister)
+STATED = ("title_nl", "questioner", "also_put_to_nl", "answer_type_nl")
+MINISTER = "minister,minister_title_nl"
 
 
 def question_heading(number: int, date) -> str:
@@ -51,15 +54,18 @@ def question_heading(number: int, date) -> str:
 
 
 def questions_in_their_texts(questions: pd.DataFrame, texts: dict[str, ArchivedText], file: str) -> list[Problem]:
-    """Every source question's number and date (as the answer's heading gives them), questioner,
-    minister, title and the rest of :data:`STATED` stand in its archived text: a copy cannot claim
-    another question, date or person than the answer it carries."""
+    """Every source question's number and date (as the answer's heading gives them), its minister
+    with their title (as the answer is signed), its questioner, title and the rest of
+    :data:`STATED` stand in its archived text: a copy cannot claim another question, date or
+    person than the answer it carries."""
     problems = []
     for index, q in enumerate(questions.itertuples()):
         text = texts.get(q.source_question)
         if text is None:
             continue
-        claims = [("number,date", question_heading(q.number, q.date))] + [(c, getattr(q, c)) for c in STATED]
+        signed = " ".join(str(v) for v in (q.minister, q.minister_title_nl) if pd.notna(v) and str(v))
+        claims = [("number,date", question_heading(q.number, q.date)), (MINISTER, signed)]
+        claims += [(c, getattr(q, c)) for c in STATED]
         problems += [
             Problem(
                 "question-not-in-text",
