@@ -10,6 +10,8 @@ import shutil
 import tomllib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_page import Page
 
 from helpers import DCAT_ARGS, ROOT, cli, edit_descriptor, edit_file, rehash
@@ -160,3 +162,26 @@ def test_every_lock_pins_a_hash_and_is_installed_by_hash():
     packages = {k: v for k, v in npm["packages"].items() if k}
     assert packages and all(v.get("integrity", "").startswith("sha512-") for v in packages.values())
     assert "npm ci" in makefile
+
+
+ENCODINGS = ["utf-8", "ascii", "latin-1", "cp1252", "utf-16", "cp037", "no such encoding"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(),
+    keep=st.sampled_from(["", "\t\n"]),
+    fmt=st.sampled_from(["turtle", "json-ld"]),
+    encoding=st.sampled_from(ENCODINGS),
+)
+def test_the_escapes_are_those_of_each_character_whatever_the_text(text, keep, fmt, encoding):
+    """What is printed is escaped character by character, as :func:`~stalking_flanders.problems.unsafe`
+    and the encoding say (the functions look only at characters other than printable ASCII, for speed)."""
+    from stalking_flanders.dcat import _holds, in_format_escapes
+    from stalking_flanders.problems import _escape, escaped, unsafe
+
+    assert escaped(text, keep) == "".join(_escape(c) if c not in keep and unsafe(c) else c for c in text)
+    markup = "<>&" if fmt == "json-ld" else ""
+    for c, out in zip(text, (in_format_escapes(c, fmt, encoding) for c in text)):
+        assert out == c if c in "\n\t" or (c not in markup and not unsafe(c) and _holds(encoding, c)) else out.startswith("\\")
+    assert in_format_escapes(text, fmt, encoding) == "".join(in_format_escapes(c, fmt, encoding) for c in text)

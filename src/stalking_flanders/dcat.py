@@ -189,7 +189,15 @@ def in_format_escapes(text: str, fmt: str, encoding: str = "utf-8") -> str:
         n -= 0x10000
         return f"\\u{0xD800 + (n >> 10):04X}\\u{0xDC00 + (n & 0x3FF):04X}"
 
-    return "".join(map(escape, text))
+    # printable ASCII but the markup is never unsafe, and every encoding that holds it as a whole
+    # holds each of its characters: only the other characters are looked at, one by one
+    plain = _holds(encoding, _PRINTABLE_ASCII)
+    return (_LOOKED_AT[markup] if plain else _EVERY).sub(lambda m: escape(m.group()), text)
+
+
+_PRINTABLE_ASCII = "".join(map(chr, range(0x20, 0x7F)))
+_LOOKED_AT = {"": re.compile(r"[^\x20-\x7e]"), "<>&": re.compile(r"[^\x20-\x7e]|[<>&]")}  # by the markup escaped
+_EVERY = re.compile(".", re.DOTALL)
 
 
 def _holds(encoding: str, c: str) -> bool:

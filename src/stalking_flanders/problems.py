@@ -7,6 +7,7 @@ and what was expected.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
@@ -98,7 +99,11 @@ def escaped(text: str, keep: str = "") -> str:
     """
     if text.isascii() and text.isprintable():
         return text
-    return "".join(_escape(c) if c not in keep and unsafe(c) else c for c in text)
+    # a printable ASCII character is never unsafe: only the others are looked at, one by one
+    return _NOT_PRINTABLE_ASCII.sub(lambda m: _escape(c) if (c := m.group()) not in keep and unsafe(c) else c, text)
+
+
+_NOT_PRINTABLE_ASCII = re.compile(r"[^\x20-\x7e]")
 
 
 def unsafe(character: str) -> bool:
