@@ -371,7 +371,7 @@ READ_FIRST_EDITS = {
     ),
     "rows hidden by default": (
         lambda sheet: setattr(sheet.sheet_format, "zeroHeight", True),
-        "sheet 'Lees dit eerst - Read first' hides every row by default",
+        "sheet 'Lees dit eerst - Read first' hides its rows or columns by default",
     ),
     "another version": (
         lambda sheet: setattr(sheet["B3"], "value", "9.9.9"),
@@ -659,6 +659,87 @@ def test_a_file_of_another_format_lists_a_thousand_values_that_differ_and_counts
         lambda table, schema, limit: [{"k": "x"}] * 1500, "t.parquet", BY_NAME["parquet"], expected, schema, "t", "t.csv"
     )
     assert len(differing) == 1001 and counted(differing) == 1500 and {p.code for p in differing} == {"format-differs"}
+
+
+READ_FIRST_XML, STALKING_XML, OBSERVATIONS_XML = (f"xl/worksheets/sheet{n}.xml" for n in (1, 2, 3))
+STYLES_XML = "xl/styles.xml"
+INLINE_956 = '<c r="AZ5000" t="inlineStr"><is><t>956</t></is></c>'
+CONDITIONAL = (
+    '</sheetData><conditionalFormatting sqref="B2"><cfRule type="expression" dxfId="0" priority="1"><formula>TRUE</formula>'
+    "</cfRule></conditionalFormatting>"
+)
+EXTENSION = (
+    '<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" '
+    'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"><x14:conditionalFormattings/></ext></extLst>'
+)
+SEEN_OR_NOT = {  # what a sheet's XML is made to say (part, pattern, replacement), and what validate says of it
+    "a row too low to read": (
+        (STALKING_XML, r'<row r="2" ', '<row r="2" ht="0.1" customHeight="1" '),
+        f"row 2 of sheet {STALKING!r} is hidden",
+    ),
+    "a column too narrow to read": (
+        (STALKING_XML, r"<cols>.*?</cols>", '<cols><col min="1" max="1" width="60"/><col min="2" max="2" width="0.05"/></cols>'),
+        f"column B of sheet {STALKING!r} is hidden",
+    ),
+    "rows too low by default": (
+        (STALKING_XML, r"<sheetFormatPr [^>]*/>", '<sheetFormatPr defaultRowHeight="0.1" customHeight="1"/>'),
+        f"sheet {STALKING!r} hides its rows or columns by default",
+    ),
+    "a column hidden, then set again": (
+        (STALKING_XML, r"<cols>", '<cols><col min="1" max="3" width="60" hidden="1"/><col min="1" max="1" width="60"/>'),
+        f"column A:C of sheet {STALKING!r} is hidden",
+    ),
+    "cells merged": (
+        (READ_FIRST_XML, r"</sheetData>", '</sheetData><mergeCells count="1"><mergeCell ref="B5:C5"/></mergeCells>'),
+        "cells B5:C5 of sheet 'Lees dit eerst - Read first' are merged",
+    ),
+    "a conditional format": ((STALKING_XML, r"</sheetData>", CONDITIONAL), f"sheet {STALKING!r} formats cells by conditions"),
+    "an extension": (
+        (STALKING_XML, r"</worksheet>", EXTENSION + "</worksheet>"),
+        f"sheet {STALKING!r} formats cells by conditions",
+    ),
+    "an inline text far below": (
+        (OBSERVATIONS_XML, r"</sheetData>", f'<row r="5000">{INLINE_956}</row></sheetData>'),
+        "cell AZ5000 of sheet 'observations' holds '956', past the 22 rows and 7 columns",
+    ),
+    "no default row height": ((STALKING_XML, r"<sheetFormatPr [^>]*/>", ""), None),
+    "a styled empty row below a table": (
+        (OBSERVATIONS_XML, r"</sheetData>", '<row r="30"><c r="A30" s="1"/></row></sheetData>'),
+        None,
+    ),
+    "unused columns hidden": ((OBSERVATIONS_XML, r"</cols>", '<col min="8" max="16384" hidden="1"/></cols>'), None),
+    "the date format's separators escaped": ((STYLES_XML, r'formatCode="yyyy-mm-dd"', r'formatCode="yyyy\-mm\-dd"'), None),
+}
+
+
+@pytest.mark.parametrize("case", SEEN_OR_NOT)
+def test_what_a_workbook_hides_or_shows_otherwise_is_reported_and_a_tidy_one_passes(tmp_path, case):
+    """A reader of the workbook sees what its cells hold: a row or column too low or narrow to read,
+    merged cells, a conditional format or an extension that may carry one, a value far past the
+    cells are reported; a workbook a spreadsheet tidied or saved again, showing the same, passes."""
+    import zipfile
+
+    (part, pattern, replacement), said = SEEN_OR_NOT[case]
+    version = json.loads((BUNDLED / "datapackage.json").read_text(encoding="utf-8"))["version"]
+
+    def edited(folder):
+        path = folder / "stalking-flanders.xlsx"
+        with zipfile.ZipFile(path) as book:
+            parts = {info.filename: book.read(info).decode("utf-8") for info in book.infolist()}
+        parts["xl/sharedStrings.xml"] = parts["xl/sharedStrings.xml"].replace(version, "9.0.0")  # a copy of 9.0.0 throughout
+        parts[part], made = re.subn(pattern, lambda m: replacement, parts[part], count=1, flags=re.DOTALL)
+        assert made == 1, (part, pattern)
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+            for name, text in parts.items():
+                book.writestr(name, text)
+        edit_descriptor(folder, lambda d: d.update(version="9.0.0"))
+
+    folder = damaged_copy(BUNDLED, tmp_path / "copy", edited, rehashed=True)
+    problems = [(p.code, p.message) for p in validate_package(folder) if p.file.endswith(".xlsx") and p.code != "sums-differs"]
+    if said is None:
+        assert problems == []
+    else:
+        assert len(problems) == 1 and problems[0][0] == "format-differs" and problems[0][1].startswith(said), problems
 
 
 def earlier_releases() -> list[str]:

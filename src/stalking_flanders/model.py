@@ -80,6 +80,12 @@ def same_values(got: tuple, want: tuple) -> bool:
 # -- field types ------------------------------------------------------------------------------
 
 
+def _plain_code(code) -> str:
+    """A workbook number format as it reads: letter case folded, and the escape taken off every
+    character but a letter or digit (``\\-`` is the separator ``-``; ``\\y`` stays the letter y)."""
+    return re.sub(r"\\([^A-Za-z0-9])", r"\1", str(code)).casefold()
+
+
 class FieldType:
     """A Table Schema type: a CSV cell's text to a value and back, and the dtypes that hold it."""
 
@@ -106,13 +112,19 @@ class FieldType:
 
     # how a workbook shows the cell: the format alone decides what a reader sees ("956" shows on a
     # cell that holds 955 under the format '"956"'), so any other is refused when the workbook is read
-    # (its letters in either case: a spreadsheet that saves the workbook again may write YYYY-MM-DD)
+    # (its letters in either case, its separators escaped or not: a spreadsheet that saves the
+    # workbook again may write YYYY-MM-DD or yyyy\-mm\-dd)
     number_format = "General"
 
     def shows_as_written(self, number_format: str) -> bool:
-        """Whether a cell of this type shown with ``number_format`` shows what it holds: the type's
-        own format, in any case of its letters (the codes' letters mean the same in either case)."""
-        return str(number_format).casefold() == self.number_format.casefold()
+        r"""Whether a cell of this type shown with ``number_format`` shows what it holds: the type's
+        own format, in any case of its letters, a character other than a letter or digit escaped
+        or not (the codes mean the same; an escaped letter is shown as itself, and is no code).
+
+        >>> [TYPES["date"].shows_as_written(c) for c in ("YYYY-MM-DD", r"yyyy\-mm\-dd", r"\y\y\y\y-mm-dd")]
+        [True, True, False]
+        """
+        return _plain_code(number_format) == _plain_code(self.number_format)
 
     def write_cell(self, sheet, row: int, column: int, value, formats: dict) -> None:
         """Write ``value`` into a workbook cell (XlsxWriter), typed, shown with :attr:`number_format`."""

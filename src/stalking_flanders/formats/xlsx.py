@@ -17,6 +17,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from ..hashes import file_facts
@@ -295,9 +296,7 @@ class Opened:
 
 
 def _hidden_or_past(book, name: str, rows: int, columns: int) -> str | None:
-    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-    from openpyxl.worksheet._reader import WorkSheetParser
 
     sheet = book[name]
     if not isinstance(sheet, ReadOnlyWorksheet):
@@ -306,27 +305,86 @@ def _hidden_or_past(book, name: str, rows: int, columns: int) -> str | None:
         return f"sheet {name!r} is {sheet.sheet_state}: a reader does not see it"
     dates = {"date_formats": book._date_formats, "timedelta_formats": book._timedelta_formats}
     with _quiet(), sheet._get_source() as source:
-        parser = WorkSheetParser(source, sheet._shared_strings, data_only=book.data_only, epoch=book.epoch, **dates)
+        parser = _parser_keeping_every_line()(source, sheet._shared_strings, data_only=book.data_only, epoch=book.epoch, **dates)
         for _, cells in parser.parse():
-            for cell in cells:
-                if cell["value"] is not None and (cell["row"] > rows or cell["column"] > columns):
-                    where = f"{get_column_letter(cell['column'])}{cell['row']}"
-                    return (
-                        f"cell {where} of sheet {name!r} holds {printable(repr(cell['value']))}, past the {rows} rows "
-                        f"and {columns} columns the package gives"
-                    )
-    return _hidden_lines(name, parser)
+            past = next((c for c in cells if c["value"] is not None and (c["row"] > rows or c["column"] > columns)), None)
+            if past is not None:
+                return (
+                    f"cell {_cell_name(past['row'], past['column'])} of sheet {name!r} holds {printable(repr(past['value']))}, "
+                    f"past the {rows} rows and {columns} columns the package gives"
+                )
+    return _shown_otherwise(name, parser) or _hidden_lines(name, parser, rows, columns)
 
 
-def _hidden_lines(name: str, parser) -> str | None:
-    """A row or column of sheet ``name`` that a reader does not see (hidden, or of no height or
-    width), or the rows hidden by default, as the sheet's ``parser`` (read through) found them."""
-    if parser.sheet_format is not None and parser.sheet_format.zeroHeight:
-        return f"sheet {name!r} hides every row by default (zeroHeight): a reader does not see them"
-    lines = [("row", attrs.get("r", index), attrs, "ht") for index, attrs in parser.row_dimensions.items()]
-    lines += [("column", _columns(attrs), attrs, "width") for attrs in parser.column_dimensions.values()]
-    for kind, where, attrs, size in lines:
-        if str(attrs.get("hidden", "")).lower() in ("1", "true") or _nothing(attrs.get(size)):
+def _cell_name(row: int, column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(column)}{row}"
+
+
+@cache
+def _parser_keeping_every_line():
+    """openpyxl's parser of a sheet, keeping the attributes of every row and column element as
+    they come (its own keeps the last of each number, so that a second element could hide what
+    the first shows) and the extensions it would only warn of."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self.lines: list[tuple[str, dict]] = []
+            self.extensions = 0
+
+        def parse_column_dimensions(self, col) -> None:
+            self.lines.append(("column", dict(col.attrib)))
+
+        def parse_row(self, row):
+            index, cells = super().parse_row(row)
+            if set(row.attrib) - {"r", "spans"}:  # a row of its own height, hidden or styled
+                self.lines.append(("row", {**row.attrib, "r": index}))
+            return index, cells
+
+        def parse_extensions(self, element) -> None:
+            self.extensions += 1
+
+    return Parser
+
+
+def _shown_otherwise(name: str, parser) -> str | None:
+    """What makes sheet ``name`` show other than its cells hold: merged cells (a reader sees the
+    first alone), conditional formats (a rule's format may show another value), or extensions of
+    the sheet (conditional formats among them). The release's sheets have none."""
+    merged = getattr(getattr(parser, "merged_cells", None), "mergeCell", None) or []
+    if merged:
+        return f"cells {printable(merged[0].ref)} of sheet {name!r} are merged: a reader sees the first cell's value alone"
+    if parser.formatting or parser.extensions:
+        return f"sheet {name!r} formats cells by conditions or carries extensions: a reader may see other values than it holds"
+    return None
+
+
+MIN_ROW_POINTS = 6.0  # a row lower than this shows no line of text (the workbook's is 15 points)
+MIN_COLUMN_CHARACTERS = 2.0  # a column narrower than this shows no figure (the workbook's are 10 and wider)
+
+
+def _hidden_lines(name: str, parser, rows: int, columns: int) -> str | None:
+    """A row or column of the sheet's first ``rows`` rows and ``columns`` columns that a reader
+    does not see (hidden, or too low or narrow to show its text), or such rows or columns by
+    default, as the sheet's ``parser`` (read through) found them."""
+    default = getattr(parser, "sheet_format", None)  # a sheet need not say
+    if default is not None and (
+        default.zeroHeight
+        or _below(default.defaultRowHeight, MIN_ROW_POINTS)
+        or _below(default.defaultColWidth, MIN_COLUMN_CHARACTERS)
+        or _below(default.baseColWidth, MIN_COLUMN_CHARACTERS)
+    ):
+        return f"sheet {name!r} hides its rows or columns by default (too low or narrow): a reader does not see them"
+    sizes = {"row": ("r", rows, "ht", MIN_ROW_POINTS), "column": ("min", columns, "width", MIN_COLUMN_CHARACTERS)}
+    for kind, attrs in parser.lines:
+        first, held, size, least = sizes[kind]
+        if not _below(attrs.get(first), held + 1):
+            continue  # past what the sheet holds: nothing to hide there
+        if str(attrs.get("hidden", "")).lower() in ("1", "true") or _below(attrs.get(size), least):
+            where = attrs["r"] if kind == "row" else _columns(attrs)
             return f"{kind} {where} of sheet {name!r} is hidden: a reader does not see what it holds"
     return None
 
@@ -335,16 +393,18 @@ def _columns(attrs: dict) -> str:
     """The columns a ``<col>`` element sets, as a spreadsheet names them (B, or A:C)."""
     from openpyxl.utils import get_column_letter
 
-    first, last = attrs["index"], attrs.get("max", "")
-    last = get_column_letter(int(last)) if str(last).isdigit() and 0 < int(last) <= 16_384 else first
+    def letter(n) -> str:
+        return get_column_letter(int(n)) if str(n).isdigit() and 0 < int(n) <= 16_384 else printable(n)
+
+    first, last = letter(attrs.get("min")), letter(attrs.get("max", attrs.get("min")))
     return first if last == first else f"{first}:{last}"
 
 
-def _nothing(size) -> bool:
-    """A row's height or a column's width of zero (or less): the line shows nothing."""
+def _below(size, least: float) -> bool:
+    """Whether ``size`` (a number as a sheet writes it, or None where it says none) is below ``least``."""
     try:
-        return size is not None and float(size) <= 0
-    except ValueError:
+        return size is not None and float(size) < least
+    except (TypeError, ValueError):
         return False
 
 
@@ -419,6 +479,8 @@ def _sheet_rows(book, table: str, schema: Schema, limit: int) -> list[dict]:
         cells = list(sheet.iter_rows(max_row=last, max_col=min(MAX_COLUMNS, columns)))
     values = [tuple(cell.value for cell in row) for row in cells]
     header, body = list(values[0]), values[1:]
+    while body and all(v is None for v in body[-1]):  # a row that holds nothing (a styled one) shows nothing
+        body.pop()
     _shown_as_written(table, schema, header, cells)
     twice = sorted({str(h) for h in header if h is not None and header.count(h) > 1})
     if twice:  # a row read by name would keep one of them only
