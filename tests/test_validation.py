@@ -702,6 +702,10 @@ SEEN_OR_NOT = {  # what a sheet's XML is made to say (part, pattern, replacement
         (OBSERVATIONS_XML, r"</sheetData>", f'<row r="5000">{INLINE_956}</row></sheetData>'),
         "cell AZ5000 of sheet 'observations' holds '956', past the 22 rows and 7 columns",
     ),
+    "a column's note rewritten": (
+        ("xl/comments1.xml", r"<t>Aantal / Count</t>", "<t>Aantal in duizenden / Count in thousands</t>"),
+        "the note on cell E1 of sheet 'observations' says 'Aantal in duizenden / Count in thousands'; the package gives 'Aantal",
+    ),
     "no default row height": ((STALKING_XML, r"<sheetFormatPr [^>]*/>", ""), None),
     "a styled empty row below a table": (
         (OBSERVATIONS_XML, r"</sheetData>", '<row r="30"><c r="A30" s="1"/></row></sheetData>'),

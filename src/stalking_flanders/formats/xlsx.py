@@ -101,9 +101,8 @@ def _table_sheet(sheet, tables: dict, name: str, schemas: dict[str, Schema], for
     body = python_rows(tables[name], schema)
     header = schema.field_names + [column for column, _, _ in derived]
     sheet.write_row(0, 0, header, formats["bold"])
-    named = [*fields, *(schemas[other].field(column) for column, other, _ in derived)]
-    for c, field in enumerate(named):  # each header's Dutch and English name, shown on pointing at it
-        sheet.write_comment(0, c, column_names(field), {"x_scale": 2})
+    for c, note in enumerate(header_notes(name, schemas)):  # each header's Dutch and English name, shown on pointing at it
+        sheet.write_comment(0, c, note, {"x_scale": 2})
     for r, row in enumerate(body, start=1):
         for c, field in enumerate(fields):
             if row[field.name] is not None:
@@ -206,6 +205,13 @@ def dutch_name(field) -> str:
     return text("columns", field.name, "nl")
 
 
+def header_notes(table: str, schemas: dict[str, Schema]) -> list[str]:
+    """The notes on the header cells of sheet ``table``, one a column (its fields, then its derived
+    columns): each column's Dutch and English name (:func:`column_names`)."""
+    named = [*schemas[table].fields, *(schemas[other].field(column) for column, other, _ in DERIVED.get(table, []))]
+    return [column_names(field) for field in named]
+
+
 def column_names(field) -> str:
     """A column's names: Dutch, then English (its schema's title)."""
     return f"{dutch_name(field)} / {field.title or field.name}"
@@ -281,6 +287,11 @@ class Opened:
         whatever its dimension record claims, within the bounds :func:`opened` checked."""
         return _hidden_or_past(self._book, name, rows, columns)
 
+    def notes(self, name: str) -> dict[str, str]:
+        """The notes on the cells of sheet ``name`` (what a spreadsheet shows on pointing at a
+        cell), by cell name."""
+        return _notes(self._book, self._book[name])
+
     def sheet(self, name: str, rows: int, columns: int) -> list[tuple]:
         """The cells of the first ``rows`` rows and ``columns`` columns of sheet ``name`` (each
         row as long as its last cell that holds a value); ValueError without such a sheet."""
@@ -314,6 +325,37 @@ def _hidden_or_past(book, name: str, rows: int, columns: int) -> str | None:
                     f"past the {rows} rows and {columns} columns the package gives"
                 )
     return _shown_otherwise(name, parser) or _hidden_lines(name, parser, rows, columns)
+
+
+def _notes(book, sheet) -> dict[str, str]:
+    from openpyxl.comments.comment_sheet import CommentSheet
+    from openpyxl.packaging.relationship import get_dependents, get_rels_path
+    from openpyxl.xml.constants import COMMENTS_NS
+    from openpyxl.xml.functions import fromstring  # defusedxml's, as openpyxl.xml.DEFUSEDXML was checked
+
+    archive, related = book._archive, get_rels_path(sheet._worksheet_path)
+    notes = {}
+    if related not in archive.namelist():
+        return notes
+    with _quiet():
+        for part in get_dependents(archive, related).find(COMMENTS_NS):  # every part within the bounds checked
+            for cell, note in CommentSheet.from_tree(fromstring(archive.read(part.target))).comments:
+                notes[str(cell)] = note.text
+    return notes
+
+
+def _notes_differ(read: Opened, name: str, expected: list[str]) -> str | None:
+    """The first note of sheet ``name`` that is not the one the package gives (``expected``, on
+    the header cells from A1 on), or a note the package gives none for, as a sentence; or None."""
+    given = {_cell_name(1, c): note for c, note in enumerate(expected, start=1)}
+    found = read.notes(name)
+    for cell in sorted(set(given) | set(found), key=lambda cell: (len(cell), cell)):
+        if found.get(cell) != given.get(cell):
+            return (
+                f"the note on cell {printable(cell)} of sheet {name!r} says {printable(repr(found.get(cell)))}; "
+                f"the package gives {printable(repr(given.get(cell)))}"
+            )
+    return None
 
 
 def _cell_name(row: int, column: int) -> str:
@@ -504,7 +546,8 @@ class Workbook(Format):
         sheets before the tables hold what the package's descriptor and tables give
         (:func:`about_rows`, :func:`stalking_rows`), value for value and shown as written (for
         each, the first row that differs, or the first cell shown otherwise); no sheet, row or
-        column is hidden, and no sheet holds a value past the rows and columns it should."""
+        column is hidden, no sheet holds a value past the rows and columns it should, and the only
+        notes on cells are those on the tables' header cells, each column's names."""
         schemas = {name: package.schema(name) for name in package.tables()}
         sheets, found = [READ_ME, STALKING, *schemas], read.sheet_names()
         if found != sheets:
@@ -518,9 +561,10 @@ class Workbook(Format):
         for name, schema in schemas.items():  # each table's rows under its header, its fields and derived columns
             extents[name] = (len(tables[name]) + 1, len(schema.fields) + len(DERIVED.get(name, [])))
         said = []
-        for name, extent in extents.items():  # one problem a sheet: what differs, else what it hides or holds past its cells
+        for name, extent in extents.items():  # one problem a sheet: what differs, else what it hides, holds past or notes
             differs = _sheet_differs(read, name, front[name]) if name in front else []
-            said += differs or [s for s in [read.hidden_or_past(name, *extent)] if s]
+            notes = header_notes(name, schemas) if name in schemas else []
+            said += differs or [s for s in (read.hidden_or_past(name, *extent), _notes_differ(read, name, notes)) if s][:1]
         return said
 
     def write(self, folder: Path, content: Content) -> None:
