@@ -2,7 +2,8 @@
 checks, the pandera models, the rules across tables, every non-CSV copy of a table against its
 CSV file (value for value and type for type, each workbook cell shown as written), what a file of
 every table holds beside the tables (the workbook's sheets before them, against the descriptor
-and the tables, and nothing hidden or past its cells: the format's ``beside_tables``), and every
+and the tables, its notes, and nothing hidden, merged or past its cells: the format's
+``beside_tables``), and every
 figure against the archived answer, whose hash must be the one registered with this package (each
 under its category's label, letter for letter, and each source question's number, date and names
 as the answer's heading gives them).
