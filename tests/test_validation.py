@@ -664,6 +664,15 @@ def test_a_file_of_another_format_lists_a_thousand_values_that_differ_and_counts
 READ_FIRST_XML, STALKING_XML, OBSERVATIONS_XML = (f"xl/worksheets/sheet{n}.xml" for n in (1, 2, 3))
 STYLES_XML = "xl/styles.xml"
 INLINE_956 = '<c r="AZ5000" t="inlineStr"><is><t>956</t></is></c>'
+OBSERVATIONS_RELS = "xl/worksheets/_rels/sheet3.xml.rels"
+THREADED = (
+    '<Relationship Id="rId9" Type="http://schemas.microsoft.com/office/2017/10/relationships/threadedComment" '
+    'Target="../threadedComments/threadedComment1.xml"/>'
+)
+PROMPT = (
+    '<dataValidations count="1"><dataValidation showInputMessage="1" prompt="Count in thousands" sqref="E2:E22"/>'
+    "</dataValidations>"
+)
 CONDITIONAL = (
     '</sheetData><conditionalFormatting sqref="B2"><cfRule type="expression" dxfId="0" priority="1"><formula>TRUE</formula>'
     "</cfRule></conditionalFormatting>"
@@ -705,6 +714,26 @@ SEEN_OR_NOT = {  # what a sheet's XML is made to say (part, pattern, replacement
     "a column's note rewritten": (
         ("xl/comments1.xml", r"<t>Aantal / Count</t>", "<t>Aantal in duizenden / Count in thousands</t>"),
         "the note on cell E1 of sheet 'observations' says 'Aantal in duizenden / Count in thousands'; the package gives 'Aantal",
+    ),
+    "a column without a width": (
+        (OBSERVATIONS_XML, r"<cols>", '<cols><col min="5" max="5" style="0"/>'),
+        "column E of sheet 'observations' is hidden",
+    ),
+    "hidden spelt otherwise": (
+        (STALKING_XML, r'<row r="2" ', '<row r="2" hidden="on" '),
+        f"row 2 of sheet {STALKING!r} is hidden",
+    ),
+    "a note twice": (
+        ("xl/comments1.xml", r"<commentList>", '<commentList><comment ref="E1" authorId="0"><text><t>Count</t></text></comment>'),
+        "cell E1 of sheet 'observations' has more than one note",
+    ),
+    "threaded comments": (
+        (OBSERVATIONS_RELS, r"</Relationships>", THREADED + "</Relationships>"),
+        "sheet 'observations' refers to a part of the kind 'threadedComment'",
+    ),
+    "an input prompt": (
+        (OBSERVATIONS_XML, r"</sheetData>", "</sheetData>" + PROMPT),
+        "sheet 'observations' shows text on pointing at its cells",
     ),
     "no default row height": ((STALKING_XML, r"<sheetFormatPr [^>]*/>", ""), None),
     "a styled empty row below a table": (

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import math
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -290,7 +291,7 @@ class Opened:
     def notes(self, name: str) -> dict[str, str]:
         """The notes on the cells of sheet ``name`` (what a spreadsheet shows on pointing at a
         cell), by cell name."""
-        return _notes(self._book, self._book[name])
+        return _notes(self._book, self._book[name], name)
 
     def sheet(self, name: str, rows: int, columns: int) -> list[tuple]:
         """The cells of the first ``rows`` rows and ``columns`` columns of sheet ``name`` (each
@@ -327,28 +328,47 @@ def _hidden_or_past(book, name: str, rows: int, columns: int) -> str | None:
     return _shown_otherwise(name, parser) or _hidden_lines(name, parser, rows, columns)
 
 
-def _notes(book, sheet) -> dict[str, str]:
+# what a sheet of the workbook may refer to: its notes, and the drawing that shows them (and a
+# spreadsheet's printer settings, which show nothing); any other part (threaded comments, drawings,
+# text boxes, tables) a reader may see beside the cells, and the package writes none
+SHEET_PARTS = {"comments", "vmlDrawing", "printerSettings"}
+
+
+def _notes(book, sheet, name: str) -> dict[str, str]:
     from openpyxl.comments.comment_sheet import CommentSheet
     from openpyxl.packaging.relationship import get_dependents, get_rels_path
-    from openpyxl.xml.constants import COMMENTS_NS
     from openpyxl.xml.functions import fromstring  # defusedxml's, as openpyxl.xml.DEFUSEDXML was checked
 
     archive, related = book._archive, get_rels_path(sheet._worksheet_path)
-    notes = {}
     if related not in archive.namelist():
-        return notes
+        return {}
     with _quiet():
-        for part in get_dependents(archive, related).find(COMMENTS_NS):  # every part within the bounds checked
-            for cell, note in CommentSheet.from_tree(fromstring(archive.read(part.target))).comments:
-                notes[str(cell)] = note.text
+        parts = list(get_dependents(archive, related))
+    kinds = [str(part.Type).rsplit("/", 1)[-1] for part in parts]
+    other = next((kind for kind in kinds if kind not in SHEET_PARTS), None)
+    if other is not None or kinds.count("comments") > 1:
+        said = f"a part of the kind {printable(other)!r}" if other is not None else "more than one part of notes"
+        raise ShownOtherwise(f"sheet {name!r} refers to {said}, which the package does not write: a reader may see it")
+    notes: dict[str, str] = {}
+    for part in (part for part, kind in zip(parts, kinds) if kind == "comments"):  # within the bounds checked
+        with _quiet():
+            found = CommentSheet.from_tree(fromstring(archive.read(part.target))).comments
+        for cell, note in found:
+            if str(cell) in notes:
+                raise ShownOtherwise(f"cell {printable(cell)} of sheet {name!r} has more than one note: a reader sees one")
+            notes[str(cell)] = note.text
     return notes
 
 
 def _notes_differ(read: Opened, name: str, expected: list[str]) -> str | None:
     """The first note of sheet ``name`` that is not the one the package gives (``expected``, on
-    the header cells from A1 on), or a note the package gives none for, as a sentence; or None."""
+    the header cells from A1 on), or a note the package gives none for, as a sentence; or what
+    else the sheet refers to beside its notes (:data:`SHEET_PARTS`); or None."""
     given = {_cell_name(1, c): note for c, note in enumerate(expected, start=1)}
-    found = read.notes(name)
+    try:
+        found = read.notes(name)
+    except ShownOtherwise as error:
+        return str(error)
     for cell in sorted(set(given) | set(found), key=lambda cell: (len(cell), cell)):
         if found.get(cell) != given.get(cell):
             return (
@@ -358,10 +378,15 @@ def _notes_differ(read: Opened, name: str, expected: list[str]) -> str | None:
     return None
 
 
-def _cell_name(row: int, column: int) -> str:
+def _cell_name(row, column) -> str:
+    return f"{_column_letter(column)}{row}"
+
+
+def _column_letter(number) -> str:
+    """A column's letters (E for 5), or its number as a sheet wrote it where it is none."""
     from openpyxl.utils import get_column_letter
 
-    return f"{get_column_letter(column)}{row}"
+    return get_column_letter(int(number)) if str(number).isdigit() and 0 < int(number) <= 16_384 else printable(number)
 
 
 @cache
@@ -401,6 +426,10 @@ def _shown_otherwise(name: str, parser) -> str | None:
         return f"cells {printable(merged[0].ref)} of sheet {name!r} are merged: a reader sees the first cell's value alone"
     if parser.formatting or parser.extensions:
         return f"sheet {name!r} formats cells by conditions or carries extensions: a reader may see other values than it holds"
+    links = getattr(getattr(parser, "hyperlinks", None), "hyperlink", None)
+    prompts = getattr(getattr(parser, "data_validations", None), "dataValidation", None)
+    if links or prompts:
+        return f"sheet {name!r} shows text on pointing at its cells (links or input prompts), which the package writes none of"
     return None
 
 
@@ -420,12 +449,13 @@ def _hidden_lines(name: str, parser, rows: int, columns: int) -> str | None:
         or _below(default.baseColWidth, MIN_COLUMN_CHARACTERS)
     ):
         return f"sheet {name!r} hides its rows or columns by default (too low or narrow): a reader does not see them"
-    sizes = {"row": ("r", rows, "ht", MIN_ROW_POINTS), "column": ("min", columns, "width", MIN_COLUMN_CHARACTERS)}
+    # a row without a height has the sheet's; a column without a width has none (a spreadsheet shows it so)
+    sizes = {"row": ("r", rows, "ht", None, MIN_ROW_POINTS), "column": ("min", columns, "width", 0, MIN_COLUMN_CHARACTERS)}
     for kind, attrs in parser.lines:
-        first, held, size, least = sizes[kind]
+        first, held, size, unsized, least = sizes[kind]
         if not _below(attrs.get(first), held + 1):
             continue  # past what the sheet holds: nothing to hide there
-        if str(attrs.get("hidden", "")).lower() in ("1", "true") or _below(attrs.get(size), least):
+        if str(attrs.get("hidden", "0")).lower() not in ("0", "false") or _below(attrs.get(size, unsized), least):
             where = attrs["r"] if kind == "row" else _columns(attrs)
             return f"{kind} {where} of sheet {name!r} is hidden: a reader does not see what it holds"
     return None
@@ -433,21 +463,20 @@ def _hidden_lines(name: str, parser, rows: int, columns: int) -> str | None:
 
 def _columns(attrs: dict) -> str:
     """The columns a ``<col>`` element sets, as a spreadsheet names them (B, or A:C)."""
-    from openpyxl.utils import get_column_letter
-
-    def letter(n) -> str:
-        return get_column_letter(int(n)) if str(n).isdigit() and 0 < int(n) <= 16_384 else printable(n)
-
-    first, last = letter(attrs.get("min")), letter(attrs.get("max", attrs.get("min")))
+    first, last = _column_letter(attrs.get("min")), _column_letter(attrs.get("max", attrs.get("min")))
     return first if last == first else f"{first}:{last}"
 
 
 def _below(size, least: float) -> bool:
-    """Whether ``size`` (a number as a sheet writes it, or None where it says none) is below ``least``."""
-    try:
-        return size is not None and float(size) < least
-    except (TypeError, ValueError):
+    """Whether ``size`` (a number as a sheet writes it, or None where it says none) is below
+    ``least``: a size that is no finite number is none a reader can see."""
+    if size is None:
         return False
+    try:
+        value = float(size)
+    except (TypeError, ValueError):
+        return True
+    return not math.isfinite(value) or value < least
 
 
 @contextmanager
