@@ -166,6 +166,16 @@ def with_part_changed(workbook: bytes, part: str, change) -> bytes:
 
 
 XML_PIECES = [b'<c r="A1" t="s"><v>99999</v></c>', b"<v>1e999</v>", b'<c r="XFE1"><v>1</v></c>', b' s="999"', b"&amp;", b"<x/>"]
+# what validate's look at everything a sheet shows reads: rows' and columns' sizes, merged cells,
+# links, notes and the parts a sheet refers to
+XML_PIECES += [
+    b'<col min="x" max="0" width="NaN"/>',
+    b'<row r="-1" ht="1e999" hidden="x"/>',
+    b'<mergeCells><mergeCell ref="ZZ"/></mergeCells>',
+    b'<hyperlinks><hyperlink ref="A1"/></hyperlinks>',
+    b'<comment ref="?" authorId="9"><text/></comment>',
+    b'<Relationship Id="x" Type="comments" Target="../../../x"/>',
+]
 
 
 @pytest.mark.system
