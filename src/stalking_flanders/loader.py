@@ -117,7 +117,8 @@ def _verified(package: DataPackage) -> bool:
 
 
 def about(release: DataPackage, series, subquestions, name: str, lang: str) -> dict:
-    """What travels with every loaded table."""
+    """What travels with every loaded table, from ``release`` (the bundled one, or one
+    :func:`load` has held to what this package knows of its version: cited as it stands)."""
     d = release.descriptor
     resource = release.resource(name)
     translated = resource.get("translations", {}).get(lang, {})  # the table's title in ``lang``, where given
@@ -134,7 +135,7 @@ def about(release: DataPackage, series, subquestions, name: str, lang: str) -> d
         "stalking_specific": {s: bool(v) for s, v in zip(series["series"], series["stalking_specific"])},
         "sources": [s.get("title") for s in d.get("sources", [])],
         "licenses": [lic.get("name") for lic in d.get("licenses", [])],
-        "citation": citation(release, lang),
+        "citation": cite(d, lang),
     }
 
 
