@@ -5,8 +5,9 @@ every table holds beside the tables (the workbook's sheets before them, against 
 and the tables, its notes, and nothing hidden, merged or past its cells: the format's
 ``beside_tables``), and every
 figure against the archived answer, whose hash must be the one registered with this package (each
-under its category's label, letter for letter, and each source question's number, date and names
-as the answer's heading gives them).
+under its category's label, letter for letter, and each source question's number and date as the
+answer's heading gives them, its minister with their title as the answer is signed, and its other
+names as the text gives them).
 
 Every kind of problem is reported, not only the first problem (the checks of values list 1,000
 of each kind in a file and count the rest). Imports frictionless, pandera and pyarrow.

@@ -1,9 +1,10 @@
 """The interface every format of a release implements, and what a format is handed to write.
 
-A format is a :class:`Format` (its facts: name, media type, EU file type, label) with four
+A format is a :class:`Format` (its facts: name, media type, EU file type, label) with these
 methods: :meth:`~Format.write` puts its files into a release folder, :meth:`~Format.resources`
 describes them for the descriptor, :meth:`~Format.rows` reads a table back for ``validate`` (and
-:meth:`~Format.opened` every table of one file, parsed once), and
+:meth:`~Format.opened` every table of one file, parsed once), :meth:`~Format.beside_tables` says
+what a file holds beside the tables that differs from the package, and
 :meth:`~Format.dutch_title` names a file in the portal record. The publish step, the descriptor,
 ``validate``, the dataset page and the portal record call these for every registered format and
 never ask which one it is. Problems with a format's file have the codes ``format-unreadable`` and
@@ -159,7 +160,9 @@ class Format:
         """The rows of ``table`` in a file of this format (its bytes, read within bounds), as
         Python values, for ``validate``; no more than ``limit`` of them (``validate`` asks for one
         more than the CSV file holds, so that an extra row still shows, and nothing past it is
-        parsed). A reader never opens a path of its own."""
+        parsed). A reader never opens a path of its own. It raises :class:`ShownOtherwise` for a
+        file that reads but would show other values (``format-differs``); any other error makes
+        the file ``format-unreadable``."""
         raise NotImplementedError(f"the format {self.name} reads no rows")
 
     @contextmanager

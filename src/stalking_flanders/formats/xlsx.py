@@ -269,7 +269,9 @@ def _sheet_differs(read: Opened, sheet: str, rows: list) -> list[str]:
 
 class Opened:
     """A workbook parsed once: called as (table, schema, limit) it gives a table's rows, as
-    :func:`rows`; :meth:`sheet` gives the cells of another sheet."""
+    :func:`rows`; :meth:`sheet` gives the cells of another sheet, :meth:`sheet_names` the sheets
+    in order, :meth:`hidden_or_past` what a sheet hides or holds past its cells, :meth:`notes`
+    its notes."""
 
     def __init__(self, book) -> None:
         self._book = book

@@ -1,8 +1,8 @@
 """Step 3, data/charts/: the chart of the validated tables in every language (SVG and PNG, drawn
-by :mod:`.chart`), and the sha256 of each table it was drawn from. A stage of its own, so that a
-release that changes no figure (a new version, a new format, a page's wording) publishes the charts
-already drawn instead of drawing them again; the publish step refuses charts drawn from other
-tables than the ones it publishes."""
+by :mod:`.chart`), and the sha256 of each table, of the package's name and licence and of
+``texts.toml`` it was drawn with. A stage of its own, so that a release that changes none of them
+(a new version, a new format) publishes the charts already drawn instead of drawing them again;
+the publish step refuses charts drawn from other tables, name, licence or texts."""
 
 from __future__ import annotations
 
