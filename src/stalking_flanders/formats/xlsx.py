@@ -13,12 +13,9 @@ from __future__ import annotations
 
 import datetime
 import io
-import math
-import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from ..hashes import file_facts
@@ -28,6 +25,7 @@ from ..texts import text
 from ..untrusted import MAX_COLUMNS, MAX_ROWS
 from .base import Content, Format, ShownOtherwise
 from .workbook_limits import within_a_spreadsheets_limits
+from .workbook_shown import hidden_or_past, notes, notes_differ, quiet
 
 READ_ME = "Lees dit eerst - Read first"  # the first sheet: what the figures count and do not, in both languages
 HEADER = ("onderwerp / topic", "Nederlands", "English")  # the first sheet's header row
@@ -242,7 +240,7 @@ def opened(data: bytes) -> Iterator[Callable[[str, Schema, int], list[dict]]]:
         within_a_spreadsheets_limits(archive)
     if not openpyxl.xml.DEFUSEDXML:
         raise ValueError("openpyxl would parse the workbook without defusedxml (entity expansion); install defusedxml")
-    with _quiet():
+    with quiet():
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         yield Opened(book)
@@ -288,19 +286,19 @@ class Opened:
         ``columns`` columns (a sentence: the sheet hidden, a hidden row or column, rows hidden by
         default, or the first cell past them that holds a value), or None. The whole sheet is read,
         whatever its dimension record claims, within the bounds :func:`opened` checked."""
-        return _hidden_or_past(self._book, name, rows, columns)
+        return hidden_or_past(self._book, name, rows, columns)
 
     def notes(self, name: str) -> dict[str, str]:
         """The notes on the cells of sheet ``name`` (what a spreadsheet shows on pointing at a
         cell), by cell name."""
-        return _notes(self._book, self._book[name], name)
+        return notes(self._book, self._book[name], name)
 
     def sheet(self, name: str, rows: int, columns: int) -> list[tuple]:
         """The cells of the first ``rows`` rows and ``columns`` columns of sheet ``name`` (each
         row as long as its last cell that holds a value); ValueError without such a sheet."""
         if name not in self._book.sheetnames:
             raise ValueError(f"the workbook has no sheet {name!r}")
-        with _quiet():
+        with quiet():
             found = list(self._book[name].iter_rows(max_row=rows, max_col=min(MAX_COLUMNS, columns)))
         trimmed = []
         for row in found:
@@ -309,192 +307,12 @@ class Opened:
         return trimmed
 
 
-def _hidden_or_past(book, name: str, rows: int, columns: int) -> str | None:
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-
-    sheet = book[name]
-    if not isinstance(sheet, ReadOnlyWorksheet):
-        return f"sheet {name!r} is not a sheet of cells"
-    if sheet.sheet_state != "visible":
-        return f"sheet {name!r} is {sheet.sheet_state}: a reader does not see it"
-    dates = {"date_formats": book._date_formats, "timedelta_formats": book._timedelta_formats}
-    with _quiet(), sheet._get_source() as source:
-        parser = _parser_keeping_every_line()(source, sheet._shared_strings, data_only=book.data_only, epoch=book.epoch, **dates)
-        for _, cells in parser.parse():
-            past = next((c for c in cells if c["value"] is not None and (c["row"] > rows or c["column"] > columns)), None)
-            if past is not None:
-                return (
-                    f"cell {_cell_name(past['row'], past['column'])} of sheet {name!r} holds {printable(repr(past['value']))}, "
-                    f"past the {rows} rows and {columns} columns the package gives"
-                )
-    return _shown_otherwise(name, parser) or _hidden_lines(name, parser, rows, columns)
-
-
-# what a sheet of the workbook may refer to: its notes, and the drawing that shows them (and a
-# spreadsheet's printer settings, which show nothing); any other part (threaded comments, drawings,
-# text boxes, tables) a reader may see beside the cells, and the package writes none
-SHEET_PARTS = {"comments", "vmlDrawing", "printerSettings"}
-
-
-def _notes(book, sheet, name: str) -> dict[str, str]:
-    from openpyxl.comments.comment_sheet import CommentSheet
-    from openpyxl.packaging.relationship import get_dependents, get_rels_path
-    from openpyxl.xml.functions import fromstring  # defusedxml's, as openpyxl.xml.DEFUSEDXML was checked
-
-    archive, related = book._archive, get_rels_path(sheet._worksheet_path)
-    if related not in archive.namelist():
-        return {}
-    with _quiet():
-        parts = list(get_dependents(archive, related))
-    kinds = [str(part.Type).rsplit("/", 1)[-1] for part in parts]
-    other = next((kind for kind in kinds if kind not in SHEET_PARTS), None)
-    if other is not None or kinds.count("comments") > 1:
-        said = f"a part of the kind {printable(other)!r}" if other is not None else "more than one part of notes"
-        raise ShownOtherwise(f"sheet {name!r} refers to {said}, which the package does not write: a reader may see it")
-    notes: dict[str, str] = {}
-    for part in (part for part, kind in zip(parts, kinds) if kind == "comments"):  # within the bounds checked
-        with _quiet():
-            found = CommentSheet.from_tree(fromstring(archive.read(part.target))).comments
-        for cell, note in found:
-            if str(cell) in notes:
-                raise ShownOtherwise(f"cell {printable(cell)} of sheet {name!r} has more than one note: a reader sees one")
-            notes[str(cell)] = note.text
-    return notes
-
-
-def _notes_differ(read: Opened, name: str, expected: list[str]) -> str | None:
-    """The first note of sheet ``name`` that is not the one the package gives (``expected``, on
-    the header cells from A1 on), or a note the package gives none for, as a sentence; or what
-    else the sheet refers to beside its notes (:data:`SHEET_PARTS`); or None."""
-    given = {_cell_name(1, c): note for c, note in enumerate(expected, start=1)}
-    try:
-        found = read.notes(name)
-    except ShownOtherwise as error:
-        return str(error)
-    for cell in sorted(set(given) | set(found), key=lambda cell: (len(cell), cell)):
-        if found.get(cell) != given.get(cell):
-            return (
-                f"the note on cell {printable(cell)} of sheet {name!r} says {printable(repr(found.get(cell)))}; "
-                f"the package gives {printable(repr(given.get(cell)))}"
-            )
-    return None
-
-
-def _cell_name(row, column) -> str:
-    return f"{_column_letter(column)}{row}"
-
-
-def _column_letter(number) -> str:
-    """A column's letters (E for 5), or its number as a sheet wrote it where it is none."""
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(int(number)) if str(number).isdigit() and 0 < int(number) <= 16_384 else printable(number)
-
-
-@cache
-def _parser_keeping_every_line():
-    """openpyxl's parser of a sheet, keeping the attributes of every row and column element as
-    they come (its own keeps the last of each number, so that a second element could hide what
-    the first shows) and the extensions it would only warn of."""
-    from openpyxl.worksheet._reader import WorkSheetParser
-
-    class Parser(WorkSheetParser):
-        def __init__(self, *args, **kwargs) -> None:
-            super().__init__(*args, **kwargs)
-            self.lines: list[tuple[str, dict]] = []
-            self.extensions = 0
-
-        def parse_column_dimensions(self, col) -> None:
-            self.lines.append(("column", dict(col.attrib)))
-
-        def parse_row(self, row):
-            index, cells = super().parse_row(row)
-            if set(row.attrib) - {"r", "spans"}:  # a row of its own height, hidden or styled
-                self.lines.append(("row", {**row.attrib, "r": index}))
-            return index, cells
-
-        def parse_extensions(self, element) -> None:
-            self.extensions += 1
-
-    return Parser
-
-
-def _shown_otherwise(name: str, parser) -> str | None:
-    """What makes sheet ``name`` show other than its cells hold: merged cells (a reader sees the
-    first alone), conditional formats (a rule's format may show another value), or extensions of
-    the sheet (conditional formats among them). The release's sheets have none."""
-    merged = getattr(getattr(parser, "merged_cells", None), "mergeCell", None) or []
-    if merged:
-        return f"cells {printable(merged[0].ref)} of sheet {name!r} are merged: a reader sees the first cell's value alone"
-    if parser.formatting or parser.extensions:
-        return f"sheet {name!r} formats cells by conditions or carries extensions: a reader may see other values than it holds"
-    links = getattr(getattr(parser, "hyperlinks", None), "hyperlink", None)
-    prompts = getattr(getattr(parser, "data_validations", None), "dataValidation", None)
-    if links or prompts:
-        return f"sheet {name!r} shows text on pointing at its cells (links or input prompts), which the package writes none of"
-    return None
-
-
-MIN_ROW_POINTS = 6.0  # a row lower than this shows no line of text (the workbook's is 15 points)
-MIN_COLUMN_CHARACTERS = 2.0  # a column narrower than this shows no figure (the workbook's are 10 and wider)
-
-
-def _hidden_lines(name: str, parser, rows: int, columns: int) -> str | None:
-    """A row or column of the sheet's first ``rows`` rows and ``columns`` columns that a reader
-    does not see (hidden, or too low or narrow to show its text), or such rows or columns by
-    default, as the sheet's ``parser`` (read through) found them."""
-    default = getattr(parser, "sheet_format", None)  # a sheet need not say
-    if default is not None and (
-        default.zeroHeight
-        or _below(default.defaultRowHeight, MIN_ROW_POINTS)
-        or _below(default.defaultColWidth, MIN_COLUMN_CHARACTERS)
-        or _below(default.baseColWidth, MIN_COLUMN_CHARACTERS)
-    ):
-        return f"sheet {name!r} hides its rows or columns by default (too low or narrow): a reader does not see them"
-    # a row without a height has the sheet's; a column without a width has none (a spreadsheet shows it so)
-    sizes = {"row": ("r", rows, "ht", None, MIN_ROW_POINTS), "column": ("min", columns, "width", 0, MIN_COLUMN_CHARACTERS)}
-    for kind, attrs in parser.lines:
-        first, held, size, unsized, least = sizes[kind]
-        if not _below(attrs.get(first), held + 1):
-            continue  # past what the sheet holds: nothing to hide there
-        if str(attrs.get("hidden", "0")).lower() not in ("0", "false") or _below(attrs.get(size, unsized), least):
-            where = attrs["r"] if kind == "row" else _columns(attrs)
-            return f"{kind} {where} of sheet {name!r} is hidden: a reader does not see what it holds"
-    return None
-
-
-def _columns(attrs: dict) -> str:
-    """The columns a ``<col>`` element sets, as a spreadsheet names them (B, or A:C)."""
-    first, last = _column_letter(attrs.get("min")), _column_letter(attrs.get("max", attrs.get("min")))
-    return first if last == first else f"{first}:{last}"
-
-
-def _below(size, least: float) -> bool:
-    """Whether ``size`` (a number as a sheet writes it, or None where it says none) is below
-    ``least``: a size that is no finite number is none a reader can see."""
-    if size is None:
-        return False
-    try:
-        value = float(size)
-    except (TypeError, ValueError):
-        return True
-    return not math.isfinite(value) or value < least
-
-
-@contextmanager
-def _quiet():
-    """openpyxl warns of parts it does not know, quoting them: none of its warnings is shown."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", module="openpyxl")
-        yield
-
-
 def _as_derived(book, table: str, header: list, body: list, derived: tuple[str, str, str]) -> None:
     """A derived column of sheet ``table`` (``column`` looked up in sheet ``other`` by ``key``)
     holds in every row what that sheet gives, which is itself held to its CSV file; ValueError
     where it does not (a reader sees the column beside the figures)."""
     column, other, key = derived
-    with _quiet():
+    with quiet():
         theirs_header = list(next(book[other].iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True), ()))
         for name, where in ((column, header), (key, header), (key, theirs_header), (column, theirs_header)):
             if name not in where:
@@ -548,7 +366,7 @@ def _sheet_rows(book, table: str, schema: Schema, limit: int) -> list[dict]:
     sheet = book[table]  # rows and columns capped: no cell past them is kept, no row past them is parsed
     columns = len(schema.fields) + len(DERIVED.get(table, [])) + 1  # one more: an extra column shows
     last = min(MAX_ROWS, limit) + 1  # the header row, then the rows asked for
-    with _quiet():
+    with quiet():
         cells = list(sheet.iter_rows(max_row=last, max_col=min(MAX_COLUMNS, columns)))
     values = [tuple(cell.value for cell in row) for row in cells]
     header, body = list(values[0]), values[1:]
@@ -594,8 +412,8 @@ class Workbook(Format):
         said = []
         for name, extent in extents.items():  # one problem a sheet: what differs, else what it hides, holds past or notes
             differs = _sheet_differs(read, name, front[name]) if name in front else []
-            notes = header_notes(name, schemas) if name in schemas else []
-            said += differs or [s for s in (read.hidden_or_past(name, *extent), _notes_differ(read, name, notes)) if s][:1]
+            header = header_notes(name, schemas) if name in schemas else []
+            said += differs or [s for s in (read.hidden_or_past(name, *extent), notes_differ(read, name, header)) if s][:1]
         return said
 
     def write(self, folder: Path, content: Content) -> None:
