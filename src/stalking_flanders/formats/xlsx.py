@@ -282,10 +282,9 @@ class Opened:
         return list(self._book.sheetnames)
 
     def hidden_or_past(self, name: str, rows: int, columns: int) -> str | None:
-        """What sheet ``name`` hides from a reader or holds past its first ``rows`` rows and
-        ``columns`` columns (a sentence: the sheet hidden, a hidden row or column, rows hidden by
-        default, or the first cell past them that holds a value), or None. The whole sheet is read,
-        whatever its dimension record claims, within the bounds :func:`opened` checked."""
+        """What sheet ``name`` hides from a reader, shows otherwise or holds past its first
+        ``rows`` rows and ``columns`` columns, as a sentence, or None
+        (:func:`~.workbook_shown.hidden_or_past`), within the bounds :func:`opened` checked."""
         return hidden_or_past(self._book, name, rows, columns)
 
     def notes(self, name: str) -> dict[str, str]:
