@@ -167,7 +167,7 @@ def with_part_changed(workbook: bytes, part: str, change) -> bytes:
 
 XML_PIECES = [b'<c r="A1" t="s"><v>99999</v></c>', b"<v>1e999</v>", b'<c r="XFE1"><v>1</v></c>', b' s="999"', b"&amp;", b"<x/>"]
 # what validate's look at everything a sheet shows reads: rows' and columns' sizes, merged cells,
-# links, notes and the parts a sheet refers to
+# links, notes, formulas and the parts a sheet refers to
 XML_PIECES += [
     b'<col min="x" max="0" width="NaN"/>',
     b'<row r="-1" ht="1e999" hidden="x"/>',
@@ -175,6 +175,8 @@ XML_PIECES += [
     b'<hyperlinks><hyperlink ref="A1"/></hyperlinks>',
     b'<comment ref="?" authorId="9"><text/></comment>',
     b'<Relationship Id="x" Type="comments" Target="../../../x"/>',
+    b'<Relationship Id="y" Type="a/drawing" Target="../drawings/vmlDrawing1.vml"/>',  # a drawing that is no drawing
+    b'<f t="shared" si="9">TRUE(</f>',  # a formula, to be read as saved
 ]
 
 

@@ -52,9 +52,23 @@ def hidden_or_past(book, name: str, rows: int, columns: int) -> str | None:
 
 
 # what a sheet of the workbook may refer to: its notes, and the drawing that shows them (and a
-# spreadsheet's printer settings, which show nothing); any other part (threaded comments, drawings,
-# text boxes, tables) a reader may see beside the cells, and the package writes none
-SHEET_PARTS = {"comments", "vmlDrawing", "printerSettings"}
+# spreadsheet's printer settings and a drawing of nothing, which show nothing); any other part
+# (threaded comments, drawings, text boxes, tables) a reader may see beside the cells, and the
+# package writes none
+SHEET_PARTS = {"comments", "vmlDrawing", "printerSettings", "empty drawing"}
+
+
+def _draws_nothing(archive, target: str) -> bool:
+    """Whether the drawing part ``target`` of the workbook's ``archive`` places nothing on the sheet
+    (no anchor: LibreOffice writes such a part beside a sheet's notes when it saves a workbook)."""
+    from openpyxl.xml.functions import fromstring  # defusedxml's, as openpyxl.xml.DEFUSEDXML was checked
+
+    if target not in archive.namelist():
+        return False
+    try:
+        return len(fromstring(archive.read(target))) == 0  # within the bounds checked: every part was parsed once
+    except (SyntaxError, ValueError):  # no XML (a part of another kind), or XML the parser refuses: a drawing unread
+        return False
 
 
 def notes(book, sheet, name: str) -> dict[str, str]:
@@ -71,6 +85,8 @@ def notes(book, sheet, name: str) -> dict[str, str]:
     with quiet():
         parts = list(get_dependents(archive, related))
     kinds = [str(part.Type).rsplit("/", 1)[-1] for part in parts]
+    empty = [kind == "drawing" and _draws_nothing(archive, part.target) for part, kind in zip(parts, kinds)]
+    kinds = ["empty drawing" if nothing else kind for kind, nothing in zip(kinds, empty)]
     other = next((kind for kind in kinds if kind not in SHEET_PARTS), None)
     if other is not None or kinds.count("comments") > 1:
         said = f"a part of the kind {printable(other)!r}" if other is not None else "more than one part of notes"
@@ -121,13 +137,21 @@ def _parser_keeping_every_line():
     """openpyxl's parser of a sheet, keeping the attributes of every row and column element as
     they come (its own keeps the last of each number, so that a second element could hide what
     the first shows) and the extensions it would only warn of."""
-    from openpyxl.worksheet._reader import WorkSheetParser
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
     class Parser(WorkSheetParser):
         def __init__(self, *args, **kwargs) -> None:
             super().__init__(*args, **kwargs)
             self.lines: list[tuple[str, dict]] = []
             self.extensions = 0
+            self.formula: tuple[dict, str | None] | None = None  # the first that may show another value
+
+        def parse_cell(self, element) -> dict:
+            cell = super().parse_cell(element)
+            formula = element.find(FORMULA_TAG)
+            if formula is not None and self.formula is None and not _constant(formula.text, cell["value"]):
+                self.formula = (cell, formula.text)
+            return cell
 
         def parse_column_dimensions(self, col) -> None:
             self.lines.append(("column", dict(col.attrib)))
@@ -144,10 +168,29 @@ def _parser_keeping_every_line():
     return Parser
 
 
+# the formulas a cell may hold, by the value it holds: LibreOffice writes a boolean as one of these
+CONSTANTS = {True: "TRUE()", False: "FALSE()"}
+
+
+def _constant(formula: str | None, value) -> bool:
+    """Whether ``formula`` gives ``value`` (a cell's value as saved) whenever a spreadsheet computes
+    it: a boolean's constant (TRUE(), as LibreOffice saves one), for that boolean."""
+    return isinstance(value, bool) and "".join(str(formula).split()).upper() == CONSTANTS[value]
+
+
 def _shown_otherwise(name: str, parser) -> str | None:
-    """What makes sheet ``name`` show other than its cells hold: merged cells (a reader sees the
-    first alone), conditional formats (a rule's format may show another value), or extensions of
-    the sheet (conditional formats among them). The release's sheets have none."""
+    """What makes sheet ``name`` show other than its cells hold: a formula (a spreadsheet that
+    computes it may show another value than the one saved), merged cells (a reader sees the first
+    alone), conditional formats (a rule's format may show another value), or extensions of the
+    sheet (conditional formats among them). The release's sheets have none but a boolean's
+    constant formula."""
+    if parser.formula is not None:
+        cell, formula = parser.formula
+        written = "=" + (formula or "")
+        return (
+            f"cell {cell_name(cell['row'], cell['column'])} of sheet {name!r} holds the formula {printable(repr(written))}: "
+            f"a spreadsheet that computes it may show another value than {printable(repr(cell['value']))}"
+        )
     merged = getattr(getattr(parser, "merged_cells", None), "mergeCell", None) or []
     if merged:
         return f"cells {printable(merged[0].ref)} of sheet {name!r} are merged: a reader sees the first cell's value alone"

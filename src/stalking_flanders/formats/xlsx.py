@@ -241,7 +241,7 @@ def opened(data: bytes) -> Iterator[Callable[[str, Schema, int], list[dict]]]:
     if not openpyxl.xml.DEFUSEDXML:
         raise ValueError("openpyxl would parse the workbook without defusedxml (entity expansion); install defusedxml")
     with quiet():
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)  # a formula: as saved
     try:
         yield Opened(book)
     finally:
