@@ -49,6 +49,17 @@ def test_pandera_models_agree_with_the_table_schemas(defs):
             assert ("str_matches" in stats) == ("pattern" in c)
 
 
+def test_a_text_column_s_type_is_checked_as_a_whole_and_a_column_of_numbers_still_fails():
+    """pandera's check of pandas' string dtype gives one verdict a cell (and formats a report of
+    the cells that failed when none did): the model checks such a column by its dtype alone."""
+    schema = Schema.parse({"fields": [{"name": "k", "type": "string", "constraints": {"required": True}}]}, "t")
+    dtype = pandera_schema(schema, "t").columns["k"].dtype
+    column = pd.Series(["a", "b"], dtype="str")
+    assert dtype.check(pa.engines.pandas_engine.Engine.dtype(column.dtype), column) is True
+    numbers = pd.DataFrame({"k": pd.Series([1, 2], dtype="int64")})
+    assert [(p.line, p.found) for p in validate_frame(numbers, schema, "t", "t.csv")] == [(2, 1), (3, 2)]
+
+
 @pytest.mark.parametrize("kind, value", [("boolean", True), ("integer", 7), ("date", datetime.date(2021, 12, 21))])
 def test_an_optional_field_passes_its_model_with_and_without_a_missing_value(kind, value):
     raw = {"fields": [{"name": "id", "type": "integer", "constraints": {"required": True}}, {"name": "x", "type": kind}]}
