@@ -777,6 +777,10 @@ SEEN_OR_NOT = {  # what a sheet's XML is made to say (part, pattern, replacement
         "cell G2 of sheet 'observations' holds the formula '=TRUE()': a spreadsheet that computes it may show another value "
         "than False",
     ),
+    "a boolean's constant as an array over other cells": (
+        (OBSERVATIONS_XML, r'<c r="G2" t="b"><v>0</v>', '<c r="G2" t="b"><f t="array" ref="E2:G2">FALSE()</f><v>0</v>'),
+        "cell G2 of sheet 'observations' holds the formula '=FALSE()'",
+    ),
     "a boolean as LibreOffice saves it": (
         (OBSERVATIONS_XML, r'<c r="G2" t="b"><v>0</v>', '<c r="G2" t="b"><f aca="false">FALSE()</f><v>0</v>'),
         None,

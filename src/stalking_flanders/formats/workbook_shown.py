@@ -149,7 +149,7 @@ def _parser_keeping_every_line():
         def parse_cell(self, element) -> dict:
             cell = super().parse_cell(element)
             formula = element.find(FORMULA_TAG)
-            if formula is not None and self.formula is None and not _constant(formula.text, cell["value"]):
+            if formula is not None and self.formula is None and not _constant(formula, cell["value"]):
                 self.formula = (cell, formula.text)
             return cell
 
@@ -172,10 +172,12 @@ def _parser_keeping_every_line():
 CONSTANTS = {True: "TRUE()", False: "FALSE()"}
 
 
-def _constant(formula: str | None, value) -> bool:
-    """Whether ``formula`` gives ``value`` (a cell's value as saved) whenever a spreadsheet computes
-    it: a boolean's constant (TRUE(), as LibreOffice saves one), for that boolean."""
-    return isinstance(value, bool) and "".join(str(formula).split()).upper() == CONSTANTS[value]
+def _constant(formula, value) -> bool:
+    """Whether the ``<f>`` element ``formula`` gives ``value`` (its cell's value as saved) whenever a
+    spreadsheet computes it: a boolean's constant (TRUE(), as LibreOffice saves one), for that
+    boolean, of its own cell alone (an array or shared formula fills other cells too)."""
+    alone = formula.get("t", "normal") == "normal" and formula.get("ref") is None
+    return alone and isinstance(value, bool) and "".join(str(formula.text).split()).upper() == CONSTANTS[value]
 
 
 def _shown_otherwise(name: str, parser) -> str | None:
