@@ -692,6 +692,7 @@ DRAWING = (  # a sheet's drawing, and a part with nothing in it (as LibreOffice 
     '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing" '
     'Target="../drawings/drawing9.xml"/></Relationships>'
 )
+STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"  # the spreadsheet namespace of strict OOXML
 DRAWN = '<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing">{}</xdr:wsDr>'
 TEXT_BOX = (
     '<xdr:absoluteAnchor><xdr:sp><xdr:txBody><a:p xmlns:a="a"><a:r><a:t>956</a:t></a:r></a:p></xdr:txBody></xdr:sp>'
@@ -780,6 +781,42 @@ SEEN_OR_NOT = {  # what a sheet's XML is made to say (part, pattern, replacement
     "a boolean's constant as an array over other cells": (
         (OBSERVATIONS_XML, r'<c r="G2" t="b"><v>0</v>', '<c r="G2" t="b"><f t="array" ref="E2:G2">FALSE()</f><v>0</v>'),
         "cell G2 of sheet 'observations' holds the formula '=FALSE()'",
+    ),
+    "two formulas in a cell": (
+        (OBSERVATIONS_XML, r'<c r="G2" t="b"><v>0</v>', '<c r="G2" t="b"><f>FALSE()</f><f>TRUE()</f><v>0</v>'),
+        "sheet 'observations' holds a cell with a second 'f'",
+    ),
+    "a formula holding an element": (
+        (OBSERVATIONS_XML, r'<c r="G2" t="b"><v>0</v>', '<c r="G2" t="b"><f>FALSE()<x/>NOW()&gt;0</f><v>0</v>'),
+        "sheet 'observations' holds 'x' within 'f'",
+    ),
+    "a constant's name split": (
+        (OBSERVATIONS_XML, r'<c r="G2" t="b"><v>0</v>', '<c r="G2" t="b"><f>FAL SE()</f><v>0</v>'),
+        "cell G2 of sheet 'observations' holds the formula '=FAL SE()'",
+    ),
+    "a second value in a cell": (
+        (OBSERVATIONS_XML, r'<c r="E2"><v>955</v>', '<c r="E2"><v>955</v><v>956</v>'),
+        "sheet 'observations' holds a cell with a second 'v'",
+    ),
+    "a formula of the strict namespace": (
+        (OBSERVATIONS_XML, r'<c r="E2"><v>955</v>', f'<c r="E2"><f xmlns="{STRICT}">IF(NOW()&gt;0,956,0)</f><v>955</v>'),
+        f"sheet 'observations' holds the element 'f' of the namespace '{STRICT}'",
+    ),
+    "a drawing named by a relationship of another type": (
+        (
+            (OBSERVATIONS_RELS, r"</Relationships>", DRAWING.replace("relationships/drawing", "relationships/printerSettings")),
+            (OBSERVATIONS_XML, r"<legacyDrawing", '<drawing r:id="rId9"/><legacyDrawing'),
+            ("xl/drawings/drawing9.xml", None, DRAWN.format(TEXT_BOX)),
+        ),
+        "sheet 'observations' refers to a part by its element 'drawing'",
+    ),
+    "relationships openpyxl does not read": (
+        (
+            OBSERVATIONS_RELS,
+            r"</Relationships>",
+            THREADED.replace("<Relationship ", '<Relationship foo="bar" ') + "</Relationships>",
+        ),
+        "sheet 'observations' refers to a part of the kind 'threadedComment'",
     ),
     "a boolean as LibreOffice saves it": (
         (OBSERVATIONS_XML, r'<c r="G2" t="b"><v>0</v>', '<c r="G2" t="b"><f aca="false">FALSE()</f><v>0</v>'),

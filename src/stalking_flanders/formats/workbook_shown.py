@@ -15,6 +15,7 @@ from functools import cache
 
 from ..problems import printable
 from .base import ShownOtherwise
+from .workbook_parts import made_otherwise, referred_otherwise, relationships
 
 
 @contextmanager
@@ -38,6 +39,9 @@ def hidden_or_past(book, name: str, rows: int, columns: int) -> str | None:
         return f"sheet {name!r} is not a sheet of cells"
     if sheet.sheet_state != "visible":
         return f"sheet {name!r} is {sheet.sheet_state}: a reader does not see it"
+    made = made_otherwise(book, sheet, name)
+    if made is not None:
+        return made
     dates = {"date_formats": book._date_formats, "timedelta_formats": book._timedelta_formats}
     with quiet(), sheet._get_source() as source:
         parser = _parser_keeping_every_line()(source, sheet._shared_strings, data_only=book.data_only, epoch=book.epoch, **dates)
@@ -51,50 +55,24 @@ def hidden_or_past(book, name: str, rows: int, columns: int) -> str | None:
     return _shown_otherwise(name, parser) or _hidden_lines(name, parser, rows, columns)
 
 
-# what a sheet of the workbook may refer to: its notes, and the drawing that shows them (and a
-# spreadsheet's printer settings and a drawing of nothing, which show nothing); any other part
-# (threaded comments, drawings, text boxes, tables) a reader may see beside the cells, and the
-# package writes none
-SHEET_PARTS = {"comments", "vmlDrawing", "printerSettings", "empty drawing"}
-
-
-def _draws_nothing(archive, target: str) -> bool:
-    """Whether the drawing part ``target`` of the workbook's ``archive`` places nothing on the sheet
-    (no anchor: LibreOffice writes such a part beside a sheet's notes when it saves a workbook)."""
-    from openpyxl.xml.functions import fromstring  # defusedxml's, as openpyxl.xml.DEFUSEDXML was checked
-
-    if target not in archive.namelist():
-        return False
-    try:
-        return len(fromstring(archive.read(target))) == 0  # within the bounds checked: every part was parsed once
-    except (SyntaxError, ValueError):  # no XML (a part of another kind), or XML the parser refuses: a drawing unread
-        return False
-
-
 def notes(book, sheet, name: str) -> dict[str, str]:
     """The notes on the cells of ``sheet`` (named ``name``) of ``book``, by cell name, read from
     its one part of notes; :class:`~.base.ShownOtherwise` where the sheet refers to another kind
-    of part than :data:`SHEET_PARTS`, to more than one part of notes, or gives a cell two notes."""
+    of part than :data:`~.workbook_parts.SHEET_PARTS`, to more than one part of notes, or gives a
+    cell two notes."""
     from openpyxl.comments.comment_sheet import CommentSheet
-    from openpyxl.packaging.relationship import get_dependents, get_rels_path
     from openpyxl.xml.functions import fromstring  # defusedxml's, as openpyxl.xml.DEFUSEDXML was checked
 
-    archive, related = book._archive, get_rels_path(sheet._worksheet_path)
-    if related not in archive.namelist():
-        return {}
-    with quiet():
-        parts = list(get_dependents(archive, related))
-    kinds = [str(part.Type).rsplit("/", 1)[-1] for part in parts]
-    empty = [kind == "drawing" and _draws_nothing(archive, part.target) for part, kind in zip(parts, kinds)]
-    kinds = ["empty drawing" if nothing else kind for kind, nothing in zip(kinds, empty)]
-    other = next((kind for kind in kinds if kind not in SHEET_PARTS), None)
-    if other is not None or kinds.count("comments") > 1:
-        said = f"a part of the kind {printable(other)!r}" if other is not None else "more than one part of notes"
-        raise ShownOtherwise(f"sheet {name!r} refers to {said}, which the package does not write: a reader may see it")
+    archive, related = book._archive, relationships(book._archive, sheet._worksheet_path)
+    otherwise = referred_otherwise(archive, related, name)
+    if otherwise is not None:
+        raise ShownOtherwise(otherwise)
     notes: dict[str, str] = {}
-    for part in (part for part, kind in zip(parts, kinds) if kind == "comments"):  # within the bounds checked
+    for _, target in (part for part in related.values() if part[0] == "comments"):  # within the bounds checked
+        if target not in archive.namelist():
+            raise ShownOtherwise(f"sheet {name!r} refers to notes the workbook does not hold")
         with quiet():
-            found = CommentSheet.from_tree(fromstring(archive.read(part.target))).comments
+            found = CommentSheet.from_tree(fromstring(archive.read(target))).comments
         for cell, note in found:
             if str(cell) in notes:
                 raise ShownOtherwise(f"cell {printable(cell)} of sheet {name!r} has more than one note: a reader sees one")
@@ -106,7 +84,7 @@ def notes_differ(read, name: str, expected: list[str]) -> str | None:
     """The first note of sheet ``name`` of the opened workbook ``read`` (its ``notes``) that is not
     the one the package gives (``expected``, on the header cells from A1 on), or a note the
     package gives none for, as a sentence; or what else the sheet refers to beside its notes
-    (:data:`SHEET_PARTS`); or None."""
+    (:data:`~.workbook_parts.SHEET_PARTS`); or None."""
     given = {cell_name(1, c): note for c, note in enumerate(expected, start=1)}
     try:
         found = read.notes(name)
@@ -175,9 +153,11 @@ CONSTANTS = {True: "TRUE()", False: "FALSE()"}
 def _constant(formula, value) -> bool:
     """Whether the ``<f>`` element ``formula`` gives ``value`` (its cell's value as saved) whenever a
     spreadsheet computes it: a boolean's constant (TRUE(), as LibreOffice saves one), for that
-    boolean, of its own cell alone (an array or shared formula fills other cells too)."""
-    alone = formula.get("t", "normal") == "normal" and formula.get("ref") is None
-    return alone and isinstance(value, bool) and "".join(str(formula.text).split()).upper() == CONSTANTS[value]
+    boolean, of its own cell alone (an array or shared formula fills other cells too), written
+    whole (no space within a name)."""
+    attributes = {k: v for k, v in formula.attrib.items() if k != "aca"}  # LibreOffice's "calculate always": false
+    alone = attributes in ({}, {"t": "normal"}) and len(formula) == 0
+    return alone and isinstance(value, bool) and str(formula.text).strip().upper() == CONSTANTS[value]
 
 
 def _shown_otherwise(name: str, parser) -> str | None:
