@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import datetime
 import json
+import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -36,7 +38,8 @@ def calc(tmp_path_factory):
 
     def convert(path: Path, to: str, folder: Path) -> None:
         command = [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--convert-to", to]
-        subprocess.run([*command, "--outdir", str(folder), str(path)], check=True, capture_output=True, timeout=120)
+        shown_in = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}  # a boolean shows as TRUE, not ONWAAR
+        subprocess.run([*command, "--outdir", str(folder), str(path)], check=True, capture_output=True, timeout=120, env=shown_in)
 
     return convert
 
@@ -60,6 +63,9 @@ def as_text(value) -> str:
 
 
 def test_libreoffice_shows_every_cell_as_the_workbook_holds_it_and_every_table_as_its_csv_file(calc, tmp_path):
+    """Every sheet as LibreOffice shows it (each cell through its number format, in an English
+    locale) is what the workbook holds; every table's sheet, column for column, what its CSV file
+    holds (a boolean shown as TRUE or FALSE)."""
     import openpyxl
 
     calc(BUNDLED / xlsx.FILE_NAME, AS_SHOWN, tmp_path)
@@ -109,7 +115,11 @@ def test_a_workbook_libreoffice_saved_again_is_still_the_packages_workbook(calc,
 
     folder = damaged_copy(BUNDLED, tmp_path / "copy", saved_again, rehashed=True)
     with zipfile.ZipFile(folder / xlsx.FILE_NAME) as book:  # what LibreOffice writes that the package does not
-        assert any("<f" in book.read(name).decode("utf-8") for name in book.namelist() if name.startswith("xl/worksheets/sheet"))
+        parts = {name: book.read(name).decode("utf-8") for name in book.namelist() if name.endswith(".xml")}
+    sheets = [text for name, text in parts.items() if name.startswith("xl/worksheets/sheet")]
+    drawings = [text for name, text in parts.items() if re.fullmatch(r"xl/drawings/drawing\d+\.xml", name)]
+    assert any(re.search(r"<f( [^>]*)?>TRUE\(\)</f>", sheet) for sheet in sheets)  # a boolean as a formula
+    assert drawings and all(re.fullmatch(r"(?s)<\?xml[^>]*>\s*<xdr:wsDr[^>]*>\s*</xdr:wsDr>\s*", d) for d in drawings)
     copied = {"sums-differs", "release-unknown"}  # a copy's: its SHA256SUMS, a version no release has
     problems = [(p.code, p.file, p.message) for p in validate_package(folder) if p.code not in copied]
     assert problems == []
