@@ -784,11 +784,11 @@ SEEN_OR_NOT = {  # what a sheet's XML is made to say (part, pattern, replacement
     ),
     "two formulas in a cell": (
         (OBSERVATIONS_XML, r'<c r="G2" t="b"><v>0</v>', '<c r="G2" t="b"><f>FALSE()</f><f>TRUE()</f><v>0</v>'),
-        "sheet 'observations' holds a cell with a second 'f'",
+        "the workbook's part xl/worksheets/sheet3.xml holds a second 'f' within 'c'",
     ),
     "a formula holding an element": (
         (OBSERVATIONS_XML, r'<c r="G2" t="b"><v>0</v>', '<c r="G2" t="b"><f>FALSE()<x/>NOW()&gt;0</f><v>0</v>'),
-        "sheet 'observations' holds 'x' within 'f'",
+        "the workbook's part xl/worksheets/sheet3.xml holds an element 'x' within 'f'",
     ),
     "a constant's name split": (
         (OBSERVATIONS_XML, r'<c r="G2" t="b"><v>0</v>', '<c r="G2" t="b"><f>FAL SE()</f><v>0</v>'),
@@ -796,11 +796,11 @@ SEEN_OR_NOT = {  # what a sheet's XML is made to say (part, pattern, replacement
     ),
     "a second value in a cell": (
         (OBSERVATIONS_XML, r'<c r="E2"><v>955</v>', '<c r="E2"><v>955</v><v>956</v>'),
-        "sheet 'observations' holds a cell with a second 'v'",
+        "the workbook's part xl/worksheets/sheet3.xml holds a second 'v' within 'c'",
     ),
     "a formula of the strict namespace": (
         (OBSERVATIONS_XML, r'<c r="E2"><v>955</v>', f'<c r="E2"><f xmlns="{STRICT}">IF(NOW()&gt;0,956,0)</f><v>955</v>'),
-        f"sheet 'observations' holds the element 'f' of the namespace '{STRICT}'",
+        f"the workbook's part xl/worksheets/sheet3.xml holds the element 'f' of the namespace '{STRICT}'",
     ),
     "a drawing named by a relationship of another type": (
         (
@@ -817,6 +817,30 @@ SEEN_OR_NOT = {  # what a sheet's XML is made to say (part, pattern, replacement
             THREADED.replace("<Relationship ", '<Relationship foo="bar" ') + "</Relationships>",
         ),
         "sheet 'observations' refers to a part of the kind 'threadedComment'",
+    ),
+    "a shared text of the strict namespace": (
+        ("xl/sharedStrings.xml", r"<si>", f'<s:si xmlns:s="{STRICT}"><s:t>956</s:t></s:si><si>'),
+        f"the workbook's part xl/sharedStrings.xml holds the element 'si' of the namespace '{STRICT}'",
+    ),
+    "a shared text of two texts": (
+        ("xl/sharedStrings.xml", r"<si><t>Nederlands</t>", "<si><t>956</t><t>Nederlands</t>"),
+        "the workbook's part xl/sharedStrings.xml holds a second 't' within 'si'",
+    ),
+    "a shared text of a text beside runs": (
+        ("xl/sharedStrings.xml", r"<si><t>Nederlands</t>", "<si><t>Nederlands</t><r><t>956</t></r>"),
+        "the workbook's part xl/sharedStrings.xml holds a text of 'r' beside 't'",
+    ),
+    "a shared text in runs, with its phonetic guide": (
+        (
+            "xl/sharedStrings.xml",
+            r"<si><t>Nederlands</t>",
+            '<si><r><t>Neder</t></r><r><t>lands</t></r><rPh sb="0" eb="1"><t>x</t></rPh>',
+        ),
+        None,
+    ),
+    "a number format of the strict namespace": (
+        (STYLES_XML, r'<numFmts count="1">', f'<numFmts count="1"><numFmt xmlns="{STRICT}" numFmtId="164" formatCode="956"/>'),
+        f"the workbook's part xl/styles.xml holds the element 'numFmt' of the namespace '{STRICT}'",
     ),
     "a boolean as LibreOffice saves it": (
         (OBSERVATIONS_XML, r'<c r="G2" t="b"><v>0</v>', '<c r="G2" t="b"><f aca="false">FALSE()</f><v>0</v>'),

@@ -13,6 +13,7 @@ part was parsed once already.
 from __future__ import annotations
 
 import posixpath
+from dataclasses import dataclass
 from xml.parsers import expat
 
 from ..problems import printable
@@ -31,60 +32,102 @@ SHEET_PARTS = {"comments", "vmlDrawing", "printerSettings", "empty drawing"}
 
 
 class _Made(ShownOtherwise):
-    """How a sheet part is made otherwise than a spreadsheet and openpyxl read it alike."""
+    """How a part is made otherwise than a spreadsheet and openpyxl read it alike."""
+
+
+class _Foreign(ShownOtherwise):
+    """A part whose root is not of the spreadsheet namespace (a drawing, a list of relationships):
+    not held to it, left to its reader."""
+
+
+# what an element may hold, by its name, where it is held to it, and which of that at most once: a
+# row cells; a cell its value, formula and inline text; a formula text alone; a text (shared, or a
+# cell's inline one) one text or runs of text, and its phonetic guide; a run one text
+TEXT = ({"t", "r", "rPh", "phoneticPr"}, {"t", "phoneticPr"})
+ALLOWED = {"row": ({"c"}, set()), "c": (IN_A_CELL, IN_A_CELL), "f": (set(), set()), "si": TEXT, "is": TEXT}
+ALLOWED["r"] = ({"t", "rPr"}, {"t", "rPr"})
 
 
 class _Scan:
-    """Every element of a sheet part, as expat meets it: each of the spreadsheet namespace, a row of
-    cells, a cell of :data:`IN_A_CELL` one each, a formula of text; the parts its elements name."""
+    """Every element of a part of the spreadsheet namespace, as expat meets it: each of that
+    namespace (but within an extension, which is reported as such), held to :data:`ALLOWED`; and
+    the parts its elements name by a relationship id."""
 
     def __init__(self) -> None:
         self.open: list[tuple[str, set]] = []  # the open elements' names, and what each holds
         self.named: list[tuple[str, str]] = []  # (element, relationship id)
+        self.extension = 0  # how deep within an extension (extLst)
 
     def start(self, name: str, attributes: dict) -> None:
         space, _, local = name.rpartition("}")
-        if any(element == "extLst" for element, _ in self.open):  # an extension's: reported as such (workbook_shown)
-            self.open.append((local, set()))
+        if not self.open and space != MAIN:
+            raise _Foreign
+        parent, held = self.open[-1] if self.open else ("", set())
+        self.open.append((local, set()))
+        if self.extension or local == "extLst":  # an extension's elements: the sheet's are reported as such
+            self.extension += 1
             return
         if space != MAIN:
             raise _Made(
                 f"holds the element {printable(local)!r} of the namespace {printable(space or 'none')!r}, which a "
-                "spreadsheet may show and the package does not write"
+                "spreadsheet may show and openpyxl skips"
             )
-        parent, held = self.open[-1] if self.open else ("", set())
-        if parent == "row" and local != "c" or parent == "f":
-            raise _Made(f"holds {local!r} within {parent!r}, which a spreadsheet may read otherwise")
-        if parent == "c" and (local not in IN_A_CELL or local in held):
-            raise _Made(f"holds a cell with {'a second' if local in held else 'an element'} {local!r}: a spreadsheet may show it")
+        allowed, once = ALLOWED.get(parent, (None, set()))
+        if allowed is not None and (local not in allowed or local in once & held):
+            raise _Made(
+                f"holds {'a second' if local in held else 'an element'} {local!r} within {parent!r}: a spreadsheet may show it"
+            )
+        if parent in ("si", "is") and {"t", "r"} <= held | {local}:
+            raise _Made(f"holds a text of {local!r} beside {'r' if local == 't' else 't'!r}: a spreadsheet may show another")
         held.add(local)
         self.named += [(local, str(v)) for k, v in attributes.items() if k.rpartition("}")[0] == RELATIONSHIP]
-        self.open.append((local, set()))
 
     def end(self, _name: str) -> None:
         self.open.pop()
+        self.extension = max(0, self.extension - 1)
 
 
-def made_otherwise(book, sheet, name: str) -> str | None:
-    """How sheet ``name`` (``sheet`` of openpyxl's read-only ``book``) is made or refers otherwise
-    than openpyxl reads it (see the module's docstring), as a sentence; or None."""
-    scan = _Scan()
-    parser = expat.ParserCreate(namespace_separator="}")
-    parser.StartElementHandler, parser.EndElementHandler = scan.start, scan.end
+@dataclass(frozen=True)
+class Made:
+    """How the workbook's parts are made: the first made otherwise than openpyxl reads it (a
+    sentence), or None; and, by part, the parts its elements name (element, relationship id)."""
+
+    otherwise: str | None
+    named: dict[str, list[tuple[str, str]]]
+
+
+def how_made(archive) -> Made:
+    """Every part of the workbook's ``archive`` that is of the spreadsheet namespace, held to what
+    a spreadsheet and openpyxl read alike (see the module's docstring); a part of another namespace
+    or no XML (a drawing, an image) is left to its reader."""
+    named = {}
+    for info in archive.infolist():
+        scan = _Scan()
+        parser = expat.ParserCreate(namespace_separator="}")
+        parser.StartElementHandler, parser.EndElementHandler = scan.start, scan.end
+        try:
+            with archive.open(info) as source:
+                parser.ParseFile(source)
+        except _Foreign:
+            continue
+        except _Made as made:
+            return Made(f"{printable(info.filename)} {made}", named)
+        except (expat.ExpatError, LookupError, ValueError):
+            continue  # no XML: openpyxl refuses what it reads of it
+        named[info.filename] = scan.named
+    return Made(None, named)
+
+
+def named_otherwise(archive, part: str, named: list[tuple[str, str]], name: str) -> str | None:
+    """What the elements of sheet ``name`` (the part ``part``) name (``named``, by :func:`how_made`)
+    beyond its notes' drawing and a drawing of nothing, as a sentence; or None."""
     try:
-        with book._archive.open(sheet._worksheet_path) as source:
-            parser.ParseFile(source)
-    except _Made as made:
-        return f"sheet {name!r} {made}"
-    except (expat.ExpatError, LookupError, ValueError) as error:
-        return f"sheet {name!r} is no XML a spreadsheet reads alike ({printable(error)})"
-    try:
-        related = relationships(book._archive, sheet._worksheet_path)
+        related = relationships(archive, part)
     except ShownOtherwise as error:
         return str(error)
-    for element, rid in scan.named:
+    for element, rid in named:
         kind, target = related.get(rid, ("none", None))
-        drawn = kind == "drawing" and not draws_nothing(book._archive, target)
+        drawn = kind == "drawing" and not draws_nothing(archive, target)
         if NAMED_BY.get(element) != kind or drawn:
             return f"sheet {name!r} refers to a part by its element {printable(element)!r}, which the package does not write"
     return None

@@ -15,7 +15,7 @@ from functools import cache
 
 from ..problems import printable
 from .base import ShownOtherwise
-from .workbook_parts import made_otherwise, referred_otherwise, relationships
+from .workbook_parts import named_otherwise, referred_otherwise, relationships
 
 
 @contextmanager
@@ -26,12 +26,13 @@ def quiet():
         yield
 
 
-def hidden_or_past(book, name: str, rows: int, columns: int) -> str | None:
+def hidden_or_past(book, name: str, rows: int, columns: int, named: dict) -> str | None:
     """What sheet ``name`` of the workbook ``book`` (openpyxl's, read only) hides from a reader,
     shows otherwise, or holds past its first ``rows`` rows and ``columns`` columns, as a sentence
-    (the first such thing: the sheet hidden, a value past those cells, merged cells, conditional
-    formats, extensions, links or input prompts, a hidden row or column); or None. The whole
-    sheet is read, whatever its dimension record claims."""
+    (the first such thing: the sheet hidden, a part its elements name, a value past those cells,
+    a formula, merged cells, conditional formats, extensions, links or input prompts, a hidden row
+    or column); or None. The whole sheet is read, whatever its dimension record claims. ``named``
+    gives, by part, the parts its elements name (:attr:`~.workbook_parts.Made.named`)."""
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     sheet = book[name]
@@ -39,7 +40,7 @@ def hidden_or_past(book, name: str, rows: int, columns: int) -> str | None:
         return f"sheet {name!r} is not a sheet of cells"
     if sheet.sheet_state != "visible":
         return f"sheet {name!r} is {sheet.sheet_state}: a reader does not see it"
-    made = made_otherwise(book, sheet, name)
+    made = named_otherwise(book._archive, sheet._worksheet_path, named.get(sheet._worksheet_path, []), name)
     if made is not None:
         return made
     dates = {"date_formats": book._date_formats, "timedelta_formats": book._timedelta_formats}

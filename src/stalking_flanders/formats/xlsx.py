@@ -25,6 +25,7 @@ from ..texts import text
 from ..untrusted import MAX_COLUMNS, MAX_ROWS
 from .base import Content, Format, ShownOtherwise
 from .workbook_limits import within_a_spreadsheets_limits
+from .workbook_parts import Made, how_made
 from .workbook_shown import hidden_or_past, notes, notes_differ, quiet
 
 READ_ME = "Lees dit eerst - Read first"  # the first sheet: what the figures count and do not, in both languages
@@ -273,6 +274,13 @@ class Opened:
 
     def __init__(self, book) -> None:
         self._book = book
+        self._made: Made | None = None
+
+    def made(self) -> Made:
+        """How the workbook's parts are made (:func:`~.workbook_parts.how_made`), read once."""
+        if self._made is None:
+            self._made = how_made(self._book._archive)
+        return self._made
 
     def __call__(self, table: str, schema: Schema, limit: int) -> list[dict]:
         return _sheet_rows(self._book, table, schema, limit)
@@ -285,7 +293,7 @@ class Opened:
         """What sheet ``name`` hides from a reader, shows otherwise or holds past its first
         ``rows`` rows and ``columns`` columns, as a sentence, or None
         (:func:`~.workbook_shown.hidden_or_past`), within the bounds :func:`opened` checked."""
-        return hidden_or_past(self._book, name, rows, columns)
+        return hidden_or_past(self._book, name, rows, columns, self.made().named)
 
     def notes(self, name: str) -> dict[str, str]:
         """The notes on the cells of sheet ``name`` (what a spreadsheet shows on pointing at a
@@ -398,6 +406,8 @@ class Workbook(Format):
         notes on cells are those on the tables' header cells, each column's names."""
         schemas = {name: package.schema(name) for name in package.tables()}
         sheets, found = [READ_ME, STALKING, *schemas], read.sheet_names()
+        if read.made().otherwise is not None:  # a part a spreadsheet reads otherwise than openpyxl
+            return [f"the workbook's part {read.made().otherwise}"]
         if found != sheets:
             return [f"the workbook's sheets are {printable(found)}; the package gives {printable(sheets)}, in this order"]
         try:
