@@ -1,13 +1,14 @@
-"""What a sheet of the workbook is made of and refers to, read as a spreadsheet reads it, for
-``validate``: openpyxl skips what it does not know, and a spreadsheet may show it. LibreOffice reads
-elements of the strict namespace openpyxl skips, the last of a cell's two values where openpyxl
-reads the first, and a part by the id a sheet's element names, whatever type its relationship
-gives. So a sheet part must be made of elements of the spreadsheet namespace alone, each cell of
-one value, formula and inline text at most (a formula of text alone), and refer by its elements
-to its notes' drawing and to a drawing of nothing only; its relationships (read here, not by
-openpyxl, which reads none of a list it cannot build) to its notes, their drawing, printer
-settings and a drawing of nothing. All within the bounds :mod:`.workbook_limits` checked: every
-part was parsed once already.
+"""How the workbook's parts are made and what its sheets refer to, read as a spreadsheet reads
+them, for ``validate``: openpyxl skips what it does not know, and a spreadsheet may show it.
+LibreOffice reads elements of the strict namespace openpyxl skips (a shared text among them, which
+shifts every later one), the last of a cell's two values where openpyxl reads the first, and a part
+by the id a sheet's element names, whatever type its relationship gives. So every part of the
+spreadsheet namespace must be made of elements of that namespace alone (but within an extension),
+each cell of one value, formula and inline text at most, a formula of text alone, a text of one
+text or of runs (:data:`ALLOWED`); a sheet's elements may name its notes' drawing and a drawing of
+nothing only; and its relationships (read here, not by openpyxl, which reads none of a list it
+cannot build) its notes, their drawing, printer settings and a drawing of nothing. All within the
+bounds :mod:`.workbook_limits` checked: every part was parsed once already.
 """
 
 from __future__ import annotations
