@@ -842,6 +842,61 @@ SEEN_OR_NOT = {  # what a sheet's XML is made to say (part, pattern, replacement
         (STYLES_XML, r'<numFmts count="1">', f'<numFmts count="1"><numFmt xmlns="{STRICT}" numFmtId="164" formatCode="956"/>'),
         f"the workbook's part xl/styles.xml holds the element 'numFmt' of the namespace '{STRICT}'",
     ),
+    "the first date 1904 to one reader": (
+        (
+            ("xl/workbook.xml", r"<workbookPr ", '<workbookPr date1904="False" '),  # openpyxl: 1904; LibreOffice: 1900
+            ("xl/worksheets/sheet7.xml", r'<c r="E2" s="3"><v>44551</v>', '<c r="E2" s="3"><v>43089</v>'),
+        ),
+        "the workbook's part xl/workbook.xml holds an element 'workbookPr' whose 'date1904' is 'False'",
+    ),
+    "a row twice": (
+        (OBSERVATIONS_XML, r"</sheetData>", '<row r="2"><c r="E2"><v>999</v></c></row></sheetData>'),
+        "the workbook's part xl/worksheets/sheet3.xml holds row 2 after row 22",
+    ),
+    "a cell in the row of another": (
+        (OBSERVATIONS_XML, r'<c r="A3"', '<c r="E2"><v>999</v></c><c r="A3"'),
+        "the workbook's part xl/worksheets/sheet3.xml holds cell E2 in row 3",
+    ),
+    "a figure of digits Python alone reads": (
+        (OBSERVATIONS_XML, r'<c r="E2"><v>955</v>', '<c r="E2"><v>9_55</v>'),
+        "the workbook's part xl/worksheets/sheet3.xml holds a cell of the type 'n' whose value is '9_55'",
+    ),
+    "a shared text's index of digits Python alone reads": (
+        (OBSERVATIONS_XML, r'<c r="A2" t="s"><v>154</v>', '<c r="A2" t="s"><v>15_4</v>'),
+        "the workbook's part xl/worksheets/sheet3.xml holds a cell of the type 's' whose value is '15_4'",
+    ),
+    "an error cell": (
+        (OBSERVATIONS_XML, r'<c r="A2" t="s"><v>154</v>', '<c r="A2" t="e"><v>vp-sv-186-beke-2021-12-21</v>'),
+        "the workbook's part xl/worksheets/sheet3.xml holds an element 'c' whose 't' is 'e'",
+    ),
+    "an escape openpyxl drops": (
+        ("xl/sharedStrings.xml", r"<t>Gedragsproblemen - agressie</t>", "<t>Gedragsproblemen x005F_- agressie</t>"),
+        "the workbook's part xl/sharedStrings.xml holds a text with an escape, 'x005F_'",
+    ),
+    "a column's own number format": (
+        (OBSERVATIONS_XML, r'<col min="5" max="5" ', '<col min="5" max="5" style="3" '),
+        "the workbook's part xl/worksheets/sheet3.xml holds an element 'col' whose 'style' is '3'",
+    ),
+    "a row's own number format": (
+        (OBSERVATIONS_XML, r'<row r="2" ', '<row r="2" s="3" customFormat="1" '),
+        "the workbook's part xl/worksheets/sheet3.xml holds an element 'row' whose 's' is '3'",
+    ),
+    "a cell format of a built-in number format openpyxl does not know": (
+        (
+            STYLES_XML,
+            r'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>',
+            '<xf numFmtId="27" fontId="0" fillId="0" borderId="0" xfId="0"/>',
+        ),
+        "the workbook's part xl/styles.xml holds a cell format of the number format '27'",
+    ),
+    "rows folded in an outline": (
+        (OBSERVATIONS_XML, r'<row r="2" ', '<row r="2" outlineLevel="1" '),
+        "the workbook's part xl/worksheets/sheet3.xml holds an element 'row' whose 'outlineLevel' is '1'",
+    ),
+    "a row's height of digits Python alone reads": (
+        (STALKING_XML, r'<row r="2" ', '<row r="2" ht="1_00" customHeight="1" '),
+        f"row 2 of sheet {STALKING!r} is hidden",
+    ),
     "a boolean as LibreOffice saves it": (
         (OBSERVATIONS_XML, r'<c r="G2" t="b"><v>0</v>', '<c r="G2" t="b"><f aca="false">FALSE()</f><v>0</v>'),
         None,

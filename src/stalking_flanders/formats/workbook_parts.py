@@ -14,6 +14,7 @@ bounds :mod:`.workbook_limits` checked: every part was parsed once already.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 from xml.parsers import expat
 
@@ -42,22 +43,65 @@ class _Foreign(ShownOtherwise):
 
 
 # what an element may hold, by its name, where it is held to it, and which of that at most once: a
-# row cells; a cell its value, formula and inline text; a formula text alone; a text (shared, or a
-# cell's inline one) one text or runs of text, and its phonetic guide; a run one text
+# sheet's data rows; a row cells; a cell its value, formula and inline text; a formula text alone; a
+# text (shared, or a cell's inline one) one text or runs of text, and its phonetic guide; a run one text
 TEXT = ({"t", "r", "rPh", "phoneticPr"}, {"t", "phoneticPr"})
-ALLOWED = {"row": ({"c"}, set()), "c": (IN_A_CELL, IN_A_CELL), "f": (set(), set()), "si": TEXT, "is": TEXT}
-ALLOWED["r"] = ({"t", "rPr"}, {"t", "rPr"})
+ALLOWED = {"sheetData": ({"row"}, set()), "row": ({"c"}, set()), "c": (IN_A_CELL, IN_A_CELL), "f": (set(), set())}
+ALLOWED |= {"si": TEXT, "is": TEXT, "r": ({"t"}, {"t"})}  # a note's runs may have fonts: a note is read as text
+
+# how values are written that both readers read alike (openpyxl converts with Python's int() and
+# float(), which take "9_55" and other scripts' digits; LibreOffice reads ASCII digits alone)
+INDEX = re.compile(r"[0-9]{1,10}")
+NUMBER = re.compile(r"-?[0-9]{1,20}(?:\.[0-9]{1,20})?(?:[eE][-+]?[0-9]{1,3})?")
+TRUTH, FALSE, TRUE, ZERO = (re.compile(p) for p in ("0|1|false|true", "0|false", "1|true", "0"))
+CELL_NAME = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+# an element's attributes that both readers must read alike, and how each is written (None: absent):
+# a row's and a column's own formats, outline levels and folds (a folded row is hidden), a cell's
+# name, format and type (a type of neither reader's, an error, a date as text, rich values, are
+# shown otherwise), zeros shown, the workbook's first date (openpyxl takes "False" as 1904)
+ATTRIBUTES = {
+    "row": {"r": INDEX, "s": None, "customFormat": FALSE, "outlineLevel": ZERO, "collapsed": FALSE},
+    "c": {"r": CELL_NAME, "s": INDEX, "t": re.compile("n|s|b|str|inlineStr"), "vm": None, "cm": None},
+    "col": {"min": INDEX, "max": INDEX, "style": ZERO, "outlineLevel": ZERO, "collapsed": FALSE},
+    "sheetFormatPr": {"outlineLevelRow": ZERO, "outlineLevelCol": ZERO},
+    "sheetView": {"showZeros": TRUE},
+    "workbookPr": {"date1904": TRUTH},
+    "numFmt": {"numFmtId": INDEX},
+    "xf": {"numFmtId": INDEX, "applyNumberFormat": TRUTH},
+}
+REQUIRED = {"row": "r", "c": "r"}  # an element's attribute each reader would otherwise count on its own
+VALUES = {"n": NUMBER, "s": INDEX, "b": re.compile("[01]"), "str": re.compile(".*", re.DOTALL)}  # a cell's <v>, by type
+ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_|x005F_")  # a character escaped in a text, which openpyxl reads otherwise
+
+
+def _attributes_otherwise(local: str, attributes: dict) -> str | None:
+    """The first attribute of element ``local`` written otherwise than :data:`ATTRIBUTES` allows, as a
+    sentence; or None."""
+    for attribute, written in ATTRIBUTES.get(local, {}).items():
+        value = attributes.get(attribute)
+        if value is None and REQUIRED.get(local) == attribute:
+            return f"holds an element {local!r} without its {attribute!r}: a spreadsheet may place it otherwise"
+        if value is not None and (written is None or not written.fullmatch(value)):
+            return (
+                f"holds an element {local!r} whose {attribute!r} is {printable(repr(value))}: a spreadsheet may read it otherwise"
+            )
+    return None
 
 
 class _Scan:
     """Every element of a part of the spreadsheet namespace, as expat meets it: each of that
-    namespace (but within an extension, which is reported as such), held to :data:`ALLOWED`; and
-    the parts its elements name by a relationship id."""
+    namespace (but within an extension, which is reported as such), held to :data:`ALLOWED` and
+    :data:`ATTRIBUTES`; rows and cells in order, each where its name says; each cell's value
+    written as its type is, with a number format of the workbook's own; and the parts its
+    elements name by a relationship id."""
 
     def __init__(self) -> None:
         self.open: list[tuple[str, set]] = []  # the open elements' names, and what each holds
         self.named: list[tuple[str, str]] = []  # (element, relationship id)
         self.extension = 0  # how deep within an extension (extLst)
+        self.row, self.column, self.type = 0, 0, "n"  # the last row and cell met, and the cell's type
+        self.formats: set[int] = {0}  # the number formats the part defines, and General
+        self.text: list[str] | None = None  # the text of the value or text being read
 
     def start(self, name: str, attributes: dict) -> None:
         space, _, local = name.rpartition("}")
@@ -73,19 +117,64 @@ class _Scan:
                 f"holds the element {printable(local)!r} of the namespace {printable(space or 'none')!r}, which a "
                 "spreadsheet may show and openpyxl skips"
             )
-        allowed, once = ALLOWED.get(parent, (None, set()))
+        allowed, once = ALLOWED.get(parent, (None, set())) if self.open[0][0] != "comments" else (None, set())
         if allowed is not None and (local not in allowed or local in once & held):
-            raise _Made(
-                f"holds {'a second' if local in held else 'an element'} {local!r} within {parent!r}: a spreadsheet may show it"
-            )
+            which = "a second" if local in held else "an element"
+            raise _Made(f"holds {which} {local!r} within {parent!r}: a spreadsheet may show it")
         if parent in ("si", "is") and {"t", "r"} <= held | {local}:
             raise _Made(f"holds a text of {local!r} beside {'r' if local == 't' else 't'!r}: a spreadsheet may show another")
         held.add(local)
+        said = _attributes_otherwise(local, attributes)
+        if said is not None:
+            raise _Made(said)
+        self._placed(local, parent, attributes)
         self.named += [(local, str(v)) for k, v in attributes.items() if k.rpartition("}")[0] == RELATIONSHIP]
+        self.text = [] if local in ("v", "t") else None
+
+    def _placed(self, local: str, parent: str, attributes: dict) -> None:
+        """Rows in order, cells in order within the row their names give; the number formats a
+        cell may be shown with: General or one the workbook defines (openpyxl shows another
+        built-in one as General)."""
+        if local == "row":
+            if int(attributes["r"]) <= self.row:
+                raise _Made(f"holds row {attributes['r']} after row {self.row}: a spreadsheet may show either")
+            self.row, self.column = int(attributes["r"]), 0
+        elif local == "c":
+            from openpyxl.utils import column_index_from_string
+
+            letters, number = CELL_NAME.fullmatch(attributes["r"]).groups()
+            column = column_index_from_string(letters) if letters <= "XFD" or len(letters) < 3 else 16_385
+            if int(number) != self.row or column <= self.column or column > 16_384:
+                where = f"in row {self.row}" if int(number) != self.row else "after a cell to its right, or past the last column"
+                raise _Made(f"holds cell {attributes['r']} {where}: a reader may see it elsewhere")
+            self.column, self.type = column, attributes.get("t", "n")
+        elif local == "numFmt":
+            self.formats.add(int(attributes["numFmtId"]))
+        elif local == "xf" and parent == "cellXfs":
+            kind = attributes.get("numFmtId")
+            if kind is None or int(kind) not in self.formats or FALSE.fullmatch(attributes.get("applyNumberFormat", "1")):
+                raise _Made(f"holds a cell format of the number format {printable(repr(kind))}, which it does not define")
+        elif local == "v" and self.type not in VALUES:
+            raise _Made(f"holds a value in a cell of the type {self.type!r}: a spreadsheet may show another")
+
+    def data(self, text: str) -> None:
+        if self.text is not None:
+            self.text.append(text)
 
     def end(self, _name: str) -> None:
-        self.open.pop()
+        local = self.open.pop()[0]
         self.extension = max(0, self.extension - 1)
+        if self.text is None or self.extension:
+            return
+        text, self.text = "".join(self.text), None
+        if local == "v" and not VALUES[self.type].fullmatch(text):
+            raise _Made(
+                f"holds a cell of the type {self.type!r} whose value is {printable(repr(text))}: a spreadsheet may show another"
+            )
+        if local == "t" and ESCAPE.search(text):
+            raise _Made(
+                f"holds a text with an escape, {printable(repr(ESCAPE.search(text).group()))}: a spreadsheet may show another"
+            )
 
 
 @dataclass(frozen=True)
@@ -106,6 +195,7 @@ def how_made(archive) -> Made:
         scan = _Scan()
         parser = expat.ParserCreate(namespace_separator="}")
         parser.StartElementHandler, parser.EndElementHandler = scan.start, scan.end
+        parser.CharacterDataHandler = scan.data
         try:
             with archive.open(info) as source:
                 parser.ParseFile(source)

@@ -8,7 +8,7 @@ within the bounds :mod:`.workbook_limits` checked before openpyxl opened the wor
 
 from __future__ import annotations
 
-import math
+import re
 import warnings
 from contextlib import contextmanager
 from functools import cache
@@ -220,13 +220,12 @@ def _columns(attrs: dict) -> str:
     return first if last == first else f"{first}:{last}"
 
 
+SIZE = re.compile(r"[0-9]{1,10}(?:\.[0-9]{1,20})?")  # a size both readers read alike (Python's float() takes "1_00")
+
+
 def _below(size, least: float) -> bool:
     """Whether ``size`` (a number as a sheet writes it, or None where it says none) is below
-    ``least``: a size that is no finite number is none a reader can see."""
+    ``least``: a size that is no number written in ASCII digits is none a reader can see."""
     if size is None:
         return False
-    try:
-        value = float(size)
-    except (TypeError, ValueError):
-        return True
-    return not math.isfinite(value) or value < least
+    return not SIZE.fullmatch(str(size)) or float(size) < least
