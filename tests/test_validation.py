@@ -938,12 +938,23 @@ def test_what_a_workbook_hides_or_shows_otherwise_is_reported_and_a_tidy_one_pas
                 book.writestr(name, text)
         edit_descriptor(folder, lambda d: d.update(version="9.0.0"))
 
-    folder = damaged_copy(BUNDLED, tmp_path / "copy", edited, rehashed=True)
-    problems = [(p.code, p.message) for p in validate_package(folder) if p.file.endswith(".xlsx") and p.code != "sums-differs"]
+    problems = workbook_problems(damaged_copy(BUNDLED, tmp_path / "copy", edited))
     if said is None:
         assert problems == []
     else:
         assert len(problems) == 1 and problems[0][0] == "format-differs" and problems[0][1].startswith(said), problems
+
+
+def workbook_problems(folder) -> list[tuple[str, str]]:
+    """What `validate` says of the workbook of the release copy ``folder``: its check of the other
+    formats against the CSV tables (the rest of `validate`, the same for a changed workbook, is
+    left out: it takes four fifths of the time, and the tests of the workbook's sheets run it whole)."""
+    from stalking_flanders.datapackage import DataPackage, descriptor_file
+    from stalking_flanders.validation import _other_formats
+
+    package = DataPackage(descriptor_file(folder))
+    tables = {name: csv.read(package.path(package.resource(name)), package.schema(name)) for name in package.tables()}
+    return [(p.code, p.message) for p in _other_formats(package, tables) if p.file.endswith(".xlsx")]
 
 
 def earlier_releases() -> list[str]:
