@@ -792,6 +792,10 @@ SEEN_OR_NOT = {  # what a sheet's XML is made to say (part, pattern, replacement
         (OBSERVATIONS_XML, r'<c r="G2" t="b"><v>0</v>', '<c r="G2" t="b"><f>FAL SE()</f><v>0</v>'),
         "cell G2 of sheet 'observations' holds the formula '=FAL SE()'",
     ),
+    "a value holding an element": (
+        (OBSERVATIONS_XML, r'<c r="E2"><v>955</v>', '<c r="E2"><v>955<x/>6</v>'),
+        "the workbook's part xl/worksheets/sheet3.xml holds an element 'x' within 'v'",
+    ),
     "a second value in a cell": (
         (OBSERVATIONS_XML, r'<c r="E2"><v>955</v>', '<c r="E2"><v>955</v><v>956</v>'),
         "the workbook's part xl/worksheets/sheet3.xml holds a second 'v' within 'c'",

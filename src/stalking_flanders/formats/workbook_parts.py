@@ -43,11 +43,12 @@ class _Foreign(ShownOtherwise):
 
 
 # what an element may hold, by its name, where it is held to it, and which of that at most once: a
-# sheet's data rows; a row cells; a cell its value, formula and inline text; a formula text alone; a
-# text (shared, or a cell's inline one) one text or runs of text, and its phonetic guide; a run one text
+# sheet's data rows; a row cells; a cell its value, formula and inline text; a value, a formula and a
+# text text alone (openpyxl reads a value's text up to its first element); a text (shared, or a
+# cell's inline one) one text or runs of text, and its phonetic guide; a run one text
 TEXT = ({"t", "r", "rPh", "phoneticPr"}, {"t", "phoneticPr"})
 ALLOWED = {"sheetData": ({"row"}, set()), "row": ({"c"}, set()), "c": (IN_A_CELL, IN_A_CELL), "f": (set(), set())}
-ALLOWED |= {"si": TEXT, "is": TEXT, "r": ({"t"}, {"t"})}  # a note's runs may have fonts: a note is read as text
+ALLOWED |= {"si": TEXT, "is": TEXT, "r": ({"t"}, {"t"}), "v": (set(), set()), "t": (set(), set())}  # notes: read as text
 
 # how values are written that both readers read alike (openpyxl converts with Python's int() and
 # float(), which take "9_55" and other scripts' digits; LibreOffice reads ASCII digits alone)
