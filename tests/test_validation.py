@@ -877,7 +877,7 @@ SEEN_OR_NOT = {  # what a sheet's XML is made to say (part, pattern, replacement
     ),
     "a column's own number format": (
         (OBSERVATIONS_XML, r'<col min="5" max="5" ', '<col min="5" max="5" style="3" '),
-        "the workbook's part xl/worksheets/sheet3.xml holds an element 'col' whose 'style' is '3'",
+        "the workbook's part xl/worksheets/sheet3.xml holds a column of the cell format 3, not one of General",
     ),
     "a row's own number format": (
         (OBSERVATIONS_XML, r'<row r="2" ', '<row r="2" s="3" customFormat="1" '),
@@ -898,6 +898,53 @@ SEEN_OR_NOT = {  # what a sheet's XML is made to say (part, pattern, replacement
     "a row's height of digits Python alone reads": (
         (STALKING_XML, r'<row r="2" ', '<row r="2" ht="1_00" customHeight="1" '),
         f"row 2 of sheet {STALKING!r} is hidden",
+    ),
+    "a shared text within an extension": (
+        ("xl/sharedStrings.xml", r"<si><t>Nederlands</t></si>", "<extLst><si><t>Nederlands</t></si></extLst>"),
+        "the workbook's part xl/sharedStrings.xml holds 'si' within an extension",
+    ),
+    "a shared text within an element of no meaning": (
+        ("xl/sharedStrings.xml", r"<si><t>Nederlands</t></si>", "<foo><si><t>Nederlands</t></si></foo>"),
+        "the workbook's part xl/sharedStrings.xml holds an element 'si' within 'foo'",
+    ),
+    "a number format within an element of no meaning": (
+        (STYLES_XML, r'<numFmts count="1">', '<numFmts count="1"><foo><numFmt numFmtId="30" formatCode="0"/></foo>'),
+        "the workbook's part xl/styles.xml holds an element 'foo' within 'numFmts'",
+    ),
+    "a cell style of another number format than its cell formats": (
+        (STYLES_XML, r'<cellStyleXfs count="1"><xf numFmtId="0"', '<cellStyleXfs count="1"><xf numFmtId="164"'),
+        "the workbook's part xl/styles.xml holds a cell format of General whose cell style 0 has another number format",
+    ),
+    "a second list of sheets": (
+        ("xl/workbook.xml", r"<sheets>", '<sheets><sheet name="observations (2)" sheetId="9" r:id="rId3"/></sheets><sheets>'),
+        "the workbook's part xl/workbook.xml holds a second 'sheets' within 'workbook'",
+    ),
+    "a row outside the sheet's data": (
+        (
+            OBSERVATIONS_XML,
+            r"<pageMargins [^>]*/>",
+            '<pageMargins left="0.7"><row r="30"><c r="A30"><v>956</v></c></row></pageMargins>',
+        ),
+        "the workbook's part xl/worksheets/sheet3.xml holds an element 'row' within 'pageMargins'",
+    ),
+    "a relationship given twice": (
+        (OBSERVATIONS_RELS, r"</Relationships>", DRAWING.replace("rId9", "rId1")),
+        "xl/worksheets/_rels/sheet3.xml.rels gives the relationship 'rId1' twice",
+    ),
+    "an encoding a spreadsheet does not read": (
+        (OBSERVATIONS_XML, r'encoding="UTF-8"', 'encoding="latin"'),
+        "the workbook's part xl/worksheets/sheet3.xml declares the encoding 'latin'",
+    ),
+    "shared texts found by relationship elsewhere": (
+        (
+            ("xl/_rels/workbook.xml.rels", r'Target="sharedStrings.xml"', 'Target="sharedStrings2.xml"'),
+            ("xl/sharedStrings2.xml", None, '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'),
+        ),
+        "the workbook's part xl/_rels/workbook.xml.rels gives as the workbook's shared texts ['xl/sharedStrings2.xml'], where",
+    ),
+    "styles found by relationship elsewhere": (
+        ("xl/_rels/workbook.xml.rels", r'Target="styles.xml"', 'Target="styles2.xml"'),
+        "the workbook's part xl/_rels/workbook.xml.rels gives as the workbook's styles ['xl/styles2.xml'], where openpyxl",
     ),
     "a boolean as LibreOffice saves it": (
         (OBSERVATIONS_XML, r'<c r="G2" t="b"><v>0</v>', '<c r="G2" t="b"><f aca="false">FALSE()</f><v>0</v>'),

@@ -45,10 +45,16 @@ class _Foreign(ShownOtherwise):
 # what an element may hold, by its name, where it is held to it, and which of that at most once: a
 # sheet's data rows; a row cells; a cell its value, formula and inline text; a value, a formula and a
 # text text alone (openpyxl reads a value's text up to its first element); a text (shared, or a
-# cell's inline one) one text or runs of text, and its phonetic guide; a run one text
+# cell's inline one) one text or runs of text, and its phonetic guide; a run one text; a list of
+# number formats number formats
 TEXT = ({"t", "r", "rPh", "phoneticPr"}, {"t", "phoneticPr"})
 ALLOWED = {"sheetData": ({"row"}, set()), "row": ({"c"}, set()), "c": (IN_A_CELL, IN_A_CELL), "f": (set(), set())}
 ALLOWED |= {"si": TEXT, "is": TEXT, "r": ({"t"}, {"t"}), "v": (set(), set()), "t": (set(), set())}  # notes: read as text
+ALLOWED |= {"numFmts": ({"numFmt"}, set())}
+# where an element openpyxl finds wherever it stands must stand for a spreadsheet to read it too
+PARENTS = {"si": {"sst"}, "row": {"sheetData"}, "c": {"row"}, "numFmt": {"numFmts"}, "sheet": {"sheets"}}
+PARENTS |= {"xf": {"cellXfs", "cellStyleXfs"}}
+ONCE = {"sheets", "sheetData", "numFmts", "cellXfs", "cellStyleXfs"}  # in a part (openpyxl keeps the last)
 
 # how values are written that both readers read alike (openpyxl converts with Python's int() and
 # float(), which take "9_55" and other scripts' digits; LibreOffice reads ASCII digits alone)
@@ -57,22 +63,24 @@ NUMBER = re.compile(r"-?[0-9]{1,20}(?:\.[0-9]{1,20})?(?:[eE][-+]?[0-9]{1,3})?")
 TRUTH, FALSE, TRUE, ZERO = (re.compile(p) for p in ("0|1|false|true", "0|false", "1|true", "0"))
 CELL_NAME = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 # an element's attributes that both readers must read alike, and how each is written (None: absent):
-# a row's and a column's own formats, outline levels and folds (a folded row is hidden), a cell's
-# name, format and type (a type of neither reader's, an error, a date as text, rich values, are
-# shown otherwise), zeros shown, the workbook's first date (openpyxl takes "False" as 1904)
+# a row's and a column's own formats (a column's: one of General), outline levels and folds (a
+# folded row is hidden), a cell's name, format and type (a type of neither reader's, an error, a
+# date as text, rich values, are shown otherwise), zeros shown, the workbook's first date
+# (openpyxl takes "False" as 1904), a cell format's number format and the cell style it is of
 ATTRIBUTES = {
     "row": {"r": INDEX, "s": None, "customFormat": FALSE, "outlineLevel": ZERO, "collapsed": FALSE},
     "c": {"r": CELL_NAME, "s": INDEX, "t": re.compile("n|s|b|str|inlineStr"), "vm": None, "cm": None},
-    "col": {"min": INDEX, "max": INDEX, "style": ZERO, "outlineLevel": ZERO, "collapsed": FALSE},
+    "col": {"min": INDEX, "max": INDEX, "style": INDEX, "outlineLevel": ZERO, "collapsed": FALSE},
     "sheetFormatPr": {"outlineLevelRow": ZERO, "outlineLevelCol": ZERO},
     "sheetView": {"showZeros": TRUE},
     "workbookPr": {"date1904": TRUTH},
     "numFmt": {"numFmtId": INDEX},
-    "xf": {"numFmtId": INDEX, "applyNumberFormat": TRUTH},
+    "xf": {"numFmtId": INDEX, "applyNumberFormat": TRUTH, "xfId": INDEX},
 }
-REQUIRED = {"row": "r", "c": "r"}  # an element's attribute each reader would otherwise count on its own
+REQUIRED = {"row": "r", "c": "r", "numFmt": "numFmtId"}  # an attribute each reader would otherwise count on its own
 VALUES = {"n": NUMBER, "s": INDEX, "b": re.compile("[01]"), "str": re.compile(".*", re.DOTALL)}  # a cell's <v>, by type
 ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_|x005F_")  # a character escaped in a text, which openpyxl reads otherwise
+STYLES = "xl/styles.xml"  # where openpyxl reads the styles (whatever the workbook's relationships say)
 
 
 def _attributes_otherwise(local: str, attributes: dict) -> str | None:
@@ -89,20 +97,58 @@ def _attributes_otherwise(local: str, attributes: dict) -> str | None:
     return None
 
 
-class _Scan:
-    """Every element of a part of the spreadsheet namespace, as expat meets it: each of that
-    namespace (but within an extension, which is reported as such), held to :data:`ALLOWED` and
-    :data:`ATTRIBUTES`; rows and cells in order, each where its name says; each cell's value
-    written as its type is, with a number format of the workbook's own; and the parts its
-    elements name by a relationship id."""
+class _Styles:
+    """The number formats of the styles part as met: the codes it defines, each cell style's, and
+    the cell formats a spreadsheet shows as General. LibreOffice shows a cell format of General
+    (numFmtId 0) with its cell style's number format; openpyxl, with its own."""
 
     def __init__(self) -> None:
+        self.codes: dict[int, str] = {0: "General"}
+        self.of_styles: list[int] = []  # each cell style's number format
+        self.general: set[int] = set()  # the cell formats shown as General
+        self.formats = 0  # the cell formats met
+
+    def is_general(self, kind: int) -> bool:
+        return self.codes.get(kind, "").strip().lower() == "general"
+
+    def met(self, parent: str, attributes: dict) -> None:
+        kind = int(attributes.get("numFmtId", "0"))
+        if parent == "cellStyleXfs":
+            self.of_styles.append(kind)
+            return
+        if kind not in self.codes or FALSE.fullmatch(attributes.get("applyNumberFormat", "1")):
+            said = printable(repr(attributes.get("numFmtId")))
+            raise _Made(f"holds a cell format of the number format {said}, which it does not define")
+        style = int(attributes.get("xfId", "0"))
+        if self.is_general(kind) and not (style < len(self.of_styles) and self.is_general(self.of_styles[style])):
+            raise _Made(
+                f"holds a cell format of General whose cell style {style} has another number format, which LibreOffice shows"
+            )
+        if self.is_general(kind):
+            self.general.add(self.formats)
+        self.formats += 1
+
+
+class _Scan:
+    """Every element of a part of the spreadsheet namespace, as expat meets it: each of that
+    namespace (but within an extension, which is reported as such, or a note's), held to
+    :data:`ALLOWED`, :data:`PARENTS`, :data:`ONCE` and :data:`ATTRIBUTES`; rows and cells in order,
+    each where its name says; each cell's value written as its type is; the number formats of the
+    styles (:class:`_Styles`); and the parts its elements name by a relationship id. ``styles``: the
+    styles part's, read before (a column's format must be one of General)."""
+
+    def __init__(self, styles: _Styles | None = None) -> None:
         self.open: list[tuple[str, set]] = []  # the open elements' names, and what each holds
         self.named: list[tuple[str, str]] = []  # (element, relationship id)
         self.extension = 0  # how deep within an extension (extLst)
         self.row, self.column, self.type = 0, 0, "n"  # the last row and cell met, and the cell's type
-        self.formats: set[int] = {0}  # the number formats the part defines, and General
+        self.styles = styles or _Styles()
+        self.once: set[str] = set()
         self.text: list[str] | None = None  # the text of the value or text being read
+
+    def declared(self, _version, encoding, _standalone) -> None:
+        if encoding is not None and encoding.lower() not in ("utf-8", "utf8"):
+            raise _Made(f"declares the encoding {printable(repr(encoding))}: a spreadsheet may read it as another, or not at all")
 
     def start(self, name: str, attributes: dict) -> None:
         space, _, local = name.rpartition("}")
@@ -110,21 +156,13 @@ class _Scan:
             raise _Foreign
         parent, held = self.open[-1] if self.open else ("", set())
         self.open.append((local, set()))
-        if self.extension or local == "extLst":  # an extension's elements: the sheet's are reported as such
+        note = self.open[0][0] == "comments"  # a note is read as text: its markup beside the text is its own
+        if self.extension or local == "extLst" or note and space != MAIN:
             self.extension += 1
+            if space == MAIN and local in PARENTS:  # openpyxl finds it here too
+                raise _Made(f"holds {local!r} within an extension: openpyxl reads it and a spreadsheet does not")
             return
-        if space != MAIN:
-            raise _Made(
-                f"holds the element {printable(local)!r} of the namespace {printable(space or 'none')!r}, which a "
-                "spreadsheet may show and openpyxl skips"
-            )
-        allowed, once = ALLOWED.get(parent, (None, set())) if self.open[0][0] != "comments" else (None, set())
-        if allowed is not None and (local not in allowed or local in once & held):
-            which = "a second" if local in held else "an element"
-            raise _Made(f"holds {which} {local!r} within {parent!r}: a spreadsheet may show it")
-        if parent in ("si", "is") and {"t", "r"} <= held | {local}:
-            raise _Made(f"holds a text of {local!r} beside {'r' if local == 't' else 't'!r}: a spreadsheet may show another")
-        held.add(local)
+        self._where(space, local, parent, held, note)
         said = _attributes_otherwise(local, attributes)
         if said is not None:
             raise _Made(said)
@@ -132,31 +170,54 @@ class _Scan:
         self.named += [(local, str(v)) for k, v in attributes.items() if k.rpartition("}")[0] == RELATIONSHIP]
         self.text = [] if local in ("v", "t") else None
 
+    def _where(self, space: str, local: str, parent: str, held: set, note: bool) -> None:
+        """Element ``local`` of the namespace ``space`` stands where both readers read it alike."""
+        if space != MAIN:
+            raise _Made(
+                f"holds the element {printable(local)!r} of the namespace {printable(space or 'none')!r}, which a "
+                "spreadsheet may show and openpyxl skips"
+            )
+        allowed, once = ALLOWED.get(parent, (None, set())) if not note else (None, set())
+        if allowed is not None and (local not in allowed or local in once & held):
+            which = "a second" if local in held else "an element"
+            raise _Made(f"holds {which} {local!r} within {parent!r}: a spreadsheet may show it")
+        if local in PARENTS and parent not in PARENTS[local] or local in ONCE & self.once:
+            which = "a second" if local in ONCE & self.once else "an element"
+            raise _Made(f"holds {which} {local!r} within {parent!r}: a spreadsheet may read another")
+        if parent in ("si", "is") and {"t", "r"} <= held | {local}:
+            raise _Made(f"holds a text of {local!r} beside {'r' if local == 't' else 't'!r}: a spreadsheet may show another")
+        held.add(local)
+        self.once.add(local)
+
     def _placed(self, local: str, parent: str, attributes: dict) -> None:
-        """Rows in order, cells in order within the row their names give; the number formats a
-        cell may be shown with: General or one the workbook defines (openpyxl shows another
-        built-in one as General)."""
+        """Rows in order, cells in order within the row their names give; a column's format one of
+        General; the number formats a cell may be shown with (:class:`_Styles`)."""
         if local == "row":
             if int(attributes["r"]) <= self.row:
                 raise _Made(f"holds row {attributes['r']} after row {self.row}: a spreadsheet may show either")
             self.row, self.column = int(attributes["r"]), 0
         elif local == "c":
-            from openpyxl.utils import column_index_from_string
-
-            letters, number = CELL_NAME.fullmatch(attributes["r"]).groups()
-            column = column_index_from_string(letters) if letters <= "XFD" or len(letters) < 3 else 16_385
-            if int(number) != self.row or column <= self.column or column > 16_384:
-                where = f"in row {self.row}" if int(number) != self.row else "after a cell to its right, or past the last column"
-                raise _Made(f"holds cell {attributes['r']} {where}: a reader may see it elsewhere")
-            self.column, self.type = column, attributes.get("t", "n")
+            self._cell(attributes)
+        elif local == "col" and int(attributes.get("style", "0")) not in self.styles.general | {0}:
+            raise _Made(
+                f"holds a column of the cell format {attributes['style']}, not one of General: a spreadsheet shows its cells so"
+            )
         elif local == "numFmt":
-            self.formats.add(int(attributes["numFmtId"]))
-        elif local == "xf" and parent == "cellXfs":
-            kind = attributes.get("numFmtId")
-            if kind is None or int(kind) not in self.formats or FALSE.fullmatch(attributes.get("applyNumberFormat", "1")):
-                raise _Made(f"holds a cell format of the number format {printable(repr(kind))}, which it does not define")
+            self.styles.codes[int(attributes["numFmtId"])] = str(attributes.get("formatCode", ""))
+        elif local == "xf":
+            self.styles.met(parent, attributes)
         elif local == "v" and self.type not in VALUES:
             raise _Made(f"holds a value in a cell of the type {self.type!r}: a spreadsheet may show another")
+
+    def _cell(self, attributes: dict) -> None:
+        from openpyxl.utils import column_index_from_string
+
+        letters, number = CELL_NAME.fullmatch(attributes["r"]).groups()
+        column = column_index_from_string(letters) if letters <= "XFD" or len(letters) < 3 else 16_385
+        if int(number) != self.row or column <= self.column or column > 16_384:
+            where = f"in row {self.row}" if int(number) != self.row else "after a cell to its right, or past the last column"
+            raise _Made(f"holds cell {attributes['r']} {where}: a reader may see it elsewhere")
+        self.column, self.type = column, attributes.get("t", "n")
 
     def data(self, text: str) -> None:
         if self.text is not None:
@@ -189,14 +250,21 @@ class Made:
 
 def how_made(archive) -> Made:
     """Every part of the workbook's ``archive`` that is of the spreadsheet namespace, held to what
-    a spreadsheet and openpyxl read alike (see the module's docstring); a part of another namespace
-    or no XML (a drawing, an image) is left to its reader."""
-    named = {}
-    for info in archive.infolist():
-        scan = _Scan()
+    a spreadsheet and openpyxl read alike (see the module's docstring), the styles first; a part of
+    another namespace or no XML (a drawing, an image) is left to its reader. The workbook, its
+    shared texts and styles must be the parts both find (:func:`parts_otherwise`)."""
+    try:
+        otherwise = parts_otherwise(archive)
+    except ShownOtherwise as error:
+        otherwise = str(error)
+    if otherwise is not None:
+        return Made(otherwise, {})
+    named, styles = {}, _Styles()
+    for info in sorted(archive.infolist(), key=lambda info: info.filename != STYLES):
+        scan = _Scan(styles)
         parser = expat.ParserCreate(namespace_separator="}")
         parser.StartElementHandler, parser.EndElementHandler = scan.start, scan.end
-        parser.CharacterDataHandler = scan.data
+        parser.CharacterDataHandler, parser.XmlDeclHandler = scan.data, scan.declared
         try:
             with archive.open(info) as source:
                 parser.ParseFile(source)
@@ -208,6 +276,35 @@ def how_made(archive) -> Made:
             continue  # no XML: openpyxl refuses what it reads of it
         named[info.filename] = scan.named
     return Made(None, named)
+
+
+def parts_otherwise(archive) -> str | None:
+    """Whether the workbook, its shared texts and its styles are the parts a spreadsheet finds by the
+    package's relationships and openpyxl by their content types (the workbook, the shared texts) and
+    by name (:data:`STYLES`), as a sentence; or None."""
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.packaging.relationship import get_rels_path
+    from openpyxl.reader.excel import _find_workbook_part
+    from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS
+    from openpyxl.xml.functions import fromstring  # defusedxml's, as openpyxl.xml.DEFUSEDXML was checked
+
+    try:
+        manifest = Manifest.from_tree(fromstring(archive.read(ARC_CONTENT_TYPES)))
+        workbook = _find_workbook_part(manifest).PartName[1:]
+    except (KeyError, IndexError, TypeError, ValueError, SyntaxError, LookupError):
+        return None  # openpyxl refuses it as it opens it
+    strings = [override.PartName[1:] for override in manifest.Override if override.ContentType == SHARED_STRINGS][:1]
+    found = {
+        "workbook": ([workbook], "", "officeDocument"),
+        "shared texts": (strings, workbook, "sharedStrings"),
+        "styles": ([STYLES], workbook, "styles"),
+    }
+    for what, (read, part, kind) in found.items():
+        related = [target for k, target in relationships(archive, part).values() if k == kind]
+        if read != related:
+            said = f"gives as the workbook's {what} {printable(related)}, where openpyxl reads {printable(read)}"
+            return f"{printable(get_rels_path(part))} {said}: a spreadsheet reads another"
+    return None
 
 
 def named_otherwise(archive, part: str, named: list[tuple[str, str]], name: str) -> str | None:
@@ -243,6 +340,8 @@ def relationships(archive, part: str) -> dict[str, tuple[str, str | None]]:
     for element in listed:
         if element.tag != f"{{{PACKAGE}}}Relationship":
             raise ShownOtherwise(f"{printable(path)} holds {printable(element.tag)!r}, which is no relationship")
+        if str(element.get("Id")) in found:  # a spreadsheet takes the first, this reading the last
+            raise ShownOtherwise(f"{printable(path)} gives the relationship {printable(element.get('Id'))!r} twice")
         target = str(element.get("Target", ""))
         if element.get("TargetMode") == "External":
             where = None
