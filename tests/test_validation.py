@@ -946,6 +946,17 @@ SEEN_OR_NOT = {  # what a sheet's XML is made to say (part, pattern, replacement
         ("xl/_rels/workbook.xml.rels", r'Target="styles.xml"', 'Target="styles2.xml"'),
         "the workbook's part xl/_rels/workbook.xml.rels gives as the workbook's styles ['xl/styles2.xml'], where openpyxl",
     ),
+    "a default cell style of a date format": (
+        (
+            (STYLES_XML, r"</cellStyleXfs>", '<xf numFmtId="164" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'),
+            (
+                STYLES_XML,
+                r'<cellStyle name="Normal" xfId="0" builtinId="0"/>',
+                '<cellStyle name="Normal" xfId="1" builtinId="0"/>',
+            ),
+        ),
+        "the workbook's part xl/styles.xml holds a default cell style (1) of another number format",
+    ),
     "a boolean as LibreOffice saves it": (
         (OBSERVATIONS_XML, r'<c r="G2" t="b"><v>0</v>', '<c r="G2" t="b"><f aca="false">FALSE()</f><v>0</v>'),
         None,
@@ -1034,3 +1045,17 @@ def test_an_earlier_release_as_git_holds_it_is_valid(tmp_path, version):
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         tar.extractall(tmp_path, filter="data")
     assert validate_package(tmp_path / repo.RELEASE) == []
+
+
+def test_a_workbook_part_named_with_a_backslash_is_refused():
+    """A spreadsheet opens no workbook with such a name among its parts: refused before openpyxl opens it."""
+    import io
+    import zipfile
+
+    from stalking_flanders.formats.workbook_limits import within_a_spreadsheets_limits
+
+    data = io.BytesIO((BUNDLED / "stalking-flanders.xlsx").read_bytes())
+    with zipfile.ZipFile(data, "a") as book:
+        book.writestr("docProps\\extra.xml", "<a/>")
+    with zipfile.ZipFile(data) as book, pytest.raises(ValueError, match="backslash"):
+        within_a_spreadsheets_limits(book)

@@ -85,6 +85,8 @@ def within_a_spreadsheets_limits(archive, scale: int = 1) -> None:
     archive says, and its elements counted with those of the parts before it."""
     infos = archive.infolist()
     for info in infos:
+        if "\\" in info.filename:  # no part's name: a spreadsheet refuses the whole workbook
+            raise ValueError(f"{info.filename!r} is no part's name (a backslash): a spreadsheet does not open the workbook")
         if info.compress_type not in COMPRESSIONS:
             raise ValueError(
                 f"{info.filename} is compressed by method {info.compress_type}: a workbook's parts are stored or deflated"

@@ -76,6 +76,7 @@ ATTRIBUTES = {
     "workbookPr": {"date1904": TRUTH},
     "numFmt": {"numFmtId": INDEX},
     "xf": {"numFmtId": INDEX, "applyNumberFormat": TRUTH, "xfId": INDEX},
+    "cellStyle": {"xfId": INDEX, "builtinId": INDEX},
 }
 REQUIRED = {"row": "r", "c": "r", "numFmt": "numFmtId"}  # an attribute each reader would otherwise count on its own
 VALUES = {"n": NUMBER, "s": INDEX, "b": re.compile("[01]"), "str": re.compile(".*", re.DOTALL)}  # a cell's <v>, by type
@@ -110,6 +111,11 @@ class _Styles:
 
     def is_general(self, kind: int) -> bool:
         return self.codes.get(kind, "").strip().lower() == "general"
+
+    def default(self, style: int) -> None:
+        """The cell style a spreadsheet shows a cell of no format with (Normal) is one of General."""
+        if not (style < len(self.of_styles) and self.is_general(self.of_styles[style])):
+            raise _Made(f"holds a default cell style ({style}) of another number format than General, which LibreOffice shows")
 
     def met(self, parent: str, attributes: dict) -> None:
         kind = int(attributes.get("numFmtId", "0"))
@@ -206,6 +212,8 @@ class _Scan:
             self.styles.codes[int(attributes["numFmtId"])] = str(attributes.get("formatCode", ""))
         elif local == "xf":
             self.styles.met(parent, attributes)
+        elif local == "cellStyle" and attributes.get("builtinId") == "0":
+            self.styles.default(int(attributes.get("xfId", "0")))
         elif local == "v" and self.type not in VALUES:
             raise _Made(f"holds a value in a cell of the type {self.type!r}: a spreadsheet may show another")
 
