@@ -334,17 +334,17 @@ def _contents(package: DataPackage, tables: dict) -> list[Problem]:
     return problems or check_tables(tables, schemas, texts, files)
 
 
-def _other_formats(package: DataPackage, tables: dict) -> list[Problem]:
-    """Every other format's file holds the rows of each table's CSV file, value for value. A file
-    that holds every table (the workbook) is opened once for all of them; a file per table is
-    opened and closed in turn."""
+def _other_formats(package: DataPackage, tables: dict, formats=FORMATS) -> list[Problem]:
+    """Every other format's file (of ``formats``) holds the rows of each table's CSV file, value for
+    value. A file that holds every table (the workbook) is opened once for all of them; a file per
+    table is opened and closed in turn."""
     problems = []
     with ExitStack() as whole:
         shared = {}  # (format, resource name) -> the reader of a file of every table, or why it cannot be read
         for name, table in tables.items():
             schema, reference = package.schema(name), package.resource(name)["path"]  # the table's reference file
             expected = python_rows(table, schema)
-            for fmt in [f for f in FORMATS if not f.reference]:
+            for fmt in [f for f in formats if not f.reference]:
                 resource = _resource_of(package, fmt, name)
                 if resource is None or not _readable(package, resource):
                     continue
