@@ -31,7 +31,9 @@ def test_the_json_ld_cannot_leave_its_script_block(tmp_path):
     from stalking_flanders.pipeline.chart import file_names as chart_files
 
     package = DataPackage()
-    descriptor = dict(package.descriptor, description=package.descriptor["description"] + HOSTILE)
+    descriptor = json.loads(json.dumps(package.descriptor))  # every language's description, first and last paragraph
+    for said in (descriptor, descriptor["translations"]["nl"]):
+        said["description"] = HOSTILE + said["description"] + HOSTILE
     tables = {name: csv.read(BUNDLED / f"{name}.csv", package.schema(name)) for name in package.tables()}
     for lang in page.PAGES:  # every language's page
         html = page.page(BUNDLED, descriptor, tables, (BUNDLED / chart_files(lang)[0]).read_bytes(), lang)
@@ -82,6 +84,7 @@ def _inert(html: str) -> None:
     (ld,) = parsed.scripts
     assert re.search(r"[<>&]", ld) is None
     assert json.loads(ld)["description"].endswith(HOSTILE)  # the text itself is kept, only escaped
+    assert parsed.meta["description"].startswith(HOSTILE)  # an attribute's value, escaped
     tags = [tag for tag, _ in parsed.tags]
     assert tags.count("script") == 1 and "marquee" not in tags  # nothing became markup
 

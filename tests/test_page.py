@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from html import unescape
+from html import escape, unescape
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -32,6 +32,11 @@ class Page(HTMLParser):
     def handle_starttag(self, tag, attrs):
         self.tags.append((tag, dict(attrs)))
         self._in_script = tag == "script"
+
+    @property
+    def meta(self) -> dict[str, str]:
+        """The page's named meta elements: name -> content."""
+        return {a["name"]: a.get("content") for tag, a in self.tags if tag == "meta" and "name" in a}
 
     def handle_endtag(self, tag):
         self._in_script = False
@@ -103,7 +108,7 @@ def test_every_figure_stands_with_its_line(html, release, lang):
 def test_the_first_screen_reads_the_stalking_figures_as_the_answer_does(page, html, lang):
     shown = re.sub(r"<[^>]+>", "", html[html.index('id="summary"') : html.index('id="others-title"')])
     summary = re.sub(r"\s+", " ", unescape(shown).replace("\u00a0", " "))
-    assert "21 (2019), 47 (2020), 57 (2021)" in summary  # as published
+    assert "Belaging (stalking): 21 (2019), 47 (2020), 57 (2021)" in summary  # as published, after their category
     measure = {"nl": "Het antwoord: <q>De CAW registreren", "en": "The answer (translation made for this package): <q>The CAW"}
     assert measure[lang] in html  # what the figures count, quoted as the answer's words
     said = {
@@ -129,6 +134,15 @@ def test_the_first_screen_reads_the_stalking_figures_as_the_answer_does(page, ht
     assert organisation not in summary  # the series that does not count stalking is named after it, not in it
 
 
+def test_the_coverage_names_each_code_in_the_pages_language(html, release, lang):
+    """A reader of the coverage table reads whether the answer gives figures in words, with the
+    code the table subquestions holds beside them."""
+    kinds = text("page", "figures_kinds", lang)
+    coverage = html[html.index('id="coverage"') : html.index('id="downloads"')]
+    for code in pd.read_csv(release / "subquestions.csv")["figures"]:
+        assert f">{escape(kinds[code])} (<code>{code}</code>)</td>" in coverage, code
+
+
 def test_the_downloads_point_spreadsheet_users_to_the_workbook(html, lang):
     downloads = html[html.index('id="downloads"') :]
     assert "stalking-flanders.xlsx" in downloads[: downloads.index("<table")]  # said before the list
@@ -145,10 +159,16 @@ def test_downloads_list_every_file_with_size_and_sha256(html, release):
     assert hashlib.sha256((release / "datapackage.json").read_bytes()).hexdigest() in html
 
 
-def test_schema_org_dataset(page, release):
+def test_schema_org_dataset(page, release, lang):
+    """The page's schema.org Dataset, and its description for search engines, in the page's
+    language (Dutch on the Dutch page), the title in the other language beside."""
     (ld,) = [json.loads(s) for s in page.scripts]
     descriptor = json.loads((release / "datapackage.json").read_text())
-    assert ld["@type"] == "Dataset" and ld["name"] == descriptor["title"] and ld["version"] == descriptor["version"]
+    said = descriptor if lang == "en" else descriptor["translations"][lang]
+    assert ld["@type"] == "Dataset" and ld["name"] == said["title"] and ld["version"] == descriptor["version"]
+    assert ld["description"] == said["description"] and page.meta["description"] == said["description"].split("\n\n")[0]
+    other = descriptor["translations"]["nl"]["title"] if lang == "en" else descriptor["title"]
+    assert ld["alternateName"] == [other, descriptor["name"]]
     assert ld["temporalCoverage"] == "2018/2021" and ld["license"] == descriptor["licenses"][0]["path"]
     assert {d["contentUrl"] for d in ld["distribution"]} == {r["path"] for r in descriptor["resources"]}
 
@@ -261,3 +281,24 @@ def test_the_stalking_figures_panel_is_no_smaller_than_the_other(release, defs):
         specific = tables["series"].set_index("series")["stalking_specific"]
         smallest_specific = min(b.width * b.height for s, b in boxes.items() if specific[s])
         assert all(smallest_specific >= b.width * b.height - 1 for s, b in boxes.items() if not specific[s]), boxes
+
+
+def test_each_figure_is_a_bar_of_its_count_and_no_line_joins_the_years(release, defs):
+    """The answer draws no trend from its figures: each count is a bar of its own (its height the
+    count, within its year), and no line joins one year's figure to the next."""
+    import matplotlib
+
+    from stalking_flanders.formats import csv as csv_format
+    from stalking_flanders.pipeline import chart
+
+    tables = {name: csv_format.read(release / f"{name}.csv", schema) for name, schema in defs.schemas.items()}
+    descriptor = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    observations = tables["observations"]
+    for lang in PAGES:
+        with matplotlib.rc_context(chart.STYLE):
+            _, panels = chart.figure(tables, lang, descriptor)
+        for series, ax in panels.items():
+            assert ax.get_lines() == [], (lang, series)
+            bars = [(round(b.get_x() + b.get_width() / 2), b.get_height()) for c in ax.containers for b in c]
+            rows = observations[observations["series"] == series]
+            assert sorted(bars) == sorted(zip(rows["year"], rows["count"])), (lang, series)

@@ -1,6 +1,6 @@
-"""The chart of a release, one per language (Dutch first): the counts by year of every series, the
-stalking figures first and no smaller than the others, one panel each, stacked (narrow enough for
-a phone). The image carries what it needs when it is reused on its own: a title, beside the
+"""The chart of a release, one per language (Dutch first): the counts by year of every series, as
+bars, the stalking figures first and no smaller than the others, one panel each, stacked (narrow
+enough for a phone). The image carries what it needs when it is reused on its own: a title, beside the
 stalking figures the answer's own reading and the package's note (the 2021 figure may not cover
 the whole year), the source (the question, its number and date) and the licence. SVG and PNG
 whose bytes depend only on the figures and the descriptor's names; :func:`alt_text` says the same
@@ -27,6 +27,7 @@ LEGEND_WRAP = 34  # characters per line of a legend label (it starts after the m
 LINE_IN = 0.165  # inches per line of SMALL text
 STYLE = {"svg.hashsalt": SALT, "svg.fonttype": "none", "font.family": "DejaVu Sans", "font.size": CHART_FONT}
 PANEL_IN = 2.0  # inches of every panel's plot area: the stalking figures' is no smaller
+BAR_GROUP = 0.8  # of a year's width on the axis, the bars of that year together
 
 
 def file_names(lang: str) -> tuple[str, str]:
@@ -153,11 +154,16 @@ def _category_labels(s, tables: dict[str, pd.DataFrame], lang: str) -> list[str]
 
 
 def _panel(ax, s, tables: dict[str, pd.DataFrame], lang: str) -> None:
+    """A series' counts as bars, grouped by year (one bar a category): counts of separate years, not
+    a line that joins them (the answer draws no trend from them)."""
     labels = _labels(tables, lang)
     rows = tables["observations"][tables["observations"]["series"] == s.series]
-    for category, group in rows.groupby("category", sort=False):
+    groups = list(rows.groupby("category", sort=False))
+    width = BAR_GROUP / len(groups)
+    for k, (category, group) in enumerate(groups):
         group = group.sort_values("year")
-        ax.plot(group["year"], group["count"], marker="o", label=_wrap(labels.get(category, category), LEGEND_WRAP))
+        at = group["year"] - BAR_GROUP / 2 + width * (k + 0.5)
+        ax.bar(at, group["count"], width=width, label=_wrap(labels.get(category, category), LEGEND_WRAP))
     years = sorted(rows["year"].unique())
     ax.set_xticks(years, [str(y) for y in years])
     ax.set_ylim(bottom=0)

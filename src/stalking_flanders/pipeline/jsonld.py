@@ -10,17 +10,18 @@ from ..facts import CODES, PLACES, years_covered
 from ..hashes import hex_of
 
 
-def dataset(descriptor: dict, tables: dict[str, pd.DataFrame], files: dict[str, dict]) -> dict:
-    """The Dataset of the release whose ``descriptor`` and ``tables`` are given; ``files`` holds
-    the size and hash of each file, by its path."""
-    nl = descriptor.get("translations", {}).get("nl", {})
+def dataset(descriptor: dict, tables: dict[str, pd.DataFrame], files: dict[str, dict], said: dict[str, dict], lang: str) -> dict:
+    """The Dataset of the release whose ``descriptor`` and ``tables`` are given, named and described
+    in ``lang`` (the page's language) as ``said`` gives (title and description by language), its
+    titles in the other languages beside; ``files`` holds the size and hash of each file, by its path."""
     first, last = years_covered(tables["series"])
+    others = [said[code]["title"] for code in CODES if code != lang]
     return {
         "@context": "https://schema.org",
         "@type": "Dataset",
-        "name": descriptor["title"],
-        "alternateName": [t for t in [nl.get("title"), descriptor["name"]] if t],
-        "description": descriptor["description"],
+        "name": said[lang]["title"],
+        "alternateName": [t for t in [*others, descriptor["name"]] if t],
+        "description": said[lang]["description"],
         "version": descriptor["version"],
         "keywords": descriptor.get("keywords", []),
         "license": descriptor["licenses"][0]["path"],

@@ -82,10 +82,10 @@ def _series(s, tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
 
 
 def _summary(tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
-    """What the first screen says, in ``lang``: for a series that counts stalking, its figures,
-    what they count, the answer's own reading of them (its first sentences) and the package's
-    note sentence by sentence; for one that does not, that it does not and the first sentence of
-    its note; and which sub-questions have no figures. Nothing here is computed from the figures."""
+    """What the first screen says, in ``lang``: for a series that counts stalking, its figures
+    (after their category's label), what they count, the answer's own reading of them (its first
+    sentences) and the package's note sentence by sentence; for one that does not, that it does
+    not and the first sentence of its note; and which sub-questions have no figures. Nothing here is computed from the figures."""
     items, readings = [], Readings(tables["subquestions"])
     for s in first_shown(tables["series"]).itertuples():
         obs = tables["observations"][tables["observations"]["series"] == s.series].sort_values("year")
@@ -102,6 +102,7 @@ def _summary(tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
                 "measure": getattr(s, f"measure_{lang}"),
                 "answer_label": caveat_words(lang)["answer"],  # the measure is the answer's words (in English, translated)
                 "figures": list(zip(obs["year"], obs["count"])) if len(categories) == 1 else [],
+                "category": categories["category" if lang == "nl" else f"label_{lang}"].iloc[0] if len(categories) == 1 else "",
                 "extent": words["extent"].format(n=len(categories), first=s.first_year, last=s.last_year),
                 "reading": quoted,
                 "reading_cut": cut,
@@ -125,7 +126,7 @@ def _coverage(tables: dict[str, pd.DataFrame], words: dict) -> dict:
             [
                 q.subquestion,
                 {"nl": q.question_nl, "en": q.question_en},
-                q.figures,
+                {"kind": words["figures_kinds"].get(q.figures, q.figures), "code": q.figures},
                 {"nl": q.statement_nl, "en": q.statement_en, "quoted": True},
                 f"{q.question_lines} / {q.statement_lines}",
             ]
@@ -187,6 +188,7 @@ def page(release: Path, descriptor: dict, tables: dict[str, pd.DataFrame], svg: 
     nl = descriptor.get("translations", {}).get("nl", {})
     titles = {"en": descriptor["title"], "nl": nl.get("title", descriptor["title"])}
     descriptions = {"en": descriptor["description"], "nl": nl.get("description", "")}
+    said = {code: {"title": titles[code], "description": descriptions[code] or descriptor["description"]} for code in CODES}
     others = [code for code in CODES if code != lang]
     files = _files(release, descriptor)
     words = _words(lang)
@@ -198,7 +200,8 @@ def page(release: Path, descriptor: dict, tables: dict[str, pd.DataFrame], svg: 
         title=titles[lang],
         other_titles=[(code, titles[code]) for code in others],
         switch=[(code, PAGES[code], _words(code)["switch"]) for code in others],
-        ld=jsonld.dataset(descriptor, tables, files),
+        ld=jsonld.dataset(descriptor, tables, files, said, lang),
+        meta_description=said[lang]["description"].split("\n\n")[0],
         caveats=_paragraphs(descriptions[lang]),
         caveats_other=[(code, words["other_language"], _paragraphs(descriptions[code])) for code in others],
         svg=_svg(svg, tables, descriptor, lang, words),
