@@ -12,8 +12,9 @@ The `[publish]` table of the file names the destinations; none is assumed, and n
     site_endpoint_url = "https://<s3-compatible-endpoint>"  # for an S3-compatible service
 
 and its `[portal]` table the settings of the DCAT record (docs/portals.md), whose `base_url` is
-where `site/<version>/` is served. Credentials come from the environment, never from the file:
-TWINE_USERNAME/TWINE_PASSWORD for the index, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY for S3.
+where `site/<version>/` is served (`{version}` stands for the release's version). Credentials
+come from the environment, never from the file: TWINE_USERNAME/TWINE_PASSWORD for the index,
+AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY for S3.
 
 Before anything is sent, it checks the settings, that HEAD is the release (tagged v<version>, or
 in a clone without tags the commit `Release <version>` that releases.toml records), that

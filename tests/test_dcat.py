@@ -384,6 +384,19 @@ def test_the_dataset_iri_can_be_set_and_an_unversioned_address_keeps_its_own(rel
     assert "<https://example.invalid/a/index.html#dataset> a dcat:Dataset" in plain and "previousVersion" not in plain
 
 
+def test_one_settings_file_serves_every_release_and_another_releases_folder_is_refused(release):
+    """{version} in base_url stands for the release's version; a base_url whose last folder is
+    another version is refused (every file's address would be that release's), naming both."""
+    version = DataPackage(release).descriptor["version"]
+    made = record(DataPackage(release), load_settings(base_url="https://example.invalid/s/{version}/", **SETTINGS))
+    assert f"<https://example.invalid/s/{version}/observations.csv>" in made
+    assert "<https://example.invalid/s/index.html#dataset> a dcat:Dataset" in made and "{version}" not in made
+    args = ["--base-url", "https://example.invalid/s/0.9.0/", "--publisher-name", "P", "--contact-email", "a@example.invalid"]
+    result = cli("dcat", "--release", release, *args)
+    assert result.returncode == 2 and result.stdout == "", result.stderr
+    assert "base_url: its last folder is version 0.9.0, and the release is version " + repr(version) in result.stderr
+
+
 # What Python reports as it starts a program (sys.addaudithook): none may be raised by any door.
 STARTS = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty", "pty.spawn")
 EVERY_DOOR = """

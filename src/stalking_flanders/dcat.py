@@ -25,7 +25,7 @@ from .formats import BY_NAME, DATA_PACKAGE, JSON
 from .hashes import facts, hex_of
 from .limits import bounded
 from .loader import load
-from .portal_settings import SettingsError, release_dates
+from .portal_settings import SettingsError, for_version, release_dates
 from .problems import Code, refuse, unsafe
 from .releases import history
 from .texts import licence_statement, text
@@ -121,6 +121,7 @@ def _graph(package: DataPackage, settings: dict) -> Graph:
             f"under ({', '.join(LICENCES)}); a record is made only of this package's releases, as published"
         )
     _no_name_of_the_records_own(package)
+    settings = for_version(settings, package.descriptor.get("version"))
     record = Record(package, settings, *release_dates(settings, package.descriptor.get("version")))
     for key in ("dataset_iri", "publisher_url"):  # a node of the page would merge with it
         if str(settings.get(key) or "").startswith(record.page + "#"):

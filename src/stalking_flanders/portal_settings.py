@@ -20,7 +20,10 @@ from .problems import PackageError, escaped, printable
 from .releases import history
 
 REQUIRED = {
-    "base_url": "the URL the release folder is published at (its files are base_url + their path, percent-encoded)",
+    "base_url": (
+        "the URL the release folder is published at (its files are base_url + their path, percent-encoded; "
+        "{version} stands for the release's version)"
+    ),
     "publisher_name": "the name of the organisation or person that publishes the dataset",
     "contact_email": "an e-mail address that answers questions about the dataset",
 }
@@ -39,6 +42,8 @@ OPTIONAL = {
 URL_CHARACTERS = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+$")  # what RFC 3986 allows in a URL
 EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?_~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+(?:[-+][0-9A-Za-z.+-]+)?", re.ASCII)  # a version (as the descriptor's)
+RELEASE_FOLDER = "{version}"  # in base_url: the version of the release the record is made of
 
 
 class SettingsError(PackageError, ValueError):
@@ -63,6 +68,34 @@ def load_settings(config: Path | None = None, **given) -> dict:
     return settings
 
 
+def for_version(settings: dict, version) -> dict:
+    """The settings of the record of the release of ``version``: ``{version}`` in ``base_url``
+    stands for it, so that one file of settings serves every release published in a folder of
+    its version; a ``base_url`` whose last folder is another version is refused (every file's
+    address in the record would be that release's file, of other bytes than the record states).
+
+    >>> for_version({"base_url": "https://example.org/stalking/{version}/"}, "2.0.1")["base_url"]
+    'https://example.org/stalking/2.0.1/'
+    >>> for_version({"base_url": "https://example.org/stalking/"}, "2.0.1")["base_url"]
+    'https://example.org/stalking/'
+    """
+    url, version = settings["base_url"], str(version)
+    if RELEASE_FOLDER in url:
+        if not VERSION.fullmatch(version):
+            raise SettingsError(
+                f"base_url: {RELEASE_FOLDER} stands for the release's version, and {printable(repr(version))} is none "
+                "that may stand in a URL (X.Y.Z)"
+            )
+        url = url.replace(RELEASE_FOLDER, version)
+    folder = url.rstrip("/").rpartition("/")[2]
+    if VERSION.fullmatch(folder) and folder != version:
+        raise SettingsError(
+            f"base_url: its last folder is version {folder}, and the release is version {printable(repr(version))}: every "
+            f"file's address would be another release's; give this release's folder, or write {RELEASE_FOLDER} for it"
+        )
+    return {**settings, "base_url": url}
+
+
 def setting_problem(key: str, value) -> str | None:
     """What is wrong with a setting's value, or None: URLs must be http(s) with a host and only the
     characters a URL may hold, the address an e-mail address, names plain text.
@@ -76,6 +109,8 @@ def setting_problem(key: str, value) -> str | None:
     """
     text = str(value)
     shown = printable(repr(text))
+    if key == "base_url":  # checked as it will be for any release
+        text = text.replace(RELEASE_FOLDER, "0.0.0")
     if key in ("base_url", "publisher_url", "dataset_iri"):
         try:
             parts = urlsplit(text) if URL_CHARACTERS.match(text) else None
