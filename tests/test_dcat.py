@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCAT, FOAF, RDF, RDFS, SH, XSD
+from rdflib.namespace import DCAT, FOAF, RDF, RDFS, SH, SKOS, XSD
 from rdflib.namespace import DCTERMS as DCT
 
 from helpers import DOORS, ROOT, cli, damaged_copy, edit_file, http_folder, needs, run, tool_env
@@ -239,6 +239,8 @@ def test_the_record_reads_in_dutch_and_names_no_internal_id(graph, release):
     dutch = [str(lit) for lit in graph.objects(dataset, DCT.description) if lit.language == "nl"][0]
     for said in ("geen signalen bij de CAW", "niet om slachtoffers", "meer dan eens geteld", "niet op het volledige jaar"):
         assert said in dutch, said
+    for place in graph.objects(dataset, DCT.spatial):  # each place named in Dutch, and in English
+        assert {lit.language for lit in graph.objects(place, SKOS.prefLabel)} == {"nl", "en"}, place
 
 
 def test_json_ld_says_the_same(release, graph):

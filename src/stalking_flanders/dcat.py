@@ -324,7 +324,8 @@ def dataset(r: Record) -> Triples:
 
 
 def coverage(r: Record) -> Triples:
-    """Where (Flanders, Belgium) and when (the years of the series) the figures are for."""
+    """Where (Flanders, Belgium: named in Dutch first, and in English) and when (the years of the
+    series) the figures are for."""
     series_file = str(r.package.path(r.package.resource("series")))
     first, last = years_covered(load("series", lang="en", release=r.package), series_file)
     flanders, period = URIRef(FLANDERS.iri), r.node("temporal")
@@ -332,7 +333,9 @@ def coverage(r: Record) -> Triples:
     node = r.dataset
     return [
         (flanders, RDF.type, DCT.Location),
+        (flanders, SKOS.prefLabel, Literal(FLANDERS.nl, lang="nl")),
         (flanders, SKOS.prefLabel, Literal(FLANDERS.en, lang="en")),
+        (country, SKOS.prefLabel, Literal(BELGIUM.nl, lang="nl")),
         *country_triples,
         (period, RDF.type, DCT.PeriodOfTime),
         (period, DCAT.startDate, Literal(str(first), datatype=XSD.gYear)),
