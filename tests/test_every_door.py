@@ -166,6 +166,8 @@ GATE = {
         "resources[10].path",
     ),
     "a path through .": (lambda d: d["resources"][0].update(path="./" + d["resources"][0]["path"]), "resources[0].path"),
+    "the folder itself as a path": (lambda d: d["resources"][0].update(path="."), "resources[0].path"),  # was exit 3
+    "the folder itself as a path, with a slash": (lambda d: d["resources"][6].update(path="./"), "resources[6].path"),
     "a hash that is not one": (lambda d: d["resources"][0].update(hash="md5:" + "0" * 32), "resources[0].hash"),
     "a name no address can hold": (lambda d: d["resources"][0].update(name="observations x"), "resources[0].name"),
     "a pattern on a number": (

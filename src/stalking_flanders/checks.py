@@ -3,6 +3,7 @@ pipeline's validate step and ``stalking-flanders validate`` both check."""
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import pandas as pd
@@ -219,10 +220,13 @@ def _under_their_labels(tables: dict[str, pd.DataFrame], files: dict[str, str]) 
         lines = SPAN.fullmatch(cat.source_lines)  # one that does not parse is reported by _coverage
         if lines is not None:
             begins.setdefault(cat.series, []).append((int(lines[1]), cat.category))
+    for labels in begins.values():
+        labels.sort()  # by line, then label: the last to begin on or before a line is found by bisection
+    firsts = {series: [first for first, _ in labels] for series, labels in begins.items()}
     kept = Kept(files["observations"])
     for index, row in enumerate(tables["observations"].itertuples()):
-        above = [(first, category) for first, category in begins.get(row.series, []) if first <= row.source_line]
-        label = max(above)[1] if above else None
+        above = bisect.bisect_right(firsts.get(row.series, []), row.source_line)  # labels beginning on or before it
+        label = begins[row.series][above - 1][1] if above else None
         if label != row.category and kept.keep("label-not-on-lines"):
             kept.add(
                 Problem(

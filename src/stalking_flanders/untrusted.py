@@ -253,6 +253,8 @@ def path_problem(path) -> str | None:
     [None, None, 'leads outside the package folder', 'is absolute', 'is a URL (it is never fetched)', 'is not one path']
     >>> path_problem("datapackage.json"), path_problem("datapackage.json/notes.txt")
     ("is the descriptor's own name (datapackage.json)", "is the descriptor's own name (datapackage.json)")
+    >>> path_problem("."), path_problem("./")
+    ('names the package folder itself, not a file', 'names the package folder itself, not a file')
     """
     if not isinstance(path, str) or not path:
         return "is not one path"
@@ -262,6 +264,8 @@ def path_problem(path) -> str | None:
         return "is absolute"
     if ".." in PurePosixPath(path).parts:
         return "leads outside the package folder"
+    if not PurePosixPath(path).parts:  # "." or "./"
+        return "names the package folder itself, not a file"
     if PurePosixPath(path).parts[:1] == (DESCRIPTOR_NAME,):  # a checker reading the folder would take it for the descriptor
         return f"is the descriptor's own name ({DESCRIPTOR_NAME})"
     return None
@@ -272,6 +276,8 @@ def file_problem(root: Path, relative: str) -> tuple[tuple[Code, str] | None, in
     on the way, not a regular file, too large) as its code and message, or None; and its size."""
     current = Path(root)
     parts = PurePosixPath(relative).parts
+    if not parts:
+        return (Code.FILE_UNSAFE, "the path names the package folder itself, not a file"), 0
     for i, part in enumerate(parts):
         current = current / part
         try:
