@@ -175,6 +175,47 @@ def test_a_parquet_footer_within_its_cap_is_read_as_far_as_its_columns():
         parquet.rows(parquet_of_columns(3), "observations", DataPackage().schema("observations"), 10)
 
 
+def with_a_histogram_too_long(data: bytes) -> bytes:
+    """A Parquet file of the release with its last column's histogram of repetition levels of two
+    values (field 2 of its size statistics: an empty list of i64, as the release writes it, then
+    a list of two), as one changed byte can make it."""
+    length = int.from_bytes(data[-8:-4], "little")
+    body, footer = data[: -8 - length], data[-8 - length : -8]
+    at = footer.rindex(b"\x19\x06\x19\x06\x00")  # fields 2 and 3, empty lists of i64, and the end
+    footer = footer[:at] + b"\x19\x26\x00\x00" + footer[at + 2 :]
+    return body + footer + len(footer).to_bytes(4, "little") + b"PAR1"
+
+
+READ_ROWS = """
+import sys
+from stalking_flanders.datapackage import DataPackage
+from stalking_flanders.formats import parquet
+try:
+    parquet.rows(open(sys.argv[1], "rb").read(), "series", DataPackage().schema("series"), 10)
+except ValueError as error:
+    print("refused:", error)
+"""
+COLUMNS_METADATA = """
+import sys, pyarrow as pa, pyarrow.parquet as pq
+meta = pq.ParquetFile(pa.BufferReader(open(sys.argv[1], "rb").read())).metadata
+[meta.row_group(0).column(c) for c in range(meta.num_columns)]
+"""
+
+
+@pytest.mark.system  # processes of their own: pyarrow ends the process it runs in
+def test_a_parquet_footer_pyarrow_would_end_the_process_on_is_refused_first(tmp_path):
+    import sys
+
+    path = tmp_path / "series.parquet"
+    path.write_bytes(with_a_histogram_too_long((BUNDLED / "series.parquet").read_bytes()))
+    pyarrow = subprocess.run([sys.executable, "-c", COLUMNS_METADATA, path], capture_output=True, text=True)
+    assert pyarrow.returncode < 0 or pyarrow.returncode == 134, pyarrow  # std::terminate: no exception to catch
+    ours = subprocess.run([sys.executable, "-c", READ_ROWS, path], capture_output=True, text=True)
+    assert ours.returncode == 0 and "of a row group: a histogram of 2 repetition levels, where the column has 1" in ours.stdout, (
+        ours
+    )
+
+
 def test_more_row_groups_than_a_release_writes_are_refused_before_any_is_read(monkeypatch):
     # A release writes one row group a file; within the footer's 64 KiB fit a few hundred, so the
     # cap of 1,024 is lowered here to show that it is the row groups' count that refuses the file.

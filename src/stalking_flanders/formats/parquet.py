@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Schema
 from .base import Format
+from .parquet_footer import footer_problem
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -62,6 +63,8 @@ def rows(data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
     footer = int.from_bytes(data[-8:-4], "little") if len(data) >= 8 and data.endswith(b"PAR1") else 0
     if footer > MAX_FOOTER_BYTES:
         raise ValueError(f"its footer is {footer} bytes long, more than {MAX_FOOTER_BYTES}")
+    if 0 < footer <= len(data) - 12 and (problem := footer_problem(data[-8 - footer : -8])):
+        raise ValueError(problem)  # before pyarrow reads a column's metadata: some it would end the process on
 
     def opened(**options):
         limits = {"thrift_string_size_limit": MAX_FOOTER_BYTES, "thrift_container_size_limit": MAX_FOOTER_BYTES}

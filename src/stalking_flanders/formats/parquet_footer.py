@@ -1,0 +1,149 @@
+"""A Parquet file's footer (its ``FileMetaData``, in Thrift's compact protocol), read by this
+package before pyarrow reads any column's metadata: pyarrow ends the whole process
+(``std::terminate``, not an exception Python can catch) on some footers that one changed byte
+makes, such as a column's histogram of repetition or definition levels of another length than the
+column's levels allow. What pyarrow would end the process on is refused here, as a problem of the
+file.
+
+Nothing is decoded but the footer, whose length the caller has capped; each list and text in it is
+no longer than what is left of it, and values nest at most :data:`MAX_DEPTH` deep, so the work is
+bounded by its length.
+
+>>> footer_problem(bytes([0x15, 0x04, 0x00]))  # a FileMetaData of version 2 alone: no columns
+>>> footer_problem(bytes([0x19, 0x1C]))
+'its footer ends inside a value'
+"""
+
+from __future__ import annotations
+
+# The kinds of value of Thrift's compact protocol.
+STOP, TRUE, FALSE, BYTE, I16, I32, I64, DOUBLE, BINARY, LIST, SET, MAP, STRUCT = range(13)
+MAX_DEPTH = 16  # FileMetaData -> row groups -> column chunks -> metadata -> size statistics -> histogram: 6
+REPEATED, OPTIONAL = 2, 1  # a SchemaElement's repetition_type (0: required)
+# What a column chunk and its metadata may hold (Parquet's field ids): a column in another file
+# (file_path, 1) or encrypted (8, 9), or metadata past the size statistics (16), is never in a release.
+CHUNK_FIELDS = {2, 3, 4, 5, 6, 7}
+COLUMN_FIELDS = set(range(1, 17))
+ENCRYPTED_FILE_FIELDS = {8, 9}  # FileMetaData's encryption_algorithm, footer_signing_key_metadata
+
+
+class FooterError(ValueError):
+    """The footer is not one Thrift's compact protocol reads (a ValueError: the file's problem)."""
+
+
+class _Reader:
+    def __init__(self, data: bytes) -> None:
+        self.data, self.at = data, 0
+
+    def take(self, n: int) -> bytes:
+        if n < 0 or n > len(self.data) - self.at:
+            raise FooterError("its footer ends inside a value")
+        self.at += n
+        return self.data[self.at - n : self.at]
+
+    def varint(self) -> int:
+        result = shift = 0
+        while True:
+            (b,) = self.take(1)
+            result |= (b & 0x7F) << shift
+            if not b & 0x80:
+                return result
+            shift += 7
+            if shift > 63:
+                raise FooterError("a number in its footer runs past 64 bits")
+
+    def zigzag(self) -> int:
+        n = self.varint()
+        return (n >> 1) ^ -(n & 1)
+
+    def struct(self, depth: int) -> dict:
+        if depth > MAX_DEPTH:
+            raise FooterError(f"its footer nests values more than {MAX_DEPTH} deep")
+        fields, last = {}, 0
+        while True:
+            (head,) = self.take(1)
+            kind = head & 0x0F
+            if kind == STOP:
+                return fields
+            last = last + (head >> 4) if head >> 4 else self.zigzag()
+            fields[last] = TRUE == kind if kind in (TRUE, FALSE) else self.value(kind, depth + 1)
+
+    def value(self, kind: int, depth: int):
+        if kind == BYTE:
+            return self.take(1)[0]
+        if kind in (I16, I32, I64):
+            return self.zigzag()
+        if kind == DOUBLE:
+            return self.take(8)
+        if kind == BINARY:
+            return self.take(self.varint())
+        if kind in (LIST, SET, MAP):
+            return self.collection(kind, depth)
+        if kind == STRUCT:
+            return self.struct(depth)
+        raise FooterError(f"its footer holds a value of no kind Thrift knows ({kind})")
+
+    def collection(self, kind: int, depth: int) -> list:
+        if depth > MAX_DEPTH:
+            raise FooterError(f"its footer nests values more than {MAX_DEPTH} deep")
+        if kind == MAP:
+            size = self.varint()
+            kinds = [] if size == 0 else [self.take(1)[0] >> 4, self.data[self.at - 1] & 0x0F]
+        else:
+            (head,) = self.take(1)
+            size, kinds = head >> 4, [head & 0x0F]
+            size = self.varint() if size == 15 else size
+        if size > len(self.data) - self.at:  # every value takes a byte at least
+            raise FooterError("its footer ends inside a value")
+        return (
+            [[self.element(k, depth + 1) for k in kinds] for _ in range(size)]
+            if kind == MAP
+            else [self.element(kinds[0], depth + 1) for _ in range(size)]
+        )
+
+    def element(self, kind: int, depth: int):
+        if kind in (TRUE, FALSE):  # in a list, a boolean is a byte of its own
+            return self.take(1)[0] == TRUE
+        return self.value(kind, depth)
+
+
+def footer_problem(footer: bytes) -> str | None:
+    """What in the footer ``footer`` (the bytes before its length and ``PAR1``) pyarrow would end the
+    process on, or a release's Parquet file never holds, as a sentence; None where there is nothing."""
+    try:
+        meta = _Reader(footer).struct(0)
+    except FooterError as error:
+        return str(error)
+    if ENCRYPTED_FILE_FIELDS & set(meta):
+        return "it is encrypted"
+    elements = [e for e in meta.get(2, []) if isinstance(e, dict)] if isinstance(meta.get(2), list) else []
+    leaves = elements[1:]
+    if any(isinstance(e.get(5), int) and e[5] > 0 for e in leaves):
+        return "its columns are nested"
+    for group in meta.get(4, []) if isinstance(meta.get(4), list) else []:
+        chunks = group.get(1, []) if isinstance(group, dict) else []
+        for c, chunk in enumerate(chunks if isinstance(chunks, list) else []):
+            said = _chunk_problem(chunk, leaves[c] if c < len(leaves) else None)
+            if said:
+                return f"column {c + 1} of a row group: {said}"
+    return None
+
+
+def _chunk_problem(chunk, leaf: dict | None) -> str | None:
+    if not isinstance(chunk, dict) or leaf is None:
+        return "it stands for no column of the schema"
+    if set(chunk) - CHUNK_FIELDS:
+        return "it is in another file, or encrypted"
+    column = chunk.get(3, {})
+    if not isinstance(column, dict) or set(column) - COLUMN_FIELDS:
+        return "its metadata holds what a release's Parquet file never holds"
+    sizes = column.get(16)
+    if sizes is None:
+        return None
+    levels = {2: 1 if leaf.get(3) == REPEATED else 0, 3: 1 if leaf.get(3) in (OPTIONAL, REPEATED) else 0}
+    for field, name in ((2, "repetition"), (3, "definition")):
+        histogram = sizes.get(field) if isinstance(sizes, dict) else None
+        if histogram is not None and (not isinstance(histogram, list) or len(histogram) not in (0, levels[field] + 1)):
+            count = len(histogram) if isinstance(histogram, list) else "no list of"
+            return f"a histogram of {count} {name} levels, where the column has {levels[field] + 1}"
+    return None
