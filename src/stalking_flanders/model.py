@@ -615,6 +615,6 @@ def _resource(raw, where: str) -> str:
         raise ShapeError(f"{where}.schema", "is missing, expected the Table Schema of the table")
     if "dialect" in raw:
         _keys(raw["dialect"], {"delimiter", "header"}, f"{where}.dialect")
-        if raw["dialect"] != {"delimiter": ",", "header": True}:
+        if raw["dialect"] != {"delimiter": ",", "header": True} or raw["dialect"]["header"] is not True:  # 1 == 1.0 == True
             raise ShapeError(f"{where}.dialect", "is not understood, expected a comma and a header row")
     return raw["name"]

@@ -79,6 +79,8 @@ def differences(a, b, where: str = "") -> list[str]:
 
     >>> differences({"licenses": [{"name": "X"}], "v": 1}, {"licenses": [{"name": "Y"}], "v": 1})
     ['licenses[0].name']
+    >>> differences({"header": True, "bytes": 1}, {"header": 1, "bytes": 1.0})
+    ['bytes', 'header']
     """
     if isinstance(a, dict) and isinstance(b, dict):
         out = []
@@ -87,7 +89,7 @@ def differences(a, b, where: str = "") -> list[str]:
         return out
     if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
         return [d for i, (x, y) in enumerate(zip(a, b)) for d in differences(x, y, f"{where}[{i}]")]
-    return [] if a == b else [where or "(the whole descriptor)"]
+    return [] if a == b and type(a) is type(b) else [where or "(the whole descriptor)"]  # 1, 1.0 and true differ
 
 
 def release_problems(descriptor: dict, file: str, bundled: dict | None) -> list[Problem]:
