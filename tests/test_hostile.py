@@ -59,6 +59,18 @@ def test_a_link_out_of_the_package_is_never_followed(target, package):
     assert "root:x:0" not in result.stderr and codes(result) & {"file-unsafe", "path-outside"}
 
 
+def test_a_link_or_a_fifo_beside_the_release_files_is_reported_not_passed(package):
+    # A release folder that validates is published as it is (a web server, `cp -rL`, an archiver):
+    # a link in it would publish what it leads to. Each is named; none is followed or opened.
+    (package / "passwd.csv").symlink_to("/etc/passwd")
+    (package / "root").symlink_to("/")
+    os.mkfifo(package / "sources" / "pipe")
+    result = cli("validate", package, seconds=30)
+    assert result.returncode == 1 and codes(result) == {"file-unsafe"} and "root:x:0" not in result.stderr
+    for name in ("passwd.csv", "root", "sources/pipe"):
+        assert f"{name}: a link, a device or a FIFO in the release folder" in result.stderr, name
+
+
 def test_a_folder_swapped_for_a_link_after_the_check_leads_nowhere(package, tmp_path, monkeypatch):
     # The archived text sits in sources/. An attacker who swaps that folder for a link to one of
     # theirs between the check of the path and the read (here, at once after the check) must not

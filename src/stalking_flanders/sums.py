@@ -33,9 +33,10 @@ def render(files: dict[str, bytes]) -> bytes:
     return "".join(f"{sha256_bytes(data)}  {path}\n" for path, data in sorted(files.items())).encode("utf-8")
 
 
-def files_of(folder: Path) -> list[str]:
+def files_of(folder: Path, others: list[str] | None = None) -> list[str]:
     """Every regular file below ``folder`` but SHA256SUMS, as sorted relative POSIX paths (a link
-    is never followed; a folder that cannot be listed is passed over). :class:`FolderTooLarge`
+    is never followed; a folder that cannot be listed is passed over); what is neither a file nor
+    a folder (a link, a device, a FIFO) is added to ``others``, where given. :class:`FolderTooLarge`
     past ``MAX_FILES`` entries or ``MAX_DEPTH`` folders deep: the walk keeps no stack of its own
     calls, so no depth of folders exhausts it."""
     found: list[str] = []
@@ -55,16 +56,20 @@ def files_of(folder: Path) -> list[str]:
                 pending.append((Path(entry.path), depth + 1))
             elif kind == "file" and (relative := Path(entry.path).relative_to(folder).as_posix()) != NAME:
                 found.append(relative)
+            elif kind == "other" and others is not None:
+                others.append(Path(entry.path).relative_to(folder).as_posix())
+    if others is not None:
+        others.sort()
     return sorted(found)
 
 
 def _kind(entry: os.DirEntry) -> str | None:
-    """ "folder", "file" (regular), or None (a link, a device, or gone meanwhile)."""
+    """ "folder", "file" (regular), "other" (a link, a device, a FIFO), or None (gone meanwhile)."""
     try:
         mode = entry.stat(follow_symlinks=False).st_mode
     except OSError:
         return None
-    return "folder" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else None
+    return "folder" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "other"
 
 
 def _bounded_listing(folder: Path, room: int):
@@ -122,11 +127,20 @@ def check(folder: Path) -> list[Problem]:
         data = read_file(folder / NAME, root=folder)
     except OSError as error:
         return [Problem("file-unsafe", file, f"cannot be read ({error.strerror or error})", expected=f"a {NAME} file")]
-    listed, problems = parse(data, file)
+    listed, problems, others = *parse(data, file), []
     try:
-        present = files_of(folder)
+        present = files_of(folder, others)
     except FolderTooLarge as error:
         return problems + [Problem("file-unsafe", str(folder), f"cannot be checked: {error}", expected="a release folder")]
+    for path in others:  # what a copy that follows links (a web server, cp -L, an archiver) would publish in its place
+        problems.append(
+            Problem(
+                "file-unsafe",
+                str(folder / path),
+                "a link, a device or a FIFO in the release folder (a copy that follows links would publish what it leads to)",
+                expected="files and folders only",
+            )
+        )
     for path in sorted(set(present) - set(listed)):
         problems.append(Problem("sums-unlisted", str(folder / path), f"a file of the folder that {NAME} does not list"))
     total, present = Total(file, f"the files {NAME} lists"), set(present)
