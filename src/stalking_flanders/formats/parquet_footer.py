@@ -16,6 +16,8 @@ bounded by its length.
 
 from __future__ import annotations
 
+from ..problems import PackageError
+
 # The kinds of value of Thrift's compact protocol.
 STOP, TRUE, FALSE, BYTE, I16, I32, I64, DOUBLE, BINARY, LIST, SET, MAP, STRUCT = range(13)
 MAX_DEPTH = 16  # FileMetaData -> row groups -> column chunks -> metadata -> size statistics -> histogram: 6
@@ -27,7 +29,7 @@ COLUMN_FIELDS = set(range(1, 17))
 ENCRYPTED_FILE_FIELDS = {8, 9}  # FileMetaData's encryption_algorithm, footer_signing_key_metadata
 
 
-class FooterError(ValueError):
+class FooterError(PackageError, ValueError):
     """The footer is not one Thrift's compact protocol reads (a ValueError: the file's problem)."""
 
 
