@@ -34,6 +34,19 @@ def test_help_on_every_subcommand():
         assert result.returncode == 0 and f"stalking-flanders {command}" in result.stdout
 
 
+def test_what_the_package_is_reads_alike_in_its_help_its_docstring_and_its_index_entry():
+    """One summary, Dutch first, that says the figures come from the question on stalking (not
+    that they all count stalking: the CGG figures do not)."""
+    import tomllib
+
+    from helpers import ROOT
+
+    summary = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["description"]
+    assert summary.startswith("Cijfers uit het antwoord") and "Figures on stalking" not in summary
+    assert cli_module.SUMMARY == summary == " ".join(stalking_flanders.__doc__.split("\n\n")[0].split())
+    assert " ".join(cli("--help").stdout.split()).count(summary) == 1
+
+
 def test_python_dash_m_works_the_same():
     assert run(["python", "-m", "stalking_flanders", "tables"], BUNDLED).stdout == cli("tables").stdout
 

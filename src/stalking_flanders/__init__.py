@@ -1,4 +1,5 @@
-"""Figures on stalking in Flanders from the Flemish Parliament's written question nr. 186 (2021).
+"""Cijfers uit het antwoord op schriftelijke vraag nr. 186 (2021) in het Vlaams Parlement, over stalking /
+Figures from the answer to the Flemish Parliament's written question nr. 186 (2021), on stalking.
 
 The data ships inside the package. Load a table in one line:
 

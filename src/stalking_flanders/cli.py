@@ -27,6 +27,14 @@ SHOW_WIDTH = 40  # the widest a column of `show --format table` gets; longer tex
 CAVEAT_WIDTH = 100  # the caveats `show` prints under a table, wrapped
 
 
+# What the package is, Dutch first: also the first paragraph of the package's docstring and pyproject's
+# description (a test holds the three alike)
+SUMMARY = (
+    "Cijfers uit het antwoord op schriftelijke vraag nr. 186 (2021) in het Vlaams Parlement, over stalking / "
+    "Figures from the answer to the Flemish Parliament's written question nr. 186 (2021), on stalking."
+)
+
+
 def _version() -> str:
     """The package's version, and the bundled data's (the same in a release)."""
     from importlib.metadata import PackageNotFoundError, version
@@ -56,7 +64,7 @@ class _Version(argparse.Action):
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="stalking-flanders",
-        description="Figures on stalking in Flanders from the Flemish Parliament's written question nr. 186 (2021).",
+        description=SUMMARY,
     )
     parser.add_argument("--version", action=_Version, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
