@@ -63,7 +63,7 @@ def rows(data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
     footer = int.from_bytes(data[-8:-4], "little") if len(data) >= 8 and data.endswith(b"PAR1") else 0
     if footer > MAX_FOOTER_BYTES:
         raise ValueError(f"its footer is {footer} bytes long, more than {MAX_FOOTER_BYTES}")
-    if 0 < footer <= len(data) - 12 and (problem := footer_problem(data[-8 - footer : -8])):
+    if 0 < footer <= len(data) - 8 and (problem := footer_problem(data[-8 - footer : -8])):  # nothing ahead of it is needed
         raise ValueError(problem)  # before pyarrow reads a column's metadata: some it would end the process on
 
     def opened(**options):
