@@ -186,6 +186,27 @@ def with_a_histogram_too_long(data: bytes) -> bytes:
     return body + footer + len(footer).to_bytes(4, "little") + b"PAR1"
 
 
+def with_a_text_count_on_a_number_column(data: bytes) -> bytes:
+    """A Parquet file of the release whose first column of numbers carries size statistics that
+    count the bytes of texts (field 16, then its field 1), as pyarrow writes for text alone."""
+    from stalking_flanders.formats.parquet_footer import _Reader
+
+    length = int.from_bytes(data[-8:-4], "little")
+    body, footer = data[: -8 - length], data[-8 - length : -8]
+    ends = []  # (fields, where its end stands) of every struct read
+
+    class Noting(_Reader):
+        def struct(self, depth):
+            fields = super().struct(depth)
+            ends.append((fields, self.at - 1))
+            return fields
+
+    Noting(footer).struct(0)
+    at = next(end for fields, end in ends if fields.get(1) == 2 and 3 in fields and max(fields) == 13)  # INT64, last field 13
+    footer = footer[:at] + b"\x3c\x16\x0e\x00" + footer[at:]  # field 16 (a struct): field 1, an i64 of 7
+    return body + footer + len(footer).to_bytes(4, "little") + b"PAR1"
+
+
 READ_ROWS = """
 import sys
 from stalking_flanders.datapackage import DataPackage
@@ -203,20 +224,26 @@ meta = pq.ParquetFile(pa.BufferReader(open(sys.argv[1], "rb").read())).metadata
 
 
 @pytest.mark.system  # processes of their own: pyarrow ends the process it runs in
-@pytest.mark.parametrize("alone", [False, True], ids=["in the file", "the footer alone"])
-def test_a_parquet_footer_pyarrow_would_end_the_process_on_is_refused_first(tmp_path, alone):
+@pytest.mark.parametrize(
+    ("made", "alone", "said"),
+    [
+        (with_a_histogram_too_long, False, "a histogram of 2 repetition levels, where the column has 1"),
+        (with_a_histogram_too_long, True, "a histogram of 2 repetition levels, where the column has 1"),
+        (with_a_text_count_on_a_number_column, False, "it counts the bytes of texts, and holds no texts"),
+    ],
+    ids=["a histogram", "a histogram, the footer alone", "a count of texts' bytes on numbers"],
+)
+def test_a_parquet_footer_pyarrow_would_end_the_process_on_is_refused_first(tmp_path, made, alone, said):
     # pyarrow reads a file that is its footer alone (no magic ahead of it, no pages) as far as its columns
     import sys
 
-    data = with_a_histogram_too_long((BUNDLED / "series.parquet").read_bytes())
+    data = made((BUNDLED / "series.parquet").read_bytes())
     path = tmp_path / "series.parquet"
     path.write_bytes(data[-8 - int.from_bytes(data[-8:-4], "little") :] if alone else data)
     pyarrow = subprocess.run([sys.executable, "-c", COLUMNS_METADATA, path], capture_output=True, text=True)
     assert pyarrow.returncode < 0 or pyarrow.returncode == 134, pyarrow  # std::terminate: no exception to catch
     ours = subprocess.run([sys.executable, "-c", READ_ROWS, path], capture_output=True, text=True)
-    assert ours.returncode == 0 and "of a row group: a histogram of 2 repetition levels, where the column has 1" in ours.stdout, (
-        ours
-    )
+    assert ours.returncode == 0 and f"of a row group: {said}" in ours.stdout, ours
 
 
 def test_more_row_groups_than_a_release_writes_are_refused_before_any_is_read(monkeypatch):

@@ -2,8 +2,8 @@
 package before pyarrow reads any column's metadata: pyarrow ends the whole process
 (``std::terminate``, not an exception Python can catch) on some footers that one changed byte
 makes, such as a column's histogram of repetition or definition levels of another length than the
-column's levels allow. What pyarrow would end the process on is refused here, as a problem of the
-file.
+column's levels allow, or a count of the bytes of texts on a column of numbers. What pyarrow is
+known to end the process on is refused here, as a problem of the file.
 
 Nothing is decoded but the footer, whose length the caller has capped; each list and text in it is
 no longer than what is left of it, and values nest at most :data:`MAX_DEPTH` deep, so the work is
@@ -22,6 +22,7 @@ from ..problems import PackageError
 STOP, TRUE, FALSE, BYTE, I16, I32, I64, DOUBLE, BINARY, LIST, SET, MAP, STRUCT = range(13)
 MAX_DEPTH = 16  # FileMetaData -> row groups -> column chunks -> metadata -> size statistics -> histogram: 6
 REPEATED, OPTIONAL = 2, 1  # a SchemaElement's repetition_type (0: required)
+BYTE_ARRAY = 6  # the physical type of text (a SchemaElement's and a ColumnMetaData's field 1)
 # What a column chunk and its metadata may hold (Parquet's field ids): a column in another file
 # (file_path, 1) or encrypted (8, 9), or metadata past the size statistics (16), is never in a release.
 CHUNK_FIELDS = {2, 3, 4, 5, 6, 7}
@@ -142,6 +143,8 @@ def _chunk_problem(chunk, leaf: dict | None) -> str | None:
     sizes = column.get(16)
     if sizes is None:
         return None
+    if isinstance(sizes, dict) and 1 in sizes and not leaf.get(1) == column.get(1) == BYTE_ARRAY:
+        return "it counts the bytes of texts, and holds no texts"  # unencoded_byte_array_data_bytes
     levels = {2: 1 if leaf.get(3) == REPEATED else 0, 3: 1 if leaf.get(3) in (OPTIONAL, REPEATED) else 0}
     for field, name in ((2, "repetition"), (3, "definition")):
         histogram = sizes.get(field) if isinstance(sizes, dict) else None
