@@ -91,18 +91,15 @@ class _Reader:
             raise FooterError(f"its footer nests values more than {MAX_DEPTH} deep")
         if kind == MAP:
             size = self.varint()
-            kinds = [] if size == 0 else [self.take(1)[0] >> 4, self.data[self.at - 1] & 0x0F]
+            kinds = [] if size == 0 else list(divmod(self.take(1)[0], 16))  # the keys' kind, the values'
         else:
             (head,) = self.take(1)
             size, kinds = head >> 4, [head & 0x0F]
             size = self.varint() if size == 15 else size
         if size > len(self.data) - self.at:  # every value takes a byte at least
             raise FooterError("its footer ends inside a value")
-        return (
-            [[self.element(k, depth + 1) for k in kinds] for _ in range(size)]
-            if kind == MAP
-            else [self.element(kinds[0], depth + 1) for _ in range(size)]
-        )
+        items = [[self.element(k, depth + 1) for k in kinds] for _ in range(size)]
+        return items if kind == MAP else [item for (item,) in items]
 
     def element(self, kind: int, depth: int):
         if kind in (TRUE, FALSE):  # in a list, a boolean is a byte of its own
