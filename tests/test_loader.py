@@ -56,7 +56,7 @@ def test_english_labels_come_from_the_categories_table():
 def test_caveats_and_measure_travel_with_the_data():
     df = stalking_flanders.load("observations", lang="en")
     assert df.attrs["stalking_specific"] == {"caw-perpetrators-belaging": True, "cgg-perpetration-registrations": False}
-    assert "Not stalking figures" in df.attrs["caveats"]["cgg-perpetration-registrations"]
+    assert "not stalking figures" in df.attrs["caveats"]["cgg-perpetration-registrations"]
     assert "belaging" in df.attrs["caveats"]["caw-perpetrators-belaging"]
     assert "first face-to-face contact" in df.attrs["measures"]["cgg-perpetration-registrations"]
     nl = stalking_flanders.load("observations")

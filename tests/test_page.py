@@ -227,7 +227,7 @@ CHART_SAYS = {  # what the image itself carries, so that it can be reused on its
     "nl": [
         "schriftelijke vraag nr. 186",
         "Vlaams Parlement",
-        "2021-12-21",
+        "21 december 2021",
         "CC BY 4.0",
         "slaat mogelijk niet op het volledige jaar",
         "exponentieel de hoogte in schiet",

@@ -15,8 +15,8 @@ The data ships inside the package. Load a table in one line:
 >>> english = stalking_flanders.load("observations", lang="en")
 >>> english["category"].iloc[0]
 'Behavioural problems - aggression'
->>> print(english.attrs["notes"]["cgg-perpetration-registrations"].split(":")[0])
-Not stalking figures
+>>> print(english.attrs["notes"]["cgg-perpetration-registrations"].split(" but ")[0])
+These are not stalking figures
 
 Importing the package imports nothing heavy; pandas is imported by ``load`` (and pyarrow with it,
 where it is installed: pandas keeps text in it), and pandera and frictionless only by validation

@@ -11,7 +11,7 @@ import pandas as pd
 from .model import WHOLE_NUMBER, Schema, csv_line
 from .problems import Kept, Problem
 from .tableschema import validate_frame
-from .text import ArchivedText
+from .text import ArchivedText, question_heading
 
 
 def check_tables(
@@ -33,25 +33,12 @@ def check_tables(
     return problems + reconcile(tables, texts, files)
 
 
-# Dutch month names, as the answer's heading dates its question ("op vraag nr. 186 van 21 december 2021")
-MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli")
-MONTHS_NL += ("augustus", "september", "oktober", "november", "december")
 # The facts of a source question that its archived text states, and how (letter case and white space
 # folded: the text prints names and the minister's title in capitals); the minister is named with
 # their title, as the answer is signed (another minister the text names, to whom the question was
 # also put, is not this question's minister)
 STATED = ("title_nl", "questioner", "also_put_to_nl", "answer_type_nl")
 MINISTER = "minister,minister_title_nl"
-
-
-def question_heading(number: int, date) -> str:
-    """How the answer's heading names the question it answers.
-
-    >>> import datetime
-    >>> question_heading(186, datetime.date(2021, 12, 21))
-    'vraag nr. 186 van 21 december 2021'
-    """
-    return f"vraag nr. {number} van {date.day} {MONTHS_NL[date.month - 1]} {date.year}"
 
 
 def questions_in_their_texts(questions: pd.DataFrame, texts: dict[str, ArchivedText], file: str) -> list[Problem]:

@@ -6,6 +6,29 @@ import bisect
 import re
 
 NUMBERED = re.compile(r"^(\d+)\.\s")
+# Dutch month names, as the answer's heading dates its question ("op vraag nr. 186 van 21 december 2021")
+MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli")
+MONTHS_NL += ("augustus", "september", "oktober", "november", "december")
+
+
+def dutch_date(date) -> str:
+    """A date as the archived texts write it.
+
+    >>> import datetime
+    >>> dutch_date(datetime.date(2021, 12, 21))
+    '21 december 2021'
+    """
+    return f"{date.day} {MONTHS_NL[date.month - 1]} {date.year}"
+
+
+def question_heading(number: int, date) -> str:
+    """How the answer's heading names the question it answers (the extractor finds it there).
+
+    >>> import datetime
+    >>> question_heading(186, datetime.date(2021, 12, 21))
+    'vraag nr. 186 van 21 december 2021'
+    """
+    return f"vraag nr. {number} van {dutch_date(date)}"
 
 
 def fold(text: str) -> str:

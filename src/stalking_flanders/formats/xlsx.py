@@ -39,12 +39,12 @@ WIDEST = 60  # characters: the widest a column is set; longer text wraps
 # are the reference): (column, the table it is looked up in, the shared field).
 DERIVED = {"observations": [("stalking_specific", "series", "series")]}
 SHEETS = {
-    "nl": "Het werkblad '{stalking}' toont de stalkingcijfers per jaar. Daarna één werkblad per tabel, met dezelfde "
-    "rijen als het CSV-bestand (de referentie): {tables}. Elk cijfer "
+    "nl": "Het werkblad '{stalking}' toont de cijfers specifiek voor stalking per jaar. Daarna één werkblad per "
+    "tabel, met dezelfde rijen als het CSV-bestand (de referentie): {tables}. Elk cijfer "
     "vermeldt de regel van het gearchiveerde antwoord waarop het steunt (source_line). De Engelse teksten en "
     "de opmerkingen van dit pakket zijn niet officieel. Elke kolomkop draagt een notitie met de Nederlandse en de "
     "Engelse naam van de kolom; de lijst staat hieronder.",
-    "en": "The sheet '{stalking}' shows the stalking figures by year. Then one sheet per table, with the same rows "
+    "en": "The sheet '{stalking}' shows the stalking-specific figures by year. Then one sheet per table, with the same rows "
     "as its CSV file (the reference): {tables}. Every figure carries "
     "the line of the archived answer it stands on (source_line). English texts and this package's notes are "
     "not official. Each column header carries a note with the column's Dutch and English name; the list "
@@ -182,8 +182,8 @@ def stalking_rows(tables: dict) -> list[list]:
                 "Nederlands",
                 "English (translation made for this package)",
             ],
-            ["Wat elk cijfer telt / What each figure counts", s.measure_nl, s.measure_en],
-            [f"{caveat_words('nl')['answer']} / {caveat_words('en')['answer']}", s.caveat_nl, s.caveat_en],
+            ["Wat elk cijfer telt / What each figure counts", f"“{s.measure_nl}”", f"“{s.measure_en}”"],
+            [f"{caveat_words('nl')['answer']} / {caveat_words('en')['answer']}", f"“{s.caveat_nl}”", f"“{s.caveat_en}”"],
             *(
                 [
                     [
@@ -437,7 +437,7 @@ class Workbook(Format):
                 "path": FILE_NAME,
                 "title": "Workbook for spreadsheet users: open this file in Excel or LibreOffice (XLSX)",
                 "description": f"A first sheet '{READ_ME}' with the caveats, the licence and how to cite in Dutch and "
-                f"English, a second sheet '{STALKING}' with the stalking figures by year and what the answer and this "
+                f"English, a second sheet '{STALKING}' with the stalking-specific figures by year and what the answer and this "
                 f"package say about them, then one sheet per table ({', '.join(content.tables)}) with the same rows as "
                 "its CSV file, typed cells and a frozen header row (the observations with the column stalking_specific "
                 "of their series). The CSV files are the reference.",
@@ -445,8 +445,8 @@ class Workbook(Format):
                     "nl": {
                         "title": "Werkboek voor wie met een rekenblad werkt: open dit bestand in Excel of LibreOffice (XLSX)",
                         "description": f"Een eerste werkblad '{READ_ME}' met de kanttekeningen, de licentie en hoe te citeren, "
-                        f"in het Nederlands en het Engels, een tweede werkblad '{STALKING}' met de stalkingcijfers per jaar en "
-                        "wat het antwoord en dit pakket erover zeggen, dan één werkblad per tabel "
+                        f"in het Nederlands en het Engels, een tweede werkblad '{STALKING}' met de cijfers specifiek voor "
+                        "stalking per jaar en wat het antwoord en dit pakket erover zeggen, dan één werkblad per tabel "
                         f"({', '.join(content.tables)}) met dezelfde rijen als het CSV-bestand, cellen met een vast "
                         "gegevenstype en een vastgezette kopregel (de waarnemingen met de kolom stalking_specific van hun "
                         "reeks). De CSV-bestanden zijn de referentie.",

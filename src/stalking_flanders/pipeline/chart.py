@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..caveats import Readings, capitalised, caveat_words, first_shown, quoted_reading
 from ..facts import CODES, SPECIFIC
+from ..text import dutch_date
 from ..texts import text
 
 CHART_SVG, CHART_PNG = "chart.svg", "chart.png"  # the first language's; others insert their code
@@ -41,12 +42,17 @@ def _wrap(label: str, width: int = WRAP) -> str:
     return textwrap.fill(label, width)
 
 
+def _date(date, lang: str) -> str:
+    """A question's date in the chart's words: as the answer writes it in Dutch, else ISO 8601."""
+    return dutch_date(date) if lang == "nl" else str(date)[:10]
+
+
 def _source(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict) -> tuple[str, str]:
     """The chart's title, and its source and licence lines, in ``lang``."""
     questions = tables["source_questions"]
     title = text("chart", "title", lang, number=", ".join(str(n) for n in questions["number"]))
     sources = " ".join(
-        text("chart", "source", lang, number=r.number, date=str(r.date)[:10], parliament=r.parliament, minister=r.minister)
+        text("chart", "source", lang, number=r.number, date=_date(r.date, lang), parliament=r.parliament, minister=r.minister)
         for r in questions.itertuples()
     )
     licence = descriptor["licenses"][0]["name"].replace("-", " ")

@@ -10,6 +10,7 @@ from pathlib import Path
 from ..caveats import with_caveats
 from ..formats import FORMATS, TEXT, Content
 from ..hashes import file_facts
+from ..text import dutch_date
 from ..texts import text
 from .definitions import Definitions
 
@@ -18,7 +19,7 @@ PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 
 def source_title(q) -> str:
     return (
-        f"{q.parliament}, {q.document_type} nr. {q.number} van {q.date.strftime('%Y-%m-%d')} "
+        f"{q.parliament}, {q.document_type} nr. {q.number} van {dutch_date(q.date)} "
         f"({q.questioner} aan {q.minister}): {q.title_nl}; {q.answer_type_nl.lower()}"
     )
 

@@ -12,11 +12,10 @@ import re
 
 from ..problems import Problem, raise_if_any
 from ..sources import Source, read_text
-from ..text import ArchivedText, fold, span
+from ..text import ArchivedText, fold, question_heading, span
 from .layout import Layout, Series, Subquestion, load_layout
 from .table_parser import parse_table
 
-DUTCH_MONTHS = ("januari februari maart april mei juni juli augustus september oktober november december").split()
 YEAR = re.compile(r"^[0-9]{4}$")
 
 
@@ -85,7 +84,7 @@ class _Extractor:
             self.quote(f"question.{key}", value)
         self.quote(
             "question.number and question.date",
-            f"vraag nr. {q.number} van {q.date.day} {DUTCH_MONTHS[q.date.month - 1]} {q.date.year}",
+            question_heading(q.number, q.date),
         )
         self.check()
         answer_start = self.text.find(q.answer_nl)[0]
