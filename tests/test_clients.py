@@ -306,6 +306,26 @@ def test_the_command_line_shows_a_table_on_a_terminal_and_csv_when_piped(release
     assert len({line.index("Behavioural") for line in lines if "Behavioural" in line}) == 1  # aligned
 
 
+@pytest.mark.parametrize("args", [["--version"], ["tables"], ["info"], ["show", "observations"], ["diff", ".", "."]])
+def test_a_command_whose_output_is_closed_or_stops_reading_ends_without_an_error(release, args):
+    import subprocess
+
+    def command(**streams) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            ["stalking-flanders", *args], cwd=release, env=tool_env(), stderr=subprocess.PIPE, text=True, **streams
+        )
+
+    # standard output closed before the command starts (`>&-`): what it prints goes nowhere
+    closed = command(preexec_fn=lambda: os.close(1))
+    assert closed.returncode == 0 and "Traceback" not in closed.stderr and "error" not in closed.stderr, closed.stderr
+    # a reader that stopped before anything is printed
+    reader, writer = os.pipe()
+    os.close(reader)
+    stopped = command(stdout=writer)
+    os.close(writer)
+    assert stopped.returncode == 0 and "Traceback" not in stopped.stderr and "error" not in stopped.stderr, stopped.stderr
+
+
 SNIPPET_FILES = ["README.md", "docs/*.md"]  # wherever the docs show code to run
 SNIPPETS_AT_LEAST = 8  # as many as the docs hold now: a snippet moved where this does not look fails
 

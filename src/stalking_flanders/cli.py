@@ -314,9 +314,11 @@ class _Escaping(io.TextIOBase):
     stream's encoding cannot hold (``PYTHONIOENCODING=ascii``) is written as its escape."""
 
     def __init__(self, stream):
-        self.stream = stream
+        self.stream = stream  # None where the stream was closed before the command started (`>&-`)
 
     def write(self, text: str) -> int:
+        if self.stream is None:  # nothing reads it: what is printed goes nowhere, as print() does
+            return len(text)
         safe = escaped(text, keep="\n\t")
         try:
             self.stream.write(safe)
@@ -330,10 +332,11 @@ class _Escaping(io.TextIOBase):
         return getattr(self.stream, "encoding", None)
 
     def flush(self) -> None:
-        self.stream.flush()
+        if self.stream is not None:
+            self.stream.flush()
 
     def isatty(self) -> bool:
-        return self.stream.isatty()
+        return self.stream is not None and self.stream.isatty()
 
 
 @contextmanager
@@ -350,7 +353,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run a command; every error becomes a message and an exit code (see the module), never a
     traceback; everything printed is escaped."""
     with _escaping_output():
-        return _main(argv)
+        try:
+            return _main(argv)
+        except BrokenPipeError:  # `--version`, printed while the arguments are read, to a reader that stopped
+            return OK
 
 
 def _main(argv: list[str] | None) -> int:
