@@ -38,6 +38,7 @@ def test_the_security_page_states_the_caps_and_limits_the_code_keeps():
         f"at most {untrusted.MAX_PROBLEMS_PER_CODE} problems of each kind",
         f"nests more than {untrusted.MAX_JSON_DEPTH} levels",
         f"one of more than {model.MAX_RESOURCES} resources",
+        f"a table of more than {model.MAX_FOREIGN_KEYS} foreign keys",
         f"more than {model.MAX_LISTED} sources, licences, keywords or languages of translations",
         f"an `enum` of more than {model.MAX_ENUM_VALUES} values or {model.MAX_ENUM_CHARS:,} characters together",
         f"a `pattern` of more than {model.MAX_PATTERN_CHARS:,} characters",
@@ -79,6 +80,7 @@ def test_the_release_stays_well_within_the_caps():
     assert _depth(release) <= untrusted.MAX_JSON_DEPTH // 3
     descriptor = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
     assert len(descriptor["resources"]) <= model.MAX_RESOURCES // 5
+    assert max(len(r.get("schema", {}).get("foreignKeys", [])) for r in descriptor["resources"]) <= model.MAX_FOREIGN_KEYS // 5
     listed = [descriptor["sources"], descriptor["licenses"], descriptor["keywords"], descriptor["translations"]]
     listed += [t.get("keywords", []) for t in descriptor["translations"].values()]
     assert max(map(len, listed)) <= model.MAX_LISTED // 10

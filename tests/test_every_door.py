@@ -156,6 +156,22 @@ GATE = {
         lambda d: observations_key(d).update(fields=["nope"] * len(observations_key(d)["fields"])),
         "resources[0].schema.foreignKeys[0].reference.fields",
     ),
+    # each foreign key reads the table it refers to again (20,000 took validate 28 s), and a key that
+    # names a field 200,000 times took validate's checks past the memory bound
+    "17 foreign keys": (
+        lambda d: d["resources"][0]["schema"].update(foreignKeys=d["resources"][0]["schema"]["foreignKeys"][:1] * 17),
+        "resources[0].schema.foreignKeys",
+    ),
+    "a primary key naming a field twice": (
+        lambda d: d["resources"][0]["schema"].update(primaryKey=["year", "year"]),
+        "resources[0].schema.primaryKey",
+    ),
+    "a foreign key naming a field twice": (
+        lambda d: (key := d["resources"][0]["schema"]["foreignKeys"][0]).update(
+            fields=key["fields"][:1] * 2, reference={**key["reference"], "fields": key["reference"]["fields"][:1] * 2}
+        ),
+        "resources[0].schema.foreignKeys[0]",
+    ),
     "a version that is not one": (lambda d: d.update(version="1.\u00b2.0"), "descriptor.version"),
     "a language that is not one": (
         lambda d: d["translations"].update({"x y": {"title": "t", "description": "d"}}),
