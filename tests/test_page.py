@@ -302,3 +302,24 @@ def test_each_figure_is_a_bar_of_its_count_and_no_line_joins_the_years(release, 
             bars = [(round(b.get_x() + b.get_width() / 2), b.get_height()) for c in ax.containers for b in c]
             rows = observations[observations["series"] == series]
             assert sorted(bars) == sorted(zip(rows["year"], rows["count"])), (lang, series)
+
+
+def test_a_text_texts_toml_does_not_hold_is_named_with_its_file_and_section():
+    with pytest.raises(LookupError, match=r"texts\.toml holds no text nope_nl in its section \[page\] \(its texts: .*glance_nl"):
+        text("page", "nope", "nl")
+    with pytest.raises(LookupError, match=r"no text x_nl in its section \[nowhere\] \(no such section\)"):
+        text("nowhere", "x", "nl")
+
+
+def test_texts_toml_that_is_not_toml_is_named(tmp_path, monkeypatch):
+    from stalking_flanders import texts
+
+    broken = tmp_path / "texts.toml"
+    broken.write_text('[page]\nglance_nl = "open\n', encoding="utf-8")
+    monkeypatch.setattr(texts, "TEXTS", broken)
+    texts._all.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"texts\.toml is not valid TOML: .*line 2"):
+            texts.text("page", "glance", "nl")
+    finally:
+        texts._all.cache_clear()

@@ -18,12 +18,21 @@ TEXTS = Path(__file__).resolve().parent / "texts.toml"
 @functools.cache
 def _all() -> dict:
     with TEXTS.open("rb") as fh:
-        return tomllib.load(fh)
+        try:
+            return tomllib.load(fh)
+        except tomllib.TOMLDecodeError as error:  # an edit of ours: say which file
+            raise ValueError(f"{TEXTS} is not valid TOML: {error}") from None
 
 
 def text(section: str, key: str, lang: str = "en", **values) -> str:
     """The text ``key`` of ``section`` in ``lang``, with ``{name}`` placeholders filled from ``values``."""
-    template = _all()[section][f"{key}_{lang}"]
+    texts = _all().get(section, {})
+    if f"{key}_{lang}" not in texts:  # a name of ours that texts.toml does not hold: say where to look
+        raise LookupError(
+            f"{TEXTS} holds no text {key}_{lang} in its section [{section}]"
+            + (f" (its texts: {', '.join(sorted(texts))})" if texts else " (no such section)")
+        )
+    template = texts[f"{key}_{lang}"]
     return template.format(**values) if values else template
 
 
