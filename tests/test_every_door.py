@@ -675,3 +675,9 @@ def test_a_record_printed_where_the_output_holds_only_ascii_still_parses(fmt, mo
     if fmt == "json-ld":
         json.loads(text)
     assert any("Categorieën" in str(o) for o in Graph().parse(data=text, format=fmt).objects())
+
+
+def test_a_path_given_as_bytes_opens_the_same_package_or_is_refused_as_missing(tmp_path):
+    assert DataPackage(os.fsencode(BUNDLED)).descriptor == DataPackage(BUNDLED).descriptor
+    with pytest.raises(PackageError, match="no such file"):
+        DataPackage(os.fsencode(tmp_path) + b"/\xff")  # not UTF-8: the name as the file system holds it

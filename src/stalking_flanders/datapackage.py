@@ -6,6 +6,7 @@ This module imports nothing heavy; it is what ``import stalking_flanders`` costs
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import nullcontext
 from functools import lru_cache
@@ -34,10 +35,14 @@ def cite(descriptor: dict, lang: str = "en") -> str:
     return f"{title}. {descriptor['name']}, {version} {descriptor['version']}. {source}: {sources}."
 
 
-def descriptor_file(given: Path | str | None) -> Path:
+def descriptor_file(given: os.PathLike | str | bytes | None) -> Path:
     """The descriptor a user means: ``given`` itself, or the ``datapackage.json`` in the folder
-    ``given``; the bundled release's when None."""
-    path = Path(given) if given is not None else BUNDLED / DESCRIPTOR_NAME
+    ``given``; the bundled release's when None. A path may be given as bytes, as :func:`open` takes it.
+
+    >>> descriptor_file(b"release") == descriptor_file("release") == Path("release")
+    True
+    """
+    path = Path(os.fsdecode(given)) if given is not None else BUNDLED / DESCRIPTOR_NAME
     try:
         folder = path.is_dir()
     except OSError:  # a name too long, say: not a folder (reading it as a file then says why it cannot be)
@@ -142,7 +147,7 @@ class DataPackage:
     True
     """
 
-    def __init__(self, descriptor: Path | str | None = None):
+    def __init__(self, descriptor: os.PathLike | str | bytes | None = None):
         from .limits import bounded
         from .problems import raise_if_any
         from .untrusted import NotFound, read_descriptor, shape_problems
