@@ -681,3 +681,51 @@ def test_a_path_given_as_bytes_opens_the_same_package_or_is_refused_as_missing(t
     assert DataPackage(os.fsencode(BUNDLED)).descriptor == DataPackage(BUNDLED).descriptor
     with pytest.raises(PackageError, match="no such file"):
         DataPackage(os.fsencode(tmp_path) + b"/\xff")  # not UTF-8: the name as the file system holds it
+
+
+def rewritten_parquet(text_encoding: str, **options):
+    """An edit: each Parquet table written again with its text in ``text_encoding`` and its integers
+    delta-encoded (as another writer may), no dictionary, no statistics."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def edit(folder):
+        for path in folder.glob("*.parquet"):
+            table = pq.read_table(path)
+            encodings = {f.name: text_encoding for f in table.schema if pa.types.is_string(f.type)}
+            encodings |= {f.name: "DELTA_BINARY_PACKED" for f in table.schema if pa.types.is_integer(f.type)}
+            pq.write_table(table, path, use_dictionary=False, column_encoding=encodings, write_statistics=False, **options)
+
+    return edit
+
+
+@pytest.mark.parametrize("encoding", ["DELTA_BYTE_ARRAY", "DELTA_LENGTH_BYTE_ARRAY", "PLAIN"])
+def test_parquet_files_another_writer_encoded_otherwise_hold_the_same_rows(encoding, tmp_path):
+    folder = damaged_copy(BUNDLED, tmp_path / encoding, unknown_version(rewritten_parquet(encoding)))
+    problems = validate_package(folder)
+    assert [p for p in problems if p.file.endswith(".parquet") and p.code != "sums-differs"] == []
+    assert "release-unknown" in {p.code for p in problems}
+
+
+def test_a_delta_encoded_text_that_decodes_past_the_cap_is_refused(tmp_path, monkeypatch):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from stalking_flanders import untrusted
+
+    def bomb(folder):  # every row repeats the long value before it: a few bytes a row once encoded
+        path = folder / "source_questions.parquet"
+        table = pq.read_table(path)
+        texts = [f.name for f in table.schema if pa.types.is_string(f.type)]
+        columns = [pa.array(["x" * 100_000] * 40) if f.name in texts else table[f.name].take([0] * 40) for f in table.schema]
+        table = pa.Table.from_arrays(columns, schema=table.schema)
+        encodings = dict.fromkeys(texts, "DELTA_BYTE_ARRAY")
+        pq.write_table(table, path, use_dictionary=False, column_encoding=encodings, write_statistics=False, compression="zstd")
+        assert path.stat().st_size < 20_000
+
+    folder = damaged_copy(BUNDLED, tmp_path / "bomb", unknown_version(bomb))
+    monkeypatch.setattr(untrusted, "MAX_UNPACKED_BYTES", 2_000_000)  # past what its footer says it unpacks to
+    unreadable = [p for p in validate_package(folder) if p.code == "format-unreadable"]
+    assert [p.message for p in unreadable] == ["cannot be read as Parquet (the file decodes to more than 2000000 bytes)"], (
+        unreadable
+    )

@@ -50,6 +50,10 @@ MAX_ROW_GROUPS = 1024  # a release writes one a file
 # took 40 s over a dictionary of 51 MB); a batch's numbers, dates and indices take at most 8 bytes
 # a cell, 2 MiB for 64 columns
 BATCH_ROWS = 4096
+# text encodings that pyarrow decodes only as text, not as a dictionary; a file that has them is
+# decoded this many rows at a time, each batch counted before the next is decoded
+DELTA_TEXT = {"DELTA_BYTE_ARRAY", "DELTA_LENGTH_BYTE_ARRAY"}
+DELTA_BATCH_ROWS = 64
 
 
 def rows(data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
@@ -90,10 +94,14 @@ def rows(data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
     # Text is read as dictionaries (each value once, and indices), so that what a batch would be
     # once written out row by row is known before it is: one long value repeated in every row of a
     # dictionary column otherwise takes its length once a row. Decoded a batch at a time, a
-    # run-length or dictionary bomb stops early.
-    texts = [field.name for field in parquet.schema_arrow if pa.types.is_string(field.type)]
+    # run-length or dictionary bomb stops early. pyarrow cannot decode a delta-encoded column into a
+    # dictionary: such a column is read as text, a few rows at a time (each value may repeat most
+    # of the one before it, and so be as long as every value so far).
+    delta = _delta_encoded(meta)
+    texts = [field.name for field in parquet.schema_arrow if pa.types.is_string(field.type) and field.name not in delta]
     rows, decoded = [], 0
-    for batch in opened(read_dictionary=texts).iter_batches(batch_size=BATCH_ROWS):
+    batches = opened(read_dictionary=texts).iter_batches(batch_size=DELTA_BATCH_ROWS if delta else BATCH_ROWS)
+    for batch in batches:
         decoded += _written_out(batch)
         if decoded > MAX_UNPACKED_BYTES:
             raise ValueError(f"the file decodes to more than {MAX_UNPACKED_BYTES} bytes")
@@ -101,6 +109,16 @@ def rows(data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
         if len(rows) >= limit:
             break
     return rows[:limit]
+
+
+def _delta_encoded(meta) -> set[str]:
+    """The columns of the file with ``meta`` whose text is delta-encoded in a row group."""
+    return {
+        meta.schema.column(c).name
+        for c in range(meta.num_columns)
+        for g in range(meta.num_row_groups)
+        if DELTA_TEXT & set(meta.row_group(g).column(c).encodings)
+    }
 
 
 def _written_out(batch) -> int:
