@@ -473,6 +473,27 @@ def test_a_workbook_part_compressed_other_than_by_deflate_is_refused_before_it_i
         xlsx.rows(workbook, "observations", DataPackage().schema("observations"), 10)
 
 
+@pytest.mark.parametrize("twin", [str, str.upper], ids=["the same name", "the name in capitals"])
+def test_a_workbook_with_two_parts_of_one_name_is_refused(twin):
+    # openpyxl reads the last of two ZIP entries of one name; a spreadsheet may read the first, and
+    # compares part names without case: which sheet is shown is not known.
+    import io
+    import warnings
+    import zipfile
+
+    from stalking_flanders.datapackage import DataPackage
+    from stalking_flanders.formats import xlsx
+
+    out = io.BytesIO(workbook_with(lambda _, data: data))
+    with zipfile.ZipFile(out, "a") as book, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name
+        sheet = next(name for name in book.namelist() if name.startswith("xl/worksheets/"))
+        book.writestr(twin(sheet), book.read(sheet))
+    assert xlsx.rows(workbook_with(lambda _, data: data), "observations", DataPackage().schema("observations"), 10)
+    with pytest.raises(ValueError, match=r"two parts are named .*sheet.* \(a part's name has no case\)"):
+        xlsx.rows(out.getvalue(), "observations", DataPackage().schema("observations"), 10)
+
+
 def with_custom_property_of_unknown_type(folder) -> None:
     """The workbook with a custom document property of a type openpyxl does not know: it warns,
     quoting the property's name."""

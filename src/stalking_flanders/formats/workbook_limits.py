@@ -31,6 +31,7 @@ import re
 import zipfile
 from xml.parsers import expat
 
+from ..problems import printable
 from ..untrusted import MAX_ROWS
 
 MAX_PART_BYTES = 1024 * 1024  # what a part other than the worksheets and shared strings may unpack to
@@ -83,8 +84,14 @@ def within_a_spreadsheets_limits(archive, scale: int = 1) -> None:
     cap but the depth divided by ``scale``: the tests hold a release to a tenth of them). Every
     part is read, one at a time (a sheet may be stored under any name), as far as its size in the
     archive says, and its elements counted with those of the parts before it."""
-    infos = archive.infolist()
+    infos, names = archive.infolist(), {}
     for info in infos:
+        # a part's name is compared without case (Office Open XML's packages): of two of the same
+        # name, a spreadsheet and openpyxl (which reads the last) may read different ones
+        twin = names.setdefault(info.filename.lower(), info.filename)
+        if twin is not info.filename:
+            both = printable(twin) if twin == info.filename else f"{printable(twin)} and {printable(info.filename)}"
+            raise ValueError(f"two parts are named {both} (a part's name has no case): a spreadsheet may read the other")
         if "\\" in info.filename:  # no part's name: a spreadsheet refuses the whole workbook
             raise ValueError(f"{info.filename!r} is no part's name (a backslash): a spreadsheet does not open the workbook")
         if info.compress_type not in COMPRESSIONS:
