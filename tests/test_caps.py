@@ -39,6 +39,7 @@ def test_the_security_page_states_the_caps_and_limits_the_code_keeps():
         f"nests more than {untrusted.MAX_JSON_DEPTH} levels",
         f"one of more than {model.MAX_RESOURCES} resources",
         f"a table of more than {model.MAX_FOREIGN_KEYS} foreign keys",
+        f"`missingValues` of more than {model.MAX_MISSING_VALUES} values or {model.MAX_ENUM_CHARS:,} characters together",
         f"more than {model.MAX_LISTED} sources, licences, keywords or languages of translations",
         f"an `enum` of more than {model.MAX_ENUM_VALUES} values or {model.MAX_ENUM_CHARS:,} characters together",
         f"a `pattern` of more than {model.MAX_PATTERN_CHARS:,} characters",
@@ -81,6 +82,8 @@ def test_the_release_stays_well_within_the_caps():
     descriptor = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
     assert len(descriptor["resources"]) <= model.MAX_RESOURCES // 5
     assert max(len(r.get("schema", {}).get("foreignKeys", [])) for r in descriptor["resources"]) <= model.MAX_FOREIGN_KEYS // 5
+    missing = [r.get("schema", {}).get("missingValues", [""]) for r in descriptor["resources"]]
+    assert max(map(len, missing)) <= model.MAX_MISSING_VALUES // 10
     listed = [descriptor["sources"], descriptor["licenses"], descriptor["keywords"], descriptor["translations"]]
     listed += [t.get("keywords", []) for t in descriptor["translations"].values()]
     assert max(map(len, listed)) <= model.MAX_LISTED // 10
