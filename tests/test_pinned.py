@@ -56,6 +56,21 @@ def test_a_list_longer_than_a_release_is_one_problem_not_one_a_line(tmp_path):
     assert [(p.message, p.found) for p in shapes] == [("the list is longer than a release", "4194304 lines")]
 
 
+@pytest.mark.parametrize("joined_by", ["\x0b", "\x85", "\u2028"], ids=["vertical tab", "U+0085", "U+2028"])
+def test_the_list_is_read_as_sha256sum_reads_it_lines_ended_by_a_line_feed(joined_by, tmp_path):
+    # str.splitlines ends a line at eight other breaks: a list sha256sum -c refuses passed.
+    def joined(folder):
+        lines = (folder / sums.NAME).read_text(encoding="utf-8").splitlines()
+        (folder / sums.NAME).write_text(joined_by.join(lines[:2]) + "\n" + "\r\n".join(lines[2:]) + "\r\n", encoding="utf-8")
+
+    copy = damaged_copy(BUNDLED, tmp_path / "copy", joined)
+    problems = [(p.code, p.message, joined_by in p.file) for p in validate_package(copy)]
+    assert (problems[-1], len(problems)) == (("sums-unlisted", f"{sums.NAME} lists a file that is not there", True), 3)
+    if shutil.which("sha256sum"):  # as coreutils reads it: one line it cannot read, the others (CRLF) checked
+        result = subprocess.run(["sha256sum", "-c", "--strict", sums.NAME], cwd=copy, capture_output=True, text=True)
+        assert result.returncode == 1 and result.stdout.count(": OK") == len(sums.files_of(BUNDLED)) - 2, result.stdout
+
+
 def forge(folder, change) -> None:
     path = folder / "observations.parquet"
     table = pq.read_table(path)

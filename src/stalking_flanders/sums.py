@@ -85,7 +85,9 @@ def parse(data: bytes, file: str) -> tuple[dict[str, str], list[Problem]]:
     """The listed sha256 of each path, and a problem for every line that is not one."""
     listed, problems = {}, []
     try:
-        lines = data.decode("utf-8").splitlines()
+        # lines as sha256sum reads them: ended by a line feed (a carriage return before it dropped),
+        # not by the other breaks str.splitlines knows (a vertical tab, U+0085, U+2028 ...)
+        lines = [line.removesuffix("\r") for line in data.decode("utf-8").removesuffix("\n").split("\n")] if data else []
     except UnicodeDecodeError:
         return {}, [Problem("sums-shape", file, "the list is not UTF-8 text", expected="lines of sha256 and path")]
     if len(lines) > MAX_FILES:  # a problem each would cost more than the list could ever pin
