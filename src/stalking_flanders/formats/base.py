@@ -125,7 +125,7 @@ class Format:
         else:
             # A table of its own, so that Frictionless checks its content against the Table
             # Schema; the foreign keys are the reference tables'.
-            same = f"The same rows as {reference_file(name)}, in {self.label} with typed columns."
+            same = text("portal", "same_rows", file=reference_file(name), format=self.label)
             named = {
                 "name": self.resource_name(name),
                 "type": "table",
