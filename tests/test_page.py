@@ -323,3 +323,20 @@ def test_texts_toml_that_is_not_toml_is_named(tmp_path, monkeypatch):
             texts.text("page", "glance", "nl")
     finally:
         texts._all.cache_clear()
+
+
+def test_what_the_package_says_of_its_own_texts_is_written_once_and_stands_in_the_descriptor_and_workbook():
+    import openpyxl
+
+    from stalking_flanders.datapackage import BUNDLED
+    from stalking_flanders.formats import xlsx
+
+    descriptor = json.loads((BUNDLED / "datapackage.json").read_text(encoding="utf-8"))
+    said = {"en": descriptor["description"], "nl": descriptor["translations"]["nl"]["description"]}
+    about = openpyxl.load_workbook(BUNDLED / xlsx.FILE_NAME)[xlsx.READ_ME].iter_rows(min_row=2, values_only=True)
+    described = next((dutch, english) for topic, dutch, english in about if topic == "Over / About")
+    for lang, in_workbook in zip(("nl", "en"), described):
+        sentence = text("caveats", "not_official", lang)
+        assert sentence in said[lang] and sentence in in_workbook, lang
+    written = [p for p in [*ROOT.glob("src/stalking_flanders/**/*.py"), *ROOT.glob("schemas/*")] if p.is_file()]
+    assert [p for p in written if re.search(r"not official|niet officieel", p.read_text(encoding="utf-8"))] == []

@@ -41,13 +41,13 @@ DERIVED = {"observations": [("stalking_specific", "series", "series")]}
 SHEETS = {
     "nl": "Het werkblad '{stalking}' toont de cijfers specifiek voor stalking per jaar. Daarna één werkblad per "
     "tabel, met dezelfde rijen als het CSV-bestand (de referentie): {tables}. Elk cijfer "
-    "vermeldt de regel van het gearchiveerde antwoord waarop het steunt (source_line). De Engelse teksten en "
-    "de opmerkingen van dit pakket zijn niet officieel. Elke kolomkop draagt een notitie met de Nederlandse en de "
+    "vermeldt de regel van het gearchiveerde antwoord waarop het steunt (source_line). "
+    "Elke kolomkop draagt een notitie met de Nederlandse en de "
     "Engelse naam van de kolom; de lijst staat hieronder.",
     "en": "The sheet '{stalking}' shows the stalking-specific figures by year. Then one sheet per table, with the same rows "
     "as its CSV file (the reference): {tables}. Every figure carries "
-    "the line of the archived answer it stands on (source_line). English texts and this package's notes are "
-    "not official. Each column header carries a note with the column's Dutch and English name; the list "
+    "the line of the archived answer it stands on (source_line). "
+    "Each column header carries a note with the column's Dutch and English name; the list "
     "follows.",
 }
 
