@@ -4,6 +4,7 @@ copy claims to be, and a Parquet file is also checked by construction."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 
@@ -11,8 +12,10 @@ import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from helpers import cli, codes, damaged_copy, edit_descriptor, edit_file, needs, run_measured
+from helpers import cli, codes, damaged_copy, edit_descriptor, edit_file, generated, needs, run_measured
 from stalking_flanders import sums
 from stalking_flanders.datapackage import BUNDLED
 from stalking_flanders.validation import validate_package
@@ -605,3 +608,19 @@ def test_many_figures_and_labels_are_placed_under_their_labels_in_time_linear_in
     assert time.perf_counter() - started < 5
     # every label begins on line 1, so the last of them (in order) stands above every figure
     assert found and found[0].code == "label-not-on-lines" and "c9999" in found[0].expected
+
+
+# a file's name as a release folder may hold it: any characters but a line feed and "/", neither
+# starting nor ending with white space (a line of SHA256SUMS could not tell it)
+_names = st.text(st.characters(blacklist_characters="\n/", blacklist_categories=("Cs",)), min_size=1, max_size=12).filter(
+    lambda name: name == name.strip() and name not in (".", "..") and not name[0].isspace() and not name[-1].isspace()
+)
+
+
+@generated(200)
+@given(files=st.dictionaries(_names, st.binary(max_size=8), min_size=1, max_size=5))
+def test_the_list_the_release_writes_is_read_back_as_written(files):
+    # whatever the names hold (a vertical tab, U+0085, U+2028, a carriage return inside): each line
+    # read back is the line written, as sha256sum reads it
+    listed, problems = sums.parse(sums.render(files), sums.NAME)
+    assert problems == [] and listed == {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
