@@ -86,12 +86,15 @@ def within_a_spreadsheets_limits(archive, scale: int = 1) -> None:
     archive says, and its elements counted with those of the parts before it."""
     infos, names = archive.infolist(), {}
     for info in infos:
-        # a part's name is compared without case (Office Open XML's packages): of two of the same
-        # name, a spreadsheet and openpyxl (which reads the last) may read different ones
-        twin = names.setdefault(info.filename.lower(), info.filename)
-        if twin is not info.filename:
+        # a part's name is compared without case (Office Open XML's packages), and an entry that
+        # ends in "/" (a folder) stands for the part of its name: of two of the same name, a
+        # spreadsheet and openpyxl (which reads the last) may read different ones
+        key = info.filename.rstrip("/").lower()
+        if key in names:
+            twin = names[key]
             both = printable(twin) if twin == info.filename else f"{printable(twin)} and {printable(info.filename)}"
             raise ValueError(f"two parts are named {both} (a part's name has no case): a spreadsheet may read the other")
+        names[key] = info.filename
         if "\\" in info.filename:  # no part's name: a spreadsheet refuses the whole workbook
             raise ValueError(f"{info.filename!r} is no part's name (a backslash): a spreadsheet does not open the workbook")
         if info.compress_type not in COMPRESSIONS:
