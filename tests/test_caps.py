@@ -39,6 +39,7 @@ def test_the_security_page_states_the_caps_and_limits_the_code_keeps():
         f"nests more than {untrusted.MAX_JSON_DEPTH} levels",
         f"one of more than {model.MAX_RESOURCES} resources",
         f"a table of more than {model.MAX_FOREIGN_KEYS} foreign keys",
+        f"a schema of more than {untrusted.MAX_COLUMNS} fields",
         f"`missingValues` of more than {model.MAX_MISSING_VALUES} values or {model.MAX_ENUM_CHARS:,} characters together",
         f"more than {model.MAX_LISTED} sources, licences, keywords or languages of translations",
         f"an `enum` of more than {model.MAX_ENUM_VALUES} values or {model.MAX_ENUM_CHARS:,} characters together",

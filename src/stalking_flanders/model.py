@@ -25,6 +25,7 @@ from pathlib import PurePosixPath
 
 from .patterns import backtracking
 from .problems import PackageError
+from .untrusted import MAX_COLUMNS
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # a date cell: YYYY-MM-DD and nothing else
 # a count as the answer writes it, and the digits of an integer cell (\Z: not even a newline after them)
@@ -411,10 +412,10 @@ class Schema:
     @classmethod
     def parse(cls, raw, where: str) -> Schema:
         _keys(raw, set(cls.KEYS), where)
-        fields = tuple(
-            Field.parse(f, f"{where}.fields[{i}]")
-            for i, f in enumerate(_expect(raw.get("fields"), list, f"{where}.fields", "a list of fields"))
-        )
+        listed = _expect(raw.get("fields"), list, f"{where}.fields", "a list of fields")
+        if len(listed) > MAX_COLUMNS:  # a problem of each missing column names them all: 10,000 took a check past 1 GiB
+            raise ShapeError(f"{where}.fields", f"lists {len(listed)} fields, expected at most {MAX_COLUMNS} (a table's columns)")
+        fields = tuple(Field.parse(f, f"{where}.fields[{i}]") for i, f in enumerate(listed))
         names = [f.name for f in fields]
         if not fields or len(set(names)) != len(names):
             raise ShapeError(f"{where}.fields", "is not understood, expected one or more fields with distinct names")
