@@ -721,11 +721,12 @@ def test_parquet_files_another_writer_encoded_otherwise_hold_the_same_rows(encod
     assert "release-unknown" in {p.code for p in problems}
 
 
-def test_a_delta_encoded_text_that_decodes_past_the_cap_is_refused(tmp_path, monkeypatch):
+def test_a_delta_encoded_text_that_decodes_past_the_cap_is_refused_before_a_batch_passes_it(tmp_path, monkeypatch):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from stalking_flanders import untrusted
+    from stalking_flanders.formats import parquet
 
     def bomb(folder):  # every row repeats the long value before it: a few bytes a row once encoded
         path = folder / "source_questions.parquet"
@@ -739,7 +740,10 @@ def test_a_delta_encoded_text_that_decodes_past_the_cap_is_refused(tmp_path, mon
 
     folder = damaged_copy(BUNDLED, tmp_path / "bomb", unknown_version(bomb))
     monkeypatch.setattr(untrusted, "MAX_UNPACKED_BYTES", 2_000_000)  # past what its footer says it unpacks to
+    batches, counted = [], parquet._written_out
+    monkeypatch.setattr(parquet, "_written_out", lambda batch: batches.append(counted(batch)) or batches[-1])
     unreadable = [p for p in validate_package(folder) if p.code == "format-unreadable"]
+    assert batches and max(batches) <= 2_000_000  # no batch decoded past the cap before it was counted
     assert [p.message for p in unreadable] == ["cannot be read as Parquet (the file decodes to more than 2000000 bytes)"], (
         unreadable
     )

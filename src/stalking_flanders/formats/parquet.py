@@ -50,10 +50,8 @@ MAX_ROW_GROUPS = 1024  # a release writes one a file
 # took 40 s over a dictionary of 51 MB); a batch's numbers, dates and indices take at most 8 bytes
 # a cell, 2 MiB for 64 columns
 BATCH_ROWS = 4096
-# text encodings that pyarrow decodes only as text, not as a dictionary; a file that has them is
-# decoded this many rows at a time, each batch counted before the next is decoded
+# text encodings that pyarrow decodes only as text, not as a dictionary
 DELTA_TEXT = {"DELTA_BYTE_ARRAY", "DELTA_LENGTH_BYTE_ARRAY"}
-DELTA_BATCH_ROWS = 64
 
 
 def rows(data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
@@ -95,13 +93,11 @@ def rows(data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
     # once written out row by row is known before it is: one long value repeated in every row of a
     # dictionary column otherwise takes its length once a row. Decoded a batch at a time, a
     # run-length or dictionary bomb stops early. pyarrow cannot decode a delta-encoded column into a
-    # dictionary: such a column is read as text, a few rows at a time (each value may repeat most
-    # of the one before it, and so be as long as every value so far).
+    # dictionary: such a column is read as text, in batches small enough (:func:`_batch_rows`).
     delta = _delta_encoded(meta)
     texts = [field.name for field in parquet.schema_arrow if pa.types.is_string(field.type) and field.name not in delta]
     rows, decoded = [], 0
-    batches = opened(read_dictionary=texts).iter_batches(batch_size=DELTA_BATCH_ROWS if delta else BATCH_ROWS)
-    for batch in batches:
+    for batch in opened(read_dictionary=texts).iter_batches(batch_size=_batch_rows(meta, delta, MAX_UNPACKED_BYTES)):
         decoded += _written_out(batch)
         if decoded > MAX_UNPACKED_BYTES:
             raise ValueError(f"the file decodes to more than {MAX_UNPACKED_BYTES} bytes")
@@ -109,6 +105,20 @@ def rows(data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
         if len(rows) >= limit:
             break
     return rows[:limit]
+
+
+def _batch_rows(meta, dense: set[str], cap: int) -> int:
+    """How many rows of the file with ``meta`` to decode at a time: ``BATCH_ROWS``, and where the
+    columns ``dense`` are read as text, not dictionaries, no more than keep a batch of them within
+    ``cap`` bytes. No value of a column chunk is longer than the chunk unpacked (each repeats at
+    most what the values before it wrote there), so a row of a batch holds at most the largest
+    chunk of each of those columns. A footer that understates them meets the bound on memory."""
+    widest = [
+        max(meta.row_group(g).column(c).total_uncompressed_size for g in range(meta.num_row_groups))
+        for c in range(meta.num_columns)
+        if meta.schema.column(c).name in dense and meta.num_row_groups
+    ]
+    return max(1, min(BATCH_ROWS, cap // max(1, sum(widest)))) if widest else BATCH_ROWS
 
 
 def _delta_encoded(meta) -> set[str]:
