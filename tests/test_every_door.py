@@ -721,6 +721,45 @@ def test_parquet_files_another_writer_encoded_otherwise_hold_the_same_rows(encod
     assert "release-unknown" in {p.code for p in problems}
 
 
+def large_and_nullable(null_in: str | None = None):
+    """An edit: each Parquet table written again as pandas and Polars write one (text as large
+    strings, every column nullable), no metadata, no statistics; a null in the first row of column
+    ``null_in`` of observations, where given."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def edit(folder):
+        for path in folder.glob("*.parquet"):
+            table = pq.read_table(path)
+            wide = pa.schema([pa.field(f.name, pa.large_string() if f.type == pa.string() else f.type) for f in table.schema])
+            table = table.cast(wide)
+            if null_in and path.name == "observations.parquet":
+                column = pa.array([None, *table[null_in].to_pylist()[1:]], table[null_in].type)
+                table = table.set_column(wide.get_field_index(null_in), null_in, column)
+            pq.write_table(table, path, write_statistics=False)
+
+    return edit
+
+
+def test_parquet_files_polars_wrote_again_hold_the_same_rows(tmp_path):
+    import polars as pl
+
+    def again(folder):
+        for path in folder.glob("*.parquet"):
+            pl.read_parquet(path).write_parquet(path, statistics=False)  # text as large strings, every column nullable
+
+    folder = damaged_copy(BUNDLED, tmp_path / "polars", unknown_version(again))
+    assert [p for p in validate_package(folder) if p.file.endswith(".parquet") and p.code != "sums-differs"] == []
+
+
+def test_parquet_files_of_large_strings_and_nullable_columns_hold_the_same_rows(tmp_path):
+    folder = damaged_copy(BUNDLED, tmp_path / "wide", unknown_version(large_and_nullable()))
+    assert [p for p in validate_package(folder) if p.file.endswith(".parquet") and p.code != "sums-differs"] == []
+    folder = damaged_copy(BUNDLED, tmp_path / "null", unknown_version(large_and_nullable("count")))
+    differs = [p for p in validate_package(folder) if p.file.endswith("observations.parquet") and p.code == "format-differs"]
+    assert [(p.column, p.found) for p in differs] == [("count", None)], differs
+
+
 def test_a_delta_encoded_text_that_decodes_past_the_cap_is_refused_before_a_batch_passes_it(tmp_path, monkeypatch):
     import pyarrow as pa
     import pyarrow.parquet as pq

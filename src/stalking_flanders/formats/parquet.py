@@ -83,7 +83,7 @@ def rows(data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
         raise ValueError(f"the file unpacks to {sum(sizes)} bytes, more than {MAX_UNPACKED_BYTES}")
     if meta.num_rows > MAX_ROWS or meta.num_columns != len(schema.fields):
         raise ValueError(f"{meta.num_rows} rows of {meta.num_columns} columns, not the table's {len(schema.fields)} columns")
-    if not parquet.schema_arrow.equals(arrow_schema(schema), check_metadata=True):
+    if not _as_compared(parquet.schema_arrow).equals(_as_compared(arrow_schema(schema)), check_metadata=True):
         raise ValueError(
             f"its columns are not those of the Table Schema (names, order, types, no metadata): {parquet.schema_arrow}"
         )
@@ -95,7 +95,7 @@ def rows(data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
     # run-length or dictionary bomb stops early. pyarrow cannot decode a delta-encoded column into a
     # dictionary: such a column is read as text, in batches small enough (:func:`_batch_rows`).
     delta = _delta_encoded(meta)
-    texts = [field.name for field in parquet.schema_arrow if pa.types.is_string(field.type) and field.name not in delta]
+    texts = [field.name for field in parquet.schema_arrow if _is_text(field.type) and field.name not in delta]
     rows, decoded = [], 0
     for batch in opened(read_dictionary=texts).iter_batches(batch_size=_batch_rows(meta, delta, MAX_UNPACKED_BYTES)):
         decoded += _written_out(batch)
@@ -105,6 +105,25 @@ def rows(data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
         if len(rows) >= limit:
             break
     return rows[:limit]
+
+
+def _is_text(kind) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+
+def _as_compared(columns):
+    """The Arrow schema ``columns`` as a file's columns are held to the Table Schema's: text as
+    text of either offset width (pandas and Polars write large strings, readers see text alike),
+    and every column nullable (where a value is missing that the table requires, the rows differ
+    from the CSV file's, and say so); names, order, other types and metadata as they are."""
+    import pyarrow as pa
+
+    return pa.schema(
+        [f.with_type(pa.string() if _is_text(f.type) else f.type).with_nullable(True) for f in columns],
+        metadata=columns.metadata,
+    )
 
 
 def _batch_rows(meta, dense: set[str], cap: int) -> int:
