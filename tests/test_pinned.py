@@ -74,6 +74,20 @@ def test_the_list_is_read_as_sha256sum_reads_it_lines_ended_by_a_line_feed(joine
         assert result.returncode == 1 and result.stdout.count(": OK") == len(sums.files_of(BUNDLED)) - 2, result.stdout
 
 
+def test_a_list_sha256sum_wrote_in_binary_mode_or_capitals_is_read_as_sha256sum_reads_it(tmp_path):
+    def rewritten(folder):
+        lines = (folder / sums.NAME).read_text(encoding="utf-8").splitlines()
+        binary = [line.replace("  ", " *", 1) for line in lines[:2]] + [line[:64].upper() + line[64:] for line in lines[2:]]
+        (folder / sums.NAME).write_text("\n".join(binary) + "\n", encoding="utf-8")
+
+    copy = damaged_copy(BUNDLED, tmp_path / "copy", rewritten)
+    listed, problems = sums.parse((copy / sums.NAME).read_bytes(), sums.NAME)
+    assert problems == [] and listed == sums.parse((BUNDLED / sums.NAME).read_bytes(), sums.NAME)[0]
+    if shutil.which("sha256sum"):
+        result = subprocess.run(["sha256sum", "-c", "--strict", sums.NAME], cwd=copy, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
 def forge(folder, change) -> None:
     path = folder / "observations.parquet"
     table = pq.read_table(path)

@@ -19,7 +19,9 @@ from .problems import PackageError, Problem
 from .untrusted import Total, read_file
 
 NAME = "SHA256SUMS"
-LINE = re.compile(r"^([0-9a-f]{64})  (\S(?:.*\S)?)$")
+# a line as sha256sum writes it: the digest (in either case), a space, then a space (text mode) or
+# "*" (binary mode, as `sha256sum -b` and Windows' tools write; the same bytes are hashed), the path
+LINE = re.compile(r"^([0-9a-fA-F]{64}) [ *](\S(?:.*\S)?)$")
 MAX_FILES = 1000  # the most files (and folders, and other entries) a release folder may hold, at every depth
 MAX_DEPTH = 8  # the deepest a file may lie below the release folder (a release's lie one deep)
 
@@ -108,7 +110,7 @@ def parse(data: bytes, file: str) -> tuple[dict[str, str], list[Problem]]:
                 )
             )
             continue
-        listed[path] = match.group(1)
+        listed[path] = match.group(1).lower()
     return listed, problems
 
 
