@@ -786,3 +786,34 @@ def test_a_delta_encoded_text_that_decodes_past_the_cap_is_refused_before_a_batc
     assert [p.message for p in unreadable] == ["cannot be read as Parquet (the file decodes to more than 2000000 bytes)"], (
         unreadable
     )
+
+
+def _rows_widened(folder, change):
+    path = folder / "observations.csv"
+    head, *rows = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([head, *map(change, rows)]) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "change, width",
+    [(lambda row: row + "," + row.rsplit(",", 1)[1], 7), (lambda row: row.rsplit(",", 1)[0], 5)],
+    ids=["one value more", "one value fewer"],
+)
+def test_rows_of_another_width_than_the_header_are_refused_not_shifted_or_filled(change, width, tmp_path):
+    # pandas made the first column of a row of one value more its index and moved every value one
+    # column to the left (a count read as the year), and filled a row of one value fewer: diff
+    # and load read them so without a word; only Frictionless, in validate, said so.
+    folder = damaged_copy(BUNDLED, tmp_path / "ragged", unknown_version(lambda f: _rows_widened(f, change)))
+    with pytest.raises(PackageError, match=f"line 2: a row of {width} values under a header of 6"):
+        load("observations", release=DataPackage(folder))
+    result = cli("diff", BUNDLED, folder)
+    assert result.returncode == 1 and f"a row of {width} values under a header of 6" in result.stderr
+
+
+def test_a_table_of_one_row_past_the_cap_without_a_final_line_break_is_refused(monkeypatch):
+    from stalking_flanders import csv_tables, untrusted
+
+    monkeypatch.setattr(untrusted, "MAX_ROWS", 3)
+    for rows in (3, 4):
+        text = "a\n" + "\n".join(["1"] * rows)  # no line break after the last row
+        assert bool(csv_tables.cap_problems(text.encode(), "t.csv")) is (rows > 3), rows

@@ -73,10 +73,12 @@ def read(source: Path | bytes, schema: Schema, name: str | None = None) -> pd.Da
 
     name = name or str(source)
     text = _bounded_text(source, name)
+    if ragged := _ragged_row(text, name):
+        raise DataError([ragged], name)
     try:
         # every cell as the Python string it is (object, not pandas' Arrow-backed str: the cells are
         # only read once each, by the field's type below, which gives the frame its dtypes)
-        raw = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, na_filter=False)
+        raw = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, na_filter=False, index_col=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
         raise _unreadable(name, error) from None
     problems = _columns(raw, schema, name)
@@ -88,6 +90,27 @@ def read(source: Path | bytes, schema: Schema, name: str | None = None) -> pd.Da
     if problems:
         raise DataError(problems, name)
     return frame(columns, schema)
+
+
+def _ragged_row(text: str, name: str) -> Problem | None:
+    """The first row of ``text`` that holds another number of values than its header, as Python's
+    csv module (Frictionless reads with it) counts them; or None. pandas reads such a row without a
+    word: one value more makes the first column its index and moves every value one column to the
+    left, and one fewer is filled with an empty value."""
+    import csv
+
+    rows = csv.reader(io.StringIO(text, newline=""))
+    header = next(rows, [])
+    for row in rows:
+        if len(row) != len(header):
+            return Problem(
+                "csv-unreadable",
+                name,
+                f"a row of {len(row)} values under a header of {len(header)}",
+                rows.line_num,
+                expected=f"{len(header)} values in every row",
+            )
+    return None
 
 
 def _unreadable(name: str, error) -> DataError:
@@ -131,7 +154,7 @@ def _bounded_text(source: Path | bytes, name: str) -> str:
     if text.startswith("\ufeff"):  # pandas and Frictionless skip it; Python's csv module makes it part of the first column's name
         raise _unreadable(name, "it starts with a byte-order mark, which the tables do not have")
     lines = text.split("\n", MAX_ROWS + 2)
-    if len(lines) > MAX_ROWS + 2:
+    if len(lines) - 1 - (lines[-1] == "") > MAX_ROWS:  # the header, and the empty text after a final line break
         raise _unreadable(name, f"more than {MAX_ROWS} rows")
     if max(map(len, lines), default=0) > MAX_LINE_CHARS:
         raise _unreadable(name, f"a line longer than {MAX_LINE_CHARS} characters")
