@@ -817,3 +817,21 @@ def test_a_table_of_one_row_past_the_cap_without_a_final_line_break_is_refused(m
     for rows in (3, 4):
         text = "a\n" + "\n".join(["1"] * rows)  # no line break after the last row
         assert bool(csv_tables.cap_problems(text.encode(), "t.csv")) is (rows > 3), rows
+
+
+def test_a_size_the_descriptor_gives_a_file_of_no_recorded_size_is_checked_and_never_stated(tmp_path):
+    # a Parquet resource's size and sha256 are not recorded; one given, and wrong, went unchecked
+    # into the record's dcat:byteSize
+    def stated(d):
+        for resource in d["resources"]:
+            if resource["format"] == "parquet":  # as the release gives them: no size, no sha256
+                resource.pop("hash"), resource.pop("bytes")
+        next(r for r in d["resources"] if r["name"] == "observations-parquet").update(bytes=123456789)
+
+    folder = damaged_copy(BUNDLED, tmp_path / "stated", unknown_version(lambda f: None))
+    edit_descriptor(folder, stated)
+    sizes = [p for p in validate_package(folder) if p.code == "file-size"]
+    assert [(Path(p.file).name, p.expected) for p in sizes] == [("observations.parquet", "123456789 bytes")]
+    result = cli("dcat", "--release", folder, *DCAT_ARGS)
+    assert result.returncode == 0 and "123456789" not in result.stdout
+    assert f'"{(folder / "observations.parquet").stat().st_size}"' in result.stdout

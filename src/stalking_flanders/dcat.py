@@ -369,9 +369,9 @@ def sources(r: Record) -> Triples:
 
 def files(r: Record) -> list[dict]:
     """Every resource of the package, and the descriptor itself, each with its size and sha256:
-    a file the descriptor records them of must have them (:class:`IntegrityError` otherwise: the
-    record never states a size or sha256 its file does not have), and the others' are the file's."""
-    resources = [{**facts(data), **resource} for resource, data in checked_files(r.package)]
+    a file the descriptor records them of must have them (:class:`IntegrityError` otherwise), and
+    each is the file's own: the record never states a size or sha256 its file does not have."""
+    resources = [{**resource, **facts(data)} for resource, data in checked_files(r.package)]  # the file's own
     descriptor = {
         "name": "datapackage",
         "path": DESCRIPTOR_NAME,
