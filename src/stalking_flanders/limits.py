@@ -18,10 +18,10 @@ nothing can catch them.
 The command line runs every command within them, and so does the Python API wherever it opens a
 package it was handed (:class:`~stalking_flanders.datapackage.DataPackage` with a path,
 :func:`~stalking_flanders.validation.validate_package`, :func:`~stalking_flanders.loader.load` with
-a ``release``), never when it reads the bundled release: there a run past the time limit raises
-:class:`LimitExceeded` (which ``except Exception`` does not catch) and one past the memory bound
-``MemoryError``; the watchdog still ends a process whose run swallowed the alarm. The caps on what
-is read are in :mod:`stalking_flanders.untrusted`.
+a ``release``, :func:`~stalking_flanders.diff.diff_releases`), never when it reads the bundled
+release: there a run past the time limit raises :class:`LimitExceeded` (which ``except Exception``
+does not catch) and one past the memory bound ``MemoryError``; the watchdog still ends a process
+whose run swallowed the alarm. The caps on what is read are in :mod:`stalking_flanders.untrusted`.
 """
 
 from __future__ import annotations
