@@ -835,3 +835,34 @@ def test_a_size_the_descriptor_gives_a_file_of_no_recorded_size_is_checked_and_n
     result = cli("dcat", "--release", folder, *DCAT_ARGS)
     assert result.returncode == 0 and "123456789" not in result.stdout
     assert f'"{(folder / "observations.parquet").stat().st_size}"' in result.stdout
+
+
+@pytest.mark.parametrize("written", ['"Quo"ted', 'Quo"ted', '  "Quoted"'])
+def test_a_value_quoted_otherwise_than_rfc_4180_is_refused_by_every_reader(written, tmp_path):
+    # Python's csv module (Frictionless, pandas) read "Quo"ted as Quoted and the others as written;
+    # the JavaScript reader refused the first two and read the third as Quoted: validate passed all
+    def quoted(folder):
+        path = folder / "series.csv"
+        head, first, *rest = path.read_text(encoding="utf-8").split("\n")
+        path.write_text("\n".join([head, first.rsplit(",", 1)[0] + "," + written, *rest]), encoding="utf-8")
+
+    folder = damaged_copy(BUNDLED, tmp_path / "quoted", unknown_version(quoted))
+    with pytest.raises(PackageError, match="line 2: a row that quotes otherwise than RFC 4180"):
+        load("series", release=DataPackage(folder))
+    assert "line 2: a row that quotes otherwise than RFC 4180" in cli("validate", folder).stderr
+
+
+def test_every_value_quoted_and_rows_ended_by_crlf_are_read_as_written(tmp_path):
+    # as R's write.csv and spreadsheets write CSV: RFC 4180 either way
+    import csv
+    import io
+
+    def quoted_all(folder):
+        path = folder / "observations.csv"
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+        out = io.StringIO(newline="")
+        csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(rows)
+        path.write_text(out.getvalue(), encoding="utf-8", newline="")
+
+    folder = damaged_copy(BUNDLED, tmp_path / "quoted-all", unknown_version(quoted_all))
+    assert load("observations", release=DataPackage(folder)).equals(load("observations"))

@@ -12,6 +12,7 @@ a change to a format re-runs only the steps that publish. The CSV format of a re
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,9 +72,9 @@ def read(source: Path | bytes, schema: Schema, name: str | None = None) -> pd.Da
 
     from .tableschema import frame
 
-    name = name or str(source)
+    name = name or ("the CSV bytes given" if isinstance(source, bytes) else str(source))
     text = _bounded_text(source, name)
-    if ragged := _ragged_row(text, name):
+    if ragged := _quoted_otherwise(text, name) or _ragged_row(text, name):
         raise DataError([ragged], name)
     try:
         # every cell as the Python string it is (object, not pandas' Arrow-backed str: the cells are
@@ -90,6 +91,32 @@ def read(source: Path | bytes, schema: Schema, name: str | None = None) -> pd.Da
     if problems:
         raise DataError(problems, name)
     return frame(columns, schema)
+
+
+# A row as RFC 4180 writes it: values apart by commas, each quoted whole (a quote in it doubled) or
+# holding no quote, comma or line break; possessive, so that a row that is not one fails at once.
+RFC_4180_ROW = re.compile(r'(?:"(?:[^"]|"")*+"|[^",\r\n]*+)(?:,(?:"(?:[^"]|"")*+"|[^",\r\n]*+))*+(?:\r?\n|\Z)')
+
+
+def _quoted_otherwise(text: str, name: str) -> Problem | None:
+    """The first row of ``text`` that quotes otherwise than RFC 4180 (a quote inside a value not
+    quoted whole, text after a value's closing quote, a space before its opening one), as a
+    problem; or None. Its readers read such a row apart: Python's csv module (Frictionless, pandas)
+    reads ``"Quo"ted`` as ``Quoted`` and ``Quo"ted`` as written, the JavaScript reader refuses both,
+    and reads `` "Quoted"`` without its spaces and quotes."""
+    at = 0
+    while at < len(text):
+        row = RFC_4180_ROW.match(text, at)
+        if row is None or row.end() == at:
+            return Problem(
+                "csv-unreadable",
+                name,
+                "a row that quotes otherwise than RFC 4180, which its readers read apart",
+                text.count("\n", 0, at) + 1,
+                expected='each value quoted whole ("…", a quote in it doubled) or holding no quote, comma or line break',
+            )
+        at = row.end()
+    return None
 
 
 def _ragged_row(text: str, name: str) -> Problem | None:
