@@ -9,7 +9,7 @@ import re
 import zipfile
 
 from helpers import ROOT
-from stalking_flanders import limits, model, patterns, problems, repo, sums, untrusted
+from stalking_flanders import csv_tables, limits, model, patterns, problems, repo, sums, untrusted
 from stalking_flanders.formats import parquet
 from stalking_flanders.formats import workbook_limits as xlsx
 from stalking_flanders.formats.xlsx import FILE_NAME as WORKBOOK
@@ -29,6 +29,7 @@ def test_the_security_page_states_the_caps_and_limits_the_code_keeps():
         f"all files {untrusted.MAX_TOTAL_BYTES // MiB} MiB",
         f"may unpack to at most {untrusted.MAX_UNPACKED_BYTES // MiB} MiB",
         f"a table {untrusted.MAX_ROWS:,} rows and {untrusted.MAX_COLUMNS} columns",
+        f"all tables {untrusted.MAX_CELLS:,} values together",
         f"a CSV line {untrusted.MAX_LINE_CHARS // 1024} KiB",
         f"after {limits.TIME_LIMIT} s an alarm",
         f"{limits.GRACE} s past that",
@@ -82,6 +83,10 @@ def test_the_release_stays_well_within_the_caps():
     assert _depth(release) <= untrusted.MAX_JSON_DEPTH // 3
     descriptor = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
     assert len(descriptor["resources"]) <= model.MAX_RESOURCES // 5
+    assert untrusted.MAX_CELLS <= xlsx.MAX_GRID  # a package within the cap has room in its workbook
+    tables = {p.stem: p.read_bytes() for p in release.glob("*.csv")}
+    assert csv_tables.cells_past_the_cap(tables, "release") is None
+    assert sum(len(t.splitlines()) * len(t.split(b"\n")[0].split(b",")) for t in tables.values()) <= untrusted.MAX_CELLS // 100
     assert max(len(r.get("schema", {}).get("foreignKeys", [])) for r in descriptor["resources"]) <= model.MAX_FOREIGN_KEYS // 5
     missing = [r.get("schema", {}).get("missingValues", [""]) for r in descriptor["resources"]]
     assert max(map(len, missing)) <= model.MAX_MISSING_VALUES // 10

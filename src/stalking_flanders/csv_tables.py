@@ -154,6 +154,24 @@ def _unreadable(name: str, error) -> DataError:
     )
 
 
+def cells_past_the_cap(contents: dict[str, bytes], file: str) -> Problem | None:
+    """A problem where the CSV files ``contents`` (bytes by table) hold more than ``MAX_CELLS``
+    values together, counted before any is parsed: each file's line breaks times its header's
+    commas and one (never fewer than a parser finds); or None."""
+    from .untrusted import MAX_CELLS
+
+    rows = {name: max(data.count(b"\n"), data.count(b"\r")) for name, data in contents.items()}
+    total = sum(rows[name] * (data.split(b"\n", 1)[0].count(b",") + 1) for name, data in contents.items())
+    if total <= MAX_CELLS:
+        return None
+    return Problem(
+        "csv-unreadable",
+        file,
+        f"its tables hold up to {total:,} values together, more than {MAX_CELLS:,} (a workbook's sheets hold no more)",
+        expected=f"at most {MAX_CELLS:,} values in all tables",
+    )
+
+
 def cap_problems(data: bytes, name: str) -> list[Problem]:
     """Where the CSV file ``data`` passes a cap (the problems :func:`read` raises before it parses)."""
     try:

@@ -22,9 +22,10 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import nullcontext
 
+from .csv_tables import cells_past_the_cap
 from .datapackage import BUNDLED, DESCRIPTOR_NAME, DataPackage, bundled, checked_files, descriptor_file
 from .limits import bounded
-from .problems import MAX_PROBLEMS_KEPT, MAX_VALUE_CHARS, printable
+from .problems import MAX_PROBLEMS_KEPT, MAX_VALUE_CHARS, DataError, printable
 from .rooting import unrooted
 
 # The cells that are figures of the answer (reported as such; a corrected figure is a patch).
@@ -68,6 +69,8 @@ def _checked(package: DataPackage) -> tuple[dict[str, str], dict[str, bytes]]:
             recorded[resource["name"]] = resource["hash"]
         if resource["name"] in tables:
             contents[resource["name"]] = data
+    if past := cells_past_the_cap(contents, str(package.descriptor_path)):
+        raise DataError([past], str(package.descriptor_path))
     return recorded, contents
 
 

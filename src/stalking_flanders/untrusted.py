@@ -33,6 +33,10 @@ MAX_TOTAL_BYTES = 32 * 1024 * 1024
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # what a workbook's ZIP or a Parquet file may unpack to
 MAX_ROWS = 100_000  # the most rows a table may have in any format
 MAX_COLUMNS = 64  # the most columns a table may have
+# the values of all tables together (a release's: under 700): a workbook's sheets hold no more
+# (formats/workbook_limits.py, MAX_GRID), and each costs every reader a few microseconds: seven
+# tables of 2 million values within every other cap took validate 93 s
+MAX_CELLS = 1_000_000
 MAX_LINE_CHARS = 64 * 1024  # the longest line of a CSV file
 MAX_JSON_DEPTH = 32  # the deepest a descriptor's objects and lists may nest (a release's: 8)
 MAX_PROBLEMS_PER_CODE = 20  # how many problems of one kind are listed; the rest are counted

@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..csv_tables import NAME, cap_problems, read, read_all, write
+from ..csv_tables import NAME, cap_problems, cells_past_the_cap, read, read_all, write
 from ..model import TABULAR_PROFILE, Schema
 from .base import Format
 
-__all__ = ["DIALECT", "FORMAT", "cap_problems", "read", "read_all", "write"]
+__all__ = ["DIALECT", "FORMAT", "cap_problems", "cells_past_the_cap", "read", "read_all", "write"]
 
 DIALECT = {"delimiter": ",", "header": True}
 
