@@ -29,7 +29,7 @@ def test_the_security_page_states_the_caps_and_limits_the_code_keeps():
         f"all files {untrusted.MAX_TOTAL_BYTES // MiB} MiB",
         f"may unpack to at most {untrusted.MAX_UNPACKED_BYTES // MiB} MiB",
         f"a table {untrusted.MAX_ROWS:,} rows and {untrusted.MAX_COLUMNS} columns",
-        f"all tables {untrusted.MAX_CELLS:,} values together",
+        f"the CSV files {untrusted.MAX_CELLS:,} values together",
         f"a CSV line {untrusted.MAX_LINE_CHARS // 1024} KiB",
         f"after {limits.TIME_LIMIT} s an alarm",
         f"{limits.GRACE} s past that",

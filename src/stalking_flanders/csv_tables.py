@@ -74,8 +74,8 @@ def read(source: Path | bytes, schema: Schema, name: str | None = None) -> pd.Da
 
     name = name or ("the CSV bytes given" if isinstance(source, bytes) else str(source))
     text = _bounded_text(source, name)
-    if ragged := _quoted_otherwise(text, name) or _ragged_row(text, name):
-        raise DataError([ragged], name)
+    if apart := _row_problem(text, name):
+        raise DataError([apart], name)
     try:
         # every cell as the Python string it is (object, not pandas' Arrow-backed str: the cells are
         # only read once each, by the field's type below, which gives the frame its dtypes)
@@ -94,49 +94,40 @@ def read(source: Path | bytes, schema: Schema, name: str | None = None) -> pd.Da
 
 
 # A row as RFC 4180 writes it: values apart by commas, each quoted whole (a quote in it doubled) or
-# holding no quote, comma or line break; possessive, so that a row that is not one fails at once.
-RFC_4180_ROW = re.compile(r'(?:"(?:[^"]|"")*+"|[^",\r\n]*+)(?:,(?:"(?:[^"]|"")*+"|[^",\r\n]*+))*+(?:\r?\n|\Z)')
+# holding no quote, comma or line break, ended by a line break (CRLF, LF, or a carriage return
+# alone, which every reader ends a row at too) or the end; possessive, so that a row that is not
+# one fails at once. QUOTED: a quoted value, left out where a row's commas are counted.
+RFC_4180_ROW = re.compile(r'(?:"(?:[^"]|"")*+"|[^",\r\n]*+)(?:,(?:"(?:[^"]|"")*+"|[^",\r\n]*+))*+(?:\r\n?|\n|\Z)')
+QUOTED = re.compile(r'"(?:[^"]|"")*+"')
 
 
-def _quoted_otherwise(text: str, name: str) -> Problem | None:
-    """The first row of ``text`` that quotes otherwise than RFC 4180 (a quote inside a value not
-    quoted whole, text after a value's closing quote, a space before its opening one), as a
-    problem; or None. Its readers read such a row apart: Python's csv module (Frictionless, pandas)
-    reads ``"Quo"ted`` as ``Quoted`` and ``Quo"ted`` as written, the JavaScript reader refuses both,
-    and reads `` "Quoted"`` without its spaces and quotes."""
-    at = 0
+def _row_problem(text: str, name: str) -> Problem | None:
+    """The first row of ``text`` its readers would read apart, as a problem; or None. A row that
+    quotes otherwise than RFC 4180 (a quote inside a value not quoted whole, text after a closing
+    quote, a space before an opening one): Python's csv module (Frictionless) reads ``"Quo"ted`` as
+    ``Quoted`` and ``Quo"ted`` as written, the npm reader ``datapackage`` refuses both, and reads
+    `` "Quoted"`` as ``Quoted``. An empty line, which pandas skips and others read as a row. A row
+    of another number of values than its header: pandas makes the first value of a row of one more
+    its index and moves every other one column to the left, and fills a row of one fewer."""
+    at, width, line = 0, None, 1
     while at < len(text):
         row = RFC_4180_ROW.match(text, at)
+        said = None
         if row is None or row.end() == at:
-            return Problem(
-                "csv-unreadable",
-                name,
-                "a row that quotes otherwise than RFC 4180, which its readers read apart",
-                text.count("\n", 0, at) + 1,
-                expected='each value quoted whole ("…", a quote in it doubled) or holding no quote, comma or line break',
-            )
+            said = "a row that quotes otherwise than RFC 4180, which its readers read apart"
+            expected = 'each value quoted whole ("…", a quote in it doubled) or holding no quote, comma or line break'
+        elif not row.group().strip("\r\n") and width is not None:
+            said, expected = "an empty line, which some readers skip and others read as a row", "no empty line"
+        else:
+            values = (QUOTED.sub("", row.group()) if '"' in row.group() else row.group()).count(",") + 1
+            width = values if width is None else width
+            if values != width:
+                said = f"a row of {values} value{'s' * (values != 1)} under a header of {width}"
+                expected = f"{width} values in every row"
+        if said:
+            return Problem("csv-unreadable", name, said, line, expected=expected)
+        line += row.group().count("\n") + (row.group().count("\r") - row.group().count("\r\n"))
         at = row.end()
-    return None
-
-
-def _ragged_row(text: str, name: str) -> Problem | None:
-    """The first row of ``text`` that holds another number of values than its header, as Python's
-    csv module (Frictionless reads with it) counts them; or None. pandas reads such a row without a
-    word: one value more makes the first column its index and moves every value one column to the
-    left, and one fewer is filled with an empty value."""
-    import csv
-
-    rows = csv.reader(io.StringIO(text, newline=""))
-    header = next(rows, [])
-    for row in rows:
-        if len(row) != len(header):
-            return Problem(
-                "csv-unreadable",
-                name,
-                f"a row of {len(row)} values under a header of {len(header)}",
-                rows.line_num,
-                expected=f"{len(header)} values in every row",
-            )
     return None
 
 
@@ -167,7 +158,7 @@ def cells_past_the_cap(contents: dict[str, bytes], file: str) -> Problem | None:
     return Problem(
         "csv-unreadable",
         file,
-        f"its tables hold up to {total:,} values together, more than {MAX_CELLS:,} (a workbook's sheets hold no more)",
+        f"its tables hold up to {total:,} values together, more than {MAX_CELLS:,} (more than a workbook's sheets can hold)",
         expected=f"at most {MAX_CELLS:,} values in all tables",
     )
 

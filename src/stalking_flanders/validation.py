@@ -66,17 +66,17 @@ def _problems(path: Path) -> list[Problem]:
     problems += _sums(package)
     names = package.tables()
     contents = {name: read_file(package.path(package.resource(name)), root=package.root) for name in names}
-    if past := csv.cells_past_the_cap(contents, str(path)):
+    others = {  # CSV files that are not tables of this package: Frictionless reads them
+        str(package.path(r)): read_file(package.path(r), root=package.root)
+        for r in package.descriptor["resources"]
+        if r["format"] == csv.FORMAT.name and r["name"] not in names
+    }
+    if past := csv.cells_past_the_cap({**contents, **others}, str(path)):
         return problems + [past]  # every reader of the tables costs a few microseconds a value
     tables, table_problems = csv.read_all(
         {n: package.path(package.resource(n)) for n in names}, {n: package.schema(n) for n in names}, contents
     )
-    table_problems += [  # CSV files that are not tables of this package: Frictionless reads them
-        problem
-        for r in package.descriptor["resources"]
-        if r["format"] == csv.FORMAT.name and r["name"] not in names
-        for problem in csv.cap_problems(read_file(package.path(r), root=package.root), str(package.path(r)))
-    ]
+    table_problems += [problem for file, data in others.items() for problem in csv.cap_problems(data, file)]
     if not any(p.code == "csv-unreadable" for p in table_problems):  # past a cap: Frictionless knows none
         with offline():
             problems += _frictionless(package)

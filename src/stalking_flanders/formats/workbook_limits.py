@@ -93,7 +93,10 @@ def within_a_spreadsheets_limits(archive, scale: int = 1) -> None:
         if key in names:
             twin = names[key]
             both = printable(twin) if twin == info.filename else f"{printable(twin)} and {printable(info.filename)}"
-            raise ValueError(f"two parts are named {both} (a part's name has no case): a spreadsheet may read the other")
+            raise ValueError(
+                f"two parts are named {both} (as a spreadsheet compares names: without letter case, and a folder's"
+                " final '/' aside): a spreadsheet may read the other"
+            )
         names[key] = info.filename
         if "\\" in info.filename:  # no part's name: a spreadsheet refuses the whole workbook
             raise ValueError(f"{info.filename!r} is no part's name (a backslash): a spreadsheet does not open the workbook")
