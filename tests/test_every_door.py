@@ -890,6 +890,8 @@ def test_tables_of_more_values_together_than_the_cap_are_refused_before_any_is_p
     assert [(p.code, p.expected) for p in past] == [("csv-unreadable", "at most 100 values in all tables")]
     with pytest.raises(PackageError, match="more than 100 \\(more than a workbook's sheets can hold\\)"):
         diff.diff_releases(folder, folder)
+    with pytest.raises(PackageError, match="values together, more than 100"):
+        load("observations", release=DataPackage(folder))
 
 
 def test_a_quoted_value_longer_than_pythons_csv_field_limit_is_read_not_an_internal_error(tmp_path):

@@ -80,9 +80,20 @@ def load(
         release = _package(release)
         verified = _verified(release)
         problems = release.layout_problems(bundled())  # the captions read the tables by name
+        problems += _past_the_cap(release, name)
         if problems:
             raise DataError(problems, str(release.descriptor_path))
         return _table(release, name, lang, verified=verified)
+
+
+def _past_the_cap(release: DataPackage, name: str) -> list:
+    """Where the tables :func:`_table` reads of ``release`` (``name`` and those its captions read)
+    hold more values together than a package's tables may (:data:`~stalking_flanders.untrusted.MAX_CELLS`)."""
+    from .csv_tables import cells_past_the_cap
+
+    read = [t for t in dict.fromkeys((name, "categories", "series", "subquestions")) if t in release.tables()]
+    past = cells_past_the_cap({t: release.read_bytes(release.resource(t)) for t in read}, str(release.descriptor_path))
+    return [past] if past else []
 
 
 def _table(release: DataPackage, name: str, lang: str, verified: bool):
