@@ -1,0 +1,33 @@
+"""The one CSV reader (``csv_tables.read``) reads no row apart from Python's csv module, which
+Frictionless reads with: where the check of its rows lets a text through, pandas gives the values
+the csv module gives, row for row, for generated tables of awkward values."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from helpers import generated
+from stalking_flanders.csv_tables import _row_problem
+
+VALUES = st.text(alphabet=st.sampled_from(list('ab ,"\r\n\t\x00\x85é')), max_size=6)
+TABLES = st.integers(1, 3).flatmap(lambda n: st.lists(st.lists(VALUES, min_size=n, max_size=n), min_size=1, max_size=5))
+
+
+@generated(300)
+@given(rows=TABLES, end=st.sampled_from(["\n", "\r\n"]), quote_all=st.booleans(), final=st.booleans())
+def test_a_table_let_through_is_read_by_pandas_as_the_csv_module_reads_it(rows, end, quote_all, final):
+    # a row of spaces alone in a table of one column: pandas skipped it as a blank line, the csv
+    # module read it as a row of one value
+    out = io.StringIO(newline="")
+    quoting = csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
+    csv.writer(out, quoting=quoting, lineterminator=end).writerows([[f"h{i}" for i in range(len(rows[0]))], *rows])
+    text = out.getvalue() if final else out.getvalue()[: -len(end)]
+    if _row_problem(text, "t.csv") is not None:
+        return
+    frame = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, na_filter=False, index_col=False)
+    assert frame.values.tolist() == list(csv.reader(io.StringIO(text, newline="")))[1:]
