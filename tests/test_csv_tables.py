@@ -19,7 +19,7 @@ TABLES = st.integers(1, 3).flatmap(lambda n: st.lists(st.lists(VALUES, min_size=
 
 
 @generated(300)
-@given(rows=TABLES, end=st.sampled_from(["\n", "\r\n"]), quote_all=st.booleans(), final=st.booleans())
+@given(rows=TABLES, end=st.sampled_from(["\n", "\r\n", "\r"]), quote_all=st.booleans(), final=st.booleans())
 def test_a_table_let_through_is_read_by_pandas_as_the_csv_module_reads_it(rows, end, quote_all, final):
     # a row of spaces alone in a table of one column: pandas skipped it as a blank line, the csv
     # module read it as a row of one value
