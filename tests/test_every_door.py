@@ -907,3 +907,25 @@ def test_a_quoted_value_longer_than_pythons_csv_field_limit_is_read_not_an_inter
     result = cli("validate", folder)
     assert result.returncode == 1 and "internal error" not in result.stderr, result.stderr[-500:]
     assert len(load("categories", lang="en", release=DataPackage(folder))["category"].iloc[0]) == 180_002
+
+
+def test_a_category_of_two_series_is_labelled_by_each_series_and_one_of_none_is_refused(tmp_path):
+    # the English labels were looked up by the category alone: the last series' label stood for
+    # every series' figures; a figure of a category no series has was an empty value, without a word
+    def twice(folder):
+        path = folder / "categories.csv"
+        path.write_text(path.read_text(encoding="utf-8") + "cgg-perpetration-registrations,Belaging (stalking),Other,82\n")
+
+    folder = damaged_copy(BUNDLED, tmp_path / "twice", unknown_version(twice))
+    observations = load("observations", lang="en", release=DataPackage(folder))
+    caw = observations[observations["series"] == "caw-perpetrators-belaging"]
+    assert set(caw["category"]) == {"Belaging (stalking)"} and observations["category"].notna().all()
+
+    def of_none(folder):
+        path = folder / "observations.csv"
+        path.write_text(path.read_text(encoding="utf-8").replace(",Belaging (stalking),", ",Belaging,", 1), encoding="utf-8")
+
+    folder = damaged_copy(BUNDLED, tmp_path / "none", unknown_version(of_none))
+    for lang in ("nl", "en"):
+        with pytest.raises(PackageError, match="category 'Belaging' of series 'caw-perpetrators-belaging' is none of"):
+            load("observations", lang=lang, release=DataPackage(folder))

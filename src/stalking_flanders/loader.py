@@ -86,6 +86,24 @@ def load(
         return _table(release, name, lang, verified=verified)
 
 
+def _labels(categories, table, release: DataPackage, lang: str) -> list[str]:
+    """Each row's category of ``table`` as the table ``categories`` labels it in ``lang``: by its
+    series and category (one category may stand under two series, each with its English label).
+    :class:`DataError` where a row's category is none of its series' (``validate`` reports it too):
+    it would otherwise be an empty value, without a word."""
+    from .problems import Code, Problem
+
+    column = "category" if lang == "nl" else "label_en"
+    label = {(s, c): text for s, c, text in zip(categories["series"], categories["category"], categories[column])}
+    keys = list(zip(table["series"], table["category"]))
+    unknown = next((i for i, key in enumerate(keys) if key not in label), None)
+    if unknown is not None:
+        file = str(release.path(release.resource("categories")))
+        said = f"a row's category {keys[unknown][1]!r} of series {keys[unknown][0]!r} is none of the table categories'"
+        raise DataError([Problem(Code.FOREIGN_KEY, file, said, expected="a category the table categories holds")], file)
+    return [label[key] for key in keys]
+
+
 def _past_the_cap(release: DataPackage, name: str) -> list:
     """Where the tables :func:`_table` reads of ``release`` (``name`` and those its captions read)
     hold more values together than a package's tables may (:data:`~stalking_flanders.untrusted.MAX_CELLS`)."""
@@ -102,12 +120,8 @@ def _table(release: DataPackage, name: str, lang: str, verified: bool):
     table = _read(release, name)
     if "category" in table.columns:
         categories = table if name == "categories" else _read(release, "categories")
-        order = categories["category"].tolist()
-        if lang == "en":
-            english = dict(zip(categories["category"], categories["label_en"]))
-            table["category"] = table["category"].map(english)
-            order = [english[c] for c in order]
-        table["category"] = pd.Categorical(table["category"], categories=list(dict.fromkeys(order)))
+        labels = _labels(categories, table, release, lang)
+        table["category"] = pd.Categorical(labels, categories=list(dict.fromkeys(_labels(categories, categories, release, lang))))
     series = table if name == "series" else _read(release, "series")
     subquestions = table if name == "subquestions" else _read(release, "subquestions")
     table.attrs.update(about(release, series, subquestions, name, lang))
