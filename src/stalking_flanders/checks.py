@@ -194,7 +194,62 @@ def reconcile(tables: dict[str, pd.DataFrame], texts: dict[str, ArchivedText], f
         if text is not None and row.series in header_years:
             problem = _figure(row, csv_line(index), text, header_years[row.series], series[row.series], files["observations"])
             problems += [problem] if problem else []
+    problems += quotations_on_their_lines(tables, texts, files) + readings_of_their_question(tables, files)
     return problems + _under_their_labels(tables, files) + _coverage(tables, series, header_years, texts, files)
+
+
+# The quotations of the answer the tables hold, each with the line or span it stands on
+# (heading_nl may be empty: an optional quotation left out says nothing)
+QUOTED_ON = {
+    "series": (("measure_nl", "measure_lines"), ("caveat_nl", "caveat_lines"), ("heading_nl", "header_line")),
+    "subquestions": (("question_nl", "question_lines"), ("statement_nl", "statement_lines")),
+}
+
+
+def quotations_on_their_lines(tables: dict[str, pd.DataFrame], texts: dict[str, ArchivedText], files: dict) -> list[Problem]:
+    """Every quotation of the answer (:data:`QUOTED_ON`) stands, letter for letter (white space
+    folded), on the line or span of lines its row gives, in its source question's archived text:
+    a span reversed, past the text, or of other words is reported."""
+    problems = []
+    for name, pairs in QUOTED_ON.items():
+        for index, row in enumerate(tables[name].itertuples()):
+            text = texts.get(row.source_question)
+            for quoted, lines in pairs:
+                words, span = getattr(row, quoted, None), SPAN.fullmatch(str(getattr(row, lines, "")))
+                if text is None or pd.isna(words) or not str(words) or span is None:
+                    continue  # a span that does not parse is the pattern's problem, an empty quotation says nothing
+                if text.find(str(words), int(span[1]), int(span[2] or span[1]), exact_case=True) is None:
+                    problems.append(
+                        Problem(
+                            "quote-not-on-lines",
+                            files[name],
+                            f"the quotation {quoted} does not stand on its lines {lines}",
+                            csv_line(index),
+                            lines,
+                            found=str(getattr(row, lines)),
+                            expected=f"the lines of {text.name} the quotation stands on, letter for letter",
+                        )
+                    )
+    return problems
+
+
+def readings_of_their_question(tables: dict[str, pd.DataFrame], files: dict) -> list[Problem]:
+    """Each series' reading (``reading_subquestion``) is a sub-question of its source question:
+    one of none would leave the answer's reading of the figures out of every caveat, without a word."""
+    known = set(tables["subquestions"][["source_question", "subquestion"]].itertuples(index=False, name=None))
+    return [
+        Problem(
+            "foreign-key",
+            files["series"],
+            "refers to no sub-question of its source question",
+            csv_line(index),
+            "reading_subquestion",
+            found=s.reading_subquestion,
+            expected="a sub-question of the table subquestions",
+        )
+        for index, s in enumerate(tables["series"].itertuples())
+        if (s.source_question, s.reading_subquestion) not in known
+    ]
 
 
 def _under_their_labels(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Problem]:

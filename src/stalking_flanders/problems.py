@@ -70,6 +70,7 @@ class Code(StrEnum):
     FIGURE_DIFFERS = "figure-differs", "a figure differs from the archived answer"
     FIGURE_MISSING = "figure-missing", "a figure of the archived answer is missing"
     LABEL_NOT_ON_LINES = "label-not-on-lines", "a label does not stand on its recorded lines"
+    QUOTE_NOT_ON_LINES = "quote-not-on-lines", "a quotation of the answer does not stand on its recorded lines"
     QUESTION_NOT_IN_TEXT = "question-not-in-text", "a fact of a source question does not stand in its archived text"
     YEAR_NOT_IN_HEADER = "year-not-in-header", "a year is not in its table's header in the answer"
     # extracting an archived answer
