@@ -931,6 +931,9 @@ def test_a_category_of_two_series_is_labelled_by_each_series_and_one_of_none_is_
             load("observations", lang=lang, release=DataPackage(folder))
 
 
+LABEL = ("value-constraint", "label_en")
+
+
 def _cell(folder, table, old, new):
     path = folder / f"{table}.csv"
     text = path.read_text(encoding="utf-8")
@@ -945,12 +948,19 @@ def _cell(folder, table, old, new):
         ("series", ",94-95,6,", ",74-75,6,", "quote-not-on-lines", "caveat_lines"),
         ("subquestions", ",54-56\n", ",56-54\n", "quote-not-on-lines", "statement_lines"),
         ("series", ",94-95,6,", ",94-95,99,", "foreign-key", "reading_subquestion"),
+        ("categories", ",Behavioural problems - aggression,", ",Behavioural problems - other behavioural problem,", *LABEL),
     ],
-    ids=["a span reversed", "another quotation's span", "a statement's span reversed", "a reading of no sub-question"],
+    ids=[
+        "a span reversed",
+        "another quotation's span",
+        "a statement's span reversed",
+        "a reading of no sub-question",
+        "two English labels alike",
+    ],
 )
 def test_every_quotation_stands_on_its_lines_and_every_reading_is_a_sub_question(table, old, new, code, column, tmp_path):
     # validate checked the figures' lines and the labels', not the quotations' nor the readings: a
     # reading of no sub-question left the answer's own reading out of every caveat, without a word
     folder = damaged_copy(BUNDLED, tmp_path / "quoted", unknown_version(lambda f: _cell(f, table, old, new)))
     found = [(p.code, p.column, p.line) for p in validate_package(folder) if p.file.endswith(f"{table}.csv") and p.line]
-    assert found == [(code, column, 2)], found
+    assert found == [(code, column, 4 if column == "label_en" else 2)], found  # the second of the two labels

@@ -195,6 +195,7 @@ def reconcile(tables: dict[str, pd.DataFrame], texts: dict[str, ArchivedText], f
             problem = _figure(row, csv_line(index), text, header_years[row.series], series[row.series], files["observations"])
             problems += [problem] if problem else []
     problems += quotations_on_their_lines(tables, texts, files) + readings_of_their_question(tables, files)
+    problems += english_labels_apart(tables["categories"], files["categories"])
     return problems + _under_their_labels(tables, files) + _coverage(tables, series, header_years, texts, files)
 
 
@@ -230,6 +231,28 @@ def quotations_on_their_lines(tables: dict[str, pd.DataFrame], texts: dict[str, 
                             expected=f"the lines of {text.name} the quotation stands on, letter for letter",
                         )
                     )
+    return problems
+
+
+def english_labels_apart(categories: pd.DataFrame, file: str) -> list[Problem]:
+    """No two categories of one series share an English label: a table loaded in English would
+    show their figures as of one category."""
+    seen: set = set()
+    problems = []
+    for index, (series, label) in enumerate(categories[["series", "label_en"]].itertuples(index=False, name=None)):
+        if (series, label) in seen:
+            problems.append(
+                Problem(
+                    "value-constraint",
+                    file,
+                    "another category of the series has this English label",
+                    csv_line(index),
+                    "label_en",
+                    found=label,
+                    expected="an English label of its own in its series",
+                )
+            )
+        seen.add((series, label))
     return problems
 
 
