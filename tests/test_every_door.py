@@ -964,3 +964,60 @@ def test_every_quotation_stands_on_its_lines_and_every_reading_is_a_sub_question
     folder = damaged_copy(BUNDLED, tmp_path / "quoted", unknown_version(lambda f: _cell(f, table, old, new)))
     found = [(p.code, p.column, p.line) for p in validate_package(folder) if p.file.endswith(f"{table}.csv") and p.line]
     assert found == [(code, column, 4 if column == "label_en" else 2)], found  # the second of the two labels
+
+
+def _part_changed(name: str, old: str, new: str):
+    """An edit: the workbook's part ``name`` with ``old`` (which it holds) replaced by ``new``."""
+    import zipfile
+
+    def edit(folder):
+        path = folder / "stalking-flanders.xlsx"
+        with zipfile.ZipFile(path) as book:
+            parts = {info.filename: book.read(info) for info in book.infolist()}
+        assert old.encode() in parts[name], (name, old)
+        parts[name] = parts[name].replace(old.encode(), new.encode(), 1)
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+            for part, data in parts.items():
+                book.writestr(part, data)
+
+    return edit
+
+
+STYLES, DEFAULT_FONT = "xl/styles.xml", '<font><sz val="11"/><color theme="1"/>'
+SHOWN_UNREADABLY = {
+    "a white font": (STYLES, DEFAULT_FONT, '<font><sz val="11"/><color rgb="FFFFFFFF"/>', "coloured FFFFFF on FFFFFF"),
+    "a font of one point": (STYLES, DEFAULT_FONT, '<font><sz val="1"/><color theme="1"/>', "a font of 1 points"),
+    "the theme's text colour white": (
+        "xl/theme/theme1.xml",
+        '<a:dk1><a:sysClr val="windowText" lastClr="000000"/></a:dk1>',
+        '<a:dk1><a:srgbClr val="FFFFFF"/></a:dk1>',
+        "coloured FFFFFF on FFFFFF",
+    ),
+    "black fill behind black text": (
+        STYLES,
+        '<fill><patternFill patternType="none"/></fill>',
+        '<fill><patternFill patternType="solid"><fgColor rgb="FF000000"/></patternFill></fill>',
+        "coloured 000000 on 000000",
+    ),
+    "a light tint of the text colour": (
+        STYLES,
+        DEFAULT_FONT,
+        '<font><sz val="11"/><color theme="1" tint="0.95"/>',
+        "a contrast of 1.",
+    ),
+    "an indent of 250": (
+        STYLES,
+        'applyAlignment="1"><alignment vertical="top"',
+        'applyAlignment="1"><alignment indent="250" vertical="top"',
+        "indented 250",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", SHOWN_UNREADABLY)
+def test_a_workbook_whose_styles_hide_its_text_is_refused(case, tmp_path):
+    # every value was the CSV files' and validate passed it, but a spreadsheet showed nothing to read
+    part, old, new, said = SHOWN_UNREADABLY[case]
+    folder = damaged_copy(BUNDLED, tmp_path / "hidden", unknown_version(_part_changed(part, old, new)))
+    found = [p.message for p in validate_package(folder) if p.file.endswith(".xlsx") and p.code == "format-differs"]
+    assert len(found) == 1 and "the workbook's part xl/styles.xml holds a cell format" in found[0] and said in found[0], found

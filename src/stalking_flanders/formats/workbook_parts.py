@@ -20,6 +20,7 @@ from xml.parsers import expat
 
 from ..problems import printable
 from .base import ShownOtherwise
+from .workbook_colours import MAX_INDENT, theme_colours, unreadable
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"  # the spreadsheet namespace (transitional)
 RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"  # a sheet's r:id
@@ -82,6 +83,7 @@ REQUIRED = {"row": "r", "c": "r", "numFmt": "numFmtId"}  # an attribute each rea
 VALUES = {"n": NUMBER, "s": INDEX, "b": re.compile("[01]"), "str": re.compile(".*", re.DOTALL)}  # a cell's <v>, by type
 ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_|x005F_")  # a character escaped in a text, which openpyxl reads otherwise
 STYLES = "xl/styles.xml"  # where openpyxl reads the styles (whatever the workbook's relationships say)
+THEME = "xl/theme/theme1.xml"  # and the theme, whose colours a cell's text and fill may be of
 
 
 def _attributes_otherwise(local: str, attributes: dict) -> str | None:
@@ -108,6 +110,11 @@ class _Styles:
         self.of_styles: list[int] = []  # each cell style's number format
         self.general: set[int] = set()  # the cell formats shown as General
         self.formats = 0  # the cell formats met
+        # what a cell's text is shown with (:mod:`.workbook_colours`): the fonts (size, colour), the
+        # fills (pattern, colour) and each cell format's font, fill and indent, as met
+        self.fonts: list[dict] = []
+        self.fills: list[dict] = []
+        self.cell_formats: list[dict] = []
 
     def is_general(self, kind: int) -> bool:
         return self.codes.get(kind, "").strip().lower() == "general"
@@ -216,6 +223,28 @@ class _Scan:
             self.styles.default(int(attributes.get("xfId", "0")))
         elif local == "v" and self.type not in VALUES:
             raise _Made(f"holds a value in a cell of the type {self.type!r}: a spreadsheet may show another")
+        self._shown_with(local, attributes)
+
+    def _shown_with(self, local: str, attributes: dict) -> None:
+        """The fonts, fills and cell formats of the styles part, as met (:class:`_Styles`)."""
+        path, styles = tuple(name for name, _ in self.open[-4:]), self.styles
+        if path[-2:] in (("fonts", "font"), ("fills", "fill")):
+            (styles.fonts if local == "font" else styles.fills).append({})
+        elif path[-3:] == ("fonts", "font", "sz"):
+            styles.fonts[-1]["size"] = _points(attributes.get("val"))
+        elif path[-3:] == ("fonts", "font", "color"):
+            styles.fonts[-1]["color"] = dict(attributes)
+        elif path[-3:] == ("fills", "fill", "gradientFill"):
+            raise _Made("holds a gradient fill, whose colours behind a cell's text this package does not read")
+        elif path[-3:] == ("fills", "fill", "patternFill"):
+            styles.fills[-1]["pattern"] = str(attributes.get("patternType", "none"))
+        elif path[-4:] == ("fills", "fill", "patternFill", "fgColor"):
+            styles.fills[-1]["fgColor"] = dict(attributes)
+        elif path[-2:] == ("cellXfs", "xf"):
+            styles.cell_formats.append({"fontId": attributes.get("fontId", "0"), "fillId": attributes.get("fillId", "0")})
+        elif path[-3:] == ("cellXfs", "xf", "alignment"):
+            indent = str(attributes.get("indent", "0"))
+            styles.cell_formats[-1]["indent"] = int(indent) if INDEX.fullmatch(indent) else MAX_INDENT + 1
 
     def _cell(self, attributes: dict) -> None:
         from openpyxl.utils import column_index_from_string
@@ -245,6 +274,14 @@ class _Scan:
             raise _Made(
                 f"holds a text with an escape, {printable(repr(ESCAPE.search(text).group()))}: a spreadsheet may show another"
             )
+
+
+def _points(value) -> float:
+    """A font's size as written (11, a spreadsheet's default, where it cannot be read)."""
+    try:
+        return float(str(value))
+    except ValueError:
+        return 11.0
 
 
 @dataclass(frozen=True)
@@ -283,7 +320,9 @@ def how_made(archive) -> Made:
         except (expat.ExpatError, LookupError, ValueError):
             continue  # no XML: openpyxl refuses what it reads of it
         named[info.filename] = scan.named
-    return Made(None, named)
+    theme = theme_colours(archive.read(THEME) if THEME in archive.namelist() else None)
+    said = unreadable(styles.fonts, styles.fills, styles.cell_formats, theme)
+    return Made(f"{STYLES} {said}" if said else None, named)
 
 
 def parts_otherwise(archive) -> str | None:
@@ -306,6 +345,7 @@ def parts_otherwise(archive) -> str | None:
         "workbook": ([workbook], "", "officeDocument"),
         "shared texts": (strings, workbook, "sharedStrings"),
         "styles": ([STYLES], workbook, "styles"),
+        "theme": ([THEME] if THEME in archive.namelist() else [], workbook, "theme"),  # its colours
     }
     for what, (read, part, kind) in found.items():
         related = [target for k, target in relationships(archive, part).values() if k == kind]
