@@ -198,6 +198,7 @@ GATE = {
         "resources[10].path",
     ),
     "a path through .": (lambda d: d["resources"][0].update(path="./" + d["resources"][0]["path"]), "resources[0].path"),
+    "a source's path that is no text": (lambda d: d["sources"][0].update(path=["answer.txt"]), "sources[0].path"),
     "a header row given as 1.0": (lambda d: d["resources"][2]["dialect"].update(header=1.0), "resources[2].dialect"),
     "the folder itself as a path": (lambda d: d["resources"][0].update(path="."), "resources[0].path"),  # was exit 3
     "the folder itself as a path, with a slash": (lambda d: d["resources"][6].update(path="./"), "resources[6].path"),

@@ -1061,3 +1061,43 @@ def test_a_workbook_part_named_with_a_backslash_is_refused():
         book.writestr("docProps\\extra.xml", "<a/>")
     with zipfile.ZipFile(data) as book, pytest.raises(ValueError, match="backslash"):
         within_a_spreadsheets_limits(book)
+
+
+def test_a_root_descriptor_whose_source_lies_beside_it_is_not_the_published_one(tmp_path):
+    # The repository's root descriptor names every file data/release/...: a source written without
+    # that folder leads to a file beside the descriptor that no check reads. It once compared
+    # equal to the published path (the folder was taken off where it stood, and this path was left).
+    from stalking_flanders import loader
+    from stalking_flanders.datapackage import IntegrityError
+    from stalking_flanders.rooting import rooted
+
+    root = tmp_path / "repository"
+    shutil.copytree(BUNDLED, root / "data" / "release")
+    descriptor = rooted(json.loads((BUNDLED / "datapackage.json").read_text(encoding="utf-8")), "data/release")
+    assert validate_package(_written(root, descriptor)) == []
+    moved = descriptor["sources"][0]["path"].removeprefix("data/release/")
+    descriptor["sources"][0]["path"] = moved
+    (root / moved).parent.mkdir(parents=True)
+    (root / moved).write_text("A forged answer.\n", encoding="utf-8")
+    problems = validate_package(_written(root, descriptor))
+    assert [(p.code, p.column) for p in problems] == [("file-missing", "sources[0].path")]
+    with pytest.raises(IntegrityError, match=r"sources\[0\]\.path"):
+        loader.load("observations", release=str(root))
+
+
+def _written(folder, descriptor):
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("path", ["answer.txt", "../sources/vp-sv-186-beke-2021-12-21.txt", "https://example.org/answer"])
+def test_a_source_whose_path_names_no_file_of_the_package_is_refused(tmp_path, path):
+    # In a version the package does not know (no published descriptor to compare with), a source
+    # must still lead to the package's own archived answer, which the checks read.
+    folder = damaged_copy(BUNDLED, tmp_path / "copy")
+    (folder / "answer.txt").write_text("A forged answer.\n", encoding="utf-8")
+    edit_descriptor(folder, lambda d: (d["sources"][0].update(path=path), d.update(version="9.9.9")))
+    problems = [p for p in validate_package(folder) if p.column == "sources[0].path"]
+    assert [(p.code, p.found) for p in problems] == [("file-missing", path)]
+    edit_descriptor(folder, lambda d: d["sources"][0].update(path="sources/vp-sv-186-beke-2021-12-21.txt"))
+    assert not [p for p in validate_package(folder) if p.column == "sources[0].path"]

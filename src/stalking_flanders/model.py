@@ -569,6 +569,7 @@ def check_descriptor(raw: dict) -> None:
     for i, source in enumerate(_at_most(_expect(raw.get("sources", []), list, "sources", "a list"), "sources")):
         _keys(source, {"title", "path"}, f"sources[{i}]")
         _text(source, "title", f"sources[{i}]")
+        _text(source, "path", f"sources[{i}]", required=False)
     resources = _expect(raw["resources"], list, "resources", "a list of resources")
     if len(resources) > MAX_RESOURCES:
         raise ShapeError("resources", f"lists {len(resources)} resources, expected at most {MAX_RESOURCES}")

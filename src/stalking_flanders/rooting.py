@@ -48,10 +48,18 @@ def folder_of(descriptor: dict) -> str:
 
 
 def unrooted(descriptor: dict) -> dict:
-    """A copy of ``descriptor`` with the paths relative to its release folder again."""
+    """A copy of ``descriptor`` with the paths relative to its release folder again. A source's
+    path outside that folder (beside the root descriptor, where no check of the release reads it)
+    is given as it stands from the folder, and so differs from any path in it.
+
+    >>> unrooted({"resources": [{"path": "data/release/a.csv"}], "sources": [{"path": "s/b.txt"}]})["sources"]
+    [{'path': '../../s/b.txt'}]
+    """
     prefix, moved = folder_of(descriptor), copy.deepcopy(descriptor)
+    up = "../" * len(PurePosixPath(prefix).parts)
     for item in _items(moved):
-        item["path"] = item["path"].removeprefix(prefix)
+        path = item["path"]
+        item["path"] = path.removeprefix(prefix) if path.startswith(prefix) else up + path
     return moved
 
 

@@ -59,7 +59,7 @@ def _problems(path: Path) -> list[Problem]:
         package = DataPackage(path)
     except DataError as error:
         return error.problems
-    problems = _files(package) + _tables_of_this_package(package)
+    problems = _files(package) + _sources_named(package) + _tables_of_this_package(package)
     if problems:
         return problems  # nothing unsafe goes further: Frictionless never sees this package
     problems += release_problems(package.descriptor, str(path), _bundled())
@@ -212,6 +212,25 @@ def _bundled() -> dict | None:
 
 def _file(package: DataPackage, resource: dict) -> str:
     return str(package.root / resource["path"])
+
+
+def _sources_named(package: DataPackage) -> list[Problem]:
+    """Each source with a path names a file of the package (its archived answer), which the checks
+    read: a source's path to a file beside the package, or to a page elsewhere, would send a reader
+    to a text no check of the package has read."""
+    paths = {resource["path"] for resource in package.descriptor["resources"]}
+    return [
+        Problem(
+            Code.FILE_MISSING,
+            str(package.descriptor_path),
+            "a source names no file of the package: nothing checks the text its path leads to",
+            column=f"sources[{i}].path",
+            found=source["path"],
+            expected="the path of one of the package's resources (its archived answer)",
+        )
+        for i, source in enumerate(package.descriptor.get("sources", []))
+        if "path" in source and source["path"] not in paths
+    ]
 
 
 def _files(package: DataPackage) -> list[Problem]:
