@@ -307,3 +307,21 @@ def test_changed_values_past_a_thousand_are_counted_not_listed():
     new = {(str(i),): {"v": "b"} for i in range(1500)}
     changed = _changed_cells(old, new, ["v"], "t", {"v": field}, {"v": field})
     assert len(changed["cells_changed"]) == 1000 and changed["cells_changed_more"] == 500
+
+
+def test_rows_added_or_removed_past_a_thousand_are_counted_not_listed(tmp_path):
+    # Each added key was listed: 12,000 rows of long keys made 4 MB of text and 5 MB of JSON.
+    def many_categories(folder):
+        path = folder / "categories.csv"
+        last = path.read_text(encoding="utf-8").splitlines()[-1].split(",")
+        added = [",".join([last[0], f"{last[1]} {i}", *last[2:]]) for i in range(1200)]
+        path.write_text(path.read_text(encoding="utf-8") + "\n".join(added) + "\n", encoding="utf-8")
+
+    grown = synthetic(tmp_path, many_categories)
+    result = json.loads(diff(BUNDLED, grown, "--format", "json"))["tables"]["categories"]
+    assert (len(result["rows_added"]), result["rows_added_more"]) == (1000, 200)
+    out = diff(BUNDLED, grown)
+    assert "1200 row(s) added" in out and "200 more row(s) added, not listed one by one" in out, out
+    assert out.count("\n    + ") == 1000
+    back = json.loads(diff(grown, BUNDLED, "--format", "json"))["tables"]["categories"]
+    assert (len(back["rows_removed"]), back["rows_removed_more"]) == (1000, 200)

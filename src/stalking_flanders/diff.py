@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 
 from .csv_tables import cells_past_the_cap
@@ -183,7 +183,9 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str, ra: dict, rb: dict, r
         "key_changed": False,
         "key_repeated": False,
         "rows_added": [],
+        "rows_added_more": 0,
         "rows_removed": [],
+        "rows_removed_more": 0,
         "cells_changed": [],
         "cells_changed_more": 0,
         "meaning_changed": False,
@@ -195,8 +197,8 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str, ra: dict, rb: dict, r
     old_rows, new_rows = rows()
     if not key:  # no key on either side: a row is its values, and may stand more than once
         old_count, new_count = _counted(old_rows, shared), _counted(new_rows, shared)
-        out["rows_added"] = [list(row) for row in (new_count - old_count).elements()]
-        out["rows_removed"] = [list(row) for row in (old_count - new_count).elements()]
+        out["rows_added"], out["rows_added_more"] = _listed(list(row) for row in (new_count - old_count).elements())
+        out["rows_removed"], out["rows_removed_more"] = _listed(list(row) for row in (old_count - new_count).elements())
         return out
     old_by_key = {tuple(r[k] for k in key): r for r in old_rows}
     new_by_key = {tuple(r[k] for k in key): r for r in new_rows}
@@ -205,10 +207,27 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str, ra: dict, rb: dict, r
         whole = [f for f in fb if f in fa]
         out["key_repeated"] = _counted(old_rows, whole) != _counted(new_rows, whole)
         return out
-    out["rows_added"] = [list(k) for k in new_by_key if k not in old_by_key]
-    out["rows_removed"] = [list(k) for k in old_by_key if k not in new_by_key]
+    out["rows_added"], out["rows_added_more"] = _listed(list(k) for k in new_by_key if k not in old_by_key)
+    out["rows_removed"], out["rows_removed_more"] = _listed(list(k) for k in old_by_key if k not in new_by_key)
     out |= _changed_cells(old_by_key, new_by_key, shared, name, fa, fb)
     return out
+
+
+def _listed(rows: Iterable[list]) -> tuple[list[list], int]:
+    """The first ``MAX_PROBLEMS_KEPT`` of ``rows`` (each a row's key, or its values), and how many
+    more there are: counted, as changed values are, not listed one by one.
+
+    >>> listed, more = _listed([i] for i in range(MAX_PROBLEMS_KEPT + 2))
+    >>> len(listed), more
+    (1000, 2)
+    """
+    listed, more = [], 0
+    for row in rows:
+        if len(listed) < MAX_PROBLEMS_KEPT:
+            listed.append(row)
+        else:
+            more += 1
+    return listed, more
 
 
 def _counted(rows: list[dict], fields: list) -> Counter:
@@ -332,8 +351,10 @@ def as_text(result: dict) -> str:
             parts.append("  - Title, description or keys described differently")
         for label, sign in (("rows_added", "+"), ("rows_removed", "-")):
             if t[label]:
-                parts.append(f"  - {len(t[label])} row(s) {label.split('_')[1]}:")
+                parts.append(f"  - {len(t[label]) + t.get(f'{label}_more', 0)} row(s) {label.split('_')[1]}:")
                 parts += [f"    {sign} {_key(k)}" for k in t[label]]
+            if t.get(f"{label}_more"):
+                parts.append(f"  - {t[f'{label}_more']} more row(s) {label.split('_')[1]}, not listed one by one")
         figures = [c for c in t["cells_changed"] if c["figure"]]
         meaning = [c for c in t["cells_changed"] if c["meaning"]]
         others = [c for c in t["cells_changed"] if not c["figure"] and not c["meaning"]]
