@@ -5,7 +5,6 @@ prints it. No internal identifier appears in it."""
 
 from __future__ import annotations
 
-import functools
 import re
 
 import pandas as pd
@@ -44,10 +43,13 @@ def sentences(text: str) -> list[str]:
 class Readings:
     """The sub-questions by source question and number, each found at once: every series is
     looked up in them, and a package from anywhere may hold many of both (20,000 series, looked
-    up by a filter each, took 21 s)."""
+    up by a filter each, took 21 s). Each statement's excerpt is made once, however many series
+    read it, and kept as long as these readings are (not a process's lifetime: a package from
+    anywhere may hold statements of megabytes)."""
 
     def __init__(self, subquestions: pd.DataFrame) -> None:
         self.rows: dict[tuple, dict] = {}
+        self._excerpts: dict[tuple, tuple[str, bool]] = {}
         for row in subquestions.to_dict("records"):
             self.rows.setdefault((row["source_question"], row["subquestion"]), row)  # the first, as a filter finds
 
@@ -55,11 +57,22 @@ class Readings:
         """The sub-question whose statement is the answer's own reading of ``series``, or None."""
         return self.rows.get((series.source_question, series.reading_subquestion))
 
+    def excerpt(self, read: dict, lang: str) -> tuple[str, bool]:
+        """:func:`excerpt` of the statement of ``read`` (a row of the sub-questions) in ``lang``."""
+        key = (read["source_question"], read["subquestion"], lang)
+        if key not in self._excerpts:
+            self._excerpts[key] = excerpt(read[f"statement_{lang}"])
+        return self._excerpts[key]
 
-@functools.lru_cache(maxsize=64)
+    def quoted(self, read: dict, lang: str) -> str:
+        """The first sentences of the statement of ``read`` in ``lang``, in quotation marks, "(…)"
+        marking what is left out."""
+        quoted, cut = self.excerpt(read, lang)
+        return f"“{quoted}{' (…)' if cut else ''}”"
+
+
 def excerpt(statement: str, count: int = READING_SENTENCES) -> tuple[str, bool]:
-    """The first ``count`` sentences of ``statement``, and whether any were left out (each
-    statement split once, however many series read it)."""
+    """The first ``count`` sentences of ``statement``, and whether any were left out."""
     parts = sentences(statement)
     return " ".join(parts[:count]), len(parts) > count
 
@@ -71,19 +84,12 @@ def quoted_reading(series, readings: Readings, lang: str) -> str:
     read = readings.of(series)
     if read is None:
         return ""
-    return f"{reading_label(series, lang)}: {reading_excerpt(read, lang)}"
+    return f"{reading_label(series, lang)}: {readings.quoted(read, lang)}"
 
 
 def reading_label(series, lang: str) -> str:
     """What stands before the answer's own reading of ``series``, in ``lang``."""
     return caveat_words(lang)["reading"].format(n=series.reading_subquestion)
-
-
-def reading_excerpt(read: dict, lang: str) -> str:
-    """The first sentences of the statement ``read`` (a row of the sub-questions) in quotation
-    marks, "(…)" marking what is left out."""
-    quoted, cut = excerpt(read[f"statement_{lang}"])
-    return f"“{quoted}{' (…)' if cut else ''}”"
 
 
 def capitalised(text: str) -> str:

@@ -165,7 +165,7 @@ def stalking_rows(tables: dict) -> list[list]:
     """The sheet of the stalking-specific figures (the tables' frames by name): year, count,
     category and line, then what each figure counts, the answer's words, the answer's own reading
     and the package's note. The publish step writes it, and ``validate`` holds the sheet to it."""
-    from ..caveats import Readings, capitalised, caveat_words, reading_excerpt, reading_label
+    from ..caveats import Readings, capitalised, caveat_words, reading_label
 
     series, observations, readings = tables["series"], tables["observations"], Readings(tables["subquestions"])
     rows: list[list] = [
@@ -191,8 +191,8 @@ def stalking_rows(tables: dict) -> list[list]:
                 [
                     [
                         f"{reading_label(s, 'nl')} / {reading_label(s, 'en')}",
-                        reading_excerpt(read, "nl"),
-                        reading_excerpt(read, "en"),
+                        readings.quoted(read, "nl"),
+                        readings.quoted(read, "en"),
                     ]
                 ]
                 if read is not None

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 from markupsafe import Markup
 
-from ..caveats import NO_FIGURES, Readings, capitalised, caveat_words, excerpt, first_shown, sentences
+from ..caveats import NO_FIGURES, Readings, capitalised, caveat_words, first_shown, sentences
 from ..datapackage import DESCRIPTOR_NAME, cite
 from ..facts import CODES, LANGUAGES, SPECIFIC
 from ..formats import BY_NAME, JSON
@@ -91,7 +91,7 @@ def _summary(tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
         obs = tables["observations"][tables["observations"]["series"] == s.series].sort_values("year")
         categories = tables["categories"][tables["categories"]["series"] == s.series]
         read = readings.of(s)
-        quoted, cut = excerpt(read[f"statement_{lang}"]) if read is not None and s.stalking_specific else ("", False)
+        quoted, cut = readings.excerpt(read, lang) if read is not None and s.stalking_specific else ("", False)
         note = sentences(getattr(s, f"note_{lang}"))
         items.append(
             {
