@@ -290,3 +290,36 @@ def test_a_statement_read_for_the_caveats_is_not_kept_once_they_are_made():
     finally:
         tracemalloc.stop()
     assert kept < 2_000_000, f"{kept:,} bytes kept"
+
+
+@pytest.mark.parametrize(
+    "call, builtin",
+    [
+        (lambda: load(["observations"]), KeyError),  # was TypeError: unhashable type: 'list'
+        (lambda: DataPackage().resource(["observations"]), KeyError),
+        (lambda: load("observations", lang="NL"), ValueError),
+        (lambda: load("observations", release=123), TypeError),  # was a TypeError of os.fsdecode
+        (lambda: DataPackage(123), TypeError),
+        (lambda: DataPackage(""), FileNotFoundError),  # read ./datapackage.json; the command line refuses it
+    ],
+    ids=[
+        "a list for a name",
+        "a list for a resource",
+        "a language in capitals",
+        "a number for a release",
+        "a number for a package",
+        "an empty path",
+    ],
+)
+def test_an_argument_of_another_kind_is_an_error_of_the_package_and_of_python(call, builtin):
+    from stalking_flanders.problems import PackageError
+
+    with pytest.raises(PackageError) as raised:
+        call()
+    assert isinstance(raised.value, builtin), type(raised.value).__mro__
+
+
+def test_diff_takes_a_package_as_load_does():
+    from stalking_flanders.diff import diff_releases
+
+    assert diff_releases(DataPackage(), BUNDLED)["bump"] == "none"  # was a TypeError

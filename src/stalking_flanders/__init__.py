@@ -26,12 +26,14 @@ where it is installed: pandas keeps text in it), and pandera and frictionless on
 from __future__ import annotations
 
 from .datapackage import DataPackage, IntegrityError, ReleaseMissing, UnknownNameError, bundled
+from .problems import PackageError
 
 Release = DataPackage  # the name of 1.0.0, kept for code that uses it
 
 __all__ = [
     "DataPackage",
     "IntegrityError",
+    "PackageError",
     "Release",
     "ReleaseMissing",
     "UnknownNameError",

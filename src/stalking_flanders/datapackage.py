@@ -42,6 +42,12 @@ def descriptor_file(given: os.PathLike | str | bytes | None) -> Path:
     >>> descriptor_file(b"release") == descriptor_file("release") == Path("release")
     True
     """
+    if given is not None and not isinstance(given, str | bytes | os.PathLike):
+        raise NotAPath(f"a package is named by a path (text, bytes or a path object), not by {type(given).__name__}")
+    if given is not None and not os.fsdecode(given):
+        from .untrusted import NotFound
+
+        raise NotFound("an empty path names no package: give its folder or its datapackage.json (the current folder is '.')")
     path = Path(os.fsdecode(given)) if given is not None else BUNDLED / DESCRIPTOR_NAME
     try:
         folder = path.is_dir()
@@ -74,6 +80,10 @@ def _bundled(same: tuple) -> DataPackage:
 
 class IntegrityError(PackageError, ValueError):
     """A file of the package is not the one its descriptor describes."""
+
+
+class NotAPath(PackageError, TypeError):
+    """What names a package is no path (a number, a list): a ``TypeError``, as :func:`open` raises."""
 
 
 class ReleaseMissing(PackageError):
@@ -220,7 +230,7 @@ class DataPackage:
 
     def resource(self, name: str) -> dict:
         """The descriptor of table ``name``; :class:`UnknownNameError` listing the tables if there is none."""
-        resource = self.resources.get(name)
+        resource = self.resources.get(name) if isinstance(name, str) else None  # a list is no name, and no key
         if resource is None or name not in self.tables():
             raise UnknownNameError(f"no table {name!r} in this release; the tables are: {', '.join(self.tables())}")
         return resource

@@ -37,7 +37,10 @@ FILE_FACTS = {"hash", "bytes"}
 
 def _opened(given) -> DataPackage:
     """The package ``given`` names: the bundled release's own object where it names the bundled
-    descriptor (its files read and its rows typed once a process: :func:`_read`), else a new one."""
+    descriptor (its files read and its rows typed once a process: :func:`_read`), else a new one;
+    a :class:`DataPackage` itself, as :func:`~stalking_flanders.load` takes one."""
+    if isinstance(given, DataPackage):
+        return given
     if os.path.abspath(descriptor_file(given)) == str(BUNDLED / DESCRIPTOR_NAME):
         return bundled()
     return DataPackage(given)

@@ -8,7 +8,7 @@ from .caveats import Readings, series_caveat
 from .datapackage import DataPackage, IntegrityError, bundled, cite
 from .facts import CODES as LANGUAGES
 from .limits import bounded
-from .problems import DataError
+from .problems import DataError, PackageError
 
 
 def _read(release: DataPackage, name: str):
@@ -178,9 +178,13 @@ def citation(release: DataPackage | Path | str | None = None, lang: str = "nl") 
         return cite(package.descriptor, lang)
 
 
+class UnknownLanguage(PackageError, ValueError):
+    """A language the package is not given in (a ``ValueError``, as earlier versions raised)."""
+
+
 def _check_lang(lang: str) -> None:
     if lang not in LANGUAGES:
-        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+        raise UnknownLanguage(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
 
 
 def _package(release: DataPackage | Path | str | None) -> DataPackage:
