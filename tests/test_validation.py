@@ -485,6 +485,35 @@ def test_validate_parses_the_workbook_once_for_all_its_sheets(monkeypatch):
     assert len(loads) == 1
 
 
+def test_the_workbook_s_parts_are_scanned_once_for_each_content(monkeypatch, tmp_path):
+    # Copies of one release are checked again and again (a portal, the tests): the scan of the
+    # workbook's XML is kept for the last workbook, by its sha256, and made again for another.
+    from stalking_flanders.formats import workbook_parts, xlsx
+
+    scans, scan = [], workbook_parts.how_made
+    monkeypatch.setattr(xlsx, "how_made", lambda archive: scans.append(1) or scan(archive))
+    monkeypatch.setattr(xlsx, "_LAST_MADE", {})
+    assert validate_package(BUNDLED) == [] and validate_package(BUNDLED) == []
+    assert len(scans) == 1
+    white = damaged_copy(BUNDLED, tmp_path / "white", _white_text, rehashed=True)
+    assert "format-differs" in {p.code for p in validate_package(white)}
+    assert len(scans) == 2
+
+
+def _white_text(folder) -> None:
+    """The workbook of ``folder`` with its first font white, on the white of a cell without fill."""
+    import zipfile
+
+    path = folder / "stalking-flanders.xlsx"
+    with zipfile.ZipFile(path) as archive:
+        parts = {info: archive.read(info) for info in archive.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in parts.items():
+            if info.filename == "xl/styles.xml":
+                data = data.replace(b'<color theme="1"/>', b'<color rgb="FFFFFFFF"/>', 1)
+            archive.writestr(info, data)
+
+
 def test_a_file_named_as_another_formats_table_is_read_as_its_own_format(tmp_path):
     """The workbook given the name of a table's Parquet resource (and that resource another name) is
     still read as a Parquet file for that table, and refused: no reader of one format stands in for

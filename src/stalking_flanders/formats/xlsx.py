@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..hashes import file_facts
+from ..hashes import file_facts, sha256_bytes
 from ..model import TYPES, Schema, same_values
 from ..problems import printable
 from ..texts import text
@@ -247,7 +247,7 @@ def opened(data: bytes) -> Iterator[Callable[[str, Schema, int], list[dict]]]:
     with quiet():
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)  # a formula: as saved
     try:
-        yield Opened(book)
+        yield Opened(book, sha256_bytes(data))
     finally:
         book.close()
 
@@ -269,20 +269,28 @@ def _sheet_differs(read: Opened, sheet: str, rows: list) -> list[str]:
     return [said for said in misshown if said][:1]
 
 
+_LAST_MADE: dict[str, Made] = {}  # the last workbook's parts as made, by its sha256 (one entry: a bounded size)
+
+
 class Opened:
     """A workbook parsed once: called as (table, schema, limit) it gives a table's rows, as
     :func:`rows`; :meth:`sheet` gives the cells of another sheet, :meth:`sheet_names` the sheets
     in order, :meth:`hidden_or_past` what a sheet hides or holds past its cells, :meth:`notes`
     its notes."""
 
-    def __init__(self, book) -> None:
-        self._book = book
+    def __init__(self, book, digest: str) -> None:
+        self._book, self._digest = book, digest
         self._made: Made | None = None
 
     def made(self) -> Made:
-        """How the workbook's parts are made (:func:`~.workbook_parts.how_made`), read once."""
+        """How the workbook's parts are made (:func:`~.workbook_parts.how_made`), read once for
+        each content (by its sha256): the last workbook's is kept for the process, where copies of
+        one release are checked again and again."""
         if self._made is None:
-            self._made = how_made(self._book._archive)
+            last = _LAST_MADE.get(self._digest)
+            self._made = last if last is not None else how_made(self._book._archive)
+            _LAST_MADE.clear()
+            _LAST_MADE[self._digest] = self._made
         return self._made
 
     def __call__(self, table: str, schema: Schema, limit: int) -> list[dict]:
