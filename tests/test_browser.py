@@ -75,7 +75,7 @@ FIRST_SCREEN = {
         "exponentieel de hoogte in schiet",
         "niet om slachtoffers",
         "meer dan eens geteld",
-        "slaat mogelijk niet op het volledige jaar",
+        "dekt mogelijk niet het hele jaar",
     ],
     "en": [
         "limited concrete figures",

@@ -302,7 +302,7 @@ def test_show_prints_whole_labels_filters_by_series_and_gives_each_series_caveat
     assert words.index("Opmerking van dit pakket") < words.index("Note of this package")  # Dutch first, English beside it
     piped = cli("show", "observations", "--series", "caw-perpetrators-belaging")
     said_apart = " ".join(piped.stderr.split())
-    assert piped.stdout.count("\n") == 4 and "slaat mogelijk niet op het volledige jaar" in said_apart  # apart
+    assert piped.stdout.count("\n") == 4 and "dekt mogelijk niet het hele jaar" in said_apart  # apart
     assert cli("show", "observations", "--series", "nope").returncode == 2
     assert cli("show", "categories", "--series", "caw-perpetrators-belaging").returncode == 0
     assert cli("show", "source_questions", "--series", "caw-perpetrators-belaging").returncode == 2

@@ -272,7 +272,7 @@ def test_the_workbook_flags_every_observation_and_opens_on_the_stalking_figures(
         "not victims",
         "niet om slachtoffers",
         "may not cover the whole year",
-        "slaat mogelijk niet op het volledige jaar",
+        "dekt mogelijk niet het hele jaar",
     ):
         assert said in text, said
 

@@ -98,6 +98,16 @@ def test_accessible_markup(page, html, lang):
     assert html.index('id="summary"') < html.index(text("page", "caveats", lang))  # after the first screen's
 
 
+def test_the_chart_s_description_gives_each_note_whole(release, html, lang):
+    # The description was the image's wrapped lines joined: "sub-question" broken at its hyphen
+    # reached a screen reader as "sub- question".
+    described = unescape(re.search(r'<desc id="chart-desc">(.*?)</desc>', html, re.S).group(1))
+    series = pd.read_csv(release / "series.csv")
+    for note in series[f"note_{lang}"]:
+        assert note in described, note
+    assert "- " not in described.replace(" - ", "")
+
+
 def test_every_figure_stands_with_its_line(html, release, lang):
     observations = pd.read_csv(release / "observations.csv")
     line = text("page", "line", lang)
@@ -117,7 +127,7 @@ def test_the_first_screen_reads_the_stalking_figures_as_the_answer_does(page, ht
             "het ontbreken van een signaal van de hulpverlening dat de problematiek van stalking exponentieel",
             "niet om slachtoffers",
             "meer dan eens geteld",
-            "slaat mogelijk niet op het volledige jaar",
+            "dekt mogelijk niet het hele jaar",
         ],
         "en": [
             "What the answer says about these figures (sub-question 6",
@@ -229,7 +239,7 @@ CHART_SAYS = {  # what the image itself carries, so that it can be reused on its
         "Vlaams Parlement",
         "21 december 2021",
         "CC BY 4.0",
-        "slaat mogelijk niet op het volledige jaar",
+        "dekt mogelijk niet het hele jaar",
         "exponentieel de hoogte in schiet",
         "niet om slachtoffers",
         "NIET specifiek voor stalking",

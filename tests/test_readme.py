@@ -66,7 +66,7 @@ def test_the_readme_opens_in_dutch_on_the_stalking_figures_read_as_the_answer_me
         "exponentieel de hoogte in schiet",
         "niet om slachtoffers",
         "meer dan eens geteld",
-        "slaat mogelijk niet op het volledige jaar",
+        "dekt mogelijk niet het hele jaar",
         "rising exponentially",
         "not victims",
         "counted more than once",

@@ -59,13 +59,14 @@ def _source(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict) -> tup
     return title, sources + " " + text("chart", "licence", lang, licence=licence, name=descriptor["name"])
 
 
-def _beside(s, readings: Readings, lang: str) -> str:
+def _beside(s, readings: Readings, lang: str, wrapped: bool = True) -> str:
     """What stands beside a series' figures in the image: for stalking figures the answer's own
-    reading (its first sentences) and the package's note; for others the note."""
+    reading (its first sentences) and the package's note; for others the note. Wrapped into the
+    image's lines, or (not ``wrapped``) as one line of words, as a text alternative reads it."""
     quoted = quoted_reading(s, readings, lang) if s.stalking_specific else ""
     parts = [quoted] if quoted else []
     parts.append(f"{caveat_words(lang)['note']}: {getattr(s, f'note_{lang}')}")
-    return "\n".join(_wrap(p) for p in parts)
+    return "\n".join(_wrap(p) for p in parts) if wrapped else " ".join(parts)
 
 
 def _labels(tables: dict[str, pd.DataFrame], lang: str) -> dict[str, str]:
@@ -191,7 +192,7 @@ def alt_text(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict | None
             for c, g in rows.groupby("category", sort=False)
         )
         organisation, kind = capitalised(getattr(s, f"organisation_{lang}")), SPECIFIC[lang][bool(s.stalking_specific)]
-        parts.append(f"{organisation} ({kind}): {figures}. {_beside(s, readings, lang).replace(chr(10), ' ')}")
+        parts.append(f"{organisation} ({kind}): {figures}. {_beside(s, readings, lang, wrapped=False)}")
     if descriptor is not None:
         title, footer = _source(tables, lang, descriptor)
         parts = [title + "."] + parts + [footer]
