@@ -115,3 +115,15 @@ def test_a_wrapped_label_whose_numbers_never_come(tmp_path):
 def test_a_quoted_statement_that_is_not_in_the_text(tmp_path):
     message = problems_of(tmp_path, replace_line(94, "5. De CAW registreren iets anders. Stalking valt onder de term "))
     assert "measure_nl" in message and "does not stand in lines 94-101" in message
+
+
+def test_a_unit_that_is_no_word_of_the_measure(tmp_path):
+    # What each figure counts is the answer's own word, on the lines of what it says they count.
+    source = archive_with(tmp_path, TEXT)
+    layout = source.layout_path.read_text(encoding="utf-8")
+    assert layout.count('unit_nl = "daders"') == 1
+    source.layout_path.write_text(layout.replace('unit_nl = "daders"', 'unit_nl = "slachtoffers"'), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        extract(source)
+    said = str(caught.value)
+    assert "series caw-perpetrators-belaging unit_nl" in said and "does not stand in lines 94-94" in said

@@ -323,3 +323,13 @@ def test_diff_takes_a_package_as_load_does():
     from stalking_flanders.diff import diff_releases
 
     assert diff_releases(DataPackage(), BUNDLED)["bump"] == "none"  # was a TypeError
+
+
+def test_each_series_says_what_its_figures_count_in_the_language_asked():
+    # The CAW figures are perpetrators, the CGG figures registrations: said beside the figures,
+    # in the answer's own word (series.unit_nl) or its English.
+    assert load("observations").attrs["units"] == {
+        "caw-perpetrators-belaging": "daders",
+        "cgg-perpetration-registrations": "registraties",
+    }
+    assert load("observations", lang="en").attrs["units"]["caw-perpetrators-belaging"] == "perpetrators"

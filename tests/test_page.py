@@ -243,7 +243,8 @@ CHART_SAYS = {  # what the image itself carries, so that it can be reused on its
         "exponentieel de hoogte in schiet",
         "niet om slachtoffers",
         "NIET specifiek voor stalking",
-        "aantal",
+        "aantal daders",  # each panel's axis says what its figures count
+        "aantal registraties",
     ],
     "en": [
         "written question nr. 186",
@@ -255,7 +256,8 @@ CHART_SAYS = {  # what the image itself carries, so that it can be reused on its
         "not victims",
         "NOT stalking-specific",
         "translation made for this package",
-        "count",
+        "number of perpetrators",
+        "number of registrations",
     ],
 }
 

@@ -202,7 +202,12 @@ def reconcile(tables: dict[str, pd.DataFrame], texts: dict[str, ArchivedText], f
 # The quotations of the answer the tables hold, each with the line or span it stands on
 # (heading_nl may be empty: an optional quotation left out says nothing)
 QUOTED_ON = {
-    "series": (("measure_nl", "measure_lines"), ("caveat_nl", "caveat_lines"), ("heading_nl", "header_line")),
+    "series": (
+        ("measure_nl", "measure_lines"),
+        ("unit_nl", "measure_lines"),  # what each figure counts, a word of the measure
+        ("caveat_nl", "caveat_lines"),
+        ("heading_nl", "header_line"),
+    ),
     "subquestions": (("question_nl", "question_lines"), ("statement_nl", "statement_lines")),
 }
 

@@ -49,7 +49,7 @@ def load(
     Integers are int64, labels strings, and the ``category`` column (where a table has one) a
     categorical over the labels of the table ``categories``; ``lang="en"`` puts its labels in English (translations made
     for this package). What the figures count and do not count is in ``DataFrame.attrs``:
-    ``attrs["caveats"]`` and ``attrs["measures"]`` (per series, in ``lang``), with the source
+    ``attrs["caveats"]``, ``attrs["measures"]`` and ``attrs["units"]`` (per series, in ``lang``), with the source
     questions, licences, version and citation.
 
     ``release`` is another package to read the table from: a :class:`DataPackage`, or the path of
@@ -155,6 +155,8 @@ def about(release: DataPackage, series, subquestions, name: str, lang: str) -> d
         "lang": lang,
         "version": d.get("version"),
         "measures": dict(zip(series["series"], series[f"measure_{lang}"])),
+        # what each figure counts, in one word (releases before 2.1.0 give none)
+        "units": dict(zip(series["series"], series[f"unit_{lang}"])) if f"unit_{lang}" in series else {},
         "caveats": {s.series: series_caveat(s, readings, lang) for s in series.itertuples()},
         "notes": dict(zip(series["series"], series[f"note_{lang}"])),
         "stalking_specific": {s: bool(v) for s, v in zip(series["series"], series["stalking_specific"])},

@@ -168,13 +168,13 @@ def stalking_rows(tables: dict) -> list[list]:
     from ..caveats import Readings, capitalised, caveat_words, reading_label
 
     series, observations, readings = tables["series"], tables["observations"], Readings(tables["subquestions"])
-    rows: list[list] = [
-        ["jaar / year", "aantal / count", "categorie (zoals gepubliceerd) / category (as published)", "regel / line"]
-    ]
+    stalking = series[series["stalking_specific"]].drop_duplicates("series")
+    category = "categorie (zoals gepubliceerd) / category (as published)"
+    rows: list[list] = [["jaar / year", _counted(stalking), category, "regel / line"]]
     # each series once, and its figures found once: a series named twice (a key the checks refuse)
     # would otherwise repeat every figure of it (3,400 times 35,000 rows took validate past 1 GiB)
     by_series = dict(tuple(observations.groupby("series", sort=False)))
-    for s in series[series["stalking_specific"]].drop_duplicates("series").itertuples():
+    for s in stalking.itertuples():
         figures = by_series.get(s.series, observations.iloc[:0]).sort_values("year")
         rows += [[int(o.year), int(o.count), o.category, int(o.source_line)] for o in figures.itertuples()]
         read = readings.of(s)
@@ -201,6 +201,19 @@ def stalking_rows(tables: dict) -> list[list]:
             [f"{caveat_words('nl')['note']} / {caveat_words('en')['note']}", s.note_nl, s.note_en],
         ]
     return rows
+
+
+def _counted(stalking) -> str:
+    """The head of the stalking sheet's column of figures: what they count (the series' unit, in
+    the chart's words) where the stalking series share one, else only that they are counts (as
+    releases before 2.1.0, which give no unit, head it)."""
+    if "unit_nl" not in stalking or "unit_en" not in stalking:
+        return "aantal / count"
+    units = list(dict.fromkeys(zip(stalking["unit_nl"], stalking["unit_en"])))
+    if len(units) != 1:
+        return "aantal / count"
+    (nl, en) = units[0]
+    return f"{text('chart', 'count', 'nl', unit=nl)} / {text('chart', 'count', 'en', unit=en)}"
 
 
 def dutch_name(field) -> str:

@@ -174,7 +174,7 @@ def _panel(ax, s, tables: dict[str, pd.DataFrame], lang: str) -> None:
     years = sorted(rows["year"].unique())
     ax.set_xticks(years, [str(y) for y in years])
     ax.set_ylim(bottom=0)
-    ax.set_ylabel(text("chart", "count", lang))
+    ax.set_ylabel(text("chart", "count", lang, unit=getattr(s, f"unit_{lang}")))
     ax.set_title(_heading(s, lang), fontsize=CHART_FONT)
     ax.grid(axis="y", linewidth=0.3)
 

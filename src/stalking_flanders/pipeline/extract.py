@@ -154,6 +154,9 @@ def _series(x: _Extractor, spec: Series, answer: tuple[int, int]) -> tuple[dict,
         k: x.quote(f"series {spec.id} {k}", getattr(spec, k), *(answer if k != "organisation_nl" else (1, None)))
         for k in ("measure_nl", "caveat_nl", "organisation_nl")
     }
+    if where["measure_nl"]:  # the unit is a word of what the answer says each figure counts
+        first, _, last = where["measure_nl"].partition("-")
+        x.quote(f"series {spec.id} unit_nl", spec.unit_nl, int(first), int(last or first))
     header = _header_line(x, spec, answer)
     if header is None or not _header_fits(x, spec, header):
         return None
@@ -177,6 +180,8 @@ def _series(x: _Extractor, spec: Series, answer: tuple[int, int]) -> tuple[dict,
         "reading_subquestion": spec.reading_subquestion,
         "note_nl": spec.note.nl,
         "note_en": spec.note.en,
+        "unit_nl": spec.unit_nl,
+        "unit_en": spec.unit_en,
     }
     lines = [(n, x.text.line(n)) for n in range(header + 1, answer[1] + 1)]
     rows, problems = parse_table(lines, [c.nl for c in spec.categories], spec.years, spec.id, x.text.name)

@@ -52,6 +52,8 @@ class Series(_Strict):
     years: list[int]
     measure_nl: str
     measure_en: str
+    unit_nl: str  # what each figure counts, a word of measure_nl (the answer's own)
+    unit_en: str
     stalking_specific: bool
     caveat_nl: str
     caveat_en: str

@@ -67,6 +67,7 @@ def _series(s, tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
         "organisation": organisation,
         "specific": bool(s.stalking_specific),
         "kind": SPECIFIC[lang][bool(s.stalking_specific)],
+        "counted": _counted(s, lang),
         "measure_en": s.measure_en,
         "measure_nl": s.measure_nl,
         "measure_lines": _lines(s.measure_lines, words),
@@ -79,6 +80,11 @@ def _series(s, tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
         "caption": words["series_caption"].format(organisation=organisation),
         "rows": rows,
     }
+
+
+def _counted(s, lang: str) -> str:
+    """What each figure of series ``s`` counts, in the chart's words (``aantal daders``)."""
+    return text("chart", "count", lang, unit=getattr(s, f"unit_{lang}"))
 
 
 def _summary(tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
@@ -99,6 +105,7 @@ def _summary(tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
                 "organisation": capitalised(getattr(s, f"organisation_{lang}")),
                 "specific": bool(s.stalking_specific),
                 "kind": SPECIFIC[lang][bool(s.stalking_specific)],
+                "counted": _counted(s, lang),
                 "measure": getattr(s, f"measure_{lang}"),
                 "answer_label": caveat_words(lang)["answer"],  # the measure is the answer's words (in English, translated)
                 "figures": list(zip(obs["year"], obs["count"])) if len(categories) == 1 else [],

@@ -101,7 +101,9 @@ def figures(tables: dict[str, pd.DataFrame]) -> str:
         counts = {(c, int(y)): int(n) for c, y, n in zip(rows["category"], rows["year"], rows["count"])}
         for lang in CODES:
             organisation = getattr(s, f"organisation_{lang}")
-            kind = f"{SPECIFIC[lang][bool(s.stalking_specific)]}{', series `' + s.series + '`' if lang == 'en' else ''}"
+            counted = text("chart", "count", lang, unit=getattr(s, f"unit_{lang}"))  # what each figure counts
+            named = f", series `{s.series}`" if lang == "en" else ""
+            kind = f"{SPECIFIC[lang][bool(s.stalking_specific)]}; {counted}{named}"
             said = f"{caveat_words(lang)['answer']}: “{getattr(s, f'measure_{lang}')}”"  # quoted, the English as a translation
             out += [f"**{capitalised(organisation)}** ({kind}). {said}", ""]
         out += [
