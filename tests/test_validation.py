@@ -1141,3 +1141,35 @@ def test_a_source_whose_path_names_no_file_of_the_package_is_refused(tmp_path, p
     assert [(p.code, p.found) for p in problems] == [("file-missing", path)]
     edit_descriptor(folder, lambda d: d["sources"][0].update(path="sources/vp-sv-186-beke-2021-12-21.txt"))
     assert not [p for p in validate_package(folder) if p.column == "sources[0].path"]
+
+
+@pytest.mark.parametrize("version, lacking", [("2.0.99", True), ("2.1.0", False), ("9.9.9", False)])
+def test_a_field_added_later_may_be_missing_only_from_an_earlier_version(tmp_path, version, lacking):
+    # unit_nl and unit_en came with 2.1.0: a release before it (2.0.0, 2.0.20, as git holds them)
+    # lacks them and is whole; a package of that version or a later one must have them.
+    import csv as csv_module
+    import io
+
+    from helpers import rehash
+
+    def without_units(folder):
+        path = folder / "series.csv"
+        rows = list(csv_module.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+        assert rows[0][-2:] == ["unit_nl", "unit_en"]
+        out = io.StringIO()
+        csv_module.writer(out, lineterminator="\n").writerows(row[:-2] for row in rows)
+        path.write_text(out.getvalue(), encoding="utf-8")
+        (folder / "series.parquet").unlink()
+
+        def edit(d):
+            d["version"] = version
+            d["resources"] = [r for r in d["resources"] if r["name"] != "series-parquet"]
+            series = next(r for r in d["resources"] if r["name"] == "series")
+            series["schema"]["fields"] = series["schema"]["fields"][:-2]
+
+        edit_descriptor(folder, edit)
+        rehash(folder)
+
+    folder = damaged_copy(BUNDLED, tmp_path / "copy", without_units)
+    said = {p.column for p in validate_package(folder) if p.code == "descriptor-shape"}
+    assert ("series.unit_nl" in said) is not lacking, said

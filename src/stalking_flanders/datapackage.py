@@ -183,9 +183,11 @@ class DataPackage:
     def layout_problems(self, reference: DataPackage) -> list:
         """Where this package lacks what ``reference`` (the bundled release) holds: each of its
         tables, and in each table each of its fields, of the same type, required where the
-        reference requires it. Everything that reads the figures by name (the checks across
+        reference requires it (a field added after this package's version, :data:`~.model.ADDED_IN`,
+        it may lack). Everything that reads the figures by name (the checks across
         tables, the loader's captions, the record) reads those; a later version may add tables and
         fields, which nothing here reads, or require what the reference lets be empty."""
+        from .model import added_after
         from .problems import Code, Problem
 
         file, newer = str(self.descriptor_path), " (a later version may need a newer stalking-flanders)"
@@ -219,6 +221,7 @@ class DataPackage:
                 )
                 for field in reference.schema(name).fields
                 if kinds.get(field.name) != _kind(field)
+                and not (field.name not in kinds and added_after(name, field.name, self.descriptor.get("version")))
             ]
         return problems
 

@@ -25,6 +25,7 @@ from .formats import BY_NAME, DATA_PACKAGE, JSON
 from .hashes import facts, hex_of
 from .limits import bounded
 from .loader import load
+from .model import version_order
 from .portal_settings import SettingsError, for_version, release_dates
 from .problems import Code, refuse, unsafe
 from .releases import history
@@ -80,8 +81,8 @@ class Record:
     def previous(self) -> URIRef | None:
         """The previous release's page, where base_url is one version's folder and an earlier
         release is on record (releases.toml), else None."""
-        earlier = [v for v in history() if _number(v) < _number(str(self.descriptor["version"]))]
-        return URIRef(f"{self.root}{max(earlier, key=_number)}/index.html") if self.root and earlier else None
+        earlier = [v for v in history() if version_order(v) < version_order(str(self.descriptor["version"]))]
+        return URIRef(f"{self.root}{max(earlier, key=version_order)}/index.html") if self.root and earlier else None
 
     @property
     def publisher(self) -> URIRef:
@@ -91,16 +92,6 @@ class Record:
     @property
     def licence(self) -> URIRef:
         return URIRef(EU + "licence/" + LICENCES[self.descriptor["licenses"][0]["name"]].eu)
-
-
-def _number(version: str) -> tuple[int, ...]:
-    """The parts of ``version`` to order versions by: a part that is not a number of at most nine
-    digits (a pre-release's, or one too long for Python to convert) counts as -1.
-
-    >>> _number("2.0.10"), _number("1.0.0-rc.1"), _number("1" * 5000 + ".0.0")[0]
-    ((2, 0, 10), (1, 0, -1, 1), -1)
-    """
-    return tuple(int(part) if part.isdigit() and len(part) <= 9 else -1 for part in version.split("."))
 
 
 def build_graph(package: DataPackage, settings: dict) -> Graph:

@@ -513,6 +513,27 @@ def _text(raw: dict, key: str, where: str, required: bool = True) -> None:
         _expect(raw.get(key), str, f"{where}.{key}", "a string")
 
 
+def version_order(version: str) -> tuple[int, ...]:
+    """The parts of ``version`` to order versions by: a part that is not a number of at most nine
+    digits (a pre-release's, or one too long for Python to convert) counts as -1.
+
+    >>> version_order("2.0.10"), version_order("1.0.0-rc.1"), version_order("1" * 5000 + ".0.0")[0]
+    ((2, 0, 10), (1, 0, -1, 1), -1)
+    """
+    return tuple(int(part) if part.isdigit() and len(part) <= 9 else -1 for part in version.split("."))
+
+
+# Fields added to a table after the first release of its major version, with the version that
+# added each: a package of an earlier version lacks them, and every reader takes them as absent.
+ADDED_IN = {("series", "unit_nl"): "2.1.0", ("series", "unit_en"): "2.1.0"}
+
+
+def added_after(table: str, field: str, version) -> bool:
+    """Whether ``field`` of ``table`` was added after ``version`` (a package's own: it may lack it)."""
+    added = ADDED_IN.get((table, field))
+    return added is not None and version_order(str(version)) < version_order(added)
+
+
 # What a version, a language code and a file's hash look like (ASCII only: "²" is a digit to Python).
 VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+(?:[-+][0-9A-Za-z.+-]+)?", re.ASCII)
 LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", re.ASCII)
