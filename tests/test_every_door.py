@@ -800,6 +800,43 @@ def test_a_delta_encoded_text_that_decodes_past_the_cap_is_refused_before_a_batc
     )
 
 
+def test_a_delta_encoded_text_read_in_too_many_batches_is_refused_before_reading(tmp_path, monkeypatch):
+    # Long delta-encoded values are read a few rows at a time, within the decode cap: 100,000
+    # batches of one row took 67 s. Past MAX_BATCHES the file is refused before the first batch.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from stalking_flanders import untrusted
+    from stalking_flanders.formats import parquet
+
+    def long_values(folder):
+        path = folder / "source_questions.parquet"
+        table = pq.read_table(path)
+        texts = [f.name for f in table.schema if pa.types.is_string(f.type)]
+        long = pa.array(["x" * 100_000] * 40)
+        columns = [long if f.name in texts else table[f.name].take([0] * 40) for f in table.schema]
+        encodings = dict.fromkeys(texts, "DELTA_LENGTH_BYTE_ARRAY")
+        pq.write_table(
+            pa.Table.from_arrays(columns, schema=table.schema),
+            path,
+            use_dictionary=False,
+            column_encoding=encodings,
+            write_statistics=False,
+            compression="zstd",
+        )
+
+    folder = damaged_copy(BUNDLED, tmp_path / "long", unknown_version(long_values))
+    monkeypatch.setattr(untrusted, "MAX_UNPACKED_BYTES", 60_000_000)  # the file decodes within it, a row at a time
+    batches, counted = [], parquet._written_out
+    monkeypatch.setattr(parquet, "_written_out", lambda batch: batches.append(counted(batch)) or batches[-1])
+    assert not [p for p in validate_package(folder) if p.code == "format-unreadable"]
+    assert len(batches) > 1  # the rows the CSV file has, and one more, a batch each
+    monkeypatch.setattr(parquet, "MAX_BATCHES", 1)
+    unreadable = [p for p in validate_package(folder) if p.code == "format-unreadable"]
+    assert [p.file.rsplit("/", 1)[-1] for p in unreadable] == ["source_questions.parquet"], unreadable
+    assert "batches of 1 row(s)" in unreadable[0].message and "more than 1)" in unreadable[0].message
+
+
 def _rows_widened(folder, change):
     path = folder / "observations.csv"
     head, *rows = path.read_text(encoding="utf-8").splitlines()

@@ -333,3 +333,20 @@ def test_each_series_says_what_its_figures_count_in_the_language_asked():
         "cgg-perpetration-registrations": "registraties",
     }
     assert load("observations", lang="en").attrs["units"]["caw-perpetrators-belaging"] == "perpetrators"
+
+
+def test_a_reading_of_one_long_sentence_is_cut_in_every_caveat():
+    # 12,000 series reading one sentence of 65,000 characters took the loader past 1 GiB: each
+    # caveat repeated it whole.
+    from stalking_flanders.caveats import MAX_EXCERPT_CHARS
+    from stalking_flanders.loader import about
+
+    series, subquestions = load("series"), load("subquestions")
+    reading = series[series["stalking_specific"]].iloc[[0]]
+    many = pd.concat([reading] * 3000, ignore_index=True)
+    many["series"] = [f"s{i}" for i in range(len(many))]
+    long = subquestions.copy()
+    long["statement_en"] = "word " * 13_000
+    caveats = about(DataPackage(), many, long, "series", "en")["caveats"]
+    assert max(map(len, caveats.values())) < MAX_EXCERPT_CHARS + 1500
+    assert "word word (…)”" in caveats["s0"]

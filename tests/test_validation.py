@@ -1173,3 +1173,16 @@ def test_a_field_added_later_may_be_missing_only_from_an_earlier_version(tmp_pat
     folder = damaged_copy(BUNDLED, tmp_path / "copy", without_units)
     said = {p.column for p in validate_package(folder) if p.code == "descriptor-shape"}
     assert ("series.unit_nl" in said) is not lacking, said
+
+
+def test_quotations_off_their_lines_are_listed_to_a_thousand_and_the_rest_counted():
+    # 60,000 rows of sub-questions quoting off their lines made 120,000 problems, each an object.
+    from stalking_flanders.checks import quotations_on_their_lines
+    from stalking_flanders.problems import counted
+    from stalking_flanders.text import ArchivedText
+
+    rows = [{"source_question": "q", "measure_nl": "elders", "measure_lines": "1"}] * 1500
+    tables = {"series": pd.DataFrame(rows), "subquestions": pd.DataFrame(columns=["source_question"])}
+    files = {"series": "series.csv", "subquestions": "subquestions.csv"}
+    problems = quotations_on_their_lines(tables, {"q": ArchivedText("een regel")}, files)
+    assert len(problems) == 1001 and counted(problems) == 1500

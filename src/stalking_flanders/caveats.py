@@ -5,6 +5,7 @@ prints it. No internal identifier appears in it."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pandas as pd
@@ -13,10 +14,12 @@ from .facts import SPECIFIC
 from .texts import text
 
 
+@functools.cache
 def caveat_words(lang: str) -> dict:
     """The words around the texts of the tables, in ``lang`` (from ``texts.toml``, section
     ``caveats``), and how a series that does (``True``) or does not count stalking is named:
-    quotations of the answer stand in quotation marks, the package's own note is named as such."""
+    quotations of the answer stand in quotation marks, the package's own note is named as such.
+    Looked up once a language (every series' caveat asks for them); only read."""
     return {True: SPECIFIC[lang][True], False: SPECIFIC[lang][False], **{k: text("caveats", k, lang) for k in AROUND}}
 
 
@@ -71,10 +74,28 @@ class Readings:
         return f"“{quoted}{' (…)' if cut else ''}”"
 
 
+# The longest excerpt, in characters: the answer's is 286 (Dutch). Every series that reads a
+# statement repeats its excerpt in its caveat, and a package from anywhere may hold thousands of
+# series reading one statement of one long sentence (12,000 of 65,000 characters took the loader
+# past 1 GiB): a longer one is cut at a word, marked as cut.
+MAX_EXCERPT_CHARS = 1000
+
+
 def excerpt(statement: str, count: int = READING_SENTENCES) -> tuple[str, bool]:
-    """The first ``count`` sentences of ``statement``, and whether any were left out."""
-    parts = sentences(statement)
-    return " ".join(parts[:count]), len(parts) > count
+    """The first ``count`` sentences of ``statement`` (cut at a word within
+    ``MAX_EXCERPT_CHARS``), and whether anything was left out.
+
+    >>> excerpt("Een. Twee.")
+    ('Een.', True)
+    >>> quoted, cut = excerpt("woord " * 1000)
+    >>> len(quoted) <= MAX_EXCERPT_CHARS, quoted.endswith("woord"), cut
+    (True, True, True)
+    """
+    parts = sentences(statement[: MAX_EXCERPT_CHARS * 4])  # no more is ever shown: the rest is not split
+    quoted = " ".join(parts[:count])
+    if len(quoted) > MAX_EXCERPT_CHARS:
+        return quoted[: MAX_EXCERPT_CHARS + 1].rsplit(" ", 1)[0][:MAX_EXCERPT_CHARS].rstrip(), True
+    return quoted, len(parts) > count or len(statement) > MAX_EXCERPT_CHARS * 4
 
 
 def quoted_reading(series, readings: Readings, lang: str) -> str:

@@ -215,17 +215,20 @@ QUOTED_ON = {
 def quotations_on_their_lines(tables: dict[str, pd.DataFrame], texts: dict[str, ArchivedText], files: dict) -> list[Problem]:
     """Every quotation of the answer (:data:`QUOTED_ON`) stands, letter for letter (white space
     folded), on the line or span of lines its row gives, in its source question's archived text:
-    a span reversed, past the text, or of other words is reported."""
+    a span reversed, past the text, or of other words is reported (a thousand of a table listed,
+    the rest counted)."""
     problems = []
     for name, pairs in QUOTED_ON.items():
+        kept = Kept(files[name])
         for index, row in enumerate(tables[name].itertuples()):
             text = texts.get(row.source_question)
             for quoted, lines in pairs:
                 words, span = getattr(row, quoted, None), SPAN.fullmatch(str(getattr(row, lines, "")))
                 if text is None or pd.isna(words) or not str(words) or span is None:
                     continue  # a span that does not parse is the pattern's problem, an empty quotation says nothing
-                if text.find(str(words), int(span[1]), int(span[2] or span[1]), exact_case=True) is None:
-                    problems.append(
+                found = text.find(str(words), int(span[1]), int(span[2] or span[1]), exact_case=True)
+                if found is None and kept.keep("quote-not-on-lines"):
+                    kept.add(
                         Problem(
                             "quote-not-on-lines",
                             files[name],
@@ -236,6 +239,7 @@ def quotations_on_their_lines(tables: dict[str, pd.DataFrame], texts: dict[str, 
                             expected=f"the lines of {text.name} the quotation stands on, letter for letter",
                         )
                     )
+        problems += kept.problems()
     return problems
 
 

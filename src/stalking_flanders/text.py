@@ -78,6 +78,7 @@ class ArchivedText:
         self._folded = self._joined.lower()
         self._starts = starts
         self._token_lines = token_lines
+        self._matches: dict[tuple[str, bool], tuple[list[int], list[int]]] = {}
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -91,25 +92,34 @@ class ArchivedText:
         a longer word; punctuation may follow or precede it) that starts
         on or after line ``first`` and ends on or before line ``last``; None if there is none.
         White space is folded; letter case too, unless ``exact_case`` (a label as printed)."""
-        haystack = self._joined if exact_case else self._folded
         needle = fold(phrase) if exact_case else fold(phrase).lower()
         if not needle:
             return None
         last = len(self.lines) if last is None else last
+        los, his = self._lines_of(needle, exact_case)
+        # occurrences in the text's order: their first and last lines never go down, so the first
+        # that starts on or after ``first`` is the one that ends soonest
+        k = bisect.bisect_left(los, first)
+        return (los[k], his[k]) if k < len(los) and his[k] <= last else None
+
+    def _lines_of(self, needle: str, exact_case: bool) -> tuple[list[int], list[int]]:
+        """The first and last lines of every occurrence of ``needle`` as whole words, in the
+        text's order: found once for each phrase (a package from anywhere may quote one letter on
+        60,000 rows, each looked up on other lines)."""
+        if (needle, exact_case) in self._matches:
+            return self._matches[needle, exact_case]
+        haystack, los, his = self._joined if exact_case else self._folded, [], []
         at = haystack.find(needle)
         while at != -1:
             end = at + len(needle)
             starts_word = at == 0 or not haystack[at - 1].isalnum() or not needle[0].isalnum()
             ends_word = end == len(haystack) or not haystack[end].isalnum() or not needle[-1].isalnum()
             if starts_word and ends_word:
-                lo = self._token_lines[bisect.bisect_right(self._starts, at) - 1]
-                hi = self._token_lines[bisect.bisect_right(self._starts, end - 1) - 1]
-                if lo >= first and hi <= last:
-                    return lo, hi
-                if lo > last:
-                    return None
+                los.append(self._token_lines[bisect.bisect_right(self._starts, at) - 1])
+                his.append(self._token_lines[bisect.bisect_right(self._starts, end - 1) - 1])
             at = haystack.find(needle, at + 1)
-        return None
+        self._matches[needle, exact_case] = (los, his)
+        return los, his
 
     def numbered_paragraphs(self, first: int, last: int) -> list[tuple[int, int, int]]:
         """Paragraphs that start with "N. " between lines ``first`` and ``last``:

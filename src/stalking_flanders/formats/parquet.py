@@ -50,6 +50,9 @@ MAX_ROW_GROUPS = 1024  # a release writes one a file
 # took 40 s over a dictionary of 51 MB); a batch's numbers, dates and indices take at most 8 bytes
 # a cell, 2 MiB for 64 columns
 BATCH_ROWS = 4096
+# At most this many batches a file: delta-encoded text of long values, read within the decode cap
+# a few rows at a time, took 100,000 batches of one row (67 s); a release reads each file in one.
+MAX_BATCHES = 1000
 # text encodings that pyarrow decodes only as text, not as a dictionary
 DELTA_TEXT = {"DELTA_BYTE_ARRAY", "DELTA_LENGTH_BYTE_ARRAY"}
 
@@ -96,8 +99,13 @@ def rows(data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
     # dictionary: such a column is read as text, in batches small enough (:func:`_batch_rows`).
     delta = _delta_encoded(meta)
     texts = [field.name for field in parquet.schema_arrow if _is_text(field.type) and field.name not in delta]
-    rows, decoded = [], 0
-    for batch in opened(read_dictionary=texts).iter_batches(batch_size=_batch_rows(meta, delta, MAX_UNPACKED_BYTES)):
+    rows, decoded, size = [], 0, _batch_rows(meta, delta, MAX_UNPACKED_BYTES)
+    if (batches := -(-min(meta.num_rows, limit) // size)) > MAX_BATCHES:
+        raise ValueError(
+            f"its delta-encoded text would be decoded in {batches} batches of {size} row(s) to stay within"
+            f" {MAX_UNPACKED_BYTES} bytes, more than {MAX_BATCHES}"
+        )
+    for batch in opened(read_dictionary=texts).iter_batches(batch_size=size):
         decoded += _written_out(batch)
         if decoded > MAX_UNPACKED_BYTES:
             raise ValueError(f"the file decodes to more than {MAX_UNPACKED_BYTES} bytes")

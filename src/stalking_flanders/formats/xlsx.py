@@ -171,12 +171,14 @@ def stalking_rows(tables: dict) -> list[list]:
     stalking = series[series["stalking_specific"]].drop_duplicates("series")
     category = "categorie (zoals gepubliceerd) / category (as published)"
     rows: list[list] = [["jaar / year", _counted(stalking), category, "regel / line"]]
-    # each series once, and its figures found once: a series named twice (a key the checks refuse)
-    # would otherwise repeat every figure of it (3,400 times 35,000 rows took validate past 1 GiB)
-    by_series = dict(tuple(observations.groupby("series", sort=False)))
+    # each series once, and its figures found once, in one pass: a series named twice (a key the
+    # checks refuse) would otherwise repeat every figure of it (3,400 times 35,000 rows took
+    # validate past 1 GiB), and a sort for each of 40,000 series took 55 s
+    figures_of: dict[str, list[list]] = {}
+    for o in observations.sort_values("year", kind="stable").itertuples():
+        figures_of.setdefault(o.series, []).append([int(o.year), int(o.count), o.category, int(o.source_line)])
     for s in stalking.itertuples():
-        figures = by_series.get(s.series, observations.iloc[:0]).sort_values("year")
-        rows += [[int(o.year), int(o.count), o.category, int(o.source_line)] for o in figures.itertuples()]
+        rows += figures_of.get(s.series, [])
         read = readings.of(s)
         rows += [
             [],
