@@ -350,3 +350,9 @@ def test_a_reading_of_one_long_sentence_is_cut_in_every_caveat():
     caveats = about(DataPackage(), many, long, "series", "en")["caveats"]
     assert max(map(len, caveats.values())) < MAX_EXCERPT_CHARS + 1500
     assert "word word (…)”" in caveats["s0"]
+
+
+def test_the_package_s_load_reads_another_release_as_the_loader_does():
+    # stalking_flanders.load lacked the loader's ``release``: a TypeError
+    df = stalking_flanders.load("observations", release=ROOT / "data" / "release")
+    assert df.attrs["verified"] is True and len(df) == len(stalking_flanders.load("observations"))

@@ -50,9 +50,11 @@ def tables() -> list[str]:
     return bundled().tables()
 
 
-def load(name: str, *, lang: str = "nl", rev: str | None = None, repo: str | None = None):
-    """Table ``name`` of the bundled release as a pandas DataFrame (see :func:`loader.load`);
-    with ``rev``/``repo``, of that version of the repository, fetched through DVC.
+def load(name: str, *, lang: str = "nl", release=None, rev: str | None = None, repo: str | None = None):
+    """Table ``name`` of the bundled release as a pandas DataFrame (see :func:`loader.load`); of
+    the package ``release`` (a :class:`DataPackage`, or its folder or ``datapackage.json``), checked
+    against what this package knows of its version; with ``rev``/``repo``, of that version of the
+    repository, fetched through DVC.
 
     >>> load("nope")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
@@ -61,7 +63,7 @@ def load(name: str, *, lang: str = "nl", rev: str | None = None, repo: str | Non
     """
     from .loader import load as _load
 
-    return _load(name, lang=lang, rev=rev, repo=repo)
+    return _load(name, lang=lang, release=release, rev=rev, repo=repo)
 
 
 def metadata() -> dict:
