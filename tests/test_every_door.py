@@ -1062,3 +1062,36 @@ def test_a_workbook_whose_styles_hide_its_text_is_refused(case, tmp_path):
     folder = damaged_copy(BUNDLED, tmp_path / "hidden", unknown_version(_part_changed(part, old, new)))
     found = [p.message for p in validate_package(folder) if p.file.endswith(".xlsx") and p.code == "format-differs"]
     assert len(found) == 1 and "the workbook's part xl/styles.xml holds a cell format" in found[0] and said in found[0], found
+
+
+def test_the_batches_of_a_parquet_file_are_counted_from_its_row_groups_not_its_footer_s_total(monkeypatch):
+    # A footer that said 10 rows of a file of 100,000 let it be read a row at a time (34 s):
+    # pyarrow does not hold the footer's total to the row groups' own counts.
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from stalking_flanders import untrusted
+    from stalking_flanders.formats import parquet
+
+    schema, rows = DataPackage().schema("observations"), 50
+    columns = {"source_question": ["a"] * rows, "series": ["b"] * rows, "category": ["x" * 400] * rows}
+    columns |= {"year": [2020] * rows, "count": [1] * rows, "source_line": [1] * rows}
+    table = pa.table(columns).cast(parquet.arrow_schema(schema))
+    written = io.BytesIO()
+    encodings = {"source_question": "DELTA_BYTE_ARRAY", "series": "DELTA_BYTE_ARRAY", "category": "DELTA_LENGTH_BYTE_ARRAY"}
+    pq.write_table(table, written, use_dictionary=False, write_statistics=False, column_encoding=encodings)
+    data = written.getvalue()
+    length = int.from_bytes(data[-8:-4], "little")
+    footer = data[-8 - length : -8]
+    total = b"\x16" + bytes([2 * rows])  # FileMetaData's num_rows (field 3, i64, zigzag): the first, before the row groups'
+    said = footer.replace(total, b"\x16" + bytes([2 * 2]), 1)  # two rows
+    assert said != footer
+    understated = data[: -8 - length] + said + len(said).to_bytes(4, "little") + b"PAR1"
+    assert pq.ParquetFile(io.BytesIO(understated)).metadata.num_rows == 2
+    monkeypatch.setattr(untrusted, "MAX_UNPACKED_BYTES", 30_000)  # a row a batch
+    monkeypatch.setattr(parquet, "MAX_BATCHES", 5)
+    for file in (data, understated):
+        with pytest.raises(ValueError, match=r"in 50 batches of 1 row\(s\)"):
+            parquet.rows(file, "observations", schema, rows + 1)

@@ -292,6 +292,11 @@ def test_a_statement_read_for_the_caveats_is_not_kept_once_they_are_made():
     assert kept < 2_000_000, f"{kept:,} bytes kept"
 
 
+class _NoPath:
+    def __fspath__(self):
+        return 5
+
+
 @pytest.mark.parametrize(
     "call, builtin",
     [
@@ -301,6 +306,8 @@ def test_a_statement_read_for_the_caveats_is_not_kept_once_they_are_made():
         (lambda: load("observations", release=123), TypeError),  # was a TypeError of os.fsdecode
         (lambda: DataPackage(123), TypeError),
         (lambda: DataPackage(""), FileNotFoundError),  # read ./datapackage.json; the command line refuses it
+        (lambda: load(["observations"], release=BUNDLED), KeyError),  # a TypeError where a release was handed
+        (lambda: DataPackage(_NoPath()), TypeError),  # a path object that gives no path
     ],
     ids=[
         "a list for a name",
@@ -309,6 +316,8 @@ def test_a_statement_read_for_the_caveats_is_not_kept_once_they_are_made():
         "a number for a release",
         "a number for a package",
         "an empty path",
+        "a list for a name, in a package handed",
+        "a path object of no path",
     ],
 )
 def test_an_argument_of_another_kind_is_an_error_of_the_package_and_of_python(call, builtin):

@@ -134,3 +134,25 @@ def test_the_declared_licence_is_the_one_the_portal_record_names():
     declared = tomllib.loads((ROOT / "schemas" / "package.toml").read_text(encoding="utf-8"))["licenses"]
     assert declared and all(LICENCES[lic["name"]].title == lic["title"] for lic in declared)
     assert all(LICENCES[lic["name"]].spdx == lic["name"] for lic in declared)
+
+
+@pytest.mark.parametrize(
+    "version, may_lack",
+    [
+        ("2.0.21", True),
+        ("2.0.99", True),
+        ("2.1.0-rc.1", True),
+        ("2.1.0", False),
+        ("2.1.0+build.1", False),
+        ("2.1.5-rc.1", False),
+        ("02.1.0", False),
+        ("9999999999.0.0", False),
+        ("2.1.0000000001", False),
+    ],
+)
+def test_only_a_version_before_the_one_that_added_a_field_may_lack_it(version, may_lack):
+    # Every part not a plain number counted as -1: 2.1.5-rc.1, 2.1.0+build.1 or 9999999999.0.0 came
+    # before 2.1.0, and a package of those versions could leave out its new fields.
+    from stalking_flanders.model import added_after
+
+    assert added_after("series", "unit_nl", version) is may_lack

@@ -85,12 +85,13 @@ def excerpt(statement: str, count: int = READING_SENTENCES) -> tuple[str, bool]:
     """The first ``count`` sentences of ``statement`` (cut at a word within
     ``MAX_EXCERPT_CHARS``), and whether anything was left out.
 
-    >>> excerpt("Een. Twee.")
-    ('Een.', True)
+    >>> excerpt("Een. Twee."), excerpt(" " * 5000 + "Een." + " " * 5000)
+    (('Een.', True), ('Een.', False))
     >>> quoted, cut = excerpt("woord " * 1000)
     >>> len(quoted) <= MAX_EXCERPT_CHARS, quoted.endswith("woord"), cut
     (True, True, True)
     """
+    statement = statement.strip()
     parts = sentences(statement[: MAX_EXCERPT_CHARS * 4])  # no more is ever shown: the rest is not split
     quoted = " ".join(parts[:count])
     if len(quoted) > MAX_EXCERPT_CHARS:

@@ -42,13 +42,17 @@ def descriptor_file(given: os.PathLike | str | bytes | None) -> Path:
     >>> descriptor_file(b"release") == descriptor_file("release") == Path("release")
     True
     """
-    if given is not None and not isinstance(given, str | bytes | os.PathLike):
-        raise NotAPath(f"a package is named by a path (text, bytes or a path object), not by {type(given).__name__}")
-    if given is not None and not os.fsdecode(given):
+    if given is not None:
+        try:
+            named = os.fsdecode(given)  # text, bytes, or a path object that gives either
+        except TypeError:
+            kind = type(given).__name__
+            raise NotAPath(f"a package is named by a path (text, bytes or a path object), not by {kind}") from None
+    if given is not None and not named:
         from .untrusted import NotFound
 
         raise NotFound("an empty path names no package: give its folder or its datapackage.json (the current folder is '.')")
-    path = Path(os.fsdecode(given)) if given is not None else BUNDLED / DESCRIPTOR_NAME
+    path = Path(named) if given is not None else BUNDLED / DESCRIPTOR_NAME
     try:
         folder = path.is_dir()
     except OSError:  # a name too long, say: not a folder (reading it as a file then says why it cannot be)

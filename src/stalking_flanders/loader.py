@@ -78,6 +78,7 @@ def load(
         return _table(bundled(), name, lang, verified=True)
     with bounded("load"):  # a package handed to us: read within the limits
         release = _package(release)
+        release.resource(name)  # a table of the package, or UnknownNameError listing them (a list is no name)
         verified = _verified(release)
         problems = release.layout_problems(bundled())  # the captions read the tables by name
         problems += _past_the_cap(release, name)

@@ -513,14 +513,30 @@ def _text(raw: dict, key: str, where: str, required: bool = True) -> None:
         _expect(raw.get(key), str, f"{where}.{key}", "a string")
 
 
-def version_order(version: str) -> tuple[int, ...]:
-    """The parts of ``version`` to order versions by: a part that is not a number of at most nine
-    digits (a pre-release's, or one too long for Python to convert) counts as -1.
+def version_order(version: str) -> tuple:
+    """What to order versions by, as semantic versioning orders them: the numbers of the version,
+    compared as numbers however many digits they have (none is converted: 5,000 digits would not
+    be); a pre-release (``-rc.1``) before its version, its parts in turn; build data (``+...``)
+    not at all. A part that is not a number sorts before every number.
 
-    >>> version_order("2.0.10"), version_order("1.0.0-rc.1"), version_order("1" * 5000 + ".0.0")[0]
-    ((2, 0, 10), (1, 0, -1, 1), -1)
+    >>> sorted(["2.1.0", "2.0.10", "10.0.0", "2.1.0-rc.1", "2.1.5-rc.1", "2.0.9", "2.1.0-rc", "2.1.0-1"], key=version_order)
+    ['2.0.9', '2.0.10', '2.1.0-1', '2.1.0-rc', '2.1.0-rc.1', '2.1.0', '2.1.5-rc.1', '10.0.0']
+    >>> version_order("1" * 5000 + ".0.0") > version_order("2.1.0") and version_order("2.1.0+b.1") == version_order("2.1.0")
+    True
     """
-    return tuple(int(part) if part.isdigit() and len(part) <= 9 else -1 for part in version.split("."))
+    core, _, pre = version.partition("+")[0].partition("-")
+    numbers = tuple(_part(part, 1) for part in core.split("."))
+    return (numbers, (0, *(_part(part, 0) for part in pre.split(".")))) if pre else (numbers, (1,))
+
+
+def _part(part: str, number_rank: int) -> tuple:
+    """A part of a version, ordered: a number by its digits' count, then its digits, ranked
+    ``number_rank`` against any other text (ordered by its characters): a version's numbers come
+    after text (which it should not hold), a pre-release's before it, as semantic versioning says."""
+    if part.isascii() and part.isdigit():
+        digits = part.lstrip("0") or "0"
+        return (number_rank, len(digits), digits)
+    return (1 - number_rank, 0, part)
 
 
 # Fields added to a table after the first release of its major version, with the version that

@@ -100,7 +100,8 @@ def rows(data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
     delta = _delta_encoded(meta)
     texts = [field.name for field in parquet.schema_arrow if _is_text(field.type) and field.name not in delta]
     rows, decoded, size = [], 0, _batch_rows(meta, delta, MAX_UNPACKED_BYTES)
-    if (batches := -(-min(meta.num_rows, limit) // size)) > MAX_BATCHES:
+    held = sum(meta.row_group(g).num_rows for g in range(meta.num_row_groups))  # not the footer's own count
+    if (batches := -(-min(held, limit) // size)) > MAX_BATCHES:
         raise ValueError(
             f"its delta-encoded text would be decoded in {batches} batches of {size} row(s) to stay within"
             f" {MAX_UNPACKED_BYTES} bytes, more than {MAX_BATCHES}"
