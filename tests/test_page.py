@@ -105,6 +105,8 @@ def test_the_chart_s_description_gives_each_note_whole(release, html, lang):
     series = pd.read_csv(release / "series.csv")
     for note in series[f"note_{lang}"]:
         assert note in described, note
+    for unit in series[f"unit_{lang}"]:  # what each panel's axis says its figures count
+        assert text("chart", "count", lang, unit=unit) in described, unit
     assert "- " not in described.replace(" - ", "")
 
 

@@ -192,7 +192,8 @@ def alt_text(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict | None
             for c, g in rows.groupby("category", sort=False)
         )
         organisation, kind = capitalised(getattr(s, f"organisation_{lang}")), SPECIFIC[lang][bool(s.stalking_specific)]
-        parts.append(f"{organisation} ({kind}): {figures}. {_beside(s, readings, lang, wrapped=False)}")
+        counted = text("chart", "count", lang, unit=getattr(s, f"unit_{lang}"))  # as the panel's axis says
+        parts.append(f"{organisation} ({kind}; {counted}): {figures}. {_beside(s, readings, lang, wrapped=False)}")
     if descriptor is not None:
         title, footer = _source(tables, lang, descriptor)
         parts = [title + "."] + parts + [footer]
