@@ -75,7 +75,7 @@ def test_info_gives_version_source_caveats_licence_citation_dutch_first(defs):
     out = cli("info").stdout
     for needle in [f"version: {defs.version}", "nr. 186", "NOT stalking-specific", "belaging", "CC-BY-4.0", "How to cite"]:
         assert needle in out
-    dutch, english = out.index("Lees dit eerst:"), out.index("Read before use:")
+    dutch, english = out.index("Lees dit eerst:"), out.index("Read this first:")
     assert out.index("Cijfers uit het antwoord") < out.index("Figures from the answer") and dutch < english
     assert "NIET specifiek voor stalking" in out[dutch:english] and "NOT stalking-specific" in out[english:]
     assert out.index("geen licentie") < out.index("states no licence")
