@@ -244,6 +244,17 @@ def test_each_series_finds_its_reading_at_once_however_many_there_are():
     assert seconds < 3, f"{seconds:.1f} s"  # about 0.3 s; by a filter each, these took 22 s
 
 
+def _series_reading_one_statement(count: int, statement: str):
+    """``count`` copies of the release's stalking series (each named apart), all reading one
+    sub-question, and the sub-questions with every English statement ``statement``."""
+    series, subquestions = load("series"), load("subquestions")
+    many = pd.concat([series[series["stalking_specific"]].iloc[[0]]] * count, ignore_index=True)
+    many["series"] = [f"s{i}" for i in range(len(many))]
+    long = subquestions.copy()
+    long["statement_en"] = statement
+    return many, long
+
+
 def test_a_long_statement_many_series_read_is_split_into_sentences_once(monkeypatch):
     # 4,000 series whose reading is one statement of 30,000 characters: split again for each, the
     # caveats took about 1.5 s (50,000 such series took 53 s). Counted, not timed: a busy machine
@@ -251,14 +262,9 @@ def test_a_long_statement_many_series_read_is_split_into_sentences_once(monkeypa
     from stalking_flanders import caveats as module
     from stalking_flanders.loader import about
 
-    series, subquestions = load("series"), load("subquestions")
+    many, long = _series_reading_one_statement(4000, "A sentence of the answer, as long as any. " * 700)
     splits, split = [], module.sentences
     monkeypatch.setattr(module, "sentences", lambda text: splits.append(len(text)) or split(text))
-    reading = series[series["stalking_specific"]].iloc[[0]]
-    many = pd.concat([reading] * 4000, ignore_index=True)
-    many["series"] = [f"s{i}" for i in range(len(many))]
-    long = subquestions.copy()
-    long["statement_en"] = "A sentence of the answer, as long as any. " * 700
     caveats = about(DataPackage(), many, long, "series", "en")["caveats"]
     assert len(caveats) == len(many) and "A sentence of the answer" in caveats["s0"]
     assert len(splits) == 1, f"the statement was split {len(splits)} times"
@@ -350,12 +356,7 @@ def test_a_reading_of_one_long_sentence_is_cut_in_every_caveat():
     from stalking_flanders.caveats import MAX_EXCERPT_CHARS
     from stalking_flanders.loader import about
 
-    series, subquestions = load("series"), load("subquestions")
-    reading = series[series["stalking_specific"]].iloc[[0]]
-    many = pd.concat([reading] * 3000, ignore_index=True)
-    many["series"] = [f"s{i}" for i in range(len(many))]
-    long = subquestions.copy()
-    long["statement_en"] = "word " * 13_000
+    many, long = _series_reading_one_statement(3000, "word " * 13_000)
     caveats = about(DataPackage(), many, long, "series", "en")["caveats"]
     assert max(map(len, caveats.values())) < MAX_EXCERPT_CHARS + 1500
     assert "word word (…)”" in caveats["s0"]
