@@ -1130,7 +1130,9 @@ def _written(folder, descriptor):
     return folder
 
 
-@pytest.mark.parametrize("path", ["answer.txt", "../sources/vp-sv-186-beke-2021-12-21.txt", "https://example.org/answer"])
+@pytest.mark.parametrize(
+    "path", ["answer.txt", "../sources/vp-sv-186-beke-2021-12-21.txt", "https://example.org/answer", "series.csv"]
+)
 def test_a_source_whose_path_names_no_file_of_the_package_is_refused(tmp_path, path):
     # In a version the package does not know (no published descriptor to compare with), a source
     # must still lead to the package's own archived answer, which the checks read.

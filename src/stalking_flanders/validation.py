@@ -24,7 +24,7 @@ from pathlib import Path
 from . import sums
 from .checks import check_tables
 from .datapackage import BUNDLED, DESCRIPTOR_NAME, DataPackage, IntegrityError, bundled, descriptor_file
-from .formats import BY_NAME, FORMATS, ShownOtherwise, csv
+from .formats import BY_NAME, FORMATS, TEXT, ShownOtherwise, csv
 from .frictionless_report import frictionless_problems
 from .hashes import facts, sha256_bytes
 from .limits import bounded
@@ -215,18 +215,19 @@ def _file(package: DataPackage, resource: dict) -> str:
 
 
 def _sources_named(package: DataPackage) -> list[Problem]:
-    """Each source with a path names a file of the package (its archived answer), which the checks
-    read: a source's path to a file beside the package, or to a page elsewhere, would send a reader
-    to a text no check of the package has read."""
-    paths = {resource["path"] for resource in package.descriptor["resources"]}
+    """Each source with a path names an archived answer of the package (a resource of the text
+    format), which the checks read: a source's path to a file beside the package, to a page
+    elsewhere, or to one of the tables would send a reader to another text than the answer the
+    checks have read."""
+    paths = {resource["path"] for resource in package.descriptor["resources"] if resource.get("format") == TEXT.name}
     return [
         Problem(
             Code.FILE_MISSING,
             str(package.descriptor_path),
-            "a source names no file of the package: nothing checks the text its path leads to",
+            "a source names no archived answer of the package: nothing checks the text its path leads to",
             column=f"sources[{i}].path",
             found=source["path"],
-            expected="the path of one of the package's resources (its archived answer)",
+            expected="the path of one of the package's archived answers (a resource of format txt)",
         )
         for i, source in enumerate(package.descriptor.get("sources", []))
         if "path" in source and source["path"] not in paths
