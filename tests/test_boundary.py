@@ -159,3 +159,23 @@ def test_the_repository_holds_no_symbolic_link():
     """The package's copy of the release is made by the build, not linked (links break on some systems)."""
     listed = subprocess.run(["git", "ls-files", "-s"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert [line for line in listed.splitlines() if line.startswith("120000")] == []
+
+
+@pytest.mark.system  # a new interpreter
+def test_the_extract_step_imports_no_pandas_and_writes_what_the_repository_holds(tmp_path):
+    # The first step of every rebuild: parsing the archived answer needs neither pandas nor pyarrow,
+    # and a process that imports them costs a forced rebuild as much again as the step's own work.
+    code = (
+        "import sys; from pathlib import Path; sys.path.insert(0, 'scripts'); from _step import definitions; "
+        "from stalking_flanders import repo; from stalking_flanders.pipeline.extracted import make_extracted; "
+        f"make_extracted(sys.argv[1], repo.ARCHIVE, definitions(), Path({str(tmp_path / 'out')!r})); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pandas', 'pyarrow', 'numpy', 'frictionless')))"
+    )
+    for source in sorted(p.name for p in (ROOT / "data" / "extracted").iterdir() if p.is_dir()):
+        result = subprocess.run([sys.executable, "-c", code, source], capture_output=True, text=True, cwd=ROOT)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip().splitlines()[-1] == "[]"
+        committed = ROOT / "data" / "extracted" / source
+        assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(p.name for p in committed.iterdir())
+        for path in committed.iterdir():
+            assert (tmp_path / "out" / path.name).read_bytes() == path.read_bytes(), path.name

@@ -1,7 +1,8 @@
-"""The Table Schemas, and everything derived from them: typed tables, their rows as Python
-values, and the pandera model of each table.
+"""Everything derived from the Table Schemas: typed tables, their rows as Python values, and the
+pandera model of each table.
 
-A Table Schema is the one definition of a table, parsed into a :class:`~stalking_flanders.model.Schema`
+A Table Schema is the one definition of a table (read from ``schemas/`` by
+:mod:`stalking_flanders.pipeline.definitions`), parsed into a :class:`~stalking_flanders.model.Schema`
 (whose field types know their dtypes). In memory a table is a DataFrame with one dtype per field
 type; :mod:`stalking_flanders.formats` reads and writes it. ``pandera`` is imported only when a
 pandera model is asked for.
@@ -9,43 +10,12 @@ pandera model is asked for.
 
 from __future__ import annotations
 
-import json
 from functools import cache
-from pathlib import Path
 
 import pandas as pd
 
 from .model import Schema, csv_line
 from .problems import Kept, Problem
-
-SHARED_FIELDS = "fields.json"  # beside the Table Schemas: field kinds that several tables use
-
-
-def load_schema(path: Path) -> Schema:
-    """A Table Schema from ``schemas/``, with every field that names a shared kind (``"kind"``)
-    completed from ``fields.json`` beside it: its type and constraints come from the kind, the
-    rest (title, description, ``required``) from the field itself."""
-    path = Path(path)
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    shared = path.with_name(SHARED_FIELDS)
-    kinds = json.loads(shared.read_text(encoding="utf-8"))["kinds"] if shared.is_file() else {}
-    raw["fields"] = [_complete(field, kinds, path) for field in raw["fields"]]
-    return Schema.parse(raw, path.name)
-
-
-def _complete(field: dict, kinds: dict, path: Path) -> dict:
-    if "kind" not in field:
-        return field
-    kind = kinds.get(field["kind"])
-    if kind is None:
-        raise ValueError(
-            f"{path}: field {field['name']!r} names the kind {field['kind']!r}, "
-            f"which {SHARED_FIELDS} does not define (it defines: {', '.join(kinds)})"
-        )
-    done = {"name": field["name"], "type": kind["type"]}
-    done.update({k: v for k, v in field.items() if k not in ("kind", "name", "constraints")})
-    done["constraints"] = {**field.get("constraints", {}), **kind.get("constraints", {})}
-    return done
 
 
 def format_cell(value, field) -> str:

@@ -1,15 +1,17 @@
-"""The package metadata and the Table Schemas, read from the repository's schemas folder."""
+"""The package metadata and the Table Schemas, read from the repository's schemas folder (with the
+standard library alone: the extract step, which reads them, imports no pandas)."""
 
 from __future__ import annotations
 
+import json
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import Schema
-from ..tableschema import load_schema
 
 PACKAGE_META = "package.toml"
+SHARED_FIELDS = "fields.json"  # beside the Table Schemas: field kinds that several tables use
 
 
 @dataclass(frozen=True)
@@ -34,3 +36,30 @@ def load_definitions(schema_dir: Path, pyproject: Path) -> Definitions:
         version = tomllib.load(fh)["project"]["version"]
     schemas = {name: load_schema(Path(schema_dir) / f"{name}.schema.json") for name in meta["tables"]}
     return Definitions(meta, schemas, version)
+
+
+def load_schema(path: Path) -> Schema:
+    """A Table Schema from ``schemas/``, with every field that names a shared kind (``"kind"``)
+    completed from ``fields.json`` beside it: its type and constraints come from the kind, the
+    rest (title, description, ``required``) from the field itself."""
+    path = Path(path)
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    shared = path.with_name(SHARED_FIELDS)
+    kinds = json.loads(shared.read_text(encoding="utf-8"))["kinds"] if shared.is_file() else {}
+    raw["fields"] = [_complete(field, kinds, path) for field in raw["fields"]]
+    return Schema.parse(raw, path.name)
+
+
+def _complete(field: dict, kinds: dict, path: Path) -> dict:
+    if "kind" not in field:
+        return field
+    kind = kinds.get(field["kind"])
+    if kind is None:
+        raise ValueError(
+            f"{path}: field {field['name']!r} names the kind {field['kind']!r}, "
+            f"which {SHARED_FIELDS} does not define (it defines: {', '.join(kinds)})"
+        )
+    done = {"name": field["name"], "type": kind["type"]}
+    done.update({k: v for k, v in field.items() if k not in ("kind", "name", "constraints")})
+    done["constraints"] = {**field.get("constraints", {}), **kind.get("constraints", {})}
+    return done

@@ -7,7 +7,6 @@ from pathlib import Path
 from .. import csv_tables
 from ..datapackage import UnknownNameError
 from ..sources import REGISTRY_NAME, load_registry
-from ..tableschema import rows_frame
 from .atomic import replacing
 from .definitions import Definitions
 from .extract import extract
@@ -30,4 +29,4 @@ def make_extracted(source_id: str, archive_dir: Path, defs: Definitions, out_dir
     rows = extract(registry[source_id], archived_name(source_id))
     with replacing(out_dir) as tmp:
         for name, schema in defs.schemas.items():
-            csv_tables.write(rows_frame(rows[name], schema), tmp / csv_tables.file_name(name), schema)
+            csv_tables.write_rows(rows[name], tmp / csv_tables.file_name(name), schema)
