@@ -251,7 +251,7 @@ CHART_SAYS = {  # what the image itself carries, so that it can be reused on its
     "en": [
         "written question nr. 186",
         "Flemish Parliament",
-        "2021-12-21",
+        "21 December 2021",  # as the English title dates the question
         "CC BY 4.0",
         "may not cover the whole year",
         "rising exponentially",

@@ -42,9 +42,20 @@ def _wrap(label: str, width: int = WRAP) -> str:
     return textwrap.fill(label, width)
 
 
+# English month names, as the package's English title dates the question ("of 21 December 2021")
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July")
+MONTHS_EN += ("August", "September", "October", "November", "December")
+
+
 def _date(date, lang: str) -> str:
-    """A question's date in the chart's words: as the answer writes it in Dutch, else ISO 8601."""
-    return dutch_date(date) if lang == "nl" else str(date)[:10]
+    """A question's date in the chart's words: as the answer writes it in Dutch, as the package's
+    title writes it in English.
+
+    >>> import datetime
+    >>> _date(datetime.date(2021, 12, 21), "nl"), _date(datetime.date(2021, 12, 21), "en")
+    ('21 december 2021', '21 December 2021')
+    """
+    return dutch_date(date) if lang == "nl" else f"{date.day} {MONTHS_EN[date.month - 1]} {date.year}"
 
 
 def _source(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict) -> tuple[str, str]:
