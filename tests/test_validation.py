@@ -12,7 +12,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from helpers import ROOT, SEED_ID, damaged_copy, edit_descriptor
+from helpers import ROOT, SEED_ID, damaged_copy, edit_descriptor, edit_file, rehash
 from stalking_flanders import repo
 from stalking_flanders.datapackage import BUNDLED
 from stalking_flanders.formats import csv
@@ -500,6 +500,34 @@ def test_the_workbook_s_parts_are_scanned_once_for_each_content(monkeypatch, tmp
     assert len(scans) == 2
 
 
+def test_frictionless_checks_each_staged_content_once_and_its_problems_name_the_folder_checked(monkeypatch, tmp_path):
+    # The same staged bytes in two folders are handed to Frictionless once; what it found names the
+    # files of the folder each check was given. Other bytes are handed to it again.
+    from stalking_flanders import validation
+
+    calls, check = [], validation.frictionless_problems
+    monkeypatch.setattr(validation, "frictionless_problems", lambda *a: calls.append(1) or check(*a))
+    monkeypatch.setattr(validation, "_LAST_STAGED", {})
+
+    def letter(folder):
+        edit_file(folder / "observations.csv", ",2018,955,", ",2018,x,")
+
+    first = damaged_copy(BUNDLED, tmp_path / "first", letter, rehashed=True)
+    second = damaged_copy(first, tmp_path / "second")
+    found = {}
+    for folder in (first, second):
+        found[folder] = [p for p in validate_package(folder) if p.code.startswith("frictionless/")]
+        assert found[folder] and {p.file for p in found[folder]} == {str(folder / "observations.csv")}
+    assert len(calls) == 1
+    assert [(p.code, p.line, p.column, p.found) for p in found[first]] == [
+        (p.code, p.line, p.column, p.found) for p in found[second]
+    ]
+    other = damaged_copy(BUNDLED, tmp_path / "other", lambda f: edit_file(f / "observations.csv", ",2019,846,", ",2019,y,"))
+    rehash(other)
+    assert [p.found for p in validate_package(other) if p.code.startswith("frictionless/")] == ["y"]
+    assert len(calls) == 2
+
+
 def _white_text(folder) -> None:
     """The workbook of ``folder`` with its first font white, on the white of a cell without fill."""
     import zipfile
@@ -586,6 +614,7 @@ def test_a_table_past_a_cap_is_never_handed_to_frictionless(tmp_path, monkeypatc
 
     handed = []
     monkeypatch.setattr(validation, "frictionless_problems", lambda *args: handed.append(args) or [])
+    monkeypatch.setattr(validation, "_LAST_STAGED", {})  # what the spy sees is kept apart
 
     def extra(folder):
         (folder / "extra.csv").write_text("a\n" + "x\n" * 100_001)
@@ -662,6 +691,7 @@ def test_frictionless_is_never_handed_the_foreign_keys(monkeypatch):
         return real(descriptor, *args)
 
     monkeypatch.setattr(validation, "frictionless_problems", spy)
+    monkeypatch.setattr(validation, "_LAST_STAGED", {})  # what the spy sees is kept apart
     assert validate_package(BUNDLED) == [] and keys == []
 
 
