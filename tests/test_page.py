@@ -273,9 +273,9 @@ def test_the_chart_carries_title_source_licence_and_the_answers_reading(release,
         assert words in shown, words
     # the stalking figures come first (their panel above the other's)
     first, other = (
-        ("specifiek voor stalking", "NIET specifiek voor stalking")
+        ("cijfers over stalking", "NIET specifiek voor stalking")
         if lang == "nl"
-        else ("stalking-specific", "NOT stalking-specific")
+        else ("figures on stalking", "NOT stalking-specific")
     )
     assert shown.index(first) < shown.index(other)
 

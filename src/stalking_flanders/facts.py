@@ -58,10 +58,12 @@ LICENCES = {
 # The EU data themes of the dataset, with their labels.
 THEMES = {"SOCI": "Population and society", "JUST": "Justice, legal system and public safety", "HEAL": "Health"}
 
-# How a series is named by whether it counts stalking, by language.
+# How a series is named by whether it counts stalking, by language. A series of stalking figures is
+# not called specific: the answer gives the CAW's figures for "Belaging (stalking)" ("Stalking valt
+# onder de term belaging") and says the CAW have no specific registration of stalking.
 SPECIFIC = {
-    "en": {True: "stalking-specific", False: "NOT stalking-specific"},
-    "nl": {True: "specifiek voor stalking", False: "NIET specifiek voor stalking"},
+    "en": {True: "figures on stalking", False: "NOT stalking-specific"},
+    "nl": {True: "cijfers over stalking", False: "NIET specifiek voor stalking"},
 }
 
 

@@ -30,7 +30,7 @@ from .workbook_shown import hidden_or_past, notes, notes_differ, quiet
 
 READ_ME = "Lees dit eerst - Read first"  # the first sheet: what the figures count and do not, in both languages
 HEADER = ("onderwerp / topic", "Nederlands", "English")  # the first sheet's header row
-STALKING = "Stalking per jaar - by year"  # the second: the stalking-specific figures by year, with their caveats
+STALKING = "Stalking per jaar - by year"  # the second: the figures on stalking by year, with their caveats
 FIXED_TIME = datetime.datetime(1980, 1, 1)  # the ZIP epoch: the same data gives the same bytes
 FILE_NAME = "stalking-flanders.xlsx"
 RESOURCE_NAME = "workbook"
@@ -39,12 +39,12 @@ WIDEST = 60  # characters: the widest a column is set; longer text wraps
 # are the reference): (column, the table it is looked up in, the shared field).
 DERIVED = {"observations": [("stalking_specific", "series", "series")]}
 SHEETS = {
-    "nl": "Het werkblad '{stalking}' toont de cijfers specifiek voor stalking per jaar. Daarna één werkblad per "
+    "nl": "Het werkblad '{stalking}' toont de cijfers over stalking per jaar. Daarna één werkblad per "
     "tabel, met dezelfde rijen als het CSV-bestand (de referentie): {tables}. Elk cijfer "
     "vermeldt de regel van het gearchiveerde antwoord waarop het steunt (source_line). "
     "Elke kolomkop draagt een notitie met de Nederlandse en de "
     "Engelse naam van de kolom; de lijst staat hieronder.",
-    "en": "The sheet '{stalking}' shows the stalking-specific figures by year. Then one sheet per table, with the same rows "
+    "en": "The sheet '{stalking}' shows the figures on stalking by year. Then one sheet per table, with the same rows "
     "as its CSV file (the reference): {tables}. Every figure carries "
     "the line of the archived answer it stands on (source_line). "
     "Each column header carries a note with the column's Dutch and English name; the list "
@@ -162,7 +162,7 @@ def package_facts(descriptor: dict, tables: dict) -> dict:
 
 
 def stalking_rows(tables: dict) -> list[list]:
-    """The sheet of the stalking-specific figures (the tables' frames by name): year, count,
+    """The sheet of the figures on stalking (the tables' frames by name): year, count,
     category and line, then what each figure counts, the answer's words, the answer's own reading
     and the package's note. The publish step writes it, and ``validate`` holds the sheet to it."""
     from ..caveats import Readings, capitalised, caveat_words, reading_label
@@ -463,7 +463,7 @@ class Workbook(Format):
                 "path": FILE_NAME,
                 "title": "Workbook for spreadsheet users: open this file in Excel or LibreOffice (XLSX)",
                 "description": f"A first sheet '{READ_ME}' with the caveats, the licence and how to cite in Dutch and "
-                f"English, a second sheet '{STALKING}' with the stalking-specific figures by year and what the answer and this "
+                f"English, a second sheet '{STALKING}' with the figures on stalking by year and what the answer and this "
                 f"package say about them, then one sheet per table ({', '.join(content.tables)}) with the same rows as "
                 "its CSV file, typed cells and a frozen header row (the observations with the column stalking_specific "
                 "of their series). The CSV files are the reference.",
@@ -471,7 +471,7 @@ class Workbook(Format):
                     "nl": {
                         "title": "Werkboek voor wie met een rekenblad werkt: open dit bestand in Excel of LibreOffice (XLSX)",
                         "description": f"Een eerste werkblad '{READ_ME}' met de kanttekeningen, de licentie en hoe te citeren, "
-                        f"in het Nederlands en het Engels, een tweede werkblad '{STALKING}' met de cijfers specifiek voor "
+                        f"in het Nederlands en het Engels, een tweede werkblad '{STALKING}' met de cijfers over "
                         "stalking per jaar en wat het antwoord en dit pakket erover zeggen, dan één werkblad per tabel "
                         f"({', '.join(content.tables)}) met dezelfde rijen als het CSV-bestand, cellen met een vast "
                         "gegevenstype en een vastgezette kopregel (de waarnemingen met de kolom stalking_specific van hun "

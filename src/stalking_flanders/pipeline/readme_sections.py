@@ -90,7 +90,7 @@ def _cell(value) -> str:
 
 def figures(tables: dict[str, pd.DataFrame]) -> str:
     """Markdown: every figure, one table a series, the stalking figures first, each under what it
-    counts (quoted from the answer) and whether it is stalking-specific, and beside it what the answer says of the figures
+    counts (quoted from the answer) and whether its figures are on stalking, and beside it what the answer says of the figures
     and the package's note: Dutch first, then English. Nothing is computed from the figures (the
     answer gives no totals)."""
     obs, categories, series, subquestions = (tables[name] for name in FIGURE_TABLES)
