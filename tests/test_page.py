@@ -110,6 +110,19 @@ def test_the_chart_s_description_gives_each_note_whole(release, html, lang):
     assert "- " not in described.replace(" - ", "")
 
 
+def test_the_chart_files_carry_the_title_and_description_the_page_names_it_by(release, html, lang):
+    # The SVG offered for download said nothing to a screen reader: the page alone carried them.
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring((release / file_names(lang)[0]).read_bytes())
+    svg_ns = "{http://www.w3.org/2000/svg}"
+    first = list(root)[:2]
+    assert [child.tag for child in first] == [svg_ns + "title", svg_ns + "desc"]
+    assert first[0].text == text("page", "chart_title", lang)
+    described = unescape(re.search(r'<desc id="chart-desc">(.*?)</desc>', html, re.S).group(1))
+    assert first[1].text == described and "Belaging (stalking)" in described
+
+
 def test_every_figure_stands_with_its_line(html, release, lang):
     observations = pd.read_csv(release / "observations.csv")
     line = text("page", "line", lang)

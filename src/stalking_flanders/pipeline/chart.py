@@ -148,7 +148,22 @@ def draw(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict) -> tuple[
         fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
         fig.set_layout_engine("none")
         fig.savefig(png, format="png", dpi=110, metadata={"Software": None})
-    return svg.getvalue(), png.getvalue()
+    return described(svg.getvalue(), tables, lang, descriptor), png.getvalue()
+
+
+TITLE_ID, DESC_ID = "chart-title", "chart-desc"  # a page that shows the SVG inline names them (aria-labelledby)
+
+
+def described(svg: bytes, tables: dict[str, pd.DataFrame], lang: str, descriptor: dict) -> bytes:
+    """The SVG with a title and a description (:func:`alt_text`) first inside it: what a screen
+    reader says of the image, in the file itself, wherever it is opened."""
+    from markupsafe import escape
+
+    svg_text = svg.decode("utf-8")
+    start = svg_text.index(">", svg_text.index("<svg")) + 1
+    title = escape(text("page", "chart_title", lang))
+    said = f'<title id="{TITLE_ID}">{title}</title><desc id="{DESC_ID}">{escape(alt_text(tables, lang, descriptor))}</desc>'
+    return (svg_text[:start] + said + svg_text[start:]).encode("utf-8")
 
 
 def import_matplotlib() -> None:

@@ -169,21 +169,13 @@ def _paragraphs(description: str) -> list[dict]:
     return parts
 
 
-def _svg(svg: bytes, tables: dict[str, pd.DataFrame], descriptor: dict, lang: str, words: dict) -> Markup:
-    """The chart, inline, with a title and a description for screen readers (:func:`chart.alt_text`)."""
-    from markupsafe import escape
-
+def _svg(svg: bytes) -> Markup:
+    """The chart, inline, named for screen readers by the title and description it carries
+    (:func:`chart.described`)."""
     svg_text = svg.decode("utf-8")
     svg_text = svg_text[svg_text.index("<svg") :]
-    svg_text = svg_text.replace("<svg ", '<svg role="img" aria-labelledby="chart-title chart-desc" ', 1)
-    return Markup(
-        svg_text.replace(
-            ">",
-            f'><title id="chart-title">{escape(words["chart_title"])}</title>'
-            f'<desc id="chart-desc">{escape(chart.alt_text(tables, lang, descriptor))}</desc>',
-            1,
-        )
-    )
+    labelled = f'<svg role="img" aria-labelledby="{chart.TITLE_ID} {chart.DESC_ID}" '
+    return Markup(svg_text.replace("<svg ", labelled, 1))
 
 
 def page(release: Path, descriptor: dict, tables: dict[str, pd.DataFrame], svg: bytes, lang: str) -> str:
@@ -211,7 +203,7 @@ def page(release: Path, descriptor: dict, tables: dict[str, pd.DataFrame], svg: 
         meta_description=said[lang]["description"].split("\n\n")[0],
         caveats=_paragraphs(descriptions[lang]),
         caveats_other=[(code, words["other_language"], _paragraphs(descriptions[code])) for code in others],
-        svg=_svg(svg, tables, descriptor, lang, words),
+        svg=_svg(svg),
         chart_svg=chart.file_names(lang)[0],
         chart_png=chart.file_names(lang)[1],
         series=[_series(s, tables, lang, words) for s in first_shown(tables["series"]).itertuples()],
