@@ -344,6 +344,19 @@ def renamed_column(folder, table, old, new):
     path.write_text(head.replace(old, new) + "\n" + rest, encoding="utf-8")
 
 
+def added_column(folder, table, name):
+    """A text field ``name`` added to ``table`` (as a later version may add one), "x" in every row."""
+    edit_descriptor(
+        folder,
+        lambda d: next(r for r in d["resources"] if r["name"] == table)["schema"]["fields"].append(
+            {"name": name, "type": "string"}
+        ),
+    )
+    path = folder / f"{table}.csv"
+    lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    path.write_text("\n".join([lines[0] + "," + name] + [line + ",x" for line in lines[1:]]) + "\n", encoding="utf-8")
+
+
 def source_question_cell(folder, old, new):
     path = folder / "source_questions.csv"
     text = path.read_text(encoding="utf-8")
@@ -451,6 +464,7 @@ DCAT_READS_IT_NOT = {  # the record reads neither SHA256SUMS nor the tables sour
     "one file linked many times",
 }
 FOUND_AS = {
+    "a field named as another once normalised": "descriptor-shape",
     "a line range without its pattern": "value-constraint",
     "a 5000-digit line number": "value-constraint",
     "rows ended by a carriage return alone": "csv-unreadable",
@@ -462,6 +476,8 @@ OTHERWISE = {
         lambda f: edit_descriptor(f, lambda d: series_field(d, "first_year").update(type="string", constraints={}))
     ),
     "a renamed column": unknown_version(lambda f: renamed_column(f, "series", "measure_en", "measure_fr")),
+    # U+FB01, the ligature fi: Python reads the name as first_year, another field's
+    "a field named as another once normalised": unknown_version(lambda f: added_column(f, "series", "\ufb01rst_year")),
     "a format no one reads": lambda f: edit_descriptor(f, lambda d: d["resources"][5].update(format="parq")),
     "no series": unknown_version(lambda f: (f / "series.csv").write_text((f / "series.csv").read_text().split("\n")[0] + "\n")),
     "SHA256SUMS a link": symlinked_sums,
