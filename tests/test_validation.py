@@ -1218,3 +1218,30 @@ def test_quotations_off_their_lines_are_listed_to_a_thousand_and_the_rest_counte
     files = {"series": "series.csv", "subquestions": "subquestions.csv"}
     problems = quotations_on_their_lines(tables, {"q": ArchivedText("een regel")}, files)
     assert len(problems) == 1001 and counted(problems) == 1500
+
+
+def test_a_foreign_key_over_a_missing_value_is_compared_as_missing():
+    # (missing, 7) and (9, 1955983569069589701) have one hash: the set of a key's values compared
+    # pandas' missing value with 9 ("boolean value of NA is ambiguous": an internal error).
+    from stalking_flanders.checks import foreign_keys
+
+    raw = {
+        "fields": [{"name": "x", "type": "integer"}, {"name": "y", "type": "integer"}],
+        "foreignKeys": [{"fields": ["x", "y"], "reference": {"resource": "", "fields": ["x", "y"]}}],
+    }
+    schema = Schema.parse(raw, "t")
+    table = pd.DataFrame({"x": pd.array([None, 9], dtype="Int64"), "y": pd.array([7, 1955983569069589701], dtype="Int64")})
+    assert hash((pd.NA, 7)) == hash((9, 1955983569069589701))  # the case this test stands for
+    assert foreign_keys({"t": table}, {"t": schema}, {"t": "t.csv"}) == []
+    other = pd.DataFrame({"x": pd.array([None], dtype="Int64"), "y": pd.array([8], dtype="Int64")})
+    refused = foreign_keys(
+        {"t": table, "u": other},
+        {
+            "t": schema,
+            "u": Schema.parse(
+                {**raw, "foreignKeys": [{"fields": ["x", "y"], "reference": {"resource": "t", "fields": ["x", "y"]}}]}, "u"
+            ),
+        },
+        {"t": "t.csv", "u": "u.csv"},
+    )
+    assert [(p.code, p.line, p.found) for p in refused] == [("foreign-key", 2, (None, 8))]

@@ -125,9 +125,8 @@ def foreign_keys(tables: dict[str, pd.DataFrame], schemas: dict[str, Schema], fi
                     )
                 )
                 continue
-            target = tables[referred]
-            known = set(target[list(fk.reference_fields)].itertuples(index=False, name=None))
-            for index, row in enumerate(tables[name][list(fk.fields)].itertuples(index=False, name=None)):
+            known = set(_key_rows(tables[referred], fk.reference_fields))
+            for index, row in enumerate(_key_rows(tables[name], fk.fields)):
                 if row not in known and kept.keep("foreign-key"):
                     kept.add(
                         Problem(
@@ -142,6 +141,18 @@ def foreign_keys(tables: dict[str, pd.DataFrame], schemas: dict[str, Schema], fi
                     )
         problems += kept.problems()
     return problems
+
+
+def _key_rows(frame: pd.DataFrame, fields: tuple[str, ...]) -> list[tuple]:
+    """The values of ``fields`` in each row, as tuples, a missing value as None: pandas' missing
+    value cannot be compared (two keys of one hash, one of them missing, made a set compare it).
+
+    >>> import pandas as pd
+    >>> _key_rows(pd.DataFrame({"x": pd.array([None, 9], dtype="Int64"), "y": [7, 1]}), ("x", "y"))
+    [(None, 7), (9, 1)]
+    """
+    columns = frame[list(fields)].astype(object)
+    return list(columns.where(columns.notna(), None).itertuples(index=False, name=None))
 
 
 def years_within_series(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Problem]:
