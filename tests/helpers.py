@@ -417,3 +417,16 @@ def fresh_venv(path: Path) -> Path:
     ).stdout.strip()
     Path(site, "borrowed-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     return python
+
+
+def added_column(folder, table, name):
+    """A text field ``name`` added to ``table`` (as a later version may add one), "x" in every row."""
+    edit_descriptor(
+        folder,
+        lambda d: next(r for r in d["resources"] if r["name"] == table)["schema"]["fields"].append(
+            {"name": name, "type": "string"}
+        ),
+    )
+    path = folder / f"{table}.csv"
+    lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    path.write_text("\n".join([lines[0] + "," + name] + [line + ",x" for line in lines[1:]]) + "\n", encoding="utf-8")

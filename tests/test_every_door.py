@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import DCAT_ARGS, cli, damaged_copy, edit_descriptor, rehash, through_every_door
+from helpers import DCAT_ARGS, added_column, cli, damaged_copy, edit_descriptor, rehash, through_every_door
 from stalking_flanders.datapackage import BUNDLED, DataPackage
 from stalking_flanders.dcat import OWN_NODES
 from stalking_flanders.loader import load
@@ -342,19 +342,6 @@ def renamed_column(folder, table, old, new):
     path = folder / f"{table}.csv"
     head, rest = path.read_text(encoding="utf-8").split("\n", 1)
     path.write_text(head.replace(old, new) + "\n" + rest, encoding="utf-8")
-
-
-def added_column(folder, table, name):
-    """A text field ``name`` added to ``table`` (as a later version may add one), "x" in every row."""
-    edit_descriptor(
-        folder,
-        lambda d: next(r for r in d["resources"] if r["name"] == table)["schema"]["fields"].append(
-            {"name": name, "type": "string"}
-        ),
-    )
-    path = folder / f"{table}.csv"
-    lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
-    path.write_text("\n".join([lines[0] + "," + name] + [line + ",x" for line in lines[1:]]) + "\n", encoding="utf-8")
 
 
 def source_question_cell(folder, old, new):

@@ -366,3 +366,17 @@ def test_the_package_s_load_reads_another_release_as_the_loader_does():
     # stalking_flanders.load lacked the loader's ``release``: a TypeError
     df = stalking_flanders.load("observations", release=ROOT / "data" / "release")
     assert df.attrs["verified"] is True and len(df) == len(stalking_flanders.load("observations"))
+
+
+def test_a_column_named_category_in_a_table_without_its_key_is_loaded_as_it_stands(tmp_path):
+    # A later version may add a field "category" to any table: only a table whose key refers to the
+    # table categories by series and category is labelled by it (subquestions has no series: KeyError).
+    def added(folder):
+        helpers.added_column(folder, "subquestions", "category")
+        helpers.edit_descriptor(folder, lambda d: d.update(version="9.9.9"))
+        helpers.rehash(folder)
+
+    release = damaged_copy(tmp_path, added)
+    table = load("subquestions", release=release)
+    assert list(table["category"].unique()) == ["x"] and table.attrs["verified"] is False
+    assert load("observations", lang="en", release=release)["category"].dtype == "category"

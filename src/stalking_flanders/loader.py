@@ -115,11 +115,20 @@ def _past_the_cap(release: DataPackage, name: str) -> list:
     return [past] if past else []
 
 
+def _labelled(release: DataPackage, name: str) -> bool:
+    """Whether the column ``category`` of table ``name`` names a category of the table categories,
+    by its series and category: that table itself, and a table whose foreign key refers to it so
+    (a later version may add a column of that name to another table, which is not labelled)."""
+    return name == "categories" or any(
+        key.resource == "categories" and {"series", "category"} <= set(key.fields) for key in release.schema(name).foreign_keys
+    )
+
+
 def _table(release: DataPackage, name: str, lang: str, verified: bool):
     import pandas as pd
 
     table = _read(release, name)
-    if "category" in table.columns:
+    if _labelled(release, name):
         categories = table if name == "categories" else _read(release, "categories")
         labels = _labels(categories, table, release, lang)
         table["category"] = pd.Categorical(labels, categories=list(dict.fromkeys(_labels(categories, categories, release, lang))))
