@@ -302,3 +302,36 @@ def test_every_command_escapes_what_it_prints_and_takes_any_folder_name(tmp_path
         assert result.returncode == 0, result.stderr
         shown = result.stdout + result.stderr
         assert not [c for c in shown if c not in "\n\t" and unicodedata.category(c).startswith("C")], args
+
+
+UNREADABLE = """
+import sys
+from pathlib import Path
+from stalking_flanders import PackageError, load
+from stalking_flanders.diff import diff_releases
+from stalking_flanders.datapackage import BUNDLED, DataPackage
+from stalking_flanders.validation import validate_package
+
+folder = Path(sys.argv[1])
+print(sorted({p.code for p in validate_package(folder)}))
+for call in (lambda: load("observations", release=folder), lambda: diff_releases(DataPackage(BUNDLED), DataPackage(folder))):
+    try:
+        call()
+    except PackageError as error:
+        print("refused:", type(error).__name__)
+"""
+
+
+@pytest.mark.system  # a process of its own, without root's right to read any file
+@pytest.mark.parametrize("name", ["observations.csv", "datapackage.json"])
+def test_a_file_the_reader_may_not_read_is_a_problem_of_the_package_not_an_os_error(tmp_path, name):
+    # validate_package, load and diff raised PermissionError (an OSError, no error of the package).
+    folder = damaged_copy(BUNDLED, tmp_path / "unreadable", lambda f: (f / name).chmod(0))
+    # root reads any file: the test's process gives up that right (util-linux's setpriv)
+    drop = "-dac_override,-dac_read_search"
+    prefix = ["setpriv", "--bounding-set", drop, "--inh-caps", drop] if os.geteuid() == 0 else []
+    result = run([*prefix, sys.executable, "-c", UNREADABLE, str(folder)], tmp_path, check=False)
+    assert result.returncode == 0, result.stderr
+    said = result.stdout.splitlines()
+    assert said[0] == ("['file-unsafe']" if name != "datapackage.json" else "['descriptor-shape']"), said
+    assert len(said) == 3 and all(line.startswith("refused: ") for line in said[1:]), said

@@ -85,7 +85,12 @@ def read_descriptor(path: Path) -> dict:
             expected=f"at most {MAX_DESCRIPTOR_BYTES} bytes",
         )
     try:
-        descriptor = json.loads(read_file(path, MAX_DESCRIPTOR_BYTES).decode("utf-8"), object_pairs_hook=_unique_keys)
+        data = read_file(path, MAX_DESCRIPTOR_BYTES)
+    except OSError as error:  # not ours to read (its mode), or swapped since it was looked at
+        message = f"cannot be read ({error.strerror or error})"
+        raise refuse(Code.DESCRIPTOR_SHAPE, name, message, expected="a datapackage.json file") from None
+    try:
+        descriptor = json.loads(data.decode("utf-8"), object_pairs_hook=_unique_keys)
     except RecursionError:  # deeper than Python's parser goes: where is not known
         raise refuse(Code.DESCRIPTOR_JSON, name, NESTED, expected=DEPTH_EXPECTED) from None
     except ValueError as error:  # not JSON, not UTF-8, a key twice, a number too long to convert
@@ -298,6 +303,10 @@ def file_problem(root: Path, relative: str) -> tuple[tuple[Code, str] | None, in
         return (Code.FILE_UNSAFE, "not a regular file (a folder, a device or a FIFO)"), 0
     if info.st_size > MAX_FILE_BYTES:
         return (Code.FILE_UNSAFE, f"the file is too large ({info.st_size} bytes; at most {MAX_FILE_BYTES})"), info.st_size
+    try:  # opening a regular file reads nothing and starts nothing: whether we may read it at all
+        os.close(os.open(current, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | _CLOEXEC))
+    except OSError as error:
+        return (Code.FILE_UNSAFE, f"the file cannot be read ({error.strerror or error})"), info.st_size
     return None, info.st_size
 
 
