@@ -1245,3 +1245,18 @@ def test_a_foreign_key_over_a_missing_value_is_compared_as_missing():
         {"t": "t.csv", "u": "u.csv"},
     )
     assert [(p.code, p.line, p.found) for p in refused] == [("foreign-key", 2, (None, 8))]
+
+
+def test_the_checks_of_the_answer_list_a_thousand_of_each_kind_and_count_the_rest(tmp_path):
+    # 1,100 categories of no figure, none on its line, all of one English label: each kind was
+    # listed whole (95,000 categories made 380,004 problems, 357 MB).
+    from stalking_flanders.problems import MAX_PROBLEMS_KEPT, counted
+
+    def many(folder):
+        with (folder / "categories.csv").open("a", encoding="utf-8") as file:
+            file.writelines(f"caw-perpetrators-belaging,c{i},one label,94\n" for i in range(1100))
+
+    problems = validate_package(damaged_copy(BUNDLED, tmp_path / "many", many, rehashed=True))
+    for code, found in {"figure-missing": 3300, "label-not-on-lines": 1100, "value-constraint": 1099}.items():
+        of_it = [p for p in problems if p.code == code]
+        assert len(of_it) == MAX_PROBLEMS_KEPT + 1 and counted(of_it) == found, code

@@ -200,11 +200,14 @@ def reconcile(tables: dict[str, pd.DataFrame], texts: dict[str, ArchivedText], f
     """
     series = {s.series: s for s in tables["series"].itertuples()}
     header_years, problems = _header_years(series, texts, files["series"])
+    kept = Kept(files["observations"])  # a thousand of each kind listed, the rest counted
     for index, row in enumerate(tables["observations"].itertuples()):
         text = texts.get(row.source_question)
         if text is not None and row.series in header_years:
             problem = _figure(row, csv_line(index), text, header_years[row.series], series[row.series], files["observations"])
-            problems += [problem] if problem else []
+            if problem is not None and kept.keep(problem.code):
+                kept.add(problem)
+    problems += kept.problems()
     problems += quotations_on_their_lines(tables, texts, files) + readings_of_their_question(tables, files)
     problems += english_labels_apart(tables["categories"], files["categories"])
     return problems + _under_their_labels(tables, files) + _coverage(tables, series, header_years, texts, files)
@@ -258,10 +261,10 @@ def english_labels_apart(categories: pd.DataFrame, file: str) -> list[Problem]:
     """No two categories of one series share an English label: a table loaded in English would
     show their figures as of one category."""
     seen: set = set()
-    problems = []
+    kept = Kept(file)  # a thousand listed, the rest counted
     for index, (series, label) in enumerate(categories[["series", "label_en"]].itertuples(index=False, name=None)):
-        if (series, label) in seen:
-            problems.append(
+        if (series, label) in seen and kept.keep("value-constraint"):
+            kept.add(
                 Problem(
                     "value-constraint",
                     file,
@@ -273,26 +276,28 @@ def english_labels_apart(categories: pd.DataFrame, file: str) -> list[Problem]:
                 )
             )
         seen.add((series, label))
-    return problems
+    return kept.problems()
 
 
 def readings_of_their_question(tables: dict[str, pd.DataFrame], files: dict) -> list[Problem]:
     """Each series' reading (``reading_subquestion``) is a sub-question of its source question:
     one of none would leave the answer's reading of the figures out of every caveat, without a word."""
     known = set(tables["subquestions"][["source_question", "subquestion"]].itertuples(index=False, name=None))
-    return [
-        Problem(
-            "foreign-key",
-            files["series"],
-            "refers to no sub-question of its source question",
-            csv_line(index),
-            "reading_subquestion",
-            found=s.reading_subquestion,
-            expected="a sub-question of the table subquestions",
-        )
-        for index, s in enumerate(tables["series"].itertuples())
-        if (s.source_question, s.reading_subquestion) not in known
-    ]
+    kept = Kept(files["series"])  # a thousand listed, the rest counted
+    for index, s in enumerate(tables["series"].itertuples()):
+        if (s.source_question, s.reading_subquestion) not in known and kept.keep("foreign-key"):
+            kept.add(
+                Problem(
+                    "foreign-key",
+                    files["series"],
+                    "refers to no sub-question of its source question",
+                    csv_line(index),
+                    "reading_subquestion",
+                    found=s.reading_subquestion,
+                    expected="a sub-question of the table subquestions",
+                )
+            )
+    return kept.problems()
 
 
 def _under_their_labels(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Problem]:
@@ -376,14 +381,15 @@ def _figure(row, line: int, text: ArchivedText, years: list[int], series, file: 
 
 
 def _coverage(tables, series: dict, header_years: dict, texts: dict[str, ArchivedText], files: dict) -> list[Problem]:
-    """Every figure of the answer's tables is in the data, and every category label stands on its lines."""
-    problems = []
+    """Every figure of the answer's tables is in the data, and every category label stands on its
+    lines (a thousand of each kind listed in each file, the rest counted)."""
+    missing, labels = Kept(files["observations"]), Kept(files["categories"])
     observed = set(tables["observations"][["series", "category", "year"]].itertuples(index=False, name=None))
     for index, cat in enumerate(tables["categories"].itertuples()):
         for year in header_years.get(cat.series, []):
-            if (cat.series, cat.category, year) not in observed:
+            if (cat.series, cat.category, year) not in observed and missing.keep("figure-missing"):
                 expected = f"a row for series {cat.series}, category {cat.category!r}, year {year}"
-                problems.append(
+                missing.add(
                     Problem(
                         "figure-missing",
                         files["observations"],
@@ -397,22 +403,24 @@ def _coverage(tables, series: dict, header_years: dict, texts: dict[str, Archive
         text = texts.get(s.source_question) if s is not None else None
         lines = SPAN.fullmatch(cat.source_lines)  # a later version's field may have no pattern to hold it
         if lines is None:
-            problems.append(
-                Problem(
-                    "value-constraint",
-                    files["categories"],
-                    "not a line or a span of lines",
-                    csv_line(index),
-                    "source_lines",
-                    found=cat.source_lines,
-                    expected="a line (94) or a span of lines (87-88)",
+            if labels.keep("value-constraint"):
+                labels.add(
+                    Problem(
+                        "value-constraint",
+                        files["categories"],
+                        "not a line or a span of lines",
+                        csv_line(index),
+                        "source_lines",
+                        found=cat.source_lines,
+                        expected="a line (94) or a span of lines (87-88)",
+                    )
                 )
-            )
             continue
         first, last = int(lines[1]), int(lines[2] or lines[1])
-        if text is not None and text.find(cat.category, first, last, exact_case=True) is None:
+        off_its_lines = text is not None and text.find(cat.category, first, last, exact_case=True) is None
+        if off_its_lines and labels.keep("label-not-on-lines"):
             expected = f"the label as on lines {cat.source_lines} of {text.name}, letter for letter"
-            problems.append(
+            labels.add(
                 Problem(
                     "label-not-on-lines",
                     files["categories"],
@@ -423,4 +431,4 @@ def _coverage(tables, series: dict, header_years: dict, texts: dict[str, Archive
                     expected=expected,
                 )
             )
-    return problems
+    return missing.problems() + labels.problems()
