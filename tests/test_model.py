@@ -156,3 +156,15 @@ def test_only_a_version_before_the_one_that_added_a_field_may_lack_it(version, m
     from stalking_flanders.model import added_after
 
     assert added_after("series", "unit_nl", version) is may_lack
+
+
+def test_the_versions_a_package_may_claim_are_listed_in_their_order():
+    # They were sorted as text: 2.0.21 before 2.0.3.
+    from stalking_flanders.datapackage import bundled
+    from stalking_flanders.model import version_order
+    from stalking_flanders.releases import release_problems
+
+    mine = bundled().descriptor
+    [unknown] = release_problems({**mine, "version": "9.9.9"}, "datapackage.json", mine)
+    listed = unknown.expected.removeprefix("one of ").split(" (")[0].split(", ")
+    assert len(listed) > 2 and listed == sorted(listed, key=version_order) and listed != sorted(listed), listed

@@ -134,6 +134,24 @@ def test_the_loader_reads_a_version_through_dvc(published):
     assert out.stdout.split() == ["21", version, str(5687 + 125), "True"]
 
 
+def test_a_revision_or_repository_that_cannot_be_fetched_is_an_error_of_the_package(published, tmp_path):
+    # DVC's own errors (CloneError, RevError) reached the caller, which only an error of the
+    # package tells apart from a bug.
+    path, _, _ = published
+    code = (
+        "import sys, stalking_flanders as s\n"
+        "for repo, rev in ((sys.argv[1], None), (sys.argv[2], 'no-such-revision')):\n"
+        "    try:\n"
+        "        s.load('observations', rev=rev, repo=repo)\n"
+        "    except s.PackageError as error:\n"
+        "        print(type(error).__name__)\n"
+    )
+    args = [sys.executable, "-c", code, str(tmp_path / "nothing-here"), str(path)]
+    out = subprocess.run(args, env=env(), capture_output=True, text=True, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["NotFetched", "NotFetched"]
+
+
 def test_a_pull_from_a_remote_missing_a_file_fails_and_changes_nothing(published, http_remote, tmp_path):
     path, _, _ = published
     folder, _ = http_remote

@@ -1260,3 +1260,18 @@ def test_the_checks_of_the_answer_list_a_thousand_of_each_kind_and_count_the_res
     for code, found in {"figure-missing": 3300, "label-not-on-lines": 1100, "value-constraint": 1099}.items():
         of_it = [p for p in problems if p.code == code]
         assert len(of_it) == MAX_PROBLEMS_KEPT + 1 and counted(of_it) == found, code
+
+
+def test_a_note_holding_a_line_separator_is_compared_in_the_workbook_as_one_caveat(tmp_path):
+    # U+2028 split one caveat in two when the caveats were split into lines: the workbook's first
+    # sheet could not be compared, and was said to hold what "the descriptor lacks (ValueError: zip()
+    # argument 2 is shorter than argument 1)".
+    def separated(folder):
+        path = folder / "series.csv"
+        text = path.read_text(encoding="utf-8")
+        note = pd.read_csv(path)["note_nl"][0]
+        path.write_text(text.replace(note, note + "\u2028Nog een regel.", 1), encoding="utf-8")
+
+    problems = validate_package(damaged_copy(BUNDLED, tmp_path / "separated", separated, rehashed=True))
+    assert "format-differs" in {p.code for p in problems}
+    assert not [p for p in problems if "Error" in p.message], problems

@@ -152,13 +152,19 @@ def series_caveat(series, readings: Readings, lang: str = "en") -> str:
 
 
 def caveats(tables: dict[str, pd.DataFrame], lang: str = "en") -> str:
-    """The caveats of the tables ``series`` and ``subquestions``, in ``lang``."""
+    """The caveats of the tables ``series`` and ``subquestions``, in ``lang``: :func:`caveat_list`, one a line."""
+    return "\n".join(caveat_list(tables, lang))
+
+
+def caveat_list(tables: dict[str, pd.DataFrame], lang: str = "en") -> list[str]:
+    """The caveats of the tables ``series`` and ``subquestions``, in ``lang``, each as a list item
+    ("- ..."): as many in every language (a caveat may hold a line break of its own)."""
     words, readings = caveat_words(lang), Readings(tables["subquestions"])
     lines = []
     for s in tables["series"].itertuples():
         organisation, kind = capitalised(getattr(s, f"organisation_{lang}")), words[bool(s.stalking_specific)]
         lines.append(f"- {organisation} ({kind}). {series_caveat(s, readings, lang)}")
-    return "\n".join(lines + no_figures(tables, lang))
+    return lines + no_figures(tables, lang)
 
 
 def with_caveats(description: str, tables: dict[str, pd.DataFrame], lang: str = "en") -> str:

@@ -28,12 +28,21 @@ def from_dvc(repo: str | None, rev: str | None, into) -> DataPackage:
 
     require("dvc", "load(name, rev=..., repo=...)")
     from dvc.api import DVCFileSystem
+    from dvc.exceptions import DvcException
 
     from .repo import RELEASE
 
     target = Path(into) / "release"  # must not exist: fsspec then copies the folder's contents into it
-    DVCFileSystem(repo, rev=rev).get(RELEASE.as_posix(), str(target), recursive=True)
+    try:
+        DVCFileSystem(repo, rev=rev).get(RELEASE.as_posix(), str(target), recursive=True)
+    except (DvcException, OSError) as error:  # no such repository or revision, no release in it, no network
+        where = f"revision {rev!r} of " if rev is not None else ""
+        raise NotFetched(f"cannot fetch the release of {where}{repo or 'this repository'} ({error})") from None
     return DataPackage(target)
+
+
+class NotFetched(PackageError):
+    """The release of a revision or repository could not be fetched through DVC."""
 
 
 def load(
@@ -59,7 +68,7 @@ def load(
     records it, see :func:`stalking_flanders.releases.history`; tags do not travel with a clone;
     releases before 2.0.0 kept their files out of git and cannot be fetched) and/or ``repo`` (the
     repository's URL or path), the release of that revision is fetched through DVC from the
-    repository, where it is committed to git; dvc is
+    repository, where it is committed to git (:class:`NotFetched` where it cannot be); dvc is
     imported only then. Its files are checked against its own descriptor as usual, and a package
     other than the bundled one must be the release it claims to be, as far as this installed
     package knows that version (:mod:`stalking_flanders.releases`): a rewritten licence or caveat

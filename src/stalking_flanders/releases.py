@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .hashes import sha256_bytes
+from .model import version_order
 from .problems import Problem
 from .rooting import unrooted
 
@@ -126,7 +127,7 @@ def release_problems(descriptor: dict, file: str, bundled: dict | None) -> list[
                 expected=f"the descriptor of {version} (canonical sha256 {known[version]})",
             )
         ]
-    versions = sorted({*known, *([bundled["version"]] if bundled else [])})
+    versions = sorted({*known, *([bundled["version"]] if bundled else [])}, key=version_order)  # 2.0.9 before 2.0.10
     return [
         Problem(
             "release-unknown",

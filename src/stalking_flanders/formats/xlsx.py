@@ -119,7 +119,7 @@ def about_rows(package: dict, schemas: dict[str, Schema], tables: dict) -> list[
     facts (its title, name, version, description, translations, licences and sources, the
     descriptions without the caveats the descriptor adds: :func:`package_facts`), its Table Schemas
     by table and its tables' frames. The publish step writes it, and ``validate`` holds the sheet to it."""
-    from ..caveats import caveats
+    from ..caveats import caveat_list
     from ..datapackage import cite
     from ..facts import CODES
     from ..texts import licence_statement
@@ -130,7 +130,7 @@ def about_rows(package: dict, schemas: dict[str, Schema], tables: dict) -> list[
         ("Versie / Version", package["version"], package["version"]),
         ("Over / About", nl.get("description", "").strip(), package["description"].strip()),
     ]
-    pairs = zip(caveats(tables, "nl").splitlines(), caveats(tables).splitlines(), strict=True)
+    pairs = zip(caveat_list(tables, "nl"), caveat_list(tables), strict=True)
     rows += [("Kanttekening / Caveat", dutch.removeprefix("- "), english.removeprefix("- ")) for dutch, english in pairs]
     rows += [("Licentie / Licence", licence_statement(lic, "nl"), licence_statement(lic)) for lic in package["licenses"]]
     rows += [("Bron / Source", s["title"], s["title"]) for s in package["sources"]]
