@@ -452,6 +452,7 @@ DCAT_READS_IT_NOT = {  # the record reads neither SHA256SUMS nor the tables sour
 }
 FOUND_AS = {
     "a field named as another once normalised": "descriptor-shape",
+    "a field named as the row's index once normalised": "descriptor-shape",
     "a line range without its pattern": "value-constraint",
     "a 5000-digit line number": "value-constraint",
     "rows ended by a carriage return alone": "csv-unreadable",
@@ -465,6 +466,8 @@ OTHERWISE = {
     "a renamed column": unknown_version(lambda f: renamed_column(f, "series", "measure_en", "measure_fr")),
     # U+FB01, the ligature fi: Python reads the name as first_year, another field's
     "a field named as another once normalised": unknown_version(lambda f: added_column(f, "series", "\ufb01rst_year")),
+    # U+FF29, the fullwidth I: Python reads the name as Index, the field pandas gives a row of its own
+    "a field named as the row's index once normalised": unknown_version(lambda f: added_column(f, "series", "\uff29ndex")),
     "a format no one reads": lambda f: edit_descriptor(f, lambda d: d["resources"][5].update(format="parq")),
     "no series": unknown_version(lambda f: (f / "series.csv").write_text((f / "series.csv").read_text().split("\n")[0] + "\n")),
     "SHA256SUMS a link": symlinked_sums,

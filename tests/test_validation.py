@@ -1248,16 +1248,30 @@ def test_a_foreign_key_over_a_missing_value_is_compared_as_missing():
 
 
 def test_the_checks_of_the_answer_list_a_thousand_of_each_kind_and_count_the_rest(tmp_path):
-    # 1,100 categories of no figure, none on its line, all of one English label: each kind was
-    # listed whole (95,000 categories made 380,004 problems, 357 MB).
+    # 1,100 categories of no figure, none on its line, all of one English label, and 1,100 series
+    # whose header line is past the text: each kind was listed whole (95,000 categories made
+    # 380,004 problems, 357 MB).
     from stalking_flanders.problems import MAX_PROBLEMS_KEPT, counted
 
     def many(folder):
         with (folder / "categories.csv").open("a", encoding="utf-8") as file:
             file.writelines(f"caw-perpetrators-belaging,c{i},one label,94\n" for i in range(1100))
 
+    def headed_nowhere(folder):
+        import csv as stdlib_csv
+
+        path = folder / "series.csv"
+        rows = list(stdlib_csv.DictReader(path.open(encoding="utf-8", newline="")))
+        rows += [{**rows[-1], "series": f"s{i}", "header_line": "99999"} for i in range(1100)]
+        with path.open("w", encoding="utf-8", newline="") as file:
+            writer = stdlib_csv.DictWriter(file, fieldnames=list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+
     problems = validate_package(damaged_copy(BUNDLED, tmp_path / "many", many, rehashed=True))
-    for code, found in {"figure-missing": 3300, "label-not-on-lines": 1100, "value-constraint": 1099}.items():
+    problems += validate_package(damaged_copy(BUNDLED, tmp_path / "headers", headed_nowhere, rehashed=True))
+    kinds = {"figure-missing": 3300, "label-not-on-lines": 1100, "value-constraint": 1099, "source-line": 1100}
+    for code, found in kinds.items():
         of_it = [p for p in problems if p.code == code]
         assert len(of_it) == MAX_PROBLEMS_KEPT + 1 and counted(of_it) == found, code
 

@@ -55,7 +55,8 @@ def load(
 ):
     """Table ``name`` of the release as a DataFrame.
 
-    Integers are int64, labels strings, and the ``category`` column (where a table has one) a
+    Integers are int64, labels strings, and the ``category`` column (where a table's key refers to
+    the table ``categories`` by series and category) a
     categorical over the labels of the table ``categories``; ``lang="en"`` puts its labels in English (translations made
     for this package). What the figures count and do not count is in ``DataFrame.attrs``:
     ``attrs["caveats"]``, ``attrs["measures"]`` and ``attrs["units"]`` (per series, in ``lang``), with the source

@@ -418,12 +418,13 @@ class Schema:
             raise ShapeError(f"{where}.fields", f"lists {len(listed)} fields, expected at most {MAX_COLUMNS} (a table's columns)")
         fields = tuple(Field.parse(f, f"{where}.fields[{i}]") for i, f in enumerate(listed))
         names = [f.name for f in fields]
-        # distinct as Python reads names too (NFKC): a row's attributes are its fields, and "\ufb01rst_year"
-        # is first_year to Python (pandas' itertuples made a class of both, and failed)
-        if not fields or len({unicodedata.normalize("NFKC", n) for n in names}) != len(names):
-            raise ShapeError(
-                f"{where}.fields", "is not understood, expected one or more fields with names distinct once normalised (NFKC)"
-            )
+        if not fields or len(set(names)) != len(names):
+            raise ShapeError(f"{where}.fields", "is not understood, expected one or more fields with distinct names")
+        # a name as Python reads it (NFKC): a row's attributes are its fields, and "\ufb01rst_year" is first_year,
+        # "\uff29ndex" the row's own Index, to Python (pandas' itertuples made a class of both, and failed)
+        for i, name in enumerate(names):
+            if unicodedata.normalize("NFKC", name) != name:
+                raise ShapeError(f"{where}.fields[{i}].name", f"{_shown(name)} is not understood, expected a name in NFKC form")
         key = _strings(raw.get("primaryKey", []), f"{where}.primaryKey")
         if len(set(key)) != len(key):  # a field named twice: 200,000 times took a check past 1 GiB
             raise ShapeError(f"{where}.primaryKey", "names a field more than once, expected distinct fields")
