@@ -143,13 +143,13 @@ def test_a_revision_or_repository_that_cannot_be_fetched_is_an_error_of_the_pack
         "for repo, rev in ((sys.argv[1], None), (sys.argv[2], 'no-such-revision')):\n"
         "    try:\n"
         "        s.load('observations', rev=rev, repo=repo)\n"
-        "    except s.PackageError as error:\n"
-        "        print(type(error).__name__)\n"
+        "    except s.NotFetched as error:\n"
+        "        print(type(error).__name__, isinstance(error, s.PackageError))\n"
     )
     args = [sys.executable, "-c", code, str(tmp_path / "nothing-here"), str(path)]
     out = subprocess.run(args, env=env(), capture_output=True, text=True, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["NotFetched", "NotFetched"]
+    assert out.stdout.split() == ["NotFetched", "True", "NotFetched", "True"]
 
 
 def test_a_pull_from_a_remote_missing_a_file_fails_and_changes_nothing(published, http_remote, tmp_path):

@@ -25,7 +25,7 @@ where it is installed: pandas keeps text in it), and pandera and frictionless on
 
 from __future__ import annotations
 
-from .datapackage import DataPackage, IntegrityError, ReleaseMissing, UnknownNameError, bundled
+from .datapackage import DataPackage, IntegrityError, NotFetched, ReleaseMissing, UnknownNameError, bundled
 from .problems import PackageError
 
 Release = DataPackage  # the name of 1.0.0, kept for code that uses it
@@ -33,6 +33,7 @@ Release = DataPackage  # the name of 1.0.0, kept for code that uses it
 __all__ = [
     "DataPackage",
     "IntegrityError",
+    "NotFetched",
     "PackageError",
     "Release",
     "ReleaseMissing",

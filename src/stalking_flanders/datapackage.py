@@ -90,6 +90,11 @@ class NotAPath(PackageError, TypeError):
     """What names a package is no path (a number, a list): a ``TypeError``, as :func:`open` raises."""
 
 
+class NotFetched(PackageError):
+    """The release of a revision or repository could not be fetched through DVC
+    (:func:`stalking_flanders.load` with ``rev`` or ``repo``)."""
+
+
 class ReleaseMissing(PackageError):
     """The release bundled with this package is not there: a damaged install, or a checkout whose
     release was never built. Not a usage error: the user named nothing."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .caveats import Readings, series_caveat
-from .datapackage import DataPackage, IntegrityError, bundled, cite
+from .datapackage import DataPackage, IntegrityError, NotFetched, bundled, cite
 from .facts import CODES as LANGUAGES
 from .limits import bounded
 from .problems import DataError, PackageError
@@ -39,10 +39,6 @@ def from_dvc(repo: str | None, rev: str | None, into) -> DataPackage:
         where = f"revision {rev!r} of " if rev is not None else ""
         raise NotFetched(f"cannot fetch the release of {where}{repo or 'this repository'} ({error})") from None
     return DataPackage(target)
-
-
-class NotFetched(PackageError):
-    """The release of a revision or repository could not be fetched through DVC."""
 
 
 def load(
