@@ -15,6 +15,7 @@ import pytest
 import stalking_flanders
 from helpers import DCAT_ARGS, cli, damaged_copy, edit_file, rehash, run
 from stalking_flanders import cli as cli_module
+from stalking_flanders.caveats import caveat_words
 from stalking_flanders.datapackage import BUNDLED
 
 COMMANDS = ["tables", "show", "info", "validate"]
@@ -299,7 +300,11 @@ def test_show_prints_whole_labels_filters_by_series_and_gives_each_series_caveat
     assert len(rows) == 3 and all("caw-perpetrators-belaging" in r for r in rows)
     words = " ".join(shown.split())
     assert "the problem of stalking is rising exponentially" in words and "may not cover the whole year" in words
-    assert words.index("Opmerking van dit pakket") < words.index("Note of this package")  # Dutch first, English beside it
+    note = {lang: caveat_words(lang)["note"] for lang in ("nl", "en")}
+    assert words.index(note["nl"]) < words.index(note["en"])  # Dutch first, English beside it
+    # what each figure counts, once in each language: quoted as the answer's, never also as if ours
+    assert words.count("De CAW registreren het detail van het misdrijf bij daders.") == 1
+    assert words.count("The CAW register the detail of the offence for perpetrators.") == 1
     piped = cli("show", "observations", "--series", "caw-perpetrators-belaging")
     said_apart = " ".join(piped.stderr.split())
     assert piped.stdout.count("\n") == 4 and "dekt mogelijk niet het hele jaar" in said_apart  # apart

@@ -64,6 +64,17 @@ def test_caveats_and_measure_travel_with_the_data():
     assert df.attrs["licenses"] == ["CC-BY-4.0"] and df.attrs["version"] == stalking_flanders.__version__
 
 
+def test_the_caveats_travel_in_dutch_and_in_english_whatever_the_language_loaded():
+    """Dutch first (the answer's own words) and English beside it: a table loaded in English
+    still carries the answer's Dutch words, and one loaded in Dutch the English ones."""
+    nl, en = (stalking_flanders.load("observations", lang=lang).attrs for lang in ("nl", "en"))
+    for attrs in (nl, en):
+        assert list(attrs).index("caveats_nl") < list(attrs).index("caveats_en")
+        assert attrs["caveats_nl"] == nl["caveats"] and attrs["caveats_en"] == en["caveats"]
+    assert "“Het gaat telkens om het totaal" in en["caveats_nl"]["cgg-perpetration-registrations"]
+    assert "“Each figure is the total" in nl["caveats_en"]["cgg-perpetration-registrations"]
+
+
 def test_the_description_quotes_what_each_figure_counts_as_the_answers_words():
     """The English of a measure is a translation: it stands in quotation marks after "The answer
     (translation made for this package)", never as a sentence of the package's own."""
@@ -267,7 +278,8 @@ def test_a_long_statement_many_series_read_is_split_into_sentences_once(monkeypa
     monkeypatch.setattr(module, "sentences", lambda text: splits.append(len(text)) or split(text))
     caveats = about(DataPackage(), many, long, "series", "en")["caveats"]
     assert len(caveats) == len(many) and "A sentence of the answer" in caveats["s0"]
-    assert len(splits) == 1, f"the statement was split {len(splits)} times"
+    # once in each language (the caveats travel in both): the long English one, and the Dutch one
+    assert len(splits) == 2, f"the statements were split {len(splits)} times"
 
 
 def test_a_statement_read_for_the_caveats_is_not_kept_once_they_are_made():

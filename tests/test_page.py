@@ -186,12 +186,13 @@ def test_downloads_list_every_file_with_size_and_sha256(html, release):
 
 def test_schema_org_dataset(page, release, lang):
     """The page's schema.org Dataset, and its description for search engines, in the page's
-    language (Dutch on the Dutch page), the title in the other language beside."""
+    language (Dutch on the Dutch page: its title, description and keywords), the title in the other language beside."""
     (ld,) = [json.loads(s) for s in page.scripts]
     descriptor = json.loads((release / "datapackage.json").read_text())
     said = descriptor if lang == "en" else descriptor["translations"][lang]
     assert ld["@type"] == "Dataset" and ld["name"] == said["title"] and ld["version"] == descriptor["version"]
     assert ld["description"] == said["description"] and page.meta["description"] == said["description"].split("\n\n")[0]
+    assert ld["keywords"] == said["keywords"]  # "Vlaanderen", not "Flanders", on the Dutch page
     other = descriptor["translations"]["nl"]["title"] if lang == "en" else descriptor["title"]
     assert ld["alternateName"] == [other, descriptor["name"]]
     assert ld["temporalCoverage"] == "2018/2021" and ld["license"] == descriptor["licenses"][0]["path"]

@@ -188,7 +188,7 @@ def _show(args) -> int:
     said = {lang: table.attrs if lang == args.lang else load(args.name, lang=lang).attrs for lang in CODES} if shown else {}
     for series in shown:
         for attrs in said.values():
-            about = f"{series}: {attrs['measures'][series]} {attrs['caveats'][series]}"
+            about = f"{series}: {attrs['caveats'][series]}"  # which quotes what each figure counts
             print("\n" + textwrap.fill(about, CAVEAT_WIDTH, break_on_hyphens=False), file=out)
     return OK
 

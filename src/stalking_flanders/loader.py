@@ -56,7 +56,8 @@ def load(
     categorical over the labels of the table ``categories``; ``lang="en"`` puts its labels in English (translations made
     for this package). What the figures count and do not count is in ``DataFrame.attrs``:
     ``attrs["caveats"]``, ``attrs["measures"]`` and ``attrs["units"]`` (per series, in ``lang``), with the source
-    questions, licences, version and citation.
+    questions, licences, version and citation; ``attrs["caveats_nl"]`` and ``attrs["caveats_en"]`` hold the
+    caveats in Dutch (the answer's own words) and in English whatever ``lang`` is.
 
     ``release`` is another package to read the table from: a :class:`DataPackage`, or the path of
     its ``datapackage.json`` or folder.
@@ -164,6 +165,7 @@ def about(release: DataPackage, series, subquestions, name: str, lang: str) -> d
     resource = release.resource(name)
     translated = resource.get("translations", {}).get(lang, {})  # the table's title in ``lang``, where given
     readings = Readings(subquestions)
+    caveats = {code: {s.series: series_caveat(s, readings, code) for s in series.itertuples()} for code in LANGUAGES}
     return {
         "table": name,
         "title": translated.get("title", resource.get("title")),
@@ -173,7 +175,9 @@ def about(release: DataPackage, series, subquestions, name: str, lang: str) -> d
         "measures": dict(zip(series["series"], series[f"measure_{lang}"])),
         # what each figure counts, in one word (releases before 2.1.0 give none)
         "units": dict(zip(series["series"], series[f"unit_{lang}"])) if f"unit_{lang}" in series else {},
-        "caveats": {s.series: series_caveat(s, readings, lang) for s in series.itertuples()},
+        "caveats": caveats[lang],
+        # and in every language, Dutch first (the answer's own words) and English beside it, whatever ``lang``
+        **{f"caveats_{code}": caveats[code] for code in LANGUAGES},
         "notes": dict(zip(series["series"], series[f"note_{lang}"])),
         "stalking_specific": {s: bool(v) for s, v in zip(series["series"], series["stalking_specific"])},
         "sources": [s.get("title") for s in d.get("sources", [])],

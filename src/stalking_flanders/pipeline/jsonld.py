@@ -12,7 +12,7 @@ from ..hashes import hex_of
 
 def dataset(descriptor: dict, tables: dict[str, pd.DataFrame], files: dict[str, dict], said: dict[str, dict], lang: str) -> dict:
     """The Dataset of the release whose ``descriptor`` and ``tables`` are given, named and described
-    in ``lang`` (the page's language) as ``said`` gives (title and description by language), its
+    in ``lang`` (the page's language) as ``said`` gives (title, description and keywords by language), its
     titles in the other languages beside; ``files`` holds the size and hash of each file, by its path."""
     first, last = years_covered(tables["series"])
     others = [said[code]["title"] for code in CODES if code != lang]
@@ -23,7 +23,7 @@ def dataset(descriptor: dict, tables: dict[str, pd.DataFrame], files: dict[str, 
         "alternateName": [t for t in [*others, descriptor["name"]] if t],
         "description": said[lang]["description"],
         "version": descriptor["version"],
-        "keywords": descriptor.get("keywords", []),
+        "keywords": said[lang]["keywords"],
         "license": descriptor["licenses"][0]["path"],
         "inLanguage": list(CODES),
         "isAccessibleForFree": True,

@@ -187,7 +187,11 @@ def page(release: Path, descriptor: dict, tables: dict[str, pd.DataFrame], svg: 
     nl = descriptor.get("translations", {}).get("nl", {})
     titles = {"en": descriptor["title"], "nl": nl.get("title", descriptor["title"])}
     descriptions = {"en": descriptor["description"], "nl": nl.get("description", "")}
-    said = {code: {"title": titles[code], "description": descriptions[code] or descriptor["description"]} for code in CODES}
+    keywords = {"en": descriptor.get("keywords", []), "nl": nl.get("keywords") or descriptor.get("keywords", [])}
+    said = {
+        code: {"title": titles[code], "description": descriptions[code] or descriptor["description"], "keywords": keywords[code]}
+        for code in CODES
+    }
     others = [code for code in CODES if code != lang]
     files = _files(release, descriptor)
     words = _words(lang)
