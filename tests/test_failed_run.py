@@ -49,6 +49,21 @@ def test_publish_of_bad_tables_fails_and_keeps_the_release(tmp_path, built, defs
     assert not (tmp_path / ".release.new").exists()
 
 
+def test_publish_of_a_descriptor_our_own_readers_refuse_fails_and_keeps_the_release(tmp_path, built, defs, monkeypatch):
+    """A format may describe its files with a key that Frictionless accepts but the typed model
+    does not know (a dialect other than the CSV one, say): the release it builds would be refused by
+    ``validate``, ``load`` and ``diff``, so it is never published."""
+    from stalking_flanders.formats.parquet import Parquet
+
+    release = tmp_path / "release"
+    shutil.copytree(built / repo.RELEASE, release)
+    monkeypatch.setattr(Parquet, "extra_description", lambda self: {"x-compression": "snappy"})
+    before, derived = sha256_tree(release), (tmp_path / "d.json", tmp_path / "c.png")
+    with pytest.raises(DataError, match=r"x-compression"):
+        make_release(built / repo.VALIDATED, built / repo.CHARTS, built / repo.ARCHIVE, defs, release, *derived)
+    assert sha256_tree(release) == before and not (tmp_path / "d.json").exists()
+
+
 @pytest.mark.parametrize("charts_of", ["other figures", "another licence", "no tables"])
 def test_publish_with_charts_not_drawn_from_its_tables_fails_and_keeps_the_release(tmp_path, built, defs, charts_of):
     """A chart must show the figures and the facts it is published with: charts drawn from other

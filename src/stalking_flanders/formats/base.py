@@ -153,7 +153,8 @@ class Format:
         return {"title": f"{table.title_nl} ({self.label})", "description": f"{table.description_nl} {same}"}
 
     def extra_description(self) -> dict:
-        """Properties a format adds to each resource's entry (a CSV dialect, say)."""
+        """Properties a format adds to each resource's entry (the CSV dialect, say): only keys the
+        typed model knows (:data:`~stalking_flanders.model.RESOURCE_KEYS`), or the publish step refuses the release."""
         return {}
 
     def rows(self, data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:

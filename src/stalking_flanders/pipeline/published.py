@@ -1,7 +1,8 @@
 """Step 4, data/release/: every table in every format of the registry, the archived texts, the
 descriptor (in the release, with paths relative to it, and at the repository root, with paths
 from there), and the dataset page with the charts of step 3 (the PNG also for the README). The
-release is validated with Frictionless before it replaces the last one."""
+release is opened through the package's own gate (:class:`~stalking_flanders.datapackage.DataPackage`)
+and validated with Frictionless before it replaces the last one."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import shutil
 from pathlib import Path
 
 from .. import sums
-from ..datapackage import DESCRIPTOR_NAME
+from ..datapackage import DESCRIPTOR_NAME, DataPackage
 from ..formats import FORMATS, Content, Table
 from ..frictionless_report import frictionless_problems
 from ..problems import raise_if_any
@@ -79,6 +80,9 @@ def _build(tmp: Path, tables: dict, archive_dir: Path, defs: Definitions, charts
         shutil.copyfile(source.text_path, tmp / archived_name(source_id))
     descriptor = build_descriptor(defs, content, tmp)
     (tmp / DESCRIPTOR_NAME).write_text(dump(descriptor), encoding="utf-8")
+    # the one gate every reader opens a package through (DataError): a descriptor that the loader,
+    # validate or diff would refuse (a key or a dialect of a new format the typed model does not know) is never published
+    DataPackage(tmp / DESCRIPTOR_NAME)
     raise_if_any(frictionless_problems(tmp / DESCRIPTOR_NAME), f"{tmp / DESCRIPTOR_NAME} (Frictionless validation)")
     chart_png = page.write(tmp, descriptor, tables, charts)
     (tmp / sums.NAME).write_bytes(sums.render({path: (tmp / path).read_bytes() for path in sums.files_of(tmp)}))
