@@ -37,13 +37,25 @@ def test_sha256sum_checks_every_file_of_the_release():
     assert listed == sums.files_of(BUNDLED) and "index.html" in listed and "observations.parquet" in listed
 
 
-def test_a_changed_page_is_refused(tmp_path):
+def test_a_changed_page_is_refused(tmp_path, monkeypatch):
     copy = damaged_copy(BUNDLED, tmp_path / "copy", lambda f: edit_file(f / "index.html", "<main>", "<main><script>1</script>"))
     result = cli("validate", copy)
     assert result.returncode == 1 and "sums-differs" in codes(result)
     resum(copy)  # the list rewritten too: it is not the list of the release the copy claims to be
     result = cli("validate", copy)
     assert result.returncode == 1 and codes(result) == {"release-differs"}
+    # from what: the list as published where this version is recorded, else the one this code builds
+    import json
+
+    from stalking_flanders import validation
+    from stalking_flanders.releases import history
+
+    version = json.loads((BUNDLED / "datapackage.json").read_text())["version"]
+    said = "as published" if version in history() else "as this installed package builds it (not as published)"
+    assert f"differs from the {sums.NAME} of version {version} {said}" in " ".join(result.stderr.split())
+    monkeypatch.setattr(validation, "history", lambda: {})  # a build of a version not cut yet
+    said = "as this installed package builds it (not as published)"
+    assert f"differs from the {sums.NAME} of version {version} {said}" in " ".join(cli("validate", copy).stderr.split())
 
 
 def test_a_file_the_list_does_not_hold_is_reported(tmp_path):

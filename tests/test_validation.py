@@ -606,6 +606,11 @@ def test_a_copy_of_a_release_as_published_is_that_release_even_where_the_bundled
     assert releases.release_problems(later, "copy", later) == []  # the build itself
     changed = {**published, "title": "Another title"}
     assert [p.column for p in releases.release_problems(changed, "copy", later)] == ["description", "title"]
+    # what the differences are from is said: the later build, not the release as published
+    said = {p.message for p in releases.release_problems(changed, "copy", later)}
+    assert said == {f"differs from version {version} as this installed package builds it (not as published)"}
+    said = {p.message for p in releases.release_problems(changed, "copy", published)}
+    assert said == {f"differs from version {version} as published"}
 
 
 def test_a_table_past_a_cap_is_never_handed_to_frictionless(tmp_path, monkeypatch):

@@ -105,15 +105,18 @@ def release_problems(descriptor: dict, file: str, bundled: dict | None) -> list[
     if version in known and sha256_bytes(canonical(descriptor)) == known[version]:
         return []  # the release as published (the bundled one may be a later build of the same version)
     if bundled is not None and version == bundled.get("version"):
-        mine = json.loads(canonical(descriptor))
-        theirs = json.loads(canonical(bundled))
+        mine, theirs = json.loads(canonical(descriptor)), json.loads(canonical(bundled))
+        # the differences are from the build this package holds: the published release where it is
+        # that one, else a build of the version not cut yet, or not rebuilt since the code changed
+        published = known.get(version) == sha256_bytes(canonical(bundled))
+        said = "as published" if published else "as this installed package builds it (not as published)"
         return [
             Problem(
                 "release-differs",
                 file,
-                f"differs from version {version} as published",
+                f"differs from version {version} {said}",
                 column=path,
-                expected="the published value (a rewritten licence, caveat or version is a difference)",
+                expected=f"the value of version {version} {said} (a rewritten licence, caveat or version is a difference)",
             )
             for path in differences(mine, theirs)[:50]
         ]

@@ -214,7 +214,8 @@ def _sums(package: DataPackage) -> list[Problem]:
             Problem(
                 "release-differs",
                 file,
-                f"differs from the {sums.NAME} of version {version} as published",
+                f"differs from the {sums.NAME} of version {version} "
+                + ("as published" if recorded else "as this installed package builds it (not as published)"),
                 expected=f"sha256 {expected[0]}",
             )
         )
