@@ -9,10 +9,10 @@ module no stage imports (the command line, the portal record) re-runs no stage.
 
 from __future__ import annotations
 
+import argparse
 import ast
 import functools
 import re
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -128,7 +128,9 @@ def write(dvc_yaml: Path = ROOT / "dvc.yaml") -> None:
 
 
 if __name__ == "__main__":
-    if "--write" in sys.argv[1:]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="rewrite the stages' code deps in dvc.yaml")
+    if parser.parse_args().write:  # an unknown option is a usage error (exit 2), not a print
         write()
     else:
         for stage, script in STAGE_COMMANDS.items():

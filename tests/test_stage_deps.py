@@ -78,3 +78,9 @@ def test_every_module_a_stage_loads_is_one_of_its_deps(stage):
     ours = {m for m in ours if m.startswith(("src/", "scripts/"))}
     deps = expected_code_deps(STAGE_COMMANDS[stage])
     assert ours and {m for m in ours if not any(m == d or m.startswith(d + "/") for d in deps)} == set()
+
+
+def test_a_mistyped_option_is_a_usage_error_not_a_print():
+    # `--wirte` printed the deps and exited 0, so the one who meant --write saw dvc.yaml unchanged
+    result = run([sys.executable, str(ROOT / "scripts" / "stage_deps.py"), "--wirte"], ROOT, check=False)
+    assert result.returncode == 2 and "unrecognized arguments: --wirte" in result.stderr
