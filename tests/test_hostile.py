@@ -5,6 +5,7 @@ docs give (1 invalid, 2 usage), never a traceback."""
 
 from __future__ import annotations
 
+import bz2
 import os
 import resource
 import sys
@@ -110,6 +111,41 @@ def test_a_path_out_of_the_folder_is_refused(package):
     set_descriptor(package, lambda d: d["resources"][0].update(path="../../../etc/passwd"))
     result = cli("validate", package)
     assert result.returncode == 1 and codes(result) == {"descriptor-shape"} and "root:x:0" not in result.stderr
+
+
+@pytest.mark.parametrize("path", ["bomb.bz2?x", "bomb.bz2#", "bomb.bz2;x", "bomb.bz\t2", "bomb%2Ebz2"])
+def test_a_compressed_file_whose_path_a_url_reader_reads_otherwise_is_refused_unread(path, package):
+    # Frictionless reads a path as a URL: "bomb.bz2?x" (which the check of compressed suffixes let
+    # through) was a bzip2 file to it, unpacked without a bound: 3 kB took validate past its memory
+    # bound with no problem listed, and a zip member was copied whole into a temporary file left behind.
+    (package / path).write_bytes(bz2.compress(b"\0" * (8 << 20)) * 32)  # 256 MiB unpacked
+    bomb = {"name": "bomb", "path": path, "format": "txt", "mediatype": "text/plain", "encoding": "utf-8"}
+    set_descriptor(package, lambda d: d["resources"].append(bomb))
+    rehash(package)
+    result = cli("validate", package, seconds=60)
+    said = "holds a character a URL reader ends or drops the path at"
+    assert result.returncode == 1 and "descriptor-shape" in codes(result) and said in " ".join(result.stderr.split())
+
+
+def test_a_table_whose_path_a_url_reader_takes_for_a_url_is_refused(package):
+    # "c<TAB>sv:categories.csv" has no scheme for the gate, but urllib drops the tab: Frictionless
+    # saw the scheme "csv" and skipped the table, unsaid
+    (package / "categories.csv").rename(package / "c\tsv:categories.csv")
+    set_descriptor(package, lambda d: d["resources"][1].update(path="c\tsv:categories.csv"))
+    rehash(package)
+    result = cli("validate", package)
+    assert result.returncode == 1 and codes(result) == {"descriptor-shape"}
+
+
+def test_a_resource_in_the_descriptors_own_format_is_refused_unread(package):
+    # JSON is the format of the descriptor, not of a file a release lists: Frictionless would read
+    # it with a reader that knows no bounds (where its extra is installed)
+    (package / "notes.json").write_text("[1, 2, 3]")
+    set_descriptor(package, lambda d: d["resources"].append({"name": "notes", "path": "notes.json", "format": "json"}))
+    rehash(package)
+    result = cli("validate", package)
+    assert result.returncode == 1 and "descriptor-shape" in codes(result)
+    assert "the resource notes is of a format this package does not read" in " ".join(result.stderr.split())
 
 
 # 2. nothing is fetched ----------------------------------------------------------------------------

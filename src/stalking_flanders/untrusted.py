@@ -51,6 +51,12 @@ PROFILES = {  # the only profiles a descriptor may name: Frictionless has them b
     "data-resource",
 }
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# Frictionless reads a resource's path as a URL: ``urllib.parse`` ends the path at "?", "#" and
+# ";", drops tabs and line breaks and strips leading control characters, and a "%" may be read
+# as an escape. A path holding one names another file for Frictionless than for this package's
+# readers ("bomb.bz2?x" is a bzip2 file to it, "c\tsv:categories.csv" a URL of scheme "csv"
+# whose check it skips): it is refused, as are white space and control characters anywhere.
+URL_SPECIAL = re.compile(r"[?#;%\s\x00-\x1f\x7f-\x9f]")
 
 
 class NotFound(PackageError, FileNotFoundError):
@@ -264,6 +270,10 @@ def path_problem(path) -> str | None:
     ("is the descriptor's own name (datapackage.json)", "is the descriptor's own name (datapackage.json)")
     >>> path_problem("."), path_problem("./")
     ('names the package folder itself, not a file', 'names the package folder itself, not a file')
+    >>> path_problem("bomb.bz2?x") == path_problem("c\tsv:categories.csv") == path_problem("a.csv#")
+    True
+    >>> path_problem("a.csv#")
+    'holds a character a URL reader ends or drops the path at (?, #, ;, %, white space or a control character)'
     """
     if not isinstance(path, str) or not path:
         return "is not one path"
@@ -271,6 +281,8 @@ def path_problem(path) -> str | None:
         return "is a URL (it is never fetched)"
     if path.startswith("/") or "\\" in path or "\x00" in path:
         return "is absolute"
+    if URL_SPECIAL.search(path):
+        return "holds a character a URL reader ends or drops the path at (?, #, ;, %, white space or a control character)"
     if ".." in PurePosixPath(path).parts:
         return "leads outside the package folder"
     if not PurePosixPath(path).parts:  # "." or "./"
