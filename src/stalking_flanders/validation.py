@@ -16,7 +16,6 @@ of each kind in a file and count the rest). Imports frictionless, pandera and py
 from __future__ import annotations
 
 import json
-import tempfile
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
@@ -27,7 +26,7 @@ from .datapackage import BUNDLED, DESCRIPTOR_NAME, DataPackage, IntegrityError, 
 from .formats import BY_NAME, FORMATS, TEXT, ShownOtherwise, csv
 from .frictionless_report import frictionless_problems
 from .hashes import facts, sha256_bytes
-from .limits import bounded
+from .limits import bounded, temporary_folder
 from .model import Schema, csv_line, same_value
 from .problems import MAX_PROBLEMS_KEPT, Code, DataError, Kept, Problem
 from .releases import history, release_problems
@@ -128,7 +127,7 @@ def _frictionless(package: DataPackage) -> list[Problem]:
 
     A copy whose staged descriptor and files are those of the last one checked (by sha256) is not
     handed to Frictionless again: its problems are the last one's, naming its own files."""
-    checked = [_as_checked(r) for r in package.descriptor["resources"] if r["format"] in BY_NAME]
+    checked = [_as_checked(r) for r in package.descriptor["resources"] if r["format"] in _resource_formats()]
     checked = [r for r in checked if not _held_to_the_reference(r)]
     staged = {r["path"]: read_file(package.path(r), root=package.root) for r in checked}
     descriptor = json.dumps({**package.descriptor, "resources": checked})
@@ -148,7 +147,7 @@ _LAST_STAGED: dict[str, tuple[str, list[Problem]]] = {}
 def _staged_and_checked(descriptor: str, staged: dict[str, bytes], errors_each: int) -> tuple[str, list[Problem]]:
     """What Frictionless finds in a private folder holding ``descriptor`` and the ``staged`` files
     (by path), and that folder's name, which the problems' files start with."""
-    with tempfile.TemporaryDirectory(prefix="stalking-flanders-") as tmp:
+    with temporary_folder("stalking-flanders-") as tmp:  # removed even where the watchdog ends the run
         (Path(tmp) / DESCRIPTOR_NAME).write_text(descriptor, encoding="utf-8")
         for path, data in staged.items():
             target = Path(tmp) / path
@@ -253,6 +252,13 @@ def _sources_named(package: DataPackage) -> list[Problem]:
     ]
 
 
+def _resource_formats() -> list[str]:
+    """The formats a release lists its files in: every format of its tables, and the archived
+    answers' text. The descriptor's own format (JSON) is none: a resource of it would be handed to
+    Frictionless, whose JSON reader (with its extra) knows no bounds."""
+    return [*(f.name for f in FORMATS), TEXT.name]
+
+
 def _files(package: DataPackage) -> list[Problem]:
     """Every file is of a format this package reads, inside the folder, reached through no link, a
     regular file within the bounds, and (where its format records them) of the size and sha256 the
@@ -260,7 +266,7 @@ def _files(package: DataPackage) -> list[Problem]:
     problems, total = [], Total(str(package.descriptor_path))
     for resource in package.descriptor["resources"]:
         file = _file(package, resource)
-        if resource["format"] not in BY_NAME:  # no reader of ours, and none of Frictionless' either
+        if resource["format"] not in _resource_formats():  # no reader of ours, and none of Frictionless' either
             problems.append(
                 Problem(
                     "descriptor-shape",
@@ -268,7 +274,7 @@ def _files(package: DataPackage) -> list[Problem]:
                     f"the resource {resource['name']} is of a format this package does not read",
                     column="format",
                     found=resource["format"],
-                    expected=", ".join(BY_NAME),
+                    expected=", ".join(_resource_formats()),
                 )
             )
             continue
