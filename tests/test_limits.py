@@ -7,6 +7,7 @@ import contextlib
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -49,6 +50,22 @@ def test_the_memory_bound_ends_the_run():
     result, seconds = validate_with(body, MEMORY_LIMIT=400 * 2**20, HEADROOM=0)
     assert result.returncode == 1 and seconds < 60, (result.returncode, seconds, result.stderr)
     assert "needed more than 400 MiB of memory, the bound on any input; stopped" in result.stderr
+
+
+def test_a_run_the_watchdog_ends_leaves_no_staged_folder_behind(tmp_path):
+    # os._exit runs no finally: the copies validate staged for Frictionless stayed in the temporary folder
+    body = (
+        "    with limits.temporary_folder('stalking-flanders-') as folder:\n"
+        "        open(folder + '/observations.csv', 'w').write('staged')\n"
+        "        print(folder, flush=True)\n"
+        "        held = []\n"
+        "        while True:\n"
+        "            held.append(bytearray(32 * 2**20)); time.sleep(0.01)\n"
+    )
+    result, _ = validate_with(body, MEMORY_LIMIT=400 * 2**20, HEADROOM=0)
+    assert result.returncode == 1 and "the bound on any input; stopped" in result.stderr, result.stderr
+    (folder,) = result.stdout.split()
+    assert not Path(folder).exists()
 
 
 def test_the_address_space_bound_refuses_memory_the_watchdog_would_not_see():

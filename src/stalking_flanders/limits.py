@@ -132,13 +132,34 @@ def address_space(limit: int = ADDRESS_LIMIT):
         yield
 
 
+_MADE: set[str] = set()  # the temporary folders of the runs now going, removed when the watchdog ends the process
+
+
+@contextmanager
+def temporary_folder(prefix: str):
+    """A temporary folder (``tempfile.TemporaryDirectory``) that is removed even where the
+    watchdog ends the process in the middle of the run (no ``finally`` runs then)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+        _MADE.add(folder)
+        try:
+            yield folder
+        finally:
+            _MADE.discard(folder)
+
+
 def _end(message: str) -> None:
+    import shutil
+
     from .problems import escaped
 
     stream = sys.__stderr__
     if stream is not None:
         stream.write(escaped(message) + "\n")
         stream.flush()
+    for folder in list(_MADE):  # what the run staged (copies of a package's files) is not left behind
+        shutil.rmtree(folder, ignore_errors=True)
     os._exit(1)
 
 
