@@ -52,11 +52,13 @@ PROFILES = {  # the only profiles a descriptor may name: Frictionless has them b
 }
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # Frictionless reads a resource's path as a URL: ``urllib.parse`` ends the path at "?", "#" and
-# ";", drops tabs and line breaks and strips leading control characters, and a "%" may be read
-# as an escape. A path holding one names another file for Frictionless than for this package's
-# readers ("bomb.bz2?x" is a bzip2 file to it, "c\tsv:categories.csv" a URL of scheme "csv"
-# whose check it skips): it is refused, as are white space and control characters anywhere.
-URL_SPECIAL = re.compile(r"[?#;%\s\x00-\x1f\x7f-\x9f]")
+# ";", drops tabs and line breaks and strips leading control characters. A path holding one names
+# another file for Frictionless than for this package's readers ("bomb.bz2?x" is a bzip2 file to
+# it, "c\tsv:categories.csv" a URL of scheme "csv" whose check it skips): it is refused, as are
+# white space and control characters anywhere, "%" (an escape to URL readers, though the pinned
+# Frictionless does not unescape a path), and a leading "~" or a "$", which Frictionless would
+# expand as a home folder or a variable and refuses as unsafe.
+URL_SPECIAL = re.compile(r"^~|[?#;%$\s\x00-\x1f\x7f-\x9f]")
 
 
 class NotFound(PackageError, FileNotFoundError):
@@ -272,8 +274,8 @@ def path_problem(path) -> str | None:
     ('names the package folder itself, not a file', 'names the package folder itself, not a file')
     >>> path_problem("bomb.bz2?x") == path_problem("c\tsv:categories.csv") == path_problem("a.csv#")
     True
-    >>> path_problem("a.csv#")
-    'holds a character a URL reader ends or drops the path at (?, #, ;, %, white space or a control character)'
+    >>> path_problem("a.csv#") == path_problem("~a.csv") == path_problem("a$HOME.csv") != None
+    True
     """
     if not isinstance(path, str) or not path:
         return "is not one path"
@@ -282,7 +284,10 @@ def path_problem(path) -> str | None:
     if path.startswith("/") or "\\" in path or "\x00" in path:
         return "is absolute"
     if URL_SPECIAL.search(path):
-        return "holds a character a URL reader ends or drops the path at (?, #, ;, %, white space or a control character)"
+        return (
+            "holds a character a URL reader ends, drops or expands the path at "
+            "(?, #, ;, %, $, a leading ~, white space or a control character)"
+        )
     if ".." in PurePosixPath(path).parts:
         return "leads outside the package folder"
     if not PurePosixPath(path).parts:  # "." or "./"
