@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from helpers import DCAT_ARGS, added_column, cli, damaged_copy, edit_descriptor, rehash, through_every_door
-from stalking_flanders.datapackage import BUNDLED, DataPackage
+from stalking_flanders.datapackage import BUNDLED, DataPackage, IntegrityError
 from stalking_flanders.dcat import OWN_NODES
 from stalking_flanders.loader import load
 from stalking_flanders.problems import PackageError
@@ -579,6 +579,21 @@ def test_the_record_writes_each_files_address_percent_encoded(tmp_path):
     settings = dict(zip(DCAT[0::2], DCAT[1::2]))
     turtle = record(DataPackage(folder), load_settings(**{k.lstrip("-").replace("-", "_"): v for k, v in settings.items()}))
     assert "<https://example.invalid/sources/a%3C%C3%B1%3E.txt>" in turtle and "ñ>.txt>" not in turtle
+
+
+def test_the_record_describes_no_file_in_the_descriptors_own_format(tmp_path):
+    # JSON is the descriptor's format, not one a release lists its files in (validate refuses it too)
+    from stalking_flanders.dcat import record
+    from stalking_flanders.portal_settings import load_settings
+
+    def listed(folder):
+        (folder / "notes.json").write_text("[]")
+        edit_descriptor(folder, lambda d: d["resources"].append({"name": "notes", "path": "notes.json", "format": "json"}))
+
+    folder = damaged_copy(BUNDLED, tmp_path / "listed", unknown_version(listed))
+    settings = load_settings(**{k.lstrip("-").replace("-", "_"): v for k, v in dict(zip(DCAT[0::2], DCAT[1::2])).items()})
+    with pytest.raises(IntegrityError, match="of the format 'json', which this package does not publish a file in"):
+        record(DataPackage(folder), settings)
 
 
 def test_folders_nested_deeper_than_the_stack_are_refused_not_walked(tmp_path):

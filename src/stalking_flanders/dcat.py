@@ -21,7 +21,7 @@ from rdflib.namespace import DCTERMS as DCT
 
 from .datapackage import BUNDLED, DESCRIPTOR_NAME, DataPackage, IntegrityError, checked_files
 from .facts import BELGIUM, CODES, EU, FLANDERS, LANGUAGES, LICENCES, THEMES, years_covered
-from .formats import BY_NAME, DATA_PACKAGE, JSON
+from .formats import BY_NAME, DATA_PACKAGE, JSON, LISTED
 from .hashes import facts, hex_of
 from .limits import bounded
 from .loader import load
@@ -363,6 +363,12 @@ def files(r: Record) -> list[dict]:
     a file the descriptor records them of must have them (:class:`IntegrityError` otherwise), and
     each is the file's own: the record never states a size or sha256 its file does not have."""
     resources = [{**resource, **facts(data)} for resource, data in checked_files(r.package)]  # the file's own
+    unlisted = next((resource for resource in resources if resource["format"] not in LISTED), None)
+    if unlisted is not None:  # the descriptor's own format (JSON), say: the record adds the descriptor itself below
+        raise IntegrityError(
+            f"{r.package.descriptor_path}: the resource {unlisted['name']!r} is of the format {unlisted['format']!r}, "
+            f"which this package does not publish a file in ({', '.join(LISTED)}); a record is made only of its releases"
+        )
     descriptor = {
         "name": "datapackage",
         "path": DESCRIPTOR_NAME,

@@ -93,6 +93,23 @@ def differences(a, b, where: str = "") -> list[str]:
     return [] if a == b and type(a) is type(b) else [where or "(the whole descriptor)"]  # 1, 1.0 and true differ
 
 
+def as_what(published: bool, built_otherwise: bool, listed: bool = False) -> str:
+    """What a copy of a version is held to, in words: the release as published, this installed
+    package's build of the version (not cut yet, or not built again since the code changed), or
+    either where both are known and differ; ``listed``: the differences are listed from the build.
+
+    >>> as_what(True, False), as_what(False, True)
+    ('as published', 'as this installed package builds it (not as published)')
+    >>> as_what(True, True), as_what(True, True, listed=True)
+    ('as published or as this installed package builds it', 'as this installed package builds it (not as published)')
+    """
+    if not built_otherwise:
+        return "as published"
+    if published and not listed:
+        return "as published or as this installed package builds it"
+    return "as this installed package builds it (not as published)"
+
+
 def release_problems(descriptor: dict, file: str, bundled: dict | None) -> list[Problem]:
     """Problems where ``descriptor`` is not the release it claims to be: another package, a
     version this installed package does not know, or a difference from the known release."""
@@ -108,15 +125,15 @@ def release_problems(descriptor: dict, file: str, bundled: dict | None) -> list[
         mine, theirs = json.loads(canonical(descriptor)), json.loads(canonical(bundled))
         # the differences are from the build this package holds: the published release where it is
         # that one, else a build of the version not cut yet, or not rebuilt since the code changed
-        published = known.get(version) == sha256_bytes(canonical(bundled))
-        said = "as published" if published else "as this installed package builds it (not as published)"
+        # the build this package holds, which is the release as published where its descriptor is
+        said = as_what(version in known, known.get(version) != sha256_bytes(canonical(bundled)), listed=True)
         return [
             Problem(
                 "release-differs",
                 file,
                 f"differs from version {version} {said}",
                 column=path,
-                expected=f"the value of version {version} {said} (a rewritten licence, caveat or version is a difference)",
+                expected="that value (a rewritten licence, caveat or version is a difference)",
             )
             for path in differences(mine, theirs)[:50]
         ]

@@ -23,13 +23,13 @@ from pathlib import Path
 from . import sums
 from .checks import check_tables
 from .datapackage import BUNDLED, DESCRIPTOR_NAME, DataPackage, IntegrityError, bundled, descriptor_file
-from .formats import BY_NAME, FORMATS, TEXT, ShownOtherwise, csv
+from .formats import BY_NAME, FORMATS, LISTED, TEXT, ShownOtherwise, csv
 from .frictionless_report import frictionless_problems
 from .hashes import facts, sha256_bytes
 from .limits import bounded, temporary_folder
 from .model import Schema, csv_line, same_value
 from .problems import MAX_PROBLEMS_KEPT, Code, DataError, Kept, Problem
-from .releases import history, release_problems
+from .releases import as_what, history, release_problems
 from .rooting import folder_of, in_release
 from .sources import load_registry, text_problems, unregistered
 from .tableschema import python_rows
@@ -127,7 +127,7 @@ def _frictionless(package: DataPackage) -> list[Problem]:
 
     A copy whose staged descriptor and files are those of the last one checked (by sha256) is not
     handed to Frictionless again: its problems are the last one's, naming its own files."""
-    checked = [_as_checked(r) for r in package.descriptor["resources"] if r["format"] in _resource_formats()]
+    checked = [_as_checked(r) for r in package.descriptor["resources"] if r["format"] in LISTED]
     checked = [r for r in checked if not _held_to_the_reference(r)]
     staged = {r["path"]: read_file(package.path(r), root=package.root) for r in checked}
     descriptor = json.dumps({**package.descriptor, "resources": checked})
@@ -202,9 +202,8 @@ def _sums(package: DataPackage) -> list[Problem]:
     mine = bundled is not None and version == bundled.get("version")
     theirs = (BUNDLED / sums.NAME) if mine and (BUNDLED / sums.NAME).is_file() else None
     # the list as published (recorded), or the bundled one's (a build of this version not yet cut)
-    expected = [
-        digest for digest in (recorded.sums_sha256 if recorded else None, theirs and sha256_bytes(read_file(theirs))) if digest
-    ]
+    published, built = recorded.sums_sha256 if recorded else None, theirs and sha256_bytes(read_file(theirs))
+    expected = list(dict.fromkeys(digest for digest in (published, built) if digest))
     problems = sums.check(folder)
     if not expected:  # a release that predates the lists, or one this package does not know
         return [p for p in problems if p.code != "sums-missing"]
@@ -213,12 +212,16 @@ def _sums(package: DataPackage) -> list[Problem]:
             Problem(
                 "release-differs",
                 file,
-                f"differs from the {sums.NAME} of version {version} "
-                + ("as published" if recorded else "as this installed package builds it (not as published)"),
-                expected=f"sha256 {expected[0]}",
+                f"differs from the {sums.NAME} of version {version} {_as_what(published, built)}",
+                expected=" or ".join(f"sha256 {digest}" for digest in expected),
             )
         )
     return problems
+
+
+def _as_what(published: str | None, built: str | None) -> str:
+    """What a copy of the current version was compared with, as :func:`releases.as_what` says it."""
+    return as_what(published is not None, built is not None and built != published)
 
 
 def _bundled() -> dict | None:
@@ -252,13 +255,6 @@ def _sources_named(package: DataPackage) -> list[Problem]:
     ]
 
 
-def _resource_formats() -> list[str]:
-    """The formats a release lists its files in: every format of its tables, and the archived
-    answers' text. The descriptor's own format (JSON) is none: a resource of it would be handed to
-    Frictionless, whose JSON reader (with its extra) knows no bounds."""
-    return [*(f.name for f in FORMATS), TEXT.name]
-
-
 def _files(package: DataPackage) -> list[Problem]:
     """Every file is of a format this package reads, inside the folder, reached through no link, a
     regular file within the bounds, and (where its format records them) of the size and sha256 the
@@ -266,7 +262,8 @@ def _files(package: DataPackage) -> list[Problem]:
     problems, total = [], Total(str(package.descriptor_path))
     for resource in package.descriptor["resources"]:
         file = _file(package, resource)
-        if resource["format"] not in _resource_formats():  # no reader of ours, and none of Frictionless' either
+        # no reader of ours, or (JSON) one of Frictionless' that knows no bounds: refused unread
+        if resource["format"] not in LISTED:
             problems.append(
                 Problem(
                     "descriptor-shape",
@@ -274,7 +271,7 @@ def _files(package: DataPackage) -> list[Problem]:
                     f"the resource {resource['name']} is of a format this package does not read",
                     column="format",
                     found=resource["format"],
-                    expected=", ".join(_resource_formats()),
+                    expected=", ".join(LISTED),
                 )
             )
             continue
