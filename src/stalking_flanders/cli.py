@@ -185,10 +185,9 @@ def _show(args) -> int:
     # beside a table on a terminal, apart from the data (on stderr) when the data go to a file or a program.
     shown = list(dict.fromkeys(table["series"])) if "series" in table.columns else []
     out = sys.stdout if fmt == "table" else sys.stderr
-    said = {lang: table.attrs if lang == args.lang else load(args.name, lang=lang).attrs for lang in CODES} if shown else {}
     for series in shown:
-        for attrs in said.values():
-            about = f"{series}: {attrs['caveats'][series]}"  # which quotes what each figure counts
+        for lang in CODES:  # the table carries its caveats in every language
+            about = f"{series}: {table.attrs[f'caveats_{lang}'][series]}"  # which quotes what each figure counts
             print("\n" + textwrap.fill(about, CAVEAT_WIDTH, break_on_hyphens=False), file=out)
     return OK
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from .caveats import Readings, series_caveat
 from .datapackage import DataPackage, IntegrityError, NotFetched, bundled, cite
 from .facts import CODES as LANGUAGES
-from .limits import bounded
+from .limits import bounded, temporary_folder
 from .problems import DataError, PackageError
 
 
@@ -57,7 +57,7 @@ def load(
     for this package). What the figures count and do not count is in ``DataFrame.attrs``:
     ``attrs["caveats"]``, ``attrs["measures"]`` and ``attrs["units"]`` (per series, in ``lang``), with the source
     questions, licences, version and citation; ``attrs["caveats_nl"]`` and ``attrs["caveats_en"]`` hold the
-    caveats in Dutch (the answer's own words) and in English whatever ``lang`` is.
+    caveats in Dutch (the answer's words as published, with the makers' note) and in English whatever ``lang`` is.
 
     ``release`` is another package to read the table from: a :class:`DataPackage`, or the path of
     its ``datapackage.json`` or folder.
@@ -77,9 +77,7 @@ def load(
     """
     _check_lang(lang)
     if rev is not None or repo is not None:
-        import tempfile
-
-        with tempfile.TemporaryDirectory() as tmp:
+        with temporary_folder("stalking-flanders-") as tmp:  # removed even where the watchdog ends the run
             return load(name, lang=lang, release=from_dvc(repo, rev, tmp))
     if release is None:
         return _table(bundled(), name, lang, verified=True)
