@@ -8,8 +8,10 @@ import json
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from helpers import ROOT
+from helpers import ROOT, generated
 from stalking_flanders.datapackage import BUNDLED, DataPackage
 from stalking_flanders.model import TYPES, Schema, ShapeError, csv_line
 from stalking_flanders.problems import DataError
@@ -168,3 +170,39 @@ def test_the_versions_a_package_may_claim_are_listed_in_their_order():
     [unknown] = release_problems({**mine, "version": "9.9.9"}, "datapackage.json", mine)
     listed = unknown.expected.removeprefix("one of ").split(" (")[0].split(", ")
     assert len(listed) > 2 and listed == sorted(listed, key=version_order) and listed != sorted(listed), listed
+
+
+# Characters a path is made of: the portable ones, those URL readers and shells treat specially,
+# and any other character at all.
+SPECIAL = "?#;%$~@&=+!*'()[] \t\n\r\x00\x0b\x1f\x7f\x85\u2028\u3000"
+PATH_CHARACTERS = st.sampled_from([*"ab./-_:", *SPECIAL]) | st.characters()
+COMPRESSION = ["zip", "gz", "bz2", "xz", "zst", "7z", "tgz"]
+
+
+@generated(300)
+@given(
+    st.lists(PATH_CHARACTERS, max_size=12).map("".join),
+    st.sampled_from(["", ".csv", ".txt", *(f".{c}" for c in COMPRESSION), *(f".{c.upper()}" for c in COMPRESSION)]),
+)
+def test_a_path_the_gate_lets_through_is_the_same_file_to_frictionless(stem, suffix):
+    """Frictionless reads a resource's path as a URL: a path that the gate lets through names
+    the same local file, of the same format and not compressed, to Frictionless as to this
+    package's readers ("bomb.bz2?x" was a bzip2 file to it, "c\\tsv:x.csv" a URL of scheme csv)."""
+    import os
+    from urllib.parse import urlparse
+
+    from frictionless import helpers as frictionless
+    from frictionless import settings as frictionless_settings
+
+    from stalking_flanders.model import COMPRESSED
+    from stalking_flanders.untrusted import path_problem
+
+    path = stem + suffix
+    if path_problem(path) is not None or path.lower().endswith(COMPRESSED):
+        return  # refused by the gate, or by the typed model (a compressed file)
+    parsed = urlparse(path)
+    assert (parsed.path, parsed.params, parsed.query, parsed.fragment) == (path, "", "", ""), parsed
+    scheme, fmt = frictionless.parse_scheme_and_format(path)
+    assert scheme == "file" and fmt == os.path.splitext(path)[1][1:].lower(), (scheme, fmt)
+    assert fmt not in frictionless_settings.COMPRESSION_FORMATS
+    assert frictionless.is_safe_path(path) and not frictionless.is_remote_path(path)
