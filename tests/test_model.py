@@ -175,7 +175,7 @@ def test_the_versions_a_package_may_claim_are_listed_in_their_order():
 # Characters a path is made of: the portable ones, those URL readers and shells treat specially,
 # and any other character at all.
 SPECIAL = "?#;%$~@&=+!*'()[] \t\n\r\x00\x0b\x1f\x7f\x85\u2028\u3000"
-PATH_CHARACTERS = st.sampled_from([*"ab./-_:", *SPECIAL]) | st.characters()
+PATH_CHARACTERS = st.sampled_from([*"ab./-_:", "..", "../", *SPECIAL]) | st.characters()
 COMPRESSION = ["zip", "gz", "bz2", "xz", "zst", "7z", "tgz"]
 
 

@@ -288,7 +288,7 @@ def path_problem(path) -> str | None:
             "holds a character a URL reader ends, drops or expands the path at "
             "(?, #, ;, %, $, a leading ~, white space or a control character)"
         )
-    if ".." in PurePosixPath(path).parts:
+    if ".." in PurePosixPath(path).parts or "../" in path:  # "x../a.csv" Frictionless refuses as unsafe
         return "leads outside the package folder"
     if not PurePosixPath(path).parts:  # "." or "./"
         return "names the package folder itself, not a file"
