@@ -596,6 +596,21 @@ def test_the_record_describes_no_file_in_the_descriptors_own_format(tmp_path):
         record(DataPackage(folder), settings)
 
 
+def test_a_record_of_a_package_without_a_table_it_reads_is_invalid_data_not_a_usage_error(tmp_path):
+    # the record reads the table series by name: without it, dcat --release said "no table 'series'"
+    # and exited 2, as if the user had named a table
+    def without_series(folder):
+        def edit(d):
+            d["resources"] = [r for r in d["resources"] if r["name"] not in ("series", "series-parquet")]
+            next(r for r in d["resources"] if r["name"] == "categories")["schema"].pop("foreignKeys", None)
+
+        edit_descriptor(folder, edit)
+
+    folder = damaged_copy(BUNDLED, tmp_path / "without-series", unknown_version(without_series))
+    ran = cli("dcat", "--release", folder, *DCAT, "--issued", "2022-01-01T00:00:00Z", "--modified", "2022-01-01T00:00:00Z")
+    assert ran.returncode == 1 and "the package lacks tables this package reads" in ran.stderr, ran.stderr
+
+
 def test_folders_nested_deeper_than_the_stack_are_refused_not_walked(tmp_path):
     # Python 3.11's os.walk calls itself once a level: 1,200 levels ran out of stack (exit 3).
     folder = damaged_copy(BUNDLED, tmp_path / "deep")
@@ -651,10 +666,12 @@ def rename_text_resource(folder, name):
 
 
 def test_the_record_reads_its_files_within_the_bound_on_all_files(tmp_path):
-    # 46,830 resources naming one 4 MiB file took dcat past the time bound.
+    # 46,830 resources naming one 4 MiB file took dcat past the time bound (one file is one resource
+    # now: nine files of 4 MiB each)
     def many(folder):
-        (folder / "big").write_bytes(b"x" * (4 * 2**20 - 1))
-        named = [{"name": f"r{i}", "path": "big", "format": "txt"} for i in range(9)]
+        for i in range(9):
+            (folder / f"big{i}").write_bytes(b"x" * (4 * 2**20 - 1))
+        named = [{"name": f"r{i}", "path": f"big{i}", "format": "txt"} for i in range(9)]
         edit_descriptor(folder, lambda d: d["resources"].extend(named))
 
     folder = damaged_copy(BUNDLED, tmp_path / "many", unknown_version(many))

@@ -138,6 +138,16 @@ def test_a_table_whose_path_a_url_reader_reads_otherwise_is_refused(path, packag
     assert result.returncode == 1 and codes(result) == {"descriptor-shape"}
 
 
+def test_one_file_listed_by_two_resources_is_refused(package):
+    # validate said nothing, and the record described the file twice at one address
+    def twice(d):
+        d["resources"].append({**d["resources"][-1], "name": "again"})
+
+    set_descriptor(package, twice)
+    result = cli("validate", package)
+    assert result.returncode == 1 and "names a file another resource lists" in " ".join(result.stderr.split())
+
+
 def test_a_resource_in_the_descriptors_own_format_is_refused_unread(package):
     # JSON is the format of the descriptor, not of a file a release lists: Frictionless would read
     # it with a reader that knows no bounds (where its extra is installed)

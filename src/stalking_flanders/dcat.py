@@ -19,7 +19,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, FOAF, OWL, RDF, RDFS, SKOS, XSD
 from rdflib.namespace import DCTERMS as DCT
 
-from .datapackage import BUNDLED, DESCRIPTOR_NAME, DataPackage, IntegrityError, checked_files
+from .datapackage import BUNDLED, DESCRIPTOR_NAME, DataPackage, IntegrityError, bundled, checked_files
 from .facts import BELGIUM, CODES, EU, FLANDERS, LANGUAGES, LICENCES, THEMES, years_covered
 from .formats import BY_NAME, DATA_PACKAGE, JSON, LISTED
 from .hashes import facts, hex_of
@@ -27,7 +27,7 @@ from .limits import bounded
 from .loader import load
 from .model import version_order
 from .portal_settings import SettingsError, for_version, release_dates
-from .problems import Code, refuse, unsafe
+from .problems import Code, DataError, refuse, unsafe
 from .releases import history
 from .texts import licence_statement, text
 from .untrusted import MAX_DESCRIPTOR_BYTES, read_file
@@ -112,6 +112,10 @@ def _graph(package: DataPackage, settings: dict) -> Graph:
             f"under ({', '.join(LICENCES)}); a record is made only of this package's releases, as published"
         )
     _no_name_of_the_records_own(package)
+    if package.root != BUNDLED.resolve():  # the record reads the tables by name (the coverage, the series)
+        problems = package.layout_problems(bundled())
+        if problems:
+            raise DataError(problems, str(package.descriptor_path))
     settings = for_version(settings, package.descriptor.get("version"))
     record = Record(package, settings, *release_dates(settings, package.descriptor.get("version")))
     for key in ("dataset_iri", "publisher_url"):  # a node of the page would merge with it

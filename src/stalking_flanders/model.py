@@ -619,6 +619,10 @@ def check_descriptor(raw: dict) -> None:
     names = [_resource(resource, f"resources[{i}]") for i, resource in enumerate(resources)]
     if len(set(names)) != len(names):
         raise ShapeError("resources", "names one resource twice, expected each name once")
+    paths = [resource["path"] for resource in resources]  # each file one resource: the record would describe it twice
+    twice = next((i for i, path in enumerate(paths) if path in paths[:i]), None)
+    if twice is not None:
+        raise ShapeError(f"resources[{twice}].path", "names a file another resource lists, expected a file of its own")
     if (total := sum(map(len, _patterns(resources)))) > MAX_PATTERNS_CHARS:
         raise ShapeError(
             "resources", f"its fields' patterns are {total} characters together, expected at most {MAX_PATTERNS_CHARS}"
