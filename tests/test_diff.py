@@ -190,9 +190,28 @@ def describe_workbook(folder):
     edit_descriptor(folder, lambda d: next(r for r in d["resources"] if r["name"] == "workbook").update(description="Other."))
 
 
+def reorder_columns(folder):
+    """Two columns of categories swap places, in its file and its schema: a reader by position breaks."""
+    import csv as csv_module
+    import io
+
+    path = folder / "categories.csv"
+    rows = list(csv_module.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    out = io.StringIO(newline="")
+    csv_module.writer(out, lineterminator="\n").writerows([*row[:2], row[3], row[2], *row[4:]] for row in rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+    def swap(d):
+        fields = next(r for r in d["resources"] if r["name"] == "categories")["schema"]["fields"]
+        fields[2], fields[3] = fields[3], fields[2]
+
+    edit_descriptor(folder, swap)
+
+
 @pytest.mark.parametrize(
     ("change", "level", "said"),
     [
+        (reorder_columns, "major", "Fields reordered: series, category, source_lines, label_en"),
         (remove_workbook, "major", "Files removed: workbook"),
         (move_workbook, "major", "Files moved: workbook"),
         (add_file, "minor", "Files added: workbook-copy"),
@@ -208,6 +227,7 @@ def describe_workbook(folder):
         (correct_figure, "patch", "count: 846 -> 864"),
     ],
     ids=[
+        "reordered columns",
         "removed file",
         "moved file",
         "added file",

@@ -166,6 +166,16 @@ def _moved(old: dict, new: dict) -> bool:
     return old["path"] != new["path"]
 
 
+def _reordered(old: list[str], new: list[str]) -> list[str]:
+    """The fields both lists hold, in the new order, where they stand in another order in the old.
+
+    >>> _reordered(["a", "b", "c"], ["a", "c", "b"]), _reordered(["a", "b"], ["a", "x", "b"])
+    (['a', 'c', 'b'], [])
+    """
+    shared_old, shared_new = [f for f in old if f in new], [f for f in new if f in old]
+    return shared_new if shared_old != shared_new else []
+
+
 def _diff_table(a: DataPackage, b: DataPackage, name: str, ra: dict, rb: dict, rows) -> dict:
     """Table ``name`` of ``a`` and of ``b``, whose resources are ``ra`` and ``rb`` (paths unrooted)
     and whose rows ``rows()`` gives (old, new), read only where rows of one key can be compared."""
@@ -177,6 +187,8 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str, ra: dict, rb: dict, r
         "fields_removed": [f for f in fa if f not in fb],
         "fields_changed": [f for f in fb if f in fa and fa[f] != fb[f]],
         "fields_retyped": [f for f in fb if f in fa and fa[f].get("type") != fb[f].get("type")],
+        # the fields both have, in the new order, where it is not the old one: a reader by position breaks
+        "fields_reordered": _reordered(list(fa), list(fb)),
         "codes_removed": {f: c for f in fb if f in fa and (c := _not_in(_codes(fa[f]), _codes(fb[f])))},
         "codes_added": {f: c for f in fb if f in fa and (c := _not_in(_codes(fb[f]), _codes(fa[f])))},
         "file_moved": _moved(ra, rb),
@@ -292,6 +304,7 @@ def _bump(result: dict) -> str:
             or t["key_changed"]
             or t["key_repeated"]
             or t["fields_retyped"]
+            or t["fields_reordered"]
             or t["codes_removed"]
             or meaning
         ):
@@ -338,7 +351,7 @@ def as_text(result: dict) -> str:
         lines.append(f"- Package metadata changed: {', '.join(result['metadata_changed'])}")
     for name, t in result["tables"].items():
         parts = []
-        for label in ("fields_added", "fields_removed", "fields_changed", "fields_retyped"):
+        for label in ("fields_added", "fields_removed", "fields_changed", "fields_retyped", "fields_reordered"):
             if t[label]:
                 parts.append(f"  - {label.replace('_', ' ').capitalize()}: {', '.join(t[label])}")
         for label in ("codes_removed", "codes_added"):
