@@ -26,13 +26,16 @@ def cite(descriptor: dict, lang: str = "en") -> str:
     >>> d = {"title": "T", "name": "n", "version": "1.0.0", "sources": [{"title": "S"}]}
     >>> cite({**d, "translations": {"nl": {"title": "T-nl"}}}, "nl")
     'T-nl. n, versie 1.0.0. Bron: S.'
+    >>> cite({**d, "sources": [{"path": "a.txt"}]})  # a package that names no source gets no empty "Source: ."
+    'T. n, version 1.0.0.'
     """
     from .texts import text
 
     version, source = text("cite", "version", lang), text("cite", "source", lang)
     title = descriptor.get("translations", {}).get(lang, {}).get("title", descriptor["title"])
-    sources = "; ".join(s.get("title", "") for s in descriptor.get("sources", []))
-    return f"{title}. {descriptor['name']}, {version} {descriptor['version']}. {source}: {sources}."
+    sources = "; ".join(s["title"] for s in descriptor.get("sources", []) if s.get("title"))
+    cited = f"{title}. {descriptor['name']}, {version} {descriptor['version']}."
+    return f"{cited} {source}: {sources}." if sources else cited
 
 
 def descriptor_file(given: os.PathLike | str | bytes | None) -> Path:

@@ -125,7 +125,6 @@ def release_problems(descriptor: dict, file: str, bundled: dict | None) -> list[
         mine, theirs = json.loads(canonical(descriptor)), json.loads(canonical(bundled))
         # the differences are from the build this package holds: the published release where it is
         # that one, else a build of the version not cut yet, or not rebuilt since the code changed
-        # the build this package holds, which is the release as published where its descriptor is
         said = as_what(version in known, known.get(version) != sha256_bytes(canonical(bundled)), listed=True)
         return [
             Problem(
