@@ -55,6 +55,9 @@ def test_python_dash_m_works_the_same():
 def test_tables_lists_names_and_titles():
     lines = cli("tables").stdout.splitlines()
     assert lines[0].startswith("observations\t") and len(lines) == 5
+    # Dutch first, English beside it
+    titles = ["Waarnemingen: elk cijfer uit het antwoord", "Observations: every figure of the answer"]
+    assert lines[0].split("\t") == ["observations", *titles]
 
 
 def test_show_prints_csv_and_json_in_both_languages():

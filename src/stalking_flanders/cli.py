@@ -71,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "tables",
         help="list the tables with their titles",
-        description="List the tables of the bundled release with their titles.",
+        description="List the tables of the bundled release: each name, then its title in Dutch and in English, tab-separated.",
     )
     show = sub.add_parser("show", help="print a table", description="Print a table of the bundled release.")
     show.add_argument("name", metavar="NAME", help="a table name (see: stalking-flanders tables)")
@@ -163,8 +163,11 @@ def _diff(args) -> int:
 
 def _tables(args) -> int:
     release = bundled()
-    for name in release.tables():
-        print(f"{name}\t{release.resource(name).get('title', '')}")
+    for name in release.tables():  # each title in Dutch first, English beside it
+        resource = release.resource(name)
+        translated = {lang: t.get("title", "") for lang, t in resource.get("translations", {}).items()}
+        titles = {"en": resource.get("title", ""), **translated}
+        print("\t".join([name, *(titles.get(lang, "") for lang in CODES)]))
     return OK
 
 
