@@ -5,6 +5,7 @@ to make a backtracking matcher go back (a pattern repeated, then a character tha
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import signal
@@ -184,9 +185,19 @@ def test_the_test_itself_is_cheap_on_the_costliest_patterns(pattern):
     the test of each stays a matter of milliseconds, however repetitions are counted out."""
     assert len(pattern) <= 1024
     backtracking("\\d\\s\\w")  # what \d, \s and \w take is found once a process
+    assert min(_cost_of_the_test(pattern) for _ in range(3)) < 0.1
+
+
+def _cost_of_the_test(pattern: str) -> float:
+    """The processor time of one test of the pattern, without a collection of the whole process's
+    garbage (in a long session of the suite, one such pass alone can take a tenth of a second)."""
+    gc.disable()
     started = time.process_time()
     try:
         _Glushkov(pattern).problem()
     except Refused:
         pass
-    assert time.process_time() - started < 0.1
+    finally:
+        spent = time.process_time() - started
+        gc.enable()
+    return spent
