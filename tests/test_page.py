@@ -16,6 +16,7 @@ import yaml
 
 from helpers import ROOT
 from stalking_flanders import repo
+from stalking_flanders.caveats import caveat_words
 from stalking_flanders.pipeline.chart import file_names
 from stalking_flanders.pipeline.page import PAGES
 from stalking_flanders.texts import text
@@ -157,6 +158,19 @@ def test_the_first_screen_reads_the_stalking_figures_as_the_answer_does(page, ht
         assert words in summary, words
     organisation = {"nl": "geestelijke gezondheidszorg", "en": "mental health care"}[lang]
     assert organisation not in summary  # the series that does not count stalking is named after it, not in it
+
+
+def test_the_series_beside_the_first_screen_stands_with_the_answers_words_and_the_note_is_labelled_ours(html, release, lang):
+    """Under "Also in the answer", nothing of the package's own reads as the answer's: the note of a
+    series that does not count stalking follows its label, after what the answer itself says."""
+    others = unescape(html[html.index('id="others-title"') : html.index('id="caveats"')])
+    words = caveat_words(lang)
+    series = pd.read_csv(release / "series.csv")
+    for s in series[~series["stalking_specific"]].itertuples():
+        caveat, note = getattr(s, f"caveat_{lang}"), getattr(s, f"note_{lang}")
+        assert f"{words['answer']}: <q>{caveat}</q>" in others
+        assert f"{words['note']}: {note.split(': ')[0]}" in others
+        assert others.count(note.split(": ")[0]) == 1
 
 
 def test_the_coverage_names_each_code_in_the_pages_language(html, release, lang):

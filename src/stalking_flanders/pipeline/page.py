@@ -91,7 +91,8 @@ def _summary(tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
     """What the first screen says, in ``lang``: for a series that counts stalking, its figures
     (after their category's label), what they count, the answer's own reading of them (its first
     sentences) and the package's note sentence by sentence; for one that does not, that it does
-    not and the first sentence of its note; and which sub-questions have no figures. Nothing here is computed from the figures."""
+    not, what the answer says of its figures and, labelled as the package's, the first sentence of
+    its note; and which sub-questions have no figures. Nothing here is computed from the figures."""
     items, readings = [], Readings(tables["subquestions"])
     for s in first_shown(tables["series"]).itertuples():
         obs = tables["observations"][tables["observations"]["series"] == s.series].sort_values("year")
@@ -108,6 +109,8 @@ def _summary(tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
                 "counted": _counted(s, lang),
                 "measure": getattr(s, f"measure_{lang}"),
                 "answer_label": caveat_words(lang)["answer"],  # the measure is the answer's words (in English, translated)
+                "caveat": getattr(s, f"caveat_{lang}"),  # the answer on the figures, quoted where they are not of stalking
+                "caveat_lines": _lines(s.caveat_lines, words),
                 "figures": list(zip(obs["year"], obs["count"])) if len(categories) == 1 else [],
                 "category": categories["category" if lang == "nl" else f"label_{lang}"].iloc[0] if len(categories) == 1 else "",
                 "extent": words["extent"].format(n=len(categories), first=s.first_year, last=s.last_year),
