@@ -44,7 +44,7 @@ def test_a_portal_whose_default_language_is_dutch_shows_the_dutch_texts(release,
     assert dataset["title"] == descriptor["translations"]["nl"]["title"]
     assert dataset["notes"].startswith("Alle cijfers") and "geen signalen bij de CAW" in dataset["notes"]
     titles = {r["url"].rsplit("/", 1)[1]: r["name"] for r in dataset["resources"]}
-    assert titles["observations.csv"].startswith("Waarnemingen") and titles["stalking-flanders.xlsx"].startswith("Werkboek")
+    assert titles["observations.csv"].startswith("Waarnemingen") and titles["stalking-flanders.xlsx"].startswith("Werkmap")
     assert all(not title.startswith("Tabel ") for title in titles.values())  # Dutch words, not table ids
     descriptions = {r["url"].rsplit("/", 1)[1]: r.get("description", "") for r in dataset["resources"]}
     assert descriptions["observations.parquet"].startswith("Eén rij per cijfer")

@@ -60,11 +60,13 @@ def test_the_readme_opens_in_dutch_on_the_stalking_figures_read_as_the_answer_me
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     first_screen = readme[: readme.index("**Centres for mental health care (CGG)**")]
     assert first_screen.index("**In het Nederlands:**") < first_screen.index("Every figure")  # Dutch first
-    assert "(cijfers over stalking; aantal daders)" in first_screen  # what the figures count, before them
-    # not "specific": the answer says the CAW have no specific registration of stalking
+    # what the figures count, before them: the answer's own term, not "stalking" alone nor "specific"
+    # (the answer says the CAW have no specific registration of stalking, line 54)
+    assert "(cijfers over belaging (stalking); aantal daders)" in first_screen
     assert "specifiek voor stalking" not in first_screen.replace("NIET specifiek voor stalking", "")
     assert "stalking-specific" not in first_screen.replace("NOT stalking-specific", "")
-    assert "(figures on stalking; number of perpetrators, series" in first_screen
+    assert "(figures on 'belaging' (stalking); number of perpetrators, series" in first_screen
+    assert "(cijfers over stalking" not in first_screen and "(figures on stalking" not in first_screen
     caw = first_screen[first_screen.index("| Belaging (stalking) | Belaging (stalking) | 21 | 47 | 57 |") :]
     for said in (
         "Wat het antwoord over deze cijfers zegt (deelvraag 6)",  # the answer's evaluation of the figures

@@ -59,11 +59,12 @@ LICENCES = {
 THEMES = {"SOCI": "Population and society", "JUST": "Justice, legal system and public safety", "HEAL": "Health"}
 
 # How a series is named by whether it counts stalking, by language. A series of stalking figures is
-# not called specific: the answer gives the CAW's figures for "Belaging (stalking)" ("Stalking valt
-# onder de term belaging") and says the CAW have no specific registration of stalking.
+# not called specific, nor figures on "stalking" alone: the answer gives the CAW's figures for
+# "Belaging (stalking)" ("Stalking valt onder de term belaging") and says the CAW have no specific
+# registration of stalking (line 54). The page's coverage names the code "specific" so too.
 SPECIFIC = {
-    "en": {True: "figures on stalking", False: "NOT stalking-specific"},
-    "nl": {True: "cijfers over stalking", False: "NIET specifiek voor stalking"},
+    "en": {True: "figures on 'belaging' (stalking)", False: "NOT stalking-specific"},
+    "nl": {True: "cijfers over belaging (stalking)", False: "NIET specifiek voor stalking"},
 }
 
 

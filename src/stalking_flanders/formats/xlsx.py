@@ -39,13 +39,13 @@ WIDEST = 60  # characters: the widest a column is set; longer text wraps
 # are the reference): (column, the table it is looked up in, the shared field).
 DERIVED = {"observations": [("stalking_specific", "series", "series")]}
 SHEETS = {
-    "nl": "Het werkblad '{stalking}' toont de cijfers over stalking per jaar. Daarna één werkblad per "
+    "nl": "Het werkblad '{stalking}' toont de cijfers over belaging (stalking) per jaar. Daarna één werkblad per "
     "tabel, met dezelfde rijen als het CSV-bestand (de referentie): {tables}. Elk cijfer "
     "vermeldt de regel van het gearchiveerde antwoord waarop het steunt (source_line). "
     "Elke kolomkop draagt een notitie met de Nederlandse en de "
     "Engelse naam van de kolom; de lijst staat hieronder.",
-    "en": "The sheet '{stalking}' shows the figures on stalking by year. Then one sheet per table, with the same rows "
-    "as its CSV file (the reference): {tables}. Every figure carries "
+    "en": "The sheet '{stalking}' shows the figures on 'belaging' (stalking) by year. Then one sheet per table, "
+    "with the same rows as its CSV file (the reference): {tables}. Every figure carries "
     "the line of the archived answer it stands on (source_line). "
     "Each column header carries a note with the column's Dutch and English name; the list "
     "follows.",
@@ -463,17 +463,17 @@ class Workbook(Format):
                 "path": FILE_NAME,
                 "title": "Workbook for spreadsheet users: open this file in Excel or LibreOffice (XLSX)",
                 "description": f"A first sheet '{READ_ME}' with the caveats, the licence and how to cite in Dutch and "
-                f"English, a second sheet '{STALKING}' with the figures on stalking by year and what the answer and this "
-                f"package say about them, then one sheet per table ({', '.join(content.tables)}) with the same rows as "
-                "its CSV file, typed cells and a frozen header row (the observations with the column stalking_specific "
-                "of their series). The CSV files are the reference.",
+                f"English, a second sheet '{STALKING}' with the figures on 'belaging' (stalking) by year and what the "
+                f"answer and this package say about them, then one sheet per table ({', '.join(content.tables)}) with the "
+                "same rows as its CSV file, typed cells and a frozen header row (the observations with the column "
+                "stalking_specific of their series). The CSV files are the reference.",
                 "translations": {
                     "nl": {
-                        "title": "Werkboek voor wie met een rekenblad werkt: open dit bestand in Excel of LibreOffice (XLSX)",
+                        "title": "Werkmap voor wie met een rekenblad werkt: open dit bestand in Excel of LibreOffice (XLSX)",
                         "description": f"Een eerste werkblad '{READ_ME}' met de kanttekeningen, de licentie en hoe te citeren, "
                         f"in het Nederlands en het Engels, een tweede werkblad '{STALKING}' met de cijfers over "
-                        "stalking per jaar en wat het antwoord en dit pakket erover zeggen, dan één werkblad per tabel "
-                        f"({', '.join(content.tables)}) met dezelfde rijen als het CSV-bestand, cellen met een vast "
+                        "belaging (stalking) per jaar en wat het antwoord en dit pakket erover zeggen, dan één werkblad "
+                        f"per tabel ({', '.join(content.tables)}) met dezelfde rijen als het CSV-bestand, cellen met een vast "
                         "gegevenstype en een vastgezette kopregel (de waarnemingen met de kolom stalking_specific van hun "
                         "reeks). De CSV-bestanden zijn de referentie.",
                     }
@@ -492,5 +492,5 @@ class Workbook(Format):
 
 
 FORMAT = Workbook(
-    "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX", "XLSX", title_nl="Excel-werkboek"
+    "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX", "XLSX", title_nl="Excel-werkmap"
 )

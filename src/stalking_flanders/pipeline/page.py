@@ -128,7 +128,8 @@ def _summary(tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
     return {"items": items, "no_figures": no_figures}
 
 
-def _coverage(tables: dict[str, pd.DataFrame], words: dict) -> dict:
+def _coverage(tables: dict[str, pd.DataFrame], words: dict, lang: str) -> dict:
+    kinds = {"specific": SPECIFIC[lang][True], **words["figures_kinds"]}  # a sub-question's figures, as its series is named
     return {
         "caption": words["coverage_caption"],
         "header": words["coverage_header"],
@@ -136,7 +137,7 @@ def _coverage(tables: dict[str, pd.DataFrame], words: dict) -> dict:
             [
                 q.subquestion,
                 {"nl": q.question_nl, "en": q.question_en},
-                {"kind": words["figures_kinds"].get(q.figures, q.figures), "code": q.figures},
+                {"kind": kinds.get(q.figures, q.figures), "code": q.figures},
                 {"nl": q.statement_nl, "en": q.statement_en, "quoted": True},
                 f"{q.question_lines} / {q.statement_lines}",
             ]
@@ -214,7 +215,7 @@ def page(release: Path, descriptor: dict, tables: dict[str, pd.DataFrame], svg: 
         chart_svg=chart.file_names(lang)[0],
         chart_png=chart.file_names(lang)[1],
         series=[_series(s, tables, lang, words) for s in first_shown(tables["series"]).itertuples()],
-        coverage=_coverage(tables, words),
+        coverage=_coverage(tables, words, lang),
         summary=_summary(tables, lang, words),
         spreadsheet=words["spreadsheet"].format(file=", ".join(spreadsheet)) if spreadsheet else "",
         downloads=_downloads(descriptor, files),
