@@ -19,8 +19,9 @@ import pytest
 import yaml
 from conftest import BUCKET, CREDENTIALS
 
-from helpers import SEED_ID, fresh_repository, http_folder, run, sha256_tree, tool_env
+from helpers import ROOT, SEED_ID, fresh_repository, http_folder, run, sha256_tree, tool_env
 from stalking_flanders import repo
+from stalking_flanders.releases import history
 
 pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
 
@@ -150,6 +151,24 @@ def test_a_revision_or_repository_that_cannot_be_fetched_is_an_error_of_the_pack
     out = subprocess.run(args, env=env(), capture_output=True, text=True, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["NotFetched", "True", "NotFetched", "True"]
+
+
+def test_a_release_kept_out_of_git_that_no_cache_holds_is_not_fetched_an_error_of_the_package(tmp_path):
+    """Releases before 2.0.0 kept their files out of git: fetching one that no cache or remote holds
+    raised dvc_data's own DataIndexDirError, which the caller cannot tell from a bug of ours."""
+    commit = history()["1.0.0"].commit
+    if subprocess.run(["git", "cat-file", "-e", f"{commit}^{{commit}}"], cwd=ROOT, capture_output=True).returncode:
+        pytest.skip("this clone does not hold the commit of 1.0.0 (a shallow clone)")
+    code = (
+        "import sys, stalking_flanders as s\n"
+        "try:\n"
+        "    s.load('observations', rev=sys.argv[1], repo=sys.argv[2])\n"
+        "except s.NotFetched as error:\n"
+        "    print(isinstance(error, s.PackageError), 'DataIndexDirError' in str(error))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, commit, str(ROOT)], env=env(), capture_output=True, text=True, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "True"]
 
 
 def test_a_pull_from_a_remote_missing_a_file_fails_and_changes_nothing(published, http_remote, tmp_path):
