@@ -7,6 +7,7 @@ and what was expected.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -145,6 +146,24 @@ def printable(value, limit: int = MAX_VALUE_CHARS) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}... ({len(text) - limit + len(raw) - len(looked)} more characters)"
+
+
+def apart(found, expected, limit: int = MAX_VALUE_CHARS) -> tuple[str, str]:
+    """``found`` and ``expected`` shown as :func:`printable` shows their ``repr``; two texts alike
+    further than a message shows each from a little before the first character where they differ,
+    which would otherwise be cut off from both.
+
+    >>> apart("x" * 300 + "found", "x" * 300 + "given")
+    ("(from character 281) 'xxxxxxxxxxxxxxxxxxxxfound'", "(from character 281) 'xxxxxxxxxxxxxxxxxxxxgiven'")
+    >>> apart(1, "1")
+    ('1', "'1'")
+    """
+    alike = len(os.path.commonprefix([found, expected])) if isinstance(found, str) and isinstance(expected, str) else 0
+    start = max(0, alike - 20)  # twenty characters alike before the first that differs
+    if alike < limit // 2:
+        return printable(repr(found), limit), printable(repr(expected), limit)
+    lead = f"(from character {start + 1}) "
+    return lead + printable(repr(found[start:]), limit), lead + printable(repr(expected[start:]), limit)
 
 
 @dataclass(frozen=True)

@@ -219,6 +219,19 @@ def _sums(package: DataPackage) -> list[Problem]:
     return problems
 
 
+def _as_published(package: DataPackage) -> bool:
+    """Whether the SHA256SUMS of ``package`` is the one recorded when its version was cut: every
+    file is then held to it, byte for byte (:func:`_sums`)."""
+    recorded = history().get(package.descriptor.get("version"))
+    folder = package.root / folder_of(package.descriptor)
+    if recorded is None or recorded.sums_sha256 is None:
+        return False
+    try:
+        return sha256_bytes(read_file(folder / sums.NAME, root=folder)) == recorded.sums_sha256
+    except OSError:  # none, a link, too large: not as published (:func:`_sums` says why)
+        return False
+
+
 def _as_what(published: str | None, built: str | None) -> str:
     """What a copy of the current version was compared with, as :func:`releases.as_what` says it."""
     return as_what(published is not None, built is not None and built != published)
@@ -410,11 +423,13 @@ def _other_formats(package: DataPackage, tables: dict, formats=FORMATS) -> list[
 
 
 def _beside_tables(package: DataPackage, shared: dict, tables: dict) -> list[Problem]:
-    """What each file of every table (the workbook) holds beside the tables, held to the tables. An
-    earlier release this package records is not: its wording was that of its day, and its files are
-    held to the SHA256SUMS recorded when it was cut (:func:`_sums`)."""
+    """What each file of every table (the workbook) holds beside the tables, held to the tables. A
+    release as this package records it is not: its wording was that of its day, and its files are
+    held to the SHA256SUMS recorded when it was cut (:func:`_sums`). So an earlier release, and a
+    copy of this package's own version as published where this package's build of it says
+    otherwise (code changed on main since the release, installed from git)."""
     version, mine = package.descriptor.get("version"), (_bundled() or {}).get("version")
-    if version != mine and version in history():
+    if version in history() and (version != mine or _as_published(package)):
         return []
     problems = []
     for (name, resource_name), read in shared.items():

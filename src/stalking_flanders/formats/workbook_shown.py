@@ -13,7 +13,7 @@ import warnings
 from contextlib import contextmanager
 from functools import cache
 
-from ..problems import printable
+from ..problems import apart, printable
 from .base import ShownOtherwise
 from .workbook_parts import named_otherwise, referred_otherwise, relationships
 
@@ -93,10 +93,8 @@ def notes_differ(read, name: str, expected: list[str]) -> str | None:
         return str(error)
     for cell in sorted(set(given) | set(found), key=lambda cell: (len(cell), cell)):
         if found.get(cell) != given.get(cell):
-            return (
-                f"the note on cell {printable(cell)} of sheet {name!r} says {printable(repr(found.get(cell)))}; "
-                f"the package gives {printable(repr(given.get(cell)))}"
-            )
+            says, gives = apart(found.get(cell), given.get(cell))
+            return f"the note on cell {printable(cell)} of sheet {name!r} says {says}; the package gives {gives}"
     return None
 
 

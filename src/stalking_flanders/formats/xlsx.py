@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..hashes import file_facts, sha256_bytes
-from ..model import TYPES, Schema, same_values
-from ..problems import printable
+from ..model import TYPES, Schema, same_value, same_values
+from ..problems import apart, printable
 from ..texts import text
 from ..untrusted import MAX_COLUMNS, MAX_ROWS
 from .base import Content, Format, ShownOtherwise
 from .workbook_limits import within_a_spreadsheets_limits
 from .workbook_parts import Made, how_made
-from .workbook_shown import hidden_or_past, notes, notes_differ, quiet
+from .workbook_shown import cell_name, hidden_or_past, notes, notes_differ, quiet
 
 READ_ME = "Lees dit eerst - Read first"  # the first sheet: what the figures count and do not, in both languages
 HEADER = ("onderwerp / topic", "Nederlands", "English")  # the first sheet's header row
@@ -279,9 +279,17 @@ def _sheet_differs(read: Opened, sheet: str, rows: list) -> list[str]:
     for n, (cells, want) in enumerate(zip(found, [*expected, ()]), start=1):
         got = tuple(cell.value for cell in cells)
         if not same_values(got, want):  # 21.0 is not 21: a figure is a whole number
-            return [f"row {n} of sheet {sheet!r} holds {printable(got)}; the package gives {printable(want)}"]
+            return [_row_differs(sheet, n, got, want)]
     misshown = (_misshown(sheet, cell, _kind_of(cell.value)) for cells in found for cell in cells)
     return [said for said in misshown if said][:1]
+
+
+def _row_differs(sheet: str, n: int, got: tuple, want: tuple) -> str:
+    """Row ``n`` of ``sheet`` holds ``got``, not ``want``, as a sentence: the first cell that
+    differs, its two values shown from where they part (:func:`~stalking_flanders.problems.apart`)."""
+    c = next(c for c in range(max(len(got), len(want))) if c >= min(len(got), len(want)) or not same_value(got[c], want[c]))
+    found, given = apart(got[c] if c < len(got) else None, want[c] if c < len(want) else None)
+    return f"cell {cell_name(n, c + 1)} (row {n}) of sheet {sheet!r} holds {found}; the package gives {given}"
 
 
 _LAST_MADE: dict[str, Made] = {}  # the last workbook's parts as made, by its sha256 (one entry: a bounded size)
