@@ -354,6 +354,19 @@ def test_a_text_texts_toml_does_not_hold_is_named_with_its_file_and_section():
         text("nowhere", "x", "nl")
 
 
+def test_a_word_the_page_s_template_asks_for_in_one_language_only_is_named_with_its_file_and_section():
+    """A maintainer who adds ``made_from_nl`` to [page] and forgets ``made_from_en`` is told so,
+    through Jinja (which takes a missing key for an empty value where it is a LookupError)."""
+    from jinja2 import Environment, StrictUndefined
+
+    from stalking_flanders.pipeline.page import _words
+    from stalking_flanders.texts import MissingText
+
+    template = Environment(undefined=StrictUndefined, autoescape=True).from_string("{{ w.made_from }}")
+    with pytest.raises(MissingText, match=r"texts\.toml holds no text made_from_en in its section \[page\]"):
+        template.render(w=_words("en"))
+
+
 def test_texts_toml_that_is_not_toml_is_named(tmp_path, monkeypatch):
     from stalking_flanders import texts
 

@@ -12,6 +12,8 @@ import functools
 import tomllib
 from pathlib import Path
 
+from .problems import PackageError
+
 TEXTS = Path(__file__).resolve().parent / "texts.toml"
 
 
@@ -48,3 +50,33 @@ def licence_statement(licence: dict, lang: str = "en") -> str:
 def all_texts(section: str) -> dict:
     """Every text of ``section``, by key (``<key>_<lang>``)."""
     return dict(_all()[section])
+
+
+class MissingText(PackageError):
+    """A text that the code or a template asks ``texts.toml`` for and that it does not hold (an edit
+    that gave one language and not the other, say): named with the file, section and key. Not a
+    ``LookupError``, which a template would take for an empty value."""
+
+
+class Words(dict):
+    """The texts of one section in one language, by key without the language (``words("page",
+    "nl")["glance"]``): a key it does not hold raises :class:`MissingText`.
+
+    >>> words("page", "nl")["no_such_text"]
+    Traceback (most recent call last):
+    ...
+    stalking_flanders.texts.MissingText: .../texts.toml holds no text no_such_text_nl in its section [page]
+    """
+
+    def __init__(self, section: str, lang: str) -> None:
+        suffix = f"_{lang}"
+        super().__init__({k.removesuffix(suffix): v for k, v in _all().get(section, {}).items() if k.endswith(suffix)})
+        self.section, self.lang = section, lang
+
+    def __missing__(self, key: str):
+        raise MissingText(f"{TEXTS} holds no text {key}_{self.lang} in its section [{self.section}]")
+
+
+def words(section: str, lang: str) -> Words:
+    """The texts of ``section`` in ``lang`` (:class:`Words`)."""
+    return Words(section, lang)

@@ -23,7 +23,7 @@ from ..datapackage import DESCRIPTOR_NAME, cite
 from ..facts import CODES, LANGUAGES, SPECIFIC
 from ..formats import BY_NAME, JSON
 from ..hashes import file_facts, hex_of
-from ..texts import all_texts, text
+from ..texts import text, words
 from . import chart, jsonld
 
 # The pages of a release, Dutch first (the answer's language): index.html is the Dutch page, each
@@ -34,7 +34,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 def _words(lang: str) -> dict:
     """The page's own words in ``lang`` (the section ``page`` of texts.toml)."""
-    return {key.removesuffix(f"_{lang}"): value for key, value in all_texts("page").items() if key.endswith(f"_{lang}")}
+    return words("page", lang)
 
 
 def _lines(span, words: dict) -> str:
