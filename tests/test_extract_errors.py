@@ -115,6 +115,7 @@ def test_a_wrapped_label_whose_numbers_never_come(tmp_path):
 def test_a_quoted_statement_that_is_not_in_the_text(tmp_path):
     message = problems_of(tmp_path, replace_line(94, "5. De CAW registreren iets anders. Stalking valt onder de term "))
     assert "measure_nl" in message and "does not stand in lines 94-101" in message
+    assert "word for word (the package's own words belong in a note, note_nl and note_en)" in message
 
 
 def test_a_unit_that_is_no_word_of_the_measure(tmp_path):

@@ -49,7 +49,8 @@ class _Extractor:
             last = len(self.text) if last is None else last
             self.problem(
                 "quote-not-found",
-                f"{what} (from {self.source.layout_path.name}) does not stand in lines {first}-{last}",
+                f"{what} (from {self.source.layout_path.name}) does not stand in lines {first}-{last}: it quotes "
+                "the answer, word for word (the package's own words belong in a note, note_nl and note_en)",
                 expected=repr(fold(phrase)),
             )
             return ""
