@@ -4,9 +4,9 @@ and a read-only HTTP remote served from a folder, both started here on 127.0.0.1
 The maintainer path: build, commit, `dvc push`. The consumer path: a fresh `git clone` and
 `dvc pull`, `dvc get --rev <commit>` from outside the repository (a version by its commit: tags do
 not travel with a clone), `dvc.api`, and the loader's
-`load(name, rev=..., repo=...)`. The project's own default remote is the store it carries
-(dvc-store/, proven by tests/test_routes.py); these remotes are added to the temporary repository
-that plays the published one, as a maintainer adds a bigger remote when the data outgrow it."""
+`load(name, rev=..., repo=...)`. The project itself sets no remote: git carries the release
+(tests/test_routes.py proves each route without one); these remotes are added to the temporary
+repository that plays the published one, as a maintainer adds one when the data outgrow git."""
 
 from __future__ import annotations
 
