@@ -63,8 +63,11 @@ def test_tables_lists_names_and_titles():
 def test_show_prints_csv_and_json_in_both_languages():
     rows = list(csv.DictReader(io.StringIO(cli("show", "observations").stdout)))
     assert len(rows) == 21 and rows[0]["category"] == "Gedragsproblemen - agressie" and rows[0]["count"] == "955"
-    records = json.loads(cli("show", "observations", "--lang", "en", "--format", "json").stdout)
+    english = cli("show", "observations", "--lang", "en", "--format", "json")
+    records = json.loads(english.stdout)
     assert records[0]["category"] == "Behavioural problems - aggression" and records[0]["count"] == 955
+    assert records[0]["category_nl"] == "Gedragsproblemen - agressie"  # as published, beside our translation
+    assert "a translation made for this package" in " ".join(english.stderr.split())
     assert json.loads(cli("show", "source_questions", "--format", "json").stdout)[0]["date"].startswith("2021-12-21")
 
 

@@ -28,7 +28,8 @@ def test_tables_are_the_descriptors_tables(defs):
 def test_every_table_loads_with_proper_dtypes(defs, lang):
     for name, schema in defs.schemas.items():
         df = stalking_flanders.load(name, lang=lang)
-        assert list(df.columns) == [f["name"] for f in schema.raw["fields"]]
+        added = ["category_nl"] if lang != "nl" and "category" in df.columns else []  # the published label, beside ours
+        assert [c for c in df.columns if c not in added] == [f["name"] for f in schema.raw["fields"]]
         for field in schema.raw["fields"]:
             dtype = df[field["name"]].dtype
             if field["name"] == "category":
@@ -51,6 +52,21 @@ def test_english_labels_come_from_the_categories_table():
     english = dict(zip(categories["category"].astype(str), categories["label_en"]))
     assert en["category"].astype(str).tolist() == [english[c] for c in nl["category"].astype(str)]
     assert en["count"].tolist() == nl["count"].tolist()
+
+
+@pytest.mark.parametrize("name", ["observations", "categories"])
+def test_a_table_loaded_in_english_keeps_the_label_as_published_beside_the_translation(name):
+    """The English labels are ours: the published one stands beside them (category_nl), never lost
+    to them, and attrs["labels"] says which is which; in Dutch the table is as published."""
+    nl, en = stalking_flanders.load(name), stalking_flanders.load(name, lang="en")
+    assert "category_nl" not in nl.columns and nl.attrs["labels"].startswith("category: het label zoals gepubliceerd")
+    columns = list(en.columns)
+    assert columns[columns.index("category") + 1] == "category_nl"
+    assert [c for c in columns if c != "category_nl"] == list(nl.columns)
+    assert en["category_nl"].astype(str).tolist() == nl["category"].astype(str).tolist()
+    assert en["category_nl"].dtype == "category" and list(en["category_nl"].cat.categories) == list(nl["category"].cat.categories)
+    assert "a translation made for this package" in en.attrs["labels"] and "category_nl" in en.attrs["labels"]
+    assert stalking_flanders.load("series", lang="en").attrs["labels"] == ""  # no labels of categories there
 
 
 def test_caveats_and_measure_travel_with_the_data():

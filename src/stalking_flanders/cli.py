@@ -75,7 +75,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     show = sub.add_parser("show", help="print a table", description="Print a table of the bundled release.")
     show.add_argument("name", metavar="NAME", help="a table name (see: stalking-flanders tables)")
-    show.add_argument("--lang", choices=CODES, default=CODES[0], help=f"language of the category labels (default: {CODES[0]})")
+    show.add_argument(
+        "--lang",
+        choices=CODES,
+        default=CODES[0],
+        help=f"language of the category labels (default: {CODES[0]}, as published; en: translations made for this "
+        "package, with the published label beside them in category_nl)",
+    )
     show.add_argument(
         "--format",
         choices=["table", "csv", "json"],
@@ -188,6 +194,8 @@ def _show(args) -> int:
     # beside a table on a terminal, apart from the data (on stderr) when the data go to a file or a program.
     shown = list(dict.fromkeys(table["series"])) if "series" in table.columns else []
     out = sys.stdout if fmt == "table" else sys.stderr
+    if args.lang != CODES[0] and table.attrs["labels"]:  # which labels are translations of ours
+        print("\n" + textwrap.fill(table.attrs["labels"], CAVEAT_WIDTH, break_on_hyphens=False), file=out)
     for series in shown:
         for lang in CODES:  # the table carries its caveats in every language
             about = f"{series}: {table.attrs[f'caveats_{lang}'][series]}"  # which quotes what each figure counts

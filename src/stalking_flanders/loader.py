@@ -9,6 +9,7 @@ from .datapackage import DataPackage, IntegrityError, NotFetched, bundled, cite
 from .facts import CODES as LANGUAGES
 from .limits import bounded, temporary_folder
 from .problems import DataError, PackageError
+from .texts import text
 
 
 def _read(release: DataPackage, name: str):
@@ -56,7 +57,8 @@ def load(
     Integers are int64, labels strings, and the ``category`` column (where a table's key refers to
     the table ``categories`` by series and category) a
     categorical over the labels of the table ``categories``; ``lang="en"`` puts its labels in English (translations made
-    for this package). What the figures count and do not count is in ``DataFrame.attrs``:
+    for this package) and adds the column ``category_nl`` beside it, the label as published;
+    ``attrs["labels"]`` says which is which. What the figures count and do not count is in ``DataFrame.attrs``:
     ``attrs["caveats"]``, ``attrs["measures"]`` and ``attrs["units"]`` (per series, in ``lang``), with the source
     questions, licences, version and citation; ``attrs["caveats_nl"]`` and ``attrs["caveats_en"]`` hold the
     caveats in Dutch (the answer's words as published, with the makers' note) and in English whatever ``lang`` is.
@@ -135,13 +137,19 @@ def _table(release: DataPackage, name: str, lang: str, verified: bool):
     import pandas as pd
 
     table = _read(release, name)
-    if _labelled(release, name):
+    labelled = _labelled(release, name)
+    if labelled:
         categories = table if name == "categories" else _read(release, "categories")
+        if lang != "nl":  # the label as published stays beside the translation, never lost to it
+            published = _labels(categories, table, release, "nl")
+            order = list(dict.fromkeys(_labels(categories, categories, release, "nl")))
+            table.insert(table.columns.get_loc("category") + 1, "category_nl", pd.Categorical(published, categories=order))
         labels = _labels(categories, table, release, lang)
         table["category"] = pd.Categorical(labels, categories=list(dict.fromkeys(_labels(categories, categories, release, lang))))
     series = table if name == "series" else _read(release, "series")
     subquestions = table if name == "subquestions" else _read(release, "subquestions")
     table.attrs.update(about(release, series, subquestions, name, lang))
+    table.attrs["labels"] = text("caveats", "labels", lang) if labelled else ""
     table.attrs["verified"] = verified
     return table
 
