@@ -140,10 +140,11 @@ def _table(release: DataPackage, name: str, lang: str, verified: bool):
     labelled = _labelled(release, name)
     if labelled:
         categories = table if name == "categories" else _read(release, "categories")
-        if lang != "nl":  # the label as published stays beside the translation, never lost to it
+        if lang != "nl":  # the label as published stays beside the translation, never lost to it; last,
+            # so that code reading the columns by position reads what it read before
             published = _labels(categories, table, release, "nl")
             order = list(dict.fromkeys(_labels(categories, categories, release, "nl")))
-            table.insert(table.columns.get_loc("category") + 1, "category_nl", pd.Categorical(published, categories=order))
+            table["category_nl"] = pd.Categorical(published, categories=order)
         labels = _labels(categories, table, release, lang)
         table["category"] = pd.Categorical(labels, categories=list(dict.fromkeys(_labels(categories, categories, release, lang))))
     series = table if name == "series" else _read(release, "series")
