@@ -300,6 +300,11 @@ def test_the_chart_carries_title_source_licence_and_the_answers_reading(release,
     shown = shown.replace("&#34;", '"').replace("&#39;", "'").replace("&amp;", "&")
     for words in CHART_SAYS[lang]:
         assert words in shown, words
+    # beside each panel, what the answer itself says of its figures, quoted with its lines
+    answer = caveat_words(lang)["answer"]
+    for s in pd.read_csv(release / "series.csv").itertuples():
+        lines = text("page", "lines", lang)
+        assert f"{answer}: “{getattr(s, f'caveat_{lang}')}” ({lines} {s.caveat_lines})" in shown, s.series
     # the stalking figures come first (their panel above the other's)
     first, other = (
         ("cijfers over belaging (stalking)", "NIET specifiek voor stalking")

@@ -114,6 +114,15 @@ def reading_label(series, lang: str) -> str:
     return caveat_words(lang)["reading"].format(n=series.reading_subquestion)
 
 
+def lines_named(span, lang: str) -> str:
+    """A span of the archived text's lines in words, in ``lang``.
+
+    >>> lines_named("74-75", "nl"), lines_named(94, "en")
+    ('regels 74-75', 'line 94')
+    """
+    return f"{text('page', 'lines' if '-' in str(span) else 'line', lang)} {span}"
+
+
 def capitalised(text: str) -> str:
     """``text`` with its first letter a capital, for the start of a heading, list item or label: the
     answer writes some organisations' names in lower case within its sentences.

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 from markupsafe import Markup
 
-from ..caveats import NO_FIGURES, Readings, capitalised, caveat_words, first_shown, sentences
+from ..caveats import NO_FIGURES, Readings, capitalised, caveat_words, first_shown, lines_named, sentences
 from ..datapackage import DESCRIPTOR_NAME, cite
 from ..facts import CODES, LANGUAGES, SPECIFIC
 from ..formats import BY_NAME, JSON
@@ -35,10 +35,6 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 def _words(lang: str) -> dict:
     """The page's own words in ``lang`` (the section ``page`` of texts.toml)."""
     return words("page", lang)
-
-
-def _lines(span, words: dict) -> str:
-    return f"{words['lines' if '-' in str(span) else 'line']} {span}"
 
 
 def _size(n: int) -> str:
@@ -70,10 +66,10 @@ def _series(s, tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
         "counted": _counted(s, lang),
         "measure_en": s.measure_en,
         "measure_nl": s.measure_nl,
-        "measure_lines": _lines(s.measure_lines, words),
+        "measure_lines": lines_named(s.measure_lines, lang),
         "caveat_en": s.caveat_en,
         "caveat_nl": s.caveat_nl,
-        "caveat_lines": _lines(s.caveat_lines, words),
+        "caveat_lines": lines_named(s.caveat_lines, lang),
         "note": getattr(s, f"note_{lang}"),
         "note_label": caveat_words(lang)["note"],
         "header": [words["category"]] + [str(y) for y in years],
@@ -110,14 +106,14 @@ def _summary(tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
                 "measure": getattr(s, f"measure_{lang}"),
                 "answer_label": caveat_words(lang)["answer"],  # the measure is the answer's words (in English, translated)
                 "caveat": getattr(s, f"caveat_{lang}"),  # the answer on the figures, quoted where they are not of stalking
-                "caveat_lines": _lines(s.caveat_lines, words),
+                "caveat_lines": lines_named(s.caveat_lines, lang),
                 "figures": list(zip(obs["year"], obs["count"])) if len(categories) == 1 else [],
                 "category": categories["category" if lang == "nl" else f"label_{lang}"].iloc[0] if len(categories) == 1 else "",
                 "extent": words["extent"].format(n=len(categories), first=s.first_year, last=s.last_year),
                 "reading": quoted,
                 "reading_cut": cut,
                 "reading_label": caveat_words(lang)["reading"].format(n=s.reading_subquestion),
-                "reading_lines": _lines(read["statement_lines"], words) if read is not None else "",
+                "reading_lines": lines_named(read["statement_lines"], lang) if read is not None else "",
                 "note_label": caveat_words(lang)["note"],
                 "note": note if s.stalking_specific else note[:1],
             }
