@@ -163,6 +163,17 @@ def test_the_tables_title_and_description_travel_in_the_language_asked():
     )
 
 
+def test_each_file_of_the_figures_says_what_both_series_count_in_both_languages():
+    """A portal lists a package's files with their descriptions alone: each file of the table
+    observations names the caveats of both series, not only of the CGG's."""
+    files = [r for r in DataPackage().descriptor["resources"] if r["name"].split("-")[0] == "observations"]
+    assert len(files) >= 2  # CSV and Parquet
+    for resource in files:
+        for description in (resource["description"], resource["translations"]["nl"]["description"]):
+            assert "CAW" in description and "CGG" in description and "2021" in description, resource["name"]
+            assert "victims" in description or "slachtoffers" in description, resource["name"]
+
+
 def test_one_version_for_code_and_data(defs):
     assert stalking_flanders.__version__ == defs.version
     assert json.loads((ROOT / "datapackage.json").read_text())["version"] == defs.version
