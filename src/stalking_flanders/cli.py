@@ -73,21 +73,7 @@ def _parser() -> argparse.ArgumentParser:
         help="list the tables with their titles",
         description="List the tables of the bundled release: each name, then its title in Dutch and in English, tab-separated.",
     )
-    show = sub.add_parser("show", help="print a table", description="Print a table of the bundled release.")
-    show.add_argument("name", metavar="NAME", help="a table name (see: stalking-flanders tables)")
-    show.add_argument(
-        "--lang",
-        choices=CODES,
-        default=CODES[0],
-        help=f"language of the category labels (default: {CODES[0]}, as published; en: translations made for this "
-        "package, with the published label beside them in category_nl)",
-    )
-    show.add_argument(
-        "--format",
-        choices=["table", "csv", "json"],
-        help="output format (default: an aligned table on a terminal, CSV when piped or redirected)",
-    )
-    show.add_argument("--series", metavar="SERIES", help="only the rows of this series (see: stalking-flanders show series)")
+    _add_show(sub)
     sub.add_parser(
         "info",
         help="version, sources, caveats, licence, citation",
@@ -109,6 +95,29 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("old", type=_path, metavar="OLD", help="the older release (folder or datapackage.json)")
     diff.add_argument("new", type=_path, metavar="NEW", help="the newer release (folder or datapackage.json)")
     diff.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    _add_dcat(sub)
+    return parser
+
+
+def _add_show(sub) -> None:
+    show = sub.add_parser("show", help="print a table", description="Print a table of the bundled release.")
+    show.add_argument("name", metavar="NAME", help="a table name (see: stalking-flanders tables)")
+    show.add_argument(
+        "--lang",
+        choices=CODES,
+        default=CODES[0],
+        help=f"language of the category labels (default: {CODES[0]}, as published; en: translations made for this "
+        "package, with the published label beside them in category_nl)",
+    )
+    show.add_argument(
+        "--format",
+        choices=["table", "csv", "json"],
+        help="output format (default: an aligned table on a terminal, CSV when piped or redirected)",
+    )
+    show.add_argument("--series", metavar="SERIES", help="only the rows of this series (see: stalking-flanders show series)")
+
+
+def _add_dcat(sub) -> None:
     dcat = sub.add_parser(
         "dcat",
         help="DCAT-AP metadata for open-data portals",
@@ -123,7 +132,6 @@ def _parser() -> argparse.ArgumentParser:
 
     for key, help_text in {**REQUIRED, **OPTIONAL}.items():
         dcat.add_argument(f"--{key.replace('_', '-')}", dest=key, metavar=key.upper(), help=help_text)
-    return parser
 
 
 PACKAGE_PATH = "a release folder or its datapackage.json"
