@@ -190,22 +190,22 @@ def without_caveats(description, tables: dict[str, pd.DataFrame], lang: str = "e
 
 def no_figures(tables: dict[str, pd.DataFrame], lang: str = "en") -> list[str]:
     """Lines (Markdown list items) of the sub-questions the answer gives no figures for, each with
-    what the answer says, whole, in ``lang``; where the package holds more than one source question,
-    each names its question (two sub-questions 2 are not one).
+    what the answer says, whole, in ``lang``, and the lines it stands on; where the package holds
+    more than one source question, each names its question (two sub-questions 2 are not one).
 
     >>> import pandas as pd
-    >>> rows = [("vp-sv-1", 2, "no-figures", "Nee."), ("vp-sv-9", 2, "no-figures", "Ja.")]
-    >>> sub = pd.DataFrame(rows, columns=["source_question", "subquestion", "figures", "statement_nl"])
+    >>> rows = [("vp-sv-1", 2, "no-figures", "Nee.", "54-56"), ("vp-sv-9", 2, "no-figures", "Ja.", "7")]
+    >>> sub = pd.DataFrame(rows, columns=["source_question", "subquestion", "figures", "statement_nl", "statement_lines"])
     >>> no_figures({"subquestions": sub[:1]}, "nl")
-    ['- Deelvraag 2: geen cijfers. Het antwoord: “Nee.”']
+    ['- Deelvraag 2: geen cijfers. Het antwoord: “Nee.” (regels 54-56)']
     >>> no_figures({"subquestions": sub}, "nl")[1]
-    '- Deelvraag 2 (vp-sv-9): geen cijfers. Het antwoord: “Ja.”'
+    '- Deelvraag 2 (vp-sv-9): geen cijfers. Het antwoord: “Ja.” (regel 7)'
     """
     words, subquestions = caveat_words(lang), tables["subquestions"]
     several = subquestions["source_question"].nunique() > 1
     return [
         f"- {words['subquestion']} {q.subquestion}{f' ({q.source_question})' if several else ''}: {words['no_figures']}. "
-        f"{words['answer']}: “{getattr(q, f'statement_{lang}')}”"
+        f"{words['answer']}: “{getattr(q, f'statement_{lang}')}” ({lines_named(q.statement_lines, lang)})"
         for q in subquestions.itertuples()
         if q.figures == NO_FIGURES
     ]
