@@ -164,8 +164,12 @@ def package_facts(descriptor: dict, tables: dict) -> dict:
 def stalking_rows(tables: dict) -> list[list]:
     """The sheet of the figures on stalking (the tables' frames by name): year, count,
     category and line, then what each figure counts, the answer's words, the answer's own reading
-    and the package's note. The publish step writes it, and ``validate`` holds the sheet to it."""
-    from ..caveats import Readings, capitalised, caveat_words, reading_label
+    and the package's note; each quotation with the lines it stands on. The publish step writes
+    it, and ``validate`` holds the sheet to it."""
+    from ..caveats import Readings, capitalised, caveat_words, lines_named, reading_label
+
+    def on(span, lang: str) -> str:
+        return f" ({lines_named(span, lang)})"
 
     series, observations, readings = tables["series"], tables["observations"], Readings(tables["subquestions"])
     stalking = series[series["stalking_specific"]].drop_duplicates("series")
@@ -187,14 +191,22 @@ def stalking_rows(tables: dict) -> list[list]:
                 "Nederlands",
                 "English (translation made for this package)",
             ],
-            ["Wat elk cijfer telt / What each figure counts", f"“{s.measure_nl}”", f"“{s.measure_en}”"],
-            [f"{caveat_words('nl')['answer']} / {caveat_words('en')['answer']}", f"“{s.caveat_nl}”", f"“{s.caveat_en}”"],
+            [
+                "Wat elk cijfer telt / What each figure counts",
+                f"“{s.measure_nl}”{on(s.measure_lines, 'nl')}",
+                f"“{s.measure_en}”{on(s.measure_lines, 'en')}",
+            ],
+            [
+                f"{caveat_words('nl')['answer']} / {caveat_words('en')['answer']}",
+                f"“{s.caveat_nl}”{on(s.caveat_lines, 'nl')}",
+                f"“{s.caveat_en}”{on(s.caveat_lines, 'en')}",
+            ],
             *(
                 [
                     [
                         f"{reading_label(s, 'nl')} / {reading_label(s, 'en')}",
-                        readings.quoted(read, "nl"),
-                        readings.quoted(read, "en"),
+                        readings.quoted(read, "nl") + on(read["statement_lines"], "nl"),
+                        readings.quoted(read, "en") + on(read["statement_lines"], "en"),
                     ]
                 ]
                 if read is not None
