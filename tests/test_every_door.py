@@ -13,7 +13,7 @@ import pytest
 from helpers import DCAT_ARGS, added_column, cli, damaged_copy, edit_descriptor, rehash, through_every_door
 from stalking_flanders.datapackage import BUNDLED, DataPackage, IntegrityError
 from stalking_flanders.dcat import OWN_NODES
-from stalking_flanders.loader import load
+from stalking_flanders.loader import citation, load
 from stalking_flanders.problems import PackageError
 from stalking_flanders.validation import validate_package
 
@@ -542,6 +542,22 @@ def test_a_path_too_long_is_a_problem_of_the_package_not_an_os_error(tmp_path):
     assert [p.code for p in validate_package(too_long)] == ["descriptor-shape"]
     with pytest.raises(PackageError):
         DataPackage(too_long)
+
+
+def test_a_path_through_a_loop_of_links_is_refused_at_every_door_never_an_internal_error(tmp_path):
+    """Python's Path.resolve raises RuntimeError on a loop of links: it reached every door as an
+    internal error (exit 3), and the API as a RuntimeError."""
+    (tmp_path / "loop").symlink_to("loop")
+    ran, problems = through_every_door(tmp_path / "loop")  # each door names loop/datapackage.json
+    for door, result in ran.items():
+        assert result.returncode == 1, (door, result.returncode, result.stderr)
+        assert "internal error" not in result.stderr and "Traceback" not in result.stderr, door
+    assert isinstance(problems, PackageError) or problems
+    for named in (tmp_path / "loop", tmp_path / "loop" / "datapackage.json"):
+        with pytest.raises(PackageError):
+            load("observations", release=named)
+        with pytest.raises(PackageError):
+            citation(named)
 
 
 def test_a_later_version_may_require_a_field_the_release_lets_be_empty(tmp_path):

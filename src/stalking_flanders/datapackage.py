@@ -63,6 +63,18 @@ def descriptor_file(given: os.PathLike | str | bytes | None) -> Path:
     return path / DESCRIPTOR_NAME if folder and path.name != DESCRIPTOR_NAME else path
 
 
+def _folder(descriptor: Path) -> Path:
+    """The folder of ``descriptor``, resolved: :class:`DataError` where it cannot be (a loop of links
+    or a name swapped since the descriptor was read; Python raises ``RuntimeError`` for a loop)."""
+    from .problems import Code, refuse
+
+    try:
+        return descriptor.parent.resolve()
+    except (OSError, RuntimeError, ValueError) as error:
+        said = f"its folder cannot be found ({error})"
+        raise refuse(Code.DESCRIPTOR_SHAPE, str(descriptor), said, expected="a folder") from None
+
+
 def bundled() -> DataPackage:
     """The release bundled with this package, read once a process while its descriptor stays the
     same file (the same object each time: what the checks, the loader and the command line compare
@@ -176,7 +188,6 @@ class DataPackage:
 
         path = descriptor_file(descriptor)
         self.descriptor_path = path
-        self.root = path.parent.resolve()
         # A package handed to us may be a trap: it is opened within the limits. The bundled release
         # is not handed to us, and reading it sets no alarm and no memory limit in the caller's process.
         with bounded("DataPackage") if descriptor is not None else nullcontext():
@@ -187,6 +198,7 @@ class DataPackage:
                     raise  # what the user named is not there
                 missing = "the release bundled with this package is missing (reinstall it; in a checkout, run make release)"
                 raise ReleaseMissing(f"{error}: {missing}") from None
+            self.root = _folder(path)  # once the descriptor is read: a loop of links on the way is refused there
             raise_if_any(shape_problems(self.descriptor, str(path)), str(path))  # nothing that leads elsewhere
             _typed(self.descriptor, str(path))
             self.schemas = _schemas(self.descriptor, str(path))  # typed (each pattern tested) before anything reads them
