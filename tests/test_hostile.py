@@ -369,16 +369,46 @@ for call in (lambda: load("observations", release=folder), lambda: diff_releases
 """
 
 
-@pytest.mark.system  # a process of its own, without root's right to read any file
-@pytest.mark.parametrize("name", ["observations.csv", "datapackage.json"])
-def test_a_file_the_reader_may_not_read_is_a_problem_of_the_package_not_an_os_error(tmp_path, name):
-    # validate_package, load and diff raised PermissionError (an OSError, no error of the package).
-    folder = damaged_copy(BUNDLED, tmp_path / "unreadable", lambda f: (f / name).chmod(0))
-    # root reads any file: the test's process gives up that right (util-linux's setpriv)
+def without_the_right_to_read_any_file(args: list, cwd: Path):
+    """``args`` run in a process of its own that cannot read what its mode forbids: root reads any
+    file, so a test run as root gives up that right (util-linux's setpriv)."""
     drop = "-dac_override,-dac_read_search"
     prefix = ["setpriv", "--bounding-set", drop, "--inh-caps", drop] if os.geteuid() == 0 else []
-    result = run([*prefix, sys.executable, "-c", UNREADABLE, str(folder)], tmp_path, check=False)
+    return run([*prefix, *map(str, args)], cwd, check=False)
+
+
+UNREADABLE_PARTS = {  # what is made unreadable, and how many of load and diff it stops (each with an error of the package)
+    "observations.csv": (lambda f: (f / "observations.csv").chmod(0), 2),
+    "datapackage.json": (lambda f: (f / "datapackage.json").chmod(0), 2),
+    # each file can be opened by its path, but a folder on the way cannot be opened to read below
+    # it: validate_package raised PermissionError (diff reads nothing in it)
+    "a folder to search, not to list": (lambda f: (f / "sources").chmod(0o100), 1),
+}
+
+
+@pytest.mark.system  # a process of its own, without root's right to read any file
+@pytest.mark.parametrize("case", UNREADABLE_PARTS)
+def test_a_file_the_reader_may_not_read_is_a_problem_of_the_package_not_an_os_error(tmp_path, case):
+    # validate_package, load and diff raised PermissionError (an OSError, no error of the package).
+    edit, stopped = UNREADABLE_PARTS[case]
+    folder = damaged_copy(BUNDLED, tmp_path / "unreadable", edit)
+    result = without_the_right_to_read_any_file([sys.executable, "-c", UNREADABLE, folder], tmp_path)
     assert result.returncode == 0, result.stderr
     said = result.stdout.splitlines()
-    assert said[0] == ("['file-unsafe']" if name != "datapackage.json" else "['descriptor-shape']"), said
-    assert len(said) == 3 and all(line.startswith("refused: ") for line in said[1:]), said
+    assert said[0] == ("['file-unsafe']" if case != "datapackage.json" else "['descriptor-shape']"), said
+    assert len(said) == 1 + stopped and all(line.startswith("refused: ") for line in said[1:]), said
+
+
+@pytest.mark.system  # a process of its own, without root's right to read any file
+def test_a_folder_that_cannot_be_listed_is_reported_not_passed_over(tmp_path):
+    """A file the list does not name, in a folder the reader cannot list: "valid" it was."""
+
+    def hidden(folder):
+        (folder / "extra").mkdir()
+        (folder / "extra" / "run-me.sh").write_text("echo\n", encoding="utf-8")
+        (folder / "extra").chmod(0)
+
+    folder = damaged_copy(BUNDLED, tmp_path / "hiding", hidden)
+    result = without_the_right_to_read_any_file(["stalking-flanders", "validate", folder], tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "extra: a folder that cannot be listed (its mode)" in result.stdout + result.stderr

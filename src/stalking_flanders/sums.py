@@ -35,19 +35,21 @@ def render(files: dict[str, bytes]) -> bytes:
     return "".join(f"{sha256_bytes(data)}  {path}\n" for path, data in sorted(files.items())).encode("utf-8")
 
 
-def files_of(folder: Path, others: list[str] | None = None) -> list[str]:
+def files_of(folder: Path, others: list[str] | None = None, unlisted: list[str] | None = None) -> list[str]:
     """Every regular file below ``folder`` but SHA256SUMS, as sorted relative POSIX paths (a link
-    is never followed; a folder that cannot be listed is passed over); what is neither a file nor
-    a folder (a link, a device, a FIFO) is added to ``others``, where given. :class:`FolderTooLarge`
-    past ``MAX_FILES`` entries or ``MAX_DEPTH`` folders deep: the walk keeps no stack of its own
-    calls, so no depth of folders exhausts it."""
+    is never followed); what is neither a file nor a folder (a link, a device, a FIFO) is added to
+    ``others``, and a folder that cannot be listed (its mode) to ``unlisted``, where given (what it
+    holds is not found). :class:`FolderTooLarge` past ``MAX_FILES`` entries or ``MAX_DEPTH``
+    folders deep: the walk keeps no stack of its own calls, so no depth of folders exhausts it."""
     found: list[str] = []
     pending, entries = [(Path(folder), 0)], 0
     while pending:
         top, depth = pending.pop()
         try:
             listing = list(_bounded_listing(top, MAX_FILES - entries))
-        except OSError:  # a folder that cannot be listed: what it holds counts as not there
+        except OSError:  # a folder that cannot be listed: what it holds is not found, and the folder is said
+            if unlisted is not None:
+                unlisted.append(top.relative_to(folder).as_posix())
             continue
         entries += len(listing)
         for entry in listing:
@@ -60,8 +62,9 @@ def files_of(folder: Path, others: list[str] | None = None) -> list[str]:
                 found.append(relative)
             elif kind == "other" and others is not None:
                 others.append(Path(entry.path).relative_to(folder).as_posix())
-    if others is not None:
-        others.sort()
+    for named in (others, unlisted):
+        if named is not None:
+            named.sort()
     return sorted(found)
 
 
@@ -131,9 +134,9 @@ def check(folder: Path) -> list[Problem]:
         data = read_file(folder / NAME, root=folder)
     except OSError as error:
         return [Problem("file-unsafe", file, f"cannot be read ({error.strerror or error})", expected=f"a {NAME} file")]
-    listed, problems, others = *parse(data, file), []
+    listed, problems, others, unlisted = *parse(data, file), [], []
     try:
-        present = files_of(folder, others)
+        present = files_of(folder, others, unlisted)
     except FolderTooLarge as error:
         return problems + [Problem("file-unsafe", str(folder), f"cannot be checked: {error}", expected="a release folder")]
     for path in others:  # what a copy that follows links (a web server, cp -L, an archiver) would publish in its place
@@ -143,6 +146,15 @@ def check(folder: Path) -> list[Problem]:
                 str(folder / path),
                 "a link, a device or a FIFO in the release folder (a copy that follows links would publish what it leads to)",
                 expected="files and folders only",
+            )
+        )
+    for path in unlisted:  # a file it holds that the list does not name would go unseen
+        problems.append(
+            Problem(
+                "file-unsafe",
+                str(folder / path),
+                f"a folder that cannot be listed (its mode): the files it holds cannot be checked against {NAME}",
+                expected="folders that can be listed",
             )
         )
     for path in sorted(set(present) - set(listed)):

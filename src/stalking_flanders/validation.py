@@ -320,7 +320,11 @@ def _recorded_facts(package: DataPackage, resource: dict, path: Path) -> list[Pr
     recorded = fmt is None or fmt.hashed
     if not (recorded or "hash" in resource or "bytes" in resource):
         return []
-    file, actual = _file(package, resource), facts(read_file(path, root=package.root))
+    file = _file(package, resource)
+    try:
+        actual = facts(read_file(path, root=package.root))
+    except OSError as error:  # a folder on the way that can be searched but not opened (its mode), say
+        return [Problem("file-unsafe", file, f"cannot be read ({error.strerror or error})", expected="a file that can be read")]
     problems = []
     if (recorded or "hash" in resource) and actual["hash"] != resource.get("hash"):
         problems.append(
