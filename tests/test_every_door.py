@@ -757,6 +757,31 @@ def test_a_record_printed_where_the_output_holds_only_ascii_still_parses(fmt, mo
     assert any("Categorieën" in str(o) for o in Graph().parse(data=text, format=fmt).objects())
 
 
+@pytest.mark.parametrize("terminal", [True, False], ids=["a terminal", "a file"])
+def test_no_byte_a_terminal_of_8_bit_controls_reads_as_one_is_written_to_it(terminal, monkeypatch):
+    # cp1252 writes "›" (U+203A, no control) as 0x9b, which such a terminal reads as CSI, the start
+    # of a control sequence: a package's text reached it escaped in Unicode, raw in bytes. The
+    # answer's ‘stalking’ is written as 0x91 and 0x92: escaped on a terminal, kept in a file.
+    import io
+    import sys
+
+    from stalking_flanders.cli import main
+
+    class Terminal(io.TextIOWrapper):
+        def isatty(self):
+            return terminal
+
+    out = Terminal(io.BytesIO(), encoding="cp1252")
+    monkeypatch.setattr(sys, "stdout", out)
+    assert main(["show", "subquestions", "--format", "csv"]) == 0
+    out.flush()
+    written = out.buffer.getvalue()
+    if terminal:
+        assert not [b for b in written if 0x80 <= b <= 0x9F] and b"\\u2018stalking\\u2019" in written
+    else:
+        assert "‘stalking’".encode("cp1252") in written
+
+
 def test_a_path_given_as_bytes_opens_the_same_package_or_is_refused_as_missing(tmp_path):
     assert DataPackage(os.fsencode(BUNDLED)).descriptor == DataPackage(BUNDLED).descriptor
     with pytest.raises(PackageError, match="no such file"):

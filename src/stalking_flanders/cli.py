@@ -9,7 +9,9 @@ stdout; everything a package says is printed escaped (no control characters) and
 from __future__ import annotations
 
 import argparse
+import codecs
 import io
+import re
 import sys
 import textwrap
 from contextlib import contextmanager
@@ -19,7 +21,7 @@ from .extras import MissingExtra, extra_of, how_to_install, require
 from .facts import CODES
 from .limits import ADDRESS_LIMIT, LimitExceeded, bounded
 from .portal_settings import SettingsError
-from .problems import DataError, PackageError, counted, escaped, printable
+from .problems import DataError, PackageError, counted, escape_character, escaped, printable
 from .untrusted import MAX_PROBLEMS_PER_CODE, NotFound
 
 OK, INVALID, USAGE, INTERNAL = 0, 1, 2, 3
@@ -329,21 +331,34 @@ NEEDS = {"validate": "validate", "dcat": "portal"}  # the extra each command nee
 class _Escaping(io.TextIOBase):
     """A text stream that writes everything through :func:`~stalking_flanders.problems.escaped`
     (new lines and tabs kept): nothing a command prints reaches a terminal raw. A character the
-    stream's encoding cannot hold (``PYTHONIOENCODING=ascii``) is written as its escape."""
+    stream's encoding cannot hold (``PYTHONIOENCODING=ascii``) is written as its escape; on a
+    terminal, so is one that an encoding of one byte a character writes as a byte from 0x80 to 0x9f
+    (cp1252 writes "›" as 0x9b), which a terminal of 8-bit controls reads as a control (0x9b begins
+    a sequence). A file or a pipe gets the character (cp1252 writes "’" as 0x92 too)."""
 
     def __init__(self, stream):
         self.stream = stream  # None where the stream was closed before the command started (`>&-`)
+        self._bytewise = stream is not None and _bytes_read_as_controls(stream)
 
     def write(self, text: str) -> int:
         if self.stream is None:  # nothing reads it: what is printed goes nowhere, as print() does
             return len(text)
         safe = escaped(text, keep="\n\t")
+        if self._bytewise and not safe.isascii():
+            safe = _C1_WRITTEN.sub(lambda m: self._c1_escaped(m.group()), safe)
         try:
             self.stream.write(safe)
         except UnicodeEncodeError:  # raised before anything is written
             encoding = getattr(self.stream, "encoding", None) or "ascii"
             self.stream.write(safe.encode(encoding, "backslashreplace").decode(encoding))
         return len(text)
+
+    def _c1_escaped(self, character: str) -> str:
+        try:
+            written = character.encode(self.stream.encoding)
+        except (UnicodeEncodeError, LookupError, TypeError):  # written as its escape below, as any it cannot hold
+            return character
+        return escape_character(character) if any(0x80 <= b <= 0x9F for b in written) else character
 
     @property
     def encoding(self) -> str | None:
@@ -355,6 +370,17 @@ class _Escaping(io.TextIOBase):
 
     def isatty(self) -> bool:
         return self.stream is not None and self.stream.isatty()
+
+
+def _bytes_read_as_controls(stream) -> bool:
+    """Whether ``stream`` is a terminal written in an encoding other than a Unicode one."""
+    try:
+        return stream.isatty() and not codecs.lookup(stream.encoding or "utf-8").name.startswith("utf")
+    except (LookupError, ValueError, AttributeError, OSError):  # closed, or an encoding Python does not know
+        return True
+
+
+_C1_WRITTEN = re.compile(r"[^\x00-\x7f]")  # each character an encoding of one byte a character may write in the C1 range
 
 
 @contextmanager

@@ -102,7 +102,7 @@ def escaped(text: str, keep: str = "") -> str:
     if text.isascii() and text.isprintable():
         return text
     # a printable ASCII character is never unsafe: only the others are looked at, one by one
-    return _NOT_PRINTABLE_ASCII.sub(lambda m: _escape(c) if (c := m.group()) not in keep and unsafe(c) else c, text)
+    return _NOT_PRINTABLE_ASCII.sub(lambda m: escape_character(c) if (c := m.group()) not in keep and unsafe(c) else c, text)
 
 
 _NOT_PRINTABLE_ASCII = re.compile(r"[^\x20-\x7e]")
@@ -120,7 +120,12 @@ def unsafe(character: str) -> bool:
     return category.startswith("C") or category in ("Zl", "Zp")
 
 
-def _escape(character: str) -> str:
+def escape_character(character: str) -> str:
+    r"""``character`` as Python writes it escaped.
+
+    >>> escape_character("\x1b"), escape_character("\u203a"), escape_character("\U000e0041")
+    ('\\x1b', '\\u203a', '\\U000e0041')
+    """
     code = ord(character)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
