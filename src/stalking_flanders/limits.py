@@ -149,37 +149,6 @@ def temporary_folder(prefix: str):
             _MADE.discard(folder)
 
 
-# Signals that end a run from outside (`kill`, `timeout`, a cancelled CI job, a closed terminal)
-TERMINATING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
-
-
-@contextmanager
-def _cleaned_up_when_terminated():
-    """Within the block, a signal of ``TERMINATING`` first removes what the run staged, then ends
-    the process as that signal does by default (its exit status says so). Only from the main
-    thread, and only for a signal whose handling the caller left at the default."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    taken = [s for s in TERMINATING if signal.getsignal(s) is signal.SIG_DFL]
-    for signum in taken:
-        signal.signal(signum, _terminated)
-    try:
-        yield
-    finally:
-        for signum in taken:
-            signal.signal(signum, signal.SIG_DFL)
-
-
-def _terminated(signum, frame) -> None:
-    import shutil
-
-    for folder in list(_MADE):
-        shutil.rmtree(folder, ignore_errors=True)
-    signal.signal(signum, signal.SIG_DFL)
-    os.kill(os.getpid(), signum)
-
-
 def _end(message: str) -> None:
     import shutil
 
@@ -249,7 +218,7 @@ def _bounded(what: str, seconds: float | None, memory: int | None):
     if alarmed:
         signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        with address_space(), _cleaned_up_when_terminated():
+        with address_space():
             yield
     finally:
         done.set()
