@@ -68,6 +68,19 @@ def files_of(folder: Path, others: list[str] | None = None, unlisted: list[str] 
     return sorted(found)
 
 
+def _neither_file_nor_folder(folder: Path, others: list[str], unlisted: list[str]) -> list[Problem]:
+    """The entries of the release folder that are neither a file nor a folder this package may
+    list (:func:`files_of`), as problems."""
+    # what a copy that follows links (a web server, cp -L, an archiver) would publish in its place
+    linked = "a link, a device or a FIFO in the release folder (a copy that follows links would publish what it leads to)"
+    # a file such a folder holds that the list does not name would go unseen
+    closed = f"a folder that cannot be listed (its mode): the files it holds cannot be checked against {NAME}"
+    return [
+        *(Problem("file-unsafe", str(folder / path), linked, expected="files and folders only") for path in others),
+        *(Problem("file-unsafe", str(folder / path), closed, expected="folders that can be listed") for path in unlisted),
+    ]
+
+
 def _kind(entry: os.DirEntry) -> str | None:
     """ "folder", "file" (regular), "other" (a link, a device, a FIFO), or None (gone meanwhile)."""
     try:
@@ -139,24 +152,7 @@ def check(folder: Path) -> list[Problem]:
         present = files_of(folder, others, unlisted)
     except FolderTooLarge as error:
         return problems + [Problem("file-unsafe", str(folder), f"cannot be checked: {error}", expected="a release folder")]
-    for path in others:  # what a copy that follows links (a web server, cp -L, an archiver) would publish in its place
-        problems.append(
-            Problem(
-                "file-unsafe",
-                str(folder / path),
-                "a link, a device or a FIFO in the release folder (a copy that follows links would publish what it leads to)",
-                expected="files and folders only",
-            )
-        )
-    for path in unlisted:  # a file it holds that the list does not name would go unseen
-        problems.append(
-            Problem(
-                "file-unsafe",
-                str(folder / path),
-                f"a folder that cannot be listed (its mode): the files it holds cannot be checked against {NAME}",
-                expected="folders that can be listed",
-            )
-        )
+    problems += _neither_file_nor_folder(folder, others, unlisted)
     for path in sorted(set(present) - set(listed)):
         problems.append(Problem("sums-unlisted", str(folder / path), f"a file of the folder that {NAME} does not list"))
     total, present = Total(file, f"the files {NAME} lists"), set(present)
