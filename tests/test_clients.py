@@ -302,7 +302,7 @@ def test_the_command_line_shows_a_table_on_a_terminal_and_csv_when_piped(release
         pytest.skip("no script(1) to give the command a terminal")
     shown = run(["script", "-qec", "stalking-flanders show categories --lang en", os.devnull], release).stdout
     lines = shown.replace("\r", "").splitlines()
-    assert lines[0].split() == ["series", "category", "label_en", "source_lines"] and "," not in lines[0]
+    assert lines[0].split() == ["series", "category", "label_en", "source_lines", "category_nl"] and "," not in lines[0]
     assert len({line.index("Behavioural") for line in lines if "Behavioural" in line}) == 1  # aligned
 
 

@@ -181,9 +181,9 @@ def test_the_escapes_are_those_of_each_character_whatever_the_text(text, keep, f
     """What is printed is escaped character by character, as :func:`~stalking_flanders.problems.unsafe`
     and the encoding say (the functions look only at characters other than printable ASCII, for speed)."""
     from stalking_flanders.dcat import _holds, in_format_escapes
-    from stalking_flanders.problems import _escape, escaped, unsafe
+    from stalking_flanders.problems import escape_character, escaped, unsafe
 
-    assert escaped(text, keep) == "".join(_escape(c) if c not in keep and unsafe(c) else c for c in text)
+    assert escaped(text, keep) == "".join(escape_character(c) if c not in keep and unsafe(c) else c for c in text)
     markup = "<>&" if fmt == "json-ld" else ""
     for c, out in zip(text, (in_format_escapes(c, fmt, encoding) for c in text)):
         assert out == c if c in "\n\t" or (c not in markup and not unsafe(c) and _holds(encoding, c)) else out.startswith("\\")
