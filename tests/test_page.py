@@ -16,7 +16,7 @@ import yaml
 
 from helpers import ROOT
 from stalking_flanders import repo
-from stalking_flanders.caveats import caveat_words
+from stalking_flanders.caveats import caveat_words, lines_named
 from stalking_flanders.facts import SPECIFIC
 from stalking_flanders.pipeline.chart import file_names
 from stalking_flanders.pipeline.page import PAGES
@@ -174,6 +174,14 @@ def test_the_series_beside_the_first_screen_stands_with_the_answers_words_and_th
         assert others.count(note.split(": ")[0]) == 1
 
 
+def test_the_column_stalking_specific_is_named_as_its_series_are_named(defs):
+    """The title of series.stalking_specific (workbook, data dictionary) and its Dutch name say what
+    the page, chart and README call a series of stalking figures (facts.SPECIFIC, its one home)."""
+    field = next(f for f in defs.schemas["series"].raw["fields"] if f["name"] == "stalking_specific")
+    assert field["title"] == SPECIFIC["en"][True][0].upper() + SPECIFIC["en"][True][1:]
+    assert text("columns", "stalking_specific", "nl") == SPECIFIC["nl"][True][0].upper() + SPECIFIC["nl"][True][1:]
+
+
 def test_the_coverage_names_each_code_in_the_pages_language(html, release, lang):
     """A reader of the coverage table reads whether the answer gives figures in words, with the
     code the table subquestions holds beside them."""
@@ -303,8 +311,7 @@ def test_the_chart_carries_title_source_licence_and_the_answers_reading(release,
     # beside each panel, what the answer itself says of its figures, quoted with its lines
     answer = caveat_words(lang)["answer"]
     for s in pd.read_csv(release / "series.csv").itertuples():
-        lines = text("page", "lines", lang)
-        assert f"{answer}: “{getattr(s, f'caveat_{lang}')}” ({lines} {s.caveat_lines})" in shown, s.series
+        assert f"{answer}: “{getattr(s, f'caveat_{lang}')}” ({lines_named(s.caveat_lines, lang)})" in shown, s.series
     # the stalking figures come first (their panel above the other's)
     first, other = (
         ("cijfers over belaging (stalking)", "NIET specifiek voor stalking")
