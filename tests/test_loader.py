@@ -64,6 +64,7 @@ def test_a_table_loaded_in_english_keeps_the_label_as_published_beside_the_trans
     assert en["category_nl"].astype(str).tolist() == nl["category"].astype(str).tolist()
     assert en["category_nl"].dtype == "category" and list(en["category_nl"].cat.categories) == list(nl["category"].cat.categories)
     assert "a translation made for this package" in en.attrs["labels"] and "category_nl" in en.attrs["labels"]
+    assert en.attrs["labels"] == en.attrs["labels_en"] and "een vertaling gemaakt voor dit pakket" in en.attrs["labels_nl"]
     assert stalking_flanders.load("series", lang="en").attrs["labels"] == ""  # no labels of categories there
 
 

@@ -204,8 +204,9 @@ def _show(args) -> int:
     # beside a table on a terminal, apart from the data (on stderr) when the data go to a file or a program.
     shown = list(dict.fromkeys(table["series"])) if "series" in table.columns else []
     out = sys.stdout if fmt == "table" else sys.stderr
-    if args.lang != CODES[0] and table.attrs["labels"]:  # which labels are translations of ours
-        print("\n" + textwrap.fill(table.attrs["labels"], CAVEAT_WIDTH, break_on_hyphens=False), file=out)
+    if args.lang != CODES[0] and table.attrs["labels"]:  # which labels are translations of ours, Dutch first
+        for lang in CODES:
+            print("\n" + textwrap.fill(table.attrs[f"labels_{lang}"], CAVEAT_WIDTH, break_on_hyphens=False), file=out)
     for series in shown:
         for lang in CODES:  # the table carries its caveats in every language
             about = f"{series}: {table.attrs[f'caveats_{lang}'][series]}"  # which quotes what each figure counts

@@ -58,7 +58,8 @@ def load(
     the table ``categories`` by series and category) a
     categorical over the labels of the table ``categories``; ``lang="en"`` puts its labels in English (translations made
     for this package) and adds the column ``category_nl`` beside it, the label as published;
-    ``attrs["labels"]`` says which is which. What the figures count and do not count is in ``DataFrame.attrs``:
+    ``attrs["labels"]`` says which is which (``attrs["labels_nl"]`` and ``attrs["labels_en"]`` in
+    each language). What the figures count and do not count is in ``DataFrame.attrs``:
     ``attrs["caveats"]``, ``attrs["measures"]`` and ``attrs["units"]`` (per series, in ``lang``), with the source
     questions, licences, version and citation; ``attrs["caveats_nl"]`` and ``attrs["caveats_en"]`` hold the
     caveats in Dutch (the answer's words as published, with the makers' note) and in English whatever ``lang`` is.
@@ -150,7 +151,9 @@ def _table(release: DataPackage, name: str, lang: str, verified: bool):
     series = table if name == "series" else _read(release, "series")
     subquestions = table if name == "subquestions" else _read(release, "subquestions")
     table.attrs.update(about(release, series, subquestions, name, lang))
-    table.attrs["labels"] = text("caveats", "labels", lang) if labelled else ""
+    which = "published_labels" if lang == "nl" else "translated_labels"  # what the column category holds
+    labels = {code: text("caveats", which, code) if labelled else "" for code in LANGUAGES}
+    table.attrs.update(labels=labels[lang], **{f"labels_{code}": said for code, said in labels.items()})
     table.attrs["verified"] = verified
     return table
 
