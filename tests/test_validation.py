@@ -341,7 +341,7 @@ def stalking_caveat_dropped(sheet):
     [
         (stalking_figure_changed, "cell B2 (row 2) of sheet 'Stalking per jaar - by year' holds 210; the package gives 21"),
         (stalking_figure_shown_otherwise, "cell B2 of sheet Stalking per jaar - by year is shown with the number format"),
-        (stalking_caveat_dropped, "of sheet 'Stalking per jaar - by year' holds None; the package gives 'Opmerking"),
+        (stalking_caveat_dropped, "of sheet 'Stalking per jaar - by year' is empty; the package gives 'Opmerking"),
         (lambda sheet: sheet.parent.remove(sheet), "the workbook's sheets are ['Lees dit eerst - Read first', 'observations'"),
         (lambda sheet: setattr(sheet, "sheet_state", "hidden"), "sheet 'Stalking per jaar - by year' is hidden"),
         (lambda sheet: setattr(sheet.row_dimensions[2], "hidden", True), f"row 2 of sheet {STALKING!r} is hidden"),

@@ -29,13 +29,15 @@ def from_dvc(repo: str | None, rev: str | None, into) -> DataPackage:
 
     require("dvc", "load(name, rev=..., repo=...)")
     from dvc.api import DVCFileSystem
+    from dvc.exceptions import DvcException
+    from dvc_data.index.index import DataIndexError
 
     from .repo import RELEASE
 
     target = Path(into) / "release"  # must not exist: fsspec then copies the folder's contents into it
     try:
         DVCFileSystem(repo, rev=rev).get(RELEASE.as_posix(), str(target), recursive=True)
-    except Exception as error:  # noqa: BLE001 - whatever DVC or the layers under it raise, nothing was fetched
+    except (DvcException, OSError, DataIndexError) as error:
         # no such repository or revision, no release in it, no network (DvcException, OSError), or a
         # release of files kept out of git that no cache holds (dvc_data's DataIndexError)
         where = f"revision {rev!r} of " if rev is not None else ""

@@ -300,7 +300,12 @@ def _row_differs(sheet: str, n: int, got: tuple, want: tuple) -> str:
     """Row ``n`` of ``sheet`` holds ``got``, not ``want``, as a sentence: the first cell that
     differs, its two values shown from where they part (:func:`~stalking_flanders.problems.apart`)."""
     c = next(c for c in range(max(len(got), len(want))) if c >= min(len(got), len(want)) or not same_value(got[c], want[c]))
-    found, given = apart(got[c] if c < len(got) else None, want[c] if c < len(want) else None)
+    found, given = (value[c] if c < len(value) else None for value in (got, want))
+    if found is None or given is None:  # an empty cell, said so
+        holds = f"holds {printable(repr(found))}" if found is not None else "is empty"
+        gives = f"gives {printable(repr(given))}" if given is not None else "gives it no value"
+        return f"cell {cell_name(n, c + 1)} (row {n}) of sheet {sheet!r} {holds}; the package {gives}"
+    found, given = apart(found, given)
     return f"cell {cell_name(n, c + 1)} (row {n}) of sheet {sheet!r} holds {found}; the package gives {given}"
 
 
