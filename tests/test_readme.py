@@ -56,6 +56,14 @@ def test_every_generated_section_is_the_one_the_release_generates(release):
     assert sorted(shown) == sorted(tables["observations"]["count"].tolist())  # every figure once, nothing computed
 
 
+def test_every_quotation_of_the_answer_beside_the_figures_gives_its_lines():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    figures = readme[readme.index("<!-- begin figures -->") : readme.index("<!-- end figures -->")]
+    quoted = re.findall(r"(?:Het antwoord|The answer \(translation made for this package\)): “[^”]*”(.{0,20})", figures)
+    assert len(quoted) == 8  # what each series' figures count and what the answer says of them, in two languages
+    assert all(re.match(r" \((regels?|lines?) \d+(-\d+)?\)", after) for after in quoted), quoted
+
+
 def test_the_readme_opens_in_dutch_on_the_stalking_figures_read_as_the_answer_means_them():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     first_screen = readme[: readme.index("**Centres for mental health care (CGG)**")]

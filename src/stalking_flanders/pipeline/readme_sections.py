@@ -104,7 +104,8 @@ def figures(tables: dict[str, pd.DataFrame]) -> str:
             counted = text("chart", "count", lang, unit=getattr(s, f"unit_{lang}"))  # what each figure counts
             named = f", series `{s.series}`" if lang == "en" else ""
             kind = f"{SPECIFIC[lang][bool(s.stalking_specific)]}; {counted}{named}"
-            said = f"{caveat_words(lang)['answer']}: “{getattr(s, f'measure_{lang}')}”"  # quoted, the English as a translation
+            # quoted with its lines, the English as a translation
+            said = f"{caveat_words(lang)['answer']}: “{getattr(s, f'measure_{lang}')}” ({lines_named(s.measure_lines, lang)})"
             out += [f"**{capitalised(organisation)}** ({kind}). {said}", ""]
         out += [
             "| categorie (zoals gepubliceerd) / category (as published) | Engels label / English label | "
@@ -126,7 +127,7 @@ def _read_with(s, readings: Readings) -> list[str]:
     read, lines = readings.of(s), []
     for lang in CODES:
         words = caveat_words(lang)
-        lines.append(f"- {words['answer']}: “{getattr(s, f'caveat_{lang}')}”")
+        lines.append(f"- {words['answer']}: “{getattr(s, f'caveat_{lang}')}” ({lines_named(s.caveat_lines, lang)})")
         if read is not None and read["subquestion"] != s.subquestion:
             where = f"{text('page', 'full', lang)}: {lines_named(read['statement_lines'], lang)}"
             lines.append(f"- {quoted_reading(s, readings, lang)} ({where})")
