@@ -70,10 +70,10 @@ def test_the_readme_opens_in_dutch_on_the_stalking_figures_read_as_the_answer_me
     assert first_screen.index("**In het Nederlands:**") < first_screen.index("Every figure")  # Dutch first
     # what the figures count, before them: the answer's own term, not "stalking" alone nor "specific"
     # (the answer says the CAW have no specific registration of stalking, line 54)
-    assert "(cijfers over belaging (stalking); aantal daders)" in first_screen
+    assert "(cijfers over belaging, waaronder stalking; aantal daders)" in first_screen
     assert "specifiek voor stalking" not in first_screen.replace("NIET specifiek voor stalking", "")
     assert "stalking-specific" not in first_screen.replace("NOT stalking-specific", "")
-    assert "(figures on 'belaging' (stalking); number of perpetrators, series" in first_screen
+    assert "(figures on 'belaging', which covers stalking; number of perpetrators, series" in first_screen
     assert "(cijfers over stalking" not in first_screen and "(figures on stalking" not in first_screen
     caw = first_screen[first_screen.index("| Belaging (stalking) | Belaging (stalking) | 21 | 47 | 57 |") :]
     for said in (

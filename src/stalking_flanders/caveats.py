@@ -123,6 +123,15 @@ def lines_named(span, lang: str) -> str:
     return f"{text('page', 'lines' if '-' in str(span) else 'line', lang)} {span}"
 
 
+def full_text(span, lang: str) -> str:
+    """Where the whole of a statement quoted in part stands, in ``lang``.
+
+    >>> full_text("103-116", "nl")
+    'volledige tekst: regels 103-116'
+    """
+    return f"{text('page', 'full', lang)}: {lines_named(span, lang)}"
+
+
 def capitalised(text: str) -> str:
     """``text`` with its first letter a capital, for the start of a heading, list item or label: the
     answer writes some organisations' names in lower case within its sentences.
@@ -150,12 +159,13 @@ def series_caveat(series, readings: Readings, lang: str = "en") -> str:
     (quoted, or translated), the answer's own reading of them
     (the first sentences of the statement of its ``reading_subquestion``: the rest of that
     statement is about other matters, and stands whole with its sub-question), and the package's
-    note."""
+    note; each quotation with the lines it stands on."""
     words, read = caveat_words(lang), readings.of(series)
-    measure, caveat = getattr(series, f"measure_{lang}"), getattr(series, f"caveat_{lang}")
-    parts = [f"{words['answer']}: “{measure}” {words['and']} “{caveat}”"]
+    measure = f"“{getattr(series, f'measure_{lang}')}” ({lines_named(series.measure_lines, lang)})"
+    caveat = f"“{getattr(series, f'caveat_{lang}')}” ({lines_named(series.caveat_lines, lang)})"
+    parts = [f"{words['answer']}: {measure} {words['and']} {caveat}"]
     if read is not None and read["subquestion"] != series.subquestion:
-        parts.append(quoted_reading(series, readings, lang))
+        parts.append(f"{quoted_reading(series, readings, lang)} ({full_text(read['statement_lines'], lang)})")
     parts.append(f"{words['note']}: {getattr(series, f'note_{lang}')}")
     return " ".join(parts)
 

@@ -63,8 +63,8 @@ THEMES = {"SOCI": "Population and society", "JUST": "Justice, legal system and p
 # "Belaging (stalking)" ("Stalking valt onder de term belaging") and says the CAW have no specific
 # registration of stalking (line 54). The page's coverage names the code "specific" so too.
 SPECIFIC = {
-    "en": {True: "figures on 'belaging' (stalking)", False: "NOT stalking-specific"},
-    "nl": {True: "cijfers over belaging (stalking)", False: "NIET specifiek voor stalking"},
+    "en": {True: "figures on 'belaging', which covers stalking", False: "NOT stalking-specific"},
+    "nl": {True: "cijfers over belaging, waaronder stalking", False: "NIET specifiek voor stalking"},
 }
 
 

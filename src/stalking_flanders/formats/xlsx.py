@@ -39,12 +39,12 @@ WIDEST = 60  # characters: the widest a column is set; longer text wraps
 # are the reference): (column, the table it is looked up in, the shared field).
 DERIVED = {"observations": [("stalking_specific", "series", "series")]}
 SHEETS = {
-    "nl": "Het werkblad '{stalking}' toont de cijfers over belaging (stalking) per jaar. Daarna één werkblad per "
+    "nl": "Het werkblad '{stalking}' toont de cijfers over belaging, waaronder stalking, per jaar. Daarna één werkblad per "
     "tabel, met dezelfde rijen als het CSV-bestand (de referentie): {tables}. Elk cijfer "
     "vermeldt de regel van het gearchiveerde antwoord waarop het steunt (source_line). "
     "Elke kolomkop draagt een notitie met de Nederlandse en de "
     "Engelse naam van de kolom; de lijst staat hieronder.",
-    "en": "The sheet '{stalking}' shows the figures on 'belaging' (stalking) by year. Then one sheet per table, "
+    "en": "The sheet '{stalking}' shows the figures on 'belaging', which covers stalking, by year. Then one sheet per table, "
     "with the same rows as its CSV file (the reference): {tables}. Every figure carries "
     "the line of the archived answer it stands on (source_line). "
     "Each column header carries a note with the column's Dutch and English name; the list "
@@ -166,10 +166,13 @@ def stalking_rows(tables: dict) -> list[list]:
     category and line, then what each figure counts, the answer's words, the answer's own reading
     and the package's note; each quotation with the lines it stands on. The publish step writes
     it, and ``validate`` holds the sheet to it."""
-    from ..caveats import Readings, capitalised, caveat_words, lines_named, reading_label
+    from ..caveats import Readings, capitalised, caveat_words, full_text, lines_named, reading_label
 
     def on(span, lang: str) -> str:
         return f" ({lines_named(span, lang)})"
+
+    def whole(span, lang: str) -> str:  # the lines of a statement quoted in part: its full text's
+        return f" ({full_text(span, lang)})"
 
     series, observations, readings = tables["series"], tables["observations"], Readings(tables["subquestions"])
     stalking = series[series["stalking_specific"]].drop_duplicates("series")
@@ -205,8 +208,8 @@ def stalking_rows(tables: dict) -> list[list]:
                 [
                     [
                         f"{reading_label(s, 'nl')} / {reading_label(s, 'en')}",
-                        readings.quoted(read, "nl") + on(read["statement_lines"], "nl"),
-                        readings.quoted(read, "en") + on(read["statement_lines"], "en"),
+                        readings.quoted(read, "nl") + whole(read["statement_lines"], "nl"),
+                        readings.quoted(read, "en") + whole(read["statement_lines"], "en"),
                     ]
                 ]
                 if read is not None
@@ -487,20 +490,21 @@ class Workbook(Format):
                 "name": RESOURCE_NAME,
                 "path": FILE_NAME,
                 "title": "Workbook for spreadsheet users: open this file in Excel or LibreOffice (XLSX)",
-                "description": f"A first sheet '{READ_ME}' with the caveats, the licence and how to cite in Dutch and "
-                f"English, a second sheet '{STALKING}' with the figures on 'belaging' (stalking) by year and what the "
-                f"answer and this package say about them, then one sheet per table ({', '.join(content.tables)}) with the "
-                "same rows as its CSV file, typed cells and a frozen header row (the observations with the column "
-                "stalking_specific of their series). The CSV files are the reference.",
+                "description": f"A first sheet '{READ_ME}' with the caveats, the licence and how to cite in Dutch "
+                f"and English, a second sheet '{STALKING}' with the figures on 'belaging', which covers stalking, by "
+                "year and what the answer and this package say about them, then one sheet per table "
+                f"({', '.join(content.tables)}) with the same rows as its CSV file, typed cells and a frozen header "
+                "row (the observations with the column stalking_specific of their series). The CSV files are the "
+                "reference.",
                 "translations": {
                     "nl": {
                         "title": "Werkmap voor wie met een rekenblad werkt: open dit bestand in Excel of LibreOffice (XLSX)",
                         "description": f"Een eerste werkblad '{READ_ME}' met de kanttekeningen, de licentie en hoe te citeren, "
                         f"in het Nederlands en het Engels, een tweede werkblad '{STALKING}' met de cijfers over "
-                        "belaging (stalking) per jaar en wat het antwoord en dit pakket erover zeggen, dan één werkblad "
-                        f"per tabel ({', '.join(content.tables)}) met dezelfde rijen als het CSV-bestand, cellen met een vast "
-                        "gegevenstype en een vastgezette kopregel (de waarnemingen met de kolom stalking_specific van hun "
-                        "reeks). De CSV-bestanden zijn de referentie.",
+                        "belaging, waaronder stalking, per jaar en wat het antwoord en dit pakket erover zeggen, dan "
+                        f"één werkblad per tabel ({', '.join(content.tables)}) met dezelfde rijen als het CSV-bestand, "
+                        "cellen met een vast gegevenstype en een vastgezette kopregel (de waarnemingen met de kolom "
+                        "stalking_specific van hun reeks). De CSV-bestanden zijn de referentie.",
                     }
                 },
                 "format": self.name,

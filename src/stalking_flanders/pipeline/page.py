@@ -105,6 +105,7 @@ def _summary(tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
                 "counted": _counted(s, lang),
                 "measure": getattr(s, f"measure_{lang}"),
                 "answer_label": caveat_words(lang)["answer"],  # the measure is the answer's words (in English, translated)
+                "measure_lines": lines_named(s.measure_lines, lang),
                 "caveat": getattr(s, f"caveat_{lang}"),  # the answer on the figures, quoted where they are not of stalking
                 "caveat_lines": lines_named(s.caveat_lines, lang),
                 "figures": list(zip(obs["year"], obs["count"])) if len(categories) == 1 else [],

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..caveats import Readings, capitalised, caveat_words, first_shown, lines_named, no_figures, quoted_reading
+from ..caveats import Readings, capitalised, caveat_words, first_shown, full_text, lines_named, no_figures, quoted_reading
 from ..datapackage import DataPackage, cite
 from ..facts import CODES, SPECIFIC
 from ..formats import FORMATS
@@ -129,7 +129,7 @@ def _read_with(s, readings: Readings) -> list[str]:
         words = caveat_words(lang)
         lines.append(f"- {words['answer']}: “{getattr(s, f'caveat_{lang}')}” ({lines_named(s.caveat_lines, lang)})")
         if read is not None and read["subquestion"] != s.subquestion:
-            where = f"{text('page', 'full', lang)}: {lines_named(read['statement_lines'], lang)}"
+            where = full_text(read["statement_lines"], lang)
             lines.append(f"- {quoted_reading(s, readings, lang)} ({where})")
         lines.append(f"- {words['note']}: {getattr(s, f'note_{lang}')}")
     return [f"**{text('page', 'note_lead', 'nl')} / {text('page', 'note_lead', 'en')}:**", "", *lines]
