@@ -337,6 +337,23 @@ def test_a_later_version_that_adds_a_field_loads_unverified(tmp_path):
     assert "release-unknown" in codes and "descriptor-shape" not in codes
 
 
+def test_a_column_category_nl_of_a_later_version_is_its_own_not_overwritten_in_english(tmp_path):
+    def added(folder):
+        edit_descriptor(
+            folder,
+            lambda d: next(r for r in d["resources"] if r["name"] == "categories")["schema"]["fields"].append(
+                {"name": "category_nl", "type": "string"}
+            ),
+        )
+        path = folder / "categories.csv"
+        head, *rows = path.read_text(encoding="utf-8").splitlines()
+        path.write_text("\n".join([head + ",category_nl", *(row + ",eigen" for row in rows)]) + "\n", encoding="utf-8")
+
+    folder = damaged_copy(BUNDLED, tmp_path / "later", unknown_version(added))
+    table = load("categories", lang="en", release=DataPackage(folder))
+    assert set(table["category_nl"]) == {"eigen"} and list(table.columns).count("category_nl") == 1
+
+
 def renamed_column(folder, table, old, new):
     edit_descriptor(folder, lambda d: series_field(d, old).update(name=new))
     path = folder / f"{table}.csv"
@@ -755,6 +772,30 @@ def test_a_record_printed_where_the_output_holds_only_ascii_still_parses(fmt, mo
     if fmt == "json-ld":
         json.loads(text)
     assert any("Categorieën" in str(o) for o in Graph().parse(data=text, format=fmt).objects())
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-32-le", "iso2022_jp"])
+def test_no_character_reaches_a_terminal_as_the_bytes_of_a_control_whatever_its_encoding(encoding, monkeypatch):
+    # UTF-16 writes "嬛" (U+5B1B, no control) as 1b 5b: ESC [, a control sequence's start; the
+    # ISO-2022 encodings write ESC themselves before a character of another set
+    import io
+    import sys
+
+    from stalking_flanders.cli import main
+
+    class Terminal(io.TextIOWrapper):
+        def isatty(self):
+            return True
+
+    out, err = Terminal(io.BytesIO(), encoding=encoding), Terminal(io.BytesIO(), encoding=encoding)
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", err)
+    assert main(["show", "subquestions", "--format", "csv"]) == 0
+    assert main(["show", "嬛ㄳm あ"]) == 2  # a name no table has, said back on standard error
+    for stream in (out, err):
+        stream.flush()
+        assert b"\x1b" not in stream.buffer.getvalue() and b"\x9b" not in stream.buffer.getvalue()
+    assert "show" in err.buffer.getvalue().decode(encoding)
 
 
 @pytest.mark.parametrize("terminal", [True, False], ids=["a terminal", "a file"])

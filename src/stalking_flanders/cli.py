@@ -333,9 +333,9 @@ class _Escaping(io.TextIOBase):
     """A text stream that writes everything through :func:`~stalking_flanders.problems.escaped`
     (new lines and tabs kept): nothing a command prints reaches a terminal raw. A character the
     stream's encoding cannot hold (``PYTHONIOENCODING=ascii``) is written as its escape; on a
-    terminal, so is one that an encoding of one byte a character writes as a byte from 0x80 to 0x9f
-    (cp1252 writes "›" as 0x9b), which a terminal of 8-bit controls reads as a control (0x9b begins
-    a sequence). A file or a pipe gets the character (cp1252 writes "’" as 0x92 too)."""
+    terminal written in an encoding other than UTF-8, so is one written as a byte a terminal reads
+    as a control (cp1252 writes "›" as 0x9b, which a terminal of 8-bit controls reads as the start
+    of a sequence). A file or a pipe gets the character (cp1252 writes "’" as 0x92 too)."""
 
     def __init__(self, stream):
         self.stream = stream  # None where the stream was closed before the command started (`>&-`)
@@ -346,7 +346,7 @@ class _Escaping(io.TextIOBase):
             return len(text)
         safe = escaped(text, keep="\n\t")
         if self._bytewise and not safe.isascii():
-            safe = _C1_WRITTEN.sub(lambda m: self._c1_escaped(m.group()), safe)
+            safe = _NOT_ASCII.sub(lambda m: self._escaped_if_read_as_control(m.group()), safe)
         try:
             self.stream.write(safe)
         except UnicodeEncodeError:  # raised before anything is written
@@ -354,12 +354,12 @@ class _Escaping(io.TextIOBase):
             self.stream.write(safe.encode(encoding, "backslashreplace").decode(encoding))
         return len(text)
 
-    def _c1_escaped(self, character: str) -> str:
+    def _escaped_if_read_as_control(self, character: str) -> str:
         try:
             written = character.encode(self.stream.encoding)
         except (UnicodeEncodeError, LookupError, TypeError):  # written as its escape below, as any it cannot hold
             return character
-        return escape_character(character) if any(0x80 <= b <= 0x9F for b in written) else character
+        return escape_character(character) if any(b < 0x20 or 0x7F <= b <= 0x9F for b in written) else character
 
     @property
     def encoding(self) -> str | None:
@@ -374,14 +374,16 @@ class _Escaping(io.TextIOBase):
 
 
 def _bytes_read_as_controls(stream) -> bool:
-    """Whether ``stream`` is a terminal written in an encoding other than a Unicode one."""
+    """Whether ``stream`` is a terminal written in an encoding other than UTF-8, in which a character
+    that is no control may be written as bytes a terminal reads as one (cp1252, UTF-16: "嬛" is
+    1b 5b, ESC [; the ISO-2022 encodings write ESC themselves)."""
     try:
-        return stream.isatty() and not codecs.lookup(stream.encoding or "utf-8").name.startswith("utf")
+        return stream.isatty() and codecs.lookup(stream.encoding or "utf-8").name not in ("utf-8", "utf-8-sig")
     except (LookupError, ValueError, AttributeError, OSError):  # closed, or an encoding Python does not know
         return True
 
 
-_C1_WRITTEN = re.compile(r"[^\x00-\x7f]")  # each character an encoding of one byte a character may write in the C1 range
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")  # each character another encoding than UTF-8 may write as a control's byte
 
 
 @contextmanager

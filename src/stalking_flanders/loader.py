@@ -143,8 +143,9 @@ def _table(release: DataPackage, name: str, lang: str, verified: bool):
     labelled = _labelled(release, name)
     if labelled:
         categories = table if name == "categories" else _read(release, "categories")
-        if lang != "nl":  # the label as published stays beside the translation, never lost to it; last,
-            # so that code reading the columns by position reads what it read before
+        if lang != "nl" and "category_nl" not in table.columns:  # the label as published stays beside the
+            # translation, never lost to it; last, so that code reading the columns by position reads what it
+            # read before (a column of that name a later version may add is its own)
             published = _labels(categories, table, release, "nl")
             order = list(dict.fromkeys(_labels(categories, categories, release, "nl")))
             table["category_nl"] = pd.Categorical(published, categories=order)
