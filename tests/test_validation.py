@@ -1145,6 +1145,16 @@ def test_a_published_release_as_git_holds_it_is_valid(tmp_path, version):
     assert validate_package(tmp_path / repo.RELEASE) == []
 
 
+def test_the_workbook_s_own_title_is_dutch_then_english():
+    """The title a spreadsheet shows in the file's properties, as the package is titled."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(BUNDLED / "stalking-flanders.xlsx", read_only=True)
+    descriptor = json.loads((BUNDLED / "datapackage.json").read_text(encoding="utf-8"))
+    assert book.properties.title == f"{descriptor['translations']['nl']['title']} / {descriptor['title']}"
+    book.close()
+
+
 def test_a_workbook_part_named_with_a_backslash_is_refused():
     """A spreadsheet opens no workbook with such a name among its parts: refused before openpyxl opens it."""
     import io

@@ -61,7 +61,7 @@ def write(path: Path, tables: dict, schemas: dict[str, Schema], package: dict) -
     options = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
     with xlsxwriter.Workbook(str(path), options) as book:
         about = about_rows(package, schemas, tables)
-        book.set_properties({"created": FIXED_TIME, "title": about[0][2]})
+        book.set_properties({"created": FIXED_TIME, "title": f"{about[0][1]} / {about[0][2]}"})  # Dutch first
         formats = {
             "bold": book.add_format({"bold": True, "text_wrap": True, "valign": "top"}),
             "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
