@@ -490,6 +490,29 @@ def test_validate_parses_the_workbook_once_for_all_its_sheets(monkeypatch):
     assert len(loads) == 1
 
 
+def test_a_release_as_its_build_records_it_is_held_to_the_words_of_that_build(monkeypatch):
+    """While a release is cut (and on main just after), this installed package's build is the
+    release as recorded: the checks of the workbook's words against the tables still run on it
+    (a copy is held to the recorded list instead only where main has changed its words since)."""
+    import dataclasses
+
+    from stalking_flanders import validation
+    from stalking_flanders.datapackage import DataPackage
+    from stalking_flanders.hashes import sha256_bytes
+    from stalking_flanders.releases import history
+
+    package = DataPackage(BUNDLED)
+    version, built = package.descriptor["version"], sha256_bytes((BUNDLED / "SHA256SUMS").read_bytes())
+    recorded = dict(history())
+    recorded[version] = dataclasses.replace(recorded[version], sums_sha256=built)  # as the release script records it
+    monkeypatch.setattr(validation, "history", lambda: recorded)
+    assert validation._as_published(package) is False
+    workbook = type(validation.BY_NAME["xlsx"])
+    held, hold = [], workbook.beside_tables
+    monkeypatch.setattr(workbook, "beside_tables", lambda self, *a: held.append(hold(self, *a)) or held[-1])
+    assert validate_package(BUNDLED) == [] and held == [[]]  # the workbook's words were held to the tables
+
+
 def test_the_workbook_s_parts_are_scanned_once_for_each_content(monkeypatch, tmp_path):
     # Copies of one release are checked again and again (a portal, the tests): the scan of the
     # workbook's XML is kept for the last workbook, by its sha256, and made again for another.

@@ -220,14 +220,19 @@ def _sums(package: DataPackage) -> list[Problem]:
 
 
 def _as_published(package: DataPackage) -> bool:
-    """Whether the SHA256SUMS of ``package`` is the one recorded when its version was cut: every
-    file is then held to it, byte for byte (:func:`_sums`)."""
+    """Whether ``package`` is the release of its version as recorded when it was cut, byte for byte
+    (its SHA256SUMS the recorded one, and every file as that list says), where this installed
+    package builds that version otherwise (main changed its words since): it is then held to that
+    list (:func:`_sums`), not to this build's words. Where this build is the release as recorded (a
+    release being cut, or main just after it), a copy is held to it as any other."""
     recorded = history().get(package.descriptor.get("version"))
     folder = package.root / folder_of(package.descriptor)
     if recorded is None or recorded.sums_sha256 is None:
         return False
     try:
-        return sha256_bytes(read_file(folder / sums.NAME, root=folder)) == recorded.sums_sha256
+        if sha256_bytes(read_file(BUNDLED / sums.NAME)) == recorded.sums_sha256:
+            return False
+        return sha256_bytes(read_file(folder / sums.NAME, root=folder)) == recorded.sums_sha256 and not sums.check(folder)
     except OSError:  # none, a link, too large: not as published (:func:`_sums` says why)
         return False
 
