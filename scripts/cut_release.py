@@ -193,6 +193,20 @@ def summary(previous: tuple[str, str] | None) -> tuple[str, str]:
     return f"Compared with {version} (change level {result['bump']}):\n\n{text}\n", result["bump"]
 
 
+def noted_bump(changelog: str) -> str:
+    r"""The least change level the notes under "Unreleased" ask for: minor where they list something
+    added (a column, an attribute, a command), whatever the data's own change; else none.
+
+    >>> noted_bump("## [Unreleased]\n\n### Added\n\n- a column\n\n## [1.0.0] - 2026-01-01\n")
+    'minor'
+    >>> noted_bump("## [Unreleased]\n\n### Fixed\n\n- a typo\n\n## [1.0.0] - 2026-01-01\n### Added\n- x\n")
+    'none'
+    """
+    notes = changelog.split(UNRELEASED, 1)[1].split("\n## [", 1)[0] if UNRELEASED in changelog else ""
+    added = re.search(r"(?m)^### Added\s*\n(?:\s*\n)*- ", notes)
+    return "minor" if added else "none"
+
+
 def update_changelog(version: str, data_changes: str, day: datetime.date) -> None:
     text = CHANGELOG.read_text(encoding="utf-8")
     today = day.isoformat()
@@ -319,8 +333,13 @@ def cut(version: str, test_command: str, previous: tuple[str, str] | None, new: 
     if previous:
         record_commit(previous)
     data_changes, bump = summary(previous)
-    if previous and BUMPS.index(bump) > BUMPS.index(needed_bump(parse(previous[0]), new)):
+    allowed = BUMPS.index(needed_bump(parse(previous[0]), new)) if previous else len(BUMPS)
+    if BUMPS.index(bump) > allowed:
         raise Refused(f"the change from {previous[0]} needs a {bump} version, not {version}:\n{data_changes}")
+    noted = noted_bump(CHANGELOG.read_text(encoding="utf-8"))
+    if BUMPS.index(noted) > allowed:
+        said = f"the notes under {UNRELEASED!r} in {CHANGELOG} add something (### Added)"
+        raise Refused(f"{said}: a {noted} version, not {version}")
     update_changelog(version, data_changes, now.date())
     run_command([sys.executable, "scripts/readme.py"], "regenerating the README")
     run_command(test_command, f"the test command ({test_command})")  # on the release as it will be committed

@@ -121,6 +121,21 @@ def test_a_stopped_release_restores_everything(project, tmp_path):
     assert sha256_tree(project, *BUILT) == before
 
 
+def test_notes_that_add_something_refuse_a_patch_release_and_change_nothing(project):
+    """`diff` sees the data alone: a column the loader adds, noted under "### Added", is minor."""
+    changelog = project / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8")
+    changelog.write_text(text.replace("## [Unreleased]\n", "## [Unreleased]\n\n### Added\n\n- a column of the loader\n", 1))
+    run(["git", "commit", "-qam", "a note that adds"], project)
+    before = sha256_tree(project, *BUILT)
+    try:
+        result = release(project, PATCH)
+        assert result.returncode == 1 and f"add something (### Added): a minor version, not {PATCH}" in result.stderr
+        assert run(["git", "status", "--porcelain"], project).stdout == "" and sha256_tree(project, *BUILT) == before
+    finally:
+        run(["git", "reset", "-q", "--hard", "HEAD~1"], project)
+
+
 def add_fixture_source(project):
     """The documented path: archive the text, register it with its hash, describe its layout."""
     archive = project / repo.ARCHIVE
