@@ -56,6 +56,32 @@ def test_every_generated_section_is_the_one_the_release_generates(release):
     assert sorted(shown) == sorted(tables["observations"]["count"].tolist())  # every figure once, nothing computed
 
 
+def test_what_the_readme_says_the_answer_does_not_give_is_what_the_notes_and_tables_say():
+    """The README's own paragraph restates the makers' notes and what the tables hold: it is held to
+    them, so that a note reworded or a field added is not contradicted by it."""
+    import pandas as pd
+
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    said = {
+        lang: readme[readme.index(start) : readme.index(end)]
+        for lang, start, end in (
+            ("nl", "Wat het antwoord niet geeft", "What the answer does not give"),
+            ("en", "What the answer does not give", "## De gegevens ophalen"),
+        )
+    }
+    notes = pd.read_csv(ROOT / repo.RELEASE / "series.csv")
+    for lang, phrases in {
+        "nl": ("aan welk jaar", "meer dan eens geteld", "2021"),
+        "en": ("to which year", "counted more than once", "2021"),
+    }.items():
+        note = " ".join(notes[f"note_{lang}"])
+        for phrase in phrases:  # each in the README's paragraph and in a note of the series
+            assert phrase in said[lang] and phrase in note, (lang, phrase)
+    resources = json.loads((ROOT / repo.DESCRIPTOR).read_text(encoding="utf-8"))["resources"]
+    fields = {f["name"] for r in resources if r["name"] == "source_questions" for f in r["schema"]["fields"]}
+    assert not fields & {"answer_date", "url", "answered"}  # the answer's date and address: given by none
+
+
 def test_every_quotation_of_the_answer_beside_the_figures_gives_its_lines():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     figures = readme[readme.index("<!-- begin figures -->") : readme.index("<!-- end figures -->")]
