@@ -363,6 +363,9 @@ def test_each_figure_is_a_bar_of_its_count_and_no_line_joins_the_years(release, 
             bars = [(round(b.get_x() + b.get_width() / 2), b.get_height()) for c in ax.containers for b in c]
             rows = observations[observations["series"] == series]
             assert sorted(bars) == sorted(zip(rows["year"], rows["count"])), (lang, series)
+            # a panel of few bars gives each count above its bar, as published; one of many gives none
+            shown = sorted(t.get_text() for t in ax.texts)
+            assert shown == (sorted(map(str, rows["count"])) if len(rows) <= chart.LABELLED_BARS else []), (lang, series)
 
 
 def test_a_text_texts_toml_does_not_hold_is_named_with_its_file_and_section():

@@ -18,6 +18,7 @@ from ..facts import CODES, SPECIFIC
 from ..text import dutch_date
 from ..texts import text
 
+LABELLED_BARS = 6  # a panel of at most this many bars shows each count above its bar
 CHART_SVG, CHART_PNG = "chart.svg", "chart.png"  # the first language's; others insert their code
 SALT = "stalking-flanders"  # fixes the ids matplotlib writes into SVG, so the bytes are stable
 CHART_WIDTH_IN = 3.6  # 346 CSS px: shown at full size on a 390 px phone, so no label is scaled down
@@ -196,7 +197,9 @@ def _category_labels(s, tables: dict[str, pd.DataFrame], lang: str) -> list[str]
 
 def _panel(ax, s, tables: dict[str, pd.DataFrame], lang: str) -> None:
     """A series' counts as bars, grouped by year (one bar a category): counts of separate years, not
-    a line that joins them (the answer draws no trend from them)."""
+    a line that joins them (the answer draws no trend from them). A panel of at most
+    ``LABELLED_BARS`` bars carries each count above its bar, as published (the image reused on its
+    own still gives them); more would not stand apart at a phone's width."""
     labels = _labels(tables, lang)
     rows = tables["observations"][tables["observations"]["series"] == s.series]
     groups = list(rows.groupby("category", sort=False))
@@ -204,10 +207,14 @@ def _panel(ax, s, tables: dict[str, pd.DataFrame], lang: str) -> None:
     for k, (category, group) in enumerate(groups):
         group = group.sort_values("year")
         at = group["year"] - BAR_GROUP / 2 + width * (k + 0.5)
-        ax.bar(at, group["count"], width=width, label=_wrap(labels.get(category, category), LEGEND_WRAP))
+        bars = ax.bar(at, group["count"], width=width, label=_wrap(labels.get(category, category), LEGEND_WRAP))
+        if len(rows) <= LABELLED_BARS:
+            ax.bar_label(bars, labels=[str(n) for n in group["count"]], padding=2, fontsize=CHART_FONT)
     years = sorted(rows["year"].unique())
     ax.set_xticks(years, [str(y) for y in years])
     ax.set_ylim(bottom=0)
+    if len(rows) <= LABELLED_BARS:
+        ax.set_ylim(top=rows["count"].max() * 1.15)  # room for the counts above the bars
     ax.set_ylabel(text("chart", "count", lang, unit=getattr(s, f"unit_{lang}")))
     ax.set_title(_heading(s, lang), fontsize=CHART_FONT)
     ax.grid(axis="y", linewidth=0.3)
