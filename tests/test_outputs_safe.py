@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_page import Page
 
-from helpers import DCAT_ARGS, ROOT, cli, edit_descriptor, edit_file, rehash
+from helpers import DCAT_ARGS, ROOT, cli, edit_descriptor, edit_file, generated, rehash
 from stalking_flanders.checks import check_tables
 from stalking_flanders.datapackage import BUNDLED, DataPackage
 from stalking_flanders.formats import csv
@@ -188,3 +188,30 @@ def test_the_escapes_are_those_of_each_character_whatever_the_text(text, keep, f
     for c, out in zip(text, (in_format_escapes(c, fmt, encoding) for c in text)):
         assert out == c if c in "\n\t" or (c not in markup and not unsafe(c) and _holds(encoding, c)) else out.startswith("\\")
     assert in_format_escapes(text, fmt, encoding) == "".join(in_format_escapes(c, fmt, encoding) for c in text)
+
+
+@generated(300)
+@given(
+    # alike in any characters, or in a run of one, that may escape long (a control, a direction mark)
+    alike=st.text(max_size=400)
+    | st.builds(
+        lambda c, n, tail: c * n + tail,
+        st.sampled_from("a\x00\x1b\u202e\xe9\U0001f600'"),
+        st.integers(0, 300),
+        st.text(max_size=20),
+    ),
+    one=st.text(min_size=1, max_size=50),
+    other=st.text(min_size=1, max_size=50),
+)
+def test_two_texts_that_differ_are_shown_differing_however_long_they_are_alike(alike, one, other):
+    """A message shows two values side by side, each cut after 200 characters: two texts alike
+    further than that (or alike in characters that escape long, such as controls) were cut at the
+    same place, before their difference, and read the same."""
+    from hypothesis import assume
+
+    from stalking_flanders.problems import MAX_VALUE_CHARS, apart
+
+    assume(one[0] != other[0])
+    shown = [re.sub(r"\.\.\. \(\d+ more characters\)$", "", s) for s in apart(alike + one, alike + other)]
+    assert shown[0] != shown[1]
+    assert all(len(s) <= MAX_VALUE_CHARS + len("(from character 100000) ") for s in shown)

@@ -163,10 +163,14 @@ def apart(found, expected, limit: int = MAX_VALUE_CHARS) -> tuple[str, str]:
     >>> apart(1, "1")
     ('1', "'1'")
     """
-    alike = len(os.path.commonprefix([found, expected])) if isinstance(found, str) and isinstance(expected, str) else 0
-    start = max(0, alike - 20)  # twenty characters alike before the first that differs
-    if alike < limit // 2:
+    if not (isinstance(found, str) and isinstance(expected, str)) or found == expected:
         return printable(repr(found), limit), printable(repr(expected), limit)
+    alike = len(os.path.commonprefix([found, expected]))
+    if len(printable(repr(found[:alike]), 10 * limit)) < limit // 2:  # shown whole, the difference is in sight
+        return printable(repr(found), limit), printable(repr(expected), limit)
+    start = alike  # up to twenty characters alike before the first that differs, as long as they show short
+    while start > 0 and alike - start < 20 and len(escaped(repr(found[start - 1 : alike]))) <= limit // 4:
+        start -= 1
     lead = f"(from character {start + 1}) "
     return lead + printable(repr(found[start:]), limit), lead + printable(repr(expected[start:]), limit)
 
