@@ -318,19 +318,26 @@ def test_a_schema_of_64_fields_passes_the_gate(tmp_path):
     assert len(DataPackage(folder).schema("observations").fields) == 64
 
 
-def test_a_later_version_that_adds_a_field_loads_unverified(tmp_path):
+def a_text_field_added(table: str, name: str, value: str):
+    """An edit of a copy: table ``table`` gains a last text field ``name``, ``value`` in every row,
+    as a later version may add one."""
+
     def added(folder):
         edit_descriptor(
             folder,
-            lambda d: next(r for r in d["resources"] if r["name"] == "series")["schema"]["fields"].append(
-                {"name": "note_fr", "type": "string"}
+            lambda d: next(r for r in d["resources"] if r["name"] == table)["schema"]["fields"].append(
+                {"name": name, "type": "string"}
             ),
         )
-        path = folder / "series.csv"
+        path = folder / f"{table}.csv"
         head, *rows = path.read_text(encoding="utf-8").splitlines()
-        path.write_text("\n".join([head + ",note_fr", *(row + ",x" for row in rows)]) + "\n", encoding="utf-8")
+        path.write_text("\n".join([f"{head},{name}", *(f"{row},{value}" for row in rows)]) + "\n", encoding="utf-8")
 
-    folder = damaged_copy(BUNDLED, tmp_path / "later", unknown_version(added))
+    return added
+
+
+def test_a_later_version_that_adds_a_field_loads_unverified(tmp_path):
+    folder = damaged_copy(BUNDLED, tmp_path / "later", unknown_version(a_text_field_added("series", "note_fr", "x")))
     table = load("observations", release=DataPackage(folder))
     assert table.attrs["verified"] is False and len(table) == 21
     codes = {p.code for p in validate_package(folder)}  # not the published release, nor its Parquet copy
@@ -338,17 +345,7 @@ def test_a_later_version_that_adds_a_field_loads_unverified(tmp_path):
 
 
 def test_a_column_category_nl_of_a_later_version_is_its_own_not_overwritten_in_english(tmp_path):
-    def added(folder):
-        edit_descriptor(
-            folder,
-            lambda d: next(r for r in d["resources"] if r["name"] == "categories")["schema"]["fields"].append(
-                {"name": "category_nl", "type": "string"}
-            ),
-        )
-        path = folder / "categories.csv"
-        head, *rows = path.read_text(encoding="utf-8").splitlines()
-        path.write_text("\n".join([head + ",category_nl", *(row + ",eigen" for row in rows)]) + "\n", encoding="utf-8")
-
+    added = a_text_field_added("categories", "category_nl", "eigen")
     folder = damaged_copy(BUNDLED, tmp_path / "later", unknown_version(added))
     table = load("categories", lang="en", release=DataPackage(folder))
     assert set(table["category_nl"]) == {"eigen"} and list(table.columns).count("category_nl") == 1
