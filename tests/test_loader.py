@@ -68,6 +68,18 @@ def test_a_table_loaded_in_english_keeps_the_label_as_published_beside_the_trans
     assert stalking_flanders.load("series", lang="en").attrs["labels"] == ""  # no labels of categories there
 
 
+@pytest.mark.parametrize("name", ["observations", "series"])
+def test_the_texts_of_each_series_say_whose_words_they_are(name):
+    """In English the measures are our translation, so they never pass for the answer's words:
+    attrs["texts"] says so (and in Dutch that they are the answer's), in both languages beside."""
+    nl, en = stalking_flanders.load(name), stalking_flanders.load(name, lang="en")
+    assert "a translation made for this package" in en.attrs["texts"] and en.attrs["texts"] == en.attrs["texts_en"]
+    assert "een vertaling gemaakt voor dit pakket" in en.attrs["texts_nl"]
+    assert "in de woorden van het antwoord" in nl.attrs["texts"] and "translation" not in nl.attrs["texts_en"]
+    for texts in (en.attrs["texts"], nl.attrs["texts"]):
+        assert all(f"{key}:" in texts for key in ("measures", "units", "notes")), texts
+
+
 def test_caveats_and_measure_travel_with_the_data():
     df = stalking_flanders.load("observations", lang="en")
     assert df.attrs["stalking_specific"] == {"caw-perpetrators-belaging": True, "cgg-perpetration-registrations": False}

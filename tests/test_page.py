@@ -16,7 +16,7 @@ import yaml
 
 from helpers import ROOT
 from stalking_flanders import repo
-from stalking_flanders.caveats import caveat_words, lines_named
+from stalking_flanders.caveats import caveat_words, lines_named, sentences
 from stalking_flanders.facts import SPECIFIC
 from stalking_flanders.pipeline.chart import file_names
 from stalking_flanders.pipeline.page import PAGES
@@ -125,6 +125,16 @@ def test_the_chart_files_carry_the_title_and_description_the_page_names_it_by(re
     assert first[1].text == described and "Belaging (stalking)" in described
 
 
+def test_each_series_table_stands_with_the_answers_reading_of_its_figures(html, release, lang):
+    """Where the answer gives its own reading of a series' figures (series.reading_subquestion),
+    the section of its table quotes it, with a link to the whole statement."""
+    label = caveat_words(lang)["reading"]
+    for s in pd.read_csv(release / "series.csv").itertuples():
+        section = unescape(html[html.index(f'id="s-{s.series}"') :])
+        section = section[: section.index("</section>")]
+        assert f"{label.format(n=s.reading_subquestion)}: <q>" in section, s.series
+
+
 def test_every_figure_stands_with_its_line(html, release, lang):
     observations = pd.read_csv(release / "observations.csv")
     line = text("page", "line", lang)
@@ -138,6 +148,8 @@ def test_the_first_screen_reads_the_stalking_figures_as_the_answer_does(page, ht
     assert "Belaging (stalking): 21 (2019), 47 (2020), 57 (2021)" in summary  # as published, after their category
     measure = {"nl": "Het antwoord: <q>De CAW registreren", "en": "The answer (translation made for this package): <q>The CAW"}
     assert measure[lang] in html  # what the figures count, quoted as the answer's words
+    belaging = {"nl": "<q>Stalking valt onder de term belaging.</q> (regels 94-95)", "en": "'belaging'.</q> (lines 94-95)"}
+    assert belaging[lang] in unescape(html[: html.index('id="others-title"')])  # and what it says of them, beside
     said = {
         "nl": [
             "Wat het antwoord over deze cijfers zegt (deelvraag 6)",  # the minister's evaluation of them
@@ -163,14 +175,17 @@ def test_the_first_screen_reads_the_stalking_figures_as_the_answer_does(page, ht
 
 def test_the_series_beside_the_first_screen_stands_with_the_answers_words_and_the_note_is_labelled_ours(html, release, lang):
     """Under "Also in the answer", nothing of the package's own reads as the answer's: the note of a
-    series that does not count stalking follows its label, after what the answer itself says."""
+    series that does not count stalking follows its label, whole, after what the answer itself says
+    its figures count and says of them (each with its lines)."""
     others = unescape(html[html.index('id="others-title"') : html.index('id="caveats"')])
     words = caveat_words(lang)
     series = pd.read_csv(release / "series.csv")
     for s in series[~series["stalking_specific"]].itertuples():
-        caveat, note = getattr(s, f"caveat_{lang}"), getattr(s, f"note_{lang}")
-        assert f"{words['answer']}: <q>{caveat}</q>" in others
-        assert f"{words['note']}: {note.split(': ')[0]}" in others
+        measure, caveat, note = (getattr(s, f"{key}_{lang}") for key in ("measure", "caveat", "note"))
+        measure_lines, caveat_lines = lines_named(s.measure_lines, lang), lines_named(s.caveat_lines, lang)
+        and_ = text("page", "and", lang)
+        assert f"{words['answer']}: <q>{measure}</q> ({measure_lines}) {and_} <q>{caveat}</q> ({caveat_lines})" in others
+        assert f"{words['note']}: {' '.join(sentences(note))}" in others  # every sentence of it
         assert others.count(note.split(": ")[0]) == 1
 
 
@@ -180,6 +195,18 @@ def test_the_column_stalking_specific_is_named_as_its_series_are_named(defs):
     field = next(f for f in defs.schemas["series"].raw["fields"] if f["name"] == "stalking_specific")
     assert field["title"] == SPECIFIC["en"][True][0].upper() + SPECIFIC["en"][True][1:]
     assert text("columns", "stalking_specific", "nl") == SPECIFIC["nl"][True][0].upper() + SPECIFIC["nl"][True][1:]
+
+
+def test_no_description_calls_the_figures_on_belaging_stalking_figures(release):
+    """The descriptions of series.stalking_specific and of the code "specific" say what
+    facts.SPECIFIC says (a category that covers stalking), and no text of the descriptor calls
+    figures "stalking figures" but to say that some are not (line 54: no specific registration)."""
+    descriptor = (release / "datapackage.json").read_text(encoding="utf-8")
+    fields = {f["name"]: f for r in json.loads(descriptor)["resources"] if "schema" in r for f in r["schema"]["fields"]}
+    covers = SPECIFIC["en"][True].split(", ")[-1]  # "which covers stalking"
+    for name in ("stalking_specific", "figures"):
+        assert covers.removeprefix("which ") in fields[name]["description"], name
+    assert descriptor.count("stalking figures") == descriptor.count("not stalking figures")
 
 
 def test_the_coverage_names_each_code_in_the_pages_language(html, release, lang):
@@ -318,6 +345,12 @@ def test_the_chart_carries_title_source_licence_and_the_answers_reading(release,
         measure = f"“{getattr(s, f'measure_{lang}')}” ({lines_named(s.measure_lines, lang)})"
         caveat = f"“{getattr(s, f'caveat_{lang}')}” ({lines_named(s.caveat_lines, lang)})"
         assert f"{words['answer']}: {measure} {words['and']} {caveat}" in shown, s.series
+    # and for each series the answer's own reading (each panel: the same sub-question here)
+    readings = pd.read_csv(release / "series.csv")["reading_subquestion"].dropna()
+    reading = {"nl": "Gelet enerzijds op de beperkte concrete cijfers", "en": "Given the limited concrete figures"}[lang]
+    assert shown.count(f"“{reading}") == len(readings) == 2
+    # the licence covers the package's own tables and words, not the answer's text the chart quotes
+    assert f"{text('licence', 'scope', lang)} {text('licence', 'archived_text', lang)}" in shown
     # the stalking figures come first (their panel above the other's)
     first, other = (
         ("cijfers over belaging, waaronder stalking", "NIET specifiek voor stalking")

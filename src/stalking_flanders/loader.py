@@ -65,6 +65,8 @@ def load(
     ``attrs["caveats"]``, ``attrs["measures"]`` and ``attrs["units"]`` (per series, in ``lang``), with the source
     questions, licences, version and citation; ``attrs["caveats_nl"]`` and ``attrs["caveats_en"]`` hold the
     caveats in Dutch (the answer's words as published, with the makers' note) and in English whatever ``lang`` is.
+    ``attrs["texts"]`` (``texts_nl``, ``texts_en``) says whose words the measures, units and notes are:
+    in English the measures are translations made for this package.
 
     ``release`` is another package to read the table from: a :class:`DataPackage`, or the path of
     its ``datapackage.json`` or folder.
@@ -154,9 +156,11 @@ def _table(release: DataPackage, name: str, lang: str, verified: bool):
     series = table if name == "series" else _read(release, "series")
     subquestions = table if name == "subquestions" else _read(release, "subquestions")
     table.attrs.update(about(release, series, subquestions, name, lang))
-    which = "published_labels" if lang == "nl" else "translated_labels"  # what the column category holds
-    labels = {code: text("caveats", which, code) if labelled else "" for code in LANGUAGES}
+    which = "published" if lang == "nl" else "translated"  # what the column category and the measures hold
+    labels = {code: text("caveats", f"{which}_labels", code) if labelled else "" for code in LANGUAGES}
     table.attrs.update(labels=labels[lang], **{f"labels_{code}": said for code, said in labels.items()})
+    texts = {code: text("caveats", f"{which}_texts", code) for code in LANGUAGES}
+    table.attrs.update(texts=texts[lang], **{f"texts_{code}": said for code, said in texts.items()})
     table.attrs["verified"] = verified
     return table
 

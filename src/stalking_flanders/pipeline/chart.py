@@ -1,8 +1,8 @@
 """The chart of a release, one per language (Dutch first): the counts by year of every series, as
 bars, the stalking figures first and no smaller than the others, one panel each, stacked (narrow
-enough for a phone). The image carries what it needs when it is reused on its own: a title, beside the
-stalking figures the answer's own reading and the package's note (the 2021 figure may not cover
-the whole year), the source (the question, its number and date) and the licence. SVG and PNG
+enough for a phone). The image carries what it needs when it is reused on its own: a title, beside each
+panel what the answer says of its figures, its own reading of them and the package's note (the
+2021 figure may not cover the whole year), the source (the question, its number and date) and the licence. SVG and PNG
 whose bytes depend only on the figures and the descriptor's names; :func:`alt_text` says the same
 in words."""
 
@@ -68,16 +68,19 @@ def _source(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict) -> tup
         for r in questions.itertuples()
     )
     licence = descriptor["licenses"][0]["name"].replace("-", " ")
-    return title, sources + " " + text("chart", "licence", lang, licence=licence, name=descriptor["name"])
+    scope, archived = text("licence", "scope", lang), text("licence", "archived_text", lang)  # the chart quotes the answer
+    return title, sources + " " + text(
+        "chart", "licence", lang, licence=licence, name=descriptor["name"], scope=scope, archived=archived
+    )
 
 
 def _beside(s, readings: Readings, lang: str, wrapped: bool = True) -> str:
     """What stands beside a series' figures in the image: what the answer says each counts and
-    what it says of them (quoted with their lines; in English translated), for stalking figures
-    the answer's own reading of them (its first sentences, with the lines of the whole), and the
+    what it says of them (quoted with their lines; in English translated), the answer's own
+    reading of them where it gives one (its first sentences, with the lines of the whole), and the
     package's note. Wrapped into the image's lines, or (not ``wrapped``) as one
     line of words, as a text alternative reads it."""
-    quoted = quoted_reading(s, readings, lang) if s.stalking_specific else ""
+    quoted = quoted_reading(s, readings, lang)
     words = caveat_words(lang)
     measure = f"“{getattr(s, f'measure_{lang}')}” ({lines_named(s.measure_lines, lang)})"
     caveat = f"“{getattr(s, f'caveat_{lang}')}” ({lines_named(s.caveat_lines, lang)})"

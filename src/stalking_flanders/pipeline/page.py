@@ -46,7 +46,21 @@ def _size(n: int) -> str:
     return f"{n:,}".replace(",", "\u202f") + "\u00a0bytes"
 
 
-def _series(s, tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
+def _reading(s, readings: Readings, lang: str) -> dict:
+    """The answer's own reading of series ``s`` in ``lang`` (its first sentences, whether any are
+    left out, their label and the lines of the whole statement), shown beside its figures; empty
+    texts where the answer gives none."""
+    read = readings.of(s)
+    quoted, cut = readings.excerpt(read, lang) if read is not None else ("", False)
+    return {
+        "reading": quoted,
+        "reading_cut": cut,
+        "reading_label": caveat_words(lang)["reading"].format(n=s.reading_subquestion),
+        "reading_lines": lines_named(read["statement_lines"], lang) if read is not None else "",
+    }
+
+
+def _series(s, tables: dict[str, pd.DataFrame], lang: str, words: dict, readings: Readings) -> dict:
     obs = tables["observations"][tables["observations"]["series"] == s.series]
     cats = tables["categories"][tables["categories"]["series"] == s.series]
     years = sorted(obs["year"].unique())
@@ -72,6 +86,7 @@ def _series(s, tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
         "caveat_lines": lines_named(s.caveat_lines, lang),
         "note": getattr(s, f"note_{lang}"),
         "note_label": caveat_words(lang)["note"],
+        **_reading(s, readings, lang),
         "header": [words["category"]] + [str(y) for y in years],
         "caption": words["series_caption"].format(organisation=organisation),
         "rows": rows,
@@ -84,18 +99,16 @@ def _counted(s, lang: str) -> str:
 
 
 def _summary(tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
-    """What the first screen says, in ``lang``: for a series that counts stalking, its figures
-    (after their category's label), what they count, the answer's own reading of them (its first
-    sentences) and the package's note sentence by sentence; for one that does not, that it does
-    not, what the answer says of its figures and, labelled as the package's, the first sentence of
-    its note; and which sub-questions have no figures. Nothing here is computed from the figures."""
+    """What the first screen says, in ``lang``: for each series what the answer says its figures
+    count and says of them (both quoted with their lines) and the package's note sentence by
+    sentence; for a series that counts stalking, its figures (after their category's label) and the
+    answer's own reading of them (its first sentences); for one that does not, that it does not,
+    and where its table is; and which sub-questions have no figures. Nothing here is computed from
+    the figures."""
     items, readings = [], Readings(tables["subquestions"])
     for s in first_shown(tables["series"]).itertuples():
         obs = tables["observations"][tables["observations"]["series"] == s.series].sort_values("year")
         categories = tables["categories"][tables["categories"]["series"] == s.series]
-        read = readings.of(s)
-        quoted, cut = readings.excerpt(read, lang) if read is not None and s.stalking_specific else ("", False)
-        note = sentences(getattr(s, f"note_{lang}"))
         items.append(
             {
                 "id": s.series,
@@ -111,12 +124,9 @@ def _summary(tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
                 "figures": list(zip(obs["year"], obs["count"])) if len(categories) == 1 else [],
                 "category": categories["category" if lang == "nl" else f"label_{lang}"].iloc[0] if len(categories) == 1 else "",
                 "extent": words["extent"].format(n=len(categories), first=s.first_year, last=s.last_year),
-                "reading": quoted,
-                "reading_cut": cut,
-                "reading_label": caveat_words(lang)["reading"].format(n=s.reading_subquestion),
-                "reading_lines": lines_named(read["statement_lines"], lang) if read is not None else "",
+                **_reading(s, readings, lang),
                 "note_label": caveat_words(lang)["note"],
-                "note": note if s.stalking_specific else note[:1],
+                "note": sentences(getattr(s, f"note_{lang}")),
             }
         )
     none = [str(q.subquestion) for q in tables["subquestions"].itertuples() if q.figures == NO_FIGURES]
@@ -211,7 +221,9 @@ def page(release: Path, descriptor: dict, tables: dict[str, pd.DataFrame], svg: 
         svg=_svg(svg),
         chart_svg=chart.file_names(lang)[0],
         chart_png=chart.file_names(lang)[1],
-        series=[_series(s, tables, lang, words) for s in first_shown(tables["series"]).itertuples()],
+        series=[
+            _series(s, tables, lang, words, Readings(tables["subquestions"])) for s in first_shown(tables["series"]).itertuples()
+        ],
         coverage=_coverage(tables, words, lang),
         summary=_summary(tables, lang, words),
         spreadsheet=words["spreadsheet"].format(file=", ".join(spreadsheet)) if spreadsheet else "",
