@@ -194,6 +194,38 @@ def test_a_url_is_never_fetched(edit, package, tmp_path):
     assert requests == "", requests
 
 
+ELSEWHERE = {  # where each profile Frictionless has built in stands in a descriptor
+    value: where for where, keys in untrusted.PROFILES.items() for values in keys.values() for value in values
+}
+PLACES = {"package": lambda d: d, "resource": lambda d: d["resources"][0], "schema": lambda d: d["resources"][0]["schema"]}
+PLACES["dialect"] = lambda d: d["resources"][0].setdefault("dialect", {})
+
+
+@pytest.mark.parametrize(
+    ("place", "key", "value"),
+    [
+        (place, key, value)
+        for place in PLACES
+        for key in ("$schema", "profile")
+        if key in untrusted.PROFILES[place]
+        for value in sorted(ELSEWHERE)
+        if value not in untrusted.PROFILES[place][key]
+    ],
+)
+def test_a_profile_of_another_place_is_refused_and_no_file_of_its_name_is_read(place, key, value, package, tmp_path, monkeypatch):
+    """Frictionless takes a profile it has not built in for that place for a path or a URL: a
+    package whose "profile" was "data-resource" had it read the file of that name in the working
+    folder (through a link too) and show what it found."""
+    work = tmp_path / "work"
+    (work / value.rsplit("/", 1)[-1]).parent.mkdir(parents=True, exist_ok=True)
+    (work / value.rsplit("/", 1)[-1]).write_text('{"type": "object", "required": ["READ_FROM_THE_WORKING_FOLDER"]}')
+    monkeypatch.chdir(work)
+    set_descriptor(package, lambda d: PLACES[place](d).update({key: value}))
+    result = cli("validate", package)
+    assert result.returncode == 1 and "descriptor-shape" in codes(result), result.stderr
+    assert "READ_FROM_THE_WORKING_FOLDER" not in result.stdout + result.stderr
+
+
 # 3. nothing the package says reaches the terminal raw -------------------------------------------
 
 

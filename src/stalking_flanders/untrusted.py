@@ -40,15 +40,15 @@ MAX_CELLS = 1_000_000
 MAX_LINE_CHARS = 64 * 1024  # the longest line of a CSV file
 MAX_JSON_DEPTH = 32  # the deepest a descriptor's objects and lists may nest (a release's: 8)
 MAX_PROBLEMS_PER_CODE = 20  # how many problems of one kind are listed; the rest are counted
-PROFILES = {  # the only profiles a descriptor may name: Frictionless has them built in
-    "https://datapackage.org/profiles/2.0/datapackage.json",
-    "https://datapackage.org/profiles/2.0/dataresource.json",
-    "https://datapackage.org/profiles/2.0/tableschema.json",
-    "https://datapackage.org/profiles/2.0/tabledialect.json",
-    "tabular-data-package",
-    "data-package",
-    "tabular-data-resource",
-    "data-resource",
+V2_PROFILES = "https://datapackage.org/profiles/2.0/"
+# The only profiles a descriptor may name, by where they stand and key: those Frictionless has built
+# in for that place. Elsewhere it takes a profile for a path or a URL: a package whose "profile" is
+# "data-resource" had it open a file of that name in the working folder, or fetch the v2 URL.
+PROFILES = {
+    "package": {"$schema": {V2_PROFILES + "datapackage.json"}, "profile": {"data-package", "tabular-data-package"}},
+    "resource": {"$schema": {V2_PROFILES + "dataresource.json"}, "profile": {"data-resource", "tabular-data-resource"}},
+    "schema": {"$schema": {V2_PROFILES + "tableschema.json"}},
+    "dialect": {"$schema": {V2_PROFILES + "tabledialect.json"}},
 }
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # Frictionless reads a resource's path as a URL: ``urllib.parse`` ends the path at "?", "#" and
@@ -183,12 +183,12 @@ def shape_problems(descriptor: dict, name: str) -> list[Problem]:
         problems.append(Problem("descriptor-shape", name, message, column=where, found=found, expected=expected))
 
     for key in ("$schema", "profile"):
-        if key in descriptor and not _known_profile(descriptor[key]):
+        if key in descriptor and not _known_profile(descriptor[key], "package", key):
             bad(
                 key,
                 "names a profile this package does not know (it is never fetched)",
                 printable(descriptor[key]),
-                "the Data Package v2 profile",
+                _profiles_named("package", key),
             )
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
@@ -213,8 +213,21 @@ def shape_problems(descriptor: dict, name: str) -> list[Problem]:
                     "an object in the descriptor",
                 )
         for key in ("$schema", "profile"):
-            if key in resource and not _known_profile(resource[key]):
-                bad(f"{where}.{key}", "names a profile this package does not know", printable(resource[key]))
+            if key in resource and not _known_profile(resource[key], "resource", key):
+                bad(
+                    f"{where}.{key}",
+                    "names a profile this package does not know",
+                    printable(resource[key]),
+                    _profiles_named("resource", key),
+                )
+        dialect = resource.get("dialect")
+        if isinstance(dialect, dict) and "$schema" in dialect and not _known_profile(dialect["$schema"], "dialect"):
+            bad(
+                f"{where}.dialect.$schema",
+                "the dialect names a profile this package does not know",
+                printable(resource["dialect"]["$schema"]),
+                _profiles_named("dialect"),
+            )
         if isinstance(resource.get("schema"), dict):
             problems += _schema_problems(resource["schema"], where, name)
     return problems
@@ -222,7 +235,7 @@ def shape_problems(descriptor: dict, name: str) -> list[Problem]:
 
 def _schema_problems(schema: dict, where: str, name: str) -> list[Problem]:
     problems = []
-    if "$schema" in schema and not _known_profile(schema["$schema"]):
+    if "$schema" in schema and not _known_profile(schema["$schema"], "schema"):
         problems.append(
             Problem(
                 "descriptor-shape",
@@ -230,6 +243,7 @@ def _schema_problems(schema: dict, where: str, name: str) -> list[Problem]:
                 "the schema names a profile this package does not know",
                 column=f"{where}.schema.$schema",
                 found=printable(schema["$schema"]),
+                expected=_profiles_named("schema"),
             )
         )
     fields = schema.get("fields")
@@ -259,8 +273,14 @@ def _schema_problems(schema: dict, where: str, name: str) -> list[Problem]:
     return problems
 
 
-def _known_profile(value) -> bool:
-    return isinstance(value, str) and value in PROFILES
+def _known_profile(value, where: str, key: str = "$schema") -> bool:
+    """Whether ``value`` of ``key`` names a profile Frictionless has built in for ``where`` (a
+    package, resource, schema or dialect)."""
+    return isinstance(value, str) and value in PROFILES[where][key]
+
+
+def _profiles_named(where: str, key: str = "$schema") -> str:
+    return " or ".join(sorted(PROFILES[where][key]))
 
 
 def path_problem(path) -> str | None:
