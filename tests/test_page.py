@@ -360,6 +360,17 @@ def test_the_chart_carries_title_source_licence_and_the_answers_reading(release,
     assert shown.index(first) < shown.index(other)
 
 
+def test_the_chart_s_ids_are_numbered_not_hashed_from_its_numbers(release, lang):
+    """matplotlib names a clip rectangle or a marker by a hash of its numbers at full precision; a
+    last digit moved by what the process drew before changed the bytes of a rebuild. The ids are
+    numbered in order, and every reference names one of them."""
+    svg = (release / file_names(lang)[0]).read_text(encoding="utf-8")
+    ids = re.findall(r' id="([^"]+)"', svg)
+    assert not [i for i in ids if re.fullmatch(r"[mp][0-9a-f]{10}", i)]
+    assert {"chart-p1", "chart-m1"} <= set(ids)
+    assert set(re.findall(r'(?:url\(|href=")#([^")]+)', svg)) <= set(ids)
+
+
 def test_the_stalking_figures_panel_is_no_smaller_than_the_other(release, defs):
     import matplotlib
 

@@ -9,6 +9,7 @@ in words."""
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 
 import pandas as pd
@@ -160,7 +161,29 @@ def draw(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict) -> tuple[
         fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
         fig.set_layout_engine("none")
         fig.savefig(png, format="png", dpi=110, metadata={"Software": None})
-    return described(svg.getvalue(), tables, lang, descriptor), png.getvalue()
+    return described(numbered(svg.getvalue()), tables, lang, descriptor), png.getvalue()
+
+
+HASHED_ID = re.compile(r'(?<=id=")([mp][0-9a-f]{10})(?=")')
+
+
+def numbered(svg: bytes) -> bytes:
+    """The SVG with the ids matplotlib makes by hashing a clip rectangle's or a marker's numbers
+    (``p3b75c80c27``, written at full precision, so that a last digit moved by the drawing's order in
+    a process changed the bytes) numbered in the order they are defined: ``chart-p1``, ``chart-m1``.
+
+    >>> numbered(b'<path id="p3b75c80c27"/><use xlink:href="#p3b75c80c27" clip-path="url(#p3b75c80c27)"/>')
+    b'<path id="chart-p1"/><use xlink:href="#chart-p1" clip-path="url(#chart-p1)"/>'
+    """
+    text_ = svg.decode("utf-8")
+    names: dict[str, str] = {}
+    for hashed in HASHED_ID.findall(text_):
+        kind = hashed[0]
+        names.setdefault(hashed, f"chart-{kind}{sum(1 for n in names if n[0] == kind) + 1}")
+    if not names:
+        return svg
+    pattern = re.compile(r'(?<=id=")(' + "|".join(names) + r')(?=")|(?<=#)(' + "|".join(names) + r')(?=[")])')
+    return pattern.sub(lambda m: names[m.group()], text_).encode("utf-8")
 
 
 TITLE_ID, DESC_ID = "chart-title", "chart-desc"  # a page that shows the SVG inline names them (aria-labelledby)
