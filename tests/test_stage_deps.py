@@ -4,6 +4,9 @@ no stage imports (the command line, the portal record) re-runs no stage."""
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata
+import re
 import sys
 from pathlib import Path
 
@@ -13,7 +16,7 @@ import yaml
 from helpers import ROOT, run
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from stage_deps import NOT_READ_BY_STAGES, PACKAGE, READS, STAGE_COMMANDS, expected_code_deps  # noqa: E402
+from stage_deps import NOT_READ_BY_STAGES, PACKAGE, READS, STAGE_COMMANDS, closure, expected_code_deps  # noqa: E402
 
 
 def test_every_file_a_module_reads_is_named():
@@ -29,6 +32,33 @@ def test_each_stage_depends_on_the_modules_it_imports_and_no_others():
         spec = stages[stage].get("do", stages[stage])
         code = sorted(d for d in spec["deps"] if d.startswith(("src/", "scripts/")))
         assert code == expected_code_deps(script), f"dvc.yaml, stage {stage}: run python scripts/stage_deps.py --write"
+
+
+def _libraries(modules: set[Path]) -> set[str]:
+    """The top-level names of the modules outside the standard library and the project that ``modules`` import."""
+    names = set()
+    for module in modules:
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                names.add(node.module.split(".")[0])
+    project = {"stalking_flanders", *(p.stem for folder in ("scripts", "backend") for p in (ROOT / folder).glob("*.py"))}
+    return {n for n in names if n not in sys.stdlib_module_names and n not in project}
+
+
+def test_the_pipelines_environment_holds_what_release_and_publish_import():
+    """`make release` and `make publish` run in .venv as requirements/pipeline.txt makes it: each
+    library that the stages' scripts and the publish script import (through the project's modules)
+    is a distribution that file pins. rdflib was not: `make publish` writes the DCAT record."""
+    scripts = [*STAGE_COMMANDS.values(), "scripts/distribute.py"]
+    libraries = _libraries(set().union(*(closure(ROOT / script) for script in scripts)))
+    canonical = lambda name: re.sub(r"[-_.]+", "-", name).lower()  # noqa: E731
+    lines = (ROOT / "requirements" / "pipeline.txt").read_text().splitlines()
+    pinned = {canonical(line.split("==")[0]) for line in lines if "==" in line and not line.startswith((" ", "#"))}
+    distributions = importlib.metadata.packages_distributions()
+    missing = {n: distributions.get(n) for n in libraries if not {canonical(d) for d in distributions.get(n, [])} & pinned}
+    assert "rdflib" in libraries and not missing, missing
 
 
 def test_a_change_to_the_command_line_reruns_no_stage():
