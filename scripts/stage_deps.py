@@ -71,12 +71,34 @@ def loads_by_name(path: Path) -> bool:
     )
 
 
+def _import_nodes(path: Path):
+    """The nodes of the module at ``path`` that may import: all of them, but in a package's
+    ``__init__.py`` not those inside its functions. Those are the public API's (``load``,
+    ``citation``), which import their module when called, and no stage calls them
+    (tests/test_stage_deps.py checks it): a change to the loader re-runs no stage."""
+    if path.name != "__init__.py":
+        yield from ast.walk(_parsed(path))
+        return
+    todo = list(_parsed(path).body)
+    while todo:
+        node = todo.pop()
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield node
+            todo += ast.iter_child_nodes(node)
+
+
+def functions_of_packages(path: Path) -> set[str]:
+    """The names of the functions of the package ``__init__.py`` at ``path`` (whose imports
+    :func:`_import_nodes` leaves out)."""
+    return {n.name for n in _parsed(path).body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+
 def imported(path: Path) -> frozenset[Path]:
     """The project's modules that ``path`` imports directly (package __init__ files included, and
     every module of its folder if it imports by name)."""
     found: set[Path] = set(path.parent.glob("*.py")) - {path} if loads_by_name(path) else set()
     here = _package_of(path) if path.is_relative_to(ROOT / "src") else ""
-    for node in ast.walk(_parsed(path)):
+    for node in _import_nodes(path):
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]

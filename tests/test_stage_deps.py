@@ -16,7 +16,15 @@ import yaml
 from helpers import ROOT, run
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from stage_deps import NOT_READ_BY_STAGES, PACKAGE, READS, STAGE_COMMANDS, closure, expected_code_deps  # noqa: E402
+from stage_deps import (  # noqa: E402
+    NOT_READ_BY_STAGES,
+    PACKAGE,
+    READS,
+    STAGE_COMMANDS,
+    closure,
+    expected_code_deps,
+    functions_of_packages,
+)
 
 
 def test_every_file_a_module_reads_is_named():
@@ -65,6 +73,34 @@ def test_a_change_to_the_command_line_reruns_no_stage():
     for script in STAGE_COMMANDS.values():
         deps = expected_code_deps(script)
         assert "src/stalking_flanders/cli.py" not in deps and "src/stalking_flanders/dcat.py" not in deps
+        assert "src/stalking_flanders/loader.py" not in deps  # nor to the loader (the package's load() imports it)
+
+
+def _uses(module: Path, package: str, names: set[str]) -> set[str]:
+    """Which of ``names`` (functions of ``package``) the module at ``module`` imports from it or calls on it."""
+    here = ".".join(module.relative_to(ROOT / "src").with_suffix("").parts[:-1]) if module.is_relative_to(ROOT / "src") else ""
+    used = set()
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = here.split(".")[: len(here.split(".")) - node.level + 1]
+                base = ".".join([*parts, *([base] if base else [])])
+            used |= {a.name for a in node.names if base == package} & names
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == package.split(".")[-1]:
+            used |= {node.attr} & names
+    return used
+
+
+def test_no_stage_calls_a_function_of_a_package_whose_imports_the_stages_deps_leave_out():
+    """stage_deps.py does not follow the imports inside a package __init__'s functions (the public
+    load() and citation(), which import the loader when called): no module a stage runs may call one."""
+    inits = {p: ".".join(p.relative_to(ROOT / "src").parts[:-1]) for p in PACKAGE.rglob("__init__.py")}
+    for stage, script in STAGE_COMMANDS.items():
+        for module in closure(ROOT / script):
+            for init, package in inits.items():
+                used = _uses(module, package, functions_of_packages(init)) if module != init else set()
+                assert not used, f"stage {stage}: {module.relative_to(ROOT)} uses {package}.{sorted(used)}"
 
 
 def test_a_new_version_or_format_draws_no_chart_again_but_a_changed_figure_does():
