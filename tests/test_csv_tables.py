@@ -8,11 +8,14 @@ import csv
 import io
 
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers import generated
-from stalking_flanders.csv_tables import _row_problem
+from stalking_flanders.csv_tables import _row_problem, read
+from stalking_flanders.model import Schema
+from stalking_flanders.problems import DataError
 
 VALUES = st.text(alphabet=st.sampled_from(list('ab ,"\r\n\t\x00\x85é')), max_size=6)
 TABLES = st.integers(1, 3).flatmap(lambda n: st.lists(st.lists(VALUES, min_size=n, max_size=n), min_size=1, max_size=5))
@@ -31,3 +34,24 @@ def test_a_table_let_through_is_read_by_pandas_as_the_csv_module_reads_it(rows, 
         return
     frame = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, na_filter=False, index_col=False)
     assert frame.values.tolist() == list(csv.reader(io.StringIO(text, newline="")))[1:]
+
+
+LABELS = st.lists(st.sampled_from(["a", "a.1", "", "Unnamed: 0", "Unnamed: 1", "b"]), min_size=1, max_size=4)
+
+
+@generated(200)
+@given(labels=LABELS)
+def test_a_table_is_read_only_under_the_labels_its_header_writes(labels):
+    """pandas renames a label written twice (a, a.1) or not at all (Unnamed: 1): a schema naming
+    the renamed column must not pass a file that does not hold it. Whatever schema is asked for,
+    pandas' names among them, the table is read only where its header is what the csv module reads."""
+    text = ",".join(labels) + "\n" + ",".join("x" * len(labels)) + "\n"
+    written = next(csv.reader(io.StringIO(text)))
+    renamed = list(pd.read_csv(io.StringIO(text), dtype=object, index_col=False).columns)
+    schema = Schema.parse({"fields": [{"name": n, "type": "string"} for n in renamed]}, "t")
+    if written == renamed:
+        assert list(read(text.encode(), schema, "t.csv").columns) == written
+        return
+    with pytest.raises(DataError) as refused:
+        read(text.encode(), schema, "t.csv")
+    assert {(p.code, p.line) for p in refused.value.problems} <= {("column-extra", 1), ("column-missing", 1)}

@@ -82,6 +82,30 @@ def _columns(raw: pd.DataFrame, schema: Schema, name: str) -> list[Problem]:
     ]
 
 
+def _labels_as_written(text: str, raw: pd.DataFrame, name: str) -> list[Problem]:
+    """Each label of the header that pandas read otherwise than the csv module reads it (a label
+    written twice is read ``a``, ``a.1``; an empty one ``Unnamed: 1``): a schema naming the
+    renamed column would pass a file that does not hold it."""
+    header, columns = next(csv.reader(io.StringIO(text, newline="")), []), list(raw.columns)
+    if header == columns:
+        return []
+    if len(header) != len(columns):  # pandas took a later line for the header: the first is empty
+        return [Problem("column-missing", name, "the first line holds no labels", 1, expected="the header row first")]
+    return [
+        Problem(
+            "column-extra",
+            name,
+            "a column's label is written twice, or not at all",
+            1,
+            written,
+            found=read,
+            expected="a label of its own, as the Table Schema names the column",
+        )
+        for written, read in zip(header, columns)
+        if written != read
+    ]
+
+
 def read(source: Path | bytes, schema: Schema, name: str | None = None) -> pd.DataFrame:
     """The typed DataFrame of a CSV file (a path, or its bytes), as its Table Schema says.
 
@@ -104,7 +128,7 @@ def read(source: Path | bytes, schema: Schema, name: str | None = None) -> pd.Da
         raw = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, na_filter=False, index_col=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
         raise _unreadable(name, error) from None
-    problems = _columns(raw, schema, name)
+    problems = _labels_as_written(text, raw, name) or _columns(raw, schema, name)
     if problems:
         raise DataError(problems, name)
     missing, kept = set(schema.missing_values), Kept(name)
