@@ -363,3 +363,16 @@ def test_a_stream_that_cannot_hold_a_character_gets_its_escape(monkeypatch):
     code = main(["info"])
     out.flush()
     assert code == 0 and "geco\\xf6rdineerd" in out.buffer.getvalue().decode("ascii")
+
+
+def test_a_text_of_ours_that_is_missing_is_an_internal_error_not_bad_input(monkeypatch):
+    """A text texts.toml lacks is a slip of the package's makers, however it is asked for (text()
+    or words()): exit 3, said to be ours, never exit 1, which says the input is bad."""
+    from stalking_flanders import texts
+
+    monkeypatch.setattr(texts, "_all", lambda: {})
+    for asked in (lambda: texts.text("page", "glance", "nl"), lambda: texts.words("page", "nl")["glance"]):
+        monkeypatch.setitem(cli_module.COMMANDS, "tables", lambda args, asked=asked: asked())
+        result = cli("tables")
+        assert result.returncode == 3, result.stderr
+        assert "internal error" in result.stderr and "please report it" in result.stderr and "texts.toml" in result.stderr

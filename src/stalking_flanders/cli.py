@@ -22,6 +22,7 @@ from .facts import CODES
 from .limits import ADDRESS_LIMIT, LimitExceeded, bounded
 from .portal_settings import SettingsError
 from .problems import DataError, PackageError, counted, escape_character, escaped, printable
+from .texts import MissingText
 from .untrusted import MAX_PROBLEMS_PER_CODE, NotFound
 
 OK, INVALID, USAGE, INTERNAL = 0, 1, 2, 3
@@ -323,7 +324,9 @@ def capped(problems: list, per_code: int = MAX_PROBLEMS_PER_CODE) -> list[str]:
 
 # What each of the package's errors means on the command line: a usage error (exit 2) where the user
 # named something that is not there or gave a setting that cannot be used; else invalid input (exit 1).
-EXIT_CODES = {UnknownNameError: USAGE, NotFound: USAGE, SettingsError: USAGE, MissingExtra: USAGE, PackageError: INVALID}
+# A text of the package's own that texts.toml lacks is a bug of ours (exit 3).
+EXIT_CODES = {UnknownNameError: USAGE, NotFound: USAGE, SettingsError: USAGE, MissingExtra: USAGE, MissingText: INTERNAL}
+EXIT_CODES[PackageError] = INVALID
 
 COMMANDS = {"tables": _tables, "show": _show, "info": _info, "validate": _validate, "diff": _diff, "dcat": _dcat}
 NEEDS = {"validate": "validate", "dcat": "portal"}  # the extra each command needs beyond the base install
@@ -426,8 +429,9 @@ def _main(argv: list[str] | None) -> int:
         say(f"invalid: {counted(error.problems)} problem(s)")
         return INVALID
     except PackageError as error:
-        say(error)
-        return next(code for kind, code in EXIT_CODES.items() if isinstance(error, kind))
+        code = next(code for kind, code in EXIT_CODES.items() if isinstance(error, kind))
+        say(f"internal error ({error}); please report it" if code == INTERNAL else error)
+        return code
     except BrokenPipeError:  # the reader stopped early (`| head`): nothing to say
         return OK
     except ModuleNotFoundError as error:  # a module of an extra that is not installed: a usage matter

@@ -30,7 +30,7 @@ def text(section: str, key: str, lang: str = "en", **values) -> str:
     """The text ``key`` of ``section`` in ``lang``, with ``{name}`` placeholders filled from ``values``."""
     texts = _all().get(section, {})
     if f"{key}_{lang}" not in texts:  # a name of ours that texts.toml does not hold: say where to look
-        raise LookupError(
+        raise MissingText(
             f"{TEXTS} holds no text {key}_{lang} in its section [{section}]"
             + (f" (its texts: {', '.join(sorted(texts))})" if texts else " (no such section)")
         )
@@ -55,7 +55,14 @@ def all_texts(section: str) -> dict:
 class MissingText(PackageError):
     """A text that the code or a template asks ``texts.toml`` for and that it does not hold (an edit
     that gave one language and not the other, say): named with the file, section and key. Not a
-    ``LookupError``, which a template would take for an empty value."""
+    ``LookupError``, which a template would take for an empty value. A slip of this package's
+    makers, never of its input: the command line says it is an internal error (exit 3).
+
+    >>> text("page", "no_such_text", "en")
+    Traceback (most recent call last):
+    ...
+    stalking_flanders.texts.MissingText: .../texts.toml holds no text no_such_text_en in its section [page] (its texts: ...)
+    """
 
 
 class Words(dict):
