@@ -37,7 +37,6 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 DCAT3 = Namespace(str(DCAT))  # DCAT 3's terms (version, previousVersion): rdflib's DCAT namespace predates them
 PREFIXES = {"dcat": DCAT, "dct": DCT, "foaf": FOAF, "vcard": VCARD, "spdx": SPDX, "skos": SKOS}
-BOTH = CODES  # every text of the record in each of the package's languages
 
 Triples = list[tuple]
 
@@ -117,16 +116,16 @@ def _graph(package: DataPackage, settings: dict) -> Graph:
         if problems:
             raise DataError(problems, str(package.descriptor_path))
     settings = for_version(settings, package.descriptor.get("version"))
-    record = Record(package, settings, *release_dates(settings, package.descriptor.get("version")))
+    r = Record(package, settings, *release_dates(settings, package.descriptor.get("version")))
     for key in ("dataset_iri", "publisher_url"):  # a node of the page would merge with it
-        if str(settings.get(key) or "").startswith(record.page + "#"):
+        if str(settings.get(key) or "").startswith(r.page + "#"):
             found = settings[key]
-            raise SettingsError(f"{key}: must not be an address on the record's own page ({record.page}#...): found {found!r}")
+            raise SettingsError(f"{key}: must not be an address on the record's own page ({r.page}#...): found {found!r}")
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
-    parts = [agents(record), licence(record), catalogue(record), dataset(record), coverage(record), sources(record)]
-    parts += [distribution(record, resource) for resource in files(record)]
+    parts = [agents(r), licence_triples(r), catalogue(r), dataset_triples(r), coverage(r), sources(r)]
+    parts += [distribution(r, resource) for resource in files(r)]
     for part in parts:
         for triple in part:
             graph.add(triple)
@@ -245,7 +244,7 @@ def agents(r: Record) -> Triples:
     ]
 
 
-def licence(r: Record) -> Triples:
+def licence_triples(r: Record) -> Triples:
     """The licence document, and the rights statement that says what it covers."""
     declared = r.descriptor["licenses"][0]
     known = LICENCES[declared["name"]]
@@ -257,7 +256,7 @@ def licence(r: Record) -> Triples:
         (r.licence, DCT.title, Literal(known.family, lang="en")),
         (r.licence, DCT.identifier, Literal(known.spdx)),
         (rights, RDF.type, DCT.RightsStatement),
-        *texts(rights, RDFS.label, {lang: licence_statement(labelled, lang) for lang in BOTH}),
+        *texts(rights, RDFS.label, {lang: licence_statement(labelled, lang) for lang in CODES}),
     ]
 
 
@@ -269,8 +268,8 @@ def catalogue(r: Record) -> Triples:
         (landing, RDF.type, FOAF.Document),
         *language_triples,
         (node, RDF.type, DCAT.Catalog),
-        *texts(node, DCT.title, {lang: text("portal", "catalogue_title", lang, **values) for lang in BOTH}),
-        *texts(node, DCT.description, {lang: text("portal", "catalogue_description", lang, **values) for lang in BOTH}),
+        *texts(node, DCT.title, {lang: text("portal", "catalogue_title", lang, **values) for lang in CODES}),
+        *texts(node, DCT.description, {lang: text("portal", "catalogue_description", lang, **values) for lang in CODES}),
         (node, DCT.publisher, r.publisher),
         (node, DCAT.contactPoint, r.node("contact")),
         (node, DCAT.dataset, r.dataset),
@@ -284,7 +283,7 @@ def catalogue(r: Record) -> Triples:
     ]
 
 
-def dataset(r: Record) -> Triples:
+def dataset_triples(r: Record) -> Triples:
     node, d = r.dataset, r.descriptor
     nl = d.get("translations", {}).get("nl", {})
     themes = [concept(EU + "data-theme/" + code, label, "data-theme") for code, label in THEMES.items()]
@@ -300,7 +299,7 @@ def dataset(r: Record) -> Triples:
         *(t for _, triples in themes for t in triples),
         *access_triples,
         (provenance, RDF.type, DCT.ProvenanceStatement),
-        *texts(provenance, RDFS.label, {lang: text("portal", "provenance", lang) for lang in BOTH}),
+        *texts(provenance, RDFS.label, {lang: text("portal", "provenance", lang) for lang in CODES}),
         (standard, RDF.type, DCT.Standard),
         (node, DCT.publisher, r.publisher),
         (node, DCAT.contactPoint, r.node("contact")),
@@ -353,7 +352,7 @@ def sources(r: Record) -> Triples:
             (cited, RDF.type, DCT.BibliographicResource),
             (cited, DCT.publisher, parliament),
             *texts(cited, DCT.title, {"nl": source["title"]}),
-            *texts(cited, DCT.description, {lang: text("portal", "source_description", lang, **values) for lang in BOTH}),
+            *texts(cited, DCT.description, {lang: text("portal", "source_description", lang, **values) for lang in CODES}),
             (parliament, RDF.type, FOAF.Agent),
             (parliament, RDF.type, DCT.Agent),
             (parliament, FOAF.name, Literal(text("portal", "source_publisher", "nl"), lang="nl")),

@@ -47,11 +47,6 @@ def licence_statement(licence: dict, lang: str = "en") -> str:
     )
 
 
-def all_texts(section: str) -> dict:
-    """Every text of ``section``, by key (``<key>_<lang>``)."""
-    return dict(_all()[section])
-
-
 class MissingText(PackageError):
     """A text that the code or a template asks ``texts.toml`` for and that it does not hold (an edit
     that gave one language and not the other, say): named with the file, section and key. Not a
