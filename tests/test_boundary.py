@@ -81,9 +81,23 @@ def test_no_runtime_module_can_run_a_program():
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
             names += [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             found += [f"{path.name}: {n}" for n in names if n.split(".")[0] in starters]
-            if isinstance(node, ast.Attribute) and node.attr in ("system", "popen", "spawnv", "execv", "execvp", "posix_spawn"):
+            if isinstance(node, ast.ImportFrom) and node.module in ("os", "posix"):  # from os import execve
+                found += [f"{path.name}:{node.lineno} os.{a.name}" for a in node.names if STARTS_A_PROGRAM.match(a.name)]
+            if isinstance(node, ast.Attribute) and STARTS_A_PROGRAM.match(node.attr):
                 found.append(f"{path.name}:{node.lineno} os.{node.attr}")
     assert found == []
+
+
+# The functions of os that start a program or a process: exec*, spawn*, posix_spawn*, fork*, system, popen
+STARTS_A_PROGRAM = re.compile(r"^(exec[lv]p?e?|spawn[lv]p?e?|posix_spawnp?|fork|forkpty|system|popen)$")
+
+
+def test_the_check_for_a_way_to_run_a_program_knows_each_of_os():
+    import os
+
+    starters = {n for n in dir(os) if STARTS_A_PROGRAM.match(n)}
+    assert {"execve", "execlp", "spawnvpe", "posix_spawnp", "fork", "system", "popen"} <= starters
+    assert not STARTS_A_PROGRAM.match("execute") and not STARTS_A_PROGRAM.match("systems")
 
 
 def test_every_error_the_package_raises_on_purpose_has_one_base():

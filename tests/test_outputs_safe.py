@@ -26,7 +26,6 @@ HOSTILE = "<!--<script>alert(1)</script>--> & </script><marquee>"
 
 
 def test_the_json_ld_cannot_leave_its_script_block(tmp_path):
-    pytest.importorskip("matplotlib")
     from stalking_flanders.pipeline import page
     from stalking_flanders.pipeline.chart import file_names as chart_files
 

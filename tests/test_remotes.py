@@ -19,7 +19,7 @@ import pytest
 import yaml
 from conftest import BUCKET, CREDENTIALS
 
-from helpers import ROOT, SEED_ID, fresh_repository, http_folder, run, sha256_tree, tool_env
+from helpers import ROOT, SEED_ID, fresh_repository, http_folder, needs, run, sha256_tree, tool_env
 from stalking_flanders import repo
 from stalking_flanders.releases import history
 
@@ -157,8 +157,8 @@ def test_a_release_kept_out_of_git_that_no_cache_holds_is_not_fetched_an_error_o
     """Releases before 2.0.0 kept their files out of git: fetching one that no cache or remote holds
     raised dvc_data's own DataIndexDirError, which the caller cannot tell from a bug of ours."""
     commit = history()["1.0.0"].commit
-    if subprocess.run(["git", "cat-file", "-e", f"{commit}^{{commit}}"], cwd=ROOT, capture_output=True).returncode:
-        pytest.skip("this clone does not hold the commit of 1.0.0 (a shallow clone)")
+    held = subprocess.run(["git", "cat-file", "-e", f"{commit}^{{commit}}"], cwd=ROOT, capture_output=True).returncode == 0
+    needs(held, "this clone does not hold the commit of 1.0.0 (a shallow clone)")
     code = (
         "import sys, stalking_flanders as s\n"
         "try:\n"
