@@ -270,6 +270,21 @@ def test_citation_cff_agrees_with_the_descriptor():
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(cff["date-released"]))
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert f"## [{cff['version']}] - {cff['date-released']}" in changelog
+
+
+def test_each_release_is_dated_alike_in_its_record_the_changelog_and_the_citation():
+    """releases.toml records each release when it is cut; CHANGELOG.md and CITATION.cff give its
+    day (in UTC, as the record's moment): the same releases, the same days."""
+    import datetime
+
+    from stalking_flanders.changelog import released
+    from stalking_flanders.releases import history
+
+    recorded = {v: r.released.astimezone(datetime.UTC).date() for v, r in history().items()}
+    assert released((ROOT / "CHANGELOG.md").read_text(encoding="utf-8")) == dict(reversed(recorded.items()))
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    latest = list(recorded)[-1]
+    assert (str(cff["version"]), str(cff["date-released"])) == (latest, recorded[latest].isoformat())
     # the abstract in Dutch first, then English, each with the caveats of the makers' own, labelled
     dutch, english = cff["abstract"].split(" — ")
     assert "niet specifiek voor stalking" in dutch and "Opmerking van de makers van dit pakket: het cijfer voor 2021" in dutch
