@@ -209,6 +209,20 @@ def test_no_description_calls_the_figures_on_belaging_stalking_figures(release):
     assert descriptor.count("stalking figures") == descriptor.count("not stalking figures")
 
 
+def test_the_label_of_the_makers_words_is_written_once(release):
+    """ "Note by the makers of this package" and its Dutch are texts.toml's (caveats.note): the
+    table descriptions of schemas/package.toml name it by its placeholder, and the descriptor says it
+    as texts.toml does."""
+    from stalking_flanders.pipeline.definitions import NOTE
+
+    toml = (ROOT / "schemas" / "package.toml").read_text(encoding="utf-8")
+    descriptor = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    observations = next(r for r in descriptor["resources"] if r["name"] == "observations")
+    for lang, said in (("en", observations["description"]), ("nl", observations["translations"]["nl"]["description"])):
+        label = text("caveats", "note", lang)
+        assert label not in toml and f"{label}: " in said and NOTE not in said
+
+
 def test_the_coverage_names_each_code_in_the_pages_language(html, release, lang):
     """A reader of the coverage table reads whether the answer gives figures in words, with the
     code the table subquestions holds beside them."""
@@ -428,9 +442,11 @@ def test_each_figure_is_a_bar_of_its_count_and_no_line_joins_the_years(release, 
 
 
 def test_a_text_texts_toml_does_not_hold_is_named_with_its_file_and_section():
-    with pytest.raises(LookupError, match=r"texts\.toml holds no text nope_nl in its section \[page\] \(its texts: .*glance_nl"):
+    from stalking_flanders.texts import MissingText
+
+    with pytest.raises(MissingText, match=r"texts\.toml holds no text nope_nl in its section \[page\] \(its texts: .*glance_nl"):
         text("page", "nope", "nl")
-    with pytest.raises(LookupError, match=r"no text x_nl in its section \[nowhere\] \(no such section\)"):
+    with pytest.raises(MissingText, match=r"no text x_nl in its section \[nowhere\] \(no such section\)"):
         text("nowhere", "x", "nl")
 
 
