@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import Schema
+from ..texts import text
 
 PACKAGE_META = "package.toml"
 SHARED_FIELDS = "fields.json"  # beside the Table Schemas: field kinds that several tables use
+NOTE = "{note}"  # in a table's description: the label of the makers' own words, as texts.toml words it
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,10 @@ def load_definitions(schema_dir: Path, pyproject: Path) -> Definitions:
     with Path(pyproject).open("rb") as fh:
         version = tomllib.load(fh)["project"]["version"]
     schemas = {name: load_schema(Path(schema_dir) / f"{name}.schema.json") for name in meta["tables"]}
+    for spec in meta["tables"].values():
+        for key, lang in (("description", "en"), ("description_nl", "nl")):
+            if key in spec:
+                spec[key] = spec[key].replace(NOTE, text("caveats", "note", lang))
     return Definitions(meta, schemas, version)
 
 
