@@ -1,5 +1,6 @@
 """The code each DVC stage runs: the modules its script imports, followed through every import
-(lazy ones too, and the packages they sit in), with the files those modules read. `dvc.yaml` lists
+(lazy ones too, and the packages they sit in; not those inside the functions of a package's
+``__init__.py``, which no stage calls), with the files those modules read. `dvc.yaml` lists
 exactly these as each stage's code deps (tests/test_stage_deps.py checks it), so that a change to a
 module no stage imports (the command line, the portal record) re-runs no stage.
 
@@ -34,6 +35,8 @@ STAGE_COMMANDS = {
 # Files of the package that no stage reads: the record of releases (read by validate and dcat at
 # run time, written when a release is cut) and the package's copies that the package stage makes.
 NOT_READ_BY_STAGES = ["src/stalking_flanders/releases.toml", "src/stalking_flanders/data", "src/stalking_flanders/registry.toml"]
+# functions of a module that Python calls without their name being written in the code that uses them
+CALLED_UNNAMED = frozenset({"__getattr__", "__dir__"})
 
 
 def _module_file(dotted: str) -> Path | None:
@@ -75,14 +78,16 @@ def _import_nodes(path: Path):
     """The nodes of the module at ``path`` that may import: all of them, but in a package's
     ``__init__.py`` not those inside its functions. Those are the public API's (``load``,
     ``citation``), which import their module when called, and no stage calls them
-    (tests/test_stage_deps.py checks it): a change to the loader re-runs no stage."""
+    (tests/test_stage_deps.py checks it): a change to the loader re-runs no stage. Functions that
+    Python calls without their name being written (a module's ``__getattr__`` and ``__dir__``) are
+    followed as the module's body is."""
     if path.name != "__init__.py":
         yield from ast.walk(_parsed(path))
         return
     todo = list(_parsed(path).body)
     while todo:
         node = todo.pop()
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.name in CALLED_UNNAMED:
             yield node
             todo += ast.iter_child_nodes(node)
 
@@ -90,7 +95,8 @@ def _import_nodes(path: Path):
 def functions_of_packages(path: Path) -> set[str]:
     """The names of the functions of the package ``__init__.py`` at ``path`` (whose imports
     :func:`_import_nodes` leaves out)."""
-    return {n.name for n in _parsed(path).body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    functions = (ast.FunctionDef, ast.AsyncFunctionDef)
+    return {n.name for n in _parsed(path).body if isinstance(n, functions) and n.name not in CALLED_UNNAMED}
 
 
 def imported(path: Path) -> frozenset[Path]:

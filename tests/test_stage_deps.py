@@ -21,6 +21,7 @@ from stage_deps import (  # noqa: E402
     PACKAGE,
     READS,
     STAGE_COMMANDS,
+    _import_nodes,
     closure,
     expected_code_deps,
     functions_of_packages,
@@ -89,19 +90,40 @@ def test_a_change_to_the_command_line_reruns_no_stage():
 
 
 def _uses(module: Path, package: str, names: set[str]) -> set[str]:
-    """Which of ``names`` (functions of ``package``) the module at ``module`` imports from it or calls on it."""
+    """Which of ``names`` (functions of ``package``) the module at ``module`` imports from it (by name
+    or by ``*``) or calls on it (under its own name or another it is imported as)."""
     here = ".".join(module.relative_to(ROOT / "src").with_suffix("").parts[:-1]) if module.is_relative_to(ROOT / "src") else ""
+    nodes = list(ast.walk(ast.parse(module.read_text(encoding="utf-8"))))
+    called = {package.split(".")[-1]} | {
+        a.asname for n in nodes if isinstance(n, ast.Import) for a in n.names if a.name == package and a.asname
+    }
     used = set()
-    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+    for node in nodes:
         if isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
                 parts = here.split(".")[: len(here.split(".")) - node.level + 1]
                 base = ".".join([*parts, *([base] if base else [])])
-            used |= {a.name for a in node.names if base == package} & names
-        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == package.split(".")[-1]:
+            if base == package:
+                used |= names if any(a.name == "*" for a in node.names) else {a.name for a in node.names} & names
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in called:
             used |= {node.attr} & names
     return used
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "from stalking_flanders import load\n",
+        "from stalking_flanders import *\n",
+        "import stalking_flanders\nstalking_flanders.load('x')\n",
+        "import stalking_flanders as sf\nsf.load('x')\n",
+    ],
+)
+def test_a_use_of_a_package_function_is_seen_however_it_is_imported(tmp_path, code):
+    module = tmp_path / "stage.py"
+    module.write_text(code, encoding="utf-8")
+    assert _uses(module, "stalking_flanders", {"load", "citation"}) >= {"load"}
 
 
 def test_no_stage_calls_a_function_of_a_package_whose_imports_the_stages_deps_leave_out():
@@ -162,3 +184,12 @@ def test_a_mistyped_option_is_a_usage_error_not_a_print():
     # `--wirte` printed the deps and exited 0, so the one who meant --write saw dvc.yaml unchanged
     result = run([sys.executable, str(ROOT / "scripts" / "stage_deps.py"), "--wirte"], ROOT, check=False)
     assert result.returncode == 2 and "unrecognized arguments: --wirte" in result.stderr
+
+
+def test_a_package_s_module_getattr_is_followed_and_its_other_functions_are_not(tmp_path):
+    """Python calls a module's ``__getattr__`` for a name the module lacks, without the name
+    ``__getattr__`` being written anywhere: the imports inside it are the module's own."""
+    init = tmp_path / "__init__.py"
+    init.write_text("def __getattr__(name):\n    import json\n\ndef load():\n    import csv\n", encoding="utf-8")
+    modules = {a.name for node in _import_nodes(init) if isinstance(node, ast.Import) for a in node.names}
+    assert modules == {"json"} and functions_of_packages(init) == {"load"}
