@@ -55,3 +55,14 @@ def test_a_table_is_read_only_under_the_labels_its_header_writes(labels):
     with pytest.raises(DataError) as refused:
         read(text.encode(), schema, "t.csv")
     assert {(p.code, p.line) for p in refused.value.problems} <= {("column-extra", 1), ("column-missing", 1)}
+
+
+@pytest.mark.parametrize("first", ["", " ", "\t", "  \t"])
+def test_a_blank_first_line_is_said_to_hold_no_labels(first):
+    """pandas skips a first line that is empty or of spaces alone and takes the next for the header:
+    the file is refused as having none, not for a label it does not write."""
+    schema = Schema.parse({"fields": [{"name": "x", "type": "string"}]}, "t")
+    with pytest.raises(DataError) as refused:
+        read(f"{first}\nx\n1\n".encode(), schema, "t.csv")
+    said = [(p.code, p.line, p.message) for p in refused.value.problems]
+    assert said == [("column-missing", 1, "the first line holds no labels")]

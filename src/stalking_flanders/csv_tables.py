@@ -89,7 +89,7 @@ def _labels_as_written(text: str, raw: pd.DataFrame, name: str) -> list[Problem]
     header, columns = next(csv.reader(io.StringIO(text, newline="")), []), list(raw.columns)
     if header == columns:
         return []
-    if len(header) != len(columns):  # pandas took a later line for the header: the first is empty
+    if len(header) != len(columns) or not "".join(header).strip(" \t"):  # pandas took a later line: the first is blank
         return [Problem("column-missing", name, "the first line holds no labels", 1, expected="the header row first")]
     return [
         Problem(
