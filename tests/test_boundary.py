@@ -72,7 +72,10 @@ def test_no_runtime_module_can_run_a_program():
     """What a user runs on a folder it was handed never starts git or any other program: no module
     of the runtime imports a way to."""
     package = ROOT / "src" / "stalking_flanders"
-    starters = {"subprocess", "pty", "multiprocessing", "pexpect"}
+    # modules that start a program or process (asyncio's subprocesses, concurrent's process pools,
+    # a browser, C's system() through ctypes), beside os's functions (STARTS_A_PROGRAM)
+    starters = {"subprocess", "_posixsubprocess", "pty", "multiprocessing", "concurrent", "asyncio", "pexpect"}
+    starters |= {"webbrowser", "ctypes"}
     found = []
     for path in sorted(package.rglob("*.py")):
         if "pipeline" in path.relative_to(package).parts:
@@ -97,6 +100,9 @@ def test_the_check_for_a_way_to_run_a_program_knows_each_of_os():
 
     starters = {n for n in dir(os) if STARTS_A_PROGRAM.match(n)}
     assert {"execve", "execlp", "spawnvpe", "posix_spawnp", "fork", "system", "popen"} <= starters
+    # every function of os whose name begins as one of those does: none is left unmatched
+    begins = re.compile(r"^(exec|spawn|posix_spawn|fork|system|popen)")
+    assert {n for n in dir(os) if begins.match(n) and callable(getattr(os, n))} == starters
     assert not STARTS_A_PROGRAM.match("execute") and not STARTS_A_PROGRAM.match("systems")
 
 

@@ -284,6 +284,10 @@ def test_citation_cff_agrees_with_the_descriptor():
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(cff["date-released"]))
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert f"## [{cff['version']}] - {cff['date-released']}" in changelog
+    # the abstract in Dutch first, then English, each with the caveats of the makers' own, labelled
+    dutch, english = cff["abstract"].split(" — ")
+    assert "niet specifiek voor stalking" in dutch and "Opmerking van de makers van dit pakket: het cijfer voor 2021" in dutch
+    assert "not stalking-specific" in english and "Note by the makers of this package: the 2021 figure" in english
 
 
 def test_each_release_is_dated_alike_in_its_record_the_changelog_and_the_citation():
@@ -299,10 +303,6 @@ def test_each_release_is_dated_alike_in_its_record_the_changelog_and_the_citatio
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     latest = list(recorded)[-1]
     assert (str(cff["version"]), str(cff["date-released"])) == (latest, recorded[latest].isoformat())
-    # the abstract in Dutch first, then English, each with the caveats of the makers' own, labelled
-    dutch, english = cff["abstract"].split(" — ")
-    assert "niet specifiek voor stalking" in dutch and "Opmerking van de makers van dit pakket: het cijfer voor 2021" in dutch
-    assert "not stalking-specific" in english and "Note by the makers of this package: the 2021 figure" in english
 
 
 def test_no_computed_value_is_shown_as_if_published(html, release):

@@ -255,9 +255,10 @@ class Kept:
 
 
 class PackageError(Exception):
-    """The base of every error this package raises on purpose: something wrong with what it was
-    given (a package, a name, a setting), never a bug of its own. The command line says each in one
-    line and exits 1 or 2 (``cli.EXIT_CODES``)."""
+    """The base of every error this package raises on purpose: most say that something is wrong
+    with what it was given (a package, a name, a setting), and the command line says each in one
+    line and exits 1 or 2 (``cli.EXIT_CODES``). One says a slip of the package's own makers
+    (``texts.MissingText``, a text of ours that ``texts.toml`` lacks): an internal error, exit 3."""
 
 
 class DataError(PackageError, ValueError):

@@ -12,9 +12,10 @@ from ..formats import FORMATS, TEXT, Content
 from ..hashes import file_facts
 from ..text import dutch_date
 from ..texts import text
+from ..untrusted import V2_PROFILES
 from .definitions import Definitions
 
-PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+PROFILE = V2_PROFILES + "datapackage.json"  # the one a package may name (untrusted.PROFILES)
 PLACE_OF_OWN_TEXTS = "{not_official}"  # in the description of schemas/package.toml
 
 
