@@ -130,12 +130,20 @@ def test_every_error_the_package_raises_on_purpose_has_one_base():
 
 
 def test_archived_texts_are_checked_against_the_registry_in_one_place():
+    """The pipeline (the texts of its archive) and validate (those of a package) differ only in where
+    a text stands: both go through sources.registered_texts, which alone names the problems and
+    calls the checks of a text."""
+    marks = ('"source-text-changed"', '"source-unregistered"', "text_problems(", "unregistered(")
     users = sorted(
         p.relative_to(ROOT).as_posix()
         for p in (ROOT / "src").rglob("*.py")
-        if p.name != "problems.py" and ('"source-text-changed"' in p.read_text() or '"source-unregistered"' in p.read_text())
+        if p.name != "problems.py" and any(mark in p.read_text() for mark in marks)
     )
     assert users == ["src/stalking_flanders/sources.py"]
+    callers = sorted(
+        p.name for p in (ROOT / "src").rglob("*.py") if "registered_texts(" in p.read_text() and p.name != "sources.py"
+    )
+    assert callers == ["validated.py", "validation.py"]
 
 
 def test_the_caveats_are_added_to_a_description_and_taken_off_in_one_module():

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .hashes import sha256_bytes
+from .model import csv_line
 from .problems import Problem, raise_if_any
+from .text import ArchivedText
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 REGISTRY_NAME = "registry.toml"
 
@@ -49,6 +56,37 @@ def unregistered(source_id: str, registry: dict[str, Source], table_file: str, l
         found=source_id,
         expected=f"one of {', '.join(registry)}",
     )
+
+
+# Where the text of a registered source stands: its bytes and the file to name it by, or the problem
+# that there is none (a package whose table names a text it does not hold).
+OpenText = Callable[[Source, object, int], "tuple[bytes, str] | Problem"]
+
+
+def registered_texts(
+    registry: dict[str, Source], source_questions: pd.DataFrame, file: str, open_text: OpenText
+) -> tuple[dict[str, ArchivedText], list[Problem]]:
+    """The archived text of each row of ``source_questions`` (the table's file ``file``), where it is
+    the one registered: the one check that the pipeline (the texts of its archive) and ``validate``
+    (those a package holds) share. ``open_text(source, row, line)`` gives the text's bytes and its
+    file's name, or a problem."""
+    texts, problems = {}, []
+    for index, row in enumerate(source_questions.itertuples()):
+        line = csv_line(index)
+        source = registry.get(row.source_question)
+        if source is None:
+            problems.append(unregistered(row.source_question, registry, file, line))
+            continue
+        opened = open_text(source, row, line)
+        if isinstance(opened, Problem):
+            problems.append(opened)
+            continue
+        data, name = opened
+        found = text_problems(source, data, name, row.sha256, (file, line))
+        problems += found
+        if not found:
+            texts[source.id] = ArchivedText(data.decode("utf-8"), name)
+    return texts, problems
 
 
 def text_problems(source: Source, data: bytes, file: str, recorded: str | None = None, where: tuple[str, int] | None = None):

@@ -31,9 +31,8 @@ from .model import Schema, csv_line, same_value
 from .problems import MAX_PROBLEMS_KEPT, Code, DataError, Kept, Problem
 from .releases import as_what, history, release_problems
 from .rooting import folder_of, in_release
-from .sources import load_registry, text_problems, unregistered
+from .sources import load_registry, registered_texts
 from .tableschema import python_rows
-from .text import ArchivedText
 from .untrusted import Total, file_problem, offline, read_file
 
 REGISTRY_DIR = Path(__file__).resolve().parent  # registry.toml, as shipped with the package
@@ -357,33 +356,22 @@ def _recorded_facts(package: DataPackage, resource: dict, path: Path) -> list[Pr
 def _archived_texts(package: DataPackage, source_questions, file: str) -> tuple[dict, list[Problem]]:
     """The archived text of each source question, if it is a file of the package whose hash is
     the one registered with this package."""
-    registry = load_registry(REGISTRY_DIR)
-    texts, problems = {}, []
-    for index, row in enumerate(source_questions.itertuples()):
-        registered = registry.get(row.source_question)
-        if registered is None:
-            problems.append(unregistered(row.source_question, registry, file, csv_line(index)))
-            continue
+
+    def in_the_package(source, row, line: int) -> tuple[bytes, str] | Problem:
         resource = _text_resource(package, row.archived_text)
         if resource is None or not package.path(resource).is_file():
-            problems.append(
-                Problem(
-                    "file-missing",
-                    file,
-                    "the archived text is not a file of the package",
-                    csv_line(index),
-                    "archived_text",
-                    found=row.archived_text,
-                    expected="the path of a text resource",
-                )
+            return Problem(
+                "file-missing",
+                file,
+                "the archived text is not a file of the package",
+                line,
+                "archived_text",
+                found=row.archived_text,
+                expected="the path of a text resource",
             )
-            continue
-        data = read_file(package.path(resource), root=package.root)
-        found = text_problems(registered, data, _file(package, resource), row.sha256, (file, csv_line(index)))
-        problems += found
-        if not found:
-            texts[row.source_question] = ArchivedText(data.decode("utf-8"), _file(package, resource))
-    return texts, problems
+        return read_file(package.path(resource), root=package.root), _file(package, resource)
+
+    return registered_texts(load_registry(REGISTRY_DIR), source_questions, file, in_the_package)
 
 
 def _text_resource(package: DataPackage, archived_text: str) -> dict | None:

@@ -8,31 +8,14 @@ import pandas as pd
 
 from .. import csv_tables
 from ..checks import check_tables
-from ..model import csv_line
-from ..problems import Problem, raise_if_any
-from ..sources import load_registry, text_problems, unregistered
-from ..text import ArchivedText
+from ..problems import raise_if_any
+from ..sources import Source, load_registry, registered_texts
 from .atomic import replacing
 from .definitions import Definitions
 
 
-def registered_texts(
-    archive_dir: Path, source_questions: pd.DataFrame, file: str
-) -> tuple[dict[str, ArchivedText], list[Problem]]:
-    """The archived text of each source question, each checked against the registered hash."""
-    registry = load_registry(archive_dir)
-    texts, problems = {}, []
-    for index, row in enumerate(source_questions.itertuples()):
-        source = registry.get(row.source_question)
-        if source is None:
-            problems.append(unregistered(row.source_question, registry, file, csv_line(index)))
-            continue
-        data = source.text_path.read_bytes()
-        found = text_problems(source, data, str(source.text_path), row.sha256, (file, csv_line(index)))
-        problems += found
-        if not found:
-            texts[source.id] = ArchivedText(data.decode("utf-8"), str(source.text_path))
-    return texts, problems
+def _in_the_archive(source: Source, row, line: int) -> tuple[bytes, str]:
+    return source.text_path.read_bytes(), str(source.text_path)
 
 
 def make_validated(extracted_dir: Path, archive_dir: Path, defs: Definitions, out_dir: Path) -> None:
@@ -47,7 +30,8 @@ def make_validated(extracted_dir: Path, archive_dir: Path, defs: Definitions, ou
     raise_if_any(problems, str(extracted_dir))
     tables = {name: pd.concat(frames, ignore_index=True) for name, frames in parts.items()}
     files = {name: f"{extracted_dir}/*/{csv_tables.file_name(name)}" for name in defs.schemas}
-    texts, problems = registered_texts(archive_dir, tables["source_questions"], files["source_questions"])
+    registry = load_registry(archive_dir)
+    texts, problems = registered_texts(registry, tables["source_questions"], files["source_questions"], _in_the_archive)
     problems += check_tables(tables, defs.schemas, texts, files)
     raise_if_any(problems, str(extracted_dir))
     with replacing(out_dir) as tmp:
