@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from helpers import SEED_ID, fresh_repository, rehash, run, tool_env
+from helpers import ROOT, SEED_ID, fresh_repository, rehash, run, tool_env
 
 TSV_PLUGIN = '''"""Tab-separated values: a format of this test's own."""
 
@@ -92,3 +92,10 @@ def test_a_new_format_is_one_module_and_one_name(tmp_path):
     assert "[format-differs]" in found.stdout and "found 956" in found.stdout, found.stdout + found.stderr
 
     assert os.path.exists(release / "index.html") and "observations.tsv" in (release / "index.html").read_text()
+
+
+def test_the_core_asks_no_format_by_its_name():
+    """validate hands each file to Frictionless as its format pins it (Format.as_checked) and finds
+    the reference format by its flag: it compares no format's name of its own."""
+    core = (ROOT / "src" / "stalking_flanders" / "validation.py").read_text(encoding="utf-8")
+    assert re.findall(r"\b(?:csv|parquet|xlsx)\.(?:FORMAT|DIALECT)\b|== \"(?:csv|parquet|xlsx)\"", core) == []

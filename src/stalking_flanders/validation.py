@@ -23,7 +23,7 @@ from pathlib import Path
 from . import sums
 from .checks import check_tables
 from .datapackage import BUNDLED, DESCRIPTOR_NAME, DataPackage, IntegrityError, bundled, descriptor_file
-from .formats import BY_NAME, FORMATS, LISTED, TEXT, ShownOtherwise, csv
+from .formats import BY_NAME, FORMATS, LISTED, REFERENCE, TEXT, ShownOtherwise, csv
 from .frictionless_report import frictionless_problems
 from .hashes import facts, sha256_bytes
 from .limits import bounded, temporary_folder
@@ -67,7 +67,7 @@ def _problems(path: Path) -> list[Problem]:
     others = {  # CSV files that are not tables of this package: Frictionless reads them
         str(package.path(r)): read_file(package.path(r), root=package.root)
         for r in package.descriptor["resources"]
-        if r["format"] == csv.FORMAT.name and r["name"] not in names
+        if r["format"] == REFERENCE.name and r["name"] not in names
     }
     if past := csv.cells_past_the_cap({**contents, **others}, str(path)):
         return problems + [past]  # every reader of the tables costs a few microseconds a value
@@ -164,11 +164,10 @@ def _errors_each(checked: list[dict]) -> int:
 
 
 def _as_checked(resource: dict) -> dict:
-    """``resource`` as Frictionless is handed it: without foreign keys, and a table of the
-    reference format with the dialect this package reads it by (without one, Frictionless would
-    guess another delimiter, and read columns the caps did not count)."""
-    if resource.get("format") == csv.FORMAT.name:
-        resource = {**resource, "dialect": dict(csv.DIALECT)}
+    """``resource`` as Frictionless is handed it: without foreign keys, and as its format pins how
+    its files are read (:meth:`~stalking_flanders.formats.base.Format.as_checked`)."""
+    if (fmt := BY_NAME.get(resource.get("format"))) is not None:
+        resource = fmt.as_checked(resource)
     if "schema" not in resource or "foreignKeys" not in resource["schema"]:
         return resource
     return {**resource, "schema": {k: v for k, v in resource["schema"].items() if k != "foreignKeys"}}

@@ -50,6 +50,8 @@ def __getattr__(name: str):
         return _registry()[0]
     if name == "BY_NAME":
         return _registry()[1]
+    if name == "REFERENCE":
+        return next(f for f in _registry()[0] if f.reference)
     if name == "LISTED":
         return [*(f.name for f in _registry()[0]), _documents()["TEXT"].name]
     if name in ("TEXT", "JSON"):
@@ -63,10 +65,23 @@ def __getattr__(name: str):
 
 FORMATS: list[Format]  # every format of a release, in the order of PLUGINS
 BY_NAME: dict[str, Format]  # every format and document by name
+REFERENCE: Format  # the format every other one is checked against, value for value (CSV)
 # the formats a release lists its files in: every format of its tables, and the archived answers'
 # text (the descriptor's own, JSON, is none: no release lists a file of it as a resource)
 LISTED: list[str]
 TEXT: Document  # the archived answer
 JSON: Document  # the descriptor
 
-__all__ = ["BY_NAME", "DATA_PACKAGE", "FORMATS", "JSON", "LISTED", "TEXT", "Content", "Format", "ShownOtherwise", "Table"]
+__all__ = [
+    "BY_NAME",
+    "DATA_PACKAGE",
+    "FORMATS",
+    "JSON",
+    "LISTED",
+    "REFERENCE",
+    "TEXT",
+    "Content",
+    "Format",
+    "ShownOtherwise",
+    "Table",
+]

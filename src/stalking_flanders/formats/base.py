@@ -157,6 +157,11 @@ class Format:
         typed model knows (:data:`~stalking_flanders.model.RESOURCE_KEYS`), or the publish step refuses the release."""
         return {}
 
+    def as_checked(self, resource: dict) -> dict:
+        """``resource`` (of a file of this format) as ``validate`` hands it to Frictionless: as it
+        stands, unless the format pins how its files are read."""
+        return resource
+
     def rows(self, data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
         """The rows of ``table`` in a file of this format (its bytes, read within bounds), as
         Python values, for ``validate``; no more than ``limit`` of them (``validate`` asks for one

@@ -29,6 +29,11 @@ class CSV(Format):
         # name it; v2 readers accept it. Other formats never name it, so R refuses them.
         return {"profile": TABULAR_PROFILE, "dialect": dict(DIALECT)}
 
+    def as_checked(self, resource: dict) -> dict:
+        # the dialect this package reads a CSV file by: without one, Frictionless would guess another
+        # delimiter, and read columns the caps did not count
+        return {**resource, "dialect": dict(DIALECT)}
+
     def rows(self, data: bytes, table: str, schema: Schema, limit: int) -> list[dict]:
         from ..tableschema import python_rows
 
