@@ -117,3 +117,22 @@ def test_a_full_disk_is_a_clear_message_and_changes_nothing(workspace_built, tmp
         assert sorted(p.name for p in disk.iterdir() if not p.name.endswith(".lock")) == ["release"]
     finally:
         subprocess.run(["umount", str(disk)], check=False)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_validate_stopped_while_it_checks_leaves_no_copy_of_the_package_behind(tmp_path, stop):
+    """validate checks a staged copy of the package's files in a temporary folder: a command stopped
+    while Frictionless reads it removes it, and ends as a shell reports a stop (128 + the signal)."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    bundled = DataPackage().root
+    command = [sys.executable, "-m", "stalking_flanders", "validate", str(bundled)]
+    process = subprocess.Popen(command, env={**tool_env(), "TMPDIR": str(temporary)}, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not any(temporary.glob("stalking-flanders-*")):
+        assert process.poll() is None, "validate ended before it staged a copy"
+        assert time.monotonic() < deadline
+        time.sleep(0.002)
+    process.send_signal(stop)
+    assert process.wait(timeout=30) == 128 + stop
+    assert list(temporary.glob("stalking-flanders-*")) == []

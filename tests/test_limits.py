@@ -221,3 +221,17 @@ def test_the_callers_own_timer_and_alarm_handler_are_left_as_they_were(tmp_path,
     ((timer, handler, limit),) = seen
     assert 0 < timer and handler is not previous and (limit != unbounded or unbounded[0] != resource.RLIM_INFINITY)
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0) and signal.getsignal(signal.SIGALRM) is previous
+
+
+def test_a_command_s_handlers_of_stops_are_set_for_its_run_alone():
+    """The command line sets its own handlers of SIGTERM and SIGHUP for the run and restores those it
+    found (a program that calls cli.main keeps its own)."""
+    import signal
+
+    from stalking_flanders.limits import STOPS, stopped_cleanly
+
+    assert set(STOPS) == {signal.SIGTERM, signal.SIGHUP}
+    before = {number: signal.getsignal(number) for number in STOPS}
+    with stopped_cleanly():
+        assert all(signal.getsignal(number) is not before[number] for number in STOPS)
+    assert {number: signal.getsignal(number) for number in STOPS} == before

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from .datapackage import DataPackage, UnknownNameError, bundled
 from .extras import MissingExtra, extra_of, how_to_install, require
 from .facts import CODES
-from .limits import ADDRESS_LIMIT, LimitExceeded, bounded
+from .limits import ADDRESS_LIMIT, LimitExceeded, bounded, stopped_cleanly
 from .portal_settings import SettingsError
 from .problems import DataError, PackageError, counted, escape_character, escaped, printable
 from .texts import MissingText
@@ -415,7 +415,7 @@ def _main(argv: list[str] | None) -> int:
     try:
         if args.command in NEEDS:
             require(NEEDS[args.command], f"stalking-flanders {args.command}")
-        with bounded(f"stalking-flanders {args.command}"):
+        with stopped_cleanly(), bounded(f"stalking-flanders {args.command}"):
             return COMMANDS[args.command](args)
     except LimitExceeded as error:
         say(error)

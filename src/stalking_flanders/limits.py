@@ -135,31 +135,70 @@ def address_space(limit: int = ADDRESS_LIMIT):
 _MADE: set[str] = set()  # the temporary folders of the runs now going, removed when the watchdog ends the process
 
 
+# The signals that stop a command at once by default (no ``finally`` runs then); SIGINT raises
+# KeyboardInterrupt instead, whose unwinding removes what the run staged.
+STOPS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
 @contextmanager
 def temporary_folder(prefix: str):
     """A temporary folder (``tempfile.TemporaryDirectory``) that is removed even where the
-    watchdog ends the process in the middle of the run (no ``finally`` runs then)."""
+    watchdog ends the process in the middle of the run, or a stop does (:func:`stopped_cleanly`):
+    no ``finally`` runs then. A stop that comes while it is made waits until it is known."""
     import tempfile
 
-    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
-        _MADE.add(folder)
+    blocked = hasattr(signal, "pthread_sigmask") and signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+    try:
+        made = tempfile.TemporaryDirectory(prefix=prefix)
+        _MADE.add(made.name)
+    finally:
+        if blocked is not False:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    with made as folder:
         try:
             yield folder
         finally:
             _MADE.discard(folder)
 
 
-def _end(message: str) -> None:
+def _remove_staged() -> None:
     import shutil
 
+    for folder in list(_MADE):  # what the run staged (copies of a package's files) is not left behind
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def stopped_cleanly():
+    """Within the block, a stop (SIGTERM, SIGHUP) removes what the run staged before the process
+    ends, with the status a shell gives a process its signal ended (128 + its number); the
+    handlers before are restored after. For the command line, which owns its process: the Python
+    API leaves a program's signals alone. Outside the main thread, where Python sets no handler,
+    nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        _remove_staged()
+        os._exit(128 + signum)
+
+    previous = {number: signal.signal(number, stop) for number in STOPS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+
+
+def _end(message: str) -> None:
     from .problems import escaped
 
     stream = sys.__stderr__
     if stream is not None:
         stream.write(escaped(message) + "\n")
         stream.flush()
-    for folder in list(_MADE):  # what the run staged (copies of a package's files) is not left behind
-        shutil.rmtree(folder, ignore_errors=True)
+    _remove_staged()
     os._exit(1)
 
 
