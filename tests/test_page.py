@@ -213,14 +213,30 @@ def test_the_label_of_the_makers_words_is_written_once(release):
     """ "Note by the makers of this package" and its Dutch are texts.toml's (caveats.note): the
     table descriptions of schemas/package.toml name it by its placeholder, and the descriptor says it
     as texts.toml does."""
-    from stalking_flanders.pipeline.definitions import NOTE
 
     toml = (ROOT / "schemas" / "package.toml").read_text(encoding="utf-8")
     descriptor = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
     observations = next(r for r in descriptor["resources"] if r["name"] == "observations")
     for lang, said in (("en", observations["description"]), ("nl", observations["translations"]["nl"]["description"])):
         label = text("caveats", "note", lang)
-        assert label not in toml and f"{label}: " in said and NOTE not in said
+        assert label not in toml and f"{label}: " in said and "{note}" not in said
+
+
+@pytest.mark.parametrize("times", [0, 2])
+def test_a_package_description_without_its_sentence_on_its_own_texts_once_is_refused(tmp_path, times):
+    """What the package says of its own texts stands once in each language's description: a
+    maintainer who drops {not_official}, or writes it twice, is told where, before anything is built."""
+    import shutil
+
+    from stalking_flanders.pipeline.definitions import load_definitions
+
+    schemas = tmp_path / "schemas"
+    shutil.copytree(ROOT / "schemas", schemas)
+    toml = schemas / "package.toml"
+    head, dutch = toml.read_text(encoding="utf-8").rsplit("[translations.nl]", 1)
+    toml.write_text(head + "[translations.nl]" + dutch.replace("{not_official}", "{not_official}" * times), encoding="utf-8")
+    with pytest.raises(LookupError, match=r"description in nl must hold \{not_official\} once"):
+        load_definitions(schemas, ROOT / "pyproject.toml")
 
 
 def test_the_coverage_names_each_code_in_the_pages_language(html, release, lang):

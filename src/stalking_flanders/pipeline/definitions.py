@@ -13,7 +13,11 @@ from ..texts import text
 
 PACKAGE_META = "package.toml"
 SHARED_FIELDS = "fields.json"  # beside the Table Schemas: field kinds that several tables use
-NOTE = "{note}"  # in a table's description: the label of the makers' own words, as texts.toml words it
+# What a description of package.toml names by a placeholder, said as texts.toml says it in its
+# section [caveats]: the label of the makers' own words (in a table's), and what the package says of
+# its own texts (in the package's, once in each language).
+PLACEHOLDERS = {"{note}": "note", "{not_official}": "not_official"}
+ONCE_IN_THE_PACKAGE = "{not_official}"
 
 
 @dataclass(frozen=True)
@@ -40,8 +44,19 @@ def load_definitions(schema_dir: Path, pyproject: Path) -> Definitions:
     for spec in meta["tables"].values():
         for key, lang in (("description", "en"), ("description_nl", "nl")):
             if key in spec:
-                spec[key] = spec[key].replace(NOTE, text("caveats", "note", lang))
+                spec[key] = filled(spec[key], lang)
+    for lang, spec in [("en", meta), *meta.get("translations", {}).items()]:
+        if spec["description"].count(ONCE_IN_THE_PACKAGE) != 1:
+            raise LookupError(f"the package's description in {lang} must hold {ONCE_IN_THE_PACKAGE} once (schemas/package.toml)")
+        spec["description"] = filled(spec["description"], lang)
     return Definitions(meta, schemas, version)
+
+
+def filled(description: str, lang: str) -> str:
+    """``description`` with each placeholder (:data:`PLACEHOLDERS`) said in ``lang`` as texts.toml says it."""
+    for placeholder, key in PLACEHOLDERS.items():
+        description = description.replace(placeholder, text("caveats", key, lang))
+    return description
 
 
 def load_schema(path: Path) -> Schema:

@@ -16,7 +16,6 @@ from ..untrusted import V2_PROFILES
 from .definitions import Definitions
 
 PROFILE = V2_PROFILES + "datapackage.json"  # the one a package may name (untrusted.PROFILES)
-PLACE_OF_OWN_TEXTS = "{not_official}"  # in the description of schemas/package.toml
 
 
 def source_title(q) -> str:
@@ -45,14 +44,6 @@ def _text_resource(q, release: Path) -> dict:
     }
 
 
-def _own_texts_said(description: str, lang: str = "en") -> str:
-    """``description`` (of ``schemas/package.toml``) with its ``{not_official}`` filled in: what the
-    package says of its own texts, written once in ``texts.toml`` (the workbook says it too)."""
-    if description.count(PLACE_OF_OWN_TEXTS) != 1:
-        raise LookupError(f"the package's description in {lang} must hold {PLACE_OF_OWN_TEXTS} once (schemas/package.toml)")
-    return description.replace(PLACE_OF_OWN_TEXTS, text("caveats", "not_official", lang))
-
-
 def descriptor_head(defs: Definitions, tables: dict) -> dict:
     """The descriptor of the release of ``tables`` (the frames by name) but its resources: the
     package's facts as the descriptor gives them, which a format with room for them carries (the
@@ -62,12 +53,12 @@ def descriptor_head(defs: Definitions, tables: dict) -> dict:
         "$schema": PROFILE,
         "name": meta["name"],
         "title": meta["title"],
-        "description": with_caveats(_own_texts_said(meta["description"]), tables),
+        "description": with_caveats(meta["description"], tables),
         "version": defs.version,
         "translations": {
             lang: {
                 "title": t["title"],
-                "description": with_caveats(_own_texts_said(t["description"], lang), tables, lang),
+                "description": with_caveats(t["description"], tables, lang),
                 "keywords": t.get("keywords", []),
             }
             for lang, t in meta.get("translations", {}).items()
