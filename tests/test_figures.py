@@ -96,3 +96,49 @@ def test_the_wrapped_label_is_joined_and_its_figures_found_on_a_later_line(relea
     wrapped = categories[categories["category"] == "Gedragsproblemen - maatschappelijk niet aanvaard gedrag"]
     assert wrapped["source_lines"].tolist() == ["87-88"]
     assert set(observations.loc[observations["category"].isin(wrapped["category"]), "source_line"]) == {90}
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        for inner in value.values():
+            yield from _strings(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _strings(inner)
+    elif isinstance(value, str):
+        yield value
+
+
+# a quotation followed by the lines it stands on: “…” (lines 94-95), 'Belaging (stalking)', line 101
+QUOTED_ON_LINES = re.compile(r"[“\"'‘]([^”\"'’“‘]{3,400}?)[”\"'’],? \(?(?:lines?|regels?) (\d+)(?:-(\d+))?")
+
+
+def test_every_quotation_in_the_descriptor_stands_on_the_lines_it_names(release):
+    """Wherever the descriptor quotes the answer and names its lines (a description written by hand
+    in schemas/ too), words the archived text holds stand on those lines, up to case and white
+    space; words it does not hold are the package's translation of a quotation (in a column ending
+    in _en)."""
+    import json
+
+    descriptor = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    lines = (release / "sources" / f"{SEED_ID}.txt").read_text(encoding="utf-8").splitlines()
+    said = lambda text: " ".join(text.split()).lower()
+    translations = [
+        said(cell)
+        for csv in release.glob("*.csv")
+        for column, cells in pd.read_csv(csv, dtype=str, keep_default_na=False).items()
+        if column.endswith("_en")
+        for cell in cells
+    ]
+    quotations = [m for text in _strings(descriptor) for m in QUOTED_ON_LINES.finditer(text)]
+    assert len(quotations) >= 10
+    off = []
+    for m in quotations:
+        first, last = int(m.group(2)), int(m.group(3) or m.group(2))
+        words = said(m.group(1))
+        if words in said(" ".join(lines)):  # the answer's words: on the lines named
+            if words not in said(" ".join(lines[first - 1 : last])):
+                off.append(m.group(0))
+        elif not any(words in t for t in translations):  # else the package's translation of them
+            off.append(m.group(0))
+    assert off == []
