@@ -445,6 +445,25 @@ def test_a_workbook_date_with_a_time_of_day_is_not_that_date(tmp_path):
     assert ("format-differs", "date") in problems, problems
 
 
+def test_a_parquet_cell_left_empty_is_said_to_hold_no_value(tmp_path):
+    """A problem shows no value found where the file holds none: its message says so."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def edited(folder):
+        table = pq.read_table(folder / "observations.parquet")
+        i = table.schema.get_field_index("count")
+        cells = table.column(i).to_pylist()
+        cells[0] = None
+        table = table.set_column(i, table.schema.field(i).with_nullable(True), pa.array(cells, table.schema.field(i).type))
+        pq.write_table(table, folder / "observations.parquet", write_statistics=False)  # as a release writes it
+        edit_descriptor(folder, lambda d: d.update(version="9.0.0"))
+
+    folder = damaged_copy(BUNDLED, tmp_path / "copy", edited, rehashed=True)
+    said = [str(p) for p in validate_package(folder) if p.code == "format-differs" and p.column == "count"]
+    assert len(said) == 1 and "row 1 differs from line 2 of observations.csv (it holds no value there): expected" in said[0], said
+
+
 def test_a_workbook_saved_again_by_a_spreadsheet_shows_its_dates_as_written(tmp_path):
     """A spreadsheet that saves the workbook again may write the date format's letters in upper
     case: the same format, so no problem."""

@@ -526,6 +526,7 @@ def _same_rows(read, file: str, fmt, expected: list[dict], schema: Schema, name:
         for column in want:
             if not same_value(got.get(column), want[column]) and kept.keep("format-differs"):
                 message, found = f"row {index + 1} differs from line {csv_line(index)} of {reference}", got.get(column)
+                message += " (it holds no value there)" if found is None else ""  # a problem shows no found None
                 kept.add(Problem("format-differs", file, message, None, column, found=found, expected=repr(want[column])))
     for column in sorted(extra)[:MAX_PROBLEMS_KEPT]:  # a column the table does not have, shown beside its values
         message = f"holds a column of table {name} that {reference} does not"
