@@ -207,3 +207,27 @@ def test_the_extract_step_imports_no_pandas_and_writes_what_the_repository_holds
         assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(p.name for p in committed.iterdir())
         for path in committed.iterdir():
             assert (tmp_path / "out" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_the_gate_stands_below_every_reader_of_a_package():
+    """untrusted.py, which every package passes through first, imports only the modules of problems
+    and process-wide settings: datapackage, the model and the readers import it, never the
+    other way round (no import of the package waits inside a function to dodge a cycle)."""
+    gate = ROOT / "src" / "stalking_flanders" / "untrusted.py"
+    imported = {
+        node.module
+        for node in ast.walk(ast.parse(gate.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and node.level
+    }
+    assert imported == {"problems", "process_wide"}
+    datapackage = (ROOT / "src" / "stalking_flanders" / "datapackage.py").read_text(encoding="utf-8")
+    nested = [
+        node.module
+        for function in ast.walk(ast.parse(datapackage))
+        if isinstance(function, ast.FunctionDef)
+        for node in ast.walk(function)
+        if isinstance(node, ast.ImportFrom)
+        and node.level
+        and node.module in {"untrusted", "model", "problems", "texts", "limits"}
+    ]
+    assert nested == []

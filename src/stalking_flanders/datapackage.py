@@ -13,10 +13,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from .hashes import facts
-from .problems import PackageError
+from .limits import bounded
+from .model import Schema, ShapeError, added_after, check_descriptor, check_references, table_names
+from .problems import Code, DataError, PackageError, Problem, raise_if_any, refuse
+from .texts import text
+from .untrusted import DESCRIPTOR_NAME, NotFound, Total, file_problem, read_descriptor, read_file, shape_problems
 
 BUNDLED = Path(__file__).resolve().parent / "data"  # the release, shipped inside the package
-DESCRIPTOR_NAME = "datapackage.json"
 
 
 def cite(descriptor: dict, lang: str = "en") -> str:
@@ -29,7 +32,6 @@ def cite(descriptor: dict, lang: str = "en") -> str:
     >>> cite({**d, "sources": [{"path": "a.txt"}]})  # a package that names no source gets no empty "Source: ."
     'T. n, version 1.0.0.'
     """
-    from .texts import text
 
     version, source = text("cite", "version", lang), text("cite", "source", lang)
     title = descriptor.get("translations", {}).get(lang, {}).get("title", descriptor["title"])
@@ -52,8 +54,6 @@ def descriptor_file(given: os.PathLike | str | bytes | None) -> Path:
             kind = type(given).__name__
             raise NotAPath(f"a package is named by a path (text, bytes or a path object), not by {kind}") from None
     if given is not None and not named:
-        from .untrusted import NotFound
-
         raise NotFound("an empty path names no package: give its folder or its datapackage.json (the current folder is '.')")
     path = Path(named) if given is not None else BUNDLED / DESCRIPTOR_NAME
     try:
@@ -66,7 +66,6 @@ def descriptor_file(given: os.PathLike | str | bytes | None) -> Path:
 def _folder(descriptor: Path) -> Path:
     """The folder of ``descriptor``, resolved: :class:`DataError` where it cannot be (a loop of links
     or a name swapped since the descriptor was read; Python raises ``RuntimeError`` for a loop)."""
-    from .problems import Code, refuse
 
     try:
         return descriptor.parent.resolve()
@@ -131,8 +130,6 @@ class UnknownNameError(PackageError, KeyError):
 def _typed(descriptor: dict, file: str) -> None:
     """Refuse a descriptor of a shape this package does not understand
     (:func:`~stalking_flanders.model.check_descriptor`), with the key path and what was expected."""
-    from .model import ShapeError, check_descriptor
-    from .problems import DataError, Problem
 
     try:
         check_descriptor(descriptor)
@@ -146,8 +143,6 @@ def _typed(descriptor: dict, file: str) -> None:
 def _schemas(descriptor: dict, file: str) -> dict:
     """The typed Table Schema of every table resource, by resource name; :class:`DataError`
     naming the key path and what was expected where one is not understood."""
-    from .model import Schema, ShapeError, check_references
-    from .problems import DataError, Problem
 
     schemas, where = {}, {}
     try:
@@ -182,9 +177,6 @@ class DataPackage:
     """
 
     def __init__(self, descriptor: os.PathLike | str | bytes | None = None):
-        from .limits import bounded
-        from .problems import raise_if_any
-        from .untrusted import NotFound, read_descriptor, shape_problems
 
         path = descriptor_file(descriptor)
         self.descriptor_path = path
@@ -211,8 +203,6 @@ class DataPackage:
         it may lack). Everything that reads the figures by name (the checks across
         tables, the loader's captions, the record) reads those; a later version may add tables and
         fields, which nothing here reads, or require what the reference lets be empty."""
-        from .model import added_after
-        from .problems import Code, Problem
 
         file, newer = str(self.descriptor_path), " (a later version may need a newer stalking-flanders)"
         missing = [name for name in reference.tables() if name not in self.tables()]
@@ -251,7 +241,6 @@ class DataPackage:
 
     def tables(self) -> list[str]:
         """The names of the tables (the CSV resources), in the descriptor's order."""
-        from .model import table_names
 
         return table_names(self.descriptor["resources"])
 
@@ -283,7 +272,6 @@ class DataPackage:
         """The bytes of ``resource``'s file, read within the bounds (a regular file, no link on the
         way, not too large: :func:`~stalking_flanders.untrusted.read_file`): the one way the
         package's files are read. :class:`IntegrityError` where it cannot be."""
-        from .untrusted import file_problem, read_file
 
         path = self.path(resource)
         problem, _ = file_problem(self.root, resource["path"])  # each part of the path as given: a link is refused
@@ -326,8 +314,6 @@ def checked_files(package: DataPackage) -> Iterator[tuple[dict, bytes]]:
     (:meth:`DataPackage.read_bytes`, :class:`IntegrityError` otherwise), all of them within the
     bound on the files together (:class:`~stalking_flanders.problems.DataError` past it; a file
     many resources name counts each time)."""
-    from .problems import DataError
-    from .untrusted import Total
 
     total = Total(str(package.descriptor_path))
     for resource in package.descriptor["resources"]:

@@ -23,9 +23,10 @@ import stat
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from .datapackage import DESCRIPTOR_NAME
 from .problems import Code, PackageError, Problem, printable, refuse
 from .process_wide import ProcessWide
+
+DESCRIPTOR_NAME = "datapackage.json"  # a package's descriptor, at the top of its folder
 
 MAX_DESCRIPTOR_BYTES = 2 * 1024 * 1024
 MAX_FILE_BYTES = 4 * 1024 * 1024  # a release stays within a tenth of each cap (tests/test_caps.py)
