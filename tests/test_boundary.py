@@ -231,3 +231,17 @@ def test_the_gate_stands_below_every_reader_of_a_package():
         and node.module in {"untrusted", "model", "problems", "texts", "limits"}
     ]
     assert nested == []
+
+
+def test_the_licence_s_title_is_written_once():
+    """The descriptor, the page and the portal record give the licence's title as facts.LICENCES does."""
+    from stalking_flanders.facts import LICENCES
+
+    title = LICENCES["CC-BY-4.0"].title
+    written = sorted(
+        p.relative_to(ROOT).as_posix()
+        for folder in ("src", "schemas")
+        for p in (ROOT / folder).rglob("*")
+        if p.suffix in {".py", ".toml", ".json", ".j2"} and "data" not in p.relative_to(ROOT).parts and title in p.read_text()
+    )
+    assert written == ["src/stalking_flanders/facts.py"]

@@ -33,6 +33,11 @@ def test_the_build_backend_names_the_paths_the_package_names(monkeypatch):
     assert backend.RELEASE == ROOT / repo.RELEASE and backend.REGISTRY == ROOT / repo.ARCHIVE / "registry.toml"
     assert backend.PACKAGE_DATA == ROOT / repo.PACKAGE_DATA and backend.PACKAGE_REGISTRY == ROOT / repo.PACKAGE_REGISTRY
     assert backend.SUMS == sums.NAME
+    # and the paths the installed package reads are those the repository keeps them at
+    from stalking_flanders import datapackage, releases, sources
+
+    assert datapackage.BUNDLED == ROOT / repo.PACKAGE_DATA and releases.RECORD == ROOT / repo.RELEASES
+    assert ROOT / repo.PACKAGE_REGISTRY == datapackage.BUNDLED.parent / sources.REGISTRY_NAME
 
 
 @pytest.mark.system

@@ -16,6 +16,7 @@ import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .model import VERSION  # a version, as the descriptor's
 from .problems import PackageError, escaped, printable
 from .releases import history
 
@@ -42,7 +43,6 @@ OPTIONAL = {
 URL_CHARACTERS = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+$")  # what RFC 3986 allows in a URL
 EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?_~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
-VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+(?:[-+][0-9A-Za-z.+-]+)?", re.ASCII)  # a version (as the descriptor's)
 RELEASE_FOLDER = "{version}"  # in base_url: the version of the release the record is made of
 
 

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from ..caveats import with_caveats
+from ..facts import LICENCES
 from ..formats import FORMATS, TEXT, Content
 from ..hashes import file_facts
 from ..text import dutch_date
@@ -64,7 +65,8 @@ def descriptor_head(defs: Definitions, tables: dict) -> dict:
             for lang, t in meta.get("translations", {}).items()
         },
         "keywords": meta["keywords"],
-        "licenses": meta["licenses"],
+        # each with its title as the EU vocabulary gives it (facts.LICENCES, which the portal record reads too)
+        "licenses": [{**licence, "title": LICENCES[licence["name"]].title} for licence in meta["licenses"]],
         "sources": [{"title": source_title(q), "path": q.archived_text} for q in tables["source_questions"].itertuples()],
     }
 
