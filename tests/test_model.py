@@ -126,15 +126,15 @@ def test_the_tables_are_in_the_reference_formats_one_format():
 
 
 def test_the_declared_licence_is_the_one_the_portal_record_names():
-    # The descriptor's licence (schemas/package.toml) and the record's (facts.LICENCES, the EU
-    # vocabulary's) agree: a licence changed in one place fails here.
+    # The descriptor's licence (schemas/package.toml) is one the record knows (facts.LICENCES, the EU
+    # vocabulary's), which alone gives its title: a licence changed in one place fails here.
     import tomllib
 
     from helpers import ROOT
     from stalking_flanders.facts import LICENCES
 
     declared = tomllib.loads((ROOT / "schemas" / "package.toml").read_text(encoding="utf-8"))["licenses"]
-    assert declared and all(LICENCES[lic["name"]].title == lic["title"] for lic in declared)
+    assert declared and all(lic["name"] in LICENCES and "title" not in lic for lic in declared)
     assert all(LICENCES[lic["name"]].spdx == lic["name"] for lic in declared)
 
 
