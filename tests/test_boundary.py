@@ -245,3 +245,22 @@ def test_the_licence_s_title_is_written_once():
         if p.suffix in {".py", ".toml", ".json", ".j2"} and "data" not in p.relative_to(ROOT).parts and title in p.read_text()
     )
     assert written == ["src/stalking_flanders/facts.py"]
+
+
+def test_the_years_of_the_answer_are_bounded_once():
+    """Every year field takes its bounds from the kind "year" of schemas/fields.json."""
+    import json
+
+    bounded = sorted(
+        p.name
+        for p in (ROOT / "schemas").glob("*.json")
+        if re.search(r'"(?:minimum|maximum)": (?:19|20)[0-9]{2}\b', p.read_text(encoding="utf-8"))
+    )
+    assert bounded == ["fields.json"]
+    years = [
+        f
+        for p in (ROOT / "schemas").glob("*.schema.json")
+        for f in json.loads(p.read_text(encoding="utf-8"))["fields"]
+        if "year" in f["name"]
+    ]
+    assert len(years) == 3 and all(f.get("kind") == "year" for f in years)
