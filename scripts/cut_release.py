@@ -45,9 +45,10 @@ import tempfile
 import tomllib
 from pathlib import Path
 
+from changelog import released
+
 import _step  # noqa: F401 - puts this checkout's src/ first on the path
 from stalking_flanders import repo, sums
-from stalking_flanders.changelog import released
 from stalking_flanders.datapackage import DataPackage
 from stalking_flanders.diff import BUMPS, as_text, diff_releases
 from stalking_flanders.hashes import sha256_bytes

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
 from html import unescape
 from html.parser import HTMLParser
 
@@ -311,7 +312,9 @@ def test_each_release_is_dated_alike_in_its_record_the_changelog_and_the_citatio
     day (in UTC, as the record's moment): the same releases, the same days."""
     import datetime
 
-    from stalking_flanders.changelog import released
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from changelog import released
+
     from stalking_flanders.releases import history
 
     recorded = {v: r.released.astimezone(datetime.UTC).date() for v, r in history().items()}

@@ -1,6 +1,6 @@
-"""The dated entries of CHANGELOG.md ("## [X.Y.Z] - YYYY-MM-DD"). The moment of each release
-is recorded in ``releases.toml`` when it is cut (see :mod:`stalking_flanders.releases`): nothing
-here runs git or any other program.
+"""The dated entries of CHANGELOG.md ("## [X.Y.Z] - YYYY-MM-DD"), for the release script (the
+installed package reads no changelog). The moment of each release is recorded in ``releases.toml``
+when it is cut (see :mod:`stalking_flanders.releases`).
 
 >>> released("# Changelog\\n\\n## [Unreleased]\\n\\n## [1.1.0] - 2026-12-01\\n\\n## [1.0.0] - 2026-11-30\\n")
 {'1.1.0': datetime.date(2026, 12, 1), '1.0.0': datetime.date(2026, 11, 30)}
