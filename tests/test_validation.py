@@ -19,7 +19,7 @@ from stalking_flanders.formats import csv
 from stalking_flanders.model import TYPES, Schema
 from stalking_flanders.pipeline.validated import make_validated
 from stalking_flanders.problems import DataError
-from stalking_flanders.tableschema import pandera_schema, rows_frame, validate_frame
+from stalking_flanders.tableschema import frame, pandera_schema, validate_frame
 from stalking_flanders.validation import validate_package
 
 pytestmark = pytest.mark.hostile  # every folder left in tmp_path is swept: see conftest.py
@@ -65,7 +65,7 @@ def test_an_optional_field_passes_its_model_with_and_without_a_missing_value(kin
     raw = {"fields": [{"name": "id", "type": "integer", "constraints": {"required": True}}, {"name": "x", "type": kind}]}
     schema = Schema.parse(raw, "schema")
     for cells in ([value, value], [value, None], [None, None]):
-        df = rows_frame([{"id": i, "x": cell} for i, cell in enumerate(cells)], schema)
+        df = frame({"id": list(range(len(cells))), "x": list(cells)}, schema)
         assert validate_frame(df, schema, "t", "t.csv") == [], cells
 
 

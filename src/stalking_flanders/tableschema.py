@@ -41,10 +41,6 @@ def frame(columns: dict[str, list], schema: Schema) -> pd.DataFrame:
     return pd.DataFrame(data, columns=schema.field_names, copy=False)  # the arrays are new: nothing to copy
 
 
-def rows_frame(rows: list[dict], schema: Schema) -> pd.DataFrame:
-    return frame({n: [r.get(n) for r in rows] for n in schema.field_names}, schema)
-
-
 def python_rows(df: pd.DataFrame, schema: Schema) -> list[dict]:
     """The rows of ``df`` as plain Python values (dates as ``datetime.date``, missing as None)."""
     columns = {
