@@ -12,12 +12,13 @@ from contextlib import nullcontext
 from functools import lru_cache
 from pathlib import Path
 
+from . import untrusted  # its readers are looked up there at each read (a test may watch one)
 from .hashes import facts
 from .limits import bounded
 from .model import Schema, ShapeError, added_after, check_descriptor, check_references, table_names
 from .problems import Code, DataError, PackageError, Problem, raise_if_any, refuse
 from .texts import text
-from .untrusted import DESCRIPTOR_NAME, NotFound, Total, file_problem, read_descriptor, read_file, shape_problems
+from .untrusted import DESCRIPTOR_NAME, NotFound, Total
 
 BUNDLED = Path(__file__).resolve().parent / "data"  # the release, shipped inside the package
 
@@ -184,14 +185,14 @@ class DataPackage:
         # is not handed to us, and reading it sets no alarm and no memory limit in the caller's process.
         with bounded("DataPackage") if descriptor is not None else nullcontext():
             try:
-                self.descriptor = read_descriptor(path)  # bounded, a regular file, a JSON object
+                self.descriptor = untrusted.read_descriptor(path)  # bounded, a regular file, a JSON object
             except NotFound as error:
                 if path != descriptor_file(None):
                     raise  # what the user named is not there
                 missing = "the release bundled with this package is missing (reinstall it; in a checkout, run make release)"
                 raise ReleaseMissing(f"{error}: {missing}") from None
             self.root = _folder(path)  # once the descriptor is read: a loop of links on the way is refused there
-            raise_if_any(shape_problems(self.descriptor, str(path)), str(path))  # nothing that leads elsewhere
+            raise_if_any(untrusted.shape_problems(self.descriptor, str(path)), str(path))  # nothing that leads elsewhere
             _typed(self.descriptor, str(path))
             self.schemas = _schemas(self.descriptor, str(path))  # typed (each pattern tested) before anything reads them
         self.resources = {r["name"]: r for r in self.descriptor["resources"]}
@@ -274,11 +275,11 @@ class DataPackage:
         package's files are read. :class:`IntegrityError` where it cannot be."""
 
         path = self.path(resource)
-        problem, _ = file_problem(self.root, resource["path"])  # each part of the path as given: a link is refused
+        problem, _ = untrusted.file_problem(self.root, resource["path"])  # each part of the path as given: a link is refused
         if problem is not None:
             raise IntegrityError(f"{path}: {problem[1]}; nothing was loaded")
         try:
-            return read_file(path, root=self.root)  # each folder on the way opened in turn, none through a link
+            return untrusted.read_file(path, root=self.root)  # each folder on the way opened in turn, none through a link
         except OSError as error:
             raise IntegrityError(f"{path} cannot be read ({error.strerror or error}); nothing was loaded") from None
 
