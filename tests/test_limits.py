@@ -223,15 +223,48 @@ def test_the_callers_own_timer_and_alarm_handler_are_left_as_they_were(tmp_path,
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0) and signal.getsignal(signal.SIGALRM) is previous
 
 
-def test_a_command_s_handlers_of_stops_are_set_for_its_run_alone():
-    """The command line sets its own handlers of SIGTERM and SIGHUP for the run and restores those it
-    found (a program that calls cli.main keeps its own)."""
+@pytest.mark.parametrize("found", ["default", "ignored", "the program's own"])
+def test_a_command_handles_a_stop_only_where_the_signal_has_its_default_action(found):
+    """The command line handles SIGTERM and SIGHUP for its run where they have their default action
+    and puts that back after; a signal the program ignores (nohup ignores SIGHUP) or handles itself
+    keeps its handling, and the API (a program that calls cli.main) keeps its own."""
     import signal
 
     from stalking_flanders.limits import STOPS, stopped_cleanly
 
+    own = lambda signum, frame: None  # noqa: E731
+    handler = {"default": signal.SIG_DFL, "ignored": signal.SIG_IGN, "the program's own": own}[found]
+    for number in STOPS:
+        previous = signal.signal(number, handler)
+        try:
+            with stopped_cleanly():
+                assert (signal.getsignal(number) is handler) == (found != "default")
+            assert signal.getsignal(number) is handler
+        finally:
+            signal.signal(number, previous)
     assert set(STOPS) == {signal.SIGTERM, signal.SIGHUP}
-    before = {number: signal.getsignal(number) for number in STOPS}
-    with stopped_cleanly():
-        assert all(signal.getsignal(number) is not before[number] for number in STOPS)
-    assert {number: signal.getsignal(number) for number in STOPS} == before
+
+
+def test_a_stop_while_the_folder_is_made_waits_until_it_is_known(tmp_path):
+    """A stop that comes between the making of a temporary folder and its being known (here at once
+    after the folder is made, while another thread runs, as the watchdog does) removes it too."""
+    code = """
+import os, signal, tempfile, threading, time
+from stalking_flanders import limits
+threading.Thread(target=time.sleep, args=(30,), daemon=True).start()
+made = tempfile.TemporaryDirectory
+def made_then_stopped(**given):
+    folder = made(**given)
+    os.kill(os.getpid(), signal.SIGTERM)
+    return folder
+tempfile.TemporaryDirectory = made_then_stopped
+with limits.stopped_cleanly(), limits.temporary_folder("stalking-flanders-"):
+    time.sleep(5)
+    print("not stopped")
+"""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {**tool_env(), "TMPDIR": str(temporary)}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stdout, result.stderr) == (-15, "", "")
+    assert list(temporary.iterdir()) == []

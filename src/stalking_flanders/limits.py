@@ -140,25 +140,46 @@ _MADE: set[str] = set()  # the temporary folders of the runs now going, removed 
 STOPS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
+class _Stops:
+    """What a stop finds: how many temporary folders are being made now (a stop waits until each is
+    known), and the stop that waited."""
+
+    making = 0
+    waiting: int | None = None
+    lock = threading.Lock()
+
+
 @contextmanager
 def temporary_folder(prefix: str):
     """A temporary folder (``tempfile.TemporaryDirectory``) that is removed even where the
     watchdog ends the process in the middle of the run, or a stop does (:func:`stopped_cleanly`):
-    no ``finally`` runs then. A stop that comes while it is made waits until it is known."""
+    no ``finally`` runs then. A stop that comes while the folder is made waits until it is known."""
     import tempfile
 
-    blocked = hasattr(signal, "pthread_sigmask") and signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
-    try:
+    with _stops_waiting():
         made = tempfile.TemporaryDirectory(prefix=prefix)
         _MADE.add(made.name)
-    finally:
-        if blocked is not False:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-    with made as folder:
-        try:
+    try:
+        with made as folder:
             yield folder
-        finally:
-            _MADE.discard(folder)
+    finally:  # known until it is gone: a stop while it is removed removes the rest
+        _MADE.discard(made.name)
+
+
+@contextmanager
+def _stops_waiting():
+    with _Stops.lock:
+        _Stops.making += 1
+    try:
+        yield
+    finally:
+        with _Stops.lock:
+            _Stops.making -= 1
+            waiting = None
+            if _Stops.making == 0:
+                waiting, _Stops.waiting = _Stops.waiting, None
+        if waiting is not None:
+            _stop(waiting, None)
 
 
 def _remove_staged() -> None:
@@ -168,27 +189,37 @@ def _remove_staged() -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _stop(signum: int, frame) -> None:
+    """The command line's handler of a stop: what the run staged is removed, then the signal ends
+    the process as it would have (a shell reports 128 + its number). It runs in the main thread
+    between two steps of Python code (a long step of C code delays it): a stop that comes while a
+    temporary folder is made, before it is known, waits for it."""
+    if _Stops.making:
+        _Stops.waiting = signum
+        return
+    _remove_staged()
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
 @contextmanager
 def stopped_cleanly():
-    """Within the block, a stop (SIGTERM, SIGHUP) removes what the run staged before the process
-    ends, with the status a shell gives a process its signal ended (128 + its number); the
-    handlers before are restored after. For the command line, which owns its process: the Python
-    API leaves a program's signals alone. Outside the main thread, where Python sets no handler,
-    nothing changes."""
+    """Within the block, a stop (SIGTERM, SIGHUP) removes what the run staged before it ends the
+    process (:func:`_stop`). Only where the signal has its default action: one the program
+    ignores (``nohup`` ignores SIGHUP) or handles itself keeps its handling. The defaults are back
+    after the block. For the command line, which owns its process; the Python API sets no
+    handler. Outside the main thread, where Python sets none, nothing changes."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-
-    def stop(signum, frame):
-        _remove_staged()
-        os._exit(128 + signum)
-
-    previous = {number: signal.signal(number, stop) for number in STOPS}
+    ours = [number for number in STOPS if signal.getsignal(number) == signal.SIG_DFL]
+    for number in ours:
+        signal.signal(number, _stop)
     try:
         yield
     finally:
-        for number, handler in previous.items():
-            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+        for number in ours:
+            signal.signal(number, signal.SIG_DFL)
 
 
 def _end(message: str) -> None:
