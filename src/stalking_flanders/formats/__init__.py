@@ -42,6 +42,8 @@ def _registry() -> tuple[list[Format], dict[str, Format]]:
     imports that one, not the others, and one that only reads tables (the loader, through
     :mod:`~stalking_flanders.csv_tables`) imports none, nor the interface."""
     formats = [import_module(f".{name}", __name__).FORMAT for name in PLUGINS]
+    if sum(f.reference for f in formats) != 1:  # a slip of ours in PLUGINS or a plugin, never of the input
+        raise RuntimeError(f"exactly one format must be the reference one, found {[f.name for f in formats if f.reference]}")
     return formats, {f.name: f for f in [*formats, *_documents().values()]}
 
 
