@@ -17,14 +17,14 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .model import Schema, csv_line
+from .model import TABLE_FORMAT, Schema, csv_line
 from .problems import DataError, Kept, Problem
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
-NAME = "csv"  # the files' suffix, and the name of the CSV format of a release
+NAME = TABLE_FORMAT  # the files' suffix, and the name of the CSV format of a release
 
 
 def file_name(table: str) -> str:

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..csv_tables import file_name
 from ..hashes import file_facts
-from ..model import TABLE_FORMAT
 from ..problems import PackageError
 from ..texts import text
 
@@ -65,7 +65,7 @@ class ShownOtherwise(PackageError, ValueError):
 
 def reference_file(table: str) -> str:
     """The file of ``table`` in the tables' own format (``observations.csv``), as every format names a file."""
-    return f"{table}.{TABLE_FORMAT}"
+    return file_name(table)
 
 
 @dataclass(frozen=True)
