@@ -264,3 +264,17 @@ def test_the_years_of_the_answer_are_bounded_once():
         if "year" in f["name"]
     ]
     assert len(years) == 3 and all(f.get("kind") == "year" for f in years)
+
+
+def test_no_module_but_the_model_asks_a_field_which_type_it_is():
+    """What a field type means (free text, whole numbers, a flag, what a workbook cell's value is
+    written as) is the type's own, in model.py: no other module compares a type's name."""
+    asks = re.compile(r"""type\.name [!=]= ["']|field(?:\.get\(["']type["']\)|\[["']type["']\]) [!=]= ["']""")
+    found = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in sorted((ROOT / "src" / "stalking_flanders").rglob("*.py"))
+        if p.name != "model.py"
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if asks.search(line)
+    ]
+    assert found == []

@@ -87,7 +87,7 @@ def spreadsheet_safe(table: pd.DataFrame, schema: Schema, file: str) -> list[Pro
     kept = Kept(file)  # a thousand listed, the rest counted
     for field in schema.fields:
         c = field.constraints
-        if field.type.name != "string" or c.pattern is not None or c.enum is not None or field.name not in table:
+        if not field.type.holds_text or c.pattern is not None or c.enum is not None or field.name not in table:
             continue
         for index, value in enumerate(table[field.name]):
             if isinstance(value, str) and value.startswith(FORMULA_START) and kept.keep("spreadsheet-formula"):

@@ -25,6 +25,7 @@ from contextlib import nullcontext
 from .csv_tables import cells_past_the_cap
 from .datapackage import BUNDLED, DESCRIPTOR_NAME, DataPackage, bundled, checked_files, descriptor_file
 from .limits import bounded
+from .model import TYPES
 from .problems import MAX_PROBLEMS_KEPT, MAX_VALUE_CHARS, DataError, printable
 from .rooting import unrooted
 
@@ -282,7 +283,8 @@ def _not_in(codes: list, others: list) -> list:
 
 def _gives_meaning(field: dict) -> bool:
     """Whether a field's values are codes or flags (a change to one changes what a row means)."""
-    return bool(_codes(field)) or field.get("type") == "boolean"
+    kind = TYPES.get(field.get("type")) if isinstance(field.get("type"), str) else None
+    return bool(_codes(field)) or (kind is not None and kind.flag)
 
 
 def _bump(result: dict) -> str:

@@ -100,6 +100,9 @@ class FieldType:
     nullable = "object"  # the dtype of a column with missing values
     expected = ""  # what a cell must look like, in words
     arrow_takes_python = False  # whether Arrow takes this type's pandas column as Python values
+    holds_text = False  # free text (a cell a spreadsheet would run as a formula where it starts as one)
+    whole = False  # whole numbers (a cell that holds 7.5 is refused, never rounded)
+    flag = False  # true or false (a change of one changes what a row means)
 
     def parse(self, text: str):
         """The value of a CSV cell; ValueError where the text is not of this type."""
@@ -146,6 +149,7 @@ class FieldType:
 
 class StringType(FieldType):
     name, pandas, nullable, expected = "string", "str", "str", "text"
+    holds_text = True
 
     def parse(self, text: str):
         return text
@@ -158,6 +162,7 @@ class StringType(FieldType):
 
 class IntegerType(FieldType):
     name, pandas, nullable, expected = "integer", "int64", "Int64", "a whole number"
+    whole = True
 
     def parse(self, text: str):
         digits = text[1:] if text.startswith("-") else text
@@ -179,6 +184,7 @@ class IntegerType(FieldType):
 
 class BooleanType(FieldType):
     name, pandas, nullable, expected = "boolean", "bool", "boolean", "true or false"
+    flag = True
     TRUE, FALSE = "true", "false"
 
     def parse(self, text: str):
@@ -239,6 +245,19 @@ class DateType(FieldType):
 
 
 TYPES: dict[str, FieldType] = {t.name: t for t in (StringType(), IntegerType(), BooleanType(), DateType())}
+
+
+def kind_of_cell(value) -> FieldType:
+    """The field type a workbook cell's value is written as (a date as a date-time, text otherwise).
+
+    >>> [kind_of_cell(v).name for v in (True, 7, 7.5, datetime.date(2021, 12, 21), "x")]
+    ['boolean', 'integer', 'integer', 'date', 'string']
+    """
+    if isinstance(value, bool):
+        return TYPES["boolean"]
+    if isinstance(value, int | float):
+        return TYPES["integer"]
+    return TYPES["date"] if isinstance(value, datetime.date | datetime.datetime) else TYPES["string"]
 
 
 # -- schemas ----------------------------------------------------------------------------------

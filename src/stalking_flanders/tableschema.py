@@ -158,7 +158,7 @@ def _non_integers(df: pd.DataFrame, schema: Schema, file: str) -> list[Problem]:
     problems = []
     for field in schema.fields:
         column = field.name
-        if field.type.name != "integer" or column not in df or pd.api.types.is_integer_dtype(df[column]):
+        if not field.type.whole or column not in df or pd.api.types.is_integer_dtype(df[column]):
             continue
         for index, value in df[column].items():
             whole = isinstance(value, int) and not isinstance(value, bool)

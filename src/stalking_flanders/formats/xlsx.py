@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..hashes import file_facts, sha256_bytes
-from ..model import TYPES, Schema, same_value, same_values
+from ..model import TYPES, Schema, kind_of_cell, same_value, same_values
 from ..problems import apart, printable
 from ..texts import text
 from ..untrusted import MAX_COLUMNS, MAX_ROWS
@@ -295,7 +295,7 @@ def _sheet_differs(read: Opened, sheet: str, rows: list) -> list[str]:
         got = tuple(cell.value for cell in cells)
         if not same_values(got, want):  # 21.0 is not 21: a figure is a whole number
             return [_row_differs(sheet, n, got, want)]
-    misshown = (_misshown(sheet, cell, _kind_of(cell.value)) for cells in found for cell in cells)
+    misshown = (_misshown(sheet, cell, kind_of_cell(cell.value)) for cells in found for cell in cells)
     return [said for said in misshown if said][:1]
 
 
@@ -397,7 +397,7 @@ def _shown_as_written(table: str, schema: Schema, header: list, cells: list) -> 
         for name, cell in zip(header, row):
             if cell.value is None or (r > 0 and name not in kinds and name not in derived):
                 continue  # an empty cell, or a column the table does not have (reported as such)
-            said = _misshown(table, cell, kinds.get(name) if r > 0 and name in kinds else _kind_of(cell.value))
+            said = _misshown(table, cell, kinds.get(name) if r > 0 and name in kinds else kind_of_cell(cell.value))
             if said:
                 raise ShownOtherwise(said)
 
@@ -411,15 +411,6 @@ def _misshown(sheet: str, cell, kind) -> str | None:
         f"cell {cell.coordinate} of sheet {sheet} is shown with the number format {shown!r}, not "
         f"{kind.number_format!r}: a reader may see another value than the cell holds"
     )
-
-
-def _kind_of(value):
-    """The field type a workbook cell's value is written as (a date as a date-time, text otherwise)."""
-    if isinstance(value, bool):
-        return TYPES["boolean"]
-    if isinstance(value, int | float):
-        return TYPES["integer"]
-    return TYPES["date"] if isinstance(value, datetime.date | datetime.datetime) else TYPES["string"]
 
 
 def _sheet_rows(book, table: str, schema: Schema, limit: int) -> list[dict]:
