@@ -268,8 +268,12 @@ def test_the_years_of_the_answer_are_bounded_once():
 
 def test_no_module_but_the_model_asks_a_field_which_type_it_is():
     """What a field type means (free text, whole numbers, a flag, what a workbook cell's value is
-    written as) is the type's own, in model.py: no other module compares a type's name."""
-    asks = re.compile(r"""type\.name [!=]= ["']|field(?:\.get\(["']type["']\)|\[["']type["']\]) [!=]= ["']""")
+    written as, its cell format in a workbook, its pandera dtype) is the type's own, in model.py: no
+    other module compares a type's name or a dtype's, or picks a type by its name."""
+    asks = re.compile(
+        r"""type\.name [!=]= ["']|field(?:\.get\(["']type["']\)|\[["']type["']\]) [!=]= ["']"""
+        r"""|dtype [!=]= ["']|TYPES\[["']"""
+    )
     found = [
         f"{p.relative_to(ROOT)}:{n}"
         for p in sorted((ROOT / "src" / "stalking_flanders").rglob("*.py"))

@@ -22,6 +22,7 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from pathlib import PurePosixPath
 
 from .patterns import backtracking
@@ -115,6 +116,11 @@ class FieldType:
     def arrow(self):
         raise NotImplementedError
 
+    def pandera(self, dtype: str):
+        """pandera's data type of a column of this type in the pandas dtype ``dtype`` (:attr:`pandas`
+        or :attr:`nullable`): that dtype's name, which pandera reads."""
+        return dtype
+
     def python(self, value):
         """A pandas value as a plain Python value (what Arrow and a workbook take)."""
         return value
@@ -136,7 +142,8 @@ class FieldType:
         return _plain_code(number_format) == _plain_code(self.number_format)
 
     def write_cell(self, sheet, row: int, column: int, value, formats: dict) -> None:
-        """Write ``value`` into a workbook cell (XlsxWriter), typed, shown with :attr:`number_format`."""
+        """Write ``value`` into a workbook cell (XlsxWriter), typed, shown with :attr:`number_format`
+        (``formats`` holds the workbook's cell format of each number format other than "General")."""
         sheet.write_string(row, column, value)
 
     def read_cell(self, value):
@@ -153,6 +160,9 @@ class StringType(FieldType):
 
     def parse(self, text: str):
         return text
+
+    def pandera(self, dtype: str):
+        return _pandera_text()
 
     def arrow(self):
         import pyarrow as pa
@@ -236,12 +246,27 @@ class DateType(FieldType):
         return value.date() if isinstance(value, datetime.datetime) else value
 
     def write_cell(self, sheet, row, column, value, formats) -> None:
-        sheet.write_datetime(row, column, datetime.datetime.combine(value, datetime.time()), formats["date"])
+        sheet.write_datetime(row, column, datetime.datetime.combine(value, datetime.time()), formats[self.number_format])
 
     def read_cell(self, value):
         # the workbook holds a date as a date-time at midnight; one with a time of day is not that date
         midnight = isinstance(value, datetime.datetime) and value.time() == datetime.time()
         return value.date() if midnight else value
+
+
+@cache
+def _pandera_text():
+    """pandas' string dtype, checked by the whole column: a column of that dtype holds text or
+    nothing, whatever its cells, yet pandera (0.35) returns one verdict a cell and formats a
+    report of the cells that failed even when none did (about a millisecond a column). Imports pandera."""
+    from pandera.engines import pandas_engine
+
+    class Text(pandas_engine.STRING):
+        def check(self, pandera_dtype, data_container=None) -> bool:
+            verdict = super().check(pandera_dtype, data_container)
+            return verdict if isinstance(verdict, bool) else bool(verdict.all())
+
+    return Text()
 
 
 TYPES: dict[str, FieldType] = {t.name: t for t in (StringType(), IntegerType(), BooleanType(), DateType())}

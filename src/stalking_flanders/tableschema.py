@@ -10,8 +10,6 @@ pandera model is asked for.
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
 from .model import Schema, csv_line
@@ -68,7 +66,7 @@ def pandera_schema(schema: Schema, name: str):
 
     columns = {
         field.name: pa.Column(
-            _pandera_dtype(field.dtype),
+            field.type.pandera(field.dtype),
             field.constraints.pandera_checks(),
             nullable=not field.constraints.required,
             unique=field.constraints.unique,
@@ -87,26 +85,6 @@ def pandera_schema(schema: Schema, name: str):
         report_duplicates="all",
         name=name,
     )
-
-
-def _pandera_dtype(dtype: str):
-    """pandera's data type for the pandas dtype ``dtype`` (as the field type gives it)."""
-    return _text() if dtype == "str" else dtype
-
-
-@cache
-def _text():
-    """pandas' string dtype, checked by the whole column: a column of that dtype holds text or
-    nothing, whatever its cells, yet pandera (0.35) returns one verdict a cell and formats a
-    report of the cells that failed even when none did (about a millisecond a column)."""
-    from pandera.engines import pandas_engine
-
-    class Text(pandas_engine.STRING):
-        def check(self, pandera_dtype, data_container=None) -> bool:
-            verdict = super().check(pandera_dtype, data_container)
-            return verdict if isinstance(verdict, bool) else bool(verdict.all())
-
-    return Text()
 
 
 def validate_frame(df: pd.DataFrame, schema: Schema, name: str, file: str) -> list[Problem]:

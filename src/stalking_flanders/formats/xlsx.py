@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..hashes import file_facts, sha256_bytes
-from ..model import TYPES, Schema, kind_of_cell, same_value, same_values
+from ..model import TYPES, FieldType, Schema, kind_of_cell, same_value, same_values
 from ..problems import apart, printable
 from ..texts import text
 from ..untrusted import MAX_COLUMNS, MAX_ROWS
@@ -52,6 +52,10 @@ SHEETS = {
 }
 
 
+# the number format of each field type other than the default (a date's), a cell format each
+NUMBER_FORMATS = sorted({t.number_format for t in TYPES.values()} - {FieldType.number_format})
+
+
 def write(path: Path, tables: dict, schemas: dict[str, Schema], package: dict) -> None:
     """The workbook at ``path``: what to read first (:func:`about_rows` of the ``package``'s facts)
     on the first sheet, the stalking figures of ``tables`` (:func:`stalking_rows`) on the second,
@@ -65,7 +69,8 @@ def write(path: Path, tables: dict, schemas: dict[str, Schema], package: dict) -
         formats = {
             "bold": book.add_format({"bold": True, "text_wrap": True, "valign": "top"}),
             "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
-            "date": book.add_format({"num_format": TYPES["date"].number_format}),
+            # each field type's own number format, by that format (what a type's write_cell asks for)
+            **{shown: book.add_format({"num_format": shown}) for shown in NUMBER_FORMATS},
         }
         _text_sheet(book.add_worksheet(READ_ME), [list(HEADER), *about], formats)
         _text_sheet(book.add_worksheet(STALKING), stalking_rows(tables), formats)
@@ -80,7 +85,7 @@ def _text_sheet(sheet, rows: list[list], formats: dict) -> None:
             if isinstance(value, bool) or not isinstance(value, int):
                 sheet.write_string(r, c, str(value), formats["bold"] if r == 0 or c == 0 else formats["wrap"])
             else:
-                TYPES["integer"].write_cell(sheet, r, c, value, formats)
+                kind_of_cell(value).write_cell(sheet, r, c, value, formats)
     _widths(sheet, rows)
     sheet.freeze_panes(1, 0)
 
