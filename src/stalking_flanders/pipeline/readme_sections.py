@@ -108,7 +108,8 @@ def figures(tables: dict[str, pd.DataFrame]) -> str:
             said = f"{caveat_words(lang)['answer']}: “{getattr(s, f'measure_{lang}')}” ({lines_named(s.measure_lines, lang)})"
             out += [f"**{capitalised(organisation)}** ({kind}). {said}", ""]
         out += [
-            "| categorie (zoals gepubliceerd) / category (as published) | Engels label / English label | "
+            "| categorie (zoals gepubliceerd) / category (as published) "
+            "| Engels label (gemaakt voor dit pakket) / English label (made for this package) | "
             + " | ".join(map(str, years))
             + " |"
         ]
