@@ -140,6 +140,17 @@ def test_what_each_figure_counts_stands_as_the_answers_words_the_english_as_a_tr
         assert f"The answer (translation made for this package): “{s.measure_en}”" in readme, s.series
 
 
+def test_the_english_labels_of_the_figures_say_they_are_made_for_this_package():
+    """The tables of figures give each category as published and the package's English label: the
+    header of that column says whose label it is, in both languages, as every translation is marked."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    headers = [line for line in readme.splitlines() if line.startswith("| categorie (zoals gepubliceerd)")]
+    assert len(headers) == len(readme_sections.read_tables(DataPackage(ROOT / repo.DESCRIPTOR))["series"])
+    for header in headers:
+        label = header.split("|")[2]
+        assert "(gemaakt voor dit pakket)" in label and "(made for this package)" in label, header
+
+
 def test_readme_shows_the_caveats_and_the_two_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "NOT stalking-specific" in readme and "belaging" in readme
