@@ -4,6 +4,7 @@ shape every unit of src/ keeps."""
 from __future__ import annotations
 
 import ast
+import json
 import re
 import subprocess
 import sys
@@ -282,3 +283,15 @@ def test_no_module_but_the_model_asks_a_field_which_type_it_is():
         if asks.search(line)
     ]
     assert found == []
+
+
+def test_every_table_schema_names_the_profile_the_code_writes():
+    """The v2 profile's address is the code's (``untrusted.V2_PROFILES``, which writes the
+    descriptor's); each Table Schema of ``schemas/`` names it as its own ``$schema``, held to it here."""
+    from stalking_flanders import repo
+    from stalking_flanders.untrusted import V2_PROFILES
+
+    schemas = sorted((ROOT / repo.SCHEMAS).glob("*.schema.json"))
+    assert schemas
+    for path in schemas:
+        assert json.loads(path.read_text(encoding="utf-8"))["$schema"] == V2_PROFILES + "tableschema.json", path.name
