@@ -16,8 +16,9 @@ SHARED_FIELDS = "fields.json"  # beside the Table Schemas: field kinds that seve
 # What a description of package.toml names by a placeholder, said as texts.toml says it in its
 # section [caveats]: the label of the makers' own words (in a table's), and what the package says of
 # its own texts (in the package's, once in each language).
-PLACEHOLDERS = {"{note}": "note", "{not_official}": "not_official"}
-ONCE_IN_THE_PACKAGE = "{not_official}"
+NOTE, NOT_OFFICIAL = "note", "not_official"  # their keys in texts.toml, each written as {key}
+PLACEHOLDERS = {f"{{{key}}}": key for key in (NOTE, NOT_OFFICIAL)}
+ONCE_IN_THE_PACKAGE = f"{{{NOT_OFFICIAL}}}"
 
 
 @dataclass(frozen=True)
