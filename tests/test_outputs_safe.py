@@ -122,11 +122,44 @@ REQUIRED = dict(base_url="https://example.invalid/", publisher_name="P", contact
         ("contact_email", "a b@example.invalid"),
         ("publisher_name", "P\x1b[2J"),
         ("name_language", "dutch language"),
+        # "$" matched before a last line break: each passed, and went into the record's IRIs and literals
+        ("base_url", "https://example.invalid/\n"),
+        ("publisher_url", "https://example.invalid\n"),
+        ("dataset_iri", "https://example.invalid/d\n"),
+        ("contact_email", "p@example.invalid\n"),
+        ("name_language", "nl\n"),
+        ("name_language", "NL"),  # a language code as the descriptor's translations are given (model.LANGUAGE)
     ],
 )
 def test_dcat_settings_are_checked(key, value):
     with pytest.raises(SettingsError, match=key):
         load_settings(**{**REQUIRED, key: value})
+
+
+VALID = {
+    "base_url": "https://example.invalid/{version}/",
+    "publisher_url": "https://example.invalid",
+    "dataset_iri": "https://example.invalid/dataset",
+    "contact_email": "p@example.invalid",
+    "name_language": "nl",
+}
+
+
+AROUND = st.characters(categories=["Cc", "Zs", "Zl", "Zp"])  # controls, spaces, line and paragraph breaks
+
+
+@generated(60)
+@given(
+    key=st.sampled_from(sorted(VALID)),
+    before=st.text(AROUND, max_size=2),
+    after=st.one_of(st.sampled_from(["\n", "\r\n", " "]), st.text(AROUND, min_size=1, max_size=2)),
+)
+def test_an_address_or_language_with_a_space_or_control_character_around_it_is_refused(key, before, after):
+    """A value that an address or a language tag can be is refused with a space, a line break or a
+    control character before or after it (what a pattern's ``$`` let through, into the record)."""
+    assert load_settings(**{**REQUIRED, key: VALID[key]})[key] == VALID[key]
+    with pytest.raises(SettingsError, match=key):
+        load_settings(**{**REQUIRED, key: before + VALID[key] + after})
 
 
 def test_a_name_longer_than_a_message_shows_is_a_name_not_a_control_character():

@@ -16,7 +16,7 @@ import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .model import VERSION  # a version, as the descriptor's
+from .model import LANGUAGE, VERSION  # a version and a language code, as the descriptor's
 from .problems import PackageError, escaped, printable
 from .releases import history
 
@@ -40,9 +40,9 @@ OPTIONAL = {
     "modified": "when this version was issued, as an ISO 8601 date-time (default: from the release record)",
 }
 
-URL_CHARACTERS = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+$")  # what RFC 3986 allows in a URL
-EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?_~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
-LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+# each matched whole (fullmatch: "$" would let a last line break through)
+URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")  # what RFC 3986 allows in a URL
+EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?_~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+")
 RELEASE_FOLDER = "{version}"  # in base_url: the version of the release the record is made of
 
 
@@ -113,7 +113,7 @@ def setting_problem(key: str, value) -> str | None:
         text = text.replace(RELEASE_FOLDER, "0.0.0")
     if key in ("base_url", "publisher_url", "dataset_iri"):
         try:
-            parts = urlsplit(text) if URL_CHARACTERS.match(text) else None
+            parts = urlsplit(text) if URL_CHARACTERS.fullmatch(text) else None
             host = parts.hostname if parts else None
             port = parts.port if parts else None  # noqa: F841 - read for its check
         except ValueError:  # brackets that hold no IPv6 address, a port out of range
@@ -124,9 +124,9 @@ def setting_problem(key: str, value) -> str | None:
             return f"must be an http or https URL with a host: found {shown}"
         if key == "base_url" and (parts.query or parts.fragment or text.endswith(("?", "#"))):
             return f"must be an address the files' names can follow, without ? or #: found {shown}"
-    elif key == "contact_email" and not EMAIL.match(text):
+    elif key == "contact_email" and not EMAIL.fullmatch(text):
         return f"must be an e-mail address: found {shown}"
-    elif key == "name_language" and not LANGUAGE_TAG.match(text):
+    elif key == "name_language" and not LANGUAGE.fullmatch(text):
         return f"must be a BCP 47 language tag such as nl or en: found {shown}"
     elif key in ("publisher_name", "contact_name") and (not text.strip() or escaped(text) != text):
         return f"must be plain text, without control characters: found {shown}"
