@@ -199,6 +199,24 @@ def test_every_lock_pins_a_hash_and_is_installed_by_hash():
     assert "npm ci" in makefile
 
 
+def test_the_python_version_and_the_build_backend_pin_are_said_alike_everywhere():
+    """The Python version is ``requires-python`` of pyproject.toml (its lowest); the Makefile's
+    interpreter, the locks' target, the linter's and the two commands' prose say the same one. The
+    build backend's pin of pyproject.toml (what ``pip install git+...`` builds with) is the bootstrap
+    lock's (what ``make`` builds with, without build isolation)."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    version = re.fullmatch(r">=(3\.[0-9]+)", pyproject["project"]["requires-python"]).group(1)
+    makefile = (ROOT / "Makefile").read_text()
+    assert f"PYTHON ?= python{version}\n" in makefile and f"--python-version {version} " in makefile
+    assert pyproject["tool"]["ruff"]["target-version"] == "py" + version.replace(".", "")
+    for page in ("README.md", "docs/maintainers.md"):
+        said = set(re.findall(r"Python (3\.[0-9]+)", (ROOT / page).read_text()))
+        assert said == {version}, page
+    (backend,) = pyproject["build-system"]["requires"]
+    bootstrap = (ROOT / "requirements" / "bootstrap.in").read_text().split()
+    assert backend in bootstrap
+
+
 ENCODINGS = ["utf-8", "ascii", "latin-1", "cp1252", "utf-16", "cp037", "no such encoding"]
 
 
