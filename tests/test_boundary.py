@@ -295,3 +295,21 @@ def test_every_table_schema_names_the_profile_the_code_writes():
     assert schemas
     for path in schemas:
         assert json.loads(path.read_text(encoding="utf-8"))["$schema"] == V2_PROFILES + "tableschema.json", path.name
+
+
+def test_the_extras_a_user_installs_are_those_pyproject_declares_and_the_readme_lists():
+    """The extras a user installs (``extras.EXTRAS``) are declared in pyproject.toml; each command
+    that needs one names one of them (``cli.NEEDS``); the README's table of what to install says, for
+    each command of ``cli.NEEDS``, its extra, and lists every extra."""
+    import tomllib
+
+    from stalking_flanders.cli import NEEDS
+    from stalking_flanders.extras import EXTRAS
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    assert set(EXTRAS) <= set(declared) and set(NEEDS.values()) <= set(EXTRAS)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in readme.splitlines() if line.startswith("| ") and " extra" in line]
+    assert {re.search(r"the `([a-z]+)` extra", row).group(1) for row in rows if "the `" in row} == set(EXTRAS)
+    for command, extra in NEEDS.items():
+        assert any(f"`stalking-flanders {command}`" in row and f"the `{extra}` extra" in row for row in rows), command
