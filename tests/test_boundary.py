@@ -313,3 +313,13 @@ def test_the_extras_a_user_installs_are_those_pyproject_declares_and_the_readme_
     assert {re.search(r"the `([a-z]+)` extra", row).group(1) for row in rows if "the `" in row} == set(EXTRAS)
     for command, extra in NEEDS.items():
         assert any(f"`stalking-flanders {command}`" in row and f"the `{extra}` extra" in row for row in rows), command
+
+
+def test_every_page_that_names_a_dcat_ap_version_names_the_one_the_record_is_made_to():
+    """``facts.DCAT_AP`` is the version of DCAT-AP the record is made to (the command's help says it,
+    the shape tests read that version's shapes); the docs and the module's own words name no other."""
+    from stalking_flanders.facts import DCAT_AP
+
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), *sorted((ROOT / "src").rglob("*.py"))]
+    named = {(p.name, v) for p in pages for v in re.findall(r"DCAT-AP (\d+\.\d+(?:\.\d+)?)", p.read_text(encoding="utf-8"))}
+    assert named and {v for _, v in named} == {DCAT_AP}, sorted(named)

@@ -26,13 +26,14 @@ from rdflib.namespace import DCTERMS as DCT
 from helpers import DOORS, ROOT, cli, damaged_copy, edit_file, http_folder, needs, run, tool_env
 from stalking_flanders.datapackage import DataPackage
 from stalking_flanders.dcat import record
+from stalking_flanders.facts import DCAT_AP
 from stalking_flanders.loader import load
 from stalking_flanders.portal_settings import load_settings
 from stalking_flanders.releases import history
 
 pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
 
-SHAPES = Path(os.environ.get("STALKING_FLANDERS_DCAT_AP", ROOT.parent / "shared" / "dcat-ap")) / "3.0.1"
+SHAPES = Path(os.environ.get("STALKING_FLANDERS_DCAT_AP", ROOT.parent / "shared" / "dcat-ap")) / DCAT_AP
 VL_SHAPES = (
     Path(os.environ.get("STALKING_FLANDERS_DCAT_AP_VL", ROOT.parent / "shared" / "dcat-ap-vl"))
     / "2026-02-24"
@@ -49,7 +50,7 @@ SPDX = "http://spdx.org/rdf/terms#"
 
 
 def shapes(*names: str) -> Graph:
-    needs(SHAPES.is_dir(), f"the official DCAT-AP 3.0.1 shapes are not at {SHAPES} (set STALKING_FLANDERS_DCAT_AP)")
+    needs(SHAPES.is_dir(), f"the official DCAT-AP {DCAT_AP} shapes are not at {SHAPES} (set STALKING_FLANDERS_DCAT_AP)")
     graph = Graph()
     for name in names:
         graph.parse(SHAPES / name)

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 
 from .datapackage import DataPackage, UnknownNameError, bundled
 from .extras import MissingExtra, extra_of, how_to_install, require
-from .facts import CODES
+from .facts import CODES, DCAT_AP
 from .limits import ADDRESS_LIMIT, LimitExceeded, bounded, stopped_cleanly
 from .portal_settings import SettingsError
 from .problems import DataError, PackageError, counted, escape_character, escaped, printable
@@ -124,7 +124,7 @@ def _add_dcat(sub) -> None:
     dcat = sub.add_parser(
         "dcat",
         help="DCAT-AP metadata for open-data portals",
-        description="Print a DCAT-AP 3.0.1 record (catalogue, dataset, a distribution for every file) of the bundled "
+        description=f"Print a DCAT-AP {DCAT_AP} record (catalogue, dataset, a distribution for every file) of the bundled "
         "release or of RELEASE. Values only the maintainers know come from --config (a TOML file with a "
         "[portal] table) or from the options; a missing one is an error.",
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 EU = "http://publications.europa.eu/resource/authority/"  # the EU vocabularies
+DCAT_AP = "3.0.1"  # the version of DCAT-AP whose shapes the portal record is made to (and tested against)
 
 
 @dataclass(frozen=True)
