@@ -12,7 +12,16 @@ import datetime
 import re
 
 NAME = "CHANGELOG.md"
-ENTRY = re.compile(r"^## \[(\d+\.\d+\.\d+)\] - (\d{4}-\d{2}-\d{2})$", re.M)
+ENTRY = re.compile(r"^## \[(\d+\.\d+\.\d+)\] - (\d{4}-\d{2}-\d{2})$", re.M)  # a heading(), as read back
+
+
+def heading(version: str, day: datetime.date) -> str:
+    """The heading of the entry of release ``version`` of ``day``, as :data:`ENTRY` reads it.
+
+    >>> heading("2.4.0", datetime.date(2026, 12, 7)), released(heading("2.4.0", datetime.date(2026, 12, 7)))
+    ('## [2.4.0] - 2026-12-07', {'2.4.0': datetime.date(2026, 12, 7)})
+    """
+    return f"## [{version}] - {day.isoformat()}"
 
 
 def released(text: str) -> dict[str, datetime.date]:

@@ -45,7 +45,7 @@ import tempfile
 import tomllib
 from pathlib import Path
 
-from changelog import released
+from changelog import NAME, heading, released
 
 import _step  # noqa: F401 - puts this checkout's src/ first on the path
 from stalking_flanders import repo, sums
@@ -55,7 +55,7 @@ from stalking_flanders.hashes import sha256_bytes
 from stalking_flanders.releases import COMMIT_SUBJECT, TAG, TAG_MESSAGE, canonical
 
 VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
-CHANGELOG = Path("CHANGELOG.md")
+CHANGELOG = Path(NAME)
 UNRELEASED = "## [Unreleased]"
 
 
@@ -73,8 +73,19 @@ def git(*args: str, check: bool = True) -> str:
 def release_commit(version: str, day: datetime.date) -> str | None:
     """The commit of this repository that wrote the CHANGELOG entry of ``version`` (its release
     commit), if the clone has it."""
-    found = git("log", "--format=%H", "-S", f"## [{version}] - {day.isoformat()}", "--", str(CHANGELOG), check=False)
+    found = git("log", "--format=%H", "-S", heading(version, day), "--", str(CHANGELOG), check=False)
     return found.splitlines()[-1] if found else None
+
+
+def version_of(tag: str) -> str:
+    """The version a release's tag (:data:`~stalking_flanders.releases.TAG`) names; "" for another tag.
+
+    >>> version_of(TAG.format(version="2.4.0")), version_of("other")
+    ('2.4.0', '')
+    """
+    before, _, after = TAG.partition("{version}")
+    fits = tag.startswith(before) and tag.endswith(after) and len(tag) > len(before) + len(after)
+    return tag[len(before) : len(tag) - len(after)] if fits else ""
 
 
 def parse(version: str) -> tuple[int, int, int]:
@@ -99,24 +110,24 @@ def check_can_release(version: str) -> tuple[tuple[str, str] | None, tuple]:
     new = parse(version)
     if git("status", "--porcelain"):
         raise Refused("the working tree is not clean: commit or stash the changes first")
-    tags = {t[1:] for t in git("tag", "--list", "v*").split() if VERSION.match(t[1:])}
+    tags = {v for t in git("tag", "--list", TAG.format(version="*")).split() if VERSION.match(v := version_of(t))}
     dated = released(CHANGELOG.read_text(encoding="utf-8"))
     if version in tags:
-        raise Refused(f"version {version} exists already: the tag v{version} is there")
+        raise Refused(f"version {version} exists already: the tag {TAG.format(version=version)} is there")
     if version in dated:
         raise Refused(f"version {version} is already released in {CHANGELOG}")
     undated = sorted(tags - set(dated), key=parse)
     if undated:
-        raise Refused(f"the tag(s) {', '.join('v' + v for v in undated)} have no dated entry in {CHANGELOG}")
+        raise Refused(f"the tag(s) {', '.join(TAG.format(version=v) for v in undated)} have no dated entry in {CHANGELOG}")
     previous = max(dated, key=parse, default=None)
     if previous is None:
         return None, new
     if new <= parse(previous):
         raise Refused(f"version {version} is not above the last release, {previous} (from {CHANGELOG} and the tags)")
-    revision = f"v{previous}" if previous in tags else release_commit(previous, dated[previous])
+    revision = TAG.format(version=previous) if previous in tags else release_commit(previous, dated[previous])
     if revision is None:
         raise Refused(
-            f"the release commit of {previous} is not in this clone (no tag v{previous}, and no commit wrote "
+            f"the release commit of {previous} is not in this clone (no tag {TAG.format(version=previous)}, and no commit wrote "
             f"its {CHANGELOG} entry: a shallow clone?); fetch the history or the tags first"
         )
     return (previous, revision), new
@@ -210,9 +221,8 @@ def noted_bump(changelog: str) -> str:
 
 def update_changelog(version: str, data_changes: str, day: datetime.date) -> None:
     text = CHANGELOG.read_text(encoding="utf-8")
-    today = day.isoformat()
-    heading = f"## [{version}] - {today}"
-    block = f"{heading}\n\n### Data changes\n\n{data_changes}"
+    entry = heading(version, day)
+    block = f"{entry}\n\n### Data changes\n\n{data_changes}"
     if UNRELEASED in text:
         head, rest = text.split(UNRELEASED, 1)
         notes, sep, tail = rest.partition("\n## [")
@@ -317,9 +327,9 @@ def release(version: str, test_command: str) -> None:
         ignore_stops()
         if git("rev-parse", "HEAD", check=False) == start:  # nothing committed: all as it was
             raise
-        if not git("tag", "--list", f"v{version}", check=False):
+        if not git("tag", "--list", TAG.format(version=version), check=False):
             raise Untagged(f"{version} is committed ({git('rev-parse', '--short', 'HEAD')}), but not tagged: {error}") from None
-    print(f"released {version}: commit {git('rev-parse', '--short', 'HEAD')}, tag v{version}")
+    print(f"released {version}: commit {git('rev-parse', '--short', 'HEAD')}, tag {TAG.format(version=version)}")
     left = git("status", "--porcelain")
     if left:
         print(f"not committed (left by the test command?):\n{left}", file=sys.stderr)
@@ -387,7 +397,7 @@ def main(argv=None) -> int:
         print(f"release refused: {error}", file=sys.stderr)
         return 1
     except Untagged as error:
-        print(f"released without its tag: {error}; tag it with `git tag -a v{args.version}`", file=sys.stderr)
+        print(f"released without its tag: {error}; tag it with `git tag -a {TAG.format(version=args.version)}`", file=sys.stderr)
         return 1
     return 0
 

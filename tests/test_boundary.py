@@ -323,3 +323,16 @@ def test_every_page_that_names_a_dcat_ap_version_names_the_one_the_record_is_mad
     pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), *sorted((ROOT / "src").rglob("*.py"))]
     named = {(p.name, v) for p in pages for v in re.findall(r"DCAT-AP (\d+\.\d+(?:\.\d+)?)", p.read_text(encoding="utf-8"))}
     assert named and {v for _, v in named} == {DCAT_AP}, sorted(named)
+
+
+def test_the_examples_in_the_scripts_docstrings_run():
+    """pytest runs the examples of ``src/`` (``--doctest-modules``); the scripts' are run here."""
+    import doctest
+    import importlib
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    with_examples = [p.stem for p in sorted((ROOT / "scripts").glob("*.py")) if ">>> " in p.read_text(encoding="utf-8")]
+    assert with_examples
+    for name in with_examples:
+        result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+        assert result.attempted and not result.failed, name
