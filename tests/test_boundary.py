@@ -336,3 +336,21 @@ def test_the_examples_in_the_scripts_docstrings_run():
     for name in with_examples:
         result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
         assert result.attempted and not result.failed, name
+
+
+def test_every_text_that_names_the_stalking_figures_names_them_as_the_facts_do():
+    """How a series of stalking figures is named is ``facts.SPECIFIC`` (its wording changed twice):
+    every text of the package's own that names them (the workbook's, the descriptor's definitions,
+    the chart's, the page's) says it in those words, so that a change there leaves no copy behind."""
+    from stalking_flanders.facts import SPECIFIC
+
+    said = {lang: SPECIFIC[lang][True].split(" ", 2)[2] for lang in SPECIFIC}  # "belaging, waaronder stalking"
+    naming = re.compile(r"['‘]?belaging['’]?, (?:which|waaronder|die|including|covering)[^.;:)\"]*", re.IGNORECASE)
+    files = [p for p in (ROOT / "src" / "stalking_flanders").rglob("*") if p.suffix in {".py", ".toml", ".j2"}]
+    files = [p for p in files if "data" not in p.relative_to(ROOT / "src").parts] + sorted((ROOT / "schemas").iterdir())
+    found = {(p.name, m.group()) for p in files for m in naming.finditer(p.read_text(encoding="utf-8"))}
+    assert found
+    odd = {
+        (name, m) for name, m in found if not any(m.startswith(tail) or tail.startswith(m.rstrip(", ")) for tail in said.values())
+    }
+    assert odd == set()
