@@ -129,6 +129,12 @@ REQUIRED = dict(base_url="https://example.invalid/", publisher_name="P", contact
         ("contact_email", "p@example.invalid\n"),
         ("name_language", "nl\n"),
         ("name_language", "NL"),  # a language code as the descriptor's translations are given (model.LANGUAGE)
+        # a TOML value that is not a string was written as its Python text: foaf:name "['a', 'b']"
+        ("publisher_name", ["a", "b"]),
+        ("contact_name", 1.5),
+        ("publisher_url", {"a": "https://example.invalid"}),
+        ("name_language", True),
+        ("issued", 2021),
     ],
 )
 def test_dcat_settings_are_checked(key, value):
@@ -160,6 +166,21 @@ def test_an_address_or_language_with_a_space_or_control_character_around_it_is_r
     assert load_settings(**{**REQUIRED, key: VALID[key]})[key] == VALID[key]
     with pytest.raises(SettingsError, match=key):
         load_settings(**{**REQUIRED, key: before + VALID[key] + after})
+
+
+def test_release_dates_written_unquoted_in_the_settings_file_are_date_times(tmp_path):
+    """TOML writes a date-time without quotes too: such a value of ``issued`` or ``modified`` is taken
+    as the date-time it is (only the other settings must be quoted text)."""
+    import datetime
+
+    from stalking_flanders.portal_settings import release_dates
+
+    config = tmp_path / "portal.toml"
+    quoted = "\n".join(f'{k} = "{v}"' for k, v in REQUIRED.items())
+    config.write_text(f"[portal]\n{quoted}\nissued = 2022-01-10T09:00:00Z\nmodified = 2026-12-07T12:00:00+01:00\n")
+    issued, modified = release_dates(load_settings(config), "9.9.9")
+    assert issued == datetime.datetime(2022, 1, 10, 9, tzinfo=datetime.UTC)
+    assert modified == datetime.datetime(2026, 12, 7, 11, tzinfo=datetime.UTC)
 
 
 def test_a_name_longer_than_a_message_shows_is_a_name_not_a_control_character():

@@ -43,6 +43,7 @@ OPTIONAL = {
 # each matched whole (fullmatch: "$" would let a last line break through)
 URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")  # what RFC 3986 allows in a URL
 EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?_~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+")
+DATES = ("issued", "modified")  # settings that are date-times; every other one is text
 RELEASE_FOLDER = "{version}"  # in base_url: the version of the release the record is made of
 
 
@@ -107,6 +108,10 @@ def setting_problem(key: str, value) -> str | None:
     >>> setting_problem("publisher_name", "Departement " * 30) is None  # a long name is a name
     True
     """
+    if key in DATES and not isinstance(value, str | datetime.date):  # TOML writes a date-time unquoted too
+        return f"must be an ISO 8601 date-time: found {printable(repr(value))}"
+    if key not in DATES and not isinstance(value, str):  # a number or a list would be written as its Python text
+        return f"must be text (a quoted string in the TOML file): found {printable(repr(value))}"
     text = str(value)
     shown = printable(repr(text))
     if key == "base_url":  # checked as it will be for any release
