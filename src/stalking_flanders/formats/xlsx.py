@@ -124,22 +124,25 @@ def about_rows(package: dict, schemas: dict[str, Schema], tables: dict) -> list[
     facts (its title, name, version, description, translations, licences and sources, the
     descriptions without the caveats the descriptor adds: :func:`package_facts`), its Table Schemas
     by table and its tables' frames. The publish step writes it, and ``validate`` holds the sheet to it."""
-    from ..caveats import caveat_list
+    from ..caveats import capitalised, caveat_list
     from ..datapackage import cite
     from ..facts import CODES
     from ..texts import licence_statement
 
+    def label(key: str) -> str:  # a topic the dataset page names too, in its words (texts.toml, [page])
+        return " / ".join(capitalised(text("page", key, lang)) for lang in CODES)
+
     nl = package.get("translations", {}).get("nl", {})
     rows = [
         ("Titel / Title", nl.get("title", ""), package["title"]),
-        ("Versie / Version", package["version"], package["version"]),
+        (label("version"), package["version"], package["version"]),
         ("Over / About", nl.get("description", "").strip(), package["description"].strip()),
     ]
     pairs = zip(caveat_list(tables, "nl"), caveat_list(tables), strict=True)
     rows += [("Kanttekening / Caveat", dutch.removeprefix("- "), english.removeprefix("- ")) for dutch, english in pairs]
-    rows += [("Licentie / Licence", licence_statement(lic, "nl"), licence_statement(lic)) for lic in package["licenses"]]
-    rows += [("Bron / Source", s["title"], s["title"]) for s in package["sources"]]
-    rows += [("Citeren / How to cite", cite(package, "nl"), cite(package, "en"))]
+    rows += [(label("licence"), licence_statement(lic, "nl"), licence_statement(lic)) for lic in package["licenses"]]
+    rows += [(label("source"), s["title"], s["title"]) for s in package["sources"]]
+    rows += [(label("cite"), cite(package, "nl"), cite(package, "en"))]
     rows += [("Werkbladen / Sheets", *(SHEETS[lang].format(stalking=STALKING, tables=", ".join(schemas)) for lang in CODES))]
     columns = {field.name: field for schema in schemas.values() for field in schema.fields}
     rows += [("Kolom / Column", f"{name}: {dutch_name(f)}", f"{name}: {f.title or name}") for name, f in columns.items()]
