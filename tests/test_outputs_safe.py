@@ -224,7 +224,7 @@ def test_the_python_version_and_the_build_backend_pin_are_said_alike_everywhere(
     """The Python version is ``requires-python`` of pyproject.toml (its lowest); the Makefile's
     interpreter, the locks' target, the linter's and the two commands' prose say the same one. The
     build backend's pin of pyproject.toml (what ``pip install git+...`` builds with) is the bootstrap
-    lock's (what ``make`` builds with, without build isolation)."""
+    lock's (what ``make`` installs, and builds with, without build isolation), and its source's."""
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     version = re.fullmatch(r">=(3\.[0-9]+)", pyproject["project"]["requires-python"]).group(1)
     makefile = (ROOT / "Makefile").read_text()
@@ -234,8 +234,9 @@ def test_the_python_version_and_the_build_backend_pin_are_said_alike_everywhere(
         said = set(re.findall(r"Python (3\.[0-9]+)", (ROOT / page).read_text()))
         assert said == {version}, page
     (backend,) = pyproject["build-system"]["requires"]
-    bootstrap = (ROOT / "requirements" / "bootstrap.in").read_text().split()
-    assert backend in bootstrap
+    assert backend in (ROOT / "requirements" / "bootstrap.in").read_text().split()  # what the lock is made from
+    locked = requirement_blocks((ROOT / "requirements" / "bootstrap.txt").read_text())  # what make installs
+    assert backend in {block.split()[0] for block in locked}
 
 
 ENCODINGS = ["utf-8", "ascii", "latin-1", "cp1252", "utf-16", "cp037", "no such encoding"]

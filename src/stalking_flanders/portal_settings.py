@@ -132,7 +132,7 @@ def setting_problem(key: str, value) -> str | None:
     elif key == "contact_email" and not EMAIL.fullmatch(text):
         return f"must be an e-mail address: found {shown}"
     elif key == "name_language" and not LANGUAGE.fullmatch(text):
-        return f"must be a BCP 47 language tag such as nl or en: found {shown}"
+        return f"must be a BCP 47 language tag, its first part in lower case as the descriptor's (nl, en, nl-BE): found {shown}"
     elif key in ("publisher_name", "contact_name") and (not text.strip() or escaped(text) != text):
         return f"must be plain text, without control characters: found {shown}"
     return None
