@@ -54,7 +54,7 @@ from stalking_flanders.diff import BUMPS, as_text, diff_releases
 from stalking_flanders.hashes import sha256_bytes
 from stalking_flanders.releases import COMMIT_SUBJECT, TAG, TAG_MESSAGE, canonical
 
-VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+VERSION = re.compile(r"(\d+)\.(\d+)\.(\d+)", re.ASCII)  # matched whole (fullmatch)
 CHANGELOG = Path(NAME)
 UNRELEASED = "## [Unreleased]"
 
@@ -89,7 +89,16 @@ def version_of(tag: str) -> str:
 
 
 def parse(version: str) -> tuple[int, int, int]:
-    m = VERSION.match(version)
+    """A version's numbers; :class:`Refused` where it is not X.Y.Z whole.
+
+    >>> parse("2.4.1")
+    (2, 4, 1)
+    >>> parse("2.4.1\\n")
+    Traceback (most recent call last):
+    ...
+    cut_release.Refused: '2.4.1\\n' is not a version of the form X.Y.Z
+    """
+    m = VERSION.fullmatch(version)
     if not m:
         raise Refused(f"{version!r} is not a version of the form X.Y.Z")
     return tuple(int(x) for x in m.groups())
@@ -110,7 +119,7 @@ def check_can_release(version: str) -> tuple[tuple[str, str] | None, tuple]:
     new = parse(version)
     if git("status", "--porcelain"):
         raise Refused("the working tree is not clean: commit or stash the changes first")
-    tags = {v for t in git("tag", "--list", TAG.format(version="*")).split() if VERSION.match(v := version_of(t))}
+    tags = {v for t in git("tag", "--list", TAG.format(version="*")).split() if VERSION.fullmatch(v := version_of(t))}
     dated = released(CHANGELOG.read_text(encoding="utf-8"))
     if version in tags:
         raise Refused(f"version {version} exists already: the tag {TAG.format(version=version)} is there")
