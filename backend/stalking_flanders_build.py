@@ -25,6 +25,7 @@ REGISTRY = ROOT / "data" / "archive" / "registry.toml"  # repo.ARCHIVE / registr
 PACKAGE_DATA = ROOT / "src" / "stalking_flanders" / "data"  # repo.PACKAGE_DATA
 PACKAGE_REGISTRY = ROOT / "src" / "stalking_flanders" / "registry.toml"  # repo.PACKAGE_REGISTRY
 SUMS = "SHA256SUMS"  # sums.NAME
+DESCRIPTOR = "datapackage.json"  # untrusted.DESCRIPTOR_NAME
 
 
 class MissingRelease(RuntimeError):
@@ -46,7 +47,7 @@ def _checked_release() -> None:
 
 def ensure_release() -> None:
     """Copy the release and the registry into the package, unless a build already did."""
-    if (PACKAGE_DATA / "datapackage.json").is_file() and PACKAGE_REGISTRY.is_file():
+    if (PACKAGE_DATA / DESCRIPTOR).is_file() and PACKAGE_REGISTRY.is_file():
         return
     _checked_release()
     with tempfile.TemporaryDirectory(dir=PACKAGE_DATA.parent, prefix=".build-") as tmp:

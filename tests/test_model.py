@@ -206,3 +206,31 @@ def test_a_path_the_gate_lets_through_is_the_same_file_to_frictionless(stem, suf
     assert scheme == "file" and fmt == os.path.splitext(path)[1][1:].lower(), (scheme, fmt)
     assert fmt not in frictionless_settings.COMPRESSION_FORMATS
     assert frictionless.is_safe_path(path) and not frictionless.is_remote_path(path)
+
+
+@pytest.mark.parametrize(
+    "code, understood",
+    [
+        ("nl", True),
+        ("nl-BE", True),
+        ("zh-Hant-TW", True),
+        ("es-419", True),
+        ("de-1996", True),
+        ("sl-rozaj-biske", True),
+        ("en-u-ca-gregory", True),
+        ("nl-x-ours", True),
+        ("NL", False),  # the language in lower case, as the descriptor's translations give it
+        ("nl-a", False),  # a singleton introduces an extension, of at least one subtag
+        ("nl-u", False),
+        ("nl-toolongtag", False),  # a subtag has at most eight characters
+        ("nl-BE-", False),
+        ("nl--BE", False),
+        ("nl-BE-BE-BE", False),  # a region once
+        ("n", False),
+    ],
+)
+def test_a_language_code_is_a_well_formed_bcp_47_tag(code, understood):
+    # Any subtag of one to eight characters passed: "nl-a" ended in a singleton no extension follows.
+    from stalking_flanders.model import LANGUAGE
+
+    assert bool(LANGUAGE.fullmatch(code)) is understood

@@ -24,6 +24,7 @@ from helpers import ROOT, fresh_repository, fresh_venv, needs, run, sha256_tree,
 from stalking_flanders import repo, sums
 from stalking_flanders.hashes import sha256_bytes
 from stalking_flanders.releases import history
+from stalking_flanders.untrusted import DESCRIPTOR_NAME
 
 
 def test_the_build_backend_names_the_paths_the_package_names(monkeypatch):
@@ -32,7 +33,7 @@ def test_the_build_backend_names_the_paths_the_package_names(monkeypatch):
 
     assert backend.RELEASE == ROOT / repo.RELEASE and backend.REGISTRY == ROOT / repo.ARCHIVE / "registry.toml"
     assert backend.PACKAGE_DATA == ROOT / repo.PACKAGE_DATA and backend.PACKAGE_REGISTRY == ROOT / repo.PACKAGE_REGISTRY
-    assert backend.SUMS == sums.NAME
+    assert backend.SUMS == sums.NAME and backend.DESCRIPTOR == DESCRIPTOR_NAME == repo.DESCRIPTOR.name
     # and the paths the installed package reads are those the repository keeps them at
     from stalking_flanders import datapackage, releases, sources
 

@@ -602,7 +602,18 @@ def added_after(table: str, field: str, version) -> bool:
 
 # What a version, a language code and a file's hash look like (ASCII only: "²" is a digit to Python).
 VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+(?:[-+][0-9A-Za-z.+-]+)?", re.ASCII)
-LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", re.ASCII)
+# A language code is a well-formed BCP 47 tag (RFC 5646, section 2.1) whose language is in lower case:
+# "nl", "nl-BE", "zh-Hant-TW", "de-1996", "en-u-ca-gregory", "nl-x-ours"; not "nl-a" (a singleton
+# must introduce an extension) nor "nl-toolongtag".
+LANGUAGE = re.compile(
+    r"[a-z]{2,3}(?:-[A-Za-z]{3}){0,3}"  # the language, with at most three extended-language subtags
+    r"(?:-[A-Za-z]{4})?"  # a script
+    r"(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"  # a region
+    r"(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"  # variants
+    r"(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*"  # extensions, each introduced by a singleton
+    r"(?:-[Xx](?:-[A-Za-z0-9]{1,8})+)?",  # private use
+    re.ASCII,
+)
 HASH = re.compile(r"sha256:[0-9a-f]{64}", re.ASCII)
 NAME = re.compile(r"[a-z0-9._-]+", re.ASCII)  # a package's or a resource's name, as Data Package says
 NAME_EXPECTED = "lower-case letters, digits, '.', '-' and '_' (as Data Package says)"
