@@ -78,9 +78,10 @@ def licence(descriptor: dict) -> str:
     """Markdown: the licence statement of the package (its one home is ``texts.toml``), Dutch first."""
     from ..texts import licence_statement
 
-    lead = {"nl": "Het datapakket", "en": "The data package"}
     return "".join(
-        f"- {lead[lang]}: {licence_statement(lic, lang)}\n" for lic in descriptor.get("licenses", []) for lang in CODES
+        f"- {text('licence', 'package', lang)}: {licence_statement(lic, lang)}\n"
+        for lic in descriptor.get("licenses", [])
+        for lang in CODES
     )
 
 
