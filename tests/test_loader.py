@@ -87,7 +87,7 @@ def test_caveats_and_measure_travel_with_the_data():
     assert "belaging" in df.attrs["caveats"]["caw-perpetrators-belaging"]
     assert "first face-to-face contact" in df.attrs["measures"]["cgg-perpetration-registrations"]
     nl = stalking_flanders.load("observations")
-    assert nl.attrs["measures"]["cgg-perpetration-registrations"].startswith("Het gaat telkens om")
+    assert nl.attrs["measures"]["cgg-perpetration-registrations"].startswith("Hieronder geef ik wel een oplijsting")
     assert df.attrs["licenses"] == ["CC-BY-4.0"] and df.attrs["version"] == stalking_flanders.__version__
 
 
@@ -98,8 +98,14 @@ def test_the_caveats_travel_in_dutch_and_in_english_whatever_the_language_loaded
     for attrs in (nl, en):
         assert list(attrs).index("caveats_nl") < list(attrs).index("caveats_en")
         assert attrs["caveats_nl"] == nl["caveats"] and attrs["caveats_en"] == en["caveats"]
-    assert "“Het gaat telkens om het totaal" in en["caveats_nl"]["cgg-perpetration-registrations"]
-    assert "“Each figure is the total" in nl["caveats_en"]["cgg-perpetration-registrations"]
+    assert (
+        "“Hieronder geef ik wel een oplijsting mee met de cijfers met betrekking tot daderschap. Het gaat telkens om het totaal"
+        in en["caveats_nl"]["cgg-perpetration-registrations"]
+    )
+    assert (
+        "“Below, however, I give a list of the figures relating to perpetration. Each figure is the total"
+        in nl["caveats_en"]["cgg-perpetration-registrations"]
+    )
 
 
 def test_the_description_quotes_what_each_figure_counts_as_the_answers_words():

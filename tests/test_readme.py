@@ -116,6 +116,23 @@ def test_the_readme_opens_in_dutch_on_the_stalking_figures_read_as_the_answer_me
         assert said in caw, said
 
 
+def test_the_opening_paragraphs_give_each_series_years_as_the_release_holds_them_and_the_2021_caveat():
+    # A Flemish reader who skims the first screen sees which years each institution's figures cover
+    # (written by hand in the opening, held here to the release) and that the 2021 figure may be partial.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    dutch = readme[readme.index("**In het Nederlands:**") : readme.index("Every figure")]
+    english = readme[readme.index("Every figure") : readme.index("## De cijfers")]
+    tables = readme_sections.read_tables(DataPackage(ROOT / repo.DESCRIPTOR))
+    observations = tables["observations"]
+    for series in tables["series"]["series"]:
+        years = observations.loc[observations["series"] == series, "year"].astype(int)
+        organisation = series.split("-")[0].upper()  # caw-..., cgg-...
+        assert f"{organisation}-cijfers ({years.min()}-{years.max()})" in " ".join(dutch.split()), series
+        assert f"{organisation} figures ({years.min()}-{years.max()})" in " ".join(english.split()), series
+    assert "het cijfer voor 2021 dekt mogelijk niet het hele jaar" in " ".join(dutch.split())
+    assert "the 2021 figure may not cover the whole year" in " ".join(english.split())
+
+
 def test_every_series_stands_with_what_the_answer_says_of_it_and_our_note_dutch_first():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     tables = readme_sections.read_tables(DataPackage(ROOT / repo.DESCRIPTOR))
