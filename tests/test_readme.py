@@ -45,7 +45,8 @@ def test_every_generated_section_is_the_one_the_release_generates(release):
         text = (ROOT / path).read_text(encoding="utf-8")
         assert readme_sections.update(text, {n: rendered[n] for n in names}) == text, f"{path}: run python scripts/readme.py"
     figures = rendered["figures"]
-    assert "| Belaging (stalking) | Belaging (stalking) | 21 | 47 | 57 |" in figures  # as the answer prints them
+    caw = "| Belaging (stalking) | Belaging (stalking) (zoals gepubliceerd, niet vertaald / kept as published, not translated)"
+    assert caw + " | 21 | 47 | 57 |" in figures  # as the answer prints them
     shown = [
         int(cell)
         for line in figures.splitlines()
@@ -101,7 +102,7 @@ def test_the_readme_opens_in_dutch_on_the_stalking_figures_read_as_the_answer_me
     assert "stalking-specific" not in first_screen.replace("NOT stalking-specific", "")
     assert "(figures on 'belaging', which covers stalking; number of perpetrators, series" in first_screen
     assert "(cijfers over stalking" not in first_screen and "(figures on stalking" not in first_screen
-    caw = first_screen[first_screen.index("| Belaging (stalking) | Belaging (stalking) | 21 | 47 | 57 |") :]
+    caw = first_screen[first_screen.index("| 21 | 47 | 57 |") :]  # the CAW figures, then what stands with them
     for said in (
         "Wat het antwoord over deze cijfers zegt (deelvraag 6)",  # the answer's evaluation of the figures
         "exponentieel de hoogte in schiet",
@@ -166,6 +167,14 @@ def test_the_english_labels_of_the_figures_say_they_are_made_for_this_package():
     for header in headers:
         label = header.split("|")[2]
         assert "(gemaakt voor dit pakket)" in label and "(made for this package)" in label, header
+    # a label kept as published (Belaging (stalking), line 101) does not read as a translation of ours
+    categories = readme_sections.read_tables(DataPackage(ROOT / repo.DESCRIPTOR))["categories"]
+    rows = {line.split("|")[1].strip(): line.split("|")[2].strip() for line in readme.splitlines() if line.startswith("| ")}
+    kept = categories[categories["category"] == categories["label_en"]]
+    assert len(kept) >= 1
+    for c in categories.itertuples():
+        marked = f"{c.label_en} (zoals gepubliceerd, niet vertaald / kept as published, not translated)"
+        assert rows[c.category] == (marked if c.label_en == c.category else c.label_en), c.category
 
 
 def test_readme_shows_the_caveats_and_the_two_commands():

@@ -116,10 +116,18 @@ def figures(tables: dict[str, pd.DataFrame]) -> str:
         ]
         out += ["| --- | --- |" + " ---: |" * len(years)]
         for c in categories[categories["series"] == s.series].itertuples():
-            cells = [_cell(c.category), _cell(c.label_en)] + [str(counts.get((c.category, y), "")) for y in years]
+            cells = [_cell(c.category), _english_label(c)] + [str(counts.get((c.category, y), "")) for y in years]
             out.append("| " + " | ".join(cells) + " |")
         out += ["", *_read_with(s, readings), ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _english_label(category) -> str:
+    """The category's English label; where it is the label as published (kept untranslated), marked so
+    in both languages, under a header that says the English labels are made for this package."""
+    if category.label_en != category.category:
+        return _cell(category.label_en)
+    return f"{_cell(category.label_en)} ({' / '.join(text('caveats', 'kept', lang) for lang in CODES)})"
 
 
 def _read_with(s, readings: Readings) -> list[str]:
