@@ -168,11 +168,12 @@ def _key_path(where: tuple | None) -> str | None:
 
 def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
     """A JSON object whose keys are all different (ValueError otherwise)."""
-    keys = [key for key, _ in pairs]
-    if len(set(keys)) != len(keys):
-        twice = sorted({key for key in keys if keys.count(key) > 1})
-        raise ValueError(f"the key {printable(repr(twice[0]))} stands twice in one object")
-    return dict(pairs)
+    found = dict(pairs)
+    if len(found) != len(pairs):  # the first key met again (in linear time: an object may hold 100,000 keys)
+        seen = set()
+        twice = next(key for key, _ in pairs if key in seen or seen.add(key))
+        raise ValueError(f"the key {printable(repr(twice))} stands twice in one object")
+    return found
 
 
 def shape_problems(descriptor: dict, name: str) -> list[Problem]:
