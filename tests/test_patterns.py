@@ -176,6 +176,10 @@ COSTLIEST = {
     # each of a thousand copies followed by four classes of about 1,500 ranges together
     "copies before classes": "\x00{0,1000}(?:[^\\W\\d\x00]|\\d|\\s|[^\\w\\s\x00])",
     "counted classes around": "\\Sa{1,1000}\\W?\\d[a-c]{1,1000}",
+    # a class that takes no character counted no range: its copies were all counted out (4,294,967,294
+    # of them kept every door busy until the bound on memory)
+    "a class of nothing counted out": "[^\\s\\S]{100000}",
+    "a class of nothing counted out in copies": "(?:a[^\\d\\D]{1000}){1000}",
 }
 
 

@@ -102,7 +102,7 @@ class _Glushkov:
 
     def _position(self, ranges: Ranges) -> tuple[bool, list[int], list[int]]:
         self.sets.append(ranges)
-        self.ranges += len(ranges)
+        self.ranges += max(1, len(ranges))  # a class that takes no character is a position still: its copies count
         self.follow.append([])
         p = len(self.sets) - 1
         return False, [p], [p]
