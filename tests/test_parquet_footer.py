@@ -35,3 +35,18 @@ def test_a_release_footer_with_bytes_changed_gives_a_sentence_or_none(name, chan
         footer[at % len(footer)] = value
     said = footer_problem(bytes(footer))
     assert said is None or (isinstance(said, str) and said)
+
+
+def test_a_field_or_a_list_of_another_kind_than_parquets_is_refused():
+    # pyarrow skips a field given another kind than Parquet's, and reads a list's elements as Parquet's
+    # kind whatever the list says: it would read such a footer otherwise than this reader does (a
+    # repetition given as an i16 made pyarrow read an optional column as required, and end the process).
+    footer = FOOTERS["series"]
+    repetition = footer.index(b"\x25\x02\x18\x0aheading_nl")  # field 3, an i32 of 1 (optional), then the name
+    as_i16 = footer[:repetition] + b"\x24" + footer[repetition + 1 :]
+    assert footer_problem(as_i16) == "its footer gives field 3 of a SchemaElement another kind of value than Parquet's"
+    histogram = footer.rindex(b"\x19\x06\x19\x06\x00")  # size statistics' fields 2 and 3: empty lists of i64
+    of_texts = footer[:histogram] + b"\x19\x08" + footer[histogram + 2 :]
+    assert footer_problem(of_texts) == "its footer gives field 2 of a SizeStatistics another kind of list than Parquet's"
+    unknown = footer[:histogram] + b"\xd9\x06" + footer[histogram + 2 :]  # field 14 (1 + 13), which Parquet does not have
+    assert footer_problem(unknown) == "its footer gives a SizeStatistics a field 14, which Parquet does not"

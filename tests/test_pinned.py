@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import subprocess
+import sys
 
 import openpyxl
 import pyarrow as pa
@@ -263,6 +264,15 @@ def with_a_text_count_on_a_number_column(data: bytes) -> bytes:
     return body + footer + len(footer).to_bytes(4, "little") + b"PAR1"
 
 
+def with_a_repetition_of_another_kind(data: bytes) -> bytes:
+    """A Parquet file of the release whose optional column heading_nl gives its repetition (field 3 of
+    its SchemaElement) as an i16, where Parquet's is an i32: one changed byte. pyarrow skips the
+    field, reads the column as required, and ends the process on its histogram of two definition
+    levels, which this package read as the optional column's."""
+    at = data.index(b"\x25\x02\x18\x0aheading_nl")  # field 3, an i32 of 1 (optional), then field 4, the name
+    return data[:at] + b"\x24" + data[at + 1 :]
+
+
 READ_ROWS = """
 import sys
 from stalking_flanders.datapackage import DataPackage
@@ -283,11 +293,12 @@ meta = pq.ParquetFile(pa.BufferReader(open(sys.argv[1], "rb").read())).metadata
 @pytest.mark.parametrize(
     ("made", "alone", "said"),
     [
-        (with_a_histogram_too_long, False, "a histogram of 2 repetition levels, where the column has 1"),
-        (with_a_histogram_too_long, True, "a histogram of 2 repetition levels, where the column has 1"),
-        (with_a_text_count_on_a_number_column, False, "it counts the bytes of texts, and holds no texts"),
+        (with_a_histogram_too_long, False, "of a row group: a histogram of 2 repetition levels, where the column has 1"),
+        (with_a_histogram_too_long, True, "of a row group: a histogram of 2 repetition levels, where the column has 1"),
+        (with_a_text_count_on_a_number_column, False, "of a row group: it counts the bytes of texts, and holds no texts"),
+        (with_a_repetition_of_another_kind, False, "gives field 3 of a SchemaElement another kind of value than Parquet's"),
     ],
-    ids=["a histogram", "a histogram, the footer alone", "a count of texts' bytes on numbers"],
+    ids=["a histogram", "a histogram, the footer alone", "a count of texts' bytes on numbers", "a field of another kind"],
 )
 def test_a_parquet_footer_pyarrow_would_end_the_process_on_is_refused_first(tmp_path, made, alone, said):
     # pyarrow reads a file that is its footer alone (no magic ahead of it, no pages) as far as its columns
@@ -299,7 +310,72 @@ def test_a_parquet_footer_pyarrow_would_end_the_process_on_is_refused_first(tmp_
     pyarrow = subprocess.run([sys.executable, "-c", COLUMNS_METADATA, path], capture_output=True, text=True)
     assert pyarrow.returncode < 0 or pyarrow.returncode == 134, pyarrow  # std::terminate: no exception to catch
     ours = subprocess.run([sys.executable, "-c", READ_ROWS, path], capture_output=True, text=True)
-    assert ours.returncode == 0 and f"of a row group: {said}" in ours.stdout, ours
+    assert ours.returncode == 0 and said in ours.stdout, ours
+
+
+EVERY_FILES_COLUMNS = """
+import sys, pyarrow as pa, pyarrow.parquet as pq
+for path in sys.argv[1:]:
+    try:
+        meta = pq.ParquetFile(pa.BufferReader(open(path, "rb").read())).metadata
+        [meta.row_group(g).column(c) for g in range(meta.num_row_groups) for c in range(meta.num_columns)]
+    except Exception:  # an exception is pyarrow refusing the file: the process goes on
+        pass
+"""
+
+# a change: where in the footer, and either a byte for the one there or, as a field's header is, its
+# kind alone changed (the low four bits of a field header: one of Thrift's kinds)
+_CHANGES = st.lists(st.tuples(st.integers(0, 2**16), st.integers(0, 255), st.booleans()), min_size=1, max_size=3)
+_TABLES = st.sampled_from(["categories", "observations", "series", "source_questions", "subquestions"])
+
+
+@pytest.mark.system  # a process of its own: pyarrow ends the process it runs in
+@generated(3)
+@given(st.lists(st.tuples(_TABLES, _CHANGES), min_size=300, max_size=300))
+def test_no_footer_the_guard_lets_through_ends_pyarrow(tmp_path_factory, mutations):
+    # Release footers with bytes changed, 300 at a time: each that the guard lets through is read by
+    # pyarrow as far as its columns' metadata, all in one process, which would end on the first it
+    # cannot read (a field given another kind than Parquet's did: std::terminate, exit 134).
+    from stalking_flanders.formats.parquet_footer import footer_problem
+
+    folder, paths = tmp_path_factory.mktemp("footers"), []
+    for i, (name, changes) in enumerate(mutations):
+        data = (BUNDLED / f"{name}.parquet").read_bytes()
+        length = int.from_bytes(data[-8:-4], "little")
+        body, footer = data[: -8 - length], bytearray(data[-8 - length : -8])
+        for at, value, kind_alone in changes:
+            at %= len(footer)
+            footer[at] = (footer[at] & 0xF0) | (value % 13) if kind_alone else value
+        if footer_problem(bytes(footer)) is None:
+            paths.append(folder / f"{i}.parquet")
+            paths[-1].write_bytes(body + bytes(footer) + data[-8:])
+    pyarrow = subprocess.run([sys.executable, "-c", EVERY_FILES_COLUMNS, *paths], capture_output=True, text=True)
+    assert pyarrow.returncode == 0, (pyarrow.returncode, pyarrow.stderr[-500:])
+
+
+@pytest.mark.system  # a process of its own: pyarrow ends the process it runs in
+def test_no_field_of_a_release_footer_given_another_kind_ends_pyarrow(tmp_path):
+    # Every field of every release footer, given in turn each other kind of number Thrift has: each
+    # footer the guard lets through is read by pyarrow, all in one process (a repetition given as
+    # an i16 ended it: pyarrow skipped the field and read an optional column as required).
+    from stalking_flanders.formats.parquet_footer import BYTE, I16, I32, I64, _Reader, footer_problem
+
+    paths, tried = [], 0
+    for name in ("categories", "observations", "series", "source_questions", "subquestions"):
+        data = (BUNDLED / f"{name}.parquet").read_bytes()
+        footer = data[-8 - int.from_bytes(data[-8:-4], "little") : -8]
+        reader = _Reader(footer)
+        reader.struct(0)
+        for at in reader.headers:
+            for kind in {BYTE, I16, I32, I64} - {footer[at] & 0x0F}:
+                changed = footer[:at] + bytes([footer[at] & 0xF0 | kind]) + footer[at + 1 :]
+                tried += 1
+                if footer_problem(changed) is None:
+                    paths.append(tmp_path / f"{len(paths)}.parquet")
+                    paths[-1].write_bytes(data[: -8 - len(footer)] + changed + data[-8:])
+    assert tried > 1000
+    pyarrow = subprocess.run([sys.executable, "-c", EVERY_FILES_COLUMNS, *paths], capture_output=True, text=True)
+    assert pyarrow.returncode == 0, (pyarrow.returncode, pyarrow.stderr[-500:])
 
 
 def test_more_row_groups_than_a_release_writes_are_refused_before_any_is_read(monkeypatch):

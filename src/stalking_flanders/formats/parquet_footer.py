@@ -30,13 +30,63 @@ COLUMN_FIELDS = set(range(1, 17))
 ENCRYPTED_FILE_FIELDS = {8, 9}  # FileMetaData's encryption_algorithm, footer_signing_key_metadata
 
 
+# What Parquet gives each field of the structs this reader follows (parquet.thrift), as pyarrow reads it:
+# a value of one kind, or a list whose elements are of one kind (a struct's by its name). pyarrow
+# reads a list's elements as the kind Parquet gives them, whatever kind the list says they are, and
+# skips a field given another kind than Parquet's: either way it would read the footer otherwise than
+# this reader does, so a field of a kind not Parquet's, or one these structs do not have, is refused.
+# (Parquet's structs not followed hold no list: whatever their fields, both read them alike.)
+I64S, I32S = (LIST, I64), (LIST, I32)
+FIELDS = {
+    "FileMetaData": {
+        1: I32,
+        2: (LIST, "SchemaElement"),
+        3: I64,
+        4: (LIST, "RowGroup"),
+        5: (LIST, STRUCT),
+        6: BINARY,
+        7: (LIST, STRUCT),
+        **dict.fromkeys(ENCRYPTED_FILE_FIELDS, None),  # refused below as encrypted, whatever their kind
+    },
+    "SchemaElement": {1: I32, 2: I32, 3: I32, 4: BINARY, 5: I32, 6: I32, 7: I32, 8: I32, 9: I32, 10: STRUCT},
+    "RowGroup": {1: (LIST, "ColumnChunk"), 2: I64, 3: I64, 4: (LIST, STRUCT), 5: I64, 6: I64, 7: I16},
+    "ColumnChunk": {1: None, 2: I64, 3: "ColumnMetaData", 4: I64, 5: I32, 6: I64, 7: I32, 8: None, 9: None},
+    "ColumnMetaData": {
+        1: I32,
+        2: I32S,
+        3: (LIST, BINARY),
+        4: I32,
+        **dict.fromkeys((5, 6, 7, 9, 10, 11, 14), I64),
+        8: (LIST, STRUCT),
+        12: STRUCT,
+        13: (LIST, STRUCT),
+        15: I32,
+        16: "SizeStatistics",
+    },
+    "SizeStatistics": {1: I64, 2: I64S, 3: I64S},
+}
+
+
 class FooterError(PackageError, ValueError):
     """The footer is not one Thrift's compact protocol reads (a ValueError: the file's problem)."""
+
+
+class _Struct(dict):
+    """A struct's values by field id, and the kind the footer gives each (``kinds``)."""
+
+    __slots__ = ("kinds",)
+
+
+class _List(list):
+    """A list's elements, and the kind the footer gives them (``kind``)."""
+
+    __slots__ = ("kind",)
 
 
 class _Reader:
     def __init__(self, data: bytes) -> None:
         self.data, self.at = data, 0
+        self.headers: list[int] = []  # where each field's header stands (the tests change the kinds they give)
 
     def take(self, n: int) -> bytes:
         if n < 0 or n > len(self.data) - self.at:
@@ -62,14 +112,17 @@ class _Reader:
     def struct(self, depth: int) -> dict:
         if depth > MAX_DEPTH:
             raise FooterError(f"its footer nests values more than {MAX_DEPTH} deep")
-        fields, last = {}, 0
+        fields, last = _Struct(), 0
+        fields.kinds = {}
         while True:
             (head,) = self.take(1)
             kind = head & 0x0F
             if kind == STOP:
                 return fields
+            self.headers.append(self.at - 1)
             last = last + (head >> 4) if head >> 4 else self.zigzag()
             fields[last] = TRUE == kind if kind in (TRUE, FALSE) else self.value(kind, depth + 1)
+            fields.kinds[last] = kind
 
     def value(self, kind: int, depth: int):
         if kind == BYTE:
@@ -99,7 +152,11 @@ class _Reader:
         if size > len(self.data) - self.at:  # every value takes a byte at least
             raise FooterError("its footer ends inside a value")
         items = [[self.element(k, depth + 1) for k in kinds] for _ in range(size)]
-        return items if kind == MAP else [item for (item,) in items]
+        if kind == MAP:
+            return items
+        elements = _List(item for (item,) in items)
+        elements.kind = kind if kind == SET else kinds[0]  # a set is no list: Parquet gives none
+        return elements
 
     def element(self, kind: int, depth: int):
         if kind in (TRUE, FALSE):  # in a list, a boolean is a byte of its own
@@ -116,6 +173,8 @@ def footer_problem(footer: bytes) -> str | None:
         return str(error)
     if ENCRYPTED_FILE_FIELDS & set(meta):
         return "it is encrypted"
+    if said := _kinds_problem(meta, "FileMetaData"):
+        return said
     elements = [e for e in meta.get(2, []) if isinstance(e, dict)] if isinstance(meta.get(2), list) else []
     leaves = elements[1:]
     if any(isinstance(e.get(5), int) and e[5] > 0 for e in leaves):
@@ -148,4 +207,33 @@ def _chunk_problem(chunk, leaf: dict | None) -> str | None:
         if histogram is not None and (not isinstance(histogram, list) or len(histogram) not in (0, levels[field] + 1)):
             count = len(histogram) if isinstance(histogram, list) else "no list of"
             return f"a histogram of {count} {name} levels, where the column has {levels[field] + 1}"
+    return None
+
+
+def _kinds_problem(struct: _Struct, name: str) -> str | None:
+    """Where ``struct``, a ``name`` of Parquet, holds a field Parquet does not give it, or gives it a
+    value of another kind than Parquet's (:data:`FIELDS`), as a sentence; None where there is none."""
+    fields = FIELDS[name]
+    for field, kind in struct.kinds.items():
+        if field not in fields:
+            return f"its footer gives a {name} a field {field}, which Parquet does not"
+        expected = fields[field]
+        if expected is None:
+            continue  # refused as what a release never holds, whatever its kind
+        value = struct[field]
+        if isinstance(expected, str) or expected == STRUCT:  # a struct, followed where FIELDS names it
+            if kind != STRUCT:
+                return f"its footer gives field {field} of a {name} another kind of value than Parquet's"
+            if isinstance(expected, str) and (said := _kinds_problem(value, expected)):
+                return said
+        elif isinstance(expected, tuple):  # a list, whose elements pyarrow reads as Parquet's kind
+            element = expected[1] if isinstance(expected[1], int) else STRUCT
+            if kind != LIST or value.kind != element:
+                return f"its footer gives field {field} of a {name} another kind of list than Parquet's"
+            if isinstance(expected[1], str):
+                for item in value:
+                    if said := _kinds_problem(item, expected[1]):
+                        return said
+        elif kind != expected:
+            return f"its footer gives field {field} of a {name} another kind of value than Parquet's"
     return None
