@@ -664,6 +664,8 @@ def check_descriptor(raw: dict) -> None:
     for i, licence in enumerate(licences):
         _keys(licence, {"name", "path", "title"}, f"licenses[{i}]")
         _text(licence, "name", f"licenses[{i}]")
+        _text(licence, "path", f"licenses[{i}]", required=False)
+        _text(licence, "title", f"licenses[{i}]", required=False)
     for i, source in enumerate(_at_most(_expect(raw.get("sources", []), list, "sources", "a list"), "sources")):
         _keys(source, {"title", "path"}, f"sources[{i}]")
         _text(source, "title", f"sources[{i}]")
