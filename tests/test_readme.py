@@ -91,6 +91,20 @@ def test_every_quotation_of_the_answer_beside_the_figures_gives_its_lines():
     assert all(re.match(r" \((regels?|lines?) \d+(-\d+)?\)", after) for after in quoted), quoted
 
 
+def test_the_heading_of_each_of_the_answers_tables_stands_with_its_figures_as_published_with_its_line():
+    # "Daders – misdrijf detail" (line 99): the answer's own word for what the CAW figures count
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    figures = readme[readme.index("<!-- begin figures -->") : readme.index("<!-- end figures -->")]
+    tables = readme_sections.read_tables(DataPackage(ROOT / repo.DESCRIPTOR))
+    archived = (ROOT / repo.ARCHIVE / "vp-sv-186-beke-2021-12-21.txt").read_text(encoding="utf-8").splitlines()
+    headed = tables["series"][tables["series"]["heading_nl"].fillna("") != ""]
+    assert len(headed) >= 1
+    for s in headed.itertuples():
+        assert archived[int(s.header_line) - 1].startswith(s.heading_nl)
+        assert f"Kop van de tabel in het antwoord: “{s.heading_nl}” (regel {s.header_line})." in figures
+        assert f"The table's heading in the answer (as published): “{s.heading_nl}” (line {s.header_line})." in figures
+
+
 def test_the_readme_opens_in_dutch_on_the_stalking_figures_read_as_the_answer_means_them():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     first_screen = readme[: readme.index("**Centres for mental health care (CGG)**")]

@@ -107,6 +107,8 @@ def figures(tables: dict[str, pd.DataFrame]) -> str:
             kind = f"{SPECIFIC[lang][bool(s.stalking_specific)]}; {counted}{named}"
             # quoted with its lines, the English as a translation
             said = f"{caveat_words(lang)['answer']}: “{getattr(s, f'measure_{lang}')}” ({lines_named(s.measure_lines, lang)})"
+            if isinstance(s.heading_nl, str) and s.heading_nl:  # the table's own heading, as published (Dutch)
+                said += f" {text('caveats', 'heading', lang)}: “{s.heading_nl}” ({lines_named(s.header_line, lang)})."
             out += [f"**{capitalised(organisation)}** ({kind}). {said}", ""]
         out += [
             "| categorie (zoals gepubliceerd) / category (as published) "
