@@ -143,6 +143,17 @@ def test_every_figure_stands_with_its_line(html, release, lang):
         assert f'<span class="n">{row.count}</span> <span class="line">{line} {row.source_line}</span>' in html
 
 
+def test_an_english_label_kept_as_published_says_so(html, release, lang):
+    # "Belaging (stalking)" stood under itself as the English label, as if it were a translation of ours
+    categories = pd.read_csv(release / "categories.csv")
+    kept = categories[categories["category"] == categories["label_en"]]
+    assert len(kept) >= 1
+    for c in categories.itertuples():
+        shown = f'<span lang="nl">{c.category}</span><br><span class="en" lang="en">{c.label_en}'
+        marked = f"{shown} ({text('caveats', 'kept', 'en')})</span>"
+        assert (marked if c.label_en == c.category else f"{shown}</span>") in html, c.category
+
+
 def test_the_first_screen_reads_the_stalking_figures_as_the_answer_does(page, html, lang):
     shown = re.sub(r"<[^>]+>", "", html[html.index('id="summary"') : html.index('id="others-title"')])
     summary = re.sub(r"\s+", " ", unescape(shown).replace("\u00a0", " "))

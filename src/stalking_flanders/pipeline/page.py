@@ -66,7 +66,8 @@ def _series(s, tables: dict[str, pd.DataFrame], lang: str, words: dict, readings
     years = sorted(obs["year"].unique())
     rows = []
     for c in cats.itertuples():
-        cells = [{"nl": c.category, "en": c.label_en}]
+        kept = f" ({text('caveats', 'kept', 'en')})" if c.label_en == c.category else ""  # not translated: said so
+        cells = [{"nl": c.category, "en": c.label_en + kept}]
         for year in years:
             hit = obs[(obs["category"] == c.category) & (obs["year"] == year)]
             cells.append("" if hit.empty else {"count": int(hit["count"].iloc[0]), "line": int(hit["source_line"].iloc[0])})
