@@ -49,4 +49,4 @@ def test_a_field_or_a_list_of_another_kind_than_parquets_is_refused():
     of_texts = footer[:histogram] + b"\x19\x08" + footer[histogram + 2 :]
     assert footer_problem(of_texts) == "its footer gives field 2 of a SizeStatistics another kind of list than Parquet's"
     unknown = footer[:histogram] + b"\xd9\x06" + footer[histogram + 2 :]  # field 14 (1 + 13), which Parquet does not have
-    assert footer_problem(unknown) == "its footer gives a SizeStatistics a field 14, which Parquet does not"
+    assert footer_problem(unknown) == "its footer gives a SizeStatistics a field 14, which this package does not read"

@@ -602,9 +602,10 @@ def added_after(table: str, field: str, version) -> bool:
 
 # What a version, a language code and a file's hash look like (ASCII only: "²" is a digit to Python).
 VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+(?:[-+][0-9A-Za-z.+-]+)?", re.ASCII)
-# A language code is a well-formed BCP 47 tag (RFC 5646, section 2.1) whose language is in lower case:
-# "nl", "nl-BE", "zh-Hant-TW", "de-1996", "en-u-ca-gregory", "nl-x-ours"; not "nl-a" (a singleton
-# must introduce an extension) nor "nl-toolongtag".
+# A language code is a well-formed BCP 47 tag (RFC 5646, section 2.1) whose language is of two or three
+# letters, in lower case: "nl", "nl-BE", "zh-Hant-TW", "de-1996", "en-u-ca-gregory", "nl-x-ours"; not
+# "nl-a" (a singleton must introduce an extension) nor "nl-toolongtag". Languages of four to eight
+# letters, grandfathered tags and tags of private use alone ("x-ours") are not taken.
 LANGUAGE = re.compile(
     r"[a-z]{2,3}(?:-[A-Za-z]{3}){0,3}"  # the language, with at most three extended-language subtags
     r"(?:-[A-Za-z]{4})?"  # a script

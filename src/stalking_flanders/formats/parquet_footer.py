@@ -20,6 +20,7 @@ from ..problems import PackageError
 
 # The kinds of value of Thrift's compact protocol.
 STOP, TRUE, FALSE, BYTE, I16, I32, I64, DOUBLE, BINARY, LIST, SET, MAP, STRUCT = range(13)
+BOUNDS = {I16: 2**15, I32: 2**31, I64: 2**63}  # what a signed number of each kind holds
 MAX_DEPTH = 16  # FileMetaData -> row groups -> column chunks -> metadata -> size statistics -> histogram: 6
 REPEATED, OPTIONAL = 2, 1  # a SchemaElement's repetition_type (0: required)
 BYTE_ARRAY = 6  # the physical type of text (a SchemaElement's and a ColumnMetaData's field 1)
@@ -62,6 +63,7 @@ FIELDS = {
         13: (LIST, STRUCT),
         15: I32,
         16: "SizeStatistics",
+        17: None,  # geospatial statistics: refused below, as what a release's Parquet file never holds
     },
     "SizeStatistics": {1: I64, 2: I64S, 3: I64S},
 }
@@ -121,6 +123,8 @@ class _Reader:
                 return fields
             self.headers.append(self.at - 1)
             last = last + (head >> 4) if head >> 4 else self.zigzag()
+            if last in fields:  # Thrift merges a struct given twice into the first: another struct than either
+                raise FooterError(f"its footer gives field {last} of one struct twice")
             fields[last] = TRUE == kind if kind in (TRUE, FALSE) else self.value(kind, depth + 1)
             fields.kinds[last] = kind
 
@@ -128,7 +132,10 @@ class _Reader:
         if kind == BYTE:
             return self.take(1)[0]
         if kind in (I16, I32, I64):
-            return self.zigzag()
+            n = self.zigzag()
+            if not -BOUNDS[kind] <= n < BOUNDS[kind]:  # Thrift keeps the low bits: another number than this one
+                raise FooterError("a number in its footer is past what its kind holds")
+            return n
         if kind == DOUBLE:
             return self.take(8)
         if kind == BINARY:
@@ -177,8 +184,12 @@ def footer_problem(footer: bytes) -> str | None:
         return said
     elements = [e for e in meta.get(2, []) if isinstance(e, dict)] if isinstance(meta.get(2), list) else []
     leaves = elements[1:]
-    if any(isinstance(e.get(5), int) and e[5] > 0 for e in leaves):
+    # pyarrow reads an element as a column where it has a type and no children; one without a type is a
+    # group (of no columns), and would put the chunks beside other columns than this reader's
+    if any(1 not in e or e.get(5, 0) != 0 for e in leaves):
         return "its columns are nested"
+    if any(e.get(3, 0) not in (0, OPTIONAL, REPEATED) for e in leaves):
+        return "a column's repetition is none of required, optional and repeated"
     for group in meta.get(4, []) if isinstance(meta.get(4), list) else []:
         chunks = group.get(1, []) if isinstance(group, dict) else []
         for c, chunk in enumerate(chunks if isinstance(chunks, list) else []):
@@ -216,7 +227,7 @@ def _kinds_problem(struct: _Struct, name: str) -> str | None:
     fields = FIELDS[name]
     for field, kind in struct.kinds.items():
         if field not in fields:
-            return f"its footer gives a {name} a field {field}, which Parquet does not"
+            return f"its footer gives a {name} a field {field}, which this package does not read"
         expected = fields[field]
         if expected is None:
             continue  # refused as what a release never holds, whatever its kind
