@@ -567,6 +567,11 @@ CAPPED_CHANGES = {
     "400,000 namespaces": lambda xml: xml.replace(
         b"<worksheet ", b"<worksheet " + b" ".join(b'xmlns:p%d="u:"' % i for i in range(400_000)) + b" ", 1
     ),
+    # a text of 2 MiB where the look at the bytes for a long tag did not see it: in a CDATA section, split
+    # by comments, after an end tag (a 63 MiB text in CDATA took validate to 950 MB)
+    "a text of 2 MiB in CDATA": lambda xml: xml.replace(b"<si><t>", b"<si><t><![CDATA[" + b"a" * 2**21 + b"]]>", 1),
+    "a text of 2 MiB split by comments": lambda xml: xml.replace(b"<si><t>", b"<si><t>" + (b"a" * 2**19 + b"<!---->") * 4, 1),
+    "a text of 2 MiB after an end tag": lambda xml: xml.replace(b"</row>", b"</row>" + b"a" * 2**21, 1),
 }
 CAPPED = {  # each change, the part it changes, and what the refusal names
     "a row of 5,000,000 cells under a prefix": ("sheet", "cells in a row"),
@@ -578,6 +583,9 @@ CAPPED = {  # each change, the part it changes, and what the refusal names
     "2,000,000 texts in one shared text": ("shared", "elements other than"),
     "400,000 attributes on a row": ("sheet", "a tag and its text"),
     "400,000 namespaces": ("sheet", "a tag and its text"),
+    "a text of 2 MiB in CDATA": ("shared", "a text of more than"),
+    "a text of 2 MiB split by comments": ("shared", "a text of more than"),
+    "a text of 2 MiB after an end tag": ("sheet", "a text of more than"),
 }
 
 

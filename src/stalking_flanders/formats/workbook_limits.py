@@ -21,8 +21,9 @@ otherwise, bzip2 or LZMA, whole, whatever size the archive gives it). In the byt
 than the worksheets and the shared strings may unpack to ``MAX_PART_BYTES`` at most; no part may be
 UTF-16 (its markup would hide from the next check); and no start tag with its attributes, namespaces
 and the text after it may run past ``MAX_TAG_BYTES`` (the parser gathers a tag's attributes before
-anything may count them). No DOCTYPE is read: a workbook has none, and its entities could expand to
-gigabytes.
+anything may count them); nor may a text between two tags (of an element, or after its end: a
+CDATA section and a comment within it do not end it) run past ``MAX_TAG_BYTES`` characters. No
+DOCTYPE is read: a workbook has none, and its entities could expand to gigabytes.
 """
 
 from __future__ import annotations
@@ -128,6 +129,9 @@ class _Elements:
         self.counts = dict.fromkeys(WHAT, 0)
         caps = (MAX_ROWS + 1, MAX_ROW_CELLS, MAX_GRID, MAX_SHARED_STRINGS, MAX_STYLE_RECORDS, MAX_OTHER_ELEMENTS)
         self.caps = {kind: cap // scale for kind, cap in zip(WHAT, caps)}
+        # the characters of the text since the last tag: ElementTree joins them into one string, CDATA
+        # sections and comments within it too (a 63 MiB text in CDATA took validate to 950 MB)
+        self.run, self.text_cap = 0, MAX_TAG_BYTES // scale
 
     def count(self, part: str, data: bytes) -> None:
         """Count every element of ``data``, the part named ``part``; a part that is not XML (an
@@ -137,6 +141,7 @@ class _Elements:
         parser = expat.ParserCreate(namespace_separator="}")
         parser.StartElementHandler, parser.EndElementHandler = self.start, self.end
         parser.StartDoctypeDeclHandler = self.doctype
+        parser.buffer_text, parser.CharacterDataHandler, self.run = True, self.text, 0
         try:
             parser.Parse(data, True)
         except expat.ExpatError:
@@ -145,7 +150,13 @@ class _Elements:
     def doctype(self, *_) -> None:
         raise ValueError(f"{self.part} declares a DOCTYPE, which no workbook has")
 
+    def text(self, data: str) -> None:
+        self.run += len(data)
+        if self.run > self.text_cap:
+            raise ValueError(f"{self.part} holds a text of more than {self.text_cap} characters between two tags")
+
     def start(self, name: str, _attributes) -> None:
+        self.run = 0
         depth = self.depth
         local, parent = name.rpartition("}")[2], self.names[depth]
         if (parent, local) in ONE_EACH and not self.filled[depth]:
@@ -165,6 +176,7 @@ class _Elements:
         self.names[depth], self.filled[depth] = local, False
 
     def end(self, _name: str) -> None:
+        self.run = 0
         self.depth -= 1
 
     def _add(self, kind: str) -> None:
