@@ -639,6 +639,35 @@ def workbook_with(change, compression: int | None = None) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.system  # measured
+def test_a_drawing_a_sheet_names_many_times_is_read_once(tmp_path):
+    # A sheet's relationships naming one drawing (of nothing, within the cap on a part) a thousand
+    # times: it was parsed again for each (3,000 times a drawing of 1 MiB: past the time bound, 120 s).
+    import io
+    import time
+    import zipfile
+
+    attributes = "".join(f' x:a{i}=""' for i in range(30_000))
+    namespace = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+    drawing = f'<xdr:wsDr xmlns:xdr="{namespace}" xmlns:x="urn:x"{attributes}/>'
+    kind = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
+    named = "".join(f'<Relationship Id="z{k}" Type="{kind}" Target="../drawings/d.xml"/>' for k in range(1_000)).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(BUNDLED / "stalking-flanders.xlsx") as old, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == "xl/worksheets/_rels/sheet3.xml.rels":
+                data = data.replace(b"</Relationships>", named + b"</Relationships>")
+            new.writestr(info.filename, data)
+        new.writestr("xl/drawings/d.xml", drawing)
+    workbook = out.getvalue()
+    copy = damaged_copy(BUNDLED, tmp_path / "copy", lambda f: (f / "stalking-flanders.xlsx").write_bytes(workbook), rehashed=True)
+    resum(copy)
+    start = time.perf_counter()
+    validate_package(copy)
+    assert time.perf_counter() - start < 10  # each of the thousand parses took about 0.03 s
+
+
 def test_the_rows_and_cells_of_all_sheets_together_are_capped_before_a_sheet_is_read(monkeypatch):
     # openpyxl reads about half a million cells a second, and the check reads every part, whether or
     # not the workbook refers to it: the rows and cells of all sheets together are capped (a
