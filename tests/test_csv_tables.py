@@ -66,3 +66,12 @@ def test_a_blank_first_line_is_said_to_hold_no_labels(first):
         read(f"{first}\nx\n1\n".encode(), schema, "t.csv")
     said = [(p.code, p.line, p.message) for p in refused.value.problems]
     assert said == [("column-missing", 1, "the first line holds no labels")]
+
+
+def test_a_header_past_the_cap_on_columns_is_said_once():
+    # a quoted header of 65 labels was said twice over: "cannot be read as CSV (1 problem(s) in ...:
+    # cannot be read as CSV (more than 64 columns))"
+    schema = Schema.parse({"fields": [{"name": "x", "type": "string"}]}, "t")
+    with pytest.raises(DataError) as refused:
+        read(("".join(f'"c{i}",' for i in range(64)) + '"c64"\n').encode(), schema, "t.csv")
+    assert [p.message for p in refused.value.problems] == ["cannot be read as CSV (more than 64 columns)"]

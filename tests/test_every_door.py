@@ -973,22 +973,24 @@ def test_a_delta_encoded_text_read_in_too_many_batches_is_refused_before_reading
     assert "batches of 1 row(s)" in unreadable[0].message and "more than 1)" in unreadable[0].message
 
 
-def _rows_widened(folder, change):
+def _rows_widened(folder, change, end="\n"):
     path = folder / "observations.csv"
     head, *rows = path.read_text(encoding="utf-8").splitlines()
-    path.write_text("\n".join([head, *map(change, rows)]) + "\n", encoding="utf-8")
+    path.write_bytes((end.join([head, *map(change, rows)]) + end).encode("utf-8"))
 
 
+@pytest.mark.parametrize("end", ["\n", "\r\n"], ids=["LF", "CRLF"])
 @pytest.mark.parametrize(
     "change, width",
     [(lambda row: row + "," + row.rsplit(",", 1)[1], 7), (lambda row: row.rsplit(",", 1)[0], 5)],
     ids=["one value more", "one value fewer"],
 )
-def test_rows_of_another_width_than_the_header_are_refused_not_shifted_or_filled(change, width, tmp_path):
+def test_rows_of_another_width_than_the_header_are_refused_not_shifted_or_filled(change, width, end, tmp_path):
     # pandas made the first column of a row of one value more its index and moved every value one
     # column to the left (a count read as the year), and filled a row of one value fewer: diff
-    # and load read them so without a word; only Frictionless, in validate, said so.
-    folder = damaged_copy(BUNDLED, tmp_path / "ragged", unknown_version(lambda f: _rows_widened(f, change)))
+    # and load read them so without a word; only Frictionless, in validate, said so. With CRLF
+    # line endings, a first row of one value more was said with pandas' own error, and no line.
+    folder = damaged_copy(BUNDLED, tmp_path / "ragged", unknown_version(lambda f: _rows_widened(f, change, end)))
     with pytest.raises(PackageError, match=f"line 2: a row of {width} values under a header of 6"):
         load("observations", release=DataPackage(folder))
     result = cli("diff", BUNDLED, folder)

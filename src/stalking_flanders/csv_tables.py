@@ -248,11 +248,14 @@ def _bounded_text(source: Path | bytes, name: str) -> str:
     plain = {"dtype": str, "keep_default_na": False, "na_filter": False}
     try:  # the header alone, then the first column alone of at most one row past the cap, blank rows too
         header = pd.read_csv(io.StringIO(text), nrows=0, **plain).columns
-        if len(header) > MAX_COLUMNS:
-            raise _unreadable(name, f"more than {MAX_COLUMNS} columns")
-        rows = len(pd.read_csv(io.StringIO(text), usecols=[0], nrows=MAX_ROWS + 1, skip_blank_lines=False, **plain))
+        # index_col=False: a first row wider than the header is a row of the table, whose width the
+        # checks of its rows report with its line (pandas took its first value for an index, and failed)
+        count = dict(usecols=[0], nrows=MAX_ROWS + 1, skip_blank_lines=False, index_col=False)
+        rows = 0 if len(header) > MAX_COLUMNS else len(pd.read_csv(io.StringIO(text), **count, **plain))
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
         raise _unreadable(name, error) from None
+    if len(header) > MAX_COLUMNS:
+        raise _unreadable(name, f"more than {MAX_COLUMNS} columns")
     if rows > MAX_ROWS:
         raise _unreadable(name, f"more than {MAX_ROWS} rows")
     return text
