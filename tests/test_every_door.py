@@ -1184,6 +1184,9 @@ SHOWN_UNREADABLY = {
         '<font><sz val="11"/><color theme="1" tint="0.95"/>',
         "a contrast of 1.",
     ),
+    # "nan" is a number to Python, and no comparison holds for it: both passed the checks
+    "a font of nan points": (STYLES, DEFAULT_FONT, '<font><sz val="nan"/><color theme="1"/>', "a font of nan points"),
+    "a tint of nan": (STYLES, DEFAULT_FONT, '<font><sz val="11"/><color theme="1" tint="nan"/>', "a colour tinted nan"),
     "an indent of 250": (
         STYLES,
         'applyAlignment="1"><alignment vertical="top"',

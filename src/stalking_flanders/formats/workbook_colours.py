@@ -12,6 +12,7 @@ on the relative luminance they define.
 from __future__ import annotations
 
 import colorsys
+import math
 from xml.parsers import expat
 
 from ..problems import printable
@@ -109,8 +110,11 @@ def unreadable(fonts: list[dict], fills: list[dict], formats: list[dict], theme:
         font = _item(fonts, cell_format.get("fontId"))
         fill = _item(fills, cell_format.get("fillId"))
         size = font.get("size", 11.0)
-        if size < MIN_FONT_POINTS:
+        if not size >= MIN_FONT_POINTS:  # nan too, for which no comparison holds
             return f"holds a cell format ({number}) of a font of {size:g} points: a spreadsheet shows its text too small to read"
+        tints = [str(c.get("tint")) for c in (font.get("color"), fill.get("fgColor")) if c and not _finite(c.get("tint", 0))]
+        if tints:
+            return f"holds a cell format ({number}) of a colour tinted {printable(tints[0])}: a tint runs from -1 to 1"
         text = resolved(font.get("color"), theme, BLACK)
         solid = fill.get("pattern", "none") not in ("none", "gray125")
         ground = resolved(fill.get("fgColor"), theme, WHITE) if solid else WHITE
@@ -123,6 +127,13 @@ def unreadable(fonts: list[dict], fills: list[dict], formats: list[dict], theme:
             levels = cell_format["indent"]
             return f"holds a cell format ({number}) indented {levels} levels: a spreadsheet may show its text past the column"
     return None
+
+
+def _finite(tint) -> bool:
+    try:
+        return math.isfinite(float(tint or 0))
+    except (TypeError, ValueError):  # not a number: what resolved() makes of it is said where it reads it
+        return True
 
 
 def _item(items: list[dict], index) -> dict:
