@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import DCAT_ARGS, added_column, cli, damaged_copy, edit_descriptor, rehash, through_every_door
+from helpers import DCAT_ARGS, added_column, cli, damaged_copy, edit_descriptor, edit_file, rehash, through_every_door
 from stalking_flanders.datapackage import BUNDLED, DataPackage, IntegrityError
 from stalking_flanders.dcat import OWN_NODES
 from stalking_flanders.loader import citation, load
@@ -1022,6 +1022,19 @@ def test_a_size_the_descriptor_gives_a_file_of_no_recorded_size_is_checked_and_n
     result = cli("dcat", "--release", folder, *DCAT_ARGS)
     assert result.returncode == 0 and "123456789" not in result.stdout
     assert f'"{(folder / "observations.parquet").stat().st_size}"' in result.stdout
+
+
+@pytest.mark.parametrize(
+    "years, said",
+    [(",-5,2020,", "line 3, column 'first_year': a year not of four digits"), (",2021,2018,", "a series ends before it starts")],
+    ids=["year -5", "backwards"],
+)
+def test_a_record_states_no_period_that_is_no_period(years, said, tmp_path):
+    # dcat wrote "-5"^^xsd:gYear (no year of that form) and a period from 2021 to 2018, and exited 0
+    edit = unknown_version(lambda f: edit_file(f / "series.csv", ",2018,2020,", years))
+    folder = damaged_copy(BUNDLED, tmp_path / "years", edit)
+    result = cli("dcat", "--release", folder, *DCAT_ARGS)
+    assert result.returncode == 1 and said in result.stderr and "gYear" not in result.stdout, result.stderr
 
 
 @pytest.mark.parametrize("written", ['"Quo"ted', 'Quo"ted', '  "Quoted"'])

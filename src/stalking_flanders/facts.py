@@ -69,12 +69,40 @@ SPECIFIC = {
 }
 
 
+FIRST_YEAR, LAST_YEAR = 1000, 9999  # the years a record states as xsd:gYear of four digits, the coverage's form
+
+
 def years_covered(series, file: str = "series") -> tuple[int, int]:
     """The first and last year the series of a release cover (its table ``series``, read from
-    ``file``); :class:`~stalking_flanders.problems.DataError` where it holds no series."""
-    if series.empty:
-        from .problems import Code, DataError, Problem
+    ``file``); :class:`~stalking_flanders.problems.DataError` where it holds no series, or a series
+    whose years are not of four digits or run backwards (a record would state them as a period).
 
+    >>> import pandas as pd
+    >>> years_covered(pd.DataFrame({"first_year": [2019, 2018], "last_year": [2021, 2020]}))
+    (2018, 2021)
+    >>> from stalking_flanders.problems import DataError
+    >>> try:
+    ...     years_covered(pd.DataFrame({"first_year": [2021], "last_year": [2018]}))
+    ... except DataError as error:
+    ...     print(*((p.line, p.column, p.message) for p in error.problems))
+    (2, 'last_year', 'a series ends before it starts')
+    """
+    from .model import csv_line
+    from .problems import Code, DataError, Problem
+
+    if series.empty:
         problem = Problem(Code.TABLE_EMPTY, file, "no series, so no years the figures cover", expected="one or more rows")
         raise DataError([problem], file)
+    problems = []
+    for i, (first, last) in enumerate(zip(series["first_year"], series["last_year"])):
+        if not FIRST_YEAR <= int(first) <= LAST_YEAR:
+            said, column, found, least = "a year not of four digits", "first_year", first, FIRST_YEAR
+        elif not int(first) <= int(last) <= LAST_YEAR:
+            said, column, found, least = "a series ends before it starts", "last_year", last, first
+        else:
+            continue
+        expected = f"a year from {least} to {LAST_YEAR}"
+        problems.append(Problem(Code.VALUE_CONSTRAINT, file, said, csv_line(i), column, found=int(found), expected=expected))
+    if problems:
+        raise DataError(problems, file)
     return int(series["first_year"].min()), int(series["last_year"].max())
