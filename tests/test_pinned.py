@@ -189,21 +189,14 @@ def parquet_of_columns(count: int) -> bytes:
     """A Parquet file of no rows whose footer (Thrift's compact protocol) names ``count`` columns:
     about 8 bytes each, which pyarrow builds before anything may look at them."""
 
-    def varint(n: int) -> bytes:
-        out = bytearray()
-        while n > 0x7F:
-            out.append(n & 0x7F | 0x80)
-            n >>= 7
-        return bytes(out + bytes([n]))
-
     def number(n: int) -> bytes:  # zigzag, then varint
-        return varint(n << 1 if n >= 0 else (-n << 1) - 1)
+        return _varint(n << 1 if n >= 0 else (-n << 1) - 1)
 
     def structs(n: int) -> bytes:  # a list header of n structs
-        return bytes([n << 4 | 12]) if n < 15 else bytes([0xFC]) + varint(n)
+        return bytes([n << 4 | 12]) if n < 15 else bytes([0xFC]) + _varint(n)
 
-    root = b"\x48" + varint(6) + b"schema" + b"\x15" + number(count) + b"\x00"  # name, num_children
-    column = b"\x15" + number(1) + b"\x25" + number(0) + b"\x18" + varint(1) + b"a" + b"\x00"  # INT32, REQUIRED, "a"
+    root = b"\x48" + _varint(6) + b"schema" + b"\x15" + number(count) + b"\x00"  # name, num_children
+    column = b"\x15" + number(1) + b"\x25" + number(0) + b"\x18" + _varint(1) + b"a" + b"\x00"  # INT32, REQUIRED, "a"
     footer = b"\x15" + number(1) + b"\x19" + structs(count + 1) + root + column * count
     footer += b"\x16" + number(0) + b"\x19" + structs(0) + b"\x00"  # no rows, no row groups
     return b"PAR1" + footer + len(footer).to_bytes(4, "little") + b"PAR1"
@@ -236,11 +229,12 @@ def with_a_histogram_too_long(data: bytes) -> bytes:
     """A Parquet file of the release with its last column's histogram of repetition levels of two
     values (field 2 of its size statistics: an empty list of i64, as the release writes it, then
     a list of two), as one changed byte can make it."""
-    length = int.from_bytes(data[-8:-4], "little")
-    body, footer = data[: -8 - length], data[-8 - length : -8]
-    at = footer.rindex(b"\x19\x06\x19\x06\x00")  # fields 2 and 3, empty lists of i64, and the end
-    footer = footer[:at] + b"\x19\x26\x00\x00" + footer[at + 2 :]
-    return body + footer + len(footer).to_bytes(4, "little") + b"PAR1"
+
+    def change(footer: bytes) -> bytes:
+        at = footer.rindex(b"\x19\x06\x19\x06\x00")  # fields 2 and 3, empty lists of i64, and the end
+        return footer[:at] + b"\x19\x26\x00\x00" + footer[at + 2 :]
+
+    return _with_footer(data, change)
 
 
 def with_a_text_count_on_a_number_column(data: bytes) -> bytes:
