@@ -142,3 +142,24 @@ def test_every_quotation_in_the_descriptor_stands_on_the_lines_it_names(release)
         elif not any(words in t for t in translations):  # else the package's translation of them
             off.append(m.group(0))
     assert off == []
+
+
+SUBQUESTION_ON_LINES = {
+    "nl": re.compile(r"deelvraag (\d+) \(regels? (\d+)(?:-(\d+))?\)"),
+    "en": re.compile(r"sub-question (\d+) \(lines? (\d+)(?:-(\d+))?\)"),
+}
+
+
+def test_a_note_pointing_to_a_subquestion_names_the_lines_of_that_subquestion(release, archived):
+    """A note of ours that sends the reader to a sub-question's lines ("lees ook deelvraag 2
+    (regels 58-61)") names lines of that sub-question's answer, the same in Dutch and English."""
+    series = pd.read_csv(release / "series.csv", dtype=str, keep_default_na=False)
+    pointers = {
+        lang: [m.groups() for note in series[f"note_{lang}"] for m in pointer.finditer(note)]
+        for lang, pointer in SUBQUESTION_ON_LINES.items()
+    }
+    assert pointers["nl"] == pointers["en"] and len(pointers["nl"]) >= 1
+    for number, first, last in pointers["nl"]:
+        assert archived.line(int(first)).startswith(f"{number}. "), (number, first)  # its answer begins there
+        for n in range(int(first), int(last or first) + 1):
+            assert archived.line(n).strip() and not re.match(rf"(?!{number}\.)\d+\. ", archived.line(n)), (number, n)

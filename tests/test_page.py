@@ -150,7 +150,8 @@ def test_an_english_label_kept_as_published_says_so(html, release, lang):
     assert len(kept) >= 1
     for c in categories.itertuples():
         shown = f'<span lang="nl">{c.category}</span><br><span class="en" lang="en">{c.label_en}'
-        marked = f"{shown} ({text('caveats', 'kept', 'en')})</span>"
+        # on the Dutch page in Dutch: "(kept as published, not translated)" stood there in English
+        marked = f'{shown}</span> <span class="line">({text("caveats", "kept", lang)})</span>'
         assert (marked if c.label_en == c.category else f"{shown}</span>") in html, c.category
 
 

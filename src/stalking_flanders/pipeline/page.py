@@ -66,8 +66,9 @@ def _series(s, tables: dict[str, pd.DataFrame], lang: str, words: dict, readings
     years = sorted(obs["year"].unique())
     rows = []
     for c in cats.itertuples():
-        kept = f" ({text('caveats', 'kept', 'en')})" if c.label_en == c.category else ""  # not translated: said so
-        cells = [{"nl": c.category, "en": c.label_en + kept}]
+        # not translated: said so, in the page's language, beside the English label
+        kept = text("caveats", "kept", lang) if c.label_en == c.category else ""
+        cells = [{"nl": c.category, "en": c.label_en, "kept": kept}]
         for year in years:
             hit = obs[(obs["category"] == c.category) & (obs["year"] == year)]
             cells.append("" if hit.empty else {"count": int(hit["count"].iloc[0]), "line": int(hit["source_line"].iloc[0])})
