@@ -163,3 +163,19 @@ def test_a_note_pointing_to_a_subquestion_names_the_lines_of_that_subquestion(re
         assert archived.line(int(first)).startswith(f"{number}. "), (number, first)  # its answer begins there
         for n in range(int(first), int(last or first) + 1):
             assert archived.line(n).strip() and not re.match(rf"(?!{number}\.)\d+\. ", archived.line(n)), (number, n)
+
+
+def test_a_sentence_of_the_answer_quoted_twice_has_one_translation(release):
+    """Where a series quotes the answer (what its figures count, a caveat) and the statement of its
+    sub-question quotes the same words, both give the one English translation of them: "the figures
+    relating to perpetration" stood beside "the figures on perpetration" for the same sentence."""
+    series = pd.read_csv(release / "series.csv", dtype=str, keep_default_na=False)
+    statements = pd.read_csv(release / "subquestions.csv", dtype=str, keep_default_na=False)
+    checked = 0
+    for s in series.itertuples():
+        statement = statements[statements["subquestion"] == s.subquestion].iloc[0]
+        for quoted in ("measure", "caveat"):
+            if getattr(s, f"{quoted}_nl") in statement["statement_nl"]:
+                assert getattr(s, f"{quoted}_en") in statement["statement_en"], (s.series, quoted)
+                checked += 1
+    assert checked >= 3
