@@ -208,6 +208,24 @@ def reorder_columns(folder):
     edit_descriptor(folder, swap)
 
 
+def unlink_categories(folder):
+    """The foreign key of observations to categories dropped: a join a reader relies on is no longer held (the
+    loader gives no labels), though every row stays the same."""
+
+    def unlinked(d):
+        keys = next(r for r in d["resources"] if r["name"] == "observations")["schema"]["foreignKeys"]
+        keys[:] = [k for k in keys if k["reference"]["resource"] != "categories"]
+
+    edit_descriptor(folder, unlinked)
+
+
+def link_series(folder):
+    """A foreign key added: observations' series to the table series."""
+    key = {"fields": ["series"], "reference": {"resource": "series", "fields": ["series"]}}
+    observations = lambda d: next(r for r in d["resources"] if r["name"] == "observations")  # noqa: E731
+    edit_descriptor(folder, lambda d: observations(d)["schema"]["foreignKeys"].append(key))
+
+
 @pytest.mark.parametrize(
     ("change", "level", "said"),
     [
@@ -225,6 +243,8 @@ def reorder_columns(folder):
         (rekey, "major", "The primary key changed"),
         (add_row, "minor", "1 row(s) added"),
         (correct_figure, "patch", "count: 846 -> 864"),
+        (unlink_categories, "major", "Foreign keys removed: series, category -> categories (series, category)\n"),
+        (link_series, "minor", "Foreign keys added: series -> series (series)\n"),
     ],
     ids=[
         "reordered columns",
@@ -241,6 +261,8 @@ def reorder_columns(folder):
         "new key",
         "new row",
         "corrected figure",
+        "foreign key removed",
+        "foreign key added",
     ],
 )
 def test_what_changed_for_the_reader_decides_the_level(change, level, said, tmp_path):

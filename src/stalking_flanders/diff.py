@@ -6,11 +6,13 @@ the semantic-version bump the change needs for a reader of the data:
   table's CSV or Parquet file, the workbook, an archived text) removed or moved to another path, a
   field's type changed, a code
   removed or renamed (a value of a field's ``enum``: ``figures == "none"`` would silently match
-  nothing), the primary key changed (or rows share one, so that rows cannot be compared), or a
+  nothing), the primary key changed (or rows share one, so that rows cannot be compared), a
+  foreign key removed or changed (a reader's join to the table it names, or the loader's labels
+  from it, are no longer held to it), or a
   value that gives meaning changed: a code or a flag (a field with an ``enum``, or a boolean such
   as ``stalking_specific``); a table without a primary key on either side has its rows compared
   whole;
-- **minor**: tables, other files, fields, rows or codes added;
+- **minor**: tables, other files, fields, rows, codes or foreign keys added;
 - **patch**: a corrected figure, label or translation (each changed value is named), a field,
   table or other file described differently, package metadata."""
 
@@ -177,12 +179,19 @@ def _reordered(old: list[str], new: list[str]) -> list[str]:
     return shared_new if shared_old != shared_new else []
 
 
+def _foreign_keys(package: DataPackage, name: str) -> list[str]:
+    """The foreign keys of table ``name``, each as text: ``series, category -> categories (series,
+    category)``."""
+    return [f"{', '.join(k.fields)} -> {k.resource} ({', '.join(k.reference_fields)})" for k in package.schema(name).foreign_keys]
+
+
 def _diff_table(a: DataPackage, b: DataPackage, name: str, ra: dict, rb: dict, rows) -> dict:
     """Table ``name`` of ``a`` and of ``b``, whose resources are ``ra`` and ``rb`` (paths unrooted)
     and whose rows ``rows()`` gives (old, new), read only where rows of one key can be compared."""
     fa = {f["name"]: f for f in ra["schema"]["fields"]}
     fb = {f["name"]: f for f in rb["schema"]["fields"]}
     key, old_key = list(b.schema(name).primary_key), list(a.schema(name).primary_key)
+    old_foreign, new_foreign = _foreign_keys(a, name), _foreign_keys(b, name)
     out = {
         "fields_added": [f for f in fb if f not in fa],
         "fields_removed": [f for f in fa if f not in fb],
@@ -192,6 +201,9 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str, ra: dict, rb: dict, r
         "fields_reordered": _reordered(list(fa), list(fb)),
         "codes_removed": {f: c for f in fb if f in fa and (c := _not_in(_codes(fa[f]), _codes(fb[f])))},
         "codes_added": {f: c for f in fb if f in fa and (c := _not_in(_codes(fb[f]), _codes(fa[f])))},
+        # a changed foreign key is one removed and one added
+        "foreign_keys_removed": _not_in(old_foreign, new_foreign),
+        "foreign_keys_added": _not_in(new_foreign, old_foreign),
         "file_moved": _moved(ra, rb),
         "described_differently": _strip(ra) != _strip(rb)
         or {k: v for k, v in ra["schema"].items() if k != "fields"} != {k: v for k, v in rb["schema"].items() if k != "fields"},
@@ -296,7 +308,7 @@ def _bump(result: dict) -> str:
     for t in result["tables"].values():
         if t["described_differently"] or t["fields_changed"] or t["cells_changed"]:
             level = max(level, 1)  # a corrected figure, label or translation; a description
-        if t["fields_added"] or t["rows_added"] or t["codes_added"]:
+        if t["fields_added"] or t["rows_added"] or t["codes_added"] or t["foreign_keys_added"]:
             level = max(level, 2)
         meaning = t["meaning_changed"]  # over every changed value, listed or counted
         if (
@@ -308,6 +320,7 @@ def _bump(result: dict) -> str:
             or t["fields_retyped"]
             or t["fields_reordered"]
             or t["codes_removed"]
+            or t["foreign_keys_removed"]
             or meaning
         ):
             level = 3
@@ -353,9 +366,18 @@ def as_text(result: dict) -> str:
         lines.append(f"- Package metadata changed: {', '.join(result['metadata_changed'])}")
     for name, t in result["tables"].items():
         parts = []
-        for label in ("fields_added", "fields_removed", "fields_changed", "fields_retyped", "fields_reordered"):
+        for label in (
+            "fields_added",
+            "fields_removed",
+            "fields_changed",
+            "fields_retyped",
+            "fields_reordered",
+            "foreign_keys_removed",
+            "foreign_keys_added",
+        ):
             if t[label]:
-                parts.append(f"  - {label.replace('_', ' ').capitalize()}: {', '.join(t[label])}")
+                listed = "; ".join(t[label]) if label.startswith("foreign") else ", ".join(t[label])  # a key holds commas
+                parts.append(f"  - {label.replace('_', ' ').capitalize()}: {listed}")
         for label in ("codes_removed", "codes_added"):
             for field, codes in t[label].items():
                 parts.append(f"  - {label.replace('_', ' ').capitalize()} in {field}: {', '.join(map(str, codes))}")
