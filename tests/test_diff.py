@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -226,10 +227,56 @@ def link_series(folder):
     edit_descriptor(folder, lambda d: observations(d)["schema"]["foreignKeys"].append(key))
 
 
+def repoint_subquestion(folder):
+    """The series' sub-questions swapped (5 and 4): each series now joins to the other's, and a filter on
+    subquestions.figures == "specific" finds the CGG figures, which are not stalking's."""
+    edit_file(folder / "series.csv", ",vp-sv-186-beke-2021-12-21,5,", ",vp-sv-186-beke-2021-12-21,X,")
+    edit_file(folder / "series.csv", ",vp-sv-186-beke-2021-12-21,4,", ",vp-sv-186-beke-2021-12-21,5,")
+    edit_file(folder / "series.csv", ",vp-sv-186-beke-2021-12-21,X,", ",vp-sv-186-beke-2021-12-21,4,")
+
+
+def no_missing_values(folder):
+    """No value of series is read as missing: its empty heading is an empty text, to pandas' isna and to R."""
+    edit_descriptor(folder, lambda d: next(r for r in d["resources"] if r["name"] == "series")["schema"].update(missingValues=[]))
+
+
+def field_put_first(folder):
+    """A field added before the others: every column after it is one further on, for a reader by position."""
+    path = folder / "source_questions.csv"
+    path.write_text("".join(f"{'extra' if i == 0 else 'x'},{line}" for i, line in enumerate(path.read_text().splitlines(True))))
+    field = {"name": "extra", "type": "string"}
+    source = lambda d: next(r for r in d["resources"] if r["name"] == "source_questions")  # noqa: E731
+    edit_descriptor(folder, lambda d: source(d)["schema"]["fields"].insert(0, field))
+
+
+def tables_swapped(folder):
+    """The tables categories and series in each other's place: the workbook's sheets follow the tables."""
+
+    def swap(d):
+        names = [r["name"] for r in d["resources"]]
+        i, j = names.index("categories"), names.index("series")
+        d["resources"][i], d["resources"][j] = d["resources"][j], d["resources"][i]
+
+    edit_descriptor(folder, swap)
+
+
+def other_licence(folder):
+    def relicensed(d):
+        d["licenses"][0].update(name="CC-BY-NC-4.0", path="https://creativecommons.org/licenses/by-nc/4.0/")
+
+    edit_descriptor(folder, relicensed)
+
+
+def zeros_before_years(folder):
+    """observations.csv written otherwise (2019 as 02019): every value reads the same, its bytes do not."""
+    path = folder / "observations.csv"
+    path.write_text(re.sub(r",(20\d\d),(\d+),(\d+)\n", r",0\1,\2,\3\n", path.read_text()))
+
+
 @pytest.mark.parametrize(
     ("change", "level", "said"),
     [
-        (reorder_columns, "major", "Fields reordered: series, category, source_lines, label_en"),
+        (reorder_columns, "major", "Fields at another position: series, category, source_lines, label_en"),
         (remove_workbook, "major", "Files removed: workbook"),
         (move_workbook, "major", "Files moved: workbook"),
         (add_file, "minor", "Files added: workbook-copy"),
@@ -245,6 +292,12 @@ def link_series(folder):
         (correct_figure, "patch", "count: 846 -> 864"),
         (unlink_categories, "major", "Foreign keys removed: series, category -> categories (series, category)\n"),
         (link_series, "minor", "Foreign keys added: series -> series (series)\n"),
+        (repoint_subquestion, "major", "table changed:\n    - ~ (caw-perpetrators-belaging) subquestion: 5 -> 4"),
+        (no_missing_values, "major", "Table series (series):\n  - The values read as missing changed\n"),
+        (field_put_first, "major", "Fields at another position: source_question, parliament, document_type,"),
+        (tables_swapped, "major", "Tables at another position: observations, series, categories, subquestions"),
+        (other_licence, "major", "The licence changed"),
+        (zeros_before_years, "patch", "Its CSV file is written differently; its values read the same"),
     ],
     ids=[
         "reordered columns",
@@ -263,6 +316,12 @@ def link_series(folder):
         "corrected figure",
         "foreign key removed",
         "foreign key added",
+        "foreign key value changed",
+        "missing values changed",
+        "field put first",
+        "tables swapped",
+        "other licence",
+        "csv written otherwise",
     ],
 )
 def test_what_changed_for_the_reader_decides_the_level(change, level, said, tmp_path):
@@ -347,7 +406,7 @@ def test_changed_values_past_a_thousand_are_counted_not_listed():
     field = {"name": "v", "type": "string"}
     old = {(str(i),): {"v": "a"} for i in range(1500)}
     new = {(str(i),): {"v": "b"} for i in range(1500)}
-    changed = _changed_cells(old, new, ["v"], "t", {"v": field}, {"v": field})
+    changed = _changed_cells(old, new, ["v"], "t", {"v": field}, {"v": field}, set())
     assert len(changed["cells_changed"]) == 1000 and changed["cells_changed_more"] == 500
 
 

@@ -8,13 +8,16 @@ the semantic-version bump the change needs for a reader of the data:
   removed or renamed (a value of a field's ``enum``: ``figures == "none"`` would silently match
   nothing), the primary key changed (or rows share one, so that rows cannot be compared), a
   foreign key removed or changed (a reader's join to the table it names, or the loader's labels
-  from it, are no longer held to it), or a
+  from it, are no longer held to it), a value of a foreign key changed (a row now refers to
+  another row), the values a schema reads as missing changed, a field or table at another position
+  (a reader by position breaks), the licence changed, or a
   value that gives meaning changed: a code or a flag (a field with an ``enum``, or a boolean such
   as ``stalking_specific``); a table without a primary key on either side has its rows compared
   whole;
 - **minor**: tables, other files, fields, rows, codes or foreign keys added;
 - **patch**: a corrected figure, label or translation (each changed value is named), a field,
-  table or other file described differently, package metadata."""
+  table or other file described differently, a table's file written differently (its values read
+  the same), package metadata."""
 
 from __future__ import annotations
 
@@ -122,6 +125,9 @@ def _compared(a: DataPackage, b: DataPackage) -> dict:
         "new": {"path": str(b.descriptor_path), "version": b.descriptor.get("version")},
         "tables_added": [t for t in b.tables() if t not in a.tables()],
         "tables_removed": [t for t in a.tables() if t not in b.tables()],
+        # the tables both have, where one stands at another position: the workbook's sheets follow them
+        "tables_reordered": _reordered(a.tables(), b.tables()),
+        "licenses_changed": _licences(ua) != _licences(ub),
         **_diff_files(a, b, ua, ub, [old_recorded, new_recorded]),
         "tables": {},
         "metadata_changed": sorted(k for k in set(ua) | set(ub) if k not in IGNORED_KEYS and ua.get(k) != ub.get(k)),
@@ -130,8 +136,14 @@ def _compared(a: DataPackage, b: DataPackage) -> dict:
     for name in (t for t in b.tables() if t in a.tables()):
         rows = lambda t=name: (old_rows(t), new_rows(t))  # noqa: E731 - read where compared
         result["tables"][name] = _diff_table(a, b, name, old_resources[name], new_resources[name], rows)
+        result["tables"][name]["file_changed"] = old_recorded.get(name) != new_recorded.get(name)
     result["bump"] = _bump(result)
     return result
+
+
+def _licences(descriptor: dict) -> set[tuple]:
+    """Which licences ``descriptor`` states (each by its name and path: a title reworded is no other licence)."""
+    return {(lic.get("name"), lic.get("path")) for lic in descriptor.get("licenses", []) if isinstance(lic, dict)}
 
 
 def _by_name(descriptor: dict) -> dict[str, dict]:
@@ -170,13 +182,16 @@ def _moved(old: dict, new: dict) -> bool:
 
 
 def _reordered(old: list[str], new: list[str]) -> list[str]:
-    """The fields both lists hold, in the new order, where they stand in another order in the old.
+    """The names both lists hold, in the new order, where one of them stands at another position
+    than in the old (swapped, or pushed on by a name put before it; names added after them move
+    none).
 
-    >>> _reordered(["a", "b", "c"], ["a", "c", "b"]), _reordered(["a", "b"], ["a", "x", "b"])
-    (['a', 'c', 'b'], [])
+    >>> _reordered(["a", "b", "c"], ["a", "c", "b"]), _reordered(["a", "b"], ["a", "x", "b"]), _reordered(["a"], ["a", "x"])
+    (['a', 'c', 'b'], ['a', 'b'], [])
     """
-    shared_old, shared_new = [f for f in old if f in new], [f for f in new if f in old]
-    return shared_new if shared_old != shared_new else []
+    at = {name: i for i, name in enumerate(old)}
+    shared = [name for name in new if name in at]
+    return shared if any(at[name] != i for i, name in enumerate(new) if name in at) else []
 
 
 def _foreign_keys(package: DataPackage, name: str) -> list[str]:
@@ -192,6 +207,8 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str, ra: dict, rb: dict, r
     fb = {f["name"]: f for f in rb["schema"]["fields"]}
     key, old_key = list(b.schema(name).primary_key), list(a.schema(name).primary_key)
     old_foreign, new_foreign = _foreign_keys(a, name), _foreign_keys(b, name)
+    # a value of a foreign key refers to a row of another table: changed, the row means another thing
+    referring = {f for s in (a.schema(name), b.schema(name)) for k in s.foreign_keys for f in k.fields}
     out = {
         "fields_added": [f for f in fb if f not in fa],
         "fields_removed": [f for f in fa if f not in fb],
@@ -204,6 +221,7 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str, ra: dict, rb: dict, r
         # a changed foreign key is one removed and one added
         "foreign_keys_removed": _not_in(old_foreign, new_foreign),
         "foreign_keys_added": _not_in(new_foreign, old_foreign),
+        "missing_values_changed": a.schema(name).missing_values != b.schema(name).missing_values,
         "file_moved": _moved(ra, rb),
         "described_differently": _strip(ra) != _strip(rb)
         or {k: v for k, v in ra["schema"].items() if k != "fields"} != {k: v for k, v in rb["schema"].items() if k != "fields"},
@@ -237,7 +255,7 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str, ra: dict, rb: dict, r
         return out
     out["rows_added"], out["rows_added_more"] = _listed(list(k) for k in new_by_key if k not in old_by_key)
     out["rows_removed"], out["rows_removed_more"] = _listed(list(k) for k in old_by_key if k not in new_by_key)
-    out |= _changed_cells(old_by_key, new_by_key, shared, name, fa, fb)
+    out |= _changed_cells(old_by_key, new_by_key, shared, name, fa, fb, referring)
     return out
 
 
@@ -262,16 +280,17 @@ def _counted(rows: list[dict], fields: list) -> Counter:
     return Counter(tuple(row[f] for f in fields) for row in rows)
 
 
-def _changed_cells(old_by_key: dict, new_by_key: dict, fields: list, name: str, fa: dict, fb: dict) -> dict:
+def _changed_cells(old_by_key: dict, new_by_key: dict, fields: list, name: str, fa: dict, fb: dict, referring: set) -> dict:
     """The values that changed in rows of the same key: the first ``MAX_PROBLEMS_KEPT`` listed,
-    the rest counted; whether any of them is a code or a flag."""
+    the rest counted; whether any of them is a code, a flag or a value of a foreign key (a field
+    of ``referring``)."""
     listed, more, meaning_changed = [], 0, False
     for k, row in new_by_key.items():
         if k not in old_by_key:
             continue
         for field in fields:
             if old_by_key[k][field] != row[field]:
-                meaning = _gives_meaning(fa[field]) or _gives_meaning(fb[field])
+                meaning = _gives_meaning(fa[field]) or _gives_meaning(fb[field]) or field in referring
                 meaning_changed |= meaning
                 if len(listed) == MAX_PROBLEMS_KEPT:
                     more += 1
@@ -303,11 +322,13 @@ def _bump(result: dict) -> str:
     level = 1 if result["metadata_changed"] or result["files_described_differently"] or result["files_changed"] else 0
     if result["tables_added"] or result["files_added"]:
         level = max(level, 2)
-    if result["tables_removed"] or result["files_removed"] or result["files_moved"]:
+    if result["tables_removed"] or result["tables_reordered"] or result["files_removed"] or result["files_moved"]:
+        level = 3
+    if result["licenses_changed"]:  # what a reader may do with the data
         level = 3
     for t in result["tables"].values():
-        if t["described_differently"] or t["fields_changed"] or t["cells_changed"]:
-            level = max(level, 1)  # a corrected figure, label or translation; a description
+        if t["described_differently"] or t["fields_changed"] or t["cells_changed"] or t["file_changed"]:
+            level = max(level, 1)  # a corrected figure, label or translation; a description; a file written otherwise
         if t["fields_added"] or t["rows_added"] or t["codes_added"] or t["foreign_keys_added"]:
             level = max(level, 2)
         meaning = t["meaning_changed"]  # over every changed value, listed or counted
@@ -321,6 +342,7 @@ def _bump(result: dict) -> str:
             or t["fields_reordered"]
             or t["codes_removed"]
             or t["foreign_keys_removed"]
+            or t["missing_values_changed"]
             or meaning
         ):
             level = 3
@@ -348,12 +370,75 @@ def _apart(old, new, limit: int = MAX_VALUE_CHARS, before: int = 20) -> tuple[st
     return printable(mark + old[start:], limit), printable(mark + new[start:], limit)
 
 
+# headings of the text other than the key's own words: a name pushed on by one put before it was not reordered
+HEADINGS = {"fields_reordered": "Fields at another position", "tables_reordered": "Tables at another position"}
+
+
+def _heading(key: str) -> str:
+    return HEADINGS.get(key, key.replace("_", " ").capitalize())
+
+
+def _table_text(t: dict) -> list[str]:
+    """What :func:`as_text` says of one table's differences ``t``, a line each."""
+    parts = []
+    for label in (
+        "fields_added",
+        "fields_removed",
+        "fields_changed",
+        "fields_retyped",
+        "fields_reordered",
+        "foreign_keys_removed",
+        "foreign_keys_added",
+    ):
+        if t[label]:
+            listed = "; ".join(t[label]) if label.startswith("foreign") else ", ".join(t[label])  # a key holds commas
+            parts.append(f"  - {_heading(label)}: {listed}")
+    for label in ("codes_removed", "codes_added"):
+        for field, codes in t[label].items():
+            parts.append(f"  - {label.replace('_', ' ').capitalize()} in {field}: {', '.join(map(str, codes))}")
+    if t["file_moved"]:
+        parts.append("  - Its CSV file moved to another path")
+    said = ("cells_changed", "rows_added", "rows_removed", "fields_added", "fields_removed", "key_changed", "key_repeated")
+    if t["file_changed"] and not any(t[k] for k in said):  # nothing else says why its bytes differ
+        parts.append("  - Its CSV file is written differently; its values read the same")
+    if t["missing_values_changed"]:
+        parts.append("  - The values read as missing changed")
+    if t["key_changed"]:
+        parts.append("  - The primary key changed; rows cannot be compared")
+    if t["key_repeated"]:
+        parts.append("  - Rows share a primary key; rows cannot be compared")
+    if t["described_differently"]:
+        parts.append("  - Title, description or keys described differently")
+    for label, sign in (("rows_added", "+"), ("rows_removed", "-")):
+        if t[label]:
+            parts.append(f"  - {len(t[label]) + t.get(f'{label}_more', 0)} row(s) {label.split('_')[1]}:")
+            parts += [f"    {sign} {_key(k)}" for k in t[label]]
+        if t.get(f"{label}_more"):
+            parts.append(f"  - {t[f'{label}_more']} more row(s) {label.split('_')[1]}, not listed one by one")
+    figures = [c for c in t["cells_changed"] if c["figure"]]
+    meaning = [c for c in t["cells_changed"] if c["meaning"]]
+    others = [c for c in t["cells_changed"] if not c["figure"] and not c["meaning"]]
+    changed = (
+        ("figure(s) changed", figures),
+        ("code(s), flag(s) or reference(s) to another table changed", meaning),
+        ("other value(s) changed", others),
+    )
+    for label, cells in changed:
+        if cells:
+            parts.append(f"  - {len(cells)} {label}:")
+            parts += [f"    - ~ {_key(c['key'])} {c['field']}: {' -> '.join(_apart(c['old'], c['new']))}" for c in cells]
+    if t.get("cells_changed_more"):
+        parts.append(f"  - {t['cells_changed_more']} more changed value(s), not listed one by one")
+    return parts
+
+
 def as_text(result: dict) -> str:
     """The differences as readable text (also the CHANGELOG's data-change summary, as Markdown)."""
     lines = [f"{result['old']['version']} -> {result['new']['version']}: change level {result['bump']}"]
     for key in (
         "tables_added",
         "tables_removed",
+        "tables_reordered",
         "files_added",
         "files_removed",
         "files_moved",
@@ -361,51 +446,13 @@ def as_text(result: dict) -> str:
         "files_changed",
     ):
         if result[key]:
-            lines.append(f"- {key.replace('_', ' ').capitalize()}: {', '.join(result[key])}")
+            lines.append(f"- {_heading(key)}: {', '.join(result[key])}")
     if result["metadata_changed"]:
         lines.append(f"- Package metadata changed: {', '.join(result['metadata_changed'])}")
+    if result["licenses_changed"]:
+        lines.append("- The licence changed: what a reader may do with the data")
     for name, t in result["tables"].items():
-        parts = []
-        for label in (
-            "fields_added",
-            "fields_removed",
-            "fields_changed",
-            "fields_retyped",
-            "fields_reordered",
-            "foreign_keys_removed",
-            "foreign_keys_added",
-        ):
-            if t[label]:
-                listed = "; ".join(t[label]) if label.startswith("foreign") else ", ".join(t[label])  # a key holds commas
-                parts.append(f"  - {label.replace('_', ' ').capitalize()}: {listed}")
-        for label in ("codes_removed", "codes_added"):
-            for field, codes in t[label].items():
-                parts.append(f"  - {label.replace('_', ' ').capitalize()} in {field}: {', '.join(map(str, codes))}")
-        if t["file_moved"]:
-            parts.append("  - Its CSV file moved to another path")
-        if t["key_changed"]:
-            parts.append("  - The primary key changed; rows cannot be compared")
-        if t["key_repeated"]:
-            parts.append("  - Rows share a primary key; rows cannot be compared")
-        if t["described_differently"]:
-            parts.append("  - Title, description or keys described differently")
-        for label, sign in (("rows_added", "+"), ("rows_removed", "-")):
-            if t[label]:
-                parts.append(f"  - {len(t[label]) + t.get(f'{label}_more', 0)} row(s) {label.split('_')[1]}:")
-                parts += [f"    {sign} {_key(k)}" for k in t[label]]
-            if t.get(f"{label}_more"):
-                parts.append(f"  - {t[f'{label}_more']} more row(s) {label.split('_')[1]}, not listed one by one")
-        figures = [c for c in t["cells_changed"] if c["figure"]]
-        meaning = [c for c in t["cells_changed"] if c["meaning"]]
-        others = [c for c in t["cells_changed"] if not c["figure"] and not c["meaning"]]
-        changed = (("figure(s) changed", figures), ("code(s) or flag(s) changed", meaning), ("other value(s) changed", others))
-        for label, cells in changed:
-            if cells:
-                parts.append(f"  - {len(cells)} {label}:")
-                parts += [f"    - ~ {_key(c['key'])} {c['field']}: {' -> '.join(_apart(c['old'], c['new']))}" for c in cells]
-        if t.get("cells_changed_more"):
-            parts.append(f"  - {t['cells_changed_more']} more changed value(s), not listed one by one")
-        if parts:
+        if parts := _table_text(t):
             lines.append(f"- Table {name} ({', '.join(t['key'])}):")
             lines += parts
     if len(lines) == 1:
