@@ -430,3 +430,34 @@ def added_column(folder, table, name):
     path = folder / f"{table}.csv"
     lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
     path.write_text("\n".join([lines[0] + "," + name] + [line + ",x" for line in lines[1:]]) + "\n", encoding="utf-8")
+
+
+def release_commit(version: str) -> str | None:
+    """The commit "Release <version>": as releases.toml records it, or, for the latest (not recorded
+    until the next release), as git finds it by its subject."""
+    import re
+
+    from stalking_flanders.releases import history
+
+    commit = history()[version].commit
+    if commit is None:
+        subject = f"^Release {re.escape(version)}$"
+        asked = ["git", "log", "-1", "--format=%H", "-E", f"--grep={subject}"]
+        found = subprocess.run(asked, cwd=ROOT, capture_output=True, text=True)
+        commit = found.stdout.strip() or None
+    return commit
+
+
+def release_as_git_holds_it(version: str, into: Path) -> Path:
+    """The release folder of ``version`` as its release commit holds it (runs git on this
+    repository), extracted below ``into``; the test is skipped where this clone lacks the commit."""
+    import tarfile
+
+    commit = release_commit(version)
+    held = subprocess.run(["git", "cat-file", "-e", f"{commit}^{{commit}}"], cwd=ROOT, capture_output=True) if commit else None
+    if held is None or held.returncode != 0:
+        pytest.skip(f"the commit of {version} is not in this clone (a shallow one?)")
+    archive = subprocess.run(["git", "archive", commit, str(repo.RELEASE)], cwd=ROOT, capture_output=True, check=True)
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(into, filter="data")
+    return into / repo.RELEASE

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, cli, edit_descriptor, edit_file, rehash
+from helpers import ROOT, cli, edit_descriptor, edit_file, rehash, release_as_git_holds_it
 from stalking_flanders.datapackage import BUNDLED, DataPackage
 
 pytestmark = pytest.mark.hostile  # every folder left in tmp_path is swept: see conftest.py
@@ -426,3 +428,25 @@ def test_rows_added_or_removed_past_a_thousand_are_counted_not_listed(tmp_path):
     assert out.count("\n    + ") == 1000
     back = json.loads(diff(grown, BUNDLED, "--format", "json"))["tables"]["categories"]
     assert (len(back["rows_removed"]), back["rows_removed_more"]) == (1000, 200)
+
+
+@pytest.mark.system  # runs git on this repository
+def test_no_earlier_release_is_rated_past_the_version_it_took():
+    """Each release since 2.0.0 against the one before, as git holds them: the level diff gives is never
+    past the bump its version took. A rule of diff's that rated a change people already took as a patch
+    major would say those releases broke their readers (and refuse such a release again)."""
+    from stalking_flanders.diff import BUMPS, diff_releases
+    from stalking_flanders.releases import history
+
+    versions = [r.version for r in history().values() if r.sums_sha256]  # the releases whose files git holds
+    assert len(versions) >= 30
+    past = []
+    with tempfile.TemporaryDirectory() as tmp:  # our own releases: nothing for the sweep of hostile folders
+        folders = {v: release_as_git_holds_it(v, Path(tmp) / v) for v in versions}
+        for old, new in zip(versions, versions[1:]):
+            a, b = (tuple(map(int, v.split("."))) for v in (old, new))
+            took = "major" if b[0] > a[0] else "minor" if b[1] > a[1] else "patch"
+            level = diff_releases(folders[old], folders[new])["bump"]
+            if BUMPS.index(level) > BUMPS.index(took):
+                past.append(f"{old} -> {new}: {level}, the version took {took}")
+    assert past == []

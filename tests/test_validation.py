@@ -12,7 +12,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from helpers import ROOT, SEED_ID, damaged_copy, edit_descriptor, edit_file, rehash
+from helpers import ROOT, SEED_ID, damaged_copy, edit_descriptor, edit_file, rehash, release_as_git_holds_it
 from stalking_flanders import repo
 from stalking_flanders.datapackage import BUNDLED
 from stalking_flanders.formats import csv
@@ -1151,40 +1151,14 @@ def published_releases() -> list[str]:
     return sorted(dict.fromkeys(held[:1] + held[-2:]), key=lambda v: tuple(map(int, v.split(".")))) if held else []
 
 
-def release_commit(version: str) -> str | None:
-    """The commit "Release <version>": as releases.toml records it, or, for the latest (not recorded
-    until the next release), as git finds it by its subject."""
-    import subprocess
-
-    from stalking_flanders.releases import history
-
-    commit = history()[version].commit
-    if commit is None:
-        subject = f"^Release {re.escape(version)}$"
-        asked = ["git", "log", "-1", "--format=%H", "-E", f"--grep={subject}"]
-        found = subprocess.run(asked, cwd=ROOT, capture_output=True, text=True)
-        commit = found.stdout.strip() or None
-    return commit
-
-
 @pytest.mark.system  # runs git on this repository
 @pytest.mark.parametrize("version", published_releases())
 def test_a_published_release_as_git_holds_it_is_valid(tmp_path, version):
     """A release is valid as its users got it, whatever changed since on main: it is held to its
     own SHA256SUMS and descriptor, not to today's wording (its workbook's first sheet, its charts).
     So is the latest, where the code installed from git builds that version otherwise."""
-    import io
-    import subprocess
-    import tarfile
 
-    commit = release_commit(version)
-    held = subprocess.run(["git", "cat-file", "-e", f"{commit}^{{commit}}"], cwd=ROOT, capture_output=True) if commit else None
-    if held is None or held.returncode != 0:
-        pytest.skip(f"the commit of {version} is not in this clone (a shallow one?)")
-    archive = subprocess.run(["git", "archive", commit, str(repo.RELEASE)], cwd=ROOT, capture_output=True, check=True)
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(tmp_path, filter="data")
-    assert validate_package(tmp_path / repo.RELEASE) == []
+    assert validate_package(release_as_git_holds_it(version, tmp_path)) == []
 
 
 def test_the_workbook_s_own_title_is_dutch_then_english():
