@@ -363,6 +363,55 @@ def test_a_later_version_that_adds_a_field_loads_unverified(tmp_path):
     assert "release-unknown" in codes and "descriptor-shape" not in codes
 
 
+def without_the_key_to_categories(folder):
+    def unlinked(d):
+        keys = next(r for r in d["resources"] if r["name"] == "observations")["schema"]["foreignKeys"]
+        keys[:] = [k for k in keys if k["reference"]["resource"] != "categories"]
+
+    edit_descriptor(folder, unlinked)
+
+
+def test_a_later_version_without_a_foreign_key_this_package_reads_is_refused_by_every_door(tmp_path):
+    # It loaded: in English its observations kept their Dutch labels, with no column category_nl and
+    # attrs["labels"] empty, unsaid; and diff called dropping the key a patch.
+    folder = damaged_copy(BUNDLED, tmp_path / "later", unknown_version(without_the_key_to_categories))
+    with pytest.raises(PackageError, match="lacks a foreign key this package reads") as raised:
+        load("observations", lang="en", release=DataPackage(folder))
+    assert "expected series, category -> categories (series, category)" in str(raised.value)
+    problems = [p for p in validate_package(folder) if p.code == "descriptor-shape"]
+    assert [p.column for p in problems] == ["observations.foreignKeys"]
+    ran, _ = through_every_door(folder)
+    assert all(ran[door].returncode == 1 and "lacks a foreign key" in ran[door].stderr for door in ("validate", "dcat")), ran
+    assert "change level major" in ran["diff (new)"].stdout and "Foreign keys removed" in ran["diff (new)"].stdout  # said
+
+
+def without_the_caw_series(folder):
+    path = folder / "series.csv"
+    path.write_text("".join(line for line in path.read_text(encoding="utf-8").splitlines(True) if "caw-" not in line[:4]))
+
+
+def read_with_subquestion_9(folder):
+    edit_file(folder / "series.csv", ",94-95,6,", ",94-95,9,")
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        (without_the_caw_series, "observations.csv, line 20, column 'series': a row's series names no row of the table series"),
+        (read_with_subquestion_9, "series.csv, line 2, column 'reading_subquestion': a row's reading_subquestion names no row"),
+    ],
+    ids=["a series the table series lacks", "a reading from no sub-question"],
+)
+def test_a_later_version_whose_caveats_would_be_left_out_is_not_loaded(tmp_path, edit, said):
+    # Both loaded: the CAW figures without a word of their caveats, or the caveats without the answer's
+    # own reading of the figures (load checked the types only of a version it does not know).
+    folder = damaged_copy(BUNDLED, tmp_path / "later", unknown_version(edit))
+    with pytest.raises(PackageError) as raised:
+        load("observations", release=DataPackage(folder))
+    assert said in str(raised.value) and "[foreign-key]" in str(raised.value)
+    assert "foreign-key" in {p.code for p in validate_package(folder)}
+
+
 def test_a_column_category_nl_of_a_later_version_is_its_own_not_overwritten_in_english(tmp_path):
     added = a_text_field_added("categories", "category_nl", "eigen")
     folder = damaged_copy(BUNDLED, tmp_path / "later", unknown_version(added))

@@ -168,6 +168,26 @@ def _kind(field, reference=None) -> str:
     return f"{field.type.name}, {'required' if required else 'may be empty'}"
 
 
+def _keys_lacking(package: DataPackage, name: str, reference: DataPackage, newer: str) -> list:
+    """Where table ``name`` of ``package`` lacks a foreign key of ``reference``'s: the loader's labels and
+    captions join by them (without the one to categories a table loaded in English would keep
+    its Dutch labels, unsaid), and ``diff`` calls their removal major."""
+    keys = package.schema(name).foreign_keys
+    held = set(keys)
+    return [
+        Problem(
+            Code.DESCRIPTOR_SHAPE,
+            str(package.descriptor_path),
+            f"the table {name} lacks a foreign key this package reads{newer}",
+            column=f"{name}.foreignKeys",
+            found="; ".join(map(str, keys)) or "none",
+            expected=str(key),
+        )
+        for key in reference.schema(name).foreign_keys
+        if key not in held
+    ]
+
+
 class DataPackage:
     """The data package whose descriptor is ``descriptor`` (a ``datapackage.json`` or its
     folder; the release bundled with this package when None).
@@ -238,6 +258,7 @@ class DataPackage:
                 if kinds.get(field.name) != _kind(field)
                 and not (field.name not in kinds and added_after(name, field.name, self.descriptor.get("version")))
             ]
+            problems += _keys_lacking(self, name, reference, newer)
         return problems
 
     def tables(self) -> list[str]:

@@ -197,7 +197,7 @@ def _reordered(old: list[str], new: list[str]) -> list[str]:
 def _foreign_keys(package: DataPackage, name: str) -> list[str]:
     """The foreign keys of table ``name``, each as text: ``series, category -> categories (series,
     category)``."""
-    return [f"{', '.join(k.fields)} -> {k.resource} ({', '.join(k.reference_fields)})" for k in package.schema(name).foreign_keys]
+    return [str(key) for key in package.schema(name).foreign_keys]
 
 
 def _diff_table(a: DataPackage, b: DataPackage, name: str, ra: dict, rb: dict, rows) -> dict:

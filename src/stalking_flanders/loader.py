@@ -80,9 +80,11 @@ def load(
     other than the bundled one must be the release it claims to be, as far as this installed
     package knows that version (:mod:`stalking_flanders.releases`): a rewritten licence or caveat
     raises :class:`IntegrityError`; a version it does not know loads with
-    ``attrs["verified"] = False``. A package other than the bundled one is read within the limits
-    (:mod:`stalking_flanders.limits`). Fetching with ``rev`` or ``repo`` is DVC's, which may run
-    git on the repository: use it with repositories you trust (nothing else here starts a program).
+    ``attrs["verified"] = False``, where it holds the tables, fields and foreign keys this package
+    reads and no row's caveats would be left out (:class:`DataError` otherwise). A package other
+    than the bundled one is read within the limits (:mod:`stalking_flanders.limits`). Fetching with
+    ``rev`` or ``repo`` is DVC's, which may run git on the repository: use it with repositories you
+    trust (nothing else here starts a program).
     """
     _check_lang(lang)
     if rev is not None or repo is not None:
@@ -155,6 +157,8 @@ def _table(release: DataPackage, name: str, lang: str, verified: bool):
         table["category"] = pd.Categorical(labels, categories=list(dict.fromkeys(_labels(categories, categories, release, lang))))
     series = table if name == "series" else _read(release, "series")
     subquestions = table if name == "subquestions" else _read(release, "subquestions")
+    if release is not bundled():  # the bundled release was validated whole when it was built
+        _caveats_whole(release, table, name, series, subquestions)
     table.attrs.update(about(release, series, subquestions, name, lang))
     which = "published" if lang == "nl" else "translated"  # what the column category and the measures hold
     labels = {code: text("caveats", f"{which}_labels", code) if labelled else "" for code in LANGUAGES}
@@ -163,6 +167,43 @@ def _table(release: DataPackage, name: str, lang: str, verified: bool):
     table.attrs.update(texts=texts[lang], **{f"texts_{code}": said for code, said in texts.items()})
     table.attrs["verified"] = verified
     return table
+
+
+def _caveats_whole(release: DataPackage, table, name: str, series, subquestions) -> None:
+    """:class:`DataError` where a caveat would be missing from what :func:`load` gives: a row of
+    ``table`` whose series the table series does not hold (its measure, caveats and note would be
+    left out), or a series whose ``reading_subquestion`` names no sub-question of its source (the
+    answer's own reading of its figures would be left out), unsaid. ``validate`` reports these with
+    every other check; a package handed to :func:`load` is held to these at least."""
+    from .model import csv_line
+    from .problems import Code, Problem
+
+    def problem(table_name: str, index: int, column: str, found, other: str) -> Problem:
+        file, said = str(release.path(release.resource(table_name))), f"a row's {column} names no row of the table {other}"
+        return Problem(
+            Code.FOREIGN_KEY,
+            file,
+            f"{said}: its caveats would be left out",
+            line=csv_line(index),
+            column=column,
+            found=found,
+            expected=f"a {column} the table {other} holds",
+        )
+
+    problems = []
+    if "series" in table.columns and name != "series":
+        known = set(series["series"])
+        unknown = next((i for i, s in enumerate(table["series"]) if s not in known), None)
+        if unknown is not None:
+            problems.append(problem(name, unknown, "series", table["series"].iloc[unknown], "series"))
+    held = set(zip(subquestions["source_question"], subquestions["subquestion"]))
+    keys = zip(series["source_question"], series["reading_subquestion"])
+    unread = next((i for i, key in enumerate(keys) if key not in held), None)
+    if unread is not None:
+        found = series["reading_subquestion"].iloc[unread]
+        problems.append(problem("series", unread, "reading_subquestion", found, "subquestions"))
+    if problems:
+        raise DataError(problems, str(release.descriptor_path))
 
 
 def _verified(package: DataPackage) -> bool:

@@ -426,6 +426,14 @@ class ForeignKey:
     resource: str
     reference_fields: tuple[str, ...]
 
+    def __str__(self) -> str:
+        """The key as ``diff`` and the problems name it.
+
+        >>> str(ForeignKey(("series", "category"), "categories", ("series", "category")))
+        'series, category -> categories (series, category)'
+        """
+        return f"{', '.join(self.fields)} -> {self.resource} ({', '.join(self.reference_fields)})"
+
     @classmethod
     def parse(cls, raw, where: str) -> ForeignKey:
         _keys(raw, {"fields", "reference"}, where)
