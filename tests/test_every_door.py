@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from helpers import DCAT_ARGS, added_column, cli, damaged_copy, edit_descriptor, edit_file, rehash, through_every_door
+from stalking_flanders import UnverifiedRelease
 from stalking_flanders.datapackage import BUNDLED, DataPackage, IntegrityError
 from stalking_flanders.dcat import OWN_NODES
 from stalking_flanders.loader import citation, load
@@ -357,7 +358,8 @@ def a_text_field_added(table: str, name: str, value: str):
 
 def test_a_later_version_that_adds_a_field_loads_unverified(tmp_path):
     folder = damaged_copy(BUNDLED, tmp_path / "later", unknown_version(a_text_field_added("series", "note_fr", "x")))
-    table = load("observations", release=DataPackage(folder))
+    with pytest.warns(UnverifiedRelease, match="its tables load with attrs\\['verified'\\] = False"):
+        table = load("observations", release=DataPackage(folder))
     assert table.attrs["verified"] is False and len(table) == 21
     codes = {p.code for p in validate_package(folder)}  # not the published release, nor its Parquet copy
     assert "release-unknown" in codes and "descriptor-shape" not in codes

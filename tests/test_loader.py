@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
+import warnings
 
 import pandas as pd
 import pytest
@@ -14,6 +15,7 @@ import pytest
 import helpers
 import stalking_flanders
 from helpers import ROOT
+from stalking_flanders import UnverifiedRelease
 from stalking_flanders.caveats import caveat_words
 from stalking_flanders.datapackage import BUNDLED, DataPackage, IntegrityError, UnknownNameError
 from stalking_flanders.loader import load
@@ -277,7 +279,11 @@ def test_a_copy_that_claims_the_version_but_names_another_source_is_not_cited(tm
     with pytest.raises(IntegrityError, match="not the release it claims to be"):
         citation(copy)
     helpers.edit_descriptor(copy, lambda d: d.update(version="9.0.0"))  # a version this package does not know: cited as it says
-    assert citation(copy).endswith("versie 9.0.0. Bron: Another source.")
+    with pytest.warns(UnverifiedRelease, match="version 9.0.0 is no release this installed stalking-flanders knows: the"):
+        assert citation(copy).endswith("versie 9.0.0. Bron: Another source.")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        citation(BUNDLED), citation(shutil.copytree(BUNDLED, tmp_path / "whole"))  # a release it knows: no warning
 
 
 def test_each_series_finds_its_reading_at_once_however_many_there_are():

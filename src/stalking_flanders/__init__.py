@@ -25,7 +25,15 @@ where it is installed: pandas keeps text in it), and pandera and frictionless on
 
 from __future__ import annotations
 
-from .datapackage import DataPackage, IntegrityError, NotFetched, ReleaseMissing, UnknownNameError, bundled
+from .datapackage import (
+    DataPackage,
+    IntegrityError,
+    NotFetched,
+    ReleaseMissing,
+    UnknownNameError,
+    UnverifiedRelease,
+    bundled,
+)
 from .problems import PackageError
 
 Release = DataPackage  # the name of 1.0.0, kept for code that uses it
@@ -38,6 +46,7 @@ __all__ = [
     "Release",
     "ReleaseMissing",
     "UnknownNameError",
+    "UnverifiedRelease",
     "citation",
     "load",
     "metadata",

@@ -101,6 +101,12 @@ class IntegrityError(PackageError, ValueError):
     """A file of the package is not the one its descriptor describes."""
 
 
+class UnverifiedRelease(UserWarning):
+    """Warned where :func:`~stalking_flanders.load` or :func:`~stalking_flanders.loader.citation`
+    reads a package of a version this installed package does not know (a later one, or none of
+    ours): what it says is not checked against a published release."""
+
+
 class NotAPath(PackageError, TypeError):
     """What names a package is no path (a number, a list): a ``TypeError``, as :func:`open` raises."""
 

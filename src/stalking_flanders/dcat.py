@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import warnings
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -19,7 +20,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, FOAF, OWL, RDF, RDFS, SKOS, XSD
 from rdflib.namespace import DCTERMS as DCT
 
-from .datapackage import BUNDLED, DESCRIPTOR_NAME, DataPackage, IntegrityError, bundled, checked_files
+from .datapackage import BUNDLED, DESCRIPTOR_NAME, DataPackage, IntegrityError, UnverifiedRelease, bundled, checked_files
 from .facts import BELGIUM, CODES, EU, FLANDERS, LANGUAGES, LICENCES, THEMES, years_covered
 from .formats import BY_NAME, DATA_PACKAGE, JSON, LISTED
 from .hashes import facts, hex_of
@@ -321,7 +322,10 @@ def coverage(r: Record) -> Triples:
     """Where (Flanders, Belgium: named in Dutch first, and in English) and when (the years of the
     series) the figures are for."""
     series_file = str(r.package.path(r.package.resource("series")))
-    first, last = years_covered(load("series", lang="en", release=r.package), series_file)
+    with warnings.catch_warnings():  # the record states the package's own years, whatever its version
+        warnings.simplefilter("ignore", UnverifiedRelease)
+        series = load("series", lang="en", release=r.package)
+    first, last = years_covered(series, series_file)
     flanders, period = URIRef(FLANDERS.iri), r.node("temporal")
     country, country_triples = concept(BELGIUM.iri, BELGIUM.en, "country", DCT.Location)
     node = r.dataset

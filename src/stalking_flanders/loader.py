@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from .caveats import Readings, series_caveat
-from .datapackage import DataPackage, IntegrityError, NotFetched, bundled, cite
+from .datapackage import DataPackage, IntegrityError, NotFetched, UnverifiedRelease, bundled, cite
 from .facts import CODES as LANGUAGES
 from .limits import bounded, temporary_folder
 from .problems import DataError, PackageError
@@ -96,6 +97,8 @@ def load(
         release = _package(release)
         release.resource(name)  # a table of the package, or UnknownNameError listing them (a list is no name)
         verified = _verified(release)
+        if not verified:
+            _warn_unverified(release, "its tables load with attrs['verified'] = False")
         problems = release.layout_problems(bundled())  # the captions read the tables by name
         problems += _past_the_cap(release, name)
         if problems:
@@ -256,8 +259,17 @@ def citation(release: DataPackage | Path | str | None = None, lang: str = "nl") 
         return cite(bundled().descriptor, lang)
     with bounded("citation"):  # a package handed to us: read within the limits
         package = _package(release)
-        _verified(package)
+        if not _verified(package):
+            _warn_unverified(package, "the citation is its own words")
         return cite(package.descriptor, lang)
+
+
+def _warn_unverified(package: DataPackage, what: str) -> None:
+    from .problems import printable
+
+    version = printable(package.descriptor.get("version"))
+    said = f"{printable(package.descriptor_path)}: version {version} is no release this installed stalking-flanders knows"
+    warnings.warn(UnverifiedRelease(f"{said}: {what}, not checked against a published release"), stacklevel=3)
 
 
 class UnknownLanguage(PackageError, ValueError):
