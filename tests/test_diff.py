@@ -269,6 +269,11 @@ def other_licence(folder):
     edit_descriptor(folder, relicensed)
 
 
+def licence_relinked(folder):
+    """The same licence, its name in other letters and its link written otherwise: no other licence."""
+    edit_descriptor(folder, lambda d: d["licenses"][0].update(name="cc-by-4.0", path=d["licenses"][0]["path"].rstrip("/")))
+
+
 def zeros_before_years(folder):
     """observations.csv written otherwise (2019 as 02019): every value reads the same, its bytes do not."""
     path = folder / "observations.csv"
@@ -299,6 +304,7 @@ def zeros_before_years(folder):
         (field_put_first, "major", "Fields at another position: source_question, parliament, document_type,"),
         (tables_swapped, "major", "Tables at another position: observations, series, categories, subquestions"),
         (other_licence, "major", "The licence changed"),
+        (licence_relinked, "patch", "Package metadata changed: licenses\n"),
         (zeros_before_years, "patch", "Its CSV file is written differently; its values read the same"),
     ],
     ids=[
@@ -323,6 +329,7 @@ def zeros_before_years(folder):
         "field put first",
         "tables swapped",
         "other licence",
+        "licence relinked",
         "csv written otherwise",
     ],
 )

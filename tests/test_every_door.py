@@ -365,18 +365,27 @@ def test_a_later_version_that_adds_a_field_loads_unverified(tmp_path):
     assert "release-unknown" in codes and "descriptor-shape" not in codes
 
 
-def without_the_key_to_categories(folder):
-    def unlinked(d):
-        keys = next(r for r in d["resources"] if r["name"] == "observations")["schema"]["foreignKeys"]
-        keys[:] = [k for k in keys if k["reference"]["resource"] != "categories"]
+def without_the_key_to(table):
+    def edit(folder):
+        def unlinked(d):
+            keys = next(r for r in d["resources"] if r["name"] == "observations")["schema"]["foreignKeys"]
+            keys[:] = [k for k in keys if k["reference"]["resource"] != table]
 
-    edit_descriptor(folder, unlinked)
+        edit_descriptor(folder, unlinked)
+
+    return edit
+
+
+def test_a_version_without_a_foreign_key_nothing_here_joins_by_loads_unverified(tmp_path):
+    # a key the bundled release adds later must not shut out the earlier releases that lack it
+    folder = damaged_copy(BUNDLED, tmp_path / "other", unknown_version(without_the_key_to("source_questions")))
+    assert len(load("observations", lang="en", release=DataPackage(folder))) == 21
 
 
 def test_a_later_version_without_a_foreign_key_this_package_reads_is_refused_by_every_door(tmp_path):
     # It loaded: in English its observations kept their Dutch labels, with no column category_nl and
     # attrs["labels"] empty, unsaid; and diff called dropping the key a patch.
-    folder = damaged_copy(BUNDLED, tmp_path / "later", unknown_version(without_the_key_to_categories))
+    folder = damaged_copy(BUNDLED, tmp_path / "later", unknown_version(without_the_key_to("categories")))
     with pytest.raises(PackageError, match="lacks a foreign key this package reads") as raised:
         load("observations", lang="en", release=DataPackage(folder))
     assert "expected series, category -> categories (series, category)" in str(raised.value)
@@ -399,8 +408,11 @@ def read_with_subquestion_9(folder):
 @pytest.mark.parametrize(
     ("edit", "said"),
     [
-        (without_the_caw_series, "observations.csv, line 20, column 'series': a row's series names no row of the table series"),
-        (read_with_subquestion_9, "series.csv, line 2, column 'reading_subquestion': a row's reading_subquestion names no row"),
+        (without_the_caw_series, "observations.csv, line 20, column 'series': refers to no series of the table series"),
+        (
+            read_with_subquestion_9,
+            "series.csv, line 2, column 'reading_subquestion': refers to no sub-question of its source question: found 9,",
+        ),
     ],
     ids=["a series the table series lacks", "a reading from no sub-question"],
 )

@@ -293,7 +293,7 @@ def readings_of_their_question(tables: dict[str, pd.DataFrame], files: dict) -> 
                     "refers to no sub-question of its source question",
                     csv_line(index),
                     "reading_subquestion",
-                    found=s.reading_subquestion,
+                    found=int(s.reading_subquestion),
                     expected="a sub-question of the table subquestions",
                 )
             )

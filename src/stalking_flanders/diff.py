@@ -29,6 +29,7 @@ from contextlib import nullcontext
 
 from .csv_tables import cells_past_the_cap
 from .datapackage import BUNDLED, DESCRIPTOR_NAME, DataPackage, bundled, checked_files, descriptor_file
+from .hashes import sha256_bytes
 from .limits import bounded
 from .model import TYPES
 from .problems import MAX_PROBLEMS_KEPT, MAX_VALUE_CHARS, DataError, printable
@@ -71,13 +72,13 @@ def _bundled_read(package: DataPackage) -> tuple[dict[str, str], Callable[[str],
 
 def _checked(package: DataPackage) -> tuple[dict[str, str], dict[str, bytes]]:
     """Every file of ``package`` read once and checked (:func:`checked_files`): the sha256 its
-    descriptor records of each, and the bytes of each table, by resource name."""
+    descriptor records of each (of a table, of its bytes), and the bytes of each table, by resource name."""
     tables, recorded, contents = set(package.tables()), {}, {}
     for resource, data in checked_files(package):
         if "hash" in resource:
             recorded[resource["name"]] = resource["hash"]
-        if resource["name"] in tables:
-            contents[resource["name"]] = data
+        if resource["name"] in tables:  # a table's sha256 of its bytes, whether its descriptor records one or not
+            contents[resource["name"]], recorded[resource["name"]] = data, sha256_bytes(data)
     if past := cells_past_the_cap(contents, str(package.descriptor_path)):
         raise DataError([past], str(package.descriptor_path))
     return recorded, contents
@@ -141,9 +142,10 @@ def _compared(a: DataPackage, b: DataPackage) -> dict:
     return result
 
 
-def _licences(descriptor: dict) -> set[tuple]:
-    """Which licences ``descriptor`` states (each by its name and path: a title reworded is no other licence)."""
-    return {(lic.get("name"), lic.get("path")) for lic in descriptor.get("licenses", []) if isinstance(lic, dict)}
+def _licences(descriptor: dict) -> set:
+    """Which licences ``descriptor`` states, each by its name in any letter case (a title reworded,
+    or a link to the same licence written otherwise, is no other licence: package metadata changed)."""
+    return {str(lic.get("name")).casefold() for lic in descriptor.get("licenses", []) if isinstance(lic, dict)}
 
 
 def _by_name(descriptor: dict) -> dict[str, dict]:
@@ -221,7 +223,7 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str, ra: dict, rb: dict, r
         # a changed foreign key is one removed and one added
         "foreign_keys_removed": _not_in(old_foreign, new_foreign),
         "foreign_keys_added": _not_in(new_foreign, old_foreign),
-        "missing_values_changed": a.schema(name).missing_values != b.schema(name).missing_values,
+        "missing_values_changed": set(a.schema(name).missing_values) != set(b.schema(name).missing_values),
         "file_moved": _moved(ra, rb),
         "described_differently": _strip(ra) != _strip(rb)
         or {k: v for k, v in ra["schema"].items() if k != "fields"} != {k: v for k, v in rb["schema"].items() if k != "fields"},
@@ -398,7 +400,8 @@ def _table_text(t: dict) -> list[str]:
             parts.append(f"  - {label.replace('_', ' ').capitalize()} in {field}: {', '.join(map(str, codes))}")
     if t["file_moved"]:
         parts.append("  - Its CSV file moved to another path")
-    said = ("cells_changed", "rows_added", "rows_removed", "fields_added", "fields_removed", "key_changed", "key_repeated")
+    said = ("cells_changed", "rows_added", "rows_removed", "fields_added", "fields_removed", "fields_retyped")
+    said += ("fields_reordered", "key_changed", "key_repeated")
     if t["file_changed"] and not any(t[k] for k in said):  # nothing else says why its bytes differ
         parts.append("  - Its CSV file is written differently; its values read the same")
     if t["missing_values_changed"]:

@@ -176,35 +176,24 @@ def _caveats_whole(release: DataPackage, table, name: str, series, subquestions)
     """:class:`DataError` where a caveat would be missing from what :func:`load` gives: a row of
     ``table`` whose series the table series does not hold (its measure, caveats and note would be
     left out), or a series whose ``reading_subquestion`` names no sub-question of its source (the
-    answer's own reading of its figures would be left out), unsaid. ``validate`` reports these with
-    every other check; a package handed to :func:`load` is held to these at least."""
+    answer's own reading of its figures would be left out), unsaid: as ``validate`` reports them,
+    which also checks every other rule; a package handed to :func:`load` is held to these at least."""
+    from .checks import readings_of_their_question
     from .model import csv_line
     from .problems import Code, Problem
 
-    def problem(table_name: str, index: int, column: str, found, other: str) -> Problem:
-        file, said = str(release.path(release.resource(table_name))), f"a row's {column} names no row of the table {other}"
-        return Problem(
-            Code.FOREIGN_KEY,
-            file,
-            f"{said}: its caveats would be left out",
-            line=csv_line(index),
-            column=column,
-            found=found,
-            expected=f"a {column} the table {other} holds",
-        )
+    def file(table_name: str) -> str:
+        return str(release.path(release.resource(table_name)))
 
     problems = []
     if "series" in table.columns and name != "series":
         known = set(series["series"])
         unknown = next((i for i, s in enumerate(table["series"]) if s not in known), None)
         if unknown is not None:
-            problems.append(problem(name, unknown, "series", table["series"].iloc[unknown], "series"))
-    held = set(zip(subquestions["source_question"], subquestions["subquestion"]))
-    keys = zip(series["source_question"], series["reading_subquestion"])
-    unread = next((i for i, key in enumerate(keys) if key not in held), None)
-    if unread is not None:
-        found = series["reading_subquestion"].iloc[unread]
-        problems.append(problem("series", unread, "reading_subquestion", found, "subquestions"))
+            said = "refers to no series of the table series: its caveats would be left out"
+            found, expected = str(table["series"].iloc[unknown]), "a series of the table series"
+            problems.append(Problem(Code.FOREIGN_KEY, file(name), said, csv_line(unknown), "series", found, expected))
+    problems += readings_of_their_question({"series": series, "subquestions": subquestions}, {"series": file("series")})
     if problems:
         raise DataError(problems, str(release.descriptor_path))
 
