@@ -8,6 +8,7 @@ import hashlib
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from helpers import DCAT_ARGS, added_column, cli, damaged_copy, edit_descriptor, edit_file, rehash, through_every_door
@@ -119,9 +120,12 @@ def nested(depth: int) -> list:
     return value
 
 
+def series_schema(d) -> dict:
+    return next(r for r in d["resources"] if r["name"] == "series")["schema"]
+
+
 def series_field(d, name):
-    series = next(r for r in d["resources"] if r["name"] == "series")
-    return next(f for f in series["schema"]["fields"] if f["name"] == name)
+    return next(f for f in series_schema(d)["fields"] if f["name"] == name)
 
 
 def observations_key(d):
@@ -405,6 +409,63 @@ def read_with_subquestion_9(folder):
     edit_file(folder / "series.csv", ",94-95,6,", ",94-95,9,")
 
 
+def a_second_question(folder):
+    """A second source question (a copy of the first under another id), and the first observation put
+    under it while its series stays the first question's."""
+    path = folder / "source_questions.csv"
+    rows = path.read_text(encoding="utf-8").splitlines(True)
+    path.write_text("".join([*rows, rows[1].replace("vp-sv-186-beke-2021-12-21,", "vp-sv-999-other-2022-01-01,", 1)]))
+    edit_file(folder / "observations.csv", "\nvp-sv-186-beke-2021-12-21,", "\nvp-sv-999-other-2022-01-01,")
+
+
+def a_series_twice(folder):
+    path = folder / "series.csv"
+    rows = path.read_text(encoding="utf-8").splitlines(True)
+    path.write_text("".join([rows[0], rows[1], rows[1].replace("“", "“ANDERS: ", 1), *rows[2:]]), encoding="utf-8")
+
+
+def keyed_by_series_and_question(folder):
+    a_series_twice(folder)
+    edit_descriptor(folder, lambda d: series_schema(d).update(primaryKey=["series", "source_question"]))
+
+
+def not_applicable_read_as_missing(folder):
+    edit_descriptor(folder, lambda d: series_schema(d).update(missingValues=["", "NA"]))
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        (a_second_question, "observations.csv, line 2, column 'source_question': the series cgg-perpetration-registrations is "),
+        (a_series_twice, "series.csv, line 3, column 'series': is the series of another row"),
+        (keyed_by_series_and_question, "column 'series.primaryKey': the table series has another primary key"),
+        (not_applicable_read_as_missing, "column 'series.missingValues': the table series reads other values as missing"),
+    ],
+    ids=["a series of another question", "a series twice", "another primary key", "other missing values"],
+)
+def test_a_later_version_whose_caveats_could_be_another_series_is_not_loaded(tmp_path, edit, said):
+    # Each loaded, unverified: the CAW figures with another row's caveats (stalking_specific False), or a
+    # figure with the caveats of another question's answer, or required labels read as empty.
+    folder = damaged_copy(BUNDLED, tmp_path / "later", unknown_version(edit))
+    with pytest.raises(PackageError) as raised:
+        load("observations", lang="en", release=DataPackage(folder))
+    assert said in str(raised.value), str(raised.value)
+
+
+def test_the_checks_of_validate_report_a_figure_under_a_series_of_another_question():
+    from stalking_flanders.checks import check_tables
+
+    package = DataPackage()
+    tables = {name: load(name) for name in package.tables()}
+    tables["source_questions"] = pd.concat([tables["source_questions"]] * 2, ignore_index=True)
+    tables["source_questions"].loc[1, "source_question"] = "vp-sv-999-other-2022-01-01"
+    tables["observations"].loc[0, "source_question"] = "vp-sv-999-other-2022-01-01"
+    files = {name: f"{name}.csv" for name in tables}
+    tables = {name: table.astype({"category": str}) if "category" in table else table for name, table in tables.items()}
+    problems = check_tables(tables, {name: package.schema(name) for name in tables}, {}, files)
+    assert [(p.code, p.line, p.column) for p in problems] == [("foreign-key", 2, "source_question")], problems
+
+
 @pytest.mark.parametrize(
     ("edit", "said"),
     [
@@ -426,11 +487,19 @@ def test_a_later_version_whose_caveats_would_be_left_out_is_not_loaded(tmp_path,
     assert "foreign-key" in {p.code for p in validate_package(folder)}
 
 
-def test_a_column_category_nl_of_a_later_version_is_its_own_not_overwritten_in_english(tmp_path):
+def test_a_column_category_nl_of_a_later_version_is_held_to_the_published_labels_in_english(tmp_path):
+    # it was kept as the package gave it ("eigen" in every row), and attrs["labels"] called it the label as published
     added = a_text_field_added("categories", "category_nl", "eigen")
     folder = damaged_copy(BUNDLED, tmp_path / "later", unknown_version(added))
+    with pytest.raises(PackageError, match="line 2, column 'category_nl': is not the row's category as published"):
+        load("categories", lang="en", release=DataPackage(folder))
+    assert set(load("categories", release=DataPackage(folder))["category_nl"]) == {"eigen"}  # in Dutch: a column of its own
+    path = folder / "categories.csv"  # the labels as published: one column category_nl, as in every release
+    rows = [line.rsplit(",", 1)[0] for line in path.read_text(encoding="utf-8").splitlines()]
+    path.write_text("\n".join([rows[0] + ",category_nl"] + [f"{row},{row.split(',')[1]}" for row in rows[1:]]) + "\n")
+    rehash(folder)
     table = load("categories", lang="en", release=DataPackage(folder))
-    assert set(table["category_nl"]) == {"eigen"} and list(table.columns).count("category_nl") == 1
+    assert list(table.columns).count("category_nl") == 1 and list(table["category_nl"]) == list(load("categories")["category"])
 
 
 def renamed_column(folder, table, old, new):

@@ -287,3 +287,29 @@ def test_two_texts_that_differ_are_shown_differing_however_long_they_are_alike(a
     shown = [re.sub(r"\.\.\. \(\d+ more characters\)$", "", s) for s in apart(alike + one, alike + other)]
     assert shown[0] != shown[1]
     assert all(len(s) <= MAX_VALUE_CHARS + len("(from character 100000) ") for s in shown)
+
+
+def test_an_error_of_the_api_names_a_path_escaped(tmp_path):
+    # A resource path with a right-to-left override passed the gate, and the header of the DataError
+    # ("1 problem(s) in ...") and the IntegrityError of a changed file carried it raw to whoever printed it.
+    from helpers import damaged_copy
+    from stalking_flanders.loader import load
+    from stalking_flanders.problems import PackageError
+
+    name = "observations\u202evsc.csv"
+
+    def renamed(folder):
+        (folder / "observations.csv").rename(folder / name)
+        edit_file(folder / name, ",955,", ",9x5,")
+        edit_descriptor(folder, lambda d: d["resources"][0].update(path=name))
+        edit_descriptor(folder, lambda d: d.update(version="9.9.9"))
+        rehash(folder)
+
+    folder = damaged_copy(BUNDLED, tmp_path / "copy", renamed)
+    with pytest.raises(PackageError) as bad_cell:
+        load("observations", release=DataPackage(folder))
+    (folder / name).write_text((folder / name).read_text() + "\n")
+    with pytest.raises(PackageError) as changed:
+        load("observations", release=DataPackage(folder))
+    for raised in (bad_cell, changed):
+        assert "\u202e" not in str(raised.value) and "\\u202e" in str(raised.value), str(raised.value)

@@ -26,7 +26,7 @@ def check_tables(
     if problems:
         return problems
     problems += foreign_keys(tables, schemas, files)
-    problems += years_within_series(tables, files)
+    problems += years_within_series(tables, files) + series_of_their_question(tables["observations"], tables["series"], files)
     if problems:
         return problems
     problems += questions_in_their_texts(tables["source_questions"], texts, files["source_questions"])
@@ -174,6 +174,27 @@ def years_within_series(tables: dict[str, pd.DataFrame], files: dict[str, str]) 
                         expected=f"a year from {lo} to {hi}",
                     )
                 )
+    return kept.problems()
+
+
+def series_of_their_question(observations: pd.DataFrame, series: pd.DataFrame, files: dict[str, str]) -> list[Problem]:
+    """Each observation's series is one of its own source question: a figure under a series of
+    another question would be read with the caveats, quoted from the lines, of that other answer."""
+    asked = dict(zip(series["series"], series["source_question"]))
+    kept = Kept(files["observations"])  # a thousand listed, the rest counted
+    for index, (name, question) in enumerate(zip(observations["series"], observations["source_question"])):
+        if name in asked and asked[name] != question and kept.keep("foreign-key"):
+            kept.add(
+                Problem(
+                    "foreign-key",
+                    files["observations"],
+                    f"the series {name} is one of another source question",
+                    csv_line(index),
+                    "source_question",
+                    found=question,
+                    expected=f"{asked[name]}, the source question of series {name}",
+                )
+            )
     return kept.problems()
 
 

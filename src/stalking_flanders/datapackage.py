@@ -175,23 +175,36 @@ def _kind(field, reference=None) -> str:
 
 
 def _keys_lacking(package: DataPackage, name: str, reference: DataPackage, newer: str) -> list:
-    """Where table ``name`` of ``package`` lacks a foreign key of ``reference``'s that this package
-    reads: those to the table categories, by which the loader labels a table's categories (without
-    it a table loaded in English would keep its Dutch labels, unsaid). A key the reference adds to
-    another table, an earlier release of its major version lacks and may lack (``diff`` calls
-    adding one minor); ``validate`` checks every key a package declares."""
-    keys = package.schema(name).foreign_keys
-    held = set(keys)
-    return [
+    """Where table ``name`` of ``package`` does not hold ``reference``'s keys and missing values as
+    this package reads them: its primary key (the loader finds a series' caveats by its key, and
+    ``diff`` compares rows by it), the values read as missing (``NA`` made one, a required English
+    label could be empty), and its foreign keys to the table categories, by which the loader
+    labels a table's categories (without one, a table loaded in English would keep its Dutch
+    labels, unsaid). A key the reference adds to another table, an earlier release of its major
+    version lacks and may lack (``diff`` calls adding one minor); ``validate`` checks every key a
+    package declares. Every release since 2.0.0 has the same keys and missing values."""
+    file, ours, theirs = str(package.descriptor_path), package.schema(name), reference.schema(name)
+    problems = []
+    if ours.primary_key != theirs.primary_key:
+        found, expected = ", ".join(ours.primary_key) or "none", ", ".join(theirs.primary_key)
+        said = f"the table {name} has another primary key than this package reads{newer}"
+        problems.append(Problem(Code.DESCRIPTOR_SHAPE, file, said, column=f"{name}.primaryKey", found=found, expected=expected))
+    if set(ours.missing_values) != set(theirs.missing_values):
+        said = f"the table {name} reads other values as missing than this package reads{newer}"
+        found, expected = repr(list(ours.missing_values)), repr(list(theirs.missing_values))
+        column = f"{name}.missingValues"
+        problems.append(Problem(Code.DESCRIPTOR_SHAPE, file, said, column=column, found=found, expected=expected))
+    held = set(ours.foreign_keys)
+    return problems + [
         Problem(
             Code.DESCRIPTOR_SHAPE,
-            str(package.descriptor_path),
+            file,
             f"the table {name} lacks a foreign key this package reads{newer}",
             column=f"{name}.foreignKeys",
-            found="; ".join(map(str, keys)) or "none",
+            found="; ".join(map(str, ours.foreign_keys)) or "none",
             expected=str(key),
         )
-        for key in reference.schema(name).foreign_keys
+        for key in theirs.foreign_keys
         if key.resource == "categories" and key not in held
     ]
 

@@ -124,6 +124,20 @@ def _labels(categories, table, release: DataPackage, lang: str) -> list[str]:
     return [label[key] for key in keys]
 
 
+def _published_as_said(release: DataPackage, name: str, theirs, published: list[str]) -> None:
+    """:class:`DataError` where a column ``category_nl`` of table ``name`` (a later version may add
+    one) is not each row's category as published, which a table loaded in English says it is."""
+    from .model import csv_line
+    from .problems import Code, Problem
+
+    other = next((i for i, (a, b) in enumerate(zip(theirs, published)) if a != b), None)
+    if other is not None:
+        file = str(release.path(release.resource(name)))
+        said = "is not the row's category as published, which a table loaded in English gives in category_nl"
+        found, expected = str(theirs.iloc[other]), repr(published[other])
+        raise DataError([Problem(Code.FOREIGN_KEY, file, said, csv_line(other), "category_nl", found, expected)], file)
+
+
 def _past_the_cap(release: DataPackage, name: str) -> list:
     """Where the tables :func:`_table` reads of ``release`` (``name`` and those its captions read)
     hold more values together than a package's tables may (:data:`~stalking_flanders.untrusted.MAX_CELLS`)."""
@@ -150,10 +164,11 @@ def _table(release: DataPackage, name: str, lang: str, verified: bool):
     labelled = _labelled(release, name)
     if labelled:
         categories = table if name == "categories" else _read(release, "categories")
-        if lang != "nl" and "category_nl" not in table.columns:  # the label as published stays beside the
-            # translation, never lost to it; last, so that code reading the columns by position reads what it
-            # read before (a column of that name a later version may add is its own)
+        if lang != "nl":  # the label as published stays beside the translation, never lost to it; last, so
+            # that code reading the columns by position reads what it read before
             published = _labels(categories, table, release, "nl")
+            if "category_nl" in table.columns:  # a later version's own: what attrs["labels"] says of it must hold
+                _published_as_said(release, name, table["category_nl"], published)
             order = list(dict.fromkeys(_labels(categories, categories, release, "nl")))
             table["category_nl"] = pd.Categorical(published, categories=order)
         labels = _labels(categories, table, release, lang)
@@ -178,7 +193,7 @@ def _caveats_whole(release: DataPackage, table, name: str, series, subquestions)
     left out), or a series whose ``reading_subquestion`` names no sub-question of its source (the
     answer's own reading of its figures would be left out), unsaid: as ``validate`` reports them,
     which also checks every other rule; a package handed to :func:`load` is held to these at least."""
-    from .checks import readings_of_their_question
+    from .checks import readings_of_their_question, series_of_their_question
     from .model import csv_line
     from .problems import Code, Problem
 
@@ -193,6 +208,13 @@ def _caveats_whole(release: DataPackage, table, name: str, series, subquestions)
             said = "refers to no series of the table series: its caveats would be left out"
             found, expected = str(table["series"].iloc[unknown]), "a series of the table series"
             problems.append(Problem(Code.FOREIGN_KEY, file(name), said, csv_line(unknown), "series", found, expected))
+    seen: set = set()  # the caveats are found by the series alone: one row of it would hide another
+    repeated = next((i for i, s in enumerate(series["series"]) if s in seen or seen.add(s)), None)
+    if repeated is not None:
+        said, found = "is the series of another row: its caveats would hide that row's", str(series["series"].iloc[repeated])
+        problems.append(Problem(Code.PRIMARY_KEY, file("series"), said, csv_line(repeated), "series", found, "a series once"))
+    if "source_question" in table.columns and "series" in table.columns and name != "series":
+        problems += series_of_their_question(table, series, {"observations": file(name)})
     problems += readings_of_their_question({"series": series, "subquestions": subquestions}, {"series": file("series")})
     if problems:
         raise DataError(problems, str(release.descriptor_path))

@@ -258,7 +258,18 @@ class PackageError(Exception):
     """The base of every error this package raises on purpose: most say that something is wrong
     with what it was given (a package, a name, a setting), and the command line says each in one
     line and exits 1 or 2 (``cli.EXIT_CODES``). One says a slip of the package's own makers
-    (``texts.MissingText``, a text of ours that ``texts.toml`` lacks): an internal error, exit 3."""
+    (``texts.MissingText``, a text of ours that ``texts.toml`` lacks): an internal error, exit 3.
+
+    Its text is safe to print as the command line prints it, whoever reads it: every character
+    :func:`escaped` escapes is escaped but the line breaks of a message of many lines (a path with
+    a right-to-left override in it came through raw).
+
+    >>> print(PackageError("observations\\u202evsc.csv: gone"))
+    observations\\u202evsc.csv: gone
+    """
+
+    def __str__(self) -> str:
+        return escaped(super().__str__(), keep="\n")
 
 
 class DataError(PackageError, ValueError):
@@ -267,7 +278,7 @@ class DataError(PackageError, ValueError):
     def __init__(self, problems: list[Problem], what: str = "the data"):
         self.problems = list(problems)
         lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"{counted(self.problems)} problem(s) in {what}:\n{lines}")
+        super().__init__(f"{counted(self.problems)} problem(s) in {escaped(what)}:\n{lines}")
 
 
 def refuse(
