@@ -145,8 +145,8 @@ def test_every_quotation_in_the_descriptor_stands_on_the_lines_it_names(release)
 
 
 SUBQUESTION_ON_LINES = {
-    "nl": re.compile(r"deelvraag (\d+) \(regels? (\d+)(?:-(\d+))?\)"),
-    "en": re.compile(r"sub-question (\d+) \(lines? (\d+)(?:-(\d+))?\)"),
+    "nl": re.compile(r"deelvraag (\d+)(?: \(|, )regels? (\d+)(?:-(\d+))?"),
+    "en": re.compile(r"sub-question (\d+)(?: \(|, )lines? (\d+)(?:-(\d+))?"),
 }
 
 
