@@ -449,8 +449,15 @@ def test_no_earlier_release_is_rated_past_the_version_it_took():
     assert len(versions) >= 30
     past = []
     with tempfile.TemporaryDirectory() as tmp:  # our own releases: nothing for the sweep of hostile folders
-        folders = {v: release_as_git_holds_it(v, Path(tmp) / v) for v in versions}
-        for old, new in zip(versions, versions[1:]):
+        folders = {}
+        for v in versions:
+            try:
+                folders[v] = release_as_git_holds_it(v, Path(tmp) / v)
+            except pytest.skip.Exception:
+                if v != versions[-1]:  # the latest has no commit while the release script cuts it
+                    raise  # a shallow clone: the test is skipped
+        held = [v for v in versions if v in folders]
+        for old, new in zip(held, held[1:]):
             a, b = (tuple(map(int, v.split("."))) for v in (old, new))
             took = "major" if b[0] > a[0] else "minor" if b[1] > a[1] else "patch"
             level = diff_releases(folders[old], folders[new])["bump"]
