@@ -16,9 +16,10 @@ In order, it:
    without tags, of the commit that wrote its CHANGELOG entry: the release that commit holds),
    compares it with the new one
    (`stalking-flanders diff`) and refuses a version whose bump is smaller than the change needs, as
-   `diff` judges it for the reader (a table, field, row or code removed or renamed, a type changed,
-   or a code or flag changed: major; tables, fields, rows or codes added: minor; a corrected
-   figure, label or translation: patch);
+   `diff` judges it for the reader (its module's docstring and docs/maintainers.md list the rules:
+   a table, field, row or code removed or renamed, a type or key changed, another licence: major;
+   tables, fields, rows or codes added: minor; a corrected figure, label or translation: patch),
+   and one smaller than the "Unreleased" notes need ("### Added": minor);
 4. moves the "Unreleased" notes of CHANGELOG.md under "## [VERSION] - DATE" with the generated
    data-change summary, and rebuilds the README's generated sections;
 5. runs the test command (default `make test`) on the release as it will be committed, and stops
@@ -27,8 +28,8 @@ In order, it:
    left), and creates the annotated tag vVERSION.
 
 On a refusal, a failure or a stop (SIGTERM, SIGINT, SIGHUP) nothing is committed or tagged, and
-the tracked files and the built data (data/extracted, data/validated, data/release) are restored
-as they were.
+the tracked files and the built data (every folder of ``BUILT``: data/extracted, data/validated,
+data/charts, data/release and the package's bundled data) are restored as they were.
 """
 
 from __future__ import annotations
