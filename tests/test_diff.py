@@ -464,3 +464,10 @@ def test_no_earlier_release_is_rated_past_the_version_it_took():
             if BUMPS.index(level) > BUMPS.index(took):
                 past.append(f"{old} -> {new}: {level}, the version took {took}")
     assert past == []
+
+
+def test_releases_given_the_other_way_round_are_said_to_be(tmp_path):
+    # 2.4.2 -> 1.9.0 said nothing of it: the changes read backwards, a row added as one removed
+    out = diff(BUNDLED, synthetic(tmp_path, lambda folder: None, "1.9.0"))
+    assert "- NEW (1.9.0) is an earlier version than OLD (" in out and "were they given the other way round?" in out
+    assert "other way round" not in diff(synthetic(tmp_path / "a", lambda folder: None, "1.9.0"), BUNDLED)

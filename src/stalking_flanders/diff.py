@@ -31,7 +31,7 @@ from .csv_tables import cells_past_the_cap
 from .datapackage import BUNDLED, DESCRIPTOR_NAME, DataPackage, bundled, checked_files, descriptor_file
 from .hashes import sha256_bytes
 from .limits import bounded
-from .model import TYPES
+from .model import TYPES, version_order
 from .problems import MAX_PROBLEMS_KEPT, MAX_VALUE_CHARS, DataError, printable
 from .rooting import unrooted
 
@@ -437,7 +437,10 @@ def _table_text(t: dict) -> list[str]:
 
 def as_text(result: dict) -> str:
     """The differences as readable text (also the CHANGELOG's data-change summary, as Markdown)."""
-    lines = [f"{result['old']['version']} -> {result['new']['version']}: change level {result['bump']}"]
+    old, new = result["old"]["version"], result["new"]["version"]
+    lines = [f"{old} -> {new}: change level {result['bump']}"]
+    if isinstance(old, str) and isinstance(new, str) and version_order(new) < version_order(old):
+        lines.append(f"- NEW ({new}) is an earlier version than OLD ({old}): were they given the other way round?")
     for key in (
         "tables_added",
         "tables_removed",
