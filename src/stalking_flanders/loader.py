@@ -188,11 +188,14 @@ def _table(release: DataPackage, name: str, lang: str, verified: bool):
 
 
 def _caveats_whole(release: DataPackage, table, name: str, series, subquestions) -> None:
-    """:class:`DataError` where a caveat would be missing from what :func:`load` gives: a row of
-    ``table`` whose series the table series does not hold (its measure, caveats and note would be
-    left out), or a series whose ``reading_subquestion`` names no sub-question of its source (the
-    answer's own reading of its figures would be left out), unsaid: as ``validate`` reports them,
-    which also checks every other rule; a package handed to :func:`load` is held to these at least."""
+    """:class:`DataError` where what :func:`load` gives would lack a row's caveats or give it another
+    series', unsaid: a row of ``table`` whose series the table series does not hold (its measure,
+    caveats and note would be left out), a series the table series holds twice (the caveats are
+    found by the series: one row would hide the other), a row under a series of another source
+    question (quoting another answer), or a series whose ``reading_subquestion`` names no
+    sub-question of its source (the answer's own reading of its figures would be left out).
+    ``validate`` reports these with every other rule; a package handed to :func:`load` is held to
+    these at least."""
     from .checks import readings_of_their_question, series_of_their_question
     from .model import csv_line
     from .problems import Code, Problem
