@@ -342,15 +342,15 @@ def test_a_schema_of_64_fields_passes_the_gate(tmp_path):
     assert len(DataPackage(folder).schema("observations").fields) == 64
 
 
-def a_text_field_added(table: str, name: str, value: str):
-    """An edit of a copy: table ``table`` gains a last text field ``name``, ``value`` in every row,
-    as a later version may add one."""
+def a_text_field_added(table: str, name: str, value: str, kind: str = "string"):
+    """An edit of a copy: table ``table`` gains a last field ``name`` (text, or of type ``kind``),
+    ``value`` in every row, as a later version may add one."""
 
     def added(folder):
         edit_descriptor(
             folder,
             lambda d: next(r for r in d["resources"] if r["name"] == table)["schema"]["fields"].append(
-                {"name": name, "type": "string"}
+                {"name": name, "type": kind}
             ),
         )
         path = folder / f"{table}.csv"
@@ -1381,3 +1381,41 @@ def test_the_batches_of_a_parquet_file_are_counted_from_its_row_groups_not_its_f
     for file in (data, understated):
         with pytest.raises(ValueError, match=r"in 50 batches of 1 row\(s\)"):
             parquet.rows(file, "observations", schema, rows + 1)
+
+
+def test_an_empty_or_whole_number_category_nl_of_a_later_version_is_refused_in_english_not_a_crash(tmp_path):
+    # an empty cell of a field of whole numbers is pd.NA, which no comparison turns into a truth: a TypeError
+    # from load, and exit 3 from dcat (which loads the table series in English)
+    added = a_text_field_added("categories", "category_nl", "", "integer")
+    folder = damaged_copy(BUNDLED, tmp_path / "later", unknown_version(added))
+    with pytest.raises(PackageError, match="column 'category_nl': is not the row's category as published, .*: found 'an empty"):
+        load("categories", lang="en", release=DataPackage(folder))
+
+
+def test_keys_of_the_same_fields_in_another_order_are_the_same_keys(tmp_path):
+    def reordered(folder):
+        def edit(d):
+            observations = next(r for r in d["resources"] if r["name"] == "observations")["schema"]
+            observations["primaryKey"] = observations["primaryKey"][::-1]
+            key = next(k for k in observations["foreignKeys"] if k["reference"]["resource"] == "categories")
+            key["fields"], key["reference"]["fields"] = key["fields"][::-1], key["reference"]["fields"][::-1]
+
+        edit_descriptor(folder, edit)
+
+    folder = damaged_copy(BUNDLED, tmp_path / "later", unknown_version(reordered))
+    assert len(load("observations", lang="en", release=DataPackage(folder))) == 21  # refused as another key
+    assert "descriptor-shape" not in {p.code for p in validate_package(folder)}
+    out = cli("diff", BUNDLED, folder).stdout
+    assert "change level patch" in out and "Foreign keys" not in out and "primary key changed" not in out, out
+
+
+def test_a_figure_under_another_question_is_found_whatever_its_cell_holds_and_said_cut():
+    from stalking_flanders.checks import series_of_their_question
+    from stalking_flanders.problems import MAX_VALUE_CHARS
+
+    long = "q" * 60_000  # one problem a row kept it whole: 1,000 rows took a load to 358 MiB
+    series = pd.DataFrame({"series": ["s"], "source_question": [long]})
+    rows = pd.DataFrame({"series": ["s", "s"], "source_question": pd.array([pd.NA, "other"], dtype="string")})
+    problems = series_of_their_question(rows, series, {"observations": "o.csv"})  # pd.NA was a TypeError
+    assert [(p.line, p.column) for p in problems] == [(2, "source_question"), (3, "source_question")]
+    assert all(len(p.expected) < 3 * MAX_VALUE_CHARS for p in problems)

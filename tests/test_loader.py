@@ -444,3 +444,23 @@ def test_a_column_named_category_in_a_table_without_its_key_is_loaded_as_it_stan
     table = load("subquestions", release=release)
     assert list(table["category"].unique()) == ["x"] and table.attrs["verified"] is False
     assert load("observations", lang="en", release=release)["category"].dtype == "category"
+
+
+def test_the_unverified_warning_points_at_the_callers_line(tmp_path):
+    # through stalking_flanders.load it named the package's own __init__.py, through rev= loader.py
+    copy = shutil.copytree(BUNDLED, tmp_path / "copy")
+    helpers.edit_descriptor(copy, lambda d: d.update(version="9.0.0"))
+    helpers.rehash(copy)
+    for door in (lambda: stalking_flanders.load("series", release=copy), lambda: stalking_flanders.loader.citation(copy)):
+        with pytest.warns(UnverifiedRelease) as record:
+            door()
+        assert record[0].filename == __file__
+
+
+def test_the_text_of_an_error_holds_no_line_break_of_a_value():
+    from stalking_flanders.problems import Problem
+
+    forged = "nl\n  - forged: valid [ok]"
+    assert "\n" not in str(IntegrityError(f"{forged}: nothing was loaded"))
+    error = DataError([Problem("figure-differs", forged, "x"), Problem("figure-differs", "b.csv", "y")], forged)
+    assert str(error).count("\n") == 2  # the header and one line a problem: the forged one is no line of its own

@@ -185,7 +185,7 @@ def _keys_lacking(package: DataPackage, name: str, reference: DataPackage, newer
     package declares. Every release since 2.0.0 has the same keys and missing values."""
     file, ours, theirs = str(package.descriptor_path), package.schema(name), reference.schema(name)
     problems = []
-    if ours.primary_key != theirs.primary_key:
+    if set(ours.primary_key) != set(theirs.primary_key):  # the same fields in another order are the same key
         found, expected = ", ".join(ours.primary_key) or "none", ", ".join(theirs.primary_key)
         said = f"the table {name} has another primary key than this package reads{newer}"
         problems.append(Problem(Code.DESCRIPTOR_SHAPE, file, said, column=f"{name}.primaryKey", found=found, expected=expected))
@@ -194,7 +194,7 @@ def _keys_lacking(package: DataPackage, name: str, reference: DataPackage, newer
         found, expected = repr(list(ours.missing_values)), repr(list(theirs.missing_values))
         column = f"{name}.missingValues"
         problems.append(Problem(Code.DESCRIPTOR_SHAPE, file, said, column=column, found=found, expected=expected))
-    held = set(ours.foreign_keys)
+    held = {key.same for key in ours.foreign_keys}
     return problems + [
         Problem(
             Code.DESCRIPTOR_SHAPE,
@@ -205,7 +205,7 @@ def _keys_lacking(package: DataPackage, name: str, reference: DataPackage, newer
             expected=str(key),
         )
         for key in theirs.foreign_keys
-        if key.resource == "categories" and key not in held
+        if key.resource == "categories" and key.same not in held
     ]
 
 

@@ -196,10 +196,12 @@ def _reordered(old: list[str], new: list[str]) -> list[str]:
     return shared if any(at[name] != i for i, name in enumerate(new) if name in at) else []
 
 
-def _foreign_keys(package: DataPackage, name: str) -> list[str]:
-    """The foreign keys of table ``name``, each as text: ``series, category -> categories (series,
-    category)``."""
-    return [str(key) for key in package.schema(name).foreign_keys]
+def _keys_not_in(package: DataPackage, other: DataPackage, name: str) -> list[str]:
+    """The foreign keys of table ``name`` of ``package`` that the same table of ``other`` lacks (a key
+    of the same fields in another order is the same key), each as text: ``series, category ->
+    categories (series, category)``."""
+    held = {key.same for key in other.schema(name).foreign_keys}
+    return [str(key) for key in package.schema(name).foreign_keys if key.same not in held]
 
 
 def _diff_table(a: DataPackage, b: DataPackage, name: str, ra: dict, rb: dict, rows) -> dict:
@@ -208,7 +210,6 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str, ra: dict, rb: dict, r
     fa = {f["name"]: f for f in ra["schema"]["fields"]}
     fb = {f["name"]: f for f in rb["schema"]["fields"]}
     key, old_key = list(b.schema(name).primary_key), list(a.schema(name).primary_key)
-    old_foreign, new_foreign = _foreign_keys(a, name), _foreign_keys(b, name)
     # a value of a foreign key refers to a row of another table: changed, the row means another thing
     referring = {f for s in (a.schema(name), b.schema(name)) for k in s.foreign_keys for f in k.fields}
     out = {
@@ -221,8 +222,8 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str, ra: dict, rb: dict, r
         "codes_removed": {f: c for f in fb if f in fa and (c := _not_in(_codes(fa[f]), _codes(fb[f])))},
         "codes_added": {f: c for f in fb if f in fa and (c := _not_in(_codes(fb[f]), _codes(fa[f])))},
         # a changed foreign key is one removed and one added
-        "foreign_keys_removed": _not_in(old_foreign, new_foreign),
-        "foreign_keys_added": _not_in(new_foreign, old_foreign),
+        "foreign_keys_removed": _keys_not_in(a, b, name),
+        "foreign_keys_added": _keys_not_in(b, a, name),
         "missing_values_changed": set(a.schema(name).missing_values) != set(b.schema(name).missing_values),
         "file_moved": _moved(ra, rb),
         "described_differently": _strip(ra) != _strip(rb)
@@ -238,7 +239,8 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str, ra: dict, rb: dict, r
         "cells_changed_more": 0,
         "meaning_changed": False,
     }
-    if key != old_key or any(k not in fa for k in key):  # rows of one key are not rows of another
+    # rows of one key are not rows of another (the same fields in another order are the same key: rows are keyed in the new order)
+    if set(key) != set(old_key) or any(k not in fa for k in key):
         out["key_changed"] = True
         return out
     shared = [f for f in fb if f in fa and f not in key]

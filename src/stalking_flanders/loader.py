@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import warnings
 from pathlib import Path
 
@@ -130,11 +131,13 @@ def _published_as_said(release: DataPackage, name: str, theirs, published: list[
     from .model import csv_line
     from .problems import Code, Problem
 
-    other = next((i for i, (a, b) in enumerate(zip(theirs, published)) if a != b), None)
+    # an empty cell (pd.NA, nan) or one of another type is not the label: never compared as a truth
+    other = next((i for i, (a, b) in enumerate(zip(theirs, published)) if not (isinstance(a, str) and a == b)), None)
     if other is not None:
         file = str(release.path(release.resource(name)))
         said = "is not the row's category as published, which a table loaded in English gives in category_nl"
-        found, expected = str(theirs.iloc[other]), repr(published[other])
+        value = theirs.iloc[other]
+        found, expected = value if isinstance(value, str) else "an empty cell or another type", repr(published[other])
         raise DataError([Problem(Code.FOREIGN_KEY, file, said, csv_line(other), "category_nl", found, expected)], file)
 
 
@@ -283,7 +286,16 @@ def _warn_unverified(package: DataPackage, what: str) -> None:
 
     version = printable(package.descriptor.get("version"))
     said = f"{printable(package.descriptor_path)}: version {version} is no release this installed stalking-flanders knows"
-    warnings.warn(UnverifiedRelease(f"{said}: {what}, not checked against a published release"), stacklevel=3)
+    warnings.warn(UnverifiedRelease(f"{said}: {what}, not checked against a published release"), stacklevel=_callers_level())
+
+
+def _callers_level() -> int:
+    """The ``stacklevel`` of the first frame outside this package, as :func:`warnings.warn` counts
+    from its caller (``stalking_flanders.load`` calls ``loader.load``, which may call itself)."""
+    here, frame, level = str(Path(__file__).parent), sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(here):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 class UnknownLanguage(PackageError, ValueError):

@@ -426,6 +426,16 @@ class ForeignKey:
     resource: str
     reference_fields: tuple[str, ...]
 
+    @property
+    def same(self) -> tuple:
+        """What makes two keys one: the table referred to and each field with the one it refers to,
+        in any order.
+
+        >>> ForeignKey(("a", "b"), "t", ("x", "y")).same == ForeignKey(("b", "a"), "t", ("y", "x")).same
+        True
+        """
+        return self.resource, frozenset(zip(self.fields, self.reference_fields))
+
     def __str__(self) -> str:
         """The key as ``diff`` and the problems name it.
 

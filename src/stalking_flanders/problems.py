@@ -261,15 +261,16 @@ class PackageError(Exception):
     (``texts.MissingText``, a text of ours that ``texts.toml`` lacks): an internal error, exit 3.
 
     Its text is safe to print as the command line prints it, whoever reads it: every character
-    :func:`escaped` escapes is escaped but the line breaks of a message of many lines (a path with
-    a right-to-left override in it came through raw).
+    :func:`escaped` escapes is escaped, line breaks too (a path with a right-to-left override in it
+    came through raw); a :class:`DataError` keeps the line breaks between its problems, each
+    escaped on its own.
 
     >>> print(PackageError("observations\\u202evsc.csv: gone"))
     observations\\u202evsc.csv: gone
     """
 
     def __str__(self) -> str:
-        return escaped(super().__str__(), keep="\n")
+        return escaped(super().__str__())
 
 
 class DataError(PackageError, ValueError):
@@ -279,6 +280,9 @@ class DataError(PackageError, ValueError):
         self.problems = list(problems)
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"{counted(self.problems)} problem(s) in {escaped(what)}:\n{lines}")
+
+    def __str__(self) -> str:
+        return escaped(Exception.__str__(self), keep="\n")  # its lines: the header and each problem, escaped
 
 
 def refuse(
