@@ -174,7 +174,7 @@ def _kind(field, reference=None) -> str:
     return f"{field.type.name}, {'required' if required else 'may be empty'}"
 
 
-def _keys_lacking(package: DataPackage, name: str, reference: DataPackage, newer: str) -> list:
+def _keys_and_missing_values_unlike(package: DataPackage, name: str, reference: DataPackage, newer: str) -> list:
     """Where table ``name`` of ``package`` does not hold ``reference``'s keys and missing values as
     this package reads them: its primary key (the loader finds a series' caveats by its key, and
     ``diff`` compares rows by it), the values read as missing (``NA`` made one, a required English
@@ -279,7 +279,7 @@ class DataPackage:
                 if kinds.get(field.name) != _kind(field)
                 and not (field.name not in kinds and added_after(name, field.name, self.descriptor.get("version")))
             ]
-            problems += _keys_lacking(self, name, reference, newer)
+            problems += _keys_and_missing_values_unlike(self, name, reference, newer)
         return problems
 
     def tables(self) -> list[str]:
