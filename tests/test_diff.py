@@ -237,6 +237,19 @@ def repoint_subquestion(folder):
     edit_file(folder / "series.csv", ",vp-sv-186-beke-2021-12-21,X,", ",vp-sv-186-beke-2021-12-21,4,")
 
 
+def swap_labels(folder):
+    """Two categories' English labels swapped: a filter on label_en finds the other category's figures."""
+    aggression, other = "Behavioural problems - aggression", "Behavioural problems - other behavioural problem"
+    edit_file(folder / "categories.csv", aggression, "X")
+    edit_file(folder / "categories.csv", other, aggression)
+    edit_file(folder / "categories.csv", ",X,", f",{other},")
+
+
+def label_taken(folder):
+    """A CGG category given the CAW label: a filter on label_en == "Belaging (stalking)" finds CGG figures too."""
+    edit_file(folder / "categories.csv", ",Behavioural problems - aggression,", ",Belaging (stalking),")
+
+
 def no_missing_values(folder):
     """No value of series is read as missing: its empty heading is an empty text, to pandas' isna and to R."""
     edit_descriptor(folder, lambda d: next(r for r in d["resources"] if r["name"] == "series")["schema"].update(missingValues=[]))
@@ -299,7 +312,9 @@ def zeros_before_years(folder):
         (correct_figure, "patch", "count: 846 -> 864"),
         (unlink_categories, "major", "Foreign keys removed: series, category -> categories (series, category)\n"),
         (link_series, "minor", "Foreign keys added: series -> series (series)\n"),
-        (repoint_subquestion, "major", "table changed:\n    - ~ (caw-perpetrators-belaging) subquestion: 5 -> 4"),
+        (repoint_subquestion, "major", "changed:\n    - ~ (caw-perpetrators-belaging) subquestion: 5 -> 4"),
+        (swap_labels, "major", "another row's changed:\n    - ~ (cgg-perpetration-registrations, Gedragsproblemen - agressie)"),
+        (label_taken, "major", "label_en: Behavioural problems - aggression -> Belaging (stalking)"),
         (no_missing_values, "major", "Table series (series):\n  - The values read as missing changed\n"),
         (field_put_first, "major", "Fields at another position: source_question, parliament, document_type,"),
         (tables_swapped, "major", "Tables at another position: observations, series, categories, subquestions"),
@@ -325,6 +340,8 @@ def zeros_before_years(folder):
         "foreign key removed",
         "foreign key added",
         "foreign key value changed",
+        "labels swapped",
+        "another row's label taken",
         "missing values changed",
         "field put first",
         "tables swapped",

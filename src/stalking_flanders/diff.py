@@ -12,8 +12,9 @@ the semantic-version bump the change needs for a reader of the data:
   another row), the values a schema reads as missing changed, a field or table at another position
   (a reader by position breaks), the licence changed, or a
   value that gives meaning changed: a code or a flag (a field with an ``enum``, or a boolean such
-  as ``stalking_specific``); a table without a primary key on either side has its rows compared
-  whole;
+  as ``stalking_specific``), or a label now another row's (a text that named one row, such as a
+  category's ``label_en``, now names another: a filter on it finds the other row's figures); a
+  table without a primary key on either side has its rows compared whole;
 - **minor**: tables, other files, fields, rows, codes or foreign keys added;
 - **patch**: a corrected figure, label or translation (each changed value is named), a field,
   table or other file described differently, a table's file written differently (its values read
@@ -289,12 +290,15 @@ def _changed_cells(old_by_key: dict, new_by_key: dict, fields: list, name: str, 
     the rest counted; whether any of them is a code, a flag or a value of a foreign key (a field
     of ``referring``)."""
     listed, more, meaning_changed = [], 0, False
+    naming = functools.cache(lambda field: _naming(old_by_key, field) if _is_text(fa[field], fb[field]) else {})
     for k, row in new_by_key.items():
         if k not in old_by_key:
             continue
         for field in fields:
             if old_by_key[k][field] != row[field]:
                 meaning = _gives_meaning(fa[field]) or _gives_meaning(fb[field]) or field in referring
+                # a label that named one row now names another: a filter on it finds another row's values
+                meaning = meaning or naming(field).get(row[field], k) != k
                 meaning_changed |= meaning
                 if len(listed) == MAX_PROBLEMS_KEPT:
                     more += 1
@@ -303,6 +307,22 @@ def _changed_cells(old_by_key: dict, new_by_key: dict, fields: list, name: str, 
                 old, new = old_by_key[k][field], row[field]
                 listed.append({"key": list(k), "field": field, "old": old, "new": new, "figure": figure, "meaning": meaning})
     return {"cells_changed": listed, "cells_changed_more": more, "meaning_changed": meaning_changed}
+
+
+def _is_text(*fields: dict) -> bool:
+    """Whether each of ``fields`` is one of text (a label; a figure or a line number is not one)."""
+    return all(field.get("type") == "string" for field in fields)
+
+
+def _naming(rows_by_key: dict, field: str) -> dict:
+    """Each value of ``field`` and the key of the row holding it, where no two rows hold the same
+    value (it names its row, as a label does); else nothing.
+
+    >>> _naming({("a",): {"f": "x"}, ("b",): {"f": "y"}}, "f"), _naming({("a",): {"f": "x"}, ("b",): {"f": "x"}}, "f")
+    ({'x': ('a',), 'y': ('b',)}, {})
+    """
+    named = {row[field]: key for key, row in rows_by_key.items()}
+    return named if len(named) == len(rows_by_key) else {}
 
 
 def _codes(field: dict) -> list:
@@ -425,7 +445,7 @@ def _table_text(t: dict) -> list[str]:
     others = [c for c in t["cells_changed"] if not c["figure"] and not c["meaning"]]
     changed = (
         ("figure(s) changed", figures),
-        ("code(s), flag(s) or reference(s) to another table changed", meaning),
+        ("code(s), flag(s), reference(s) to another table or label(s) now another row's changed", meaning),
         ("other value(s) changed", others),
     )
     for label, cells in changed:
