@@ -60,10 +60,7 @@ def test_ckan_harvests_one_dataset_with_every_file(fmt, release, tmp_path):
     assert extras["publisher_name"] == SETTINGS["publisher_name"]
     assert extras["contact_email"] == SETTINGS["contact_email"]
     assert (extras["temporal_start"], extras["temporal_end"]) == ("2018", "2021")
-    assert extras["spatial_uri"] in (
-        "https://sws.geonames.org/3337388/",
-        "http://publications.europa.eu/resource/authority/country/BEL",
-    )
+    assert extras["spatial_uri"] == "http://publications.europa.eu/resource/authority/country/BEL"
     assert {"stalking", "belaging", "Vlaanderen"} <= {t["name"] for t in dataset["tags"]}
 
     resources = {r["url"].rsplit("/", 1)[1]: r for r in dataset["resources"]}

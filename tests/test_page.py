@@ -267,6 +267,15 @@ def test_the_downloads_point_spreadsheet_users_to_the_workbook(html, lang):
     assert downloads.index('href="stalking-flanders.xlsx"') < downloads.index('href="observations.csv"')  # and first in it
 
 
+def test_the_coverage_says_which_lines_are_the_questions_and_which_the_answers(html, release, lang):
+    """Each row's lines are the question's, then those of what the answer says: the column's heading says which is which."""
+    coverage = unescape(html[html.index('id="coverage"') : html.index('id="downloads"')])
+    heading = {"nl": "Regels (vraag / antwoord)", "en": "Lines (question / answer)"}[lang]
+    assert f">{heading}</th>" in coverage
+    for q in pd.read_csv(release / "subquestions.csv", dtype=str).itertuples():
+        assert f">{q.question_lines} / {q.statement_lines}</td>" in coverage, q.subquestion
+
+
 def test_downloads_list_every_file_with_size_and_sha256(html, release):
     descriptor = json.loads((release / "datapackage.json").read_text())
     for resource in descriptor["resources"]:  # Parquet files' facts are on the page, not in the descriptor
@@ -289,6 +298,7 @@ def test_schema_org_dataset(page, release, lang):
     other = descriptor["translations"]["nl"]["title"] if lang == "en" else descriptor["title"]
     assert ld["alternateName"] == [other, descriptor["name"]]
     assert ld["temporalCoverage"] == "2018/2021" and ld["license"] == descriptor["licenses"][0]["path"]
+    assert ld["spatialCoverage"]["name"] == "België (Belgium)"  # the answer names no region: no Flanders of ours
     assert {d["contentUrl"] for d in ld["distribution"]} == {r["path"] for r in descriptor["resources"]}
 
 

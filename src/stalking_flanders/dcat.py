@@ -21,7 +21,7 @@ from rdflib.namespace import DCAT, FOAF, OWL, RDF, RDFS, SKOS, XSD
 from rdflib.namespace import DCTERMS as DCT
 
 from .datapackage import BUNDLED, DESCRIPTOR_NAME, DataPackage, IntegrityError, UnverifiedRelease, bundled, checked_files
-from .facts import BELGIUM, CODES, EU, FLANDERS, LANGUAGES, LICENCES, THEMES, years_covered
+from .facts import BELGIUM, CODES, EU, LANGUAGES, LICENCES, THEMES, years_covered
 from .formats import BY_NAME, DATA_PACKAGE, JSON, LISTED
 from .hashes import facts, hex_of
 from .limits import bounded
@@ -319,26 +319,22 @@ def dataset_triples(r: Record) -> Triples:
 
 
 def coverage(r: Record) -> Triples:
-    """Where (Flanders, Belgium: named in Dutch first, and in English) and when (the years of the
-    series) the figures are for."""
+    """Where (Belgium, named in Dutch first and in English: :data:`~.facts.PLACES`) and when (the
+    years of the series) the figures are for."""
     series_file = str(r.package.path(r.package.resource("series")))
     with warnings.catch_warnings():  # the record states the package's own years, whatever its version
         warnings.simplefilter("ignore", UnverifiedRelease)
         series = load("series", lang="en", release=r.package)
     first, last = years_covered(series, series_file)
-    flanders, period = URIRef(FLANDERS.iri), r.node("temporal")
+    period = r.node("temporal")
     country, country_triples = concept(BELGIUM.iri, BELGIUM.en, "country", DCT.Location)
     node = r.dataset
     return [
-        (flanders, RDF.type, DCT.Location),
-        (flanders, SKOS.prefLabel, Literal(FLANDERS.nl, lang="nl")),
-        (flanders, SKOS.prefLabel, Literal(FLANDERS.en, lang="en")),
         (country, SKOS.prefLabel, Literal(BELGIUM.nl, lang="nl")),
         *country_triples,
         (period, RDF.type, DCT.PeriodOfTime),
         (period, DCAT.startDate, Literal(str(first), datatype=XSD.gYear)),
         (period, DCAT.endDate, Literal(str(last), datatype=XSD.gYear)),
-        (node, DCT.spatial, flanders),
         (node, DCT.spatial, country),
         (node, DCT.temporal, period),
     ]

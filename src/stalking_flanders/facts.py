@@ -36,10 +36,11 @@ class Place:
     en: str
 
 
-# Where the figures are for: the region, and the country it lies in.
-FLANDERS = Place("https://sws.geonames.org/3337388/", "Vlaanderen", "Flanders")
+# Where the figures are for, as far as the answer lets one say: the country. The answer names no
+# region (it speaks of "alle CGG" and "de CAW" under a Flemish minister, and the Flemish Community's
+# services also work in Brussels): the region of Flanders would be a claim of this package's own.
 BELGIUM = Place(EU + "country/BEL", "België", "Belgium")
-PLACES = (FLANDERS, BELGIUM)
+PLACES = (BELGIUM,)
 
 
 @dataclass(frozen=True)
