@@ -3,6 +3,7 @@ totals equal both the archived text's and a transcription made by hand."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
@@ -180,3 +181,16 @@ def test_a_sentence_of_the_answer_quoted_twice_has_one_translation(release):
                 assert getattr(s, f"{quoted}_en") in statement["statement_en"], (s.series, quoted)
                 checked += 1
     assert checked >= 3
+
+
+def test_a_quotation_whose_white_space_was_folded_says_so(release, archived):
+    """A reader who searches the archived text for a verbatim field's value finds it as it stands,
+    or reads in the field's description that its white space was folded (two spaces, or a line
+    break, made one)."""
+    descriptor = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    whole = "\n".join(archived.lines)
+    for resource in (r for r in descriptor["resources"] if r["path"].endswith(".csv")):
+        table = pd.read_csv(release / resource["path"], dtype=str, keep_default_na=False)
+        for field in resource["schema"]["fields"]:
+            if "verbatim" in field.get("title", "") and any(v not in whole for v in table[field["name"]] if v):
+                assert "(white space folded)" in field["description"], (resource["name"], field["name"])
