@@ -310,8 +310,9 @@ def _changed_cells(old_by_key: dict, new_by_key: dict, fields: list, name: str, 
 
 
 def _is_text(*fields: dict) -> bool:
-    """Whether each of ``fields`` is one of text (a label; a figure or a line number is not one)."""
-    return all(field.get("type") == "string" for field in fields)
+    """Whether each of ``fields`` is one of free text (a label; a figure or a line number is not one)."""
+    kinds = [TYPES.get(field.get("type")) if isinstance(field.get("type"), str) else None for field in fields]
+    return all(kind is not None and kind.holds_text for kind in kinds)
 
 
 def _naming(rows_by_key: dict, field: str) -> dict:
