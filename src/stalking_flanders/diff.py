@@ -4,7 +4,7 @@ the semantic-version bump the change needs for a reader of the data:
 - **major**: something a reader's code or filter relies on is gone or means something else: a
   table, field or row removed (a renamed one is removed and added), a file of the release (a
   table's CSV or Parquet file, the workbook, an archived text) removed or moved to another path, a
-  field's type changed, a code
+  field's type changed, a field every row had a value of that may now be empty, a code
   removed or renamed (a value of a field's ``enum``: ``figures == "none"`` would silently match
   nothing), the primary key changed (or rows share one, so that rows cannot be compared), a
   foreign key removed or changed (a reader's join to the table it names, or the loader's labels
@@ -12,13 +12,16 @@ the semantic-version bump the change needs for a reader of the data:
   another row), the values a schema reads as missing changed, a field or table at another position
   (a reader by position breaks), the licence changed, or a
   value that gives meaning changed: a code or a flag (a field with an ``enum``, or a boolean such
-  as ``stalking_specific``), or a label now another row's (a text that named one row, such as a
-  category's ``label_en``, now names another: a filter on it finds the other row's figures); a
+  as ``stalking_specific``), or a label now another row's (a text that named some rows, such as a
+  category's ``label_en``, now names another, changed or added: a filter on it finds the other row's
+  figures); a
   table without a primary key on either side has its rows compared whole;
 - **minor**: tables, other files, fields, rows, codes or foreign keys added;
-- **patch**: a corrected figure, label or translation (each changed value is named), a field,
-  table or other file described differently, a table's file written differently (its values read
-  the same), package metadata."""
+- **patch**: a corrected figure, label or translation (each changed value is named), a series'
+  reading corrected (``reading_subquestion``: which statement its caveats quote, as 2.0.6 did), a
+  field, table or other file described differently (a file's size or sha256 no longer recorded
+  included), a file's bytes changed (compared whether its descriptor records its sha256 or not), a
+  table's file written differently (its values read the same), package metadata."""
 
 from __future__ import annotations
 
@@ -72,14 +75,14 @@ def _bundled_read(package: DataPackage) -> tuple[dict[str, str], Callable[[str],
 
 
 def _checked(package: DataPackage) -> tuple[dict[str, str], dict[str, bytes]]:
-    """Every file of ``package`` read once and checked (:func:`checked_files`): the sha256 its
-    descriptor records of each (of a table, of its bytes), and the bytes of each table, by resource name."""
+    """Every file of ``package`` read once and checked (:func:`checked_files`): the sha256 of each
+    file's bytes, whether its descriptor records one or not (a file whose recorded hash was dropped is
+    still compared), and the bytes of each table, by resource name."""
     tables, recorded, contents = set(package.tables()), {}, {}
     for resource, data in checked_files(package):
-        if "hash" in resource:
-            recorded[resource["name"]] = resource["hash"]
-        if resource["name"] in tables:  # a table's sha256 of its bytes, whether its descriptor records one or not
-            contents[resource["name"]], recorded[resource["name"]] = data, sha256_bytes(data)
+        recorded[resource["name"]] = sha256_bytes(data)
+        if resource["name"] in tables:
+            contents[resource["name"]] = data
     if past := cells_past_the_cap(contents, str(package.descriptor_path)):
         raise DataError([past], str(package.descriptor_path))
     return recorded, contents
@@ -98,7 +101,14 @@ def _rows(package: DataPackage, name: str, data: bytes) -> list[dict[str, str]]:
 
 
 def _strip(resource: dict) -> dict:
+    """What a resource says of its file but the file's own facts (size, sha256), its schema and its path."""
     return {k: v for k, v in resource.items() if k not in FILE_FACTS | {"schema", "path"}}
+
+
+def _facts_dropped(old: dict, new: dict) -> bool:
+    """Whether the new resource no longer records a fact of its file (its size, its sha256) that the
+    old one records: a reader can no longer check the file by it."""
+    return bool(FILE_FACTS & set(old) - set(new))
 
 
 def diff_releases(old, new) -> dict:
@@ -162,19 +172,20 @@ def _files(package: DataPackage, descriptor: dict) -> dict[str, dict]:
 
 def _diff_files(a: DataPackage, b: DataPackage, ua: dict, ub: dict, recorded: list[dict]) -> dict:
     """The other files added, removed, moved to another path, described differently (schema
-    included) or changed (by resource name). A file is changed where both descriptors record its
-    sha256 (the workbook, the archived text) and they differ; its contents are not compared
-    further: the CSV files are the reference, and ``validate`` checks every other format against
-    them."""
+    included, and which of its size and sha256 the descriptor records) or changed (by resource
+    name). A file is changed where its bytes differ; its contents are not compared further: the
+    CSV files are the reference, and ``validate`` checks every other format against them."""
     fa, fb = _files(a, ua), _files(b, ub)
     shared = [n for n in fb if n in fa]
-    described = lambda r: {k: v for k, v in r.items() if k not in FILE_FACTS and k != "path"}  # noqa: E731
+    described = lambda r: _strip(r) | {"schema": r.get("schema")}  # noqa: E731
     old, new = recorded
     return {
         "files_added": [n for n in fb if n not in fa],
         "files_removed": [n for n in fa if n not in fb],
         "files_moved": [n for n in shared if _moved(fa[n], fb[n])],
-        "files_described_differently": [n for n in shared if described(fa[n]) != described(fb[n])],
+        "files_described_differently": [
+            n for n in shared if described(fa[n]) != described(fb[n]) or _facts_dropped(fa[n], fb[n])
+        ],
         "files_changed": [n for n in shared if n in old and n in new and old[n] != new[n]],
     }
 
@@ -218,6 +229,8 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str, ra: dict, rb: dict, r
         "fields_removed": [f for f in fa if f not in fb],
         "fields_changed": [f for f in fb if f in fa and fa[f] != fb[f]],
         "fields_retyped": [f for f in fb if f in fa and fa[f].get("type") != fb[f].get("type")],
+        # a field every row had a value of that may now be empty: a reader's code, and this loader, read it as given
+        "fields_made_optional": [f for f in fb if f in fa and _required(fa[f]) and not _required(fb[f])],
         # the fields both have, in the new order, where it is not the old one: a reader by position breaks
         "fields_reordered": _reordered(list(fa), list(fb)),
         "codes_removed": {f: c for f in fb if f in fa and (c := _not_in(_codes(fa[f]), _codes(fb[f])))},
@@ -228,6 +241,7 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str, ra: dict, rb: dict, r
         "missing_values_changed": set(a.schema(name).missing_values) != set(b.schema(name).missing_values),
         "file_moved": _moved(ra, rb),
         "described_differently": _strip(ra) != _strip(rb)
+        or _facts_dropped(ra, rb)
         or {k: v for k, v in ra["schema"].items() if k != "fields"} != {k: v for k, v in rb["schema"].items() if k != "fields"},
         "key": key,
         "key_changed": False,
@@ -290,15 +304,15 @@ def _changed_cells(old_by_key: dict, new_by_key: dict, fields: list, name: str, 
     the rest counted; whether any of them is a code, a flag or a value of a foreign key (a field
     of ``referring``)."""
     listed, more, meaning_changed = [], 0, False
-    naming = functools.cache(lambda field: _naming(old_by_key, field) if _is_text(fa[field], fb[field]) else {})
+    labels = functools.cache(lambda field: _Labels(old_by_key, new_by_key, field) if _is_text(fa[field], fb[field]) else None)
     for k, row in new_by_key.items():
         if k not in old_by_key:
             continue
         for field in fields:
             if old_by_key[k][field] != row[field]:
                 meaning = _gives_meaning(fa[field]) or _gives_meaning(fb[field]) or field in referring
-                # a label that named one row now names another: a filter on it finds another row's values
-                meaning = meaning or naming(field).get(row[field], k) != k
+                # a label that named other rows now names this one, or this row's old one now names others
+                meaning = meaning or (labels(field) is not None and labels(field).moved(k, old_by_key[k][field], row[field]))
                 meaning_changed |= meaning
                 if len(listed) == MAX_PROBLEMS_KEPT:
                     more += 1
@@ -315,15 +329,38 @@ def _is_text(*fields: dict) -> bool:
     return all(kind is not None and kind.holds_text for kind in kinds)
 
 
-def _naming(rows_by_key: dict, field: str) -> dict:
-    """Each value of ``field`` and the key of the row holding it, where no two rows hold the same
-    value (it names its row, as a label does); else nothing.
+class _Labels:
+    """Which rows hold each value of a text field ``field``, before (``old``) and after (``new``,
+    each row's key to its row): enough to tell a label that moved to another row (a filter on it
+    finds the other row's values) from one corrected.
 
-    >>> _naming({("a",): {"f": "x"}, ("b",): {"f": "y"}}, "f"), _naming({("a",): {"f": "x"}, ("b",): {"f": "x"}}, "f")
-    ({'x': ('a',), 'y': ('b',)}, {})
+    >>> old = {("a",): {"f": "x"}, ("b",): {"f": "y"}}
+    >>> swapped = _Labels(old, {("a",): {"f": "y"}, ("b",): {"f": "x"}}, "f")
+    >>> swapped.moved(("a",), "x", "y"), _Labels(old, {("a",): {"f": "z"}, ("b",): {"f": "y"}}, "f").moved(("a",), "x", "z")
+    (True, False)
+    >>> _Labels(old, {("a",): {"f": "z"}, ("b",): {"f": "y"}, ("c",): {"f": "x"}}, "f").moved(("a",), "x", "z")
+    True
     """
-    named = {row[field]: key for key, row in rows_by_key.items()}
-    return named if len(named) == len(rows_by_key) else {}
+
+    def __init__(self, old: dict, new: dict, field: str):
+        self.held, self.gained = {}, {}  # a value: the keys of the old rows holding it; of rows that took it on
+        for key, row in old.items():
+            self.held.setdefault(row[field], set()).add(key)
+        for key, row in new.items():
+            if key not in old or old[key][field] != row[field]:
+                self.gained.setdefault(row[field], set()).add(key)
+
+    def moved(self, key: tuple, old: str, new: str) -> bool:
+        """Whether the row ``key``, its value changed from ``old`` to ``new``, took on another row's
+        value, or gave up its value to another row (a row added, or one whose own value changed);
+        an empty value names no row."""
+        others = self.gained.get(old, set()) if old else set()
+        return bool(new and self.held.get(new)) or len(others) > 1 or (len(others) == 1 and key not in others)
+
+
+def _required(field: dict) -> bool:
+    constraints = field.get("constraints")
+    return isinstance(constraints, dict) and constraints.get("required") is True
 
 
 def _codes(field: dict) -> list:
@@ -364,6 +401,7 @@ def _bump(result: dict) -> str:
             or t["key_changed"]
             or t["key_repeated"]
             or t["fields_retyped"]
+            or t["fields_made_optional"]
             or t["fields_reordered"]
             or t["codes_removed"]
             or t["foreign_keys_removed"]
@@ -396,7 +434,11 @@ def _apart(old, new, limit: int = MAX_VALUE_CHARS, before: int = 20) -> tuple[st
 
 
 # headings of the text other than the key's own words: a name pushed on by one put before it was not reordered
-HEADINGS = {"fields_reordered": "Fields at another position", "tables_reordered": "Tables at another position"}
+HEADINGS = {
+    "fields_reordered": "Fields at another position",
+    "tables_reordered": "Tables at another position",
+    "fields_made_optional": "Fields that may now be empty (every row had a value)",
+}
 
 
 def _heading(key: str) -> str:
@@ -411,6 +453,7 @@ def _table_text(t: dict) -> list[str]:
         "fields_removed",
         "fields_changed",
         "fields_retyped",
+        "fields_made_optional",
         "fields_reordered",
         "foreign_keys_removed",
         "foreign_keys_added",
@@ -424,7 +467,7 @@ def _table_text(t: dict) -> list[str]:
     if t["file_moved"]:
         parts.append("  - Its CSV file moved to another path")
     said = ("cells_changed", "rows_added", "rows_removed", "fields_added", "fields_removed", "fields_retyped")
-    said += ("fields_reordered", "key_changed", "key_repeated")
+    said += ("fields_made_optional", "fields_reordered", "key_changed", "key_repeated")
     if t["file_changed"] and not any(t[k] for k in said):  # nothing else says why its bytes differ
         parts.append("  - Its CSV file is written differently; its values read the same")
     if t["missing_values_changed"]:
