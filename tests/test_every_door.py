@@ -424,6 +424,26 @@ def a_series_twice(folder):
     path.write_text("".join([rows[0], rows[1], rows[1].replace("“", "“ANDERS: ", 1), *rows[2:]]), encoding="utf-8")
 
 
+def a_category_twice(folder):
+    """A category's row again, with another English label: a lookup by its key keeps the last one."""
+    path = folder / "categories.csv"
+    rows = path.read_text(encoding="utf-8").splitlines(True)
+    path.write_text("".join([*rows[:3], rows[2].replace("Behavioural problems - aggression", "Something else"), *rows[3:]]))
+
+
+def a_subquestion_twice(folder):
+    """Sub-question 6 again before its own row, with words the answer does not hold: the caveats quote the first."""
+    path = folder / "subquestions.csv"
+    rows = path.read_text(encoding="utf-8").splitlines(True)
+    forged = next(r for r in rows if r.startswith("vp-sv-186-beke-2021-12-21,6,")).replace("Gelet enerzijds", "Verzonnen", 1)
+    path.write_text("".join([rows[0], forged, *rows[1:]]), encoding="utf-8")
+
+
+def two_categories_one_english_label(folder):
+    other, aggression = ",Behavioural problems - other behavioural problem,", ",Behavioural problems - aggression,"
+    edit_file(folder / "categories.csv", other, aggression)
+
+
 def keyed_by_series_and_question(folder):
     a_series_twice(folder)
     edit_descriptor(folder, lambda d: series_schema(d).update(primaryKey=["series", "source_question"]))
@@ -437,11 +457,22 @@ def not_applicable_read_as_missing(folder):
     ("edit", "said"),
     [
         (a_second_question, "observations.csv, line 2, column 'source_question': the series cgg-perpetration-registrations is "),
-        (a_series_twice, "series.csv, line 3, column 'series': is the series of another row"),
+        (a_series_twice, "series.csv, line 3, column 'series': holds the key (series) of an earlier row"),
+        (a_category_twice, "categories.csv, line 4, column 'series': holds the key (series, category) of an earlier row"),
+        (a_subquestion_twice, "subquestions.csv, line 8, column 'source_question': holds the key (source_question, subquestion)"),
+        (two_categories_one_english_label, "categories.csv, line 4, column 'label_en': another category of the series has"),
         (keyed_by_series_and_question, "column 'series.primaryKey': the table series has another primary key"),
         (not_applicable_read_as_missing, "column 'series.missingValues': the table series reads other values as missing"),
     ],
-    ids=["a series of another question", "a series twice", "another primary key", "other missing values"],
+    ids=[
+        "a series of another question",
+        "a series twice",
+        "a category twice",
+        "a sub-question twice",
+        "two categories one English label",
+        "another primary key",
+        "other missing values",
+    ],
 )
 def test_a_later_version_whose_caveats_could_be_another_series_is_not_loaded(tmp_path, edit, said):
     # Each loaded, unverified: the CAW figures with another row's caveats (stalking_specific False), or a

@@ -165,8 +165,14 @@ def _table(release: DataPackage, name: str, lang: str, verified: bool):
 
     table = _read(release, name)
     labelled = _labelled(release, name)
+    series = table if name == "series" else _read(release, "series")
+    subquestions = table if name == "subquestions" else _read(release, "subquestions")
     if labelled:
         categories = table if name == "categories" else _read(release, "categories")
+    if release is not bundled():  # the bundled release was validated whole when it was built
+        looked_up = {"series": series, "subquestions": subquestions} | ({"categories": categories} if labelled else {})
+        _looked_up_once(release, looked_up)
+    if labelled:
         if lang != "nl":  # the label as published stays beside the translation, never lost to it; last, so
             # that code reading the columns by position reads what it read before
             published = _labels(categories, table, release, "nl")
@@ -176,8 +182,6 @@ def _table(release: DataPackage, name: str, lang: str, verified: bool):
             table["category_nl"] = pd.Categorical(published, categories=order)
         labels = _labels(categories, table, release, lang)
         table["category"] = pd.Categorical(labels, categories=list(dict.fromkeys(_labels(categories, categories, release, lang))))
-    series = table if name == "series" else _read(release, "series")
-    subquestions = table if name == "subquestions" else _read(release, "subquestions")
     if release is not bundled():  # the bundled release was validated whole when it was built
         _caveats_whole(release, table, name, series, subquestions)
     table.attrs.update(about(release, series, subquestions, name, lang))
@@ -190,11 +194,35 @@ def _table(release: DataPackage, name: str, lang: str, verified: bool):
     return table
 
 
+def _looked_up_once(release: DataPackage, tables: dict) -> None:
+    """:class:`DataError` where a table :func:`load` looks rows up in holds a row's key twice (its
+    primary key: a category by its series and category, a series, a sub-question by its source
+    question and number; one row would hide the other, and its label or the answer's reading with it),
+    or where two categories of one series share an English label (a table loaded in English would
+    show their figures as of one category). ``validate`` reports these too."""
+    from .checks import english_labels_apart
+    from .model import csv_line
+    from .problems import Code, Problem, printable
+
+    problems = []
+    for name, frame in tables.items():
+        key, file = list(release.schema(name).primary_key), str(release.path(release.resource(name)))
+        repeated = frame.duplicated(subset=key) if key else None
+        if repeated is not None and repeated.any():
+            i = int(repeated.to_numpy().argmax())  # the first row whose key an earlier row holds
+            found = printable(", ".join(str(frame[k].iloc[i]) for k in key))
+            said = f"holds the key ({', '.join(key)}) of an earlier row: one would hide the other"
+            problems.append(Problem(Code.PRIMARY_KEY, file, said, csv_line(i), key[0], found, "each key once"))
+    if "categories" in tables:
+        problems += english_labels_apart(tables["categories"], str(release.path(release.resource("categories"))))[:1]
+    if problems:
+        raise DataError(problems, str(release.descriptor_path))
+
+
 def _caveats_whole(release: DataPackage, table, name: str, series, subquestions) -> None:
     """:class:`DataError` where what :func:`load` gives would lack a row's caveats or give it another
     series', unsaid: a row of ``table`` whose series the table series does not hold (its measure,
-    caveats and note would be left out), a series the table series holds twice (the caveats are
-    found by the series: one row would hide the other), a row under a series of another source
+    caveats and note would be left out; a series held twice is :func:`_looked_up_once`'s), a row under a series of another source
     question (quoting another answer), or a series whose ``reading_subquestion`` names no
     sub-question of its source (the answer's own reading of its figures would be left out).
     ``validate`` reports these with every other rule; a package handed to :func:`load` is held to
@@ -214,11 +242,6 @@ def _caveats_whole(release: DataPackage, table, name: str, series, subquestions)
             said = "refers to no series of the table series: its caveats would be left out"
             found, expected = str(table["series"].iloc[unknown]), "a series of the table series"
             problems.append(Problem(Code.FOREIGN_KEY, file(name), said, csv_line(unknown), "series", found, expected))
-    seen: set = set()  # the caveats are found by the series alone: one row of it would hide another
-    repeated = next((i for i, s in enumerate(series["series"]) if s in seen or seen.add(s)), None)
-    if repeated is not None:
-        said, found = "is the series of another row: its caveats would hide that row's", str(series["series"].iloc[repeated])
-        problems.append(Problem(Code.PRIMARY_KEY, file("series"), said, csv_line(repeated), "series", found, "a series once"))
     if "source_question" in table.columns and "series" in table.columns and name != "series":
         problems += series_of_their_question(table, series, {"observations": file(name)})
     problems += readings_of_their_question({"series": series, "subquestions": subquestions}, {"series": file("series")})
