@@ -1344,3 +1344,16 @@ def test_a_note_holding_a_line_separator_is_compared_in_the_workbook_as_one_cave
     problems = validate_package(damaged_copy(BUNDLED, tmp_path / "separated", separated, rehashed=True))
     assert "format-differs" in {p.code for p in problems}
     assert not [p for p in problems if "Error" in p.message], problems
+
+
+def test_a_long_label_is_cut_in_each_problem_that_names_it():
+    # A category of 60,000 characters above a thousand figures of other categories: each problem held
+    # the label whole, 404 MiB for a package of 340 KB.
+    from stalking_flanders.checks import _under_their_labels
+    from stalking_flanders.problems import MAX_VALUE_CHARS
+
+    label = "\U0001d49c" * 60_000
+    categories = pd.DataFrame({"series": ["s", "s"], "category": [label, "b"], "source_lines": ["1", "5"]})
+    observations = pd.DataFrame({"series": ["s"] * 3, "category": ["b"] * 3, "source_line": [1, 2, 3]})
+    problems = _under_their_labels({"categories": categories, "observations": observations}, {"observations": "o.csv"})
+    assert len(problems) == 3 and all(len(p.expected) < 2 * MAX_VALUE_CHARS for p in problems)

@@ -341,6 +341,7 @@ def _under_their_labels(tables: dict[str, pd.DataFrame], files: dict[str, str]) 
         above = bisect.bisect_right(firsts.get(row.series, []), row.source_line)  # labels beginning on or before it
         label = begins[row.series][above - 1][1] if above else None
         if label != row.category and kept.keep("label-not-on-lines"):
+            expected = f"the category whose label stands above it: {printable(repr(label))}" if label else "a label above it"
             kept.add(
                 Problem(
                     "label-not-on-lines",
@@ -349,7 +350,7 @@ def _under_their_labels(tables: dict[str, pd.DataFrame], files: dict[str, str]) 
                     csv_line(index),
                     "category",
                     found=row.category,
-                    expected=f"the category whose label stands above it: {label!r}" if label else "a label above it",
+                    expected=expected,
                 )
             )
     return kept.problems()
@@ -414,7 +415,7 @@ def _coverage(tables, series: dict, header_years: dict, texts: dict[str, Archive
     for index, cat in enumerate(tables["categories"].itertuples()):
         for year in header_years.get(cat.series, []):
             if (cat.series, cat.category, year) not in observed and missing.keep("figure-missing"):
-                expected = f"a row for series {cat.series}, category {cat.category!r}, year {year}"
+                expected = f"a row for series {cat.series}, category {printable(repr(cat.category))}, year {year}"
                 missing.add(
                     Problem(
                         "figure-missing",
