@@ -48,7 +48,16 @@ RELEASE_FOLDER = "{version}"  # in base_url: the version of the release the reco
 
 
 class SettingsError(PackageError, ValueError):
-    """A value only the maintainers can give is missing or malformed."""
+    r"""A value only the maintainers can give is missing or malformed: one line for each, after a
+    line that says so (every value in them escaped where it is written in, by :func:`printable`).
+
+    >>> print(SettingsError("needs:\n  - a\u202e"))
+    needs:
+      - a\u202e
+    """
+
+    def __str__(self) -> str:
+        return escaped(Exception.__str__(self), keep="\n")  # its lines, each escaped
 
 
 def load_settings(config: Path | None = None, **given) -> dict:
@@ -60,7 +69,7 @@ def load_settings(config: Path | None = None, **given) -> dict:
     missing = [k for k in REQUIRED if not settings.get(k)]
     if unknown or missing:
         lines = [f"  - {k}: {REQUIRED[k]} (--{k.replace('_', '-')}, or {k} in the [portal] table of --config)" for k in missing]
-        lines += [f"  - {k}: not a setting (known: {', '.join([*REQUIRED, *OPTIONAL])})" for k in unknown]
+        lines += [f"  - {printable(k)}: not a setting (known: {', '.join([*REQUIRED, *OPTIONAL])})" for k in unknown]
         raise SettingsError("the portal metadata needs values only the maintainers can give:\n" + "\n".join(lines))
     problems = [f"  - {key}: {problem}" for key, value in settings.items() if (problem := setting_problem(key, value))]
     if problems:

@@ -263,7 +263,7 @@ class PackageError(Exception):
     Its text is safe to print as the command line prints it, whoever reads it: every character
     :func:`escaped` escapes is escaped, line breaks too (a path with a right-to-left override in it
     came through raw); a :class:`DataError` keeps the line breaks between its problems, each
-    escaped on its own.
+    escaped on its own, and ``portal_settings.SettingsError`` those between the settings it names.
 
     >>> print(PackageError("observations\\u202evsc.csv: gone"))
     observations\\u202evsc.csv: gone
