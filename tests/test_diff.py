@@ -276,6 +276,21 @@ def text_unhashed(folder):
     edit_descriptor(folder, unhashed)
 
 
+def lines_shifted(folder):
+    """Every category's lines one further on (the text re-extracted with a line more at its top): each
+    takes the next row's old value, a correction, not a label now another row's."""
+    path = folder / "categories.csv"
+    shift = lambda span: "-".join(str(int(n) + 1) for n in span.split("-"))  # noqa: E731
+    rows = path.read_text(encoding="utf-8").splitlines(True)
+    moved = [f"{row.rsplit(',', 1)[0]},{shift(row.rsplit(',', 1)[1].strip())}\n" for row in rows[1:]]
+    path.write_text("".join([rows[0], *moved]))
+
+
+def parquet_of_another_table(folder):
+    """observations.parquet replaced by the bytes of categories.parquet: the descriptor records no sha256 of either."""
+    (folder / "observations.parquet").write_bytes((folder / "categories.parquet").read_bytes())
+
+
 def no_missing_values(folder):
     """No value of series is read as missing: its empty heading is an empty text, to pandas' isna and to R."""
     edit_descriptor(folder, lambda d: next(r for r in d["resources"] if r["name"] == "series")["schema"].update(missingValues=[]))
@@ -338,11 +353,13 @@ def zeros_before_years(folder):
         (correct_figure, "patch", "count: 846 -> 864"),
         (unlink_categories, "major", "Foreign keys removed: series, category -> categories (series, category)\n"),
         (link_series, "minor", "Foreign keys added: series -> series (series)\n"),
-        (repoint_subquestion, "major", "changed:\n    - ~ (caw-perpetrators-belaging) subquestion: 5 -> 4"),
-        (swap_labels, "major", "another row's changed:\n    - ~ (cgg-perpetration-registrations, Gedragsproblemen - agressie)"),
+        (repoint_subquestion, "major", "row's):\n    - ~ (caw-perpetrators-belaging) subquestion: 5 -> 4"),
+        (swap_labels, "major", "another row's):\n    - ~ (cgg-perpetration-registrations, Gedragsproblemen - agressie)"),
         (label_taken, "major", "label_en: Behavioural problems - aggression -> Belaging (stalking)"),
         (label_to_a_new_category, "major", "- ~ (cgg-perpetration-registrations, Gedragsproblemen - agressie) label_en"),
         (count_optional, "major", "Fields that may now be empty (every row had a value): count"),
+        (lines_shifted, "patch", "7 other value(s) changed:\n    - ~ (caw-perpetrators-belaging, Belaging (stalking)) source_"),
+        (parquet_of_another_table, "patch", "- Files changed: observations-parquet\n"),
         (no_missing_values, "major", "Table series (series):\n  - The values read as missing changed\n"),
         (field_put_first, "major", "Fields at another position: source_question, parliament, document_type,"),
         (tables_swapped, "major", "Tables at another position: observations, series, categories, subquestions"),
@@ -372,6 +389,8 @@ def zeros_before_years(folder):
         "another row's label taken",
         "a label handed to a new category",
         "a field made optional",
+        "lines shifted",
+        "a parquet file of other bytes",
         "missing values changed",
         "field put first",
         "tables swapped",
@@ -385,11 +404,25 @@ def test_what_changed_for_the_reader_decides_the_level(change, level, said, tmp_
     assert f"change level {level}" in out and said in out, out
 
 
+def test_labels_swapped_beside_one_two_rows_share_are_major(tmp_path):
+    """One category under two series with one English label: the swap of two other labels is still found."""
+
+    def shared(folder):
+        with (folder / "categories.csv").open("a", encoding="utf-8") as fh:
+            fh.write("caw-perpetrators-belaging,Gedragsproblemen - agressie,Behavioural problems - aggression,101\n")
+
+    old = synthetic(tmp_path, shared, "9.9.8")
+    new = synthetic(tmp_path, lambda folder: (shared(folder), swap_labels(folder)))
+    out = diff(old, new)
+    assert "change level major" in out and "label now another row's):" in out, out
+
+
 def test_a_file_whose_sha256_is_no_longer_recorded_is_still_compared(tmp_path):
     folder = synthetic(tmp_path, lambda folder: None)
     text_unhashed(folder)  # after the re-hashing, which would record them again
     out = diff(BUNDLED, folder)
-    said = "- Files described differently: source-vp-sv-186-beke-2021-12-21\n- Files changed: source-vp-sv-186-beke-2021-12-21\n"
+    source = "source-vp-sv-186-beke-2021-12-21"
+    said = f"- Files whose size or sha256 is no longer recorded: {source}\n- Files changed: {source}\n"
     assert "change level patch" in out and said in out, out
 
 

@@ -4,7 +4,8 @@ the semantic-version bump the change needs for a reader of the data:
 - **major**: something a reader's code or filter relies on is gone or means something else: a
   table, field or row removed (a renamed one is removed and added), a file of the release (a
   table's CSV or Parquet file, the workbook, an archived text) removed or moved to another path, a
-  field's type changed, a field every row had a value of that may now be empty, a code
+  field's type changed, a field every row had a value of that may now be empty (a reader's code
+  reads its values as given, pandas reads it as another dtype), a code
   removed or renamed (a value of a field's ``enum``: ``figures == "none"`` would silently match
   nothing), the primary key changed (or rows share one, so that rows cannot be compared), a
   foreign key removed or changed (a reader's join to the table it names, or the loader's labels
@@ -12,16 +13,17 @@ the semantic-version bump the change needs for a reader of the data:
   another row), the values a schema reads as missing changed, a field or table at another position
   (a reader by position breaks), the licence changed, or a
   value that gives meaning changed: a code or a flag (a field with an ``enum``, or a boolean such
-  as ``stalking_specific``), or a label now another row's (a text that named some rows, such as a
-  category's ``label_en``, now names another, changed or added: a filter on it finds the other row's
-  figures); a
+  as ``stalking_specific``), or a label now another row's (a category's ``label_en``, of
+  :data:`LABELS`, that named other rows: taken on by a row, or handed to a row added while its own
+  row's changed; a filter on it finds the other row's figures); a
   table without a primary key on either side has its rows compared whole;
 - **minor**: tables, other files, fields, rows, codes or foreign keys added;
 - **patch**: a corrected figure, label or translation (each changed value is named), a series'
   reading corrected (``reading_subquestion``: which statement its caveats quote, as 2.0.6 did), a
-  field, table or other file described differently (a file's size or sha256 no longer recorded
-  included), a file's bytes changed (compared whether its descriptor records its sha256 or not), a
-  table's file written differently (its values read the same), package metadata."""
+  line span, unit or other text corrected (even to another row's), a field, table or other file
+  described differently, a file's size or sha256 no longer recorded, a file's bytes changed
+  (compared whether its descriptor records its sha256 or not), a table's file written differently
+  (its values read the same), package metadata."""
 
 from __future__ import annotations
 
@@ -41,6 +43,10 @@ from .rooting import unrooted
 
 # The cells that are figures of the answer (reported as such; a corrected figure is a patch).
 FIGURES = {"observations": ["count"]}
+# The cells that name their row for a reader who filters on them (a category's English label): one
+# that took on another row's value is a row that now means another thing. Line spans, units and
+# prose shared by rows are no names: a correction of one is a patch.
+LABELS = {"categories": ["label_en"]}
 BUMPS = ["none", "patch", "minor", "major"]
 IGNORED_KEYS = {"version", "resources"}  # compared on their own, or expected to differ
 FILE_FACTS = {"hash", "bytes"}
@@ -58,7 +64,7 @@ def _opened(given) -> DataPackage:
 
 
 def _read(package: DataPackage) -> tuple[dict[str, str], Callable[[str], list[dict]]]:
-    """The sha256 ``package``'s descriptor records of each file, and a function giving each
+    """The sha256 of each file of ``package`` (of its bytes), and a function giving each
     table's rows: every file read and checked first (:func:`_checked`). The bundled release's are
     kept (it is compared with again and again: the same object while its descriptor stays the same
     file), and only read."""
@@ -183,9 +189,9 @@ def _diff_files(a: DataPackage, b: DataPackage, ua: dict, ub: dict, recorded: li
         "files_added": [n for n in fb if n not in fa],
         "files_removed": [n for n in fa if n not in fb],
         "files_moved": [n for n in shared if _moved(fa[n], fb[n])],
-        "files_described_differently": [
-            n for n in shared if described(fa[n]) != described(fb[n]) or _facts_dropped(fa[n], fb[n])
-        ],
+        "files_described_differently": [n for n in shared if described(fa[n]) != described(fb[n])],
+        # a reader can no longer check these by the descriptor
+        "files_no_longer_recorded": [n for n in shared if _facts_dropped(fa[n], fb[n])],
         "files_changed": [n for n in shared if n in old and n in new and old[n] != new[n]],
     }
 
@@ -240,8 +246,8 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str, ra: dict, rb: dict, r
         "foreign_keys_added": _keys_not_in(b, a, name),
         "missing_values_changed": set(a.schema(name).missing_values) != set(b.schema(name).missing_values),
         "file_moved": _moved(ra, rb),
+        "facts_dropped": _facts_dropped(ra, rb),
         "described_differently": _strip(ra) != _strip(rb)
-        or _facts_dropped(ra, rb)
         or {k: v for k, v in ra["schema"].items() if k != "fields"} != {k: v for k, v in rb["schema"].items() if k != "fields"},
         "key": key,
         "key_changed": False,
@@ -301,10 +307,10 @@ def _counted(rows: list[dict], fields: list) -> Counter:
 
 def _changed_cells(old_by_key: dict, new_by_key: dict, fields: list, name: str, fa: dict, fb: dict, referring: set) -> dict:
     """The values that changed in rows of the same key: the first ``MAX_PROBLEMS_KEPT`` listed,
-    the rest counted; whether any of them is a code, a flag or a value of a foreign key (a field
-    of ``referring``)."""
+    the rest counted; whether any of them is a code, a flag, a value of a foreign key (a field of
+    ``referring``) or a label of :data:`LABELS` now another row's."""
     listed, more, meaning_changed = [], 0, False
-    labels = functools.cache(lambda field: _Labels(old_by_key, new_by_key, field) if _is_text(fa[field], fb[field]) else None)
+    labels = functools.cache(lambda field: _Labels(old_by_key, new_by_key, field) if field in LABELS.get(name, []) else None)
     for k, row in new_by_key.items():
         if k not in old_by_key:
             continue
@@ -321,12 +327,6 @@ def _changed_cells(old_by_key: dict, new_by_key: dict, fields: list, name: str, 
                 old, new = old_by_key[k][field], row[field]
                 listed.append({"key": list(k), "field": field, "old": old, "new": new, "figure": figure, "meaning": meaning})
     return {"cells_changed": listed, "cells_changed_more": more, "meaning_changed": meaning_changed}
-
-
-def _is_text(*fields: dict) -> bool:
-    """Whether each of ``fields`` is one of free text (a label; a figure or a line number is not one)."""
-    kinds = [TYPES.get(field.get("type")) if isinstance(field.get("type"), str) else None for field in fields]
-    return all(kind is not None and kind.holds_text for kind in kinds)
 
 
 class _Labels:
@@ -354,8 +354,8 @@ class _Labels:
         """Whether the row ``key``, its value changed from ``old`` to ``new``, took on another row's
         value, or gave up its value to another row (a row added, or one whose own value changed);
         an empty value names no row."""
-        others = self.gained.get(old, set()) if old else set()
-        return bool(new and self.held.get(new)) or len(others) > 1 or (len(others) == 1 and key not in others)
+        # the row itself holds ``new``, never ``old``: any row that took on ``old`` is another
+        return bool(new and self.held.get(new)) or bool(old and self.gained.get(old))
 
 
 def _required(field: dict) -> bool:
@@ -381,7 +381,8 @@ def _gives_meaning(field: dict) -> bool:
 
 
 def _bump(result: dict) -> str:
-    level = 1 if result["metadata_changed"] or result["files_described_differently"] or result["files_changed"] else 0
+    said = ("metadata_changed", "files_described_differently", "files_no_longer_recorded", "files_changed")
+    level = 1 if any(result[key] for key in said) else 0
     if result["tables_added"] or result["files_added"]:
         level = max(level, 2)
     if result["tables_removed"] or result["tables_reordered"] or result["files_removed"] or result["files_moved"]:
@@ -389,7 +390,7 @@ def _bump(result: dict) -> str:
     if result["licenses_changed"]:  # what a reader may do with the data
         level = 3
     for t in result["tables"].values():
-        if t["described_differently"] or t["fields_changed"] or t["cells_changed"] or t["file_changed"]:
+        if t["described_differently"] or t["facts_dropped"] or t["fields_changed"] or t["cells_changed"] or t["file_changed"]:
             level = max(level, 1)  # a corrected figure, label or translation; a description; a file written otherwise
         if t["fields_added"] or t["rows_added"] or t["codes_added"] or t["foreign_keys_added"]:
             level = max(level, 2)
@@ -438,11 +439,15 @@ HEADINGS = {
     "fields_reordered": "Fields at another position",
     "tables_reordered": "Tables at another position",
     "fields_made_optional": "Fields that may now be empty (every row had a value)",
+    "files_no_longer_recorded": "Files whose size or sha256 is no longer recorded",
 }
 
 
 def _heading(key: str) -> str:
     return HEADINGS.get(key, key.replace("_", " ").capitalize())
+
+
+MEANING = "a code, a flag, a reference to another table, a label now another row's"  # the kinds, as the text says them
 
 
 def _table_text(t: dict) -> list[str]:
@@ -467,9 +472,11 @@ def _table_text(t: dict) -> list[str]:
     if t["file_moved"]:
         parts.append("  - Its CSV file moved to another path")
     said = ("cells_changed", "rows_added", "rows_removed", "fields_added", "fields_removed", "fields_retyped")
-    said += ("fields_made_optional", "fields_reordered", "key_changed", "key_repeated")
+    said += ("fields_reordered", "key_changed", "key_repeated")
     if t["file_changed"] and not any(t[k] for k in said):  # nothing else says why its bytes differ
         parts.append("  - Its CSV file is written differently; its values read the same")
+    if t["facts_dropped"]:
+        parts.append("  - Its CSV file's size or sha256 is no longer recorded")
     if t["missing_values_changed"]:
         parts.append("  - The values read as missing changed")
     if t["key_changed"]:
@@ -489,7 +496,7 @@ def _table_text(t: dict) -> list[str]:
     others = [c for c in t["cells_changed"] if not c["figure"] and not c["meaning"]]
     changed = (
         ("figure(s) changed", figures),
-        ("code(s), flag(s), reference(s) to another table or label(s) now another row's changed", meaning),
+        (f"value(s) that change what a row means changed ({MEANING})", meaning),
         ("other value(s) changed", others),
     )
     for label, cells in changed:
@@ -515,6 +522,7 @@ def as_text(result: dict) -> str:
         "files_removed",
         "files_moved",
         "files_described_differently",
+        "files_no_longer_recorded",
         "files_changed",
     ):
         if result[key]:
