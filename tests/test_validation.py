@@ -1349,11 +1349,13 @@ def test_a_note_holding_a_line_separator_is_compared_in_the_workbook_as_one_cave
 def test_a_long_label_is_cut_in_each_problem_that_names_it():
     # A category of 60,000 characters above a thousand figures of other categories: each problem held
     # the label whole, 404 MiB for a package of 340 KB.
-    from stalking_flanders.checks import _under_their_labels
+    from stalking_flanders.checks import _coverage, _under_their_labels
     from stalking_flanders.problems import MAX_VALUE_CHARS
 
     label = "\U0001d49c" * 60_000
     categories = pd.DataFrame({"series": ["s", "s"], "category": [label, "b"], "source_lines": ["1", "5"]})
-    observations = pd.DataFrame({"series": ["s"] * 3, "category": ["b"] * 3, "source_line": [1, 2, 3]})
-    problems = _under_their_labels({"categories": categories, "observations": observations}, {"observations": "o.csv"})
-    assert len(problems) == 3 and all(len(p.expected) < 2 * MAX_VALUE_CHARS for p in problems)
+    observations = pd.DataFrame({"series": ["s"] * 3, "category": ["b"] * 3, "year": [2019] * 3, "source_line": [1, 2, 3]})
+    tables, files = {"categories": categories, "observations": observations}, {"observations": "o.csv", "categories": "c.csv"}
+    problems = _under_their_labels(tables, files)
+    problems += _coverage(tables, {}, {"s": [2019, 2020]}, {}, files)  # the long label's figures missing
+    assert len(problems) == 3 + 3 and all(len(p.expected) < 2 * MAX_VALUE_CHARS for p in problems)

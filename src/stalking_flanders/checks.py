@@ -4,6 +4,7 @@ pipeline's validate step and ``stalking-flanders validate`` both check."""
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 
 import pandas as pd
@@ -323,6 +324,13 @@ def readings_of_their_question(tables: dict[str, pd.DataFrame], files: dict) -> 
     return kept.problems()
 
 
+@functools.lru_cache(maxsize=64)
+def _shown(label: str) -> str:
+    """A category's label as a problem shows it: quoted and cut (:func:`printable`), made once for
+    the many problems that may name one label."""
+    return printable(repr(label))
+
+
 def _under_their_labels(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Problem]:
     """Every figure stands under its own category's label: of the labels of its series, the last to
     begin on or before the figure's line is its category's (a label may run over lines, and its
@@ -341,7 +349,7 @@ def _under_their_labels(tables: dict[str, pd.DataFrame], files: dict[str, str]) 
         above = bisect.bisect_right(firsts.get(row.series, []), row.source_line)  # labels beginning on or before it
         label = begins[row.series][above - 1][1] if above else None
         if label != row.category and kept.keep("label-not-on-lines"):
-            expected = f"the category whose label stands above it: {printable(repr(label))}" if label else "a label above it"
+            expected = f"the category whose label stands above it: {_shown(label)}" if label else "a label above it"
             kept.add(
                 Problem(
                     "label-not-on-lines",
@@ -415,7 +423,7 @@ def _coverage(tables, series: dict, header_years: dict, texts: dict[str, Archive
     for index, cat in enumerate(tables["categories"].itertuples()):
         for year in header_years.get(cat.series, []):
             if (cat.series, cat.category, year) not in observed and missing.keep("figure-missing"):
-                expected = f"a row for series {cat.series}, category {printable(repr(cat.category))}, year {year}"
+                expected = f"a row for series {cat.series}, category {_shown(cat.category)}, year {year}"
                 missing.add(
                     Problem(
                         "figure-missing",

@@ -199,7 +199,8 @@ def _looked_up_once(release: DataPackage, tables: dict) -> None:
     primary key: a category by its series and category, a series, a sub-question by its source
     question and number; one row would hide the other, and its label or the answer's reading with it),
     or where two categories of one series share an English label (a table loaded in English would
-    show their figures as of one category). ``validate`` reports these too."""
+    show their figures as of one category; such a package is refused in Dutch too, as not whole).
+    ``validate`` reports these too."""
     from .checks import english_labels_apart
     from .model import csv_line
     from .problems import Code, Problem, printable
