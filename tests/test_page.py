@@ -158,7 +158,11 @@ def test_an_english_label_kept_as_published_says_so(html, release, lang):
 def test_the_first_screen_reads_the_stalking_figures_as_the_answer_does(page, html, lang):
     shown = re.sub(r"<[^>]+>", "", html[html.index('id="summary"') : html.index('id="others-title"')])
     summary = re.sub(r"\s+", " ", unescape(shown).replace("\u00a0", " "))
-    assert "Belaging (stalking): 21 (2019), 47 (2020), 57 (2021)" in summary  # as published, after their category
+    figures = "Belaging (stalking): 21 (2019), 47 (2020), 57 (2021)."
+    assert figures in summary  # as published, after their category
+    answer = {"nl": "Het antwoord: ", "en": "The answer (translation made for this package): "}[lang]
+    assert summary.index(figures) < summary.index(answer)  # first, right after what they count: then the answer's words
+    assert {"nl": "(regels 94-95). ", "en": "(lines 94-95). "}[lang] in summary  # which end in a full stop
     measure = {"nl": "Het antwoord: <q>De CAW registreren", "en": "The answer (translation made for this package): <q>The CAW"}
     assert measure[lang] in html  # what the figures count, quoted as the answer's words
     belaging = {"nl": "<q>Stalking valt onder de term belaging.</q> (regels 94-95)", "en": "'belaging'.</q> (lines 94-95)"}
@@ -197,8 +201,8 @@ def test_the_series_beside_the_first_screen_stands_with_the_answers_words_and_th
         measure, caveat, note = (getattr(s, f"{key}_{lang}") for key in ("measure", "caveat", "note"))
         measure_lines, caveat_lines = lines_named(s.measure_lines, lang), lines_named(s.caveat_lines, lang)
         and_ = text("page", "and", lang)
-        assert f"{words['answer']}: <q>{measure}</q> ({measure_lines}) {and_} <q>{caveat}</q> ({caveat_lines})" in others
-        assert f"{words['note']}: {' '.join(sentences(note))}" in others  # every sentence of it
+        quoted = f"{words['answer']}: <q>{measure}</q> ({measure_lines}) {and_} <q>{caveat}</q> ({caveat_lines})."
+        assert f"{quoted} {words['note']}: {' '.join(sentences(note))}" in others  # a full stop, then every sentence of it
         assert others.count(note.split(": ")[0]) == 1
 
 
@@ -268,9 +272,10 @@ def test_the_downloads_point_spreadsheet_users_to_the_workbook(html, lang):
 
 
 def test_the_coverage_says_which_lines_are_the_questions_and_which_the_answers(html, release, lang):
-    """Each row's lines are the question's, then those of what the answer says: the column's heading says which is which."""
+    """Each row's lines are the question's, then those of what the answer says (its quotation, not the whole
+    answer): the column's heading says which is which."""
     coverage = unescape(html[html.index('id="coverage"') : html.index('id="downloads"')])
-    heading = {"nl": "Regels (vraag / antwoord)", "en": "Lines (question / answer)"}[lang]
+    heading = {"nl": "Regels (vraag / wat het antwoord zegt)", "en": "Lines (question / what the answer says)"}[lang]
     assert f">{heading}</th>" in coverage
     for q in pd.read_csv(release / "subquestions.csv", dtype=str).itertuples():
         assert f">{q.question_lines} / {q.statement_lines}</td>" in coverage, q.subquestion
