@@ -214,6 +214,16 @@ def test_the_column_stalking_specific_is_named_as_its_series_are_named(defs):
     assert text("columns", "stalking_specific", "nl") == SPECIFIC["nl"][True][0].upper() + SPECIFIC["nl"][True][1:]
 
 
+def test_no_sheet_of_the_workbook_is_named_for_stalking_alone(release):
+    """The workbook's sheet of the CAW figures is named after their category as published ('belaging',
+    which covers stalking): "Stalking per jaar" read as a count of stalking, which the answer does not give."""
+    import openpyxl
+
+    names = openpyxl.load_workbook(release / "stalking-flanders.xlsx", read_only=True).sheetnames
+    assert not [name for name in names if name.casefold().startswith("stalking")], names
+    assert any(name.startswith("Belaging") for name in names), names
+
+
 def test_no_description_calls_the_figures_on_belaging_stalking_figures(release):
     """The descriptions of series.stalking_specific and of the code "specific" say what
     facts.SPECIFIC says (a category that covers stalking), and no text of the descriptor calls

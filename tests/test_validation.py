@@ -16,6 +16,7 @@ from helpers import ROOT, SEED_ID, damaged_copy, edit_descriptor, edit_file, reh
 from stalking_flanders import repo
 from stalking_flanders.datapackage import BUNDLED
 from stalking_flanders.formats import csv
+from stalking_flanders.formats.xlsx import STALKING
 from stalking_flanders.model import TYPES, Schema
 from stalking_flanders.pipeline.validated import make_validated
 from stalking_flanders.problems import DataError
@@ -298,9 +299,6 @@ def assert_one_sheet_problem(tmp_path, sheet: str, edit, said: str) -> None:
     assert [code for code, _ in problems] == ["format-differs"] and said in problems[0][1], problems
 
 
-STALKING = "Stalking per jaar - by year"
-
-
 def stalking_figure_changed(sheet):
     sheet["B2"] = sheet["B2"].value * 10
 
@@ -339,14 +337,14 @@ def stalking_caveat_dropped(sheet):
 @pytest.mark.parametrize(
     ("edit", "said"),
     [
-        (stalking_figure_changed, "cell B2 (row 2) of sheet 'Stalking per jaar - by year' holds 210; the package gives 21"),
-        (stalking_figure_shown_otherwise, "cell B2 of sheet Stalking per jaar - by year is shown with the number format"),
-        (stalking_caveat_dropped, "of sheet 'Stalking per jaar - by year' is empty; the package gives 'Opmerking"),
+        (stalking_figure_changed, f"cell B2 (row 2) of sheet {STALKING!r} holds 210; the package gives 21"),
+        (stalking_figure_shown_otherwise, f"cell B2 of sheet {STALKING} is shown with the number format"),
+        (stalking_caveat_dropped, f"of sheet {STALKING!r} is empty; the package gives 'Opmerking"),
         (lambda sheet: sheet.parent.remove(sheet), "the workbook's sheets are ['Lees dit eerst - Read first', 'observations'"),
-        (lambda sheet: setattr(sheet, "sheet_state", "hidden"), "sheet 'Stalking per jaar - by year' is hidden"),
+        (lambda sheet: setattr(sheet, "sheet_state", "hidden"), f"sheet {STALKING!r} is hidden"),
         (lambda sheet: setattr(sheet.row_dimensions[2], "hidden", True), f"row 2 of sheet {STALKING!r} is hidden"),
         (lambda sheet: setattr(sheet.column_dimensions["A"], "hidden", True), f"column A:C of sheet {STALKING!r} is hidden"),
-        (lambda sheet: setattr(sheet["AB900"], "value", "Alle cijfers zijn volledig"), "cell AB900 of sheet 'Stalking per jaar"),
+        (lambda sheet: setattr(sheet["AB900"], "value", "Alle cijfers zijn volledig"), f"cell AB900 of sheet {STALKING!r}"),
     ],
     ids=[
         "a figure changed",
@@ -362,7 +360,7 @@ def stalking_caveat_dropped(sheet):
 def test_the_workbook_s_stalking_sheet_is_held_to_the_tables(tmp_path, edit, said):
     """The sheet a spreadsheet reader sees second, the stalking figures by year with what the answer
     and the package say of them, holds what the tables give, as written."""
-    assert_one_sheet_problem(tmp_path, "Stalking per jaar - by year", edit, said)
+    assert_one_sheet_problem(tmp_path, STALKING, edit, said)
 
 
 READ_FIRST_EDITS = {
@@ -376,7 +374,7 @@ READ_FIRST_EDITS = {
     ),
     "the sheets reordered": (
         lambda sheet: sheet.parent.move_sheet(sheet, offset=1),
-        "the workbook's sheets are ['Stalking per jaar - by year', 'Lees dit eerst - Read first'",
+        f"the workbook's sheets are [{STALKING!r}, 'Lees dit eerst - Read first'",
     ),
     "rows hidden by default": (
         lambda sheet: setattr(sheet.sheet_format, "zeroHeight", True),

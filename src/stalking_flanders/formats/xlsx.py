@@ -30,7 +30,9 @@ from .workbook_shown import cell_name, hidden_or_past, notes, notes_differ, quie
 
 READ_ME = "Lees dit eerst - Read first"  # the first sheet: what the figures count and do not, in both languages
 HEADER = ("onderwerp / topic", "Nederlands", "English")  # the first sheet's header row
-STALKING = "Stalking per jaar - by year"  # the second: the figures on stalking by year, with their caveats
+# The second: the figures on 'belaging', which covers stalking, by year, with their caveats. Named after the
+# category as published: "Stalking per jaar" (until 2.5.1) read as a count of stalking the answer does not give.
+STALKING = "Belaging per jaar - by year"
 FIXED_TIME = datetime.datetime(1980, 1, 1)  # the ZIP epoch: the same data gives the same bytes
 FILE_NAME = "stalking-flanders.xlsx"
 RESOURCE_NAME = "workbook"
@@ -40,9 +42,9 @@ WIDEST = 60  # characters: the widest a column is set; longer text wraps
 DERIVED = {"observations": [("stalking_specific", "series", "series")]}
 SHEETS = {
     "nl": "Het werkblad '{stalking}' toont de cijfers over belaging, waaronder stalking, per jaar. Daarna één werkblad per "
-    "tabel, met dezelfde rijen als het CSV-bestand (de referentie): {tables}. Elk cijfer "
+    "tabel, met dezelfde rijen als het CSV-bestand, dat de referentie is: {tables}. Elk cijfer "
     "vermeldt de regel van het gearchiveerde antwoord waarop het steunt (source_line). "
-    "Elke kolomkop draagt een notitie met de Nederlandse en de "
+    "Bij elke kolomkop staat een notitie met de Nederlandse en de "
     "Engelse naam van de kolom; de lijst staat hieronder.",
     "en": "The sheet '{stalking}' shows the figures on 'belaging', which covers stalking, by year. Then one sheet per table, "
     "with the same rows as its CSV file (the reference): {tables}. Every figure carries "
