@@ -1,8 +1,9 @@
 """XLSX: one workbook for spreadsheet users (Excel shows the CSV files' UTF-8 as mojibake and
 expects ``;`` in Belgian and Dutch locales). A first sheet "Lees dit eerst - Read first" (caveats,
-licence, how to cite, in Dutch and English), a second with the figures on "belaging" (which covers stalking) by year and their
-caveats, then one sheet per table with typed cells (integers as numbers, dates as dates,
-true/false as booleans), columns as wide as their text, its header row frozen.
+licence, how to cite, in Dutch and English), a second with the figures on
+'belaging', which covers stalking, by year and their caveats, then one sheet per table with typed
+cells (integers as numbers, dates as dates, true/false as booleans), columns as wide as their
+text, its header row frozen.
 
 Written with XlsxWriter, byte-stable: its ZIP entries carry the fixed ZIP epoch (1980-01-01), and
 so does the document's creation time; neither is a date of the data. Text is always written as
