@@ -559,3 +559,21 @@ def test_releases_given_the_other_way_round_are_said_to_be(tmp_path):
     out = diff(BUNDLED, synthetic(tmp_path, lambda folder: None, "1.9.0"))
     assert "- NEW (1.9.0) is an earlier version than OLD (" in out and "were they given the other way round?" in out
     assert "other way round" not in diff(synthetic(tmp_path / "a", lambda folder: None, "1.9.0"), BUNDLED)
+
+
+def test_the_values_listed_are_bounded_in_characters_as_well_as_in_number(tmp_path, monkeypatch):
+    # Keys and values of 60,000 characters in a package within every cap: the JSON output listed a
+    # thousand of each whole, past the bound on memory (exit 1 for a package the text output reads).
+    from stalking_flanders import diff as module
+
+    monkeypatch.setattr(module, "MAX_LISTED_CHARS", 100_000)
+
+    def long_labels(folder):
+        path = folder / "categories.csv"
+        rows = path.read_text(encoding="utf-8").splitlines(True)
+        long = [f"{row.rsplit(',', 2)[0]},{chr(0x41 + i) * 30_000},{row.rsplit(',', 1)[1]}" for i, row in enumerate(rows[1:])]
+        path.write_text("".join([rows[0], *long]), encoding="utf-8")
+
+    table = module.diff_releases(BUNDLED, synthetic(tmp_path, long_labels))["tables"]["categories"]
+    assert (len(table["cells_changed"]), table["cells_changed_more"]) == (3, 4)  # the first three, the rest counted
+    assert all(len(c["new"]) == 30_000 for c in table["cells_changed"])  # each whole

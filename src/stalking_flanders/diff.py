@@ -48,6 +48,10 @@ FIGURES = {"observations": ["count"]}
 # prose shared by rows are no names: a correction of one is a patch.
 LABELS = {"categories": ["label_en"]}
 BUMPS = ["none", "patch", "minor", "major"]
+# The characters the values listed in one list of a table (rows added, rows removed, values changed)
+# hold together at most: past them, or past MAX_PROBLEMS_KEPT entries, the rest are counted (the JSON
+# output holds each value whole, and a package within every cap could otherwise fill the memory bound).
+MAX_LISTED_CHARS = 500_000
 IGNORED_KEYS = {"version", "resources"}  # compared on their own, or expected to differ
 FILE_FACTS = {"hash", "bytes"}
 
@@ -285,20 +289,39 @@ def _diff_table(a: DataPackage, b: DataPackage, name: str, ra: dict, rb: dict, r
 
 
 def _listed(rows: Iterable[list]) -> tuple[list[list], int]:
-    """The first ``MAX_PROBLEMS_KEPT`` of ``rows`` (each a row's key, or its values), and how many
-    more there are: counted, as changed values are, not listed one by one.
+    """The first ``MAX_PROBLEMS_KEPT`` of ``rows`` (each a row's key, or its values), as many as
+    hold :data:`MAX_LISTED_CHARS` together, and how many more there are: counted, as changed values
+    are, not listed one by one.
 
     >>> listed, more = _listed([i] for i in range(MAX_PROBLEMS_KEPT + 2))
     >>> len(listed), more
     (1000, 2)
+    >>> listed, more = _listed(["x" * 200_000] for i in range(5))
+    >>> len(listed), more
+    (2, 3)
     """
-    listed, more = [], 0
+    listed, more, room = [], 0, _Room()
     for row in rows:
-        if len(listed) < MAX_PROBLEMS_KEPT:
+        if room.takes(listed, row):
             listed.append(row)
         else:
             more += 1
     return listed, more
+
+
+class _Room:
+    """Whether one more entry fits a list: fewer than ``MAX_PROBLEMS_KEPT`` listed, and the
+    characters of their values within :data:`MAX_LISTED_CHARS`; once one does not, none does (the
+    first ones are listed, the rest counted)."""
+
+    def __init__(self):
+        self.chars, self.full = 0, False
+
+    def takes(self, listed: list, *values) -> bool:
+        size = sum(len(str(v)) for value in values for v in (value if isinstance(value, (list, tuple)) else [value]))
+        self.full = self.full or len(listed) >= MAX_PROBLEMS_KEPT or self.chars + size > MAX_LISTED_CHARS
+        self.chars += 0 if self.full else size
+        return not self.full
 
 
 def _counted(rows: list[dict], fields: list) -> Counter:
@@ -306,10 +329,11 @@ def _counted(rows: list[dict], fields: list) -> Counter:
 
 
 def _changed_cells(old_by_key: dict, new_by_key: dict, fields: list, name: str, fa: dict, fb: dict, referring: set) -> dict:
-    """The values that changed in rows of the same key: the first ``MAX_PROBLEMS_KEPT`` listed,
-    the rest counted; whether any of them is a code, a flag, a value of a foreign key (a field of
-    ``referring``) or a label of :data:`LABELS` now another row's."""
-    listed, more, meaning_changed = [], 0, False
+    """The values that changed in rows of the same key: the first ``MAX_PROBLEMS_KEPT`` listed
+    (as many as hold :data:`MAX_LISTED_CHARS`), the rest counted; whether any of them is a code, a
+    flag, a value of a foreign key (a field of ``referring``) or a label of :data:`LABELS` now
+    another row's."""
+    listed, more, meaning_changed, room = [], 0, False, _Room()
     labels = functools.cache(lambda field: _Labels(old_by_key, new_by_key, field) if field in LABELS.get(name, []) else None)
     for k, row in new_by_key.items():
         if k not in old_by_key:
@@ -320,11 +344,11 @@ def _changed_cells(old_by_key: dict, new_by_key: dict, fields: list, name: str, 
                 # a label that named other rows now names this one, or this row's old one now names others
                 meaning = meaning or (labels(field) is not None and labels(field).moved(k, old_by_key[k][field], row[field]))
                 meaning_changed |= meaning
-                if len(listed) == MAX_PROBLEMS_KEPT:
+                old, new = old_by_key[k][field], row[field]
+                if not room.takes(listed, k, old, new):
                     more += 1
                     continue
                 figure = field in FIGURES.get(name, [])
-                old, new = old_by_key[k][field], row[field]
                 listed.append({"key": list(k), "field": field, "old": old, "new": new, "figure": figure, "meaning": meaning})
     return {"cells_changed": listed, "cells_changed_more": more, "meaning_changed": meaning_changed}
 
