@@ -577,3 +577,21 @@ def test_the_values_listed_are_bounded_in_characters_as_well_as_in_number(tmp_pa
     table = module.diff_releases(BUNDLED, synthetic(tmp_path, long_labels))["tables"]["categories"]
     assert (len(table["cells_changed"]), table["cells_changed_more"]) == (3, 4)  # the first three, the rest counted
     assert all(len(c["new"]) == 30_000 for c in table["cells_changed"])  # each whole
+
+
+def test_a_row_removed_too_long_to_list_is_major_all_the_same(tmp_path, monkeypatch):
+    # Past the bound on what is listed, the one row removed was only counted, and the release was
+    # called a patch whose CSV file was "written differently"
+    from stalking_flanders import diff as module
+
+    monkeypatch.setattr(module, "MAX_LISTED_CHARS", 10)
+
+    def remove_row(folder):
+        path = folder / "observations.csv"
+        path.write_text("".join(path.read_text(encoding="utf-8").splitlines(True)[:-1]), encoding="utf-8")
+
+    result = module.diff_releases(BUNDLED, synthetic(tmp_path, remove_row))
+    table = result["tables"]["observations"]
+    assert (table["rows_removed"], table["rows_removed_more"], result["bump"]) == ([], 1, "major")
+    text = module.as_text(result)
+    assert "  - 1 row(s) removed, not listed one by one\n" in text and "written differently" not in text, text

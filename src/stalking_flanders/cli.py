@@ -174,7 +174,11 @@ def _diff(args) -> int:
 
     result = diff_releases(args.old, args.new)
     # JSON escapes every control character (ensure_ascii); the text escapes what the packages say
-    sys.stdout.write(as_text(result) if args.format == "text" else json.dumps(result, indent=2, ensure_ascii=True) + "\n")
+    if args.format == "text":
+        sys.stdout.write(as_text(result))
+    else:  # written as it is made, a piece at a time: the whole text is never held at once
+        json.dump(result, sys.stdout, indent=2, ensure_ascii=True)
+        sys.stdout.write("\n")
     return OK
 
 

@@ -318,6 +318,8 @@ class _Room:
         self.chars, self.full = 0, False
 
     def takes(self, listed: list, *values) -> bool:
+        if self.full:
+            return False
         size = sum(len(str(v)) for value in values for v in (value if isinstance(value, (list, tuple)) else [value]))
         self.full = self.full or len(listed) >= MAX_PROBLEMS_KEPT or self.chars + size > MAX_LISTED_CHARS
         self.chars += 0 if self.full else size
@@ -404,6 +406,12 @@ def _gives_meaning(field: dict) -> bool:
     return bool(_codes(field)) or (kind is not None and kind.flag)
 
 
+def _some(t: dict, name: str) -> bool:
+    """Whether table ``t``'s list ``name`` (rows added, rows removed, values changed) holds any,
+    listed or only counted (an entry too long to list is counted all the same)."""
+    return bool(t[name] or t.get(f"{name}_more"))
+
+
 def _bump(result: dict) -> str:
     said = ("metadata_changed", "files_described_differently", "files_no_longer_recorded", "files_changed")
     level = 1 if any(result[key] for key in said) else 0
@@ -414,15 +422,16 @@ def _bump(result: dict) -> str:
     if result["licenses_changed"]:  # what a reader may do with the data
         level = 3
     for t in result["tables"].values():
-        if t["described_differently"] or t["facts_dropped"] or t["fields_changed"] or t["cells_changed"] or t["file_changed"]:
+        described = t["described_differently"] or t["facts_dropped"] or t["fields_changed"]
+        if described or _some(t, "cells_changed") or t["file_changed"]:
             level = max(level, 1)  # a corrected figure, label or translation; a description; a file written otherwise
-        if t["fields_added"] or t["rows_added"] or t["codes_added"] or t["foreign_keys_added"]:
+        if t["fields_added"] or _some(t, "rows_added") or t["codes_added"] or t["foreign_keys_added"]:
             level = max(level, 2)
         meaning = t["meaning_changed"]  # over every changed value, listed or counted
         if (
             t["file_moved"]
             or t["fields_removed"]
-            or t["rows_removed"]
+            or _some(t, "rows_removed")
             or t["key_changed"]
             or t["key_repeated"]
             or t["fields_retyped"]
@@ -497,7 +506,7 @@ def _table_text(t: dict) -> list[str]:
         parts.append("  - Its CSV file moved to another path")
     said = ("cells_changed", "rows_added", "rows_removed", "fields_added", "fields_removed", "fields_retyped")
     said += ("fields_reordered", "key_changed", "key_repeated")
-    if t["file_changed"] and not any(t[k] for k in said):  # nothing else says why its bytes differ
+    if t["file_changed"] and not any(_some(t, k) for k in said):  # nothing else says why its bytes differ
         parts.append("  - Its CSV file is written differently; its values read the same")
     if t["facts_dropped"]:
         parts.append("  - Its CSV file's size or sha256 is no longer recorded")
@@ -514,7 +523,8 @@ def _table_text(t: dict) -> list[str]:
             parts.append(f"  - {len(t[label]) + t.get(f'{label}_more', 0)} row(s) {label.split('_')[1]}:")
             parts += [f"    {sign} {_key(k)}" for k in t[label]]
         if t.get(f"{label}_more"):
-            parts.append(f"  - {t[f'{label}_more']} more row(s) {label.split('_')[1]}, not listed one by one")
+            more = "more " if t[label] else ""  # none listed where the first is too long to
+            parts.append(f"  - {t[f'{label}_more']} {more}row(s) {label.split('_')[1]}, not listed one by one")
     figures = [c for c in t["cells_changed"] if c["figure"]]
     meaning = [c for c in t["cells_changed"] if c["meaning"]]
     others = [c for c in t["cells_changed"] if not c["figure"] and not c["meaning"]]
@@ -528,7 +538,8 @@ def _table_text(t: dict) -> list[str]:
             parts.append(f"  - {len(cells)} {label}:")
             parts += [f"    - ~ {_key(c['key'])} {c['field']}: {' -> '.join(_apart(c['old'], c['new']))}" for c in cells]
     if t.get("cells_changed_more"):
-        parts.append(f"  - {t['cells_changed_more']} more changed value(s), not listed one by one")
+        more = "more " if t["cells_changed"] else ""
+        parts.append(f"  - {t['cells_changed_more']} {more}changed value(s), not listed one by one")
     return parts
 
 
