@@ -464,3 +464,14 @@ def test_the_text_of_an_error_holds_no_line_break_of_a_value():
     assert "\n" not in str(IntegrityError(f"{forged}: nothing was loaded"))
     error = DataError([Problem("figure-differs", forged, "x"), Problem("figure-differs", "b.csv", "y")], forged)
     assert str(error).count("\n") == 2  # the header and one line a problem: the forged one is no line of its own
+
+
+def test_each_part_of_a_series_caveat_ends_in_a_full_stop():
+    # "(regels 94-95) Wat het antwoord ..." ran on: the lines of a quotation, then the next part
+    import re
+
+    table = stalking_flanders.load("observations")
+    for lang in ("nl", "en"):
+        for caveat in table.attrs[f"caveats_{lang}"].values():
+            assert not re.search(r"\) (Wat|What|Opmerking|Note)\b", caveat), caveat
+            assert re.search(r"\)\. (Wat|What|Opmerking|Note)\b", caveat), caveat

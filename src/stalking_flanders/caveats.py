@@ -167,7 +167,7 @@ def series_caveat(series, readings: Readings, lang: str = "en") -> str:
     if read is not None and read["subquestion"] != series.subquestion:
         parts.append(f"{quoted_reading(series, readings, lang)} ({full_text(read['statement_lines'], lang)})")
     parts.append(f"{words['note']}: {getattr(series, f'note_{lang}')}")
-    return " ".join(parts)
+    return " ".join(part if part.endswith(".") else part + "." for part in parts)  # each a sentence, ended
 
 
 def caveats(tables: dict[str, pd.DataFrame], lang: str = "en") -> str:
