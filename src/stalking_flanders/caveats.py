@@ -154,12 +154,13 @@ def first_shown(series: pd.DataFrame) -> pd.DataFrame:
     return ordered.sort_values("stalking_specific", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def series_caveat(series, readings: Readings, lang: str = "en") -> str:
-    """One series' caveat: what the answer says each figure counts and what it says of its figures
-    (quoted, or translated), the answer's own reading of them
-    (the first sentences of the statement of its ``reading_subquestion``: the rest of that
-    statement is about other matters, and stands whole with its sub-question), and the package's
-    note; each quotation with the lines it stands on."""
+def caveat_parts(series, readings: Readings, lang: str = "en") -> list[str]:
+    """The parts of one series' caveat, each a sentence ended by a full stop: what the answer says
+    each figure counts and what it says of its figures (quoted, or translated), the answer's own
+    reading of them (the first sentences of the statement of its ``reading_subquestion``: the rest
+    of that statement is about other matters, and stands whole with its sub-question), and the
+    package's note; each quotation with the lines it stands on. The one home of their words and
+    order: :func:`series_caveat` joins them, the chart sets one a line."""
     words, read = caveat_words(lang), readings.of(series)
     measure = f"“{getattr(series, f'measure_{lang}')}” ({lines_named(series.measure_lines, lang)})"
     caveat = f"“{getattr(series, f'caveat_{lang}')}” ({lines_named(series.caveat_lines, lang)})"
@@ -167,7 +168,12 @@ def series_caveat(series, readings: Readings, lang: str = "en") -> str:
     if read is not None and read["subquestion"] != series.subquestion:
         parts.append(f"{quoted_reading(series, readings, lang)} ({full_text(read['statement_lines'], lang)})")
     parts.append(f"{words['note']}: {getattr(series, f'note_{lang}')}")
-    return " ".join(part if part.endswith(".") else part + "." for part in parts)  # each a sentence, ended
+    return [part if part.endswith(".") else part + "." for part in parts]  # "(regels 94-95) Wat" ran on
+
+
+def series_caveat(series, readings: Readings, lang: str = "en") -> str:
+    """One series' caveat: :func:`caveat_parts`, one after the other."""
+    return " ".join(caveat_parts(series, readings, lang))
 
 
 def caveats(tables: dict[str, pd.DataFrame], lang: str = "en") -> str:

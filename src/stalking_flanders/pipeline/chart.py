@@ -14,7 +14,7 @@ import textwrap
 
 import pandas as pd
 
-from ..caveats import Readings, capitalised, caveat_words, first_shown, full_text, lines_named, quoted_reading
+from ..caveats import Readings, capitalised, caveat_parts, first_shown
 from ..facts import CODES, SPECIFIC
 from ..text import dutch_date
 from ..texts import text
@@ -76,20 +76,10 @@ def _source(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict) -> tup
 
 
 def _beside(s, readings: Readings, lang: str, wrapped: bool = True) -> str:
-    """What stands beside a series' figures in the image: what the answer says each counts and
-    what it says of them (quoted with their lines; in English translated), the answer's own
-    reading of them where it gives one (its first sentences, with the lines of the whole), and the
-    package's note. Wrapped into the image's lines, or (not ``wrapped``) as one
-    line of words, as a text alternative reads it."""
-    quoted = quoted_reading(s, readings, lang)
-    words = caveat_words(lang)
-    measure = f"“{getattr(s, f'measure_{lang}')}” ({lines_named(s.measure_lines, lang)})"
-    caveat = f"“{getattr(s, f'caveat_{lang}')}” ({lines_named(s.caveat_lines, lang)})"
-    parts = [f"{words['answer']}: {measure} {words['and']} {caveat}"]
-    if quoted:
-        read = readings.of(s)
-        parts.append(f"{quoted} ({full_text(read['statement_lines'], lang)})")
-    parts.append(f"{caveat_words(lang)['note']}: {getattr(s, f'note_{lang}')}")
+    """What stands beside a series' figures in the image: its caveat's parts
+    (:func:`~stalking_flanders.caveats.caveat_parts`), each wrapped into the image's lines, or (not
+    ``wrapped``) as one line of words, as a text alternative reads it."""
+    parts = caveat_parts(s, readings, lang)
     return "\n".join(_wrap(p) for p in parts) if wrapped else " ".join(parts)
 
 
