@@ -595,3 +595,12 @@ def test_a_row_removed_too_long_to_list_is_major_all_the_same(tmp_path, monkeypa
     assert (table["rows_removed"], table["rows_removed_more"], result["bump"]) == ([], 1, "major")
     text = module.as_text(result)
     assert "  - 1 row(s) removed, not listed one by one\n" in text and "written differently" not in text, text
+
+
+def test_a_meaning_changed_among_the_values_only_counted_is_said(tmp_path, monkeypatch):
+    # The level was major and the text gave no reason: "1 changed value(s), not listed one by one"
+    from stalking_flanders import diff as module
+
+    monkeypatch.setattr(module, "MAX_LISTED_CHARS", 10)
+    text = module.as_text(module.diff_releases(BUNDLED, synthetic(tmp_path, flip_flag)))
+    assert "change level major" in text and "Among them, value(s) that change what a row means" in text, text

@@ -540,6 +540,8 @@ def _table_text(t: dict) -> list[str]:
     if t.get("cells_changed_more"):
         more = "more " if t["cells_changed"] else ""
         parts.append(f"  - {t['cells_changed_more']} {more}changed value(s), not listed one by one")
+        if t["meaning_changed"] and not meaning:  # the level's reason is among those only counted: said all the same
+            parts.append(f"  - Among them, value(s) that change what a row means ({MEANING})")
     return parts
 
 
