@@ -168,7 +168,7 @@ def caveat_parts(series, readings: Readings, lang: str = "en") -> list[str]:
     if read is not None and read["subquestion"] != series.subquestion:
         parts.append(f"{quoted_reading(series, readings, lang)} ({full_text(read['statement_lines'], lang)})")
     parts.append(f"{words['note']}: {getattr(series, f'note_{lang}')}")
-    return [part if part.endswith(".") else part + "." for part in parts]  # "(regels 94-95) Wat" ran on
+    return [part if part.endswith((".", "?", "!", "…")) else part + "." for part in parts]  # "(regels 94-95) Wat" ran on
 
 
 def series_caveat(series, readings: Readings, lang: str = "en") -> str:
