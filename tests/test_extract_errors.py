@@ -128,3 +128,35 @@ def test_a_unit_that_is_no_word_of_the_measure(tmp_path):
         extract(source)
     said = str(caught.value)
     assert "series caw-perpetrators-belaging unit_nl" in said and "does not stand in lines 94-94" in said
+
+
+@pytest.mark.parametrize("entry", ['text = "a.txt"\nlayout = "a.layout.toml"\n', 'text = "a.txt"\nsha256 = 5\nlayout = "a"\n'])
+def test_a_registered_source_without_a_key_is_named_with_the_key_not_a_traceback(tmp_path, entry):
+    # A source registered by hand: a missing or ill-typed key was a KeyError in every pipeline step.
+    (tmp_path / "registry.toml").write_text(f"[sources.vp-sv-2]\n{entry}", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_registry(tmp_path)
+    said = str(caught.value)
+    assert "column 'sources.vp-sv-2.sha256': a registered source lacks a key or gives it as other than text" in said
+    assert "[registry-key]" in said and said.count("[registry-key]") == 1
+
+
+def test_a_layout_file_the_registry_names_that_is_not_there_names_the_registry_and_the_key(tmp_path):
+    source = archive_with(tmp_path, TEXT)
+    source.layout_path.unlink()
+    with pytest.raises(DataError) as caught:
+        extract(source)
+    said = str(caught.value)
+    assert f"registry.toml, column 'sources.{SEED_ID}.layout': the layout file registered for source {SEED_ID}" in said
+    assert f"found '{SEED_ID}.layout.toml'" in said and "[file-missing]" in said
+
+
+def test_a_question_number_the_heading_does_not_give_is_told_to_check_the_heading_not_to_quote(tmp_path):
+    source = archive_with(tmp_path, TEXT)
+    layout = source.layout_path.read_text(encoding="utf-8")
+    source.layout_path.write_text(layout.replace("number = 186", "number = 305", 1), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        extract(source)
+    said = str(caught.value)
+    assert "the heading that question.number and question.date make" in said and "does not stand in lines" in said
+    assert "the text's heading gives the question's number and date" in said and "word for word" not in said

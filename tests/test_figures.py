@@ -11,6 +11,7 @@ import pytest
 
 from helpers import ROOT, SEED_ID
 from stalking_flanders import repo
+from stalking_flanders.sources import load_registry
 from stalking_flanders.text import ArchivedText
 
 CGG = "cgg-perpetration-registrations"
@@ -151,20 +152,25 @@ SUBQUESTION_ON_LINES = {
 }
 
 
-def test_a_note_pointing_to_a_subquestion_names_the_lines_of_that_subquestion(release, archived):
+def test_a_note_pointing_to_a_subquestion_names_the_lines_of_that_subquestion(release):
     """A note of ours that sends the reader to a sub-question's lines ("lees ook deelvraag 2
-    (regels 58-61)") names lines of that sub-question's answer, the same in Dutch and English."""
+    (regels 58-61)") names lines of that sub-question's answer in its own source's text, the same
+    in Dutch and English."""
     series = pd.read_csv(release / "series.csv", dtype=str, keep_default_na=False)
     pointers = {
-        lang: [m.groups() for note in series[f"note_{lang}"] for m in pointer.finditer(note)]
+        lang: [
+            (row["source_question"], *m.groups()) for _, row in series.iterrows() for m in pointer.finditer(row[f"note_{lang}"])
+        ]
         for lang, pointer in SUBQUESTION_ON_LINES.items()
     }
     assert pointers["nl"] == pointers["en"] and len(pointers["nl"]) >= 1
     answers = pd.read_csv(release / "subquestions.csv", dtype=str, keep_default_na=False)
-    for number, first, last in pointers["nl"]:
-        answer = answers[answers["subquestion"] == number]["answer_lines"].iloc[0].split("-")  # "58-67"
-        assert int(answer[0]) <= int(first) <= int(last or first) <= int(answer[-1]), (number, first, last, answer)
-        assert all(archived.line(n).strip() for n in range(int(first), int(last or first) + 1)), (number, first, last)
+    for source, number, first, last in pointers["nl"]:
+        of_source = answers[(answers["source_question"] == source) & (answers["subquestion"] == number)]
+        answer = of_source["answer_lines"].iloc[0].split("-")  # "58-67"
+        assert int(answer[0]) <= int(first) <= int(last or first) <= int(answer[-1]), (source, number, first, last)
+        text = ArchivedText(load_registry(ROOT / repo.ARCHIVE)[source].text_path.read_text(encoding="utf-8"))
+        assert all(text.line(n).strip() for n in range(int(first), int(last or first) + 1)), (source, number, first)
 
 
 def test_a_sentence_of_the_answer_quoted_twice_has_one_translation(release):

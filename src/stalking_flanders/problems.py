@@ -75,6 +75,7 @@ class Code(StrEnum):
     QUESTION_NOT_IN_TEXT = "question-not-in-text", "a fact of a source question does not stand in its archived text"
     YEAR_NOT_IN_HEADER = "year-not-in-header", "a year is not in its table's header in the answer"
     # extracting an archived answer
+    REGISTRY_KEY = "registry-key", "a source of the registry of archived texts lacks a key or gives it as other than text"
     LAYOUT_KEY = "layout-key", "a key of a layout file is missing, unknown or of the wrong type"
     QUOTE_NOT_FOUND = "quote-not-found", "a value of the layout file does not stand in the archived text"
     PARAGRAPHS = "paragraphs", "the numbered paragraphs of the text are not numbered 1, 2, 3, ..."

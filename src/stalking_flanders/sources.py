@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .hashes import sha256_bytes
 from .model import csv_line
-from .problems import Problem, raise_if_any
+from .problems import Code, Problem, raise_if_any
 from .text import ArchivedText
 
 if TYPE_CHECKING:
@@ -29,11 +29,40 @@ class Source:
     layout_path: Path
 
 
+# What each source of the registry gives: its key and what the value is.
+REGISTRY_KEYS = {
+    "text": "the archived text's file name, in the registry's folder",
+    "sha256": "the archived text's sha256, 64 hexadecimal digits",
+    "layout": "the layout file's name, in the registry's folder",
+}
+
+
 def load_registry(archive_dir: Path) -> dict[str, Source]:
-    """Read ``registry.toml`` in ``archive_dir``: source id -> :class:`Source`."""
+    """Read ``registry.toml`` in ``archive_dir``: source id -> :class:`Source`.
+    :class:`~stalking_flanders.problems.DataError` naming the source and the key where a source
+    lacks one of :data:`REGISTRY_KEYS` or gives it as other than text (a new source registered by hand).
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / REGISTRY_NAME).write_text('[sources.vp-sv-1]\\ntext = "vp-sv-1.txt"\\n')
+    >>> load_registry(folder)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    stalking_flanders.problems.DataError: 2 problem(s) in .../registry.toml:
+      - .../registry.toml, column 'sources.vp-sv-1.sha256': a registered source lacks a key or gives it as other than text: ...
+      - .../registry.toml, column 'sources.vp-sv-1.layout': a registered source lacks a key or gives it as other than text: ...
+    """
     path = Path(archive_dir) / REGISTRY_NAME
     with path.open("rb") as fh:
         registry = tomllib.load(fh)
+    sources = registry.get("sources", {})
+    problems = [
+        _lacking(path, source_id, entry, key)
+        for source_id, entry in sources.items()
+        for key in REGISTRY_KEYS
+        if not isinstance(entry, dict) or not isinstance(entry.get(key), str)
+    ]
+    raise_if_any(problems, str(path))
     return {
         source_id: Source(
             id=source_id,
@@ -41,8 +70,15 @@ def load_registry(archive_dir: Path) -> dict[str, Source]:
             sha256=entry["sha256"],
             layout_path=path.parent / entry["layout"],
         )
-        for source_id, entry in registry.get("sources", {}).items()
+        for source_id, entry in sources.items()
     }
+
+
+def _lacking(path: Path, source_id: str, entry, key: str) -> Problem:
+    """The problem of a registered source whose ``key`` is missing or not text."""
+    found = repr(entry[key]) if isinstance(entry, dict) and key in entry else "nothing"
+    said = "a registered source lacks a key or gives it as other than text"
+    return Problem(Code.REGISTRY_KEY, str(path), said, None, f"sources.{source_id}.{key}", found, f"{key} = {REGISTRY_KEYS[key]}")
 
 
 def unregistered(source_id: str, registry: dict[str, Source], table_file: str, line: int) -> Problem:
@@ -125,12 +161,25 @@ TEXT_CHANGED = (
 )
 
 
+def registered_file(source: Source, key: str) -> Path:
+    """The file that ``source``'s ``key`` (``text`` or ``layout``) of the registry names;
+    :class:`DataError` naming the registry and the key where it is not a file."""
+    path = source.text_path if key == "text" else source.layout_path
+    if not path.is_file():
+        registry = str(path.parent / REGISTRY_NAME)
+        said = f"the {key} file registered for source {source.id} is not there"
+        expected = f"{REGISTRY_KEYS[key]}: a file that exists"
+        problem = Problem(Code.FILE_MISSING, registry, said, None, f"sources.{source.id}.{key}", path.name, expected)
+        raise_if_any([problem], registry)
+    return path
+
+
 def read_text(source: Source) -> str:
     """The archived text of ``source``, after checking its sha256 against the registry.
 
     Raises :class:`DataError` naming the file and both hashes when they differ: an archived text
     is never edited, so a different hash means the file was damaged or changed by mistake.
     """
-    data = source.text_path.read_bytes()
+    data = registered_file(source, "text").read_bytes()
     raise_if_any(text_problems(source, data, str(source.text_path)), f"source {source.id}")
     return data.decode("utf-8")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..problems import Problem, raise_if_any
-from ..sources import Source, read_text
+from ..sources import Source, read_text, registered_file
 from ..text import ArchivedText, fold, question_heading, span
 from .layout import Layout, Series, Subquestion, load_layout
 from .table_parser import parse_table
@@ -25,7 +25,7 @@ def extract(source: Source, archived_name: str | None = None) -> dict[str, list[
     ``archived_name`` is the path the archived text will have inside the data package.
     Raises :class:`~stalking_flanders.problems.DataError` listing every problem found.
     """
-    layout = load_layout(source.layout_path)
+    layout = load_layout(registered_file(source, "layout"))
     text = ArchivedText(read_text(source), str(source.text_path))
     return _Extractor(source, layout, text, archived_name or source.text_path.name).tables()
 
@@ -42,17 +42,16 @@ class _Extractor:
         """Stop here, with every problem found so far, if there are any."""
         raise_if_any(self.problems, f"source {self.source.id}")
 
-    def quote(self, what: str, phrase: str, first: int = 1, last: int | None = None) -> str:
+    # why a value of the layout file must stand in the text, said where it does not
+    QUOTES = "it quotes the answer, word for word (the package's own words belong in a note, note_nl and note_en)"
+
+    def quote(self, what: str, phrase: str, first: int = 1, last: int | None = None, why: str = QUOTES) -> str:
         """The line span of ``phrase`` (a value from the layout file) in the text ("" if absent)."""
         where = self.text.find(phrase, first, last)
         if where is None:
             last = len(self.text) if last is None else last
-            self.problem(
-                "quote-not-found",
-                f"{what} (from {self.source.layout_path.name}) does not stand in lines {first}-{last}: it quotes "
-                "the answer, word for word (the package's own words belong in a note, note_nl and note_en)",
-                expected=repr(fold(phrase)),
-            )
+            said = f"{what} (from {self.source.layout_path.name}) does not stand in lines {first}-{last}: {why}"
+            self.problem("quote-not-found", said, expected=repr(fold(phrase)))
             return ""
         return span(*where)
 
@@ -84,8 +83,9 @@ class _Extractor:
         for key, value in q.quoted().items():
             self.quote(f"question.{key}", value)
         self.quote(
-            "question.number and question.date",
+            "the heading that question.number and question.date make",
             question_heading(q.number, q.date),
+            why="the text's heading gives the question's number and date (check both against the text)",
         )
         self.check()
         answer_start = self.text.find(q.answer_nl)[0]
