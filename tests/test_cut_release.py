@@ -158,6 +158,10 @@ def test_adding_a_source_extracts_only_it_and_grows_the_release(project):
     assert after[after["source_question"] == FIXTURE]["count"].tolist() == [3, 4]
     sources = json.loads((project / repo.DESCRIPTOR).read_text())["sources"]
     assert [s["path"].rsplit("/", 1)[-1] for s in sources] == [f"{FIXTURE}.txt", f"{SEED_ID}.txt"]
+    page = (project / repo.RELEASE / "index.html").read_text(encoding="utf-8")  # two sub-questions 1 are not one
+    assert f">1 ({FIXTURE})</th>" in page and f">1 ({SEED_ID})</th>" in page
+    listed = page.split("Het antwoord geeft geen cijfers voor de deelvragen ", 1)[1].split(".", 1)[0]
+    assert f"2 ({FIXTURE})" in listed and f"2 ({SEED_ID})" in listed, listed
     run(["git", "add", "-A"], project)
     run(["git", "commit", "-qm", "Add the test fixture source"], project)
 

@@ -204,6 +204,20 @@ def without_caveats(description, tables: dict[str, pd.DataFrame], lang: str = "e
     return str(description).removesuffix("\n\n" + caveats(tables, lang))
 
 
+def subquestions_named(subquestions: pd.DataFrame) -> list[str]:
+    """Each row's sub-question as every output names it: its number, and where the package holds
+    more than one source question, its question's id (two sub-questions 2 are not one).
+
+    >>> import pandas as pd
+    >>> sub = pd.DataFrame({"source_question": ["vp-sv-1", "vp-sv-9"], "subquestion": [2, 2]})
+    >>> subquestions_named(sub[:1]), subquestions_named(sub)
+    (['2'], ['2 (vp-sv-1)', '2 (vp-sv-9)'])
+    """
+    several = subquestions["source_question"].nunique() > 1
+    pairs = zip(subquestions["subquestion"], subquestions["source_question"])
+    return [f"{number} ({source})" if several else str(number) for number, source in pairs]
+
+
 def no_figures(tables: dict[str, pd.DataFrame], lang: str = "en") -> list[str]:
     """Lines (Markdown list items) of the sub-questions the answer gives no figures for, each with
     what the answer says, whole, in ``lang``, and the lines it stands on; where the package holds
@@ -218,10 +232,9 @@ def no_figures(tables: dict[str, pd.DataFrame], lang: str = "en") -> list[str]:
     '- Deelvraag 2 (vp-sv-9): geen cijfers. Het antwoord: “Ja.” (regel 7)'
     """
     words, subquestions = caveat_words(lang), tables["subquestions"]
-    several = subquestions["source_question"].nunique() > 1
     return [
-        f"- {words['subquestion']} {q.subquestion}{f' ({q.source_question})' if several else ''}: {words['no_figures']}. "
+        f"- {words['subquestion']} {named}: {words['no_figures']}. "
         f"{words['answer']}: “{getattr(q, f'statement_{lang}')}” ({lines_named(q.statement_lines, lang)})"
-        for q in subquestions.itertuples()
+        for q, named in zip(subquestions.itertuples(), subquestions_named(subquestions))
         if q.figures == NO_FIGURES
     ]

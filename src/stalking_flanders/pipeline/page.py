@@ -18,7 +18,16 @@ from pathlib import Path
 import pandas as pd
 from markupsafe import Markup
 
-from ..caveats import NO_FIGURES, Readings, capitalised, caveat_words, first_shown, lines_named, sentences
+from ..caveats import (
+    NO_FIGURES,
+    Readings,
+    capitalised,
+    caveat_words,
+    first_shown,
+    lines_named,
+    sentences,
+    subquestions_named,
+)
 from ..datapackage import DESCRIPTOR_NAME, cite
 from ..facts import CODES, LANGUAGES, SPECIFIC
 from ..formats import BY_NAME, JSON
@@ -131,7 +140,8 @@ def _summary(tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
                 "note": sentences(getattr(s, f"note_{lang}")),
             }
         )
-    none = [str(q.subquestion) for q in tables["subquestions"].itertuples() if q.figures == NO_FIGURES]
+    subquestions = tables["subquestions"]
+    none = [named for named, figures in zip(subquestions_named(subquestions), subquestions["figures"]) if figures == NO_FIGURES]
     listed = ", ".join(none[:-1]) + f" {words['and']} " + none[-1] if len(none) > 1 else "".join(none)
     no_figures = words["no_figures_many" if len(none) > 1 else "no_figures"].format(list=listed) if none else ""
     return {"items": items, "no_figures": no_figures}
@@ -144,13 +154,13 @@ def _coverage(tables: dict[str, pd.DataFrame], words: dict, lang: str) -> dict:
         "header": words["coverage_header"],
         "rows": [
             [
-                q.subquestion,
+                named,
                 {"nl": q.question_nl, "en": q.question_en},
                 {"kind": kinds.get(q.figures, q.figures), "code": q.figures},
                 {"nl": q.statement_nl, "en": q.statement_en, "quoted": True},
                 f"{q.question_lines} / {q.statement_lines}",
             ]
-            for q in tables["subquestions"].itertuples()
+            for q, named in zip(tables["subquestions"].itertuples(), subquestions_named(tables["subquestions"]))
         ],
     }
 
