@@ -145,12 +145,29 @@ def test_a_revision_or_repository_that_cannot_be_fetched_is_an_error_of_the_pack
         "    try:\n"
         "        s.load('observations', rev=rev, repo=repo)\n"
         "    except s.NotFetched as error:\n"
-        "        print(type(error).__name__, isinstance(error, s.PackageError))\n"
+        "        print(type(error).__name__, isinstance(error, s.PackageError), 'releases.toml' in str(error))\n"
     )
     args = [sys.executable, "-c", code, str(tmp_path / "nothing-here"), str(path)]
     out = subprocess.run(args, env=env(), capture_output=True, text=True, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["NotFetched", "True", "NotFetched", "True"]
+    # a revision that is not there is told how a version is named
+    assert out.stdout.split() == ["NotFetched", "True", "False", "NotFetched", "True", "True"]
+
+
+def test_the_loader_fetches_a_version_by_its_number(tmp_path):
+    """A version's number names its release commit, as releases.toml records it: a clone carries no
+    tags, and load(rev="2.5.2") failed with DVC's "unknown Git revision"."""
+    version, commit = [(v, r.commit) for v, r in history().items() if r.commit][-1]
+    held = subprocess.run(["git", "cat-file", "-e", f"{commit}^{{commit}}"], cwd=ROOT, capture_output=True).returncode == 0
+    needs(held, f"this clone does not hold the commit of {version} (a shallow clone)")
+    code = (
+        "import sys, stalking_flanders as s\nprint(s.load('observations', rev=sys.argv[1], repo=sys.argv[2]).attrs['version'])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, version, str(ROOT)], env=env(), capture_output=True, text=True, cwd=tmp_path
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == [version]
 
 
 def test_a_release_kept_out_of_git_that_no_cache_holds_is_not_fetched_an_error_of_the_package(tmp_path):

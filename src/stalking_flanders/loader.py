@@ -38,14 +38,38 @@ def from_dvc(repo: str | None, rev: str | None, into) -> DataPackage:
 
     target = Path(into) / "release"  # must not exist: fsspec then copies the folder's contents into it
     try:
-        DVCFileSystem(repo, rev=rev).get(RELEASE.as_posix(), str(target), recursive=True)
+        DVCFileSystem(repo, rev=revision(rev)).get(RELEASE.as_posix(), str(target), recursive=True)
     except (DvcException, OSError, DataIndexError) as error:
         # no such repository or revision, no release in it, no network (DvcException, OSError), or a
         # release of files kept out of git that no cache holds (dvc_data's DataIndexError)
         where = f"revision {rev!r} of " if rev is not None else ""
         said = f"{type(error).__name__}: {error}"
-        raise NotFetched(f"cannot fetch the release of {where}{repo or 'this repository'} ({said})") from None
+        hint = f" {NAMING_A_VERSION}" if rev is not None else ""
+        raise NotFetched(f"cannot fetch the release of {where}{repo or 'this repository'} ({said}).{hint}") from None
     return DataPackage(target)
+
+
+NAMING_A_VERSION = (
+    "A version is named by its number or its commit, as releases.toml records them "
+    "(stalking_flanders.releases.history()); the latest release's commit is recorded by the next one: until then, "
+    "it is the commit 'Release <version>' of the default branch. Tags do not travel with a clone."
+)
+
+
+def revision(rev: str | None) -> str | None:
+    """The git revision that holds ``rev``: the release commit of a version ``releases.toml``
+    records with one, otherwise ``rev`` as given (a commit, a branch).
+
+    >>> from stalking_flanders.releases import history
+    >>> revision("2.0.0") == history()["2.0.0"].commit
+    True
+    >>> revision("main"), revision(None)
+    ('main', None)
+    """
+    from .releases import history
+
+    known = history().get(rev) if rev is not None else None
+    return known.commit if known is not None and known.commit else rev
 
 
 def load(
@@ -70,11 +94,20 @@ def load(
     ``attrs["texts"]`` (``texts_nl``, ``texts_en``) says whose words the measures, units and notes are:
     in English the measures are translations made for this package.
 
+    >>> caw = load("observations", lang="en").query("series == 'caw-perpetrators-belaging'")
+    >>> print(caw[["category", "year", "count"]].to_string(index=False))
+               category  year  count
+    Belaging (stalking)  2019     21
+    Belaging (stalking)  2020     47
+    Belaging (stalking)  2021     57
+    >>> print(caw.attrs["caveats"]["caw-perpetrators-belaging"])  # doctest: +ELLIPSIS
+    The answer (translation made for this package): “The CAW register the detail of the offence for perpetrators.” ...
+
     ``release`` is another package to read the table from: a :class:`DataPackage`, or the path of
     its ``datapackage.json`` or folder.
 
-    With ``rev`` (a git revision of the repository: one version's commit, as ``releases.toml``
-    records it, see :func:`stalking_flanders.releases.history`; tags do not travel with a clone;
+    With ``rev`` (a version, such as ``"2.5.2"``, which ``releases.toml`` maps to its release commit
+    (:func:`revision`), or a git revision of the repository: a commit, a branch; tags do not travel with a clone;
     releases before 2.0.0 kept their files out of git and cannot be fetched) and/or ``repo`` (the
     repository's URL or path), the release of that revision is fetched through DVC from the
     repository, where it is committed to git (:class:`NotFetched` where it cannot be); dvc is
