@@ -24,9 +24,11 @@ def _read(release: DataPackage, name: str):
 
 
 def from_dvc(repo: str | None, rev: str | None, into) -> DataPackage:
-    """The release of git revision ``rev`` of the DVC repository ``repo`` (a URL or path; None:
-    the current one), fetched through DVC into the folder ``into``. Imports dvc;
-    :class:`~stalking_flanders.extras.MissingExtra` where it is not installed."""
+    """The release of revision ``rev`` (:func:`revision`) of the DVC repository ``repo`` (a URL or
+    path; None: the current one), where it is committed to git, fetched through DVC into the folder
+    ``into``; :class:`NotFetched` where it cannot be. Imports dvc;
+    :class:`~stalking_flanders.extras.MissingExtra` where it is not installed. DVC may run git on
+    the repository: use it with repositories you trust (nothing else here starts a program)."""
     from .extras import require
 
     require("dvc", "load(name, rev=..., repo=...)")
@@ -58,7 +60,8 @@ NAMING_A_VERSION = (
 
 def revision(rev: str | None) -> str | None:
     """The git revision that holds ``rev``: the release commit of a version ``releases.toml``
-    records with one, otherwise ``rev`` as given (a commit, a branch).
+    records with one, otherwise ``rev`` as given (a commit, a branch). Tags do not travel with a
+    clone; releases before 2.0.0 kept their files out of git and cannot be fetched.
 
     >>> from stalking_flanders.releases import history
     >>> revision("2.0.0") == history()["2.0.0"].commit
@@ -106,20 +109,15 @@ def load(
     ``release`` is another package to read the table from: a :class:`DataPackage`, or the path of
     its ``datapackage.json`` or folder.
 
-    With ``rev`` (a version, such as ``"2.5.2"``, which ``releases.toml`` maps to its release commit
-    (:func:`revision`), or a git revision of the repository: a commit, a branch; tags do not travel with a clone;
-    releases before 2.0.0 kept their files out of git and cannot be fetched) and/or ``repo`` (the
-    repository's URL or path), the release of that revision is fetched through DVC from the
-    repository, where it is committed to git (:class:`NotFetched` where it cannot be); dvc is
-    imported only then. Its files are checked against its own descriptor as usual, and a package
+    With ``rev`` (a version such as ``"2.5.2"``, or a commit or branch: :func:`revision`) and/or ``repo``
+    (the repository's URL or path), that revision's release is fetched through DVC (:func:`from_dvc`;
+    dvc is imported only then). Its files are checked against its own descriptor, and a package
     other than the bundled one must be the release it claims to be, as far as this installed
     package knows that version (:mod:`stalking_flanders.releases`): a rewritten licence or caveat
-    raises :class:`IntegrityError`; a version it does not know loads with
-    ``attrs["verified"] = False``, where it holds the tables, fields and foreign keys this package
-    reads and no row's caveats would be left out (:class:`DataError` otherwise). A package other
-    than the bundled one is read within the limits (:mod:`stalking_flanders.limits`). Fetching with
-    ``rev`` or ``repo`` is DVC's, which may run git on the repository: use it with repositories you
-    trust (nothing else here starts a program).
+    raises :class:`IntegrityError`; a version it does not know loads with ``attrs["verified"] =
+    False`` where it holds what this package reads (:class:`DataError` otherwise). A package other
+    than the bundled one is read within the limits (:mod:`stalking_flanders.limits`). DVC may run
+    git on the repository it fetches from: use ``rev``/``repo`` with repositories you trust.
     """
     _check_lang(lang)
     if rev is not None or repo is not None:
