@@ -278,3 +278,13 @@ def test_the_release_script_commits_every_file_with_generated_sections(monkeypat
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
     assert set(readme_sections.FILES) <= set(script.RELEASE_FILES)
+
+
+def test_each_anchor_of_the_readme_is_one_of_its_headings():
+    """A link to a section ("#de-gegevens-ophalen--get-the-data") names a heading as GitHub makes its
+    anchor: lower case, punctuation other than hyphens dropped, each space a hyphen."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^#+ (.+)$", readme, re.M)
+    anchors = {re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-") for heading in headings}
+    linked = re.findall(r"\]\(#([^)\s]+)\)", readme)
+    assert linked and set(linked) <= anchors, (sorted(set(linked) - anchors), sorted(anchors))
