@@ -160,3 +160,34 @@ def test_a_question_number_the_heading_does_not_give_is_told_to_check_the_headin
     said = str(caught.value)
     assert "the heading that question.number and question.date make" in said and "does not stand in lines" in said
     assert "the text's heading gives the question's number and date" in said and "word for word" not in said
+
+
+def test_a_text_in_another_encoding_than_utf8_is_named_with_its_line_and_byte(tmp_path):
+    # The answer saved as Windows-1252 (’ is the byte 0x92) raised UnicodeDecodeError: an internal error.
+    saved = TEXT.decode("utf-8").encode("cp1252", errors="replace")
+    first = next(i for i, line in enumerate(saved.split(b"\n"), start=1) if any(b > 127 for b in line))
+    message = problems_of(tmp_path, saved)
+    assert f"line {first}: the archived text is not UTF-8" in message and "[source-text-encoding]" in message
+
+
+@pytest.mark.parametrize("line", [22])
+def test_a_question_paragraph_of_its_number_only_is_a_problem_not_an_index_error(tmp_path, line):
+    text = TEXT.decode("utf-8").split("\n")
+    assert text[line - 1].startswith("3. ")
+    text[line - 1], text[line] = "3. ", ""
+    message = problems_of(tmp_path, "\n".join(text).encode("utf-8"))
+    assert "sub-question 3: its paragraph holds its number only" in message and f"line {line}" in message
+
+
+@pytest.mark.parametrize(
+    ("line", "printed", "what"),
+    [
+        (101, "BELAGING (STALKING) 21 47 57", "a row that is not one of the expected rows"),
+        (99, "DADERS – MISDRIJF DETAIL 2019 2020 2021", "the table heading before the years differs"),
+        (94, "5. DE CAW REGISTREREN HET DETAIL VAN HET MISDRIJF BIJ DADERS. Stalking valt onder de term ", "measure_nl"),
+    ],
+)
+def test_a_label_heading_or_quotation_in_other_letters_than_the_text_prints_is_refused(tmp_path, line, printed, what):
+    # They are published as the text prints them, and validate holds them to their lines letter for
+    # letter: the extractor let them through in the layout's letter case, for validate to refuse.
+    assert problems_of(tmp_path, replace_line(line, printed)).count(what) >= 1

@@ -23,9 +23,22 @@ def test_rows_on_one_line_and_wrapped_with_numbers_on_a_later_line():
     ]
 
 
-def test_blank_lines_and_white_space_and_letter_case_are_folded():
-    rows, problems = parse("  agressie   1  2 ", "", "DADER lichamelijk geweld 3 4")
+def test_blank_lines_and_white_space_are_folded():
+    rows, problems = parse("  Agressie   1  2 ", "", "Dader  lichamelijk geweld 3 4")
     assert problems == [] and [r.counts for r in rows] == [[1, 2], [3, 4]]
+
+
+def test_letter_case_is_not_folded():
+    # A label is published as the text prints it, and validate holds it to its lines letter for
+    # letter: the extractor let "DADER lichamelijk geweld" through as the layout's label.
+    _, problems = parse("agressie 1 2", "", "Dader lichamelijk geweld 3 4")
+    assert [(p.code, p.line, p.found) for p in problems][:1] == [("table-row", 10, "agressie 1 2")]
+
+
+def test_a_count_of_more_digits_than_an_int64_holds_is_a_problem_not_an_error():
+    # Python converts no more than 4,300 digits to a number: int() raised ValueError.
+    _, problems = parse("Agressie 1 " + "9" * 5000, "Dader lichamelijk geweld 3 4", "")
+    assert [(p.code, p.line) for p in problems] == [("count-not-whole", 10)] and "(5000 characters)" in problems[0].found
 
 
 CASES = {
@@ -54,7 +67,7 @@ def test_problems(case):
 
 def test_the_problem_names_what_was_found_and_expected():
     _, problems = parse("Agressie 1 x", "Dader lichamelijk geweld 3 4", "")
-    assert problems[0].found == "x" and problems[0].expected == "a whole number of 0 or more"
+    assert problems[0].found == "x" and problems[0].expected.startswith("a whole number of 0 or more, of at most 19 digits")
     assert "year 2020" in problems[0].message
 
 

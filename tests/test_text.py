@@ -60,3 +60,17 @@ def test_a_phrase_is_looked_for_once_however_many_rows_ask():
     found = [text.find("e", 200, 201) for _ in range(1000)] + [text.find("E", 2, 2)]
     assert found == [None] * 1000 + [(2, 2)]
     assert list(text._matches) == [("e", False)]  # one walk over the text for all of them
+
+
+@generated(100)
+@given(
+    before=st.lists(st.sampled_from(["İlker", "İNCE", "a", "İ", "ß", "ﬁ", "Ω"]), max_size=30),
+    line=st.integers(min_value=1, max_value=5),
+)
+def test_a_phrase_after_letters_whose_lower_case_is_longer_is_found_on_its_own_line(before, line):
+    # "İ".lower() is two letters: a search in the lower-cased text mapped its positions to later
+    # lines, one letter more for each İ before the phrase, and the spans recorded came out too wide.
+    lines = [" ".join(["İ", *before])] + ["x"] * (line - 1) + ["Specifieke cijfers", "zijn niet beschikbaar."]
+    text = ArchivedText("\n".join(lines))
+    assert text.find("specifieke cijfers") == (line + 1, line + 1)
+    assert text.find("Specifieke cijfers", exact_case=True) == (line + 1, line + 1)

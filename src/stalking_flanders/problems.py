@@ -67,6 +67,7 @@ class Code(StrEnum):
     # the figures against the archived answer
     SOURCE_UNREGISTERED = "source-unregistered", "a source question is not registered with this package"
     SOURCE_TEXT_CHANGED = "source-text-changed", "an archived text is not the registered one"
+    SOURCE_TEXT_ENCODING = "source-text-encoding", "an archived text is not UTF-8"
     SOURCE_LINE = "source-line", "a line number is not a line of the archived text"
     FIGURE_DIFFERS = "figure-differs", "a figure differs from the archived answer"
     FIGURE_MISSING = "figure-missing", "a figure of the archived answer is missing"

@@ -141,6 +141,13 @@ def text_problems(source: Source, data: bytes, file: str, recorded: str | None =
                 expected=f"sha256 {source.sha256} (registered for {source.id})",
             )
         )
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:  # a text saved in another encoding (Windows-1252: ’ is the byte 0x92)
+        at = data[error.start : error.start + 1].hex()
+        line = data.count(b"\n", 0, error.start) + 1
+        said = "the archived text is not UTF-8 (archive the published text as UTF-8, byte for byte otherwise)"
+        problems.append(Problem(Code.SOURCE_TEXT_ENCODING, file, said, line, None, f"the byte 0x{at}", "UTF-8"))
     if recorded is not None and recorded != source.sha256:
         problems.append(
             Problem(

@@ -40,6 +40,20 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+def lowered(text: str) -> str:
+    """``text`` in lower case letter for letter, as long as ``text``: a letter whose lower case is
+    longer (the dotted capital İ, U+0130, is two letters in lower case) stays as it is, so that a
+    position in the one is the same position in the other.
+
+    >>> lowered("Ilker İnce"), len(lowered("İİ")) == len("İİ")
+    ('ilker İnce', True)
+    """
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
 def span(first: int, last: int) -> str:
     """A line span as the tables record it.
 
@@ -75,7 +89,7 @@ class ArchivedText:
                 token_lines.append(number)
                 offset += len(token) + 1
         self._joined = " ".join(tokens)
-        self._folded = self._joined.lower()
+        self._folded = lowered(self._joined)  # letter for letter: a position in one is one in the other
         self._starts = starts
         self._token_lines = token_lines
         self._matches: dict[tuple[str, bool], tuple[list[int], list[int]]] = {}
@@ -92,7 +106,7 @@ class ArchivedText:
         a longer word; punctuation may follow or precede it) that starts
         on or after line ``first`` and ends on or before line ``last``; None if there is none.
         White space is folded; letter case too, unless ``exact_case`` (a label as printed)."""
-        needle = fold(phrase) if exact_case else fold(phrase).lower()
+        needle = fold(phrase) if exact_case else lowered(fold(phrase))
         if not needle:
             return None
         last = len(self.lines) if last is None else last

@@ -45,9 +45,11 @@ class _Extractor:
     # why a value of the layout file must stand in the text, said where it does not
     QUOTES = "it quotes the answer, word for word (the package's own words belong in a note, note_nl and note_en)"
 
-    def quote(self, what: str, phrase: str, first: int = 1, last: int | None = None, why: str = QUOTES) -> str:
-        """The line span of ``phrase`` (a value from the layout file) in the text ("" if absent)."""
-        where = self.text.find(phrase, first, last)
+    def quote(self, what: str, phrase: str, first: int = 1, last: int | None = None, why: str = QUOTES, exact_case=False) -> str:
+        """The line span of ``phrase`` (a value from the layout file) in the text ("" if absent):
+        letter for letter where ``exact_case`` (a quotation published with its lines, which
+        ``validate`` holds to them), otherwise up to letter case (a name the text prints in capitals)."""
+        where = self.text.find(phrase, first, last, exact_case=exact_case)
         if where is None:
             last = len(self.text) if last is None else last
             said = f"{what} (from {self.source.layout_path.name}) does not stand in lines {first}-{last}: {why}"
@@ -115,6 +117,9 @@ class _Extractor:
             return None
         (qa, qb), (aa, ab) = questions[n], answers[n]
         question = fold(" ".join(self.text.lines[qa - 1 : qb]))
+        if " " not in question:  # the paragraph's number and nothing after it
+            self.problem("subquestion", f"sub-question {n}: its paragraph holds its number only", qa, found=question)
+            return None
         return {
             "source_question": self.source.id,
             "subquestion": n,
@@ -125,7 +130,7 @@ class _Extractor:
             "figures": spec.figures,
             "statement_nl": fold(spec.statement_nl),
             "statement_en": spec.statement_en,
-            "statement_lines": self.quote(f"sub-question {n} statement_nl", spec.statement_nl, aa, ab),
+            "statement_lines": self.quote(f"sub-question {n} statement_nl", spec.statement_nl, aa, ab, exact_case=True),
         }
 
 
@@ -151,13 +156,11 @@ def _source_question(x: _Extractor) -> dict:
 
 
 def _series(x: _Extractor, spec: Series, answer: tuple[int, int]) -> tuple[dict, list[dict], list[dict]] | None:
-    where = {
-        k: x.quote(f"series {spec.id} {k}", getattr(spec, k), *(answer if k != "organisation_nl" else (1, None)))
-        for k in ("measure_nl", "caveat_nl", "organisation_nl")
-    }
+    where = {k: x.quote(f"series {spec.id} {k}", getattr(spec, k), *answer, exact_case=True) for k in ("measure_nl", "caveat_nl")}
+    x.quote(f"series {spec.id} organisation_nl", spec.organisation_nl)  # anywhere in the text, in any letter case
     if where["measure_nl"]:  # the unit is a word of what the answer says each figure counts
         first, _, last = where["measure_nl"].partition("-")
-        x.quote(f"series {spec.id} unit_nl", spec.unit_nl, int(first), int(last or first))
+        x.quote(f"series {spec.id} unit_nl", spec.unit_nl, int(first), int(last or first), exact_case=True)
     header = _header_line(x, spec, answer)
     if header is None or not _header_fits(x, spec, header):
         return None
@@ -232,7 +235,7 @@ def _header_fits(x: _Extractor, spec: Series, line: int) -> bool:
         k -= 1
     heading, years = " ".join(tokens[:k]), [int(t) for t in tokens[k:]]
     fits = True
-    if heading.lower() != fold(spec.heading_nl).lower():
+    if heading != fold(spec.heading_nl):  # letter for letter: the heading is published as the text prints it
         x.problem(
             "table-header",
             f"series {spec.id}: the table heading before the years differs",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import WHOLE_NUMBER
+from ..model import MAX_DIGITS, WHOLE_NUMBER
 from ..problems import Problem
 from ..text import fold
 
@@ -69,7 +69,7 @@ class _Parser:
                 self.record(label, (start, number), number, rest)
             else:
                 self.waiting = (label, start, number)
-        elif any(lab.lower().startswith(candidate.lower() + " ") for lab in self.labels):
+        elif any(lab.startswith(candidate + " ") for lab in self.labels):
             self.pending = (candidate, start)
         else:
             self.problem(
@@ -81,9 +81,9 @@ class _Parser:
             )
 
     def match(self, candidate: str) -> str | None:
-        """The longest expected label that ``candidate`` is, or starts with (as whole words)."""
-        lower = candidate.lower()
-        hits = [lab for lab in self.labels if lower == lab.lower() or lower.startswith(lab.lower() + " ")]
+        """The longest expected label that ``candidate`` is, or starts with (as whole words), letter
+        for letter: a label is published as the text prints it (``validate`` holds it to its lines)."""
+        hits = [lab for lab in self.labels if candidate == lab or candidate.startswith(lab + " ")]
         return max(hits, key=len, default=None)
 
     def record(self, label: str, label_lines: tuple[int, int], line: int, tokens: list[str]) -> None:
@@ -99,13 +99,17 @@ class _Parser:
                 expected=f"{len(self.years)} whole numbers, one for each of {', '.join(map(str, self.years))}",
             )
             return
-        bad = [(year, token) for year, token in zip(self.years, tokens) if not WHOLE_NUMBER.match(token)]
+        bad = [
+            (year, token)
+            for year, token in zip(self.years, tokens)
+            if not WHOLE_NUMBER.match(token) or len(token) > MAX_DIGITS  # Python converts no more than 4,300 digits
+        ]
         for year, token in bad:
             self.problem(
-                f"category {label!r}, year {year}: the count is not a whole number",
+                f"category {label!r}, year {year}: the count is not a whole number of at most {MAX_DIGITS} digits",
                 line,
-                found=token,
-                expected="a whole number of 0 or more",
+                found=token if len(token) <= 60 else f"{token[:60]}… ({len(token)} characters)",
+                expected=f"a whole number of 0 or more, of at most {MAX_DIGITS} digits (a 64-bit integer)",
                 code="count-not-whole",
             )
         if not bad:
