@@ -191,3 +191,10 @@ def test_a_label_heading_or_quotation_in_other_letters_than_the_text_prints_is_r
     # They are published as the text prints them, and validate holds them to their lines letter for
     # letter: the extractor let them through in the layout's letter case, for validate to refuse.
     assert problems_of(tmp_path, replace_line(line, printed)).count(what) >= 1
+
+
+def test_a_paragraph_numbered_in_other_digits_than_ascii_is_not_a_numbered_paragraph(tmp_path):
+    message = problems_of(
+        tmp_path, replace_line(94, "٥. De CAW registreren het detail van het misdrijf bij daders. Stalking valt onder de term ")
+    )
+    assert "[paragraphs]" in message

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 
-NUMBERED = re.compile(r"^(\d+)\.\s")
+NUMBERED = re.compile(r"^([0-9]+)\.\s")  # ASCII digits only (\\d takes the digits of other scripts too)
 # Dutch month names, as the answer's heading dates its question ("op vraag nr. 186 van 21 december 2021")
 MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli")
 MONTHS_NL += ("augustus", "september", "oktober", "november", "december")
