@@ -53,6 +53,7 @@ from stalking_flanders import repo, sums
 from stalking_flanders.datapackage import DataPackage
 from stalking_flanders.diff import BUMPS, as_text, diff_releases
 from stalking_flanders.hashes import sha256_bytes
+from stalking_flanders.model import ADDED_IN
 from stalking_flanders.releases import COMMIT_SUBJECT, TAG, TAG_MESSAGE, canonical
 
 VERSION = re.compile(r"(\d+)\.(\d+)\.(\d+)", re.ASCII)  # matched whole (fullmatch)
@@ -199,11 +200,11 @@ def previous_release(revision: str, workdir: Path) -> Path:
     return workdir / repo.RELEASE
 
 
-def summary(previous: tuple[str, str] | None) -> tuple[str, str]:
-    """The data-change summary for CHANGELOG.md, and the bump the change needs."""
+def summary(previous: tuple[str, str] | None) -> tuple[str, str, dict]:
+    """The data-change summary for CHANGELOG.md, the bump the change needs, and ``diff``'s result."""
     if previous is None:
         names = DataPackage(repo.RELEASE).tables()
-        return f"First release: tables {', '.join(names)}.\n", "none"
+        return f"First release: tables {', '.join(names)}.\n", "none", {"tables": {}}
     version, revision = previous
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp) / "previous"
@@ -212,7 +213,19 @@ def summary(previous: tuple[str, str] | None) -> tuple[str, str]:
         finally:
             git("worktree", "remove", "--force", str(workdir), check=False)
     text = "\n".join(as_text(result).splitlines()[1:])  # Markdown as it is: its sub-items nest under their table
-    return f"Compared with {version} (change level {result['bump']}):\n\n{text}\n", result["bump"]
+    return f"Compared with {version} (change level {result['bump']}):\n\n{text}\n", result["bump"], result
+
+
+def unrecorded_fields(result: dict, version: str) -> list[str]:
+    """The fields the release adds (``diff``'s ``result``) that ``model.ADDED_IN`` does not record as
+    added in ``version``: without it, ``validate`` reports every earlier release as lacking them,
+    and with a later version lets a package of this one lack them.
+
+    >>> unrecorded_fields({"tables": {"series": {"fields_added": ["unit_nl", "unit_lines"]}}}, "2.1.0")
+    ['series.unit_lines']
+    """
+    added = [(table, field) for table, changes in result["tables"].items() for field in changes["fields_added"]]
+    return [f"{table}.{field}" for table, field in added if ADDED_IN.get((table, field)) != version]
 
 
 def noted_bump(changelog: str) -> str:
@@ -353,10 +366,14 @@ def cut(version: str, test_command: str, previous: tuple[str, str] | None, new: 
     record_release(version, now)
     if previous:
         record_commit(previous)
-    data_changes, bump = summary(previous)
+    data_changes, bump, result = summary(previous)
     allowed = BUMPS.index(needed_bump(parse(previous[0]), new)) if previous else len(BUMPS)
     if BUMPS.index(bump) > allowed:
         raise Refused(f"the change from {previous[0]} needs a {bump} version, not {version}:\n{data_changes}")
+    unrecorded = unrecorded_fields(result, version)
+    if unrecorded:
+        said = f"model.ADDED_IN does not record {', '.join(unrecorded)} as added in {version}"
+        raise Refused(f"{said}: give each ({{(table, field): {version!r}}}) so that earlier releases stay valid")
     noted = noted_bump(CHANGELOG.read_text(encoding="utf-8"))
     if BUMPS.index(noted) > allowed:
         said = f"the notes under {UNRELEASED!r} in {CHANGELOG} add something (### Added)"

@@ -231,10 +231,10 @@ def test_the_workbook_holds_every_table_cell_by_cell_with_typed_cells(release, d
     book = openpyxl.load_workbook(release / xlsx.FILE_NAME)
     assert book.sheetnames == [xlsx.READ_ME, xlsx.STALKING, *defs.tables]  # the caveats first
     about = list(book[xlsx.READ_ME].iter_rows(min_row=2, values_only=True))
-    caveats = [(dutch, english) for topic, dutch, english in about if topic == "Kanttekening / Caveat"]
+    caveats = [(dutch, english) for topic, dutch, english in about if topic == xlsx.topic("caveat")]
     assert caveats and all(dutch and english and dutch != english for dutch, english in caveats)  # both languages
     assert any("NIET specifiek voor stalking" in d and "NOT stalking-specific" in e for d, e in caveats)
-    assert {"Licentie / Licence", "Citeren / How to cite", "Bron / Source"} <= {topic for topic, _, _ in about}
+    assert {xlsx.topic("licence"), xlsx.topic("cite"), xlsx.topic("source")} <= {topic for topic, _, _ in about}
     from stalking_flanders.formats import csv as csv_format
 
     for name, schema in defs.schemas.items():
@@ -280,7 +280,7 @@ def test_the_workbook_flags_every_observation_and_opens_on_the_stalking_figures(
 def test_every_column_has_a_dutch_and_an_english_name_in_the_workbook(release, defs):
     book = openpyxl.load_workbook(release / xlsx.FILE_NAME)
     about = list(book[xlsx.READ_ME].iter_rows(min_row=2, values_only=True))
-    listed = {english.split(": ")[0]: (dutch, english) for topic, dutch, english in about if topic == "Kolom / Column"}
+    listed = {english.split(": ")[0]: (dutch, english) for topic, dutch, english in about if topic == xlsx.topic("column")}
     for name, schema in defs.schemas.items():
         header = next(book[name].iter_rows(max_row=1))
         for cell, field in zip(header, schema.fields):
@@ -288,7 +288,7 @@ def test_every_column_has_a_dutch_and_an_english_name_in_the_workbook(release, d
             assert dutch, field.name  # a Dutch name of its own (texts.toml, columns; "Minister" is one too)
             assert cell.comment is not None and cell.comment.text == f"{dutch} / {field.title}", (name, field.name)
             assert listed[field.name][0] == f"{field.name}: {dutch}"  # and in the first sheet's list of columns
-    sheets = [(dutch, english) for topic, dutch, english in about if topic == "Werkbladen / Sheets"]
+    sheets = [(dutch, english) for topic, dutch, english in about if topic == xlsx.topic("sheets")]
     assert len(sheets) == 1 and all(f"'{name}'" in said for name in book.sheetnames[1:2] for said in sheets[0])
     assert all(name in said for name in book.sheetnames[2:] for said in sheets[0])  # every sheet the first lists
 

@@ -198,3 +198,25 @@ def test_a_paragraph_numbered_in_other_digits_than_ascii_is_not_a_numbered_parag
         tmp_path, replace_line(94, "٥. De CAW registreren het detail van het misdrijf bij daders. Stalking valt onder de term ")
     )
     assert "[paragraphs]" in message
+
+
+def test_a_field_the_extractor_writes_that_the_schema_lacks_is_a_problem_not_left_out(tmp_path):
+    # csv_tables writes the schema's fields only: a field added to the extractor but not to the
+    # schema vanished from every output without a word.
+    from stalking_flanders import csv_tables
+    from stalking_flanders.model import Schema
+
+    schema = Schema.parse({"fields": [{"name": "n", "type": "integer"}]}, "s")
+    with pytest.raises(DataError) as caught:
+        csv_tables.write_rows([{"n": 1, "unit_lines": "94"}], tmp_path / "s.csv", schema)
+    assert "column 'unit_lines': the rows hold a field the table's schema does not define" in str(caught.value)
+    assert not (tmp_path / "s.csv").exists()
+
+
+def test_a_kind_no_shared_field_defines_is_a_problem_of_the_package_not_a_traceback(tmp_path):
+    from stalking_flanders.pipeline.definitions import _complete
+    from stalking_flanders.problems import PackageError
+
+    with pytest.raises(PackageError) as caught:
+        _complete({"name": "unit_lines", "kind": "linespan"}, {"line_span": {}}, tmp_path / "series.schema.json")
+    assert "field 'unit_lines': names the kind 'linespan', which" in str(caught.value)

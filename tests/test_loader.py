@@ -475,3 +475,20 @@ def test_each_part_of_a_series_caveat_ends_in_a_full_stop():
         for caveat in table.attrs[f"caveats_{lang}"].values():
             assert not re.search(r"\) (Wat|What|Opmerking|Note)\b", caveat), caveat
             assert re.search(r"\)\. (Wat|What|Opmerking|Note)\b", caveat), caveat
+
+
+@pytest.mark.parametrize(("version", "said"), [("1.9.0", "model.ADDED_IN must say when"), ("9.0.0", "newer stalking-flanders")])
+def test_a_field_an_earlier_version_lacks_names_model_added_in_a_later_a_newer_package(tmp_path, version, said):
+    # A maintainer who adds a field and forgets model.ADDED_IN saw every earlier release told that
+    # "a later version may need a newer stalking-flanders".
+    from stalking_flanders.datapackage import bundled
+
+    def change(descriptor):
+        descriptor["version"] = version
+        for resource in descriptor["resources"]:
+            if resource["name"] == "series":
+                resource["schema"]["fields"] = [f for f in resource["schema"]["fields"] if f["name"] != "measure_lines"]
+
+    package = damaged_copy(tmp_path, lambda folder: helpers.edit_descriptor(folder, change))
+    problems = [str(p) for p in package.layout_problems(bundled())]
+    assert any("the table series lacks a field this package reads" in p and said in p for p in problems), problems

@@ -542,7 +542,7 @@ def test_what_the_package_says_of_its_own_texts_is_written_once_and_stands_in_th
     descriptor = json.loads((BUNDLED / "datapackage.json").read_text(encoding="utf-8"))
     said = {"en": descriptor["description"], "nl": descriptor["translations"]["nl"]["description"]}
     about = openpyxl.load_workbook(BUNDLED / xlsx.FILE_NAME)[xlsx.READ_ME].iter_rows(min_row=2, values_only=True)
-    described = next((dutch, english) for topic, dutch, english in about if topic == "Over / About")
+    described = next((dutch, english) for topic, dutch, english in about if topic == xlsx.topic("about"))
     for lang, in_workbook in zip(("nl", "en"), described):
         sentence = text("caveats", "not_official", lang)
         assert sentence in said[lang] and sentence in in_workbook, lang

@@ -301,13 +301,30 @@ def with_size_statistics_twice(data: bytes) -> bytes:
     return _with_footer(data, lambda f: f.replace(old, b"\x16\x34\x19\x06\x19\x16\x02\x00\x0c\x20\x00"))
 
 
+def _varint(n: int) -> bytes:
+    """``n`` as an unsigned varint (seven bits a byte, the lowest first)."""
+    out = bytearray()
+    while True:
+        out.append((n & 0x7F) | (0x80 if n > 0x7F else 0))
+        n >>= 7
+        if not n:
+            return bytes(out)
+
+
 def with_an_empty_group_before_a_column(data: bytes) -> bytes:
     """An element of no type and no children (a group of no columns, to pyarrow) before unit_en,
     made optional, whose chunk gives a histogram of one definition level."""
 
+    fields = pq.ParquetFile(pa.BufferReader(data)).metadata.num_columns  # however many fields the table has
+
     def change(footer: bytes) -> bytes:
-        footer = footer.replace(b"\x19\xfc\x16", b"\x19\xfc\x17")  # one schema element more
-        footer = footer.replace(b"\x18\x06schema\x15\x2a\x00", b"\x18\x06schema\x15\x2c\x00")  # the root's children
+        # Thrift's compact protocol: a list of structs of 15 or more elements is 0xfc and its size (a
+        # varint); a 32-bit integer is a zigzag varint. The schema's elements are the root and each field.
+        named = b"\x18\x06schema\x15"  # the root's name, then its number of children
+        elements, root = b"\x19\xfc" + _varint(fields + 1), named + _varint(2 * fields) + b"\x00"
+        assert elements in footer and root in footer, "the footer does not give the schema as pyarrow writes it"
+        footer = footer.replace(elements, b"\x19\xfc" + _varint(fields + 2))  # one element more
+        footer = footer.replace(root, named + _varint(2 * fields + 2) + b"\x00")  # one child more
         at = footer.index(b"\x15\x0c\x25\x00\x18\x07unit_en")
         footer = footer[:at] + b"\x35\x00\x18\x01g\x00" + b"\x15\x0c\x25\x02" + footer[at + 4 :]
         i = footer.rindex(b"\x16\x32\x19\x06\x19\x06\x00")

@@ -16,7 +16,7 @@ from helpers import ROOT, SEED_ID, damaged_copy, edit_descriptor, edit_file, reh
 from stalking_flanders import repo
 from stalking_flanders.datapackage import BUNDLED
 from stalking_flanders.formats import csv
-from stalking_flanders.formats.xlsx import STALKING
+from stalking_flanders.formats.xlsx import STALKING, topic
 from stalking_flanders.model import TYPES, Schema
 from stalking_flanders.pipeline.validated import make_validated
 from stalking_flanders.problems import DataError
@@ -369,8 +369,8 @@ READ_FIRST_EDITS = {
         "cell C6 (row 6) of sheet 'Lees dit eerst - Read first' holds 'These figures count every victim of stalking.'; ",
     ),
     "the licence dropped": (
-        lambda sheet: sheet.delete_rows([c.value for c in sheet["A"]].index("Licentie / Licence") + 1),
-        "of sheet 'Lees dit eerst - Read first' holds 'Bron / Source'; the package gives 'Licentie / Licence'",
+        lambda sheet: sheet.delete_rows([c.value for c in sheet["A"]].index(topic("licence")) + 1),
+        f"of sheet 'Lees dit eerst - Read first' holds {topic('source')!r}; the package gives {topic('licence')!r}",
     ),
     "the sheets reordered": (
         lambda sheet: sheet.parent.move_sheet(sheet, offset=1),

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .model import TABLE_FORMAT, Schema, csv_line
-from .problems import DataError, Kept, Problem
+from .problems import Code, DataError, Kept, Problem
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -50,6 +50,11 @@ def write_rows(rows: list[dict], path: Path, schema: Schema) -> None:
     ...     (Path(tmp) / "s.csv").read_bytes()
     b'n,t\n1,"a, b"\n2,\n'
     """
+    unknown = sorted({key for row in rows for key in row} - set(schema.field_names))
+    if unknown:  # a field written but not defined would be left out without a word
+        said = "the rows hold a field the table's schema does not define"
+        expected = f"a field of the schema ({', '.join(schema.field_names)}), or the field added to it"
+        raise DataError([Problem(Code.COLUMN_EXTRA, str(path), said, None, unknown[0], unknown[0], expected)], str(path))
     cells = {f.name: ["" if (v := r.get(f.name)) is None else f.type.text(v) for r in rows] for f in schema.fields}
     _write_text(cells, path, schema)
 

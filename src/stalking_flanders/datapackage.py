@@ -15,7 +15,7 @@ from pathlib import Path
 from . import untrusted  # its readers are looked up there at each read (a test may watch one)
 from .hashes import facts
 from .limits import bounded
-from .model import Schema, ShapeError, added_after, check_descriptor, check_references, table_names
+from .model import Schema, ShapeError, added_after, check_descriptor, check_references, table_names, version_order
 from .problems import Code, DataError, PackageError, Problem, raise_if_any, refuse
 from .texts import text
 from .untrusted import DESCRIPTOR_NAME, NotFound, Total
@@ -247,6 +247,11 @@ class DataPackage:
         fields, which nothing here reads, or require what the reference lets be empty."""
 
         file, newer = str(self.descriptor_path), " (a later version may need a newer stalking-flanders)"
+        mine, ours = str(self.descriptor.get("version")), str(reference.descriptor.get("version"))
+        # an earlier version than the bundled one: the field was added since, and model.ADDED_IN does not say when
+        lacks = (
+            newer if version_order(mine) >= version_order(ours) else " (added since this version: model.ADDED_IN must say when)"
+        )
         missing = [name for name in reference.tables() if name not in self.tables()]
         if missing:
             message = "the package lacks tables this package reads" + newer
@@ -268,7 +273,7 @@ class DataPackage:
                 Problem(
                     Code.DESCRIPTOR_SHAPE,
                     file,
-                    f"the table {name} lacks a field this package reads{newer}"
+                    f"the table {name} lacks a field this package reads{lacks}"
                     if field.name not in kinds
                     else f"the field {field.name} of the table {name} is not of the kind this package reads",
                     column=f"{name}.{field.name}",

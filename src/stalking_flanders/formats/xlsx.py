@@ -127,29 +127,43 @@ def about_rows(package: dict, schemas: dict[str, Schema], tables: dict) -> list[
     facts (its title, name, version, description, translations, licences and sources, the
     descriptions without the caveats the descriptor adds: :func:`package_facts`), its Table Schemas
     by table and its tables' frames. The publish step writes it, and ``validate`` holds the sheet to it."""
-    from ..caveats import capitalised, caveat_list
+    from ..caveats import caveat_list
     from ..datapackage import cite
     from ..facts import CODES
     from ..texts import licence_statement
 
-    def label(key: str) -> str:  # a topic the dataset page names too, in its words (texts.toml, [page])
-        return " / ".join(capitalised(text("page", key, lang)) for lang in CODES)
-
     nl = package.get("translations", {}).get("nl", {})
     rows = [
-        ("Titel / Title", nl.get("title", ""), package["title"]),
-        (label("version"), package["version"], package["version"]),
-        ("Over / About", nl.get("description", "").strip(), package["description"].strip()),
+        (topic("title"), nl.get("title", ""), package["title"]),
+        (topic("version"), package["version"], package["version"]),
+        (topic("about"), nl.get("description", "").strip(), package["description"].strip()),
     ]
     pairs = zip(caveat_list(tables, "nl"), caveat_list(tables), strict=True)
-    rows += [("Kanttekening / Caveat", dutch.removeprefix("- "), english.removeprefix("- ")) for dutch, english in pairs]
-    rows += [(label("licence"), licence_statement(lic, "nl"), licence_statement(lic)) for lic in package["licenses"]]
-    rows += [(label("source"), s["title"], s["title"]) for s in package["sources"]]
-    rows += [(label("cite"), cite(package, "nl"), cite(package, "en"))]
-    rows += [("Werkbladen / Sheets", *(SHEETS[lang].format(stalking=STALKING, tables=", ".join(schemas)) for lang in CODES))]
+    rows += [(topic("caveat"), dutch.removeprefix("- "), english.removeprefix("- ")) for dutch, english in pairs]
+    rows += [(topic("licence"), licence_statement(lic, "nl"), licence_statement(lic)) for lic in package["licenses"]]
+    rows += [(topic("source"), s["title"], s["title"]) for s in package["sources"]]
+    rows += [(topic("cite"), cite(package, "nl"), cite(package, "en"))]
+    rows += [(topic("sheets"), *(SHEETS[lang].format(stalking=STALKING, tables=", ".join(schemas)) for lang in CODES))]
     columns = {field.name: field for schema in schemas.values() for field in schema.fields}
-    rows += [("Kolom / Column", f"{name}: {dutch_name(f)}", f"{name}: {f.title or name}") for name, f in columns.items()]
+    rows += [(topic("column"), f"{name}: {dutch_name(f)}", f"{name}: {f.title or name}") for name, f in columns.items()]
     return rows
+
+
+# The first sheet's topics the dataset page names too, in its words (texts.toml, [page]); the others are [workbook]'s.
+PAGE_TOPICS = ("version", "licence", "source", "cite")
+
+
+def topic(key: str) -> str:
+    """A topic of the first sheet, "Dutch / English" (texts.toml).
+
+    >>> topic("licence"), topic("caveat")
+    ('Licentie / Licence', 'Kanttekening / Caveat')
+    """
+    from ..caveats import capitalised
+    from ..facts import CODES
+
+    section = "page" if key in PAGE_TOPICS else "workbook"
+    return " / ".join(capitalised(text(section, key, lang)) for lang in CODES)
 
 
 def package_facts(descriptor: dict, tables: dict) -> dict:

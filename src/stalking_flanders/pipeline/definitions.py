@@ -8,7 +8,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..model import Schema
+from ..model import Schema, ShapeError
 from ..texts import text
 
 PACKAGE_META = "package.toml"
@@ -77,9 +77,9 @@ def _complete(field: dict, kinds: dict, path: Path) -> dict:
         return field
     kind = kinds.get(field["kind"])
     if kind is None:
-        raise ValueError(
-            f"{path}: field {field['name']!r} names the kind {field['kind']!r}, "
-            f"which {SHARED_FIELDS} does not define (it defines: {', '.join(kinds)})"
+        raise ShapeError(
+            f"{path}, field {field['name']!r}",
+            f"names the kind {field['kind']!r}, which {SHARED_FIELDS} does not define (it defines: {', '.join(kinds)})",
         )
     done = {"name": field["name"], "type": kind["type"]}
     done.update({k: v for k, v in field.items() if k not in ("kind", "name", "constraints")})
