@@ -185,6 +185,17 @@ def test_a_question_paragraph_of_its_number_only_is_a_problem_not_an_index_error
         (101, "BELAGING (STALKING) 21 47 57", "a row that is not one of the expected rows"),
         (99, "DADERS – MISDRIJF DETAIL 2019 2020 2021", "the table heading before the years differs"),
         (94, "5. DE CAW REGISTREREN HET DETAIL VAN HET MISDRIJF BIJ DADERS. Stalking valt onder de term ", "measure_nl"),
+        (95, "BELAGING. Onderstaande cijfers zijn voorhanden.", "series caw-perpetrators-belaging caveat_nl"),
+        (
+            54,
+            "Er is geen specifieke registratie voor ‘STALKING’ bij de CAW, noch als thema, noch als ",
+            "sub-question 1 statement_nl",
+        ),
+        (
+            87,
+            "Gedragsproblemen - Maatschappelijk niet aanvaard",
+            "line 87: series cgg-perpetration-registrations: a row that is not one",
+        ),
     ],
 )
 def test_a_label_heading_or_quotation_in_other_letters_than_the_text_prints_is_refused(tmp_path, line, printed, what):
@@ -220,3 +231,18 @@ def test_a_kind_no_shared_field_defines_is_a_problem_of_the_package_not_a_traceb
     with pytest.raises(PackageError) as caught:
         _complete({"name": "unit_lines", "kind": "linespan"}, {"line_span": {}}, tmp_path / "series.schema.json")
     assert "field 'unit_lines': names the kind 'linespan', which" in str(caught.value)
+
+
+def test_a_paragraph_number_of_thousands_of_digits_is_a_problem_not_an_error(tmp_path):
+    # Python converts no more than 4,300 digits to a number: int() raised ValueError.
+    line = "5" * 5000 + ". De CAW registreren het detail van het misdrijf bij daders. Stalking valt onder de term "
+    assert "[paragraphs]" in problems_of(tmp_path, replace_line(94, line))
+
+
+def test_a_unit_in_other_letters_than_the_text_prints_is_refused(tmp_path):
+    source = archive_with(tmp_path, TEXT)
+    layout = source.layout_path.read_text(encoding="utf-8")
+    source.layout_path.write_text(layout.replace('unit_nl = "daders"', 'unit_nl = "Daders"'), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        extract(source)
+    assert "series caw-perpetrators-belaging unit_nl" in str(caught.value)

@@ -64,7 +64,7 @@ def test_a_phrase_is_looked_for_once_however_many_rows_ask():
 
 @generated(100)
 @given(
-    before=st.lists(st.sampled_from(["İlker", "İNCE", "a", "İ", "ß", "ﬁ", "Ω"]), max_size=30),
+    before=st.lists(st.sampled_from(["İlker", "İNCE", "a", "İ", "ß", "ﬁ", "Ω", "ΟΔΟΣ"]), max_size=30),
     line=st.integers(min_value=1, max_value=5),
 )
 def test_a_phrase_after_letters_whose_lower_case_is_longer_is_found_on_its_own_line(before, line):
@@ -74,3 +74,10 @@ def test_a_phrase_after_letters_whose_lower_case_is_longer_is_found_on_its_own_l
     text = ArchivedText("\n".join(lines))
     assert text.find("specifieke cijfers") == (line + 1, line + 1)
     assert text.find("Specifieke cijfers", exact_case=True) == (line + 1, line + 1)
+
+
+def test_a_word_ending_in_sigma_is_found_whatever_else_the_text_holds():
+    # Lowered whole, "ΟΔΟΣ" ends in ς; lowered letter by letter (as a text holding İ was), in σ: the
+    # phrase and the text were lowered apart and no longer met.
+    for text in ("İlker zegt ΟΔΟΣ hier", "zegt ΟΔΟΣ hier"):
+        assert ArchivedText(text).find("ΟΔΟΣ") == (1, 1) and ArchivedText(text).find("οδοσ hier") == (1, 1)

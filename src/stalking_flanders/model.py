@@ -192,6 +192,21 @@ class IntegerType(FieldType):
         sheet.write_number(row, column, value)
 
 
+def count_of(text: str) -> int | None:
+    """``text`` as a count: a whole number of 0 or more, as an integer field reads it (an int64, of
+    no more digits than Python converts), or None.
+
+    >>> count_of("57"), count_of("-1"), count_of("1.234"), count_of("9" * 20)
+    (57, None, None, None)
+    """
+    if not WHOLE_NUMBER.match(text):  # no sign: a count is never negative
+        return None
+    try:
+        return IntegerType().parse(text)
+    except ValueError:
+        return None
+
+
 class BooleanType(FieldType):
     name, pandas, nullable, expected = "boolean", "bool", "boolean", "true or false"
     flag = True

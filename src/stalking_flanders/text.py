@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 
-NUMBERED = re.compile(r"^([0-9]+)\.\s")  # ASCII digits only (\\d takes the digits of other scripts too)
+# ASCII digits only (\d takes the digits of other scripts too), and few enough for int() to convert
+NUMBERED = re.compile(r"^([0-9]{1,9})\.\s")
 # Dutch month names, as the answer's heading dates its question ("op vraag nr. 186 van 21 december 2021")
 MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli")
 MONTHS_NL += ("augustus", "september", "oktober", "november", "december")
@@ -41,17 +43,24 @@ def fold(text: str) -> str:
 
 
 def lowered(text: str) -> str:
-    """``text`` in lower case letter for letter, as long as ``text``: a letter whose lower case is
-    longer (the dotted capital İ, U+0130, is two letters in lower case) stays as it is, so that a
-    position in the one is the same position in the other.
+    """``text`` in lower case letter for letter, as long as ``text``: each letter lowered on its own
+    (the same letter the same way wherever it stands: ``str.lower`` makes a word's last Σ a ς), and a
+    letter whose lower case is longer (the dotted capital İ, U+0130, is two letters in lower case)
+    kept as it is, so that a position in the one is the same position in the other.
 
-    >>> lowered("Ilker İnce"), len(lowered("İİ")) == len("İİ")
-    ('ilker İnce', True)
+    >>> lowered("Ilker İnce ΟΔΟΣ"), len(lowered("İİ")) == len("İİ")
+    ('ilker İnce οδοσ', True)
     """
     low = text.lower()
-    if len(low) == len(text):
+    if len(low) == len(text) and "Σ" not in text:  # Σ is the one letter str.lower reads in its context
         return low
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return "".join(map(_lowered_letter, text))
+
+
+@functools.cache
+def _lowered_letter(letter: str) -> str:
+    low = letter.lower()
+    return low if len(low) == 1 else letter
 
 
 def span(first: int, last: int) -> str:

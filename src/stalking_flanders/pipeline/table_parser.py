@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import MAX_DIGITS, WHOLE_NUMBER
+from ..model import INT64, count_of
 from ..problems import Problem
 from ..text import fold
 
@@ -99,21 +99,18 @@ class _Parser:
                 expected=f"{len(self.years)} whole numbers, one for each of {', '.join(map(str, self.years))}",
             )
             return
-        bad = [
-            (year, token)
-            for year, token in zip(self.years, tokens)
-            if not WHOLE_NUMBER.match(token) or len(token) > MAX_DIGITS  # Python converts no more than 4,300 digits
-        ]
+        counts = [count_of(token) for token in tokens]  # a whole number of 0 or more that an int64 holds, or None
+        bad = [(year, token) for year, token, count in zip(self.years, tokens, counts) if count is None]
         for year, token in bad:
             self.problem(
-                f"category {label!r}, year {year}: the count is not a whole number of at most {MAX_DIGITS} digits",
+                f"category {label!r}, year {year}: the count is not a whole number",
                 line,
                 found=token if len(token) <= 60 else f"{token[:60]}… ({len(token)} characters)",
-                expected=f"a whole number of 0 or more, of at most {MAX_DIGITS} digits (a 64-bit integer)",
+                expected=f"a whole number of 0 or more, at most {INT64[1]} (a 64-bit integer)",
                 code="count-not-whole",
             )
         if not bad:
-            self.rows.append(Row(label, label_lines, line, [int(t) for t in tokens]))
+            self.rows.append(Row(label, label_lines, line, counts))
 
     def finish(self, first: int, last: int) -> tuple[list[Row], list[Problem]]:
         if self.pending or self.waiting:
