@@ -216,16 +216,26 @@ def summary(previous: tuple[str, str] | None) -> tuple[str, str, dict]:
     return f"Compared with {version} (change level {result['bump']}):\n\n{text}\n", result["bump"], result
 
 
-def unrecorded_fields(result: dict, version: str) -> list[str]:
-    """The fields the release adds (``diff``'s ``result``) that ``model.ADDED_IN`` does not record as
-    added in ``version``: without it, ``validate`` reports every earlier release as lacking them,
-    and with a later version lets a package of this one lack them.
+def check_fields_recorded(result: dict, version: str, previous: str) -> None:
+    """:class:`Refused` where the release ``version`` adds, within the major version of ``previous``,
+    a field (``diff``'s ``result``) that ``model.ADDED_IN`` does not record as added in ``version``:
+    ``validate`` would report every earlier release of that major version as lacking it, and with a
+    later version let a package of this one lack it. A new major version's fields are its own.
 
-    >>> unrecorded_fields({"tables": {"series": {"fields_added": ["unit_nl", "unit_lines"]}}}, "2.1.0")
-    ['series.unit_lines']
+    >>> added = {"tables": {"series": {"fields_added": ["unit_nl", "unit_lines"]}}}
+    >>> check_fields_recorded(added, "2.1.0", "2.0.6")
+    Traceback (most recent call last):
+    ...
+    cut_release.Refused: model.ADDED_IN does not record series.unit_lines as added in 2.1.0: ...
+    >>> check_fields_recorded(added, "3.0.0", "2.5.3")  # a new major version: nothing to record
     """
+    if parse(version)[0] != parse(previous)[0]:
+        return
     added = [(table, field) for table, changes in result["tables"].items() for field in changes["fields_added"]]
-    return [f"{table}.{field}" for table, field in added if ADDED_IN.get((table, field)) != version]
+    unrecorded = [f"{table}.{field}" for table, field in added if ADDED_IN.get((table, field)) != version]
+    if unrecorded:
+        said = f"model.ADDED_IN does not record {', '.join(unrecorded)} as added in {version}"
+        raise Refused(f"{said}: give each ({{(table, field): {version!r}}}) so that earlier releases stay valid")
 
 
 def noted_bump(changelog: str) -> str:
@@ -370,10 +380,8 @@ def cut(version: str, test_command: str, previous: tuple[str, str] | None, new: 
     allowed = BUMPS.index(needed_bump(parse(previous[0]), new)) if previous else len(BUMPS)
     if BUMPS.index(bump) > allowed:
         raise Refused(f"the change from {previous[0]} needs a {bump} version, not {version}:\n{data_changes}")
-    unrecorded = unrecorded_fields(result, version)
-    if unrecorded:
-        said = f"model.ADDED_IN does not record {', '.join(unrecorded)} as added in {version}"
-        raise Refused(f"{said}: give each ({{(table, field): {version!r}}}) so that earlier releases stay valid")
+    if previous:
+        check_fields_recorded(result, version, previous[0])
     noted = noted_bump(CHANGELOG.read_text(encoding="utf-8"))
     if BUMPS.index(noted) > allowed:
         said = f"the notes under {UNRELEASED!r} in {CHANGELOG} add something (### Added)"

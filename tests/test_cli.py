@@ -17,6 +17,7 @@ from helpers import DCAT_ARGS, cli, damaged_copy, edit_file, rehash, run
 from stalking_flanders import cli as cli_module
 from stalking_flanders.caveats import caveat_words
 from stalking_flanders.datapackage import BUNDLED
+from stalking_flanders.texts import topic
 
 COMMANDS = ["tables", "show", "info", "validate"]
 
@@ -81,7 +82,14 @@ def test_usage_errors_exit_2_on_stderr():
 
 def test_info_gives_version_source_caveats_licence_citation_dutch_first(defs):
     out = cli("info").stdout
-    for needle in [f"version: {defs.version}", "nr. 186", "NOT stalking-specific", "belaging", "CC-BY-4.0", "How to cite"]:
+    for needle in [
+        f"{topic('version')}: {defs.version}",
+        "nr. 186",
+        "NOT stalking-specific",
+        "belaging",
+        "CC-BY-4.0",
+        "How to cite",
+    ]:
         assert needle in out
     dutch, english = out.index("Lees dit eerst:"), out.index("Read this first:")
     assert out.index("Cijfers uit het antwoord") < out.index("Figures from the answer") and dutch < english

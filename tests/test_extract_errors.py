@@ -246,3 +246,20 @@ def test_a_unit_in_other_letters_than_the_text_prints_is_refused(tmp_path):
     with pytest.raises(DataError) as caught:
         extract(source)
     assert "series caw-perpetrators-belaging unit_nl" in str(caught.value)
+
+
+@pytest.mark.parametrize("sources", ['sources = "x"\n', "sources = [1]\n"])
+def test_a_registry_whose_sources_are_not_a_table_is_a_problem_not_an_error(tmp_path, sources):
+    (tmp_path / "registry.toml").write_text(sources, encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_registry(tmp_path)
+    assert "column 'sources': the registry's sources are not a table" in str(caught.value)
+
+
+def test_a_file_registered_in_a_subfolder_that_is_not_there_names_the_registry_itself(tmp_path):
+    entry = '[sources.vp-sv-2]\ntext = "texts/a.txt"\nsha256 = "0"\nlayout = "layouts/a.layout.toml"\n'
+    (tmp_path / "registry.toml").write_text(entry, encoding="utf-8")
+    source = load_registry(tmp_path)["vp-sv-2"]
+    with pytest.raises(DataError) as caught:
+        extract(source)
+    assert f"{tmp_path / 'registry.toml'}, column 'sources.vp-sv-2.layout'" in str(caught.value)

@@ -477,7 +477,7 @@ def test_each_part_of_a_series_caveat_ends_in_a_full_stop():
             assert re.search(r"\)\. (Wat|What|Opmerking|Note)\b", caveat), caveat
 
 
-@pytest.mark.parametrize(("version", "said"), [("1.9.0", "model.ADDED_IN must say when"), ("9.0.0", "newer stalking-flanders")])
+@pytest.mark.parametrize(("version", "said"), [("1.9.0", "model.ADDED_IN must say so"), ("9.0.0", "newer stalking-flanders")])
 def test_a_field_an_earlier_version_lacks_names_model_added_in_a_later_a_newer_package(tmp_path, version, said):
     # A maintainer who adds a field and forgets model.ADDED_IN saw every earlier release told that
     # "a later version may need a newer stalking-flanders".

@@ -266,28 +266,25 @@ def _info(args) -> int:
     from .caveats import caveats
     from .facts import CODES
     from .loader import citation, load
-    from .texts import text
-
-    def heading(key: str) -> str:
-        return " / ".join(text("page", key, lang) for lang in CODES)  # the dataset page's words
+    from .texts import text, topic
 
     release = bundled()
     d = release.descriptor
     titles = {**{lang: t.get("title") for lang, t in d.get("translations", {}).items()}, "en": d["title"]}
     print(*(titles[lang] for lang in CODES if titles.get(lang)), sep="\n")
-    print(f"{heading('version')}: {d['version']}\n")
-    print(f"{heading('source')}:")
+    print(f"{topic('version')}: {d['version']}\n")
+    print(f"{topic('source')}:")
     for source in d.get("sources", []):
         print(f"  - {source['title']}")
     tables = {name: load(name) for name in ("series", "subquestions")}  # the bundled release, as above
     for lang in CODES:
         print(f"\n{text('page', 'caveats', lang)}:\n{caveats(tables, lang)}")
-    print(f"\n{heading('licence')}:")
+    print(f"\n{topic('licence')}:")
     for lic in d.get("licenses", []):
         print(f"  - {lic.get('name')}: {lic.get('title', '')} {lic.get('path', '')}".rstrip())
     for lang in CODES:
         print(f"  {text('licence', 'archived_text', lang)}")
-    print(f"\n{heading('cite')}:")
+    print(f"\n{topic('cite')}:")
     for lang in CODES:
         print(f"  {citation(lang=lang)}")  # the bundled release, as above
     return OK

@@ -248,13 +248,13 @@ class DataPackage:
 
         file, newer = str(self.descriptor_path), " (a later version may need a newer stalking-flanders)"
         mine, ours = str(self.descriptor.get("version")), str(reference.descriptor.get("version"))
-        # an earlier version than the bundled one: the field was added since, and model.ADDED_IN does not say when
-        lacks = (
-            newer if version_order(mine) >= version_order(ours) else " (added since this version: model.ADDED_IN must say when)"
-        )
+        earlier = version_order(mine) < version_order(ours)  # than the bundled one: it may predate what it lacks
+        lacks = " (if it was added after this version, model.ADDED_IN must say so)" if earlier else newer
         missing = [name for name in reference.tables() if name not in self.tables()]
         if missing:
-            message = "the package lacks tables this package reads" + newer
+            message = "the package lacks tables this package reads" + (
+                " (this package reads no version without them)" if earlier else newer
+            )
             return [
                 Problem(
                     Code.DESCRIPTOR_SHAPE,

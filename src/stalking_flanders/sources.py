@@ -27,6 +27,7 @@ class Source:
     text_path: Path
     sha256: str
     layout_path: Path
+    registry: Path  # the registry that names it
 
 
 # What each source of the registry gives: its key and what the value is.
@@ -56,6 +57,9 @@ def load_registry(archive_dir: Path) -> dict[str, Source]:
     with path.open("rb") as fh:
         registry = tomllib.load(fh)
     sources = registry.get("sources", {})
+    if not isinstance(sources, dict):
+        said, expected = "the registry's sources are not a table", "[sources.<id>] tables, one for each source"
+        raise_if_any([Problem(Code.REGISTRY_KEY, str(path), said, None, "sources", type(sources).__name__, expected)], str(path))
     problems = [
         _lacking(path, source_id, entry, key)
         for source_id, entry in sources.items()
@@ -69,6 +73,7 @@ def load_registry(archive_dir: Path) -> dict[str, Source]:
             text_path=path.parent / entry["text"],
             sha256=entry["sha256"],
             layout_path=path.parent / entry["layout"],
+            registry=path,
         )
         for source_id, entry in sources.items()
     }
@@ -173,7 +178,7 @@ def registered_file(source: Source, key: str) -> Path:
     :class:`DataError` naming the registry and the key where it is not a file."""
     path = source.text_path if key == "text" else source.layout_path
     if not path.is_file():
-        registry = str(path.parent / REGISTRY_NAME)
+        registry = str(source.registry)
         said = f"the {key} file registered for source {source.id} is not there"
         expected = f"{REGISTRY_KEYS[key]}: a file that exists"
         problem = Problem(Code.FILE_MISSING, registry, said, None, f"sources.{source.id}.{key}", path.name, expected)

@@ -38,6 +38,23 @@ def text(section: str, key: str, lang: str = "en", **values) -> str:
     return template.format(**values) if values else template
 
 
+# The topics the dataset page names ([page]), which the workbook's first sheet and `info` name in its
+# words; the first sheet's other topics are [workbook]'s.
+PAGE_TOPICS = ("version", "licence", "source", "cite")
+
+
+def topic(key: str) -> str:
+    """A topic's name in each language, Dutch first, each with a capital: "Licentie / Licence".
+
+    >>> topic("licence"), topic("caveat")
+    ('Licentie / Licence', 'Kanttekening / Caveat')
+    """
+    from .facts import CODES
+
+    section = "page" if key in PAGE_TOPICS else "workbook"
+    return " / ".join((said := text(section, key, lang))[:1].upper() + said[1:] for lang in CODES)
+
+
 def licence_statement(licence: dict, lang: str = "en") -> str:
     """The full licence statement: title and name of ``licence``, what it covers, and the
     archived text's status."""

@@ -22,7 +22,7 @@ from pathlib import Path
 from ..hashes import file_facts, sha256_bytes
 from ..model import TYPES, FieldType, Schema, kind_of_cell, same_value, same_values
 from ..problems import apart, printable
-from ..texts import text
+from ..texts import text, topic  # the first sheet names its topics in texts.toml's words
 from ..untrusted import MAX_COLUMNS, MAX_ROWS
 from .base import Content, Format, ShownOtherwise
 from .workbook_limits import within_a_spreadsheets_limits
@@ -147,23 +147,6 @@ def about_rows(package: dict, schemas: dict[str, Schema], tables: dict) -> list[
     columns = {field.name: field for schema in schemas.values() for field in schema.fields}
     rows += [(topic("column"), f"{name}: {dutch_name(f)}", f"{name}: {f.title or name}") for name, f in columns.items()]
     return rows
-
-
-# The first sheet's topics the dataset page names too, in its words (texts.toml, [page]); the others are [workbook]'s.
-PAGE_TOPICS = ("version", "licence", "source", "cite")
-
-
-def topic(key: str) -> str:
-    """A topic of the first sheet, "Dutch / English" (texts.toml).
-
-    >>> topic("licence"), topic("caveat")
-    ('Licentie / Licence', 'Kanttekening / Caveat')
-    """
-    from ..caveats import capitalised
-    from ..facts import CODES
-
-    section = "page" if key in PAGE_TOPICS else "workbook"
-    return " / ".join(capitalised(text(section, key, lang)) for lang in CODES)
 
 
 def package_facts(descriptor: dict, tables: dict) -> dict:
