@@ -162,6 +162,12 @@ def test_adding_a_source_extracts_only_it_and_grows_the_release(project):
     assert f">1 ({FIXTURE})</th>" in page and f">1 ({SEED_ID})</th>" in page
     listed = page.split("Het antwoord geeft geen cijfers voor de deelvragen ", 1)[1].split(".", 1)[0]
     assert f"2 ({FIXTURE})" in listed and f"2 ({SEED_ID})" in listed, listed
+    # each series' heading names its question: the page, the caveats (descriptor, info, record, workbook), the chart
+    description = json.loads((project / repo.RELEASE / "datapackage.json").read_text())["description"]
+    chart = (project / repo.RELEASE / "chart.en.svg").read_text(encoding="utf-8")
+    for said in (page, description, chart):
+        assert f"Test service ({FIXTURE})" in said or f"Testdienst ({FIXTURE})" in said
+        assert f"(CAW’s) ({SEED_ID})" in said or f"(CAW) ({SEED_ID})" in said
     run(["git", "add", "-A"], project)
     run(["git", "commit", "-qm", "Add the test fixture source"], project)
 

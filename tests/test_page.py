@@ -548,3 +548,27 @@ def test_what_the_package_says_of_its_own_texts_is_written_once_and_stands_in_th
         assert sentence in said[lang] and sentence in in_workbook, lang
     written = [p for p in [*ROOT.glob("src/stalking_flanders/**/*.py"), *ROOT.glob("schemas/*")] if p.is_file()]
     assert [p for p in written if re.search(r"not official|niet officieel", p.read_text(encoding="utf-8"))] == []
+
+
+def test_with_two_sources_the_workbook_heads_each_series_figures_with_its_question():
+    """Two answers' CAW figures for the same years, one under the other on the second sheet, named
+    neither answer: each block now starts with its series' organisation and question."""
+    import pandas as pd
+
+    from stalking_flanders.datapackage import bundled
+    from stalking_flanders.formats import xlsx
+    from stalking_flanders.pipeline.readme_sections import read_tables
+
+    tables = read_tables(bundled())
+    other = {name: frame.copy() for name, frame in tables.items()}
+    for frame in other.values():
+        if "source_question" in frame:
+            frame["source_question"] = "vp-sv-999-test-2023-01-10"
+        if "series" in frame:
+            frame["series"] = frame["series"] + "-2023"
+    both = {name: pd.concat([tables[name], other[name]], ignore_index=True) for name in tables}
+    rows = xlsx.stalking_rows(both)
+    headings = [i for i, row in enumerate(rows) if len(row) == 1 and "(CAW) (" in str(row[0])]  # a heading alone
+    assert [rows[i][0].rsplit("(", 1)[1] for i in headings[:2]] == ["vp-sv-186-beke-2021-12-21)", "vp-sv-999-test-2023-01-10)"]
+    assert all(rows[i + 1][0] == 2019 for i in headings[:2])  # the heading stands right above its figures
+    assert xlsx.stalking_rows(tables)[1][0] == 2019  # one source: the figures right under the header, as before

@@ -186,8 +186,9 @@ def caveat_list(tables: dict[str, pd.DataFrame], lang: str = "en") -> list[str]:
     ("- ..."): as many in every language (a caveat may hold a line break of its own)."""
     words, readings = caveat_words(lang), Readings(tables["subquestions"])
     lines = []
+    several = several_sources(tables["series"])
     for s in tables["series"].itertuples():
-        organisation, kind = capitalised(getattr(s, f"organisation_{lang}")), words[bool(s.stalking_specific)]
+        organisation, kind = organisation_named(s, lang, several), words[bool(s.stalking_specific)]
         lines.append(f"- {organisation} ({kind}). {series_caveat(s, readings, lang)}")
     return lines + no_figures(tables, lang)
 
@@ -204,6 +205,27 @@ def without_caveats(description, tables: dict[str, pd.DataFrame], lang: str = "e
     return str(description).removesuffix("\n\n" + caveats(tables, lang))
 
 
+def several_sources(table: pd.DataFrame) -> bool:
+    """Whether ``table`` (the series, the sub-questions) holds rows of more than one source question:
+    every output then names each row's question beside it (two CAW series, two sub-questions 2, are
+    not one)."""
+    return table["source_question"].nunique() > 1
+
+
+def organisation_named(s, lang: str, several: bool) -> str:
+    """The organisation of series ``s`` as every output heads its figures, with a capital; where the
+    package holds more than one source question (``several``: :func:`several_sources`), with its
+    question's id.
+
+    >>> import pandas as pd
+    >>> s = next(pd.DataFrame({"organisation_nl": ["centra (CGG’s)"], "source_question": ["vp-sv-9"]}).itertuples())
+    >>> organisation_named(s, "nl", False), organisation_named(s, "nl", True)
+    ('Centra (CGG’s)', 'Centra (CGG’s) (vp-sv-9)')
+    """
+    named = capitalised(getattr(s, f"organisation_{lang}"))
+    return f"{named} ({s.source_question})" if several else named
+
+
 def subquestions_named(subquestions: pd.DataFrame) -> list[str]:
     """Each row's sub-question as every output names it: its number, and where the package holds
     more than one source question, its question's id (two sub-questions 2 are not one).
@@ -213,7 +235,7 @@ def subquestions_named(subquestions: pd.DataFrame) -> list[str]:
     >>> subquestions_named(sub[:1]), subquestions_named(sub)
     (['2'], ['2 (vp-sv-1)', '2 (vp-sv-9)'])
     """
-    several = subquestions["source_question"].nunique() > 1
+    several = several_sources(subquestions)
     pairs = zip(subquestions["subquestion"], subquestions["source_question"])
     return [f"{number} ({source})" if several else str(number) for number, source in pairs]
 

@@ -174,7 +174,16 @@ def stalking_rows(tables: dict) -> list[list]:
     category and line, then what each figure counts, the answer's words, the answer's own reading
     and the package's note; each quotation with the lines it stands on. The publish step writes
     it, and ``validate`` holds the sheet to it."""
-    from ..caveats import Readings, capitalised, caveat_words, full_text, lines_named, reading_label
+    from ..caveats import (
+        Readings,
+        capitalised,
+        caveat_words,
+        full_text,
+        lines_named,
+        organisation_named,
+        reading_label,
+        several_sources,
+    )
 
     def on(span, lang: str) -> str:
         return f" ({lines_named(span, lang)})"
@@ -183,7 +192,7 @@ def stalking_rows(tables: dict) -> list[list]:
         return f" ({full_text(span, lang)})"
 
     series, observations, readings = tables["series"], tables["observations"], Readings(tables["subquestions"])
-    stalking = series[series["stalking_specific"]].drop_duplicates("series")
+    stalking, several = series[series["stalking_specific"]].drop_duplicates("series"), several_sources(series)
     category = "categorie (zoals gepubliceerd) / category (as published)"
     rows: list[list] = [["jaar / year", _counted(stalking), category, "regel / line"]]
     # each series once, and its figures found once, in one pass: a series named twice (a key the
@@ -193,12 +202,14 @@ def stalking_rows(tables: dict) -> list[list]:
     for o in observations.sort_values("year", kind="stable").itertuples():
         figures_of.setdefault(o.series, []).append([int(o.year), int(o.count), o.category, int(o.source_line)])
     for s in stalking.itertuples():
+        if several:  # whose figures follow: two answers' figures of one year must not read as one series'
+            rows += [[f"{capitalised(s.organisation_nl)} / {organisation_named(s, 'en', several)}"]]
         rows += figures_of.get(s.series, [])
         read = readings.of(s)
         rows += [
             [],
             [
-                f"{capitalised(s.organisation_nl)} / {capitalised(s.organisation_en)}",
+                f"{capitalised(s.organisation_nl)} / {organisation_named(s, 'en', several)}",
                 "Nederlands",
                 "English (translation made for this package)",
             ],

@@ -14,7 +14,7 @@ import textwrap
 
 import pandas as pd
 
-from ..caveats import Readings, capitalised, caveat_parts, first_shown
+from ..caveats import Readings, caveat_parts, first_shown, organisation_named, several_sources
 from ..facts import CODES, SPECIFIC
 from ..text import dutch_date
 from ..texts import text
@@ -109,7 +109,9 @@ def figure(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict, laid_ou
         blocks.append(("note", _lines(beside) * LINE_IN, beside))
     blocks.append(("note", _lines(footer) * LINE_IN, footer))
     # the layout adds each panel's heading and tick labels around its plot area
-    decorations = sum(_lines(_heading(s, lang)) * CHART_FONT * 1.3 / 72 + 0.5 for s in series.itertuples())
+    decorations = sum(
+        _lines(_heading(s, lang, several_sources(series))) * CHART_FONT * 1.3 / 72 + 0.5 for s in series.itertuples()
+    )
     fig = Figure(figsize=(CHART_WIDTH_IN, sum(h for _, h, _ in blocks) + decorations + 0.3), layout="constrained")
     axes = fig.subplots(len(blocks), 1, squeeze=False, height_ratios=[h for _, h, _ in blocks])[:, 0]
     panels = {}
@@ -201,8 +203,8 @@ def _lines(text_: str) -> int:
     return text_.count("\n") + 1
 
 
-def _heading(s, lang: str) -> str:
-    return f"{_wrap(capitalised(getattr(s, f'organisation_{lang}')), 44)}\n{SPECIFIC[lang][bool(s.stalking_specific)]}"
+def _heading(s, lang: str, several: bool) -> str:
+    return f"{_wrap(organisation_named(s, lang, several), 44)}\n{SPECIFIC[lang][bool(s.stalking_specific)]}"
 
 
 def _category_labels(s, tables: dict[str, pd.DataFrame], lang: str) -> list[str]:
@@ -232,7 +234,7 @@ def _panel(ax, s, tables: dict[str, pd.DataFrame], lang: str) -> None:
     if len(rows) <= LABELLED_BARS:
         ax.set_ylim(top=rows["count"].max() * 1.15)  # room for the counts above the bars
     ax.set_ylabel(text("chart", "count", lang, unit=getattr(s, f"unit_{lang}")))
-    ax.set_title(_heading(s, lang), fontsize=CHART_FONT)
+    ax.set_title(_heading(s, lang, several_sources(tables["series"])), fontsize=CHART_FONT)
     ax.grid(axis="y", linewidth=0.3)
 
 
@@ -240,6 +242,7 @@ def alt_text(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict | None
     """What the chart in ``lang`` shows, in words: every figure by series, category and year, what
     stands beside them, and (given the descriptor) the title, source and licence."""
     labels, parts, readings = _labels(tables, lang), [], Readings(tables["subquestions"])
+    several = several_sources(tables["series"])
     for s in first_shown(tables["series"]).itertuples():
         rows = tables["observations"][tables["observations"]["series"] == s.series].sort_values(
             ["category", "year"], kind="stable"
@@ -248,7 +251,7 @@ def alt_text(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict | None
             f"{labels.get(c, c)}: " + ", ".join(f"{y}: {n}" for y, n in zip(g["year"], g["count"]))
             for c, g in rows.groupby("category", sort=False)
         )
-        organisation, kind = capitalised(getattr(s, f"organisation_{lang}")), SPECIFIC[lang][bool(s.stalking_specific)]
+        organisation, kind = organisation_named(s, lang, several), SPECIFIC[lang][bool(s.stalking_specific)]
         counted = text("chart", "count", lang, unit=getattr(s, f"unit_{lang}"))  # as the panel's axis says
         parts.append(f"{organisation} ({kind}; {counted}): {figures}. {_beside(s, readings, lang, wrapped=False)}")
     if descriptor is not None:

@@ -21,11 +21,12 @@ from markupsafe import Markup
 from ..caveats import (
     NO_FIGURES,
     Readings,
-    capitalised,
     caveat_words,
     first_shown,
     lines_named,
+    organisation_named,
     sentences,
+    several_sources,
     subquestions_named,
 )
 from ..datapackage import DESCRIPTOR_NAME, cite
@@ -82,7 +83,7 @@ def _series(s, tables: dict[str, pd.DataFrame], lang: str, words: dict, readings
             hit = obs[(obs["category"] == c.category) & (obs["year"] == year)]
             cells.append("" if hit.empty else {"count": int(hit["count"].iloc[0]), "line": int(hit["source_line"].iloc[0])})
         rows.append(cells)
-    organisation = capitalised(getattr(s, f"organisation_{lang}"))
+    organisation = organisation_named(s, lang, several_sources(tables["series"]))
     return {
         "id": s.series,
         "organisation": organisation,
@@ -116,14 +117,14 @@ def _summary(tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
     answer's own reading of them (its first sentences); for one that does not, that it does not,
     and where its table is; and which sub-questions have no figures. Nothing here is computed from
     the figures."""
-    items, readings = [], Readings(tables["subquestions"])
+    items, readings, several = [], Readings(tables["subquestions"]), several_sources(tables["series"])
     for s in first_shown(tables["series"]).itertuples():
         obs = tables["observations"][tables["observations"]["series"] == s.series].sort_values("year")
         categories = tables["categories"][tables["categories"]["series"] == s.series]
         items.append(
             {
                 "id": s.series,
-                "organisation": capitalised(getattr(s, f"organisation_{lang}")),
+                "organisation": organisation_named(s, lang, several),
                 "specific": bool(s.stalking_specific),
                 "kind": SPECIFIC[lang][bool(s.stalking_specific)],
                 "counted": _counted(s, lang),

@@ -11,7 +11,17 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..caveats import Readings, capitalised, caveat_words, first_shown, full_text, lines_named, no_figures, quoted_reading
+from ..caveats import (
+    Readings,
+    caveat_words,
+    first_shown,
+    full_text,
+    lines_named,
+    no_figures,
+    organisation_named,
+    quoted_reading,
+    several_sources,
+)
 from ..datapackage import DataPackage, cite
 from ..facts import CODES, SPECIFIC
 from ..formats import FORMATS
@@ -95,13 +105,13 @@ def figures(tables: dict[str, pd.DataFrame]) -> str:
     and the package's note: Dutch first, then English. Nothing is computed from the figures (the
     answer gives no totals)."""
     obs, categories, series, subquestions = (tables[name] for name in FIGURE_TABLES)
-    out, readings = [], Readings(subquestions)
+    out, readings, several = [], Readings(subquestions), several_sources(series)
     for s in first_shown(series).itertuples():
         rows = obs[obs["series"] == s.series]
         years = sorted(int(y) for y in rows["year"].unique())
         counts = {(c, int(y)): int(n) for c, y, n in zip(rows["category"], rows["year"], rows["count"])}
         for lang in CODES:
-            organisation = getattr(s, f"organisation_{lang}")
+            organisation = organisation_named(s, lang, several)
             counted = text("chart", "count", lang, unit=getattr(s, f"unit_{lang}"))  # what each figure counts
             named = f", series `{s.series}`" if lang == "en" else ""
             kind = f"{SPECIFIC[lang][bool(s.stalking_specific)]}; {counted}{named}"
@@ -109,7 +119,7 @@ def figures(tables: dict[str, pd.DataFrame]) -> str:
             said = f"{caveat_words(lang)['answer']}: “{getattr(s, f'measure_{lang}')}” ({lines_named(s.measure_lines, lang)})"
             if isinstance(s.heading_nl, str) and s.heading_nl:  # the table's own heading, as published (Dutch)
                 said += f" {text('caveats', 'heading', lang)}: “{s.heading_nl}” ({lines_named(s.header_line, lang)})."
-            out += [f"**{capitalised(organisation)}** ({kind}). {said}", ""]
+            out += [f"**{organisation}** ({kind}). {said}", ""]
         out += [
             "| categorie (zoals gepubliceerd) / category (as published) "
             "| Engels label (gemaakt voor dit pakket) / English label (made for this package) | "
