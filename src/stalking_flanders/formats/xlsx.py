@@ -174,22 +174,7 @@ def stalking_rows(tables: dict) -> list[list]:
     category and line, then what each figure counts, the answer's words, the answer's own reading
     and the package's note; each quotation with the lines it stands on. The publish step writes
     it, and ``validate`` holds the sheet to it."""
-    from ..caveats import (
-        Readings,
-        capitalised,
-        caveat_words,
-        full_text,
-        lines_named,
-        organisation_named,
-        reading_label,
-        several_sources,
-    )
-
-    def on(span, lang: str) -> str:
-        return f" ({lines_named(span, lang)})"
-
-    def whole(span, lang: str) -> str:  # the lines of a statement quoted in part: its full text's
-        return f" ({full_text(span, lang)})"
+    from ..caveats import Readings, several_sources
 
     series, observations, readings = tables["series"], tables["observations"], Readings(tables["subquestions"])
     stalking, several = series[series["stalking_specific"]].drop_duplicates("series"), several_sources(series)
@@ -203,40 +188,56 @@ def stalking_rows(tables: dict) -> list[list]:
         figures_of.setdefault(o.series, []).append([int(o.year), int(o.count), o.category, int(o.source_line)])
     for s in stalking.itertuples():
         if several:  # whose figures follow: two answers' figures of one year must not read as one series'
-            rows += [[f"{capitalised(s.organisation_nl)} / {organisation_named(s, 'en', several)}"]]
-        rows += figures_of.get(s.series, [])
-        read = readings.of(s)
-        rows += [
-            [],
-            [
-                f"{capitalised(s.organisation_nl)} / {organisation_named(s, 'en', several)}",
-                "Nederlands",
-                "English (translation made for this package)",
-            ],
-            [
-                "Wat elk cijfer telt / What each figure counts",
-                f"“{s.measure_nl}”{on(s.measure_lines, 'nl')}",
-                f"“{s.measure_en}”{on(s.measure_lines, 'en')}",
-            ],
-            [
-                f"{caveat_words('nl')['answer']} / {caveat_words('en')['answer']}",
-                f"“{s.caveat_nl}”{on(s.caveat_lines, 'nl')}",
-                f"“{s.caveat_en}”{on(s.caveat_lines, 'en')}",
-            ],
-            *(
-                [
-                    [
-                        f"{reading_label(s, 'nl')} / {reading_label(s, 'en')}",
-                        readings.quoted(read, "nl") + whole(read["statement_lines"], "nl"),
-                        readings.quoted(read, "en") + whole(read["statement_lines"], "en"),
-                    ]
-                ]
-                if read is not None
-                else []
-            ),
-            [f"{caveat_words('nl')['note']} / {caveat_words('en')['note']}", s.note_nl, s.note_en],
-        ]
+            rows += [[_organisations(s, several)]]
+        rows += figures_of.get(s.series, []) + _beside_figures(s, readings, several)
     return rows
+
+
+def _organisations(s, several: bool) -> str:
+    """Series ``s``'s organisation in Dutch and English, and its question where there are ``several``."""
+    from ..caveats import capitalised, organisation_named
+
+    return f"{capitalised(s.organisation_nl)} / {organisation_named(s, 'en', several)}"
+
+
+def _beside_figures(s, readings, several: bool) -> list[list]:
+    """What stands below a series' figures on the second sheet: what each counts, the answer's words,
+    its reading and the package's note, each quotation with its lines, in Dutch and English."""
+    from ..caveats import caveat_words, full_text, lines_named, reading_label
+
+    def on(span, lang: str) -> str:
+        return f" ({lines_named(span, lang)})"
+
+    def whole(span, lang: str) -> str:  # the lines of a statement quoted in part: its full text's
+        return f" ({full_text(span, lang)})"
+
+    read = readings.of(s)
+    return [
+        [],
+        [_organisations(s, several), "Nederlands", "English (translation made for this package)"],
+        [
+            "Wat elk cijfer telt / What each figure counts",
+            f"“{s.measure_nl}”{on(s.measure_lines, 'nl')}",
+            f"“{s.measure_en}”{on(s.measure_lines, 'en')}",
+        ],
+        [
+            f"{caveat_words('nl')['answer']} / {caveat_words('en')['answer']}",
+            f"“{s.caveat_nl}”{on(s.caveat_lines, 'nl')}",
+            f"“{s.caveat_en}”{on(s.caveat_lines, 'en')}",
+        ],
+        *(
+            [
+                [
+                    f"{reading_label(s, 'nl')} / {reading_label(s, 'en')}",
+                    readings.quoted(read, "nl") + whole(read["statement_lines"], "nl"),
+                    readings.quoted(read, "en") + whole(read["statement_lines"], "en"),
+                ]
+            ]
+            if read is not None
+            else []
+        ),
+        [f"{caveat_words('nl')['note']} / {caveat_words('en')['note']}", s.note_nl, s.note_en],
+    ]
 
 
 def _counted(stalking) -> str:
