@@ -85,7 +85,7 @@ def test_the_texts_of_each_series_say_whose_words_they_are(name):
 def test_caveats_and_measure_travel_with_the_data():
     df = stalking_flanders.load("observations", lang="en")
     assert df.attrs["stalking_specific"] == {"caw-perpetrators-belaging": True, "cgg-perpetration-registrations": False}
-    assert "not stalking figures" in df.attrs["caveats"]["cgg-perpetration-registrations"]
+    assert "not figures specific to stalking" in df.attrs["caveats"]["cgg-perpetration-registrations"]
     assert "belaging" in df.attrs["caveats"]["caw-perpetrators-belaging"]
     assert "first face-to-face contact" in df.attrs["measures"]["cgg-perpetration-registrations"]
     nl = stalking_flanders.load("observations")

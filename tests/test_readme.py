@@ -11,7 +11,7 @@ import subprocess
 
 from helpers import ROOT
 from stalking_flanders import repo
-from stalking_flanders.caveats import NO_FIGURES
+from stalking_flanders.caveats import NO_FIGURES, lines_named
 from stalking_flanders.datapackage import DataPackage
 from stalking_flanders.pipeline import readme_sections
 
@@ -102,6 +102,8 @@ def test_the_heading_of_each_of_the_answers_tables_stands_with_its_figures_as_pu
     for s in headed.itertuples():
         assert archived[int(s.header_line) - 1].startswith(s.heading_nl)
         assert f"Kop van de tabel in het antwoord: “{s.heading_nl}” (regel {s.header_line})." in figures
+        # the measure's lines end their sentence before the heading's: "(regel 94) Kop van de tabel" ran on
+        assert f"({lines_named(s.measure_lines, 'nl')}). Kop van de tabel" in figures
         assert f"The table's heading in the answer (as published): “{s.heading_nl}” (line {s.header_line})." in figures
 
 

@@ -1,5 +1,5 @@
-"""Cijfers uit het antwoord op schriftelijke vraag nr. 186 (2021) in het Vlaams Parlement, over stalking /
-Figures from the answer to the Flemish Parliament's written question nr. 186 (2021), on stalking.
+"""Cijfers uit het antwoord op schriftelijke vraag nr. 186 (2021) over stalking (Vlaams Parlement) /
+Figures from the answer to written question nr. 186 (2021) on stalking (Flemish Parliament).
 
 The data ships inside the package. Load a table in one line:
 
@@ -16,7 +16,7 @@ The data ships inside the package. Load a table in one line:
 >>> english["category"].iloc[0]
 'Behavioural problems - aggression'
 >>> print(english.attrs["notes"]["cgg-perpetration-registrations"].split(" but ")[0])
-These are not stalking figures
+These are not figures specific to stalking
 
 Importing the package imports nothing heavy; pandas is imported by ``load`` (and pyarrow with it,
 where it is installed: pandas keeps text in it), and pandera and frictionless only by validation

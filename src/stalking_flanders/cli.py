@@ -33,8 +33,8 @@ CAVEAT_WIDTH = 100  # the caveats `show` prints under a table, wrapped
 # What the package is, Dutch first: also the first paragraph of the package's docstring and pyproject's
 # description (a test holds the three alike)
 SUMMARY = (
-    "Cijfers uit het antwoord op schriftelijke vraag nr. 186 (2021) in het Vlaams Parlement, over stalking / "
-    "Figures from the answer to the Flemish Parliament's written question nr. 186 (2021), on stalking."
+    "Cijfers uit het antwoord op schriftelijke vraag nr. 186 (2021) over stalking (Vlaams Parlement) / "
+    "Figures from the answer to written question nr. 186 (2021) on stalking (Flemish Parliament)."
 )
 
 

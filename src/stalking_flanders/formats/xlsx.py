@@ -42,7 +42,7 @@ WIDEST = 60  # characters: the widest a column is set; longer text wraps
 # are the reference): (column, the table it is looked up in, the shared field).
 DERIVED = {"observations": [("stalking_specific", "series", "series")]}
 SHEETS = {
-    "nl": "Het werkblad '{stalking}' toont de cijfers over belaging, waaronder stalking, per jaar. Daarna één werkblad per "
+    "nl": "Het werkblad ‘{stalking}’ toont de cijfers over belaging, waaronder stalking, per jaar. Daarna één werkblad per "
     "tabel, met dezelfde rijen als het CSV-bestand, dat de referentie is: {tables}. Elk cijfer "
     "vermeldt de regel van het gearchiveerde antwoord waarop het steunt (source_line). "
     "Bij elke kolomkop staat een notitie met de Nederlandse en de "

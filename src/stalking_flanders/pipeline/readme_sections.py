@@ -116,7 +116,7 @@ def figures(tables: dict[str, pd.DataFrame]) -> str:
             named = f", series `{s.series}`" if lang == "en" else ""
             kind = f"{SPECIFIC[lang][bool(s.stalking_specific)]}; {counted}{named}"
             # quoted with its lines, the English as a translation
-            said = f"{caveat_words(lang)['answer']}: “{getattr(s, f'measure_{lang}')}” ({lines_named(s.measure_lines, lang)})"
+            said = f"{caveat_words(lang)['answer']}: “{getattr(s, f'measure_{lang}')}” ({lines_named(s.measure_lines, lang)})."
             if isinstance(s.heading_nl, str) and s.heading_nl:  # the table's own heading, as published (Dutch)
                 said += f" {text('caveats', 'heading', lang)}: “{s.heading_nl}” ({lines_named(s.header_line, lang)})."
             out += [f"**{organisation}** ({kind}). {said}", ""]
