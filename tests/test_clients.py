@@ -289,7 +289,8 @@ def test_every_column_has_a_dutch_and_an_english_name_in_the_workbook(release, d
             assert cell.comment is not None and cell.comment.text == f"{dutch} / {field.title}", (name, field.name)
             assert listed[field.name][0] == f"{field.name}: {dutch}"  # and in the first sheet's list of columns
     sheets = [(dutch, english) for topic, dutch, english in about if topic == xlsx.topic("sheets")]
-    assert len(sheets) == 1 and all(f"'{name}'" in said for name in book.sheetnames[1:2] for said in sheets[0])
+    dutch, english = sheets[0] if len(sheets) == 1 else ("", "")  # the sheet named in each language's quotation marks
+    assert all(f"‘{name}’" in dutch and f"'{name}'" in english for name in book.sheetnames[1:2])
     assert all(name in said for name in book.sheetnames[2:] for said in sheets[0])  # every sheet the first lists
 
 
