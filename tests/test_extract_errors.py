@@ -219,8 +219,10 @@ def test_a_field_the_extractor_writes_that_the_schema_lacks_is_a_problem_not_lef
 
     schema = Schema.parse({"fields": [{"name": "n", "type": "integer"}]}, "s")
     with pytest.raises(DataError) as caught:
-        csv_tables.write_rows([{"n": 1, "unit_lines": "94"}], tmp_path / "s.csv", schema)
-    assert "column 'unit_lines': the rows hold a field the table's schema does not define" in str(caught.value)
+        csv_tables.write_rows([{"n": 1, "unit_lines": "94", "unit_line": "9"}], tmp_path / "s.csv", schema)
+    said = str(caught.value)
+    assert "s.csv, column 'unit_lines': the rows hold a field the table's schema (in schemas/) does not define" in said
+    assert "column 'unit_line'" in said and str(tmp_path) not in said
     assert not (tmp_path / "s.csv").exists()
 
 

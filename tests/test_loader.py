@@ -193,7 +193,7 @@ def test_each_file_of_the_figures_says_what_both_series_count_in_both_languages(
         for lang, description in (("en", resource["description"]), ("nl", resource["translations"]["nl"]["description"])):
             assert "CAW" in description and "CGG" in description and "2021" in description, resource["name"]
             assert "victims" in description or "slachtoffers" in description, resource["name"]
-            # what is the package's own (the 2021 figure, read from the question's date) is labelled so, first
+            # what is the package's own (the 2021 figure, which the answer does not date) is labelled so, first
             assert description.index(caveat_words(lang)["note"].capitalize()) < description.index("2021"), resource["name"]
 
 

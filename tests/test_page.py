@@ -227,13 +227,16 @@ def test_no_sheet_of_the_workbook_is_named_for_stalking_alone(release):
 def test_no_description_calls_the_figures_on_belaging_stalking_figures(release):
     """The descriptions of series.stalking_specific and of the code "specific" say what
     facts.SPECIFIC says (a category that covers stalking), and no text of the descriptor calls
-    figures "stalking figures" but to say that some are not (line 54: no specific registration)."""
+    figures "stalking figures" (line 54: no specific registration; since 2.6.0 not even to say that some
+    are not, which said more than the answer: "not figures specific to stalking")."""
     descriptor = (release / "datapackage.json").read_text(encoding="utf-8")
     fields = {f["name"]: f for r in json.loads(descriptor)["resources"] if "schema" in r for f in r["schema"]["fields"]}
     covers = SPECIFIC["en"][True].split(", ")[-1]  # "which covers stalking"
     for name in ("stalking_specific", "figures"):
         assert covers.removeprefix("which ") in fields[name]["description"], name
-    assert descriptor.count("stalking figures") == descriptor.count("not stalking figures")
+    assert "stalking figures" not in descriptor and "cijfers over stalking" not in descriptor.replace(
+        "specifieke cijfers over stalking", ""
+    )
 
 
 def test_the_label_of_the_makers_words_is_written_once(release):
@@ -548,6 +551,42 @@ def test_what_the_package_says_of_its_own_texts_is_written_once_and_stands_in_th
         assert sentence in said[lang] and sentence in in_workbook, lang
     written = [p for p in [*ROOT.glob("src/stalking_flanders/**/*.py"), *ROOT.glob("schemas/*")] if p.is_file()]
     assert [p for p in written if re.search(r"not official|niet officieel", p.read_text(encoding="utf-8"))] == []
+
+
+def _with_a_second_source(series: bool):
+    """The bundled release's tables and the same again as a second source question's (only its
+    sub-questions where ``series`` is false: an answer that gives no figures)."""
+    import pandas as pd
+
+    from stalking_flanders.datapackage import bundled
+    from stalking_flanders.pipeline.readme_sections import read_tables
+
+    tables = read_tables(bundled())
+    other = {name: frame.copy() for name, frame in tables.items() if series or name in ("subquestions", "source_questions")}
+    for frame in other.values():
+        frame["source_question"] = "vp-sv-999-test-2023-01-10"
+        if "series" in frame:
+            frame["series"] = frame["series"] + "-2023"
+    return {name: pd.concat([tables[name], other[name]], ignore_index=True) if name in other else tables[name] for name in tables}
+
+
+@pytest.mark.parametrize("series", [True, False], ids=["with figures", "without figures"])
+def test_with_two_sources_every_output_names_each_series_question(series):
+    """With a second source, each series' heading names its question in the caveats (descriptor,
+    info, record, workbook), the chart's text, the README's figures and the page's first screen; an
+    answer without figures makes them two sources too (it was judged table by table)."""
+    from stalking_flanders.caveats import caveat_list
+    from stalking_flanders.pipeline import chart, readme_sections
+
+    both = _with_a_second_source(series)
+    first, second = "(CAW) (vp-sv-186-beke-2021-12-21)", "(CAW) (vp-sv-999-test-2023-01-10)"
+    outputs = {
+        "caveats": "\n".join(caveat_list(both)),
+        "chart": chart.alt_text(both, "en"),
+        "readme": readme_sections.figures(both),
+    }
+    for name, said in outputs.items():
+        assert first.lower() in said.lower() and (second.lower() in said.lower()) == series, name
 
 
 def test_with_two_sources_the_workbook_heads_each_series_figures_with_its_question():

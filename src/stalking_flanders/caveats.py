@@ -1,7 +1,8 @@
 """What each series counts and does not, what the answer itself says about its figures, the
 package's own note, and which sub-questions have no figures, as text: the descriptor's description
 ends with it, the loader attaches each series' part to a DataFrame, and ``stalking-flanders info``
-prints it. No internal identifier appears in it."""
+prints it. No internal identifier appears in it, but a source question's id where the package
+holds more than one (:func:`several_sources`)."""
 
 from __future__ import annotations
 
@@ -37,8 +38,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“‘'(])")
 def sentences(text: str) -> list[str]:
     """The sentences of ``text``.
 
-    >>> sentences("Geen slachtoffers. De vraag dateert van 21 december 2021: het cijfer dekt mogelijk niet alles.")
-    ['Geen slachtoffers.', 'De vraag dateert van 21 december 2021: het cijfer dekt mogelijk niet alles.']
+    >>> sentences("Geen slachtoffers. Het zegt niet tot welke datum (21 december 2021): het dekt mogelijk niet alles.")
+    ['Geen slachtoffers.', 'Het zegt niet tot welke datum (21 december 2021): het dekt mogelijk niet alles.']
     """
     return [part for part in _SENTENCE_END.split(text.strip()) if part]
 
@@ -186,7 +187,7 @@ def caveat_list(tables: dict[str, pd.DataFrame], lang: str = "en") -> list[str]:
     ("- ..."): as many in every language (a caveat may hold a line break of its own)."""
     words, readings = caveat_words(lang), Readings(tables["subquestions"])
     lines = []
-    several = several_sources(tables["series"])
+    several = several_sources(tables)
     for s in tables["series"].itertuples():
         organisation, kind = organisation_named(s, lang, several), words[bool(s.stalking_specific)]
         lines.append(f"- {organisation} ({kind}). {series_caveat(s, readings, lang)}")
@@ -205,11 +206,18 @@ def without_caveats(description, tables: dict[str, pd.DataFrame], lang: str = "e
     return str(description).removesuffix("\n\n" + caveats(tables, lang))
 
 
-def several_sources(table: pd.DataFrame) -> bool:
-    """Whether ``table`` (the series, the sub-questions) holds rows of more than one source question:
-    every output then names each row's question beside it (two CAW series, two sub-questions 2, are
-    not one)."""
-    return table["source_question"].nunique() > 1
+def several_sources(tables: dict[str, pd.DataFrame]) -> bool:
+    """Whether the package (its ``tables`` by name) holds more than one source question, in any table
+    that names one: every output then names each series' and each sub-question's question beside
+    it (two CAW series, two sub-questions 2, are not one), the same for all of them.
+
+    >>> import pandas as pd
+    >>> one, two = pd.DataFrame({"source_question": ["a"]}), pd.DataFrame({"source_question": ["b"]})
+    >>> several_sources({"series": one, "subquestions": one}), several_sources({"series": one, "subquestions": two})
+    (False, True)
+    """
+    named = [set(frame["source_question"]) for frame in tables.values() if "source_question" in frame]
+    return len(set().union(*named)) > 1
 
 
 def organisation_named(s, lang: str, several: bool) -> str:
@@ -226,16 +234,16 @@ def organisation_named(s, lang: str, several: bool) -> str:
     return f"{named} ({s.source_question})" if several else named
 
 
-def subquestions_named(subquestions: pd.DataFrame) -> list[str]:
+def subquestions_named(subquestions: pd.DataFrame, several: bool) -> list[str]:
     """Each row's sub-question as every output names it: its number, and where the package holds
-    more than one source question, its question's id (two sub-questions 2 are not one).
+    more than one source question (``several``: :func:`several_sources`), its question's id (two
+    sub-questions 2 are not one).
 
     >>> import pandas as pd
     >>> sub = pd.DataFrame({"source_question": ["vp-sv-1", "vp-sv-9"], "subquestion": [2, 2]})
-    >>> subquestions_named(sub[:1]), subquestions_named(sub)
+    >>> subquestions_named(sub[:1], False), subquestions_named(sub, True)
     (['2'], ['2 (vp-sv-1)', '2 (vp-sv-9)'])
     """
-    several = several_sources(subquestions)
     pairs = zip(subquestions["subquestion"], subquestions["source_question"])
     return [f"{number} ({source})" if several else str(number) for number, source in pairs]
 
@@ -257,6 +265,6 @@ def no_figures(tables: dict[str, pd.DataFrame], lang: str = "en") -> list[str]:
     return [
         f"- {words['subquestion']} {named}: {words['no_figures']}. "
         f"{words['answer']}: “{getattr(q, f'statement_{lang}')}” ({lines_named(q.statement_lines, lang)})"
-        for q, named in zip(subquestions.itertuples(), subquestions_named(subquestions))
+        for q, named in zip(subquestions.itertuples(), subquestions_named(subquestions, several_sources(tables)))
         if q.figures == NO_FIGURES
     ]

@@ -52,9 +52,10 @@ def write_rows(rows: list[dict], path: Path, schema: Schema) -> None:
     """
     unknown = sorted({key for row in rows for key in row} - set(schema.field_names))
     if unknown:  # a field written but not defined would be left out without a word
-        said = "the rows hold a field the table's schema does not define"
+        said = "the rows hold a field the table's schema (in schemas/) does not define"
         expected = f"a field of the schema ({', '.join(schema.field_names)}), or the field added to it"
-        raise DataError([Problem(Code.COLUMN_EXTRA, str(path), said, None, unknown[0], unknown[0], expected)], str(path))
+        problems = [Problem(Code.COLUMN_EXTRA, path.name, said, None, name, name, expected) for name in unknown]
+        raise DataError(problems, path.name)  # the table's file: the one written here is a temporary copy
     cells = {f.name: ["" if (v := r.get(f.name)) is None else f.type.text(v) for r in rows] for f in schema.fields}
     _write_text(cells, path, schema)
 

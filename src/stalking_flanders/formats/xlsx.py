@@ -177,7 +177,7 @@ def stalking_rows(tables: dict) -> list[list]:
     from ..caveats import Readings, several_sources
 
     series, observations, readings = tables["series"], tables["observations"], Readings(tables["subquestions"])
-    stalking, several = series[series["stalking_specific"]].drop_duplicates("series"), several_sources(series)
+    stalking, several = series[series["stalking_specific"]].drop_duplicates("series"), several_sources(tables)
     category = "categorie (zoals gepubliceerd) / category (as published)"
     rows: list[list] = [["jaar / year", _counted(stalking), category, "regel / line"]]
     # each series once, and its figures found once, in one pass: a series named twice (a key the
@@ -195,9 +195,10 @@ def stalking_rows(tables: dict) -> list[list]:
 
 def _organisations(s, several: bool) -> str:
     """Series ``s``'s organisation in Dutch and English, and its question where there are ``several``."""
-    from ..caveats import capitalised, organisation_named
+    from ..caveats import organisation_named
 
-    return f"{capitalised(s.organisation_nl)} / {organisation_named(s, 'en', several)}"
+    named = f"{organisation_named(s, 'nl', False)} / {organisation_named(s, 'en', False)}"
+    return f"{named} ({s.source_question})" if several else named
 
 
 def _beside_figures(s, readings, several: bool) -> list[list]:

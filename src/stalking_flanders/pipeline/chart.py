@@ -109,15 +109,14 @@ def figure(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict, laid_ou
         blocks.append(("note", _lines(beside) * LINE_IN, beside))
     blocks.append(("note", _lines(footer) * LINE_IN, footer))
     # the layout adds each panel's heading and tick labels around its plot area
-    decorations = sum(
-        _lines(_heading(s, lang, several_sources(series))) * CHART_FONT * 1.3 / 72 + 0.5 for s in series.itertuples()
-    )
+    several = several_sources(tables)
+    decorations = sum(_lines(_heading(s, lang, several)) * CHART_FONT * 1.3 / 72 + 0.5 for s in series.itertuples())
     fig = Figure(figsize=(CHART_WIDTH_IN, sum(h for _, h, _ in blocks) + decorations + 0.3), layout="constrained")
     axes = fig.subplots(len(blocks), 1, squeeze=False, height_ratios=[h for _, h, _ in blocks])[:, 0]
     panels = {}
     for ax, (kind, _, what) in zip(axes, blocks):
         if kind == "panel":
-            _panel(ax, what, tables, lang)
+            _panel(ax, what, tables, lang, several)
             panels[what.series] = ax
             continue
         ax.axis("off")  # the legend, or a block of text from the figure's left edge (not the panels' axes)
@@ -213,7 +212,7 @@ def _category_labels(s, tables: dict[str, pd.DataFrame], lang: str) -> list[str]
     return [labels.get(c, c) for c in dict.fromkeys(rows["category"])]
 
 
-def _panel(ax, s, tables: dict[str, pd.DataFrame], lang: str) -> None:
+def _panel(ax, s, tables: dict[str, pd.DataFrame], lang: str, several: bool) -> None:
     """A series' counts as bars, grouped by year (one bar a category): counts of separate years, not
     a line that joins them (the answer draws no trend from them). A panel of at most
     ``LABELLED_BARS`` bars carries each count above its bar, as published (the image reused on its
@@ -234,7 +233,7 @@ def _panel(ax, s, tables: dict[str, pd.DataFrame], lang: str) -> None:
     if len(rows) <= LABELLED_BARS:
         ax.set_ylim(top=rows["count"].max() * 1.15)  # room for the counts above the bars
     ax.set_ylabel(text("chart", "count", lang, unit=getattr(s, f"unit_{lang}")))
-    ax.set_title(_heading(s, lang, several_sources(tables["series"])), fontsize=CHART_FONT)
+    ax.set_title(_heading(s, lang, several), fontsize=CHART_FONT)
     ax.grid(axis="y", linewidth=0.3)
 
 
@@ -242,7 +241,7 @@ def alt_text(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict | None
     """What the chart in ``lang`` shows, in words: every figure by series, category and year, what
     stands beside them, and (given the descriptor) the title, source and licence."""
     labels, parts, readings = _labels(tables, lang), [], Readings(tables["subquestions"])
-    several = several_sources(tables["series"])
+    several = several_sources(tables)
     for s in first_shown(tables["series"]).itertuples():
         rows = tables["observations"][tables["observations"]["series"] == s.series].sort_values(
             ["category", "year"], kind="stable"

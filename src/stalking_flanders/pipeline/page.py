@@ -83,7 +83,7 @@ def _series(s, tables: dict[str, pd.DataFrame], lang: str, words: dict, readings
             hit = obs[(obs["category"] == c.category) & (obs["year"] == year)]
             cells.append("" if hit.empty else {"count": int(hit["count"].iloc[0]), "line": int(hit["source_line"].iloc[0])})
         rows.append(cells)
-    organisation = organisation_named(s, lang, several_sources(tables["series"]))
+    organisation = organisation_named(s, lang, several_sources(tables))
     return {
         "id": s.series,
         "organisation": organisation,
@@ -117,7 +117,7 @@ def _summary(tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
     answer's own reading of them (its first sentences); for one that does not, that it does not,
     and where its table is; and which sub-questions have no figures. Nothing here is computed from
     the figures."""
-    items, readings, several = [], Readings(tables["subquestions"]), several_sources(tables["series"])
+    items, readings, several = [], Readings(tables["subquestions"]), several_sources(tables)
     for s in first_shown(tables["series"]).itertuples():
         obs = tables["observations"][tables["observations"]["series"] == s.series].sort_values("year")
         categories = tables["categories"][tables["categories"]["series"] == s.series]
@@ -142,7 +142,11 @@ def _summary(tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
             }
         )
     subquestions = tables["subquestions"]
-    none = [named for named, figures in zip(subquestions_named(subquestions), subquestions["figures"]) if figures == NO_FIGURES]
+    none = [
+        named
+        for named, figures in zip(subquestions_named(subquestions, several), subquestions["figures"])
+        if figures == NO_FIGURES
+    ]
     listed = ", ".join(none[:-1]) + f" {words['and']} " + none[-1] if len(none) > 1 else "".join(none)
     no_figures = words["no_figures_many" if len(none) > 1 else "no_figures"].format(list=listed) if none else ""
     return {"items": items, "no_figures": no_figures}
@@ -161,7 +165,9 @@ def _coverage(tables: dict[str, pd.DataFrame], words: dict, lang: str) -> dict:
                 {"nl": q.statement_nl, "en": q.statement_en, "quoted": True},
                 f"{q.question_lines} / {q.statement_lines}",
             ]
-            for q, named in zip(tables["subquestions"].itertuples(), subquestions_named(tables["subquestions"]))
+            for q, named in zip(
+                tables["subquestions"].itertuples(), subquestions_named(tables["subquestions"], several_sources(tables))
+            )
         ],
     }
 
@@ -220,6 +226,7 @@ def page(release: Path, descriptor: dict, tables: dict[str, pd.DataFrame], svg: 
     files = _files(release, descriptor)
     words = _words(lang)
     spreadsheet = [r["path"] for r in descriptor["resources"] if _for_spreadsheets(r["format"])]
+    readings = Readings(tables["subquestions"])  # each series' reading, found once for all of them
     return env.get_template("index.html.j2").render(
         lang=lang,
         w=words,
@@ -234,9 +241,7 @@ def page(release: Path, descriptor: dict, tables: dict[str, pd.DataFrame], svg: 
         svg=_svg(svg),
         chart_svg=chart.file_names(lang)[0],
         chart_png=chart.file_names(lang)[1],
-        series=[
-            _series(s, tables, lang, words, Readings(tables["subquestions"])) for s in first_shown(tables["series"]).itertuples()
-        ],
+        series=[_series(s, tables, lang, words, readings) for s in first_shown(tables["series"]).itertuples()],
         coverage=_coverage(tables, words, lang),
         summary=_summary(tables, lang, words),
         spreadsheet=words["spreadsheet"].format(file=", ".join(spreadsheet)) if spreadsheet else "",

@@ -105,7 +105,7 @@ def figures(tables: dict[str, pd.DataFrame]) -> str:
     and the package's note: Dutch first, then English. Nothing is computed from the figures (the
     answer gives no totals)."""
     obs, categories, series, subquestions = (tables[name] for name in FIGURE_TABLES)
-    out, readings, several = [], Readings(subquestions), several_sources(series)
+    out, readings, several = [], Readings(subquestions), several_sources(tables)
     for s in first_shown(series).itertuples():
         rows = obs[obs["series"] == s.series]
         years = sorted(int(y) for y in rows["year"].unique())
