@@ -299,8 +299,7 @@ def test_the_command_line_shows_a_table_on_a_terminal_and_csv_when_piped(release
     assert piped.splitlines()[0] == "series,category,label_en,source_lines"
     version = run(["stalking-flanders", "--version"], release).stdout
     assert version.startswith("stalking-flanders ") and "data version" in version
-    if shutil.which("script") is None:
-        pytest.skip("no script(1) to give the command a terminal")
+    needs(shutil.which("script") is not None, "no script(1) to give the command a terminal: Debian's bsdutils has it")
     shown = run(["script", "-qec", "stalking-flanders show categories --lang en", os.devnull], release).stdout
     lines = shown.replace("\r", "").splitlines()
     assert lines[0].split() == ["series", "category", "label_en", "source_lines", "category_nl"] and "," not in lines[0]

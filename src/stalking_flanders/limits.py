@@ -21,7 +21,8 @@ package it was handed (:class:`~stalking_flanders.datapackage.DataPackage` with 
 a ``release``, :func:`~stalking_flanders.diff.diff_releases`), never when it reads the bundled
 release: there a run past the time limit raises :class:`LimitExceeded` (which ``except Exception``
 does not catch) and one past the memory bound ``MemoryError``; the watchdog still ends a process
-whose run swallowed the alarm. The caps on what is read are in :mod:`stalking_flanders.untrusted`.
+whose run swallowed the alarm. The caps on what is read are in :mod:`stalking_flanders.untrusted`,
+:mod:`stalking_flanders.model` (the descriptor's), :mod:`stalking_flanders.sums` and :mod:`stalking_flanders.formats`.
 """
 
 from __future__ import annotations

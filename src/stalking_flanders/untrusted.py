@@ -8,7 +8,7 @@ it before anything else reads it, and reads its files within bounds.
   another file is refused before Frictionless sees the package; Frictionless itself runs with an
   HTTP session that refuses every request.
 - Nothing runs unbounded: the descriptor may hold at most ``MAX_DESCRIPTOR_BYTES`` (JSON nested
-  deeper than Python's parser allows is refused), each file at most ``MAX_FILE_BYTES``, all files
+  more than ``MAX_JSON_DEPTH`` levels deep is refused), each file at most ``MAX_FILE_BYTES``, all files
   together ``MAX_TOTAL_BYTES``.
 - Nothing the package says is printed raw: :func:`printable` escapes control characters and cuts
   long values.
