@@ -70,7 +70,7 @@ lint: $(VENV)/.test.installed
 # Re-pin every dependency (run by hand when a dependency should change): uv pip compile writes
 # each role's requirements file from pyproject.toml (the tests' first; every other role is held to
 # the versions it pins) and each tool's from its .in file. uv keeps the versions a file pins now;
-# UPGRADE=--upgrade re-resolves all.
+# UPGRADE=--upgrade re-resolves all, UPGRADE='--upgrade-package pandas' one.
 UPGRADE ?=
 COMPILE = .venv-lock/bin/uv pip compile --generate-hashes --python-version 3.11 --quiet --custom-compile-command "make lock" $(UPGRADE)
 lock: .venv-lock/.installed
