@@ -466,10 +466,10 @@ def test_the_stalking_figures_panel_is_no_smaller_than_the_other(release, defs):
     from stalking_flanders.pipeline import chart
 
     tables = {name: csv_format.read(release / f"{name}.csv", schema) for name, schema in defs.schemas.items()}
-    descriptor = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    facts = chart.printed(json.loads((release / "datapackage.json").read_text(encoding="utf-8")))
     for lang in PAGES:
         with matplotlib.rc_context(chart.STYLE):
-            _, panels = chart.figure(tables, lang, descriptor)
+            _, panels = chart.figure(tables, lang, facts)
         boxes = {series: ax.get_window_extent() for series, ax in panels.items()}
         specific = tables["series"].set_index("series")["stalking_specific"]
         smallest_specific = min(b.width * b.height for s, b in boxes.items() if specific[s])
@@ -485,11 +485,11 @@ def test_each_figure_is_a_bar_of_its_count_and_no_line_joins_the_years(release, 
     from stalking_flanders.pipeline import chart
 
     tables = {name: csv_format.read(release / f"{name}.csv", schema) for name, schema in defs.schemas.items()}
-    descriptor = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    facts = chart.printed(json.loads((release / "datapackage.json").read_text(encoding="utf-8")))
     observations = tables["observations"]
     for lang in PAGES:
         with matplotlib.rc_context(chart.STYLE):
-            _, panels = chart.figure(tables, lang, descriptor)
+            _, panels = chart.figure(tables, lang, facts)
         for series, ax in panels.items():
             assert ax.get_lines() == [], (lang, series)
             bars = [(round(b.get_x() + b.get_width() / 2), b.get_height()) for c in ax.containers for b in c]

@@ -60,18 +60,29 @@ def _date(date, lang: str) -> str:
     return dutch_date(date) if lang == "nl" else f"{date.day} {MONTHS_EN[date.month - 1]} {date.year}"
 
 
-def _source(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict) -> tuple[str, str]:
-    """The chart's title, and its source and licence lines, in ``lang``."""
+def printed(meta: dict) -> dict[str, str]:
+    """What the chart prints of the package's metadata ``meta``: its name and licence. The one list
+    of it: the draw step pins these (:func:`.drawn.read_validated`) and hands the chart nothing else.
+
+    >>> printed({"name": "p", "licenses": [{"name": "CC-BY-4.0"}], "title": "not printed"})
+    {'licence': 'CC-BY-4.0', 'name': 'p'}
+    """
+    return {"licence": meta["licenses"][0]["name"], "name": meta["name"]}
+
+
+def _source(tables: dict[str, pd.DataFrame], lang: str, facts: dict) -> tuple[str, str]:
+    """The chart's title, and its source and licence lines, in ``lang``; ``facts`` are what
+    :func:`printed` gives."""
     questions = tables["source_questions"]
     title = text("chart", "title", lang, number=", ".join(str(n) for n in questions["number"]))
     sources = " ".join(
         text("chart", "source", lang, number=r.number, date=_date(r.date, lang), parliament=r.parliament, minister=r.minister)
         for r in questions.itertuples()
     )
-    licence = descriptor["licenses"][0]["name"].replace("-", " ")
+    licence = facts["licence"].replace("-", " ")
     scope, archived = text("licence", "scope", lang), text("licence", "archived_text", lang)  # the chart quotes the answer
     return title, sources + " " + text(
-        "chart", "licence", lang, licence=licence, name=descriptor["name"], scope=scope, archived=archived
+        "chart", "licence", lang, licence=licence, name=facts["name"], scope=scope, archived=archived
     )
 
 
@@ -88,7 +99,7 @@ def _labels(tables: dict[str, pd.DataFrame], lang: str) -> dict[str, str]:
     return dict(zip(tables["categories"]["category"], tables["categories"][column]))
 
 
-def figure(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict, laid_out: bool = True):
+def figure(tables: dict[str, pd.DataFrame], lang: str, facts: dict, laid_out: bool = True):
     """The chart in ``lang`` as a matplotlib Figure, laid out unless ``laid_out`` is false (the
     first save lays it out then), and its panels by series (call it within
     ``matplotlib.rc_context(STYLE)``)."""
@@ -96,7 +107,7 @@ def figure(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict, laid_ou
     from matplotlib.transforms import blended_transform_factory
 
     series = first_shown(tables["series"])
-    title, footer = _source(tables, lang, descriptor)
+    title, footer = _source(tables, lang, facts)
     title, footer = _wrap(title, 44), _wrap(footer)
     blocks = [("title", _lines(title) * LINE_IN * 1.15, title)]  # (kind, height in inches, what)
     readings = Readings(tables["subquestions"])
@@ -141,18 +152,18 @@ def figure(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict, laid_ou
     return fig, panels
 
 
-def draw(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict) -> tuple[bytes, bytes]:
+def draw(tables: dict[str, pd.DataFrame], lang: str, facts: dict) -> tuple[bytes, bytes]:
     """The chart in ``lang`` as (SVG, PNG) bytes. The layout is worked out once, by the first save,
     and kept for the second: each layout costs as much as a drawing."""
     import matplotlib
 
     with matplotlib.rc_context(STYLE):
-        fig, _ = figure(tables, lang, descriptor, laid_out=False)
+        fig, _ = figure(tables, lang, facts, laid_out=False)
         svg, png = io.BytesIO(), io.BytesIO()
         fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
         fig.set_layout_engine("none")
         fig.savefig(png, format="png", dpi=110, metadata={"Software": None})
-    return described(numbered(svg.getvalue()), tables, lang, descriptor), png.getvalue()
+    return described(numbered(svg.getvalue()), tables, lang, facts), png.getvalue()
 
 
 HASHED_ID = re.compile(r'(?<=id=")([mp][0-9a-f]{10})(?=")')
@@ -180,7 +191,7 @@ def numbered(svg: bytes) -> bytes:
 TITLE_ID, DESC_ID = "chart-title", "chart-desc"  # a page that shows the SVG inline names them (aria-labelledby)
 
 
-def described(svg: bytes, tables: dict[str, pd.DataFrame], lang: str, descriptor: dict) -> bytes:
+def described(svg: bytes, tables: dict[str, pd.DataFrame], lang: str, facts: dict) -> bytes:
     """The SVG with a title and a description (:func:`alt_text`) first inside it: what a screen
     reader says of the image, in the file itself, wherever it is opened."""
     from markupsafe import escape
@@ -188,7 +199,7 @@ def described(svg: bytes, tables: dict[str, pd.DataFrame], lang: str, descriptor
     svg_text = svg.decode("utf-8")
     start = svg_text.index(">", svg_text.index("<svg")) + 1
     title = escape(text("page", "chart_title", lang))
-    said = f'<title id="{TITLE_ID}">{title}</title><desc id="{DESC_ID}">{escape(alt_text(tables, lang, descriptor))}</desc>'
+    said = f'<title id="{TITLE_ID}">{title}</title><desc id="{DESC_ID}">{escape(alt_text(tables, lang, facts))}</desc>'
     return (svg_text[:start] + said + svg_text[start:]).encode("utf-8")
 
 
@@ -237,9 +248,9 @@ def _panel(ax, s, tables: dict[str, pd.DataFrame], lang: str, several: bool) -> 
     ax.grid(axis="y", linewidth=0.3)
 
 
-def alt_text(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict | None = None) -> str:
+def alt_text(tables: dict[str, pd.DataFrame], lang: str, facts: dict | None = None) -> str:
     """What the chart in ``lang`` shows, in words: every figure by series, category and year, what
-    stands beside them, and (given the descriptor) the title, source and licence."""
+    stands beside them, and (given ``facts``, :func:`printed`) the title, source and licence."""
     labels, parts, readings = _labels(tables, lang), [], Readings(tables["subquestions"])
     several = several_sources(tables)
     for s in first_shown(tables["series"]).itertuples():
@@ -253,7 +264,7 @@ def alt_text(tables: dict[str, pd.DataFrame], lang: str, descriptor: dict | None
         organisation, kind = organisation_named(s, lang, several), SPECIFIC[lang][bool(s.stalking_specific)]
         counted = text("chart", "count", lang, unit=getattr(s, f"unit_{lang}"))  # as the panel's axis says
         parts.append(f"{organisation} ({kind}; {counted}): {figures}. {_beside(s, readings, lang, wrapped=False)}")
-    if descriptor is not None:
-        title, footer = _source(tables, lang, descriptor)
+    if facts is not None:
+        title, footer = _source(tables, lang, facts)
         parts = [title + "."] + parts + [footer]
     return " ".join(parts)

@@ -40,7 +40,7 @@ def read_validated(validated_dir: Path, defs: Definitions) -> tuple[dict[str, pd
     contents = {name: path.read_bytes() for name, path in files.items()}
     tables, problems = csv_tables.read_all(files, defs.schemas, contents)
     raise_if_any(problems, str(validated_dir))
-    printed = {"licence": defs.meta["licenses"][0]["name"], "name": defs.meta["name"]}
+    printed = chart.printed(defs.meta)
     shown = {files[name].name: data for name, data in contents.items()}
     shown[PRINTED_FACTS] = json.dumps(printed, ensure_ascii=False, sort_keys=True).encode("utf-8")
     shown[PRINTED_TEXTS] = TEXTS.read_bytes()
@@ -50,7 +50,6 @@ def read_validated(validated_dir: Path, defs: Definitions) -> tuple[dict[str, pd
 def make_charts(validated_dir: Path, defs: Definitions, charts_dir: Path) -> None:
     """The chart of the tables in ``validated_dir`` in every language, into ``charts_dir``; all or nothing."""
     tables, drawn_from = read_validated(validated_dir, defs)
-    # the chart names the package and its licence as the descriptor does: from the package metadata
     drawn = draw_each_language(tables, defs.meta)
     with replacing(charts_dir) as tmp:
         for lang, images in drawn.items():
@@ -61,11 +60,13 @@ def make_charts(validated_dir: Path, defs: Definitions, charts_dir: Path) -> Non
 
 def draw_each_language(tables: dict[str, pd.DataFrame], meta: dict) -> dict[str, tuple[bytes, bytes]]:
     """The chart in every language (:func:`.chart.draw`), as (SVG, PNG) bytes by language code in the
-    order of ``CODES``: each language in a process of its own, forked once matplotlib is imported."""
+    order of ``CODES``: each language in a process of its own, forked once matplotlib is imported.
+    The chart is handed only what :func:`.chart.printed` takes of ``meta``, which
+    :func:`read_validated` pins."""
     chart.import_matplotlib()
     fork = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=len(CODES), mp_context=fork) as pool:
-        return dict(zip(CODES, pool.map(partial(chart.draw, tables, descriptor=meta), CODES)))
+        return dict(zip(CODES, pool.map(partial(chart.draw, tables, facts=chart.printed(meta)), CODES)))
 
 
 def read_charts(charts_dir: Path, drawn_from: bytes) -> dict[str, tuple[bytes, bytes]]:
