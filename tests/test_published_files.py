@@ -4,10 +4,12 @@ dvc.lock the ones the pipeline makes."""
 
 from __future__ import annotations
 
+import ast
 import configparser
 import hashlib
 import json
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -138,6 +140,36 @@ def test_dvc_analytics_and_update_checks_are_off():
     config = configparser.ConfigParser()
     config.read(ROOT / ".dvc" / "config")
     assert config["core"]["analytics"] == "false" and config["core"]["check_update"] == "false"
+
+
+def _named_by(script: Path) -> set[str]:
+    """The repository paths a step's script names (``repo.X``); ``definitions()`` reads the schemas
+    (and the version, which only the publish step writes: its ``params``)."""
+    tree = ast.parse(script.read_text(encoding="utf-8"))
+    nodes = list(ast.walk(tree))
+    named = {getattr(repo, n.attr) for n in nodes if isinstance(n, ast.Attribute) and getattr(n.value, "id", None) == "repo"}
+    if any(isinstance(n, ast.Call) and getattr(n.func, "id", None) == "definitions" for n in nodes):
+        named.add(repo.SCHEMAS)
+    return {p.as_posix() for p in named if p != repo.PYPROJECT}
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder + "/")
+
+
+def test_each_stage_depends_on_the_data_its_script_reads():
+    """The data a stage lists as its deps are what its script reads: each path the script names
+    that is not its output lies in a dep, or holds one, and each dep that is not code lies in a
+    path the script names. A step that starts reading another folder re-runs when it changes."""
+    pipeline = yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"]
+    stages = {"extract": pipeline["extract"]["do"], **{n: pipeline[n] for n in ("validate", "draw", "publish", "package")}}
+    for name, stage in stages.items():
+        outs = [next(iter(o)) for o in stage["outs"]]
+        named = {p for p in _named_by(ROOT / "scripts" / f"{name}.py") if not any(_within(o, p) for o in outs)}
+        data = [d for d in stage["deps"] if not d.startswith(("scripts/", "src/"))]
+        assert all(any(_within(d, p) for p in named) for d in data), (name, data, named)
+        assert all(any(_within(d, p) or _within(p, d) for d in data) for p in named), (name, data, named)
+    assert _named_by(ROOT / "scripts" / "extract.py") >= {repo.ARCHIVE.as_posix(), repo.SCHEMAS.as_posix()}
 
 
 def test_dvc_yaml_paths_are_those_of_repo_py():
