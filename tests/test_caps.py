@@ -9,8 +9,8 @@ import re
 import zipfile
 
 from helpers import ROOT
-from stalking_flanders import csv_tables, limits, model, patterns, problems, repo, sums, untrusted
-from stalking_flanders.formats import parquet
+from stalking_flanders import caveats, csv_tables, diff, limits, model, patterns, problems, repo, sums, untrusted
+from stalking_flanders.formats import parquet, workbook_colours
 from stalking_flanders.formats import workbook_limits as xlsx
 from stalking_flanders.formats.xlsx import FILE_NAME as WORKBOOK
 
@@ -67,8 +67,21 @@ def test_the_security_page_states_the_caps_and_limits_the_code_keeps():
         f"more than {xlsx.MAX_OTHER_ELEMENTS:,} elements other than rows, cells, values and texts",
         f"run past {xlsx.MAX_TAG_BYTES // MiB} MiB",
         f"list {problems.MAX_PROBLEMS_KEPT:,} problems of each kind in a file",
+        # the caps stated again where the page says which module keeps them, and the others' caps
+        f"the descriptor {untrusted.MAX_DESCRIPTOR_BYTES // MiB} MiB, a file {untrusted.MAX_FILE_BYTES // MiB} MiB, all files "
+        f"{untrusted.MAX_TOTAL_BYTES // MiB} MiB, the CSV files {untrusted.MAX_CELLS:,} values together",
+        f"the folder's {sums.MAX_FILES:,} entries and {sums.MAX_DEPTH} levels",
+        f"at {xlsx.MAX_GRID:,} together",
+        f"a workbook or Parquet file {untrusted.MAX_UNPACKED_BYTES // MiB} MiB unpacked or decoded",
+        f"more than {parquet.MAX_BATCHES:,} such batches",
+        f"by its first sentence, at most {caveats.MAX_EXCERPT_CHARS:,} characters",
+        f"a font under {workbook_colours.MIN_FONT_POINTS:g} points, text of less than {workbook_colours.MIN_CONTRAST:g}:1",
+        f"an indent past {workbook_colours.MAX_INDENT} levels",
     ]
     assert [s for s in stated if s not in said] == []
+    maintainers = re.sub(r"\s+", " ", (ROOT / "docs" / "maintainers.md").read_text())
+    diff_lists = f"the first {problems.MAX_PROBLEMS_KEPT:,} rows added, rows removed and values changed, as many as hold "
+    assert diff_lists + f"{diff.MAX_LISTED_CHARS:,} characters" in maintainers
 
 
 def test_the_release_stays_well_within_the_caps():
