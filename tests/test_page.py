@@ -4,10 +4,12 @@ CITATION.cff agreeing with the descriptor."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import re
 import sys
+import tomllib
 from html import unescape
 from html.parser import HTMLParser
 
@@ -19,8 +21,9 @@ from helpers import ROOT
 from stalking_flanders import repo
 from stalking_flanders.caveats import caveat_words, lines_named, sentences
 from stalking_flanders.facts import SPECIFIC
-from stalking_flanders.pipeline.chart import file_names
+from stalking_flanders.pipeline.chart import MONTHS_EN, file_names
 from stalking_flanders.pipeline.page import PAGES
+from stalking_flanders.text import dutch_date
 from stalking_flanders.texts import text
 
 
@@ -345,6 +348,68 @@ def test_citation_cff_agrees_with_the_descriptor():
     dutch, english = cff["abstract"].split(" — ")
     assert "niet specifiek voor stalking" in dutch and "Opmerking van de makers van dit pakket: het cijfer voor 2021" in dutch
     assert "not stalking-specific" in english and "Note by the makers of this package: the 2021 figure" in english
+
+
+def _question_facts(q, lang: str) -> list[str]:
+    """What a text written by hand about source question ``q`` (a row of ``source_questions``) must
+    say of it in ``lang``: its number, date, title, questioner, minister with their title and the
+    other ministers it was put to, with their numbers."""
+    date = datetime.date.fromisoformat(q.date)
+    dated = dutch_date(date) if lang == "nl" else f"{date.day} {MONTHS_EN[date.month - 1]} {date.year}"
+    put_to = re.findall(r"(?:ministers?|,) ([^,()]+) \((\d+)\)", q.also_put_to_nl)
+    others = [f for pair in put_to if pair[1] != q.number for f in pair]
+    title = q.minister_title_nl if lang == "nl" else q.minister_title_en
+    return [f"nr. {q.number}", dated, q.title_nl, q.questioner, q.minister, title, *others]
+
+
+def test_the_texts_written_by_hand_name_each_question_as_its_archived_text_does():
+    """The question's number, date, title, questioner and minister, checked against the archived
+    text in the table ``source_questions``, are written again by hand in the package's metadata,
+    the README's first paragraphs and the citation: each says them as that table does."""
+    questions = pd.read_csv(ROOT / repo.RELEASE / "source_questions.csv", dtype=str, keep_default_na=False)
+    meta = tomllib.loads((ROOT / repo.SCHEMAS / "package.toml").read_text(encoding="utf-8"))
+    dutch, english = (ROOT / "README.md").read_text(encoding="utf-8").split("\n\n")[1:3]
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    reference = cff["references"][0]
+    texts = {
+        "nl": [meta["translations"]["nl"]["description"], dutch],
+        "en": [meta["description"], english],
+    }
+    for q in questions.itertuples():
+        for lang, written in texts.items():
+            for text_ in written:
+                flat = re.sub(r"\s+", " ", text_)
+                assert [f for f in _question_facts(q, lang) if f not in flat] == [], (lang, flat[:80])
+        reference_title = re.sub(r"\s+", " ", reference["title"])
+        assert [f for f in _question_facts(q, "nl")[:5] if f not in reference_title] == [], reference_title
+        titled = [meta["title"], cff["title"], cff["message"], meta["translations"]["nl"]["title"]]
+        assert all(f"nr. {q.number}" in t for t in titled) and q.parliament == reference["publisher"]["name"]
+        assert [a["family-names"] for a in reference["authors"]] == [q.questioner.split()[-1], q.minister.split()[-1]]
+
+
+def test_the_spans_and_counts_the_metadata_writes_by_hand_are_the_release_s():
+    """The table descriptions in ``schemas/package.toml`` cite lines and count sub-questions by hand,
+    and the README counts the answer's tables: each span starts and ends on a line the release's
+    tables cite, both languages cite the same, and the counts are the tables' rows."""
+    meta = tomllib.loads((ROOT / repo.SCHEMAS / "package.toml").read_text(encoding="utf-8"))
+    release = ROOT / repo.RELEASE
+    series = pd.read_csv(release / "series.csv", dtype=str)
+    cited = {int(n) for col in ("measure_lines", "caveat_lines") for span in series[col] for n in span.split("-")}
+    cited |= set(pd.read_csv(release / "observations.csv")["source_line"])
+    for name, table in meta["tables"].items():
+        spans = {
+            lang: re.findall(rf"\({word} (\d+)(?:-(\d+))?\)", table[key])
+            for lang, word, key in (("en", "lines?", "description"), ("nl", "regels?", "description_nl"))
+        }
+        assert spans["en"] == spans["nl"], name
+        assert all(int(n) in cited for span in spans["en"] for n in span if n), (name, spans["en"], sorted(cited))
+    subquestions = len(pd.read_csv(release / "subquestions.csv"))
+    words = {2: ("two", "twee"), 6: ("six", "zes")}  # the counts the texts write out
+    numbers, tables = words.get(subquestions, ("?", "?")), words.get(len(series), ("?", "?"))
+    assert f"The {numbers[0]} sub-questions" in meta["tables"]["subquestions"]["description"]
+    assert f"De {numbers[1]} deelvragen" in meta["tables"]["subquestions"]["description_nl"]
+    readme = re.sub(r"\s+", " ", (ROOT / "README.md").read_text(encoding="utf-8"))  # a table of the answer is a series
+    assert f"bevat {tables[1]} kleine tabellen" in readme and f"holds {tables[0]} small tables" in readme
 
 
 def test_each_release_is_dated_alike_in_its_record_the_changelog_and_the_citation():
