@@ -246,6 +246,27 @@ def test_the_record_reads_in_dutch_and_names_no_internal_id(graph, release):
         assert {lit.language for lit in graph.objects(place, SKOS.prefLabel)} == {"nl", "en"}, place
 
 
+def test_each_source_is_published_by_the_parliament_its_table_names(release, monkeypatch):
+    """The record names the parliament of each source as the table ``source_questions`` does (a
+    second source may come from another parliament), and none for a source the table lacks."""
+    from stalking_flanders import dcat
+
+    def other_parliament(name, **kwargs):
+        table = load(name, **kwargs)
+        return table.assign(parliament="Parlement X (test)") if name == "source_questions" else table
+
+    def publishers(made: Graph) -> list[str]:
+        (dataset,) = made.subjects(RDF.type, DCAT.Dataset)
+        cited = list(made.objects(dataset, DCT.relation))
+        return [str(n) for c in cited for p in made.objects(c, DCT.publisher) for n in made.objects(p, FOAF.name)]
+
+    assert publishers(Graph().parse(data=record(DataPackage(release), versioned(release)))) == ["Vlaams Parlement"]
+    monkeypatch.setattr(dcat, "load", other_parliament)
+    assert publishers(Graph().parse(data=record(DataPackage(release), versioned(release)))) == ["Parlement X (test)"]
+    monkeypatch.setattr(dcat, "load", lambda name, **kw: load(name, **kw).iloc[: 0 if name == "source_questions" else None])
+    assert publishers(Graph().parse(data=record(DataPackage(release), versioned(release)))) == []
+
+
 def test_json_ld_says_the_same(release, graph):
     json_ld = record(DataPackage(release), versioned(release), "json-ld")
     assert isomorphic(Graph().parse(data=json_ld, format="json-ld"), graph)

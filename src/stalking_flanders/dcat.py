@@ -342,7 +342,13 @@ def coverage(r: Record) -> Triples:
 
 def sources(r: Record) -> Triples:
     """The parliamentary question(s) the dataset comes from: documents the dataset is related to,
-    not dcat:Datasets (a harvester imports every dcat:Dataset of a record as a dataset of its own)."""
+    not dcat:Datasets (a harvester imports every dcat:Dataset of a record as a dataset of its own),
+    each published by the parliament the table ``source_questions`` names for its archived text
+    (a source that table does not name is given no publisher: none is assumed)."""
+    with warnings.catch_warnings():  # as coverage(): the record states the package's own sources
+        warnings.simplefilter("ignore", UnverifiedRelease)
+        questions = load("source_questions", lang="en", release=r.package)
+    parliaments = dict(zip(questions["archived_text"], questions["parliament"]))
     triples = []
     for i, source in enumerate(r.descriptor.get("sources", [])):
         cited, parliament = r.node(f"source-{i + 1}"), r.node(f"source-{i + 1}-publisher")
@@ -350,14 +356,17 @@ def sources(r: Record) -> Triples:
         triples += [
             (cited, RDF.type, FOAF.Document),
             (cited, RDF.type, DCT.BibliographicResource),
-            (cited, DCT.publisher, parliament),
             *texts(cited, DCT.title, {"nl": source["title"]}),
             *texts(cited, DCT.description, {lang: text("portal", "source_description", lang, **values) for lang in CODES}),
-            (parliament, RDF.type, FOAF.Agent),
-            (parliament, RDF.type, DCT.Agent),
-            (parliament, FOAF.name, Literal(text("portal", "source_publisher", "nl"), lang="nl")),
             (r.dataset, DCT.relation, cited),
         ]
+        if (name := parliaments.get(source.get("path"))) is not None:  # the parliament's own name, in Dutch
+            triples += [
+                (cited, DCT.publisher, parliament),
+                (parliament, RDF.type, FOAF.Agent),
+                (parliament, RDF.type, DCT.Agent),
+                (parliament, FOAF.name, Literal(name, lang="nl")),
+            ]
     return triples
 
 
