@@ -281,6 +281,24 @@ def test_the_coverage_names_each_code_in_the_pages_language(html, release, lang)
         assert f">{kinds[code]} (<code>{code}</code>)</td>" in unescape(coverage), code
 
 
+def test_every_code_of_the_figures_field_is_named_and_none_other():
+    """The codes of ``subquestions.figures`` are its schema's enum: the layout files accept those,
+    the texts name each of them in every language (``specific`` as its series is named), and the
+    caveats' code for no figures is one of them; a code added to one and not the others fails here."""
+    import typing
+
+    from stalking_flanders.caveats import NO_FIGURES
+    from stalking_flanders.pipeline.layout import Subquestion
+
+    schema = json.loads((ROOT / repo.SCHEMAS / "subquestions.schema.json").read_text(encoding="utf-8"))
+    enum = next(f for f in schema["fields"] if f["name"] == "figures")["constraints"]["enum"]
+    assert list(typing.get_args(Subquestion.model_fields["figures"].annotation)) == enum
+    for lang in PAGES:
+        assert ["specific", *text("page", "figures_kinds", lang)] == enum, lang
+        assert set(SPECIFIC[lang]) == {True, False}, lang
+    assert NO_FIGURES in enum
+
+
 def test_the_downloads_point_spreadsheet_users_to_the_workbook(html, lang):
     downloads = html[html.index('id="downloads"') :]
     assert "stalking-flanders.xlsx" in downloads[: downloads.index("<table")]  # said before the list
