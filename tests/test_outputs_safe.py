@@ -220,6 +220,16 @@ def test_every_lock_pins_a_hash_and_is_installed_by_hash():
     assert "npm ci" in makefile
 
 
+def test_the_docs_quote_the_test_commands_the_makefile_runs():
+    """``make test`` and ``make test-fast`` run the pytest commands the maintainers' pages quote."""
+    makefile = (ROOT / "Makefile").read_text()
+    for target in ("test", "test-fast"):
+        recipe = re.search(rf"^{target}:.*\n\tpython -m (pytest .+)$", makefile, re.M).group(1)
+        for page in ("maintainers.md", "testing.md"):
+            said = re.sub(r"\s+", " ", (ROOT / "docs" / page).read_text(encoding="utf-8"))
+            assert f"(`{recipe}`" in said, (target, page, recipe)
+
+
 def test_the_python_version_and_the_build_backend_pin_are_said_alike_everywhere():
     """The Python version is ``requires-python`` of pyproject.toml (its lowest); the Makefile's
     interpreter, the locks' target, the linter's and the two commands' prose say the same one. The
