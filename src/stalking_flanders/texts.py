@@ -38,6 +38,18 @@ def text(section: str, key: str, lang: str = "en", **values) -> str:
     return template.format(**values) if values else template
 
 
+def both(key: str) -> str:
+    """The head ``key`` of ``[heads]`` in each language, Dutch first, as the tables shown in both
+    languages head a column.
+
+    >>> both("year"), both("counts")
+    ('jaar / year', 'aantal / count')
+    """
+    from .facts import CODES
+
+    return " / ".join(text("heads", key, lang) for lang in CODES)
+
+
 # The topics the dataset page names ([page]), which the workbook's first sheet and `info` name in its
 # words; the first sheet's other topics are [workbook]'s.
 PAGE_TOPICS = ("version", "licence", "source", "cite")

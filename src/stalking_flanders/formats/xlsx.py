@@ -22,7 +22,7 @@ from pathlib import Path
 from ..hashes import file_facts, sha256_bytes
 from ..model import TYPES, FieldType, Schema, kind_of_cell, same_value, same_values
 from ..problems import apart, printable
-from ..texts import text, topic  # the first sheet names its topics in texts.toml's words
+from ..texts import both, text, topic  # the first sheet names its topics in texts.toml's words
 from ..untrusted import MAX_COLUMNS, MAX_ROWS
 from .base import Content, Format, ShownOtherwise
 from .workbook_limits import within_a_spreadsheets_limits
@@ -178,8 +178,7 @@ def stalking_rows(tables: dict) -> list[list]:
 
     series, observations, readings = tables["series"], tables["observations"], Readings(tables["subquestions"])
     stalking, several = series[series["stalking_specific"]].drop_duplicates("series"), several_sources(tables)
-    category = "categorie (zoals gepubliceerd) / category (as published)"
-    rows: list[list] = [["jaar / year", _counted(stalking), category, "regel / line"]]
+    rows: list[list] = [[both("year"), _counted(stalking), both("category"), both("line")]]
     # each series once, and its figures found once, in one pass: a series named twice (a key the
     # checks refuse) would otherwise repeat every figure of it (3,400 times 35,000 rows took
     # validate past 1 GiB), and a sort for each of 40,000 series took 55 s
@@ -246,10 +245,10 @@ def _counted(stalking) -> str:
     the chart's words) where the stalking series share one, else only that they are counts (as
     releases before 2.1.0, which give no unit, head it)."""
     if "unit_nl" not in stalking or "unit_en" not in stalking:
-        return "aantal / count"
+        return both("counts")
     units = list(dict.fromkeys(zip(stalking["unit_nl"], stalking["unit_en"])))
     if len(units) != 1:
-        return "aantal / count"
+        return both("counts")
     (nl, en) = units[0]
     return f"{text('chart', 'count', 'nl', unit=nl)} / {text('chart', 'count', 'en', unit=en)}"
 

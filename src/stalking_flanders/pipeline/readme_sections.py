@@ -26,7 +26,7 @@ from ..datapackage import DataPackage, cite
 from ..facts import CODES, SPECIFIC
 from ..formats import FORMATS
 from ..model import table_names
-from ..texts import text
+from ..texts import both, text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -120,12 +120,7 @@ def figures(tables: dict[str, pd.DataFrame]) -> str:
             if isinstance(s.heading_nl, str) and s.heading_nl:  # the table's own heading, as published (Dutch)
                 said += f" {text('caveats', 'heading', lang)}: “{s.heading_nl}” ({lines_named(s.header_line, lang)})."
             out += [f"**{organisation}** ({kind}). {said}", ""]
-        out += [
-            "| categorie (zoals gepubliceerd) / category (as published) "
-            "| Engels label (gemaakt voor dit pakket) / English label (made for this package) | "
-            + " | ".join(map(str, years))
-            + " |"
-        ]
+        out += [f"| {both('category')} | {both('label')} | " + " | ".join(map(str, years)) + " |"]
         out += ["| --- | --- |" + " ---: |" * len(years)]
         for c in categories[categories["series"] == s.series].itertuples():
             cells = [_cell(c.category), _english_label(c)] + [str(counts.get((c.category, y), "")) for y in years]
