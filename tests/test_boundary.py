@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+import tomllib
 
 import pytest
 
@@ -313,6 +314,33 @@ def test_the_extras_a_user_installs_are_those_pyproject_declares_and_the_readme_
     assert {re.search(r"the `([a-z]+)` extra", row).group(1) for row in rows if "the `" in row} == set(EXTRAS)
     for command, extra in NEEDS.items():
         assert any(f"`stalking-flanders {command}`" in row and f"the `{extra}` extra" in row for row in rows), command
+
+
+def test_the_versions_names_and_licence_the_docs_write_by_hand_are_the_projects():
+    """What the docs name of the standards, tools and files the tests use is what the project pins
+    or makes: the DCAT-AP Vlaanderen standard, CKAN and its DCAT harvester, the R reader, the
+    workbook's first two sheets and the code's licence."""
+    from test_clients import R_SOURCE
+
+    from stalking_flanders.facts import DCAT_AP_VL
+    from stalking_flanders.formats.xlsx import READ_ME, STALKING
+
+    def flat(page: str) -> str:
+        return re.sub(r"\s+", " ", (ROOT / page).read_text(encoding="utf-8"))
+
+    docs = {p: flat(p) for p in ["README.md", *(f"docs/{d.name}" for d in sorted((ROOT / "docs").glob("*.md")))]}
+    dated = {d for said in docs.values() for d in re.findall(r"(?:Vlaanderen \(|standard of |`)(\d{4}-\d{2}-\d{2})", said)}
+    assert dated == {DCAT_AP_VL}, dated
+    pins = dict(re.findall(r"^([a-z-]+)==(\S+)", (ROOT / "requirements" / "ckan.in").read_text(), re.M))
+    assert f"ckanext-dcat {pins['ckanext-dcat']}," in docs["docs/portals.md"]
+    assert f"CKAN {pins['ckan']}," in docs["docs/portals.md"]
+    r_version = re.fullmatch(r"frictionless_([0-9.]+)\.tar\.gz", R_SOURCE.name).group(1)
+    assert f"`frictionless` {r_version} from `../shared/r/`" in docs["docs/testing.md"]
+    for page in ("docs/clients.md", "docs/data-package.md"):
+        assert f'"{READ_ME}"' in docs[page] and f'"{STALKING}"' in docs[page], page
+    licence = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["license"]
+    assert f"The code: {licence} (`LICENSE`)" in docs["README.md"]
+    assert (ROOT / "LICENSE").read_text().startswith(f"{licence} License\n")
 
 
 def test_every_page_that_names_a_dcat_ap_version_names_the_one_the_record_is_made_to():

@@ -26,7 +26,7 @@ from rdflib.namespace import DCTERMS as DCT
 from helpers import DOORS, ROOT, cli, damaged_copy, edit_file, http_folder, needs, run, tool_env
 from stalking_flanders.datapackage import DataPackage
 from stalking_flanders.dcat import record
-from stalking_flanders.facts import DCAT_AP
+from stalking_flanders.facts import DCAT_AP, DCAT_AP_VL
 from stalking_flanders.loader import load
 from stalking_flanders.portal_settings import load_settings
 from stalking_flanders.releases import history
@@ -36,7 +36,7 @@ pytestmark = pytest.mark.system  # runs outside programs: see conftest.py
 SHAPES = Path(os.environ.get("STALKING_FLANDERS_DCAT_AP", ROOT.parent / "shared" / "dcat-ap")) / DCAT_AP
 VL_SHAPES = (
     Path(os.environ.get("STALKING_FLANDERS_DCAT_AP_VL", ROOT.parent / "shared" / "dcat-ap-vl"))
-    / "2026-02-24"
+    / DCAT_AP_VL
     / "shacl"
     / "metadata-voor-services-ap-SHACL.ttl"
 )
@@ -68,7 +68,7 @@ def shapes(*names: str) -> Graph:
 
 
 def vl_shapes() -> Graph:
-    """The DCAT-AP Vlaanderen shapes (2026-02-24), with the errata of ../shared/dcat-ap-vl/README.md
+    """The DCAT-AP Vlaanderen shapes (``DCAT_AP_VL``), with the errata of ../shared/dcat-ap-vl/README.md
     mended in memory and nothing else touched: cardinalities written as strings, "n" meaning
     unbounded. (Erratum 3, sh:class rdfs:Resource, is met by validating with RDFS inference; 4 and
     5 report twice or never and need no mending.)"""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 EU = "http://publications.europa.eu/resource/authority/"  # the EU vocabularies
 DCAT_AP = "3.0.1"  # the version of DCAT-AP whose shapes the portal record is made to (and tested against)
+DCAT_AP_VL = "2026-02-24"  # the DCAT-AP Vlaanderen standard whose shapes the record is tested against
 
 
 @dataclass(frozen=True)
