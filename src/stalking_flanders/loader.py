@@ -46,16 +46,21 @@ def from_dvc(repo: str | None, rev: str | None, into) -> DataPackage:
         # release of files kept out of git that no cache holds (dvc_data's DataIndexError)
         where = f"revision {rev!r} of " if rev is not None else ""
         said = f"{type(error).__name__}: {error}"
-        hint = f" {NAMING_A_VERSION}" if rev is not None else ""
+        hint = f" {naming_a_version()}" if rev is not None else ""
         raise NotFetched(f"cannot fetch the release of {where}{repo or 'this repository'} ({said}).{hint}") from None
     return DataPackage(target)
 
 
-NAMING_A_VERSION = (
-    "A version is named by its number or its commit, as releases.toml records them "
-    "(stalking_flanders.releases.history()); the latest release's commit is recorded by the next one: until then, "
-    "it is the commit 'Release <version>' of the default branch. Tags do not travel with a clone."
-)
+def naming_a_version() -> str:
+    """How ``rev`` names a version, for an error that could not fetch one."""
+    from .releases import COMMIT_SUBJECT  # the subject the release script gives a release's commit
+
+    commit = COMMIT_SUBJECT.format(version="<version>")
+    return (
+        "A version is named by its number or its commit, as releases.toml records them "
+        "(stalking_flanders.releases.history()); the latest release's commit is recorded by the next one: until then, "
+        f"it is the commit '{commit}' of the default branch. Tags do not travel with a clone."
+    )
 
 
 def revision(rev: str | None) -> str | None:
