@@ -234,6 +234,22 @@ def test_no_example_adds_up_figures_the_answer_does_not():
     assert not found
 
 
+def test_the_routes_name_the_release_folder_and_the_portal_page_its_themes_and_years():
+    """The README's routes to the data (not run as written: each is a test of its own) fetch the
+    release's folder, and the portals' page names the record's themes and the years it covers."""
+    from stalking_flanders.facts import THEMES, years_covered
+    from stalking_flanders.loader import load
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    fetched = re.findall(r"^dvc (?:get|import) <repository> (\S+)", readme, re.M)
+    assert len(fetched) == 3 and set(fetched) == {repo.RELEASE.as_posix()}, fetched
+    assert f"# the release is in {repo.RELEASE.as_posix()}/" in readme
+    portals = re.sub(r"\s+", " ", (ROOT / "docs" / "portals.md").read_text(encoding="utf-8"))
+    assert f"data-theme vocabulary ({', '.join(THEMES)})" in portals
+    first, last = years_covered(load("series", lang="en"))
+    assert f"temporal coverage from the data ({first} to {last}, as years)" in portals
+
+
 def test_readme_is_short():
     lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
     assert len(lines) <= README_MOST_LINES, f"README.md has {len(lines)} lines; move detail to docs/"
