@@ -35,6 +35,7 @@ data/charts, data/release and the package's bundled data) are restored as they w
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime
 import os
 import re
@@ -49,7 +50,7 @@ from pathlib import Path
 from changelog import NAME, heading, released
 
 import _step  # noqa: F401 - puts this checkout's src/ first on the path
-from stalking_flanders import repo, sums
+from stalking_flanders import csv_tables, repo, sums
 from stalking_flanders.datapackage import DataPackage
 from stalking_flanders.diff import BUMPS, as_text, diff_releases
 from stalking_flanders.hashes import sha256_bytes
@@ -210,10 +211,31 @@ def summary(previous: tuple[str, str] | None) -> tuple[str, str, dict]:
         workdir = Path(tmp) / "previous"
         try:
             result = diff_releases(previous_release(revision, workdir), repo.RELEASE)
+            check_texts_kept(workdir / repo.RELEASE, repo.RELEASE, version)
         finally:
             git("worktree", "remove", "--force", str(workdir), check=False)
     text = "\n".join(as_text(result).splitlines()[1:])  # Markdown as it is: its sub-items nest under their table
     return f"Compared with {version} (change level {result['bump']}):\n\n{text}\n", result["bump"], result
+
+
+def check_texts_kept(previous: Path, new: Path, version: str) -> None:
+    """:class:`Refused` where a source question of the release ``version`` (its folder ``previous``)
+    stands in the release ``new`` with another archived text (another sha256): an archived text is
+    never edited, since every earlier release is held to the text its registry entry names; a
+    corrected answer is a source of its own (docs/maintainers.md, "A corrected answer")."""
+
+    def texts(release: Path) -> dict[str, str]:
+        with (release / csv_tables.file_name("source_questions")).open(encoding="utf-8", newline="") as fh:
+            return {row["source_question"]: row["sha256"] for row in csv.DictReader(fh)}
+
+    before, after = texts(previous), texts(new)
+    edited = sorted(q for q in before.keys() & after.keys() if before[q] != after[q])
+    if edited:
+        raise Refused(
+            f"the archived text of {', '.join(edited)} is not the one {version} published (another sha256): every "
+            "earlier release would fail validate. Restore it, and archive a corrected answer as a new source "
+            '(docs/maintainers.md, "A corrected answer")'
+        )
 
 
 def check_fields_recorded(result: dict, version: str, previous: str) -> None:

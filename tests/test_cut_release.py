@@ -136,6 +136,23 @@ def test_notes_that_add_something_refuse_a_patch_release_and_change_nothing(proj
         run(["git", "reset", "-q", "--hard", "HEAD~1"], project)
 
 
+def test_an_archived_text_edited_in_place_is_refused_and_nothing_changes(project):
+    """An archived text is never edited: a release whose source stands on another text than the last
+    release's (its sha256 registered anew) is refused, since every earlier release would fail validate."""
+    text, registry = project / repo.ARCHIVE / f"{SEED_ID}.txt", project / repo.ARCHIVE / "registry.toml"
+    old = hashlib.sha256(text.read_bytes()).hexdigest()
+    text.write_bytes(text.read_bytes() + b"\n")
+    registry.write_text(registry.read_text().replace(old, hashlib.sha256(text.read_bytes()).hexdigest()))
+    run(["git", "commit", "-qam", "an archived text edited"], project)
+    before = sha256_tree(project, *BUILT)
+    try:
+        result = release(project, PATCH)
+        assert result.returncode == 1 and f"the archived text of {SEED_ID} is not the one {FIRST} published" in result.stderr
+        assert run(["git", "status", "--porcelain"], project).stdout == "" and sha256_tree(project, *BUILT) == before
+    finally:
+        run(["git", "reset", "-q", "--hard", "HEAD~1"], project)
+
+
 def add_fixture_source(project):
     """The documented path: archive the text, register it with its hash, describe its layout."""
     archive = project / repo.ARCHIVE

@@ -85,6 +85,7 @@ def test_an_unknown_category(tmp_path):
     message = problems_of(tmp_path, replace_line(83, "Gedragsproblemen - iets anders 304 249 169"))
     assert "line 83" in message and "not one of the expected rows" in message
     assert "found 'Gedragsproblemen - iets anders 304 249 169'" in message
+    assert "expected one of the categories the source's layout file gives series" in message  # where to add one
 
 
 def test_a_year_outside_the_tables_years(tmp_path):

@@ -76,8 +76,8 @@ class _Parser:
                 "a row that is not one of the expected rows",
                 number,
                 found=candidate,
-                expected=f"a category of series {self.series} ({'; '.join(self.labels)}) followed by "
-                f"{len(self.years)} whole numbers (for {', '.join(map(str, self.years))})",
+                expected=f"one of the categories the source's layout file gives series {self.series} "
+                f"({'; '.join(self.labels)}) followed by {len(self.years)} whole numbers (for {', '.join(map(str, self.years))})",
             )
 
     def match(self, candidate: str) -> str | None:
