@@ -320,7 +320,7 @@ def test_the_versions_names_and_licence_the_docs_write_by_hand_are_the_projects(
     """What the docs name of the standards, tools and files the tests use is what the project pins
     or makes: the DCAT-AP Vlaanderen standard, CKAN and its DCAT harvester, the R reader, the
     workbook's first two sheets and the code's licence."""
-    from test_clients import R_SOURCE
+    from test_clients import R_SOURCE_NAME
 
     from stalking_flanders.facts import DCAT_AP_VL
     from stalking_flanders.formats.xlsx import READ_ME, STALKING
@@ -329,12 +329,13 @@ def test_the_versions_names_and_licence_the_docs_write_by_hand_are_the_projects(
         return re.sub(r"\s+", " ", (ROOT / page).read_text(encoding="utf-8"))
 
     docs = {p: flat(p) for p in ["README.md", *(f"docs/{d.name}" for d in sorted((ROOT / "docs").glob("*.md")))]}
-    dated = {d for said in docs.values() for d in re.findall(r"(?:Vlaanderen \(|standard of |`)(\d{4}-\d{2}-\d{2})", said)}
+    vl_date = re.compile(r"(?:Vlaanderen \(|standard of )(\d{4}-\d{2}-\d{2})|`(\d{4}-\d{2}-\d{2})/shacl/")
+    dated = {d for said in docs.values() for pair in vl_date.findall(said) for d in pair if d}
     assert dated == {DCAT_AP_VL}, dated
     pins = dict(re.findall(r"^([a-z-]+)==(\S+)", (ROOT / "requirements" / "ckan.in").read_text(), re.M))
     assert f"ckanext-dcat {pins['ckanext-dcat']}," in docs["docs/portals.md"]
     assert f"CKAN {pins['ckan']}," in docs["docs/portals.md"]
-    r_version = re.fullmatch(r"frictionless_([0-9.]+)\.tar\.gz", R_SOURCE.name).group(1)
+    r_version = re.fullmatch(r"frictionless_([0-9.]+)\.tar\.gz", R_SOURCE_NAME).group(1)
     assert f"`frictionless` {r_version} from `../shared/r/`" in docs["docs/testing.md"]
     for page in ("docs/clients.md", "docs/data-package.md"):
         assert f'"{READ_ME}"' in docs[page] and f'"{STALKING}"' in docs[page], page

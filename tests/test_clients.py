@@ -171,7 +171,8 @@ def node_reader_ready() -> bool:
 # The R reader of Data Packages: frictionless 1.2.1 (CRAN, by INBO), from its source beside the
 # project (../shared/r/, or $STALKING_FLANDERS_R_SOURCE), installed here into a library of the
 # test run's own; R and its dependencies come from Debian's packages (.ci/run installs them).
-R_SOURCE = Path(os.environ.get("STALKING_FLANDERS_R_SOURCE", ROOT.parent / "shared" / "r" / "frictionless_1.2.1.tar.gz"))
+R_SOURCE_NAME = "frictionless_1.2.1.tar.gz"  # the version the docs name (tests/test_boundary.py)
+R_SOURCE = Path(os.environ.get("STALKING_FLANDERS_R_SOURCE", ROOT.parent / "shared" / "r" / R_SOURCE_NAME))
 R_CLASSES = {"string": "character", "integer": "numeric", "boolean": "logical", "date": "Date"}  # what it reads each as
 # (an integer is read as a double by design, "to avoid big integers issues"; a field with an enum as a factor)
 
