@@ -112,7 +112,7 @@ def _graph(package: DataPackage, settings: dict) -> Graph:
             f"under ({', '.join(LICENCES)}); a record is made only of this package's releases, as published"
         )
     _no_name_of_the_records_own(package)
-    if package.root != BUNDLED.resolve():  # the record reads the tables by name (the coverage, the series)
+    if package.root != BUNDLED.resolve():  # the record reads the tables by name (the coverage, the series, the source questions)
         problems = package.layout_problems(bundled())
         if problems:
             raise DataError(problems, str(package.descriptor_path))
