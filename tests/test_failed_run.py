@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 import shutil
 
 import pytest
 
 from helpers import SEED_ID, run, sha256_tree
 from stalking_flanders import repo
-from stalking_flanders.pipeline import chart
 from stalking_flanders.pipeline.atomic import replacing
-from stalking_flanders.pipeline.drawn import DRAWN_FROM, PRINTED_FACTS, StaleCharts, draw_each_language, read_validated
+from stalking_flanders.pipeline.drawn import DRAWN_FROM, StaleCharts
 from stalking_flanders.pipeline.published import make_release
 from stalking_flanders.problems import DataError
 
@@ -88,25 +85,6 @@ def test_publish_with_charts_not_drawn_from_its_tables_fails_and_keeps_the_relea
     with pytest.raises(StaleCharts, match=said):
         make_release(validated, charts, built / repo.ARCHIVE, defs, release, tmp_path / "datapackage.json", tmp_path / "c.png")
     assert sha256_tree(release) == before and not (tmp_path / "datapackage.json").exists()
-
-
-def _echo(tables, lang, facts):
-    """A chart that shows what it was handed of the package's metadata (at module level: the draw
-    step's processes take it by name)."""
-    return json.dumps(facts, sort_keys=True).encode("utf-8"), b""
-
-
-def test_the_chart_is_handed_only_what_the_draw_step_pins(built, defs, monkeypatch):
-    """A chart printing more of the metadata than the draw step pins would be published stale when
-    that changed: each language's chart is handed exactly the facts the step pins, and no more."""
-    monkeypatch.setattr(chart, "draw", _echo)
-    monkeypatch.setattr(chart, "import_matplotlib", lambda: None)
-    tables, drawn_from = read_validated(built / repo.VALIDATED, defs)
-    handed = {svg.decode("utf-8") for svg, _ in draw_each_language(tables, defs.meta).values()}
-    assert handed == {json.dumps(chart.printed(defs.meta), sort_keys=True)}
-    pinned = hashlib.sha256(json.dumps(chart.printed(defs.meta), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-    assert f"{pinned}  {PRINTED_FACTS}" in drawn_from.decode()
-    assert "title" in defs.meta and "title" not in chart.printed(defs.meta)
 
 
 def outputs(folder):

@@ -386,14 +386,15 @@ def test_the_texts_written_by_hand_name_each_question_as_its_archived_text_does(
     the README's first paragraphs and the citation: each says them as that table does."""
     questions = pd.read_csv(ROOT / repo.RELEASE / "source_questions.csv", dtype=str, keep_default_na=False)
     meta = tomllib.loads((ROOT / repo.SCHEMAS / "package.toml").read_text(encoding="utf-8"))
-    dutch, english = (ROOT / "README.md").read_text(encoding="utf-8").split("\n\n")[1:3]
+    paragraphs = (ROOT / "README.md").read_text(encoding="utf-8").split("\n\n")
+    dutch = next(p for p in paragraphs if p.startswith("**In het Nederlands:**"))
+    english = next(p for p in paragraphs if p.startswith("Every figure in "))
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
-    reference = cff["references"][0]
     texts = {
         "nl": [meta["translations"]["nl"]["description"], dutch],
         "en": [meta["description"], english],
     }
-    for q in questions.itertuples():
+    for q, reference in zip(questions.itertuples(), cff["references"], strict=True):  # one reference a question
         for lang, written in texts.items():
             for text_ in written:
                 flat = re.sub(r"\s+", " ", text_)
@@ -422,8 +423,16 @@ def test_the_spans_and_counts_the_metadata_writes_by_hand_are_the_release_s():
         assert spans["en"] == spans["nl"], name
         assert all(int(n) in cited for span in spans["en"] for n in span if n), (name, spans["en"], sorted(cited))
     subquestions = len(pd.read_csv(release / "subquestions.csv"))
-    words = {2: ("two", "twee"), 6: ("six", "zes")}  # the counts the texts write out
-    numbers, tables = words.get(subquestions, ("?", "?")), words.get(len(series), ("?", "?"))
+    words = dict(
+        enumerate(
+            zip(
+                ("one two three four five six seven eight nine ten eleven twelve").split(),
+                ("een twee drie vier vijf zes zeven acht negen tien elf twaalf").split(),
+            ),
+            start=1,
+        )
+    )
+    numbers, tables = words.get(subquestions, (str(subquestions),) * 2), words.get(len(series), (str(len(series)),) * 2)
     assert f"The {numbers[0]} sub-questions" in meta["tables"]["subquestions"]["description"]
     assert f"De {numbers[1]} deelvragen" in meta["tables"]["subquestions"]["description_nl"]
     readme = re.sub(r"\s+", " ", (ROOT / "README.md").read_text(encoding="utf-8"))  # a table of the answer is a series
@@ -540,6 +549,28 @@ def test_the_chart_s_ids_are_numbered_not_hashed_from_its_numbers(release, lang)
     assert not [i for i in ids if re.fullmatch(r"[mp][0-9a-f]{10}", i)]
     assert {"chart-p1", "chart-m1"} <= set(ids)
     assert set(re.findall(r'(?:url\(|href=")#([^")]+)', svg)) <= set(ids)
+
+
+def _echo(tables, lang, facts):
+    """A chart that shows what it was handed of the package's metadata (at module level: the draw
+    step's processes take it by name)."""
+    return json.dumps(facts, sort_keys=True).encode("utf-8"), b""
+
+
+def test_the_chart_is_handed_only_what_the_draw_step_pins(defs, monkeypatch):
+    """A chart printing more of the metadata than the draw step pins would be published stale when
+    that changed: each language's chart is handed exactly the facts the step pins, and no more."""
+    from stalking_flanders.pipeline import chart
+    from stalking_flanders.pipeline.drawn import PRINTED_FACTS, draw_each_language, read_validated
+
+    monkeypatch.setattr(chart, "draw", _echo)
+    monkeypatch.setattr(chart, "import_matplotlib", lambda: None)
+    tables, drawn_from = read_validated(ROOT / repo.VALIDATED, defs)
+    handed = {svg.decode("utf-8") for svg, _ in draw_each_language(tables, defs.meta).values()}
+    assert handed == {json.dumps(chart.printed(defs.meta), sort_keys=True)}
+    pinned = hashlib.sha256(json.dumps(chart.printed(defs.meta), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    assert f"{pinned}  {PRINTED_FACTS}" in drawn_from.decode()
+    assert "title" in defs.meta and "title" not in chart.printed(defs.meta)
 
 
 def test_the_stalking_figures_panel_is_no_smaller_than_the_other(release, defs):
