@@ -73,9 +73,15 @@ lint: $(VENV)/.test.installed
 # UPGRADE=--upgrade re-resolves all, UPGRADE='--upgrade-package pandas' one.
 UPGRADE ?=
 COMPILE = .venv-lock/bin/uv pip compile --generate-hashes --python-version 3.11 --quiet --custom-compile-command "make lock" $(UPGRADE)
+# uv writes every file anew, even one whose bytes stay the same: such a file gets its time back, so
+# that make reinstalls no environment whose lock did not change.
+BEFORE = .venv-lock/before
 lock: .venv-lock/.installed
+	rm -rf $(BEFORE) && mkdir $(BEFORE) && cp -p $(LOCKS)/*.txt $(BEFORE)/
 	$(COMPILE) pyproject.toml --extra test -o $(LOCKS)/test.txt
 	$(COMPILE) pyproject.toml -c $(LOCKS)/test.txt -o $(LOCKS)/loader.txt
 	for role in validate pipeline portal parquet dvc; do $(COMPILE) pyproject.toml --extra $$role -c $(LOCKS)/test.txt -o $(LOCKS)/$$role.txt; done
 	for tool in bootstrap lock; do $(COMPILE) $(LOCKS)/$$tool.in -o $(LOCKS)/$$tool.txt; done
 	for tool in s3server ckan pypiserver; do $(COMPILE) $(LOCKS)/$$tool.in -c $(LOCKS)/bootstrap.in -o $(LOCKS)/$$tool.txt; done
+	for kept in $(BEFORE)/*.txt; do ! cmp -s $$kept $(LOCKS)/$${kept##*/} || touch -r $$kept $(LOCKS)/$${kept##*/}; done
+	rm -rf $(BEFORE)
