@@ -94,7 +94,7 @@ def test_frictionless_and_stalking_flanders_validate_accept_both_descriptors(whi
     report = json.loads(result.stdout)
     assert result.returncode == 0 and report["valid"] is True, result.stdout[:2000]
     checked = {task["name"] for task in report["tasks"]}
-    assert {"observations", "observations-parquet", "workbook"} <= checked  # Parquet content checked too
+    assert {"observations", "categories", "series", "observations-parquet", "workbook"} <= checked  # Parquet too
     result = cli("validate", path.name, cwd=path.parent)
     assert result.returncode == 0, result.stderr
 

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from helpers import ROOT, SEED_ID, fresh_repository, rehash, run, tool_env
+from helpers import ROOT, SEED_ID, fresh_repository, run, tool_env
 
 TSV_PLUGIN = '''"""Tab-separated values: a format of this test's own."""
 
@@ -37,6 +37,30 @@ class TSV(Format):
 
 FORMAT = TSV("tsv", "text/tab-separated-values", "TSV", "TSV", title_nl="TSV", suffix="-tsv", encoding="utf-8")
 '''
+
+
+FORMAT_STEPS = """
+import json, sys
+sys.path.insert(0, {tests!r})
+from helpers import rehash
+from stalking_flanders.datapackage import DataPackage
+from stalking_flanders.dcat import record
+from stalking_flanders.validation import validate_package
+from pathlib import Path
+
+def check():
+    return sorted(str(p) for p in validate_package("data/release"))
+
+settings = {{"base_url": "https://example.invalid/", "publisher_name": "P", "contact_email": "a@example.invalid",
+            "issued": "2026-01-01T00:00:00+00:00", "modified": "2026-01-01T00:00:00+00:00"}}
+steps = [check(), record(DataPackage("data/release"), settings)]
+tsv = Path("data/release/observations.tsv")
+tsv.write_text(tsv.read_text().replace("\\t955\\t", "\\t956\\t", 1))
+steps.append(check())
+rehash(Path("data/release"))
+steps.append(check())
+print(json.dumps(steps))
+"""
 
 
 def in_copy(copy, code: str) -> subprocess.CompletedProcess:
@@ -72,24 +96,15 @@ def test_a_new_format_is_one_module_and_one_name(tmp_path):
     ]
     assert all((release / r["path"]).is_file() for r in described)
 
-    check = "from stalking_flanders.validation import validate_package as v; print(sorted(str(p) for p in v('data/release')))"
-    valid = in_copy(copy, check)
-    assert valid.stdout.strip() == "[]", valid.stdout + valid.stderr  # checked: valid as built
-    record = in_copy(
-        copy,
-        "from stalking_flanders.dcat import record; from stalking_flanders.datapackage import DataPackage; "
-        "print(record(DataPackage('data/release'), {'base_url': 'https://example.invalid/', 'publisher_name': 'P', "
-        "'contact_email': 'a@example.invalid', 'issued': '2026-01-01T00:00:00+00:00', "
-        "'modified': '2026-01-01T00:00:00+00:00'}))",
-    )
-    assert record.returncode == 0, record.stderr
-    assert "https://example.invalid/observations.tsv" in record.stdout and "file-type/TSV" in record.stdout
-    tsv = release / "observations.tsv"
-    tsv.write_text(tsv.read_text().replace("\t955\t", "\t956\t", 1))
-    assert "[file-hash]" in in_copy(copy, check).stdout  # its hash is recorded
-    rehash(release)  # and with the hash hidden, the changed value is found
-    found = in_copy(copy, check)
-    assert "[format-differs]" in found.stdout and "found 956" in found.stdout, found.stdout + found.stderr
+    # one process, as a maintainer's session would be: validate as built, the record, then validate a
+    # changed value (its hash recorded), and again with the hash hidden (each content checked afresh)
+    steps = in_copy(copy, FORMAT_STEPS.format(tests=str(ROOT / "tests")))
+    assert steps.returncode == 0, steps.stderr
+    valid, record, hashed, hidden = json.loads(steps.stdout)
+    assert valid == [], valid  # checked: valid as built
+    assert "https://example.invalid/observations.tsv" in record and "file-type/TSV" in record
+    assert any("[file-hash]" in p for p in hashed), hashed  # its hash is recorded
+    assert any("[format-differs]" in p and "found 956" in p for p in hidden), hidden  # and the changed value is found
 
     assert os.path.exists(release / "index.html") and "observations.tsv" in (release / "index.html").read_text()
 
