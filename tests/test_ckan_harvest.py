@@ -29,17 +29,41 @@ SETTINGS = dict(
 )
 
 
-def harvest(release, fmt: str, tmp_path, locale: str = "", **settings) -> list[dict]:
+BASE = "https://example.invalid/stalking-flanders/"
+OLDER = "0.9.0"  # a version before the release's, for a second release at an address of its own
+
+
+@pytest.fixture(scope="module")
+def harvested(release, tmp_path_factory) -> dict[str, list[dict]]:
+    """The datasets CKAN's harvester makes of each record the tests read, by the record's name: the
+    release's in both formats, in a Dutch portal, and two releases each at its own address. One
+    process harvests them all (a parser of its own each)."""
     needs(CKAN_PYTHON.is_file(), f"no CKAN harvester environment at {CKAN_PYTHON.parent.parent}: make test sets it up")
-    path = tmp_path / f"record.{fmt}"
-    path.write_text(record(DataPackage(release), load_settings(**(SETTINGS | settings)), fmt), encoding="utf-8")
-    command = [str(CKAN_PYTHON), str(ROOT / "tests" / "ckan" / "harvest.py"), str(path), fmt, *([locale] if locale else [])]
-    return json.loads(run(command, tmp_path).stdout)
+    top = tmp_path_factory.mktemp("ckan")
+    older = top / "older"
+    shutil.copytree(release, older)
+    descriptor = json.loads((older / "datapackage.json").read_text())
+    (older / "datapackage.json").write_text(json.dumps({**descriptor, "version": OLDER}))
+    records = {  # name: (release, format, locale, settings); the Dutch portal first: the others are not Dutch after it
+        "dutch portal": (release, "turtle", "nl", {}),
+        "turtle": (release, "turtle", "", {}),
+        "json-ld": (release, "json-ld", "", {}),
+        "older": (older, "turtle", "", {"base_url": f"{BASE}{OLDER}/"}),
+        "newer": (release, "turtle", "", {"base_url": f"{BASE}{descriptor['version']}/"}),
+    }
+    jobs = []
+    for name, (folder, fmt, locale, settings) in records.items():
+        path = top / f"{name}.{fmt}"
+        path.write_text(record(DataPackage(folder), load_settings(**(SETTINGS | settings)), fmt), encoding="utf-8")
+        jobs.append({"record": str(path), "format": fmt, "locale": locale})
+    (top / "jobs.json").write_text(json.dumps(jobs))
+    done = json.loads(run([str(CKAN_PYTHON), str(ROOT / "tests" / "ckan" / "harvest.py"), str(top / "jobs.json")], top).stdout)
+    return dict(zip(records, done, strict=True))
 
 
-def test_a_portal_whose_default_language_is_dutch_shows_the_dutch_texts(release, tmp_path):
+def test_a_portal_whose_default_language_is_dutch_shows_the_dutch_texts(release, harvested):
     # CKAN shows the language its ckan.locale_default names (see docs/portals.md): a Flemish portal set to nl
-    (dataset,) = harvest(release, "turtle", tmp_path, locale="nl")
+    (dataset,) = harvested["dutch portal"]
     descriptor = DataPackage(release).descriptor
     assert dataset["title"] == descriptor["translations"]["nl"]["title"]
     assert dataset["notes"].startswith("Alle cijfers") and "geen signalen bij de CAW" in dataset["notes"]
@@ -51,8 +75,8 @@ def test_a_portal_whose_default_language_is_dutch_shows_the_dutch_texts(release,
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "json-ld"])
-def test_ckan_harvests_one_dataset_with_every_file(fmt, release, tmp_path):
-    (dataset,) = harvest(release, fmt, tmp_path)
+def test_ckan_harvests_one_dataset_with_every_file(fmt, release, harvested):
+    (dataset,) = harvested[fmt]
     descriptor = DataPackage(release).descriptor
     extras = {e["key"]: e["value"] for e in dataset["extras"]}
     assert dataset["title"] == descriptor["title"] and dataset["version"] == descriptor["version"]
@@ -75,17 +99,11 @@ def test_ckan_harvests_one_dataset_with_every_file(fmt, release, tmp_path):
         assert resource["hash_algorithm"].endswith("checksumAlgorithm_sha256")
 
 
-def test_two_releases_at_versioned_addresses_harvest_as_one_dataset(release, tmp_path):
+def test_two_releases_at_versioned_addresses_harvest_as_one_dataset(release, harvested):
     # A portal given each release at its own address (.../1.0.0/, .../1.0.1/) updates one dataset:
     # the harvester matches by the dataset's IRI, which stays; the version changes.
-    older = tmp_path / "older"
-    shutil.copytree(release, older)
-    descriptor = json.loads((older / "datapackage.json").read_text())
-    newer_version, older_version = descriptor["version"], "0.9.0"
-    (older / "datapackage.json").write_text(json.dumps({**descriptor, "version": older_version}))
-    base = "https://example.invalid/stalking-flanders/"
-    (first,) = harvest(older, "turtle", tmp_path, base_url=f"{base}{older_version}/")
-    (second,) = harvest(release, "turtle", tmp_path, base_url=f"{base}{newer_version}/")
-    assert first["harvest_guid"] == second["harvest_guid"] == f"{base}index.html#dataset"
-    assert (first["version"], second["version"]) == (older_version, newer_version)
-    assert first["resources"][0]["url"].startswith(f"{base}{older_version}/")
+    (first,), (second,) = harvested["older"], harvested["newer"]
+    newer_version = DataPackage(release).descriptor["version"]
+    assert first["harvest_guid"] == second["harvest_guid"] == f"{BASE}index.html#dataset"
+    assert (first["version"], second["version"]) == (OLDER, newer_version)
+    assert first["resources"][0]["url"].startswith(f"{BASE}{OLDER}/")
