@@ -121,19 +121,26 @@ def test_a_stopped_release_restores_everything(project, tmp_path):
     assert sha256_tree(project, *BUILT) == before
 
 
+def refused_and_undone(project, change: str, said: str) -> None:
+    """Commit the change made in ``project`` (``change``, its message); a patch release of it is
+    refused, saying ``said``, and leaves the tree and the bundled data as they were; then the
+    change is undone for the module's later tests."""
+    run(["git", "commit", "-qam", change], project)
+    before = sha256_tree(project, *BUILT)
+    try:
+        result = release(project, PATCH)
+        assert result.returncode == 1 and said in result.stderr, result.stderr
+        assert run(["git", "status", "--porcelain"], project).stdout == "" and sha256_tree(project, *BUILT) == before
+    finally:
+        run(["git", "reset", "-q", "--hard", "HEAD~1"], project)
+
+
 def test_notes_that_add_something_refuse_a_patch_release_and_change_nothing(project):
     """`diff` sees the data alone: a column the loader adds, noted under "### Added", is minor."""
     changelog = project / "CHANGELOG.md"
     text = changelog.read_text(encoding="utf-8")
     changelog.write_text(text.replace("## [Unreleased]\n", "## [Unreleased]\n\n### Added\n\n- a column of the loader\n", 1))
-    run(["git", "commit", "-qam", "a note that adds"], project)
-    before = sha256_tree(project, *BUILT)
-    try:
-        result = release(project, PATCH)
-        assert result.returncode == 1 and f"add something (### Added): a minor version, not {PATCH}" in result.stderr
-        assert run(["git", "status", "--porcelain"], project).stdout == "" and sha256_tree(project, *BUILT) == before
-    finally:
-        run(["git", "reset", "-q", "--hard", "HEAD~1"], project)
+    refused_and_undone(project, "a note that adds", f"add something (### Added): a minor version, not {PATCH}")
 
 
 def test_an_archived_text_edited_in_place_is_refused_and_nothing_changes(project):
@@ -143,14 +150,7 @@ def test_an_archived_text_edited_in_place_is_refused_and_nothing_changes(project
     old = hashlib.sha256(text.read_bytes()).hexdigest()
     text.write_bytes(text.read_bytes() + b"\n")
     registry.write_text(registry.read_text().replace(old, hashlib.sha256(text.read_bytes()).hexdigest()))
-    run(["git", "commit", "-qam", "an archived text edited"], project)
-    before = sha256_tree(project, *BUILT)
-    try:
-        result = release(project, PATCH)
-        assert result.returncode == 1 and f"the archived text of {SEED_ID} is not the one {FIRST} published" in result.stderr
-        assert run(["git", "status", "--porcelain"], project).stdout == "" and sha256_tree(project, *BUILT) == before
-    finally:
-        run(["git", "reset", "-q", "--hard", "HEAD~1"], project)
+    refused_and_undone(project, "an archived text edited", f"the archived text of {SEED_ID} is not the one {FIRST} published")
 
 
 def add_fixture_source(project):
