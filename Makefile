@@ -45,9 +45,10 @@ release: $(VENV)/.pipeline.installed
 	dvc repro
 
 # After a release is cut: send it to every destination publish.toml names (scripts/distribute.py).
-PUBLISH_CONFIG ?= publish.toml
+# PUBLISH_CONFIG=<file> names another settings file than the script's default.
+PUBLISH_CONFIG ?=
 publish: $(VENV)/.pipeline.installed
-	python scripts/distribute.py --config $(PUBLISH_CONFIG)
+	python scripts/distribute.py $(if $(PUBLISH_CONFIG),--config $(PUBLISH_CONFIG))
 
 # The tests' processes keep Python's bytecode caches (__pycache__, ignored by git and DVC): where
 # the environment turns them off (PYTHONDONTWRITEBYTECODE), each of the suite's hundreds of
