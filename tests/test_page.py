@@ -217,6 +217,18 @@ def test_the_column_stalking_specific_is_named_as_its_series_are_named(defs):
     assert text("columns", "stalking_specific", "nl") == SPECIFIC["nl"][True][0].upper() + SPECIFIC["nl"][True][1:]
 
 
+def test_a_column_of_words_made_for_this_package_says_so_in_both_languages(defs):
+    """A column in English beside one in Dutch holds words made for this package (a translation, or
+    an English label), never the answer's: its title and its Dutch name, which the workbook's
+    headers and its list of columns show, say so (the makers' notes say whose they are)."""
+    made = {"en": ("made for this package", "by the makers of this package"), "nl": ("gemaakt voor dit pakket", "van de makers")}
+    english = [field for schema in defs.schemas.values() for field in schema.fields if field.name.endswith("_en")]
+    assert len(english) >= 10  # every table's English columns: categories, series, subquestions, source_questions
+    for field in english:
+        assert any(said in field.title for said in made["en"]), field.title
+        assert any(said in text("columns", field.name, "nl") for said in made["nl"]), field.name
+
+
 def test_no_sheet_of_the_workbook_is_named_for_stalking_alone(release):
     """The workbook's sheet of the CAW figures is named after their category as published ('belaging',
     which covers stalking): "Stalking per jaar" read as a count of stalking, which the answer does not give."""
