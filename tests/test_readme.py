@@ -141,13 +141,27 @@ def test_the_opening_paragraphs_give_each_series_years_as_the_release_holds_them
     english = readme[readme.index("Every figure") : readme.index("## De cijfers")]
     tables = readme_sections.read_tables(DataPackage(ROOT / repo.DESCRIPTOR))
     observations = tables["observations"]
-    for series in tables["series"]["series"]:
-        years = observations.loc[observations["series"] == series, "year"].astype(int)
-        organisation = series.split("-")[0].upper()  # caw-..., cgg-...
-        assert f"{organisation}-cijfers ({years.min()}-{years.max()})" in " ".join(dutch.split()), series
-        assert f"{organisation} figures ({years.min()}-{years.max()})" in " ".join(english.split()), series
+    for s in tables["series"].itertuples():  # the institution spelled out, as the table series names it
+        years = observations.loc[observations["series"] == s.series, "year"].astype(int)
+        organisation, span = s.series.split("-")[0].upper(), f"{years.min()}-{years.max()}"  # caw-..., cgg-...
+        named = {lang: getattr(s, f"organisation_{lang}").split(" (")[0] for lang in ("nl", "en")}  # less "(CAW’s)"
+        assert f"{organisation}-cijfers ({named['nl']}, {span})" in " ".join(dutch.split()), s.series
+        assert f"{organisation} figures ({named['en']}, {span})" in " ".join(english.split()), s.series
     assert "het cijfer voor 2021 dekt mogelijk niet het hele jaar" in " ".join(dutch.split())
     assert "the 2021 figure may not cover the whole year" in " ".join(english.split())
+
+
+def test_a_reader_of_the_files_is_told_where_the_caveats_stand_and_the_snippet_prints_dutch_first(defs):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    snippet = readme[readme.index("```python", readme.index("<!-- snippet: python -->")) :]
+    snippet = snippet[: snippet.index("```", 3)]
+    assert snippet.index('attrs["caveats_nl"]') < snippet.index('attrs["caveats"]')  # Dutch first
+    told = " ".join(readme[readme.index("Read from the files themselves") :].split())
+    told = told[: told.index("to join on `series`")]
+    named = re.findall(r"`(\w+)`", told[told.index("`series.csv`") :])[1:]
+    fields = [f.name for f in defs.schemas["series"].fields]
+    assert named and all(name in fields for name in named), named  # columns the table series has
+    assert {"caveat_nl", "note_nl", "stalking_specific"} <= set(named)
 
 
 def test_every_series_stands_with_what_the_answer_says_of_it_and_our_note_dutch_first():
