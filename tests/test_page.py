@@ -219,14 +219,24 @@ def test_the_column_stalking_specific_is_named_as_its_series_are_named(defs):
 
 def test_a_column_of_words_made_for_this_package_says_so_in_both_languages(defs):
     """A column in English beside one in Dutch holds words made for this package (a translation, or
-    an English label), never the answer's: its title and its Dutch name, which the workbook's
-    headers and its list of columns show, say so (the makers' notes say whose they are)."""
-    made = {"en": ("made for this package", "by the makers of this package"), "nl": ("gemaakt voor dit pakket", "van de makers")}
+    an English label, which may be the label as published, kept): its title and its Dutch name, which
+    the workbook's headers and its list of columns show, say so (the makers' notes say whose they are)."""
+    made = {
+        "en": ("(English, translation made for this package)", "(English, by the makers of this package)"),
+        "nl": ("(Engels, vertaling gemaakt voor dit pakket)", "(Engels, van de makers van dit pakket)"),
+    }
+    kept = {
+        "en": "(English label, made for this package, or as published where kept)",
+        "nl": "(Engels label, gemaakt voor dit pakket, of zoals gepubliceerd waar behouden)",
+    }
     english = [field for schema in defs.schemas.values() for field in schema.fields if field.name.endswith("_en")]
     assert len(english) >= 10  # every table's English columns: categories, series, subquestions, source_questions
     for field in english:
-        assert any(said in field.title for said in made["en"]), field.title
-        assert any(said in text("columns", field.name, "nl") for said in made["nl"]), field.name
+        said = {"en": field.title, "nl": text("columns", field.name, "nl")}
+        ends = kept if field.name == "label_en" else made
+        assert all(said[lang].endswith(ends[lang]) for lang in said), said
+    categories = pd.read_csv(ROOT / repo.RELEASE / "categories.csv", dtype=str, keep_default_na=False)
+    assert (categories["label_en"] == categories["category"]).any()  # a label kept as published: the title says so
 
 
 def test_no_sheet_of_the_workbook_is_named_for_stalking_alone(release):
