@@ -154,6 +154,16 @@ def test_a_revision_or_repository_that_cannot_be_fetched_is_an_error_of_the_pack
     assert out.stdout.split() == ["NotFetched", "True", "False", "NotFetched", "True", "True"]
 
 
+def test_a_version_asked_for_outside_a_clone_is_told_to_name_the_repository(tmp_path, monkeypatch):
+    """Without ``repo``, DVC looks in the current folder: outside a clone of the repository the
+    error says to name it (it said only that the folder is not a git repository)."""
+    from stalking_flanders import NotFetched, load
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(NotFetched, match=r"Outside a clone of the package's repository, name it: load\(name, rev=\.\.\., repo="):
+        load("observations", rev="2.6.0")
+
+
 def test_the_loader_fetches_a_version_by_its_number(tmp_path):
     """A version's number names its release commit, as releases.toml records it: a clone carries no
     tags, and load(rev="2.5.2") failed with DVC's "unknown Git revision"."""
