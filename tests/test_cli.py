@@ -95,6 +95,9 @@ def test_info_gives_version_source_caveats_licence_citation_dutch_first(defs):
     assert out.index("Cijfers uit het antwoord") < out.index("Figures from the answer") and dutch < english
     assert "NIET specifiek voor stalking" in out[dutch:english] and "NOT stalking-specific" in out[english:]
     assert out.index("geen licentie") < out.index("states no licence")
+    # the folder of the release's files, for a reader who wants to open them (the installed package's)
+    folder = out.split("Bestanden van deze release / Files of this release: ", 1)[1].splitlines()[0]
+    assert (Path(folder) / "datapackage.json").is_file() and Path(folder) == BUNDLED
 
 
 def test_validate_the_bundled_release():

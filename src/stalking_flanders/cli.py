@@ -262,7 +262,7 @@ def aligned(table) -> str:
 
 
 def _info(args) -> int:
-    """The release's title, version, source, caveats, licence and citation: Dutch first, English beside it."""
+    """The release's title, version, folder, source, caveats, licence and citation: Dutch first, English beside it."""
     from .caveats import caveats
     from .facts import CODES
     from .loader import citation, load
@@ -272,7 +272,9 @@ def _info(args) -> int:
     d = release.descriptor
     titles = {**{lang: t.get("title") for lang, t in d.get("translations", {}).items()}, "en": d["title"]}
     print(*(titles[lang] for lang in CODES if titles.get(lang)), sep="\n")
-    print(f"{topic('version')}: {d['version']}\n")
+    print(f"{topic('version')}: {d['version']}")
+    files = " / ".join(text("page", "files_caption", lang) for lang in CODES)  # where a reader finds them to open
+    print(f"{files}: {escaped(str(release.root))}\n")
     print(f"{topic('source')}:")
     for source in d.get("sources", []):
         print(f"  - {source['title']}")
