@@ -562,6 +562,18 @@ def test_the_chart_carries_title_source_licence_and_the_answers_reading(release,
     assert shown.index(first) < shown.index(other)
 
 
+def test_the_figure_of_the_year_its_question_was_put_is_marked_where_it_stands(release, html, lang):
+    """The answer does not say up to what date it counted, and the question is dated 21 December
+    2021: the year of that figure carries an asterisk on its panel, and the panel says why below it;
+    the chart's description says the same. No year of the CGG (2018-2020) is marked."""
+    svg = (release / file_names(lang)[0]).read_text(encoding="utf-8")
+    shown = re.sub(r"\s+", " ", " ".join(re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)))
+    note = text("chart", "partial", lang, year=2021, date={"nl": "21 december 2021", "en": "21 December 2021"}[lang])
+    assert note in shown and re.findall(r"\b\d{4}\*", shown) == ["2021*"]  # one tick marked: the CAW's 2021
+    page = unescape(re.sub(r"\s+", " ", html))
+    assert f"2020: 47, 2021*: 57. {note}" in page  # the chart's description: the figure marked, and the note
+
+
 def test_the_chart_s_ids_are_numbered_not_hashed_from_its_numbers(release, lang):
     """matplotlib names a clip rectangle or a marker by a hash of its numbers at full precision; a
     last digit moved by what the process drew before changed the bytes of a rebuild. The ids are
@@ -695,9 +707,13 @@ def _with_a_second_source(series: bool):
     import pandas as pd
 
     from stalking_flanders.datapackage import bundled
+    from stalking_flanders.formats import csv
     from stalking_flanders.pipeline.readme_sections import read_tables
 
-    tables = read_tables(bundled())
+    package = bundled()
+    questions = package.resource("source_questions")  # the chart's text dates each series' question
+    asked = csv.read(package.read_bytes(questions), package.schema(questions["name"]))
+    tables = {**read_tables(package), "source_questions": asked}
     other = {name: frame.copy() for name, frame in tables.items() if series or name in ("subquestions", "source_questions")}
     for frame in other.values():
         frame["source_question"] = "vp-sv-999-test-2023-01-10"

@@ -2,9 +2,9 @@
 bars, the stalking figures first and no smaller than the others, one panel each, stacked (narrow
 enough for a phone). The image carries what it needs when it is reused on its own: a title, beside each
 panel what the answer says of its figures, its own reading of them and the package's note (the
-2021 figure may not cover the whole year), the source (the question, its number and date) and the licence. SVG and PNG
-whose bytes depend only on the figures and the descriptor's names; :func:`alt_text` says the same
-in words."""
+2021 figure may not cover the whole year: its year is marked with an asterisk, said below the panel),
+the source (the question, its number and date) and the licence. SVG and PNG whose bytes depend
+only on the figures and the descriptor's names; :func:`alt_text` says the same in words."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ CHART_FONT = 9  # points: 12 CSS px; the smallest text (legend and notes, 8.5 pt
 SMALL = CHART_FONT - 0.5
 WRAP = 52  # characters per line of the notes at SMALL points within the chart's width
 LEGEND_WRAP = 34  # characters per line of a legend label (it starts after the marker)
+AXIS_WRAP = 42  # characters per line of a note below a panel (it starts at the panel's left edge, after the axis)
 LINE_IN = 0.165  # inches per line of SMALL text
 STYLE = {"svg.hashsalt": SALT, "svg.fonttype": "none", "font.family": "DejaVu Sans", "font.size": CHART_FONT}
 PANEL_IN = 2.0  # inches of every panel's plot area: the stalking figures' is no smaller
@@ -122,6 +123,11 @@ def figure(tables: dict[str, pd.DataFrame], lang: str, facts: dict, laid_out: bo
     # the layout adds each panel's heading and tick labels around its plot area
     several = several_sources(tables)
     decorations = sum(_lines(_heading(s, lang, several)) * CHART_FONT * 1.3 / 72 + 0.5 for s in series.itertuples())
+    decorations += sum(  # the note below a panel with a figure of the year its question was put
+        _lines(_wrap(partial_note(s, tables, lang), AXIS_WRAP)) * SMALL * 1.3 / 72
+        for s in series.itertuples()
+        if partial_year(s, tables)
+    )
     fig = Figure(figsize=(CHART_WIDTH_IN, sum(h for _, h, _ in blocks) + decorations + 0.3), layout="constrained")
     axes = fig.subplots(len(blocks), 1, squeeze=False, height_ratios=[h for _, h, _ in blocks])[:, 0]
     panels = {}
@@ -238,14 +244,35 @@ def _panel(ax, s, tables: dict[str, pd.DataFrame], lang: str, several: bool) -> 
         bars = ax.bar(at, group["count"], width=width, label=_wrap(labels.get(category, category), LEGEND_WRAP))
         if len(rows) <= LABELLED_BARS:
             ax.bar_label(bars, labels=[str(n) for n in group["count"]], padding=2, fontsize=CHART_FONT)
-    years = sorted(rows["year"].unique())
-    ax.set_xticks(years, [str(y) for y in years])
+    years, partial = sorted(rows["year"].unique()), partial_year(s, tables)
+    ax.set_xticks(years, [f"{y}*" if y == partial else str(y) for y in years])
+    if partial is not None:  # the answer says not up to what date it counted: said where the figure stands
+        ax.set_xlabel(_wrap(partial_note(s, tables, lang), AXIS_WRAP), fontsize=SMALL, loc="left")
     ax.set_ylim(bottom=0)
     if len(rows) <= LABELLED_BARS:
         ax.set_ylim(top=rows["count"].max() * 1.15)  # room for the counts above the bars
     ax.set_ylabel(text("chart", "count", lang, unit=getattr(s, f"unit_{lang}")))
     ax.set_title(_heading(s, lang, several), fontsize=CHART_FONT)
     ax.grid(axis="y", linewidth=0.3)
+
+
+def _asked_on(s, tables: dict[str, pd.DataFrame]):
+    """The date the question of series ``s`` was put."""
+    questions = tables["source_questions"]
+    return questions.loc[questions["source_question"] == s.source_question, "date"].iloc[0]
+
+
+def partial_year(s, tables: dict[str, pd.DataFrame]) -> int | None:
+    """The year of series ``s`` whose figure may not cover the whole year: the year its question was
+    put, where the series has a figure of it (the answer does not say up to what date it counted), or None."""
+    year = int(_asked_on(s, tables).year)
+    years = tables["observations"].loc[tables["observations"]["series"] == s.series, "year"]
+    return year if (years == year).any() else None
+
+
+def partial_note(s, tables: dict[str, pd.DataFrame], lang: str) -> str:
+    """What the asterisk beside :func:`partial_year` says, in ``lang``."""
+    return text("chart", "partial", lang, year=partial_year(s, tables), date=_date(_asked_on(s, tables), lang))
 
 
 def alt_text(tables: dict[str, pd.DataFrame], lang: str, facts: dict | None = None) -> str:
@@ -257,13 +284,15 @@ def alt_text(tables: dict[str, pd.DataFrame], lang: str, facts: dict | None = No
         rows = tables["observations"][tables["observations"]["series"] == s.series].sort_values(
             ["category", "year"], kind="stable"
         )
+        marked = partial_year(s, tables)  # its year marked with an asterisk, as on the panel
         figures = "; ".join(
-            f"{labels.get(c, c)}: " + ", ".join(f"{y}: {n}" for y, n in zip(g["year"], g["count"]))
+            f"{labels.get(c, c)}: " + ", ".join(f"{y}{'*' * (y == marked)}: {n}" for y, n in zip(g["year"], g["count"]))
             for c, g in rows.groupby("category", sort=False)
         )
         organisation, kind = organisation_named(s, lang, several), SPECIFIC[lang][bool(s.stalking_specific)]
         counted = text("chart", "count", lang, unit=getattr(s, f"unit_{lang}"))  # as the panel's axis says
-        parts.append(f"{organisation} ({kind}; {counted}): {figures}. {_beside(s, readings, lang, wrapped=False)}")
+        partial = f"{partial_note(s, tables, lang)} " if marked else ""  # the note below its panel
+        parts.append(f"{organisation} ({kind}; {counted}): {figures}. {partial}{_beside(s, readings, lang, wrapped=False)}")
     if facts is not None:
         title, footer = _source(tables, lang, facts)
         parts = [title + "."] + parts + [footer]
