@@ -49,7 +49,7 @@ def from_dvc(repo: str | None, rev: str | None, into) -> DataPackage:
         hint = f" {naming_a_version()}" if rev is not None else ""
         if repo is None:  # DVC looked in the current folder, which may be no clone of the repository at all
             hint += " Outside a clone of the package's repository, name it: load(name, rev=..., repo=<its URL or path>)."
-        raise NotFetched(f"cannot fetch the release of {where}{repo or 'this repository'} ({said}).{hint}") from None
+        raise NotFetched(f"cannot fetch the release of {where}{repo or 'the current folder'} ({said}).{hint}") from None
     return DataPackage(target)
 
 

@@ -27,7 +27,7 @@ CHART_FONT = 9  # points: 12 CSS px; the smallest text (legend and notes, 8.5 pt
 SMALL = CHART_FONT - 0.5
 WRAP = 52  # characters per line of the notes at SMALL points within the chart's width
 LEGEND_WRAP = 34  # characters per line of a legend label (it starts after the marker)
-AXIS_WRAP = 42  # characters per line of a note below a panel (it starts at the panel's left edge, after the axis)
+AXIS_WRAP = 44  # characters per line of a note below a panel (it starts at the panel's left edge, after the axis)
 LINE_IN = 0.165  # inches per line of SMALL text
 STYLE = {"svg.hashsalt": SALT, "svg.fonttype": "none", "font.family": "DejaVu Sans", "font.size": CHART_FONT}
 PANEL_IN = 2.0  # inches of every panel's plot area: the stalking figures' is no smaller
@@ -271,8 +271,9 @@ def partial_year(s, tables: dict[str, pd.DataFrame]) -> int | None:
 
 
 def partial_note(s, tables: dict[str, pd.DataFrame], lang: str) -> str:
-    """What the asterisk beside :func:`partial_year` says, in ``lang``."""
-    return text("chart", "partial", lang, year=partial_year(s, tables), date=_date(_asked_on(s, tables), lang))
+    """What the asterisk beside :func:`partial_year` says, in ``lang``: that the makers' note of the
+    series says why."""
+    return text("chart", "partial", lang, year=partial_year(s, tables))
 
 
 def alt_text(tables: dict[str, pd.DataFrame], lang: str, facts: dict | None = None) -> str:
