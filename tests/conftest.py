@@ -52,6 +52,19 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if SYSTEM_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.system)
+    readers_last(items)
+
+
+def readers_last(items) -> None:
+    """The modules none of whose tests reads the build first, each module's tests in their order:
+    the workers go through them while the build is made (:func:`_start_the_build`) instead of
+    waiting for it at the first module that reads it."""
+
+    def module(item) -> str:
+        return item.nodeid.split("::", 1)[0]
+
+    reading = {module(item) for item in items if "built" in getattr(item, "fixturenames", ())}
+    items.sort(key=lambda item: module(item) in reading)
 
 
 def pytest_collection_finish(session):

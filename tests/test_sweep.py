@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 
-from conftest import sweep
+from conftest import readers_last, sweep
 
 import helpers
 from helpers import GONE_THROUGH, digest, went_through
@@ -58,3 +58,20 @@ def test_a_folder_too_large_to_compare_has_no_digest_and_is_always_swept(tmp_pat
     assert digest(many) is not None
     (many / "1").write_bytes(b"x" * (helpers.DIGEST_LIMIT + 1))
     assert digest(many) is None
+
+
+def test_the_modules_that_read_the_build_run_after_the_others(request):
+    """The workers go through what needs no build while it is made (conftest.py): once a module that
+    reads it comes, none that does not follows; each module's tests keep their order."""
+
+    class Item:
+        def __init__(self, nodeid, *fixturenames):
+            self.nodeid, self.fixturenames = nodeid, fixturenames
+
+    items = [Item("a.py::one", "built"), Item("b.py::one"), Item("a.py::two"), Item("c.py::one", "tmp_path", "built")]
+    readers_last(items)
+    assert [item.nodeid for item in items] == ["b.py::one", "a.py::one", "a.py::two", "c.py::one"]
+    modules = list(dict.fromkeys(item.nodeid.split("::", 1)[0] for item in request.session.items))
+    reading = {item.nodeid.split("::", 1)[0] for item in request.session.items if "built" in item.fixturenames}
+    first = next((i for i, module in enumerate(modules) if module in reading), len(modules))
+    assert all(module in reading for module in modules[first:]), modules
