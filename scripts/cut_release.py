@@ -54,7 +54,7 @@ from stalking_flanders import csv_tables, repo, sums
 from stalking_flanders.datapackage import DataPackage
 from stalking_flanders.diff import BUMPS, as_text, diff_releases
 from stalking_flanders.hashes import sha256_bytes
-from stalking_flanders.model import ADDED_IN
+from stalking_flanders.model import ADDED_IN, TABLES_ADDED_IN
 from stalking_flanders.releases import COMMIT_SUBJECT, TAG, TAG_MESSAGE, canonical
 
 VERSION = re.compile(r"(\d+)\.(\d+)\.(\d+)", re.ASCII)  # matched whole (fullmatch)
@@ -238,21 +238,30 @@ def check_texts_kept(previous: Path, new: Path, version: str) -> None:
         )
 
 
-def check_fields_recorded(result: dict, version: str, previous: str) -> None:
+def check_additions_recorded(result: dict, version: str, previous: str) -> None:
     """:class:`Refused` where the release ``version`` adds, within the major version of ``previous``,
-    a field (``diff``'s ``result``) that ``model.ADDED_IN`` does not record as added in ``version``:
-    ``validate`` would report every earlier release of that major version as lacking it, and with a
-    later version let a package of this one lack it. A new major version's fields are its own.
+    a table or a field (``diff``'s ``result``) that ``model.TABLES_ADDED_IN`` or ``model.ADDED_IN``
+    does not record as added in ``version``: ``validate`` would report every earlier release of that
+    major version as lacking it, and with a later version let a package of this one lack it. A new
+    major version's tables and fields are its own.
 
-    >>> added = {"tables": {"series": {"fields_added": ["unit_nl", "unit_lines"]}}}
-    >>> check_fields_recorded(added, "2.1.0", "2.0.6")
+    >>> added = {"tables_added": [], "tables": {"series": {"fields_added": ["unit_nl", "unit_lines"]}}}
+    >>> check_additions_recorded(added, "2.1.0", "2.0.6")
     Traceback (most recent call last):
     ...
     cut_release.Refused: model.ADDED_IN does not record series.unit_lines as added in 2.1.0: ...
-    >>> check_fields_recorded(added, "3.0.0", "2.5.3")  # a new major version: nothing to record
+    >>> check_additions_recorded(added | {"tables_added": ["answers"]}, "2.7.0", "2.6.4")
+    Traceback (most recent call last):
+    ...
+    cut_release.Refused: model.TABLES_ADDED_IN does not record answers as added in 2.7.0: ...
+    >>> check_additions_recorded(added, "3.0.0", "2.5.3")  # a new major version: nothing to record
     """
     if parse(version)[0] != parse(previous)[0]:
         return
+    tables = [table for table in result["tables_added"] if TABLES_ADDED_IN.get(table) != version]
+    if tables:
+        said = f"model.TABLES_ADDED_IN does not record {', '.join(tables)} as added in {version}"
+        raise Refused(f"{said}: give each ({{table: {version!r}}}) so that earlier releases stay valid")
     added = [(table, field) for table, changes in result["tables"].items() for field in changes["fields_added"]]
     unrecorded = [f"{table}.{field}" for table, field in added if ADDED_IN.get((table, field)) != version]
     if unrecorded:
@@ -403,7 +412,7 @@ def cut(version: str, test_command: str, previous: tuple[str, str] | None, new: 
     if BUMPS.index(bump) > allowed:
         raise Refused(f"the change from {previous[0]} needs a {bump} version, not {version}:\n{data_changes}")
     if previous:
-        check_fields_recorded(result, version, previous[0])
+        check_additions_recorded(result, version, previous[0])
     noted = noted_bump(CHANGELOG.read_text(encoding="utf-8"))
     if BUMPS.index(noted) > allowed:
         said = f"the notes under {UNRELEASED!r} in {CHANGELOG} add something (### Added)"

@@ -492,3 +492,32 @@ def test_a_field_an_earlier_version_lacks_names_model_added_in_a_later_a_newer_p
     package = damaged_copy(tmp_path, lambda folder: helpers.edit_descriptor(folder, change))
     problems = [str(p) for p in package.layout_problems(bundled())]
     assert any("the table series lacks a field this package reads" in p and said in p for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("version", "added_in", "said"),
+    [
+        ("1.9.0", None, "model.TABLES_ADDED_IN must say so"),
+        ("1.9.0", "2.0.0", None),  # recorded as added after it: it may lack the table
+        ("2.0.0", "2.0.0", "model.TABLES_ADDED_IN must say so"),  # of the version that added it: it may not
+        ("9.0.0", "2.0.0", "newer stalking-flanders"),
+    ],
+)
+def test_a_table_added_after_a_version_may_be_lacking_from_it_where_model_tables_added_in_says_so(
+    tmp_path, monkeypatch, version, added_in, said
+):
+    from stalking_flanders import model
+    from stalking_flanders.datapackage import bundled
+
+    def change(descriptor):  # observations, which no other table refers to, as if a later version added it
+        descriptor["version"] = version
+        descriptor["resources"] = [r for r in descriptor["resources"] if not r["name"].startswith("observations")]
+
+    package = damaged_copy(tmp_path, lambda folder: helpers.edit_descriptor(folder, change))
+    monkeypatch.setattr(model, "TABLES_ADDED_IN", {} if added_in is None else {"observations": added_in})
+    problems = [str(p) for p in package.layout_problems(bundled())]
+    if said is None:
+        assert problems == []
+    else:
+        assert len(problems) == 1 and "the package lacks tables this package reads" in problems[0], problems
+        assert said in problems[0] and "observations" in problems[0], problems

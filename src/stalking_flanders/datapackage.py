@@ -241,19 +241,21 @@ class DataPackage:
     def layout_problems(self, reference: DataPackage) -> list:
         """Where this package lacks what ``reference`` (the bundled release) holds: each of its
         tables, and in each table each of its fields, of the same type, required where the
-        reference requires it (a field added after this package's version, :data:`~.model.ADDED_IN`,
-        it may lack). Everything that reads the figures by name (the checks across
-        tables, the loader's captions, the record) reads those; a later version may add tables and
-        fields, which nothing here reads, or require what the reference lets be empty."""
+        reference requires it (a table or a field added after this package's version,
+        :data:`~.model.TABLES_ADDED_IN`, :data:`~.model.ADDED_IN`, it may lack). Everything that
+        reads the figures by name (the checks across tables, the loader's captions, the record)
+        reads those; a later version may add tables and fields, which nothing here reads, or
+        require what the reference lets be empty."""
 
         file, newer = str(self.descriptor_path), " (a later version may need a newer stalking-flanders)"
         mine, ours = str(self.descriptor.get("version")), str(reference.descriptor.get("version"))
         earlier = version_order(mine) < version_order(ours)  # than the bundled one: it may predate what it lacks
         lacks = " (if it was added after this version, model.ADDED_IN must say so)" if earlier else newer
-        missing = [name for name in reference.tables() if name not in self.tables()]
+        mine_too = [name for name in reference.tables() if not added_after(name, None, mine)]
+        missing = [name for name in mine_too if name not in self.tables()]
         if missing:
             message = "the package lacks tables this package reads" + (
-                " (this package reads no version without them)" if earlier else newer
+                " (if they were added after this version, model.TABLES_ADDED_IN must say so)" if earlier else newer
             )
             return [
                 Problem(
@@ -266,7 +268,7 @@ class DataPackage:
                 )
             ]
         problems = []
-        for name in reference.tables():
+        for name in (name for name in reference.tables() if name in self.tables()):
             theirs = {field.name: field for field in reference.schema(name).fields}
             kinds = {field.name: _kind(field, theirs.get(field.name)) for field in self.schema(name).fields}
             problems += [

@@ -627,9 +627,21 @@ def _part(part: str, number_rank: int) -> tuple:
 ADDED_IN = {("series", "unit_nl"): "2.1.0", ("series", "unit_en"): "2.1.0"}
 
 
-def added_after(table: str, field: str, version) -> bool:
-    """Whether ``field`` of ``table`` was added after ``version`` (a package's own: it may lack it)."""
-    added = ADDED_IN.get((table, field))
+# Tables added after the first release of their major version, with the version that added each
+# (none yet): a package of an earlier version lacks them, and every reader takes them as absent.
+TABLES_ADDED_IN: dict[str, str] = {}
+
+
+def added_after(table: str, field: str | None, version) -> bool:
+    """Whether ``field`` of ``table`` (the whole table where ``field`` is None) was added after
+    ``version`` (a package's own: it may lack it).
+
+    >>> added_after("series", "unit_nl", "2.0.9"), added_after("series", "unit_nl", "2.1.0")
+    (True, False)
+    >>> added_after("series", None, "1.0.0")  # a table of the first release
+    False
+    """
+    added = ADDED_IN.get((table, field)) if field is not None else TABLES_ADDED_IN.get(table)
     return added is not None and version_order(str(version)) < version_order(added)
 
 
