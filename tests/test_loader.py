@@ -501,6 +501,8 @@ def test_a_field_an_earlier_version_lacks_names_model_added_in_a_later_a_newer_p
         ("1.9.0", "2.0.0", None),  # recorded as added after it: it may lack the table
         ("2.0.0", "2.0.0", "model.TABLES_ADDED_IN must say so"),  # of the version that added it: it may not
         ("9.0.0", "2.0.0", "newer stalking-flanders"),
+        # the bundled release's own version: where it is a build not cut yet, it may have added the table
+        ("bundled", None, "model.TABLES_ADDED_IN must say so"),
     ],
 )
 def test_a_table_added_after_a_version_may_be_lacking_from_it_where_model_tables_added_in_says_so(
@@ -510,7 +512,7 @@ def test_a_table_added_after_a_version_may_be_lacking_from_it_where_model_tables
     from stalking_flanders.datapackage import bundled
 
     def change(descriptor):  # observations, which no other table refers to, as if a later version added it
-        descriptor["version"] = version
+        descriptor["version"] = bundled().descriptor["version"] if version == "bundled" else version
         descriptor["resources"] = [r for r in descriptor["resources"] if not r["name"].startswith("observations")]
 
     package = damaged_copy(tmp_path, lambda folder: helpers.edit_descriptor(folder, change))

@@ -249,7 +249,9 @@ class DataPackage:
 
         file, newer = str(self.descriptor_path), " (a later version may need a newer stalking-flanders)"
         mine, ours = str(self.descriptor.get("version")), str(reference.descriptor.get("version"))
-        earlier = version_order(mine) < version_order(ours)  # than the bundled one: it may predate what it lacks
+        # not later than the bundled one: it may predate what it lacks (of the same version, where the
+        # bundled release is a build of a version not cut yet, which has added it)
+        earlier = version_order(mine) <= version_order(ours)
         lacks = " (if it was added after this version, model.ADDED_IN must say so)" if earlier else newer
         mine_too = [name for name in reference.tables() if not added_after(name, None, mine)]
         missing = [name for name in mine_too if name not in self.tables()]
