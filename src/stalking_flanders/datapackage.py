@@ -15,7 +15,7 @@ from pathlib import Path
 from . import untrusted  # its readers are looked up there at each read (a test may watch one)
 from .hashes import facts
 from .limits import bounded
-from .model import Schema, ShapeError, added_after, check_descriptor, check_references, table_names, version_order
+from .model import Schema, ShapeError, added_after, added_in, check_descriptor, check_references, table_names, version_order
 from .problems import Code, DataError, PackageError, Problem, raise_if_any, refuse
 from .texts import text
 from .untrusted import DESCRIPTOR_NAME, NotFound, Total
@@ -174,6 +174,14 @@ def _kind(field, reference=None) -> str:
     return f"{field.type.name}, {'required' if required else 'may be empty'}"
 
 
+def _no_such_table(name, version, tables: list[str]) -> str:
+    """What a reader asking a package of ``version`` for the table ``name`` it lacks is told: the
+    tables it has, and where a later version added that table (:data:`~.model.TABLES_ADDED_IN`), which."""
+    came_later = isinstance(name, str) and added_after(name, None, version)
+    later = f" (it is version {version}; the table came with {added_in(name)})" if came_later else ""
+    return f"no table {name!r} in this release{later}; the tables are: {', '.join(tables)}"
+
+
 def _keys_and_missing_values_unlike(package: DataPackage, name: str, reference: DataPackage, newer: str) -> list:
     """Where table ``name`` of ``package`` does not hold ``reference``'s keys and missing values as
     this package reads them: its primary key (the loader finds a series' caveats by its key, and
@@ -249,15 +257,16 @@ class DataPackage:
 
         file, newer = str(self.descriptor_path), " (a later version may need a newer stalking-flanders)"
         mine, ours = str(self.descriptor.get("version")), str(reference.descriptor.get("version"))
-        # not later than the bundled one: it may predate what it lacks (of the same version, where the
-        # bundled release is a build of a version not cut yet, which has added it)
+        # not later than the bundled one (the same: a build not cut yet): it may predate what it lacks
         earlier = version_order(mine) <= version_order(ours)
         lacks = " (if it was added after this version, model.ADDED_IN must say so)" if earlier else newer
         mine_too = [name for name in reference.tables() if not added_after(name, None, mine)]
         missing = [name for name in mine_too if name not in self.tables()]
         if missing:
             message = "the package lacks tables this package reads" + (
-                " (if they were added after this version, model.TABLES_ADDED_IN must say so)" if earlier else newer
+                " (this package reads no version without them, unless model.TABLES_ADDED_IN says they came later)"
+                if earlier
+                else newer
             )
             return [
                 Problem(
@@ -300,7 +309,7 @@ class DataPackage:
         """The descriptor of table ``name``; :class:`UnknownNameError` listing the tables if there is none."""
         resource = self.resources.get(name) if isinstance(name, str) else None  # a list is no name, and no key
         if resource is None or name not in self.tables():
-            raise UnknownNameError(f"no table {name!r} in this release; the tables are: {', '.join(self.tables())}")
+            raise UnknownNameError(_no_such_table(name, self.descriptor.get("version"), self.tables()))
         return resource
 
     def schema(self, name: str):

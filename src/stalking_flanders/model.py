@@ -641,8 +641,14 @@ def added_after(table: str, field: str | None, version) -> bool:
     >>> added_after("series", None, "1.0.0")  # a table of the first release
     False
     """
-    added = ADDED_IN.get((table, field)) if field is not None else TABLES_ADDED_IN.get(table)
+    added = added_in(table, field)
     return added is not None and version_order(str(version)) < version_order(added)
+
+
+def added_in(table: str, field: str | None = None) -> str | None:
+    """The version that added ``field`` of ``table`` (the whole table where ``field`` is None)
+    within its major version; None for one its major version's first release holds."""
+    return ADDED_IN.get((table, field)) if field is not None else TABLES_ADDED_IN.get(table)
 
 
 # What a version, a language code and a file's hash look like (ASCII only: "²" is a digit to Python).

@@ -180,8 +180,9 @@ def _held_to_the_reference(resource: dict) -> bool:
 
 
 def _tables_of_this_package(package: DataPackage) -> list[Problem]:
-    """The package holds the tables of the release bundled with this package, no more, no fewer,
-    laid out as they are (every check of the figures reads them by name and type)."""
+    """The package holds the tables of the release bundled with this package (but those added after
+    its version, :data:`~.model.TABLES_ADDED_IN`), laid out as they are (every check of the figures
+    reads them by name and type); a later version may hold more (:meth:`DataPackage.layout_problems`)."""
     try:
         reference = bundled()
     except (OSError, DataError):
