@@ -12,6 +12,7 @@ import gc
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -56,15 +57,18 @@ def pytest_collection_modifyitems(items):
 
 
 def readers_last(items) -> None:
-    """The modules none of whose tests reads the build first, each module's tests in their order:
-    the workers go through them while the build is made (:func:`_start_the_build`) instead of
-    waiting for it at the first module that reads it."""
+    """The modules none of whose tests reads the build first, so that the workers go through them
+    while the build is made (:func:`_start_the_build`) instead of waiting for it at the first module
+    that reads it; then the others. In each group the modules with more tests first, as
+    pytest-xdist would order them all (its own reordering is off: ``--no-loadscope-reorder`` in
+    pyproject.toml), and each module's tests in their order."""
 
     def module(item) -> str:
         return item.nodeid.split("::", 1)[0]
 
     reading = {module(item) for item in items if "built" in getattr(item, "fixturenames", ())}
-    items.sort(key=lambda item: module(item) in reading)
+    sizes = Counter(module(item) for item in items)
+    items.sort(key=lambda item: (module(item) in reading, -sizes[module(item)]))
 
 
 def pytest_collection_finish(session):
