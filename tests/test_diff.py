@@ -561,6 +561,15 @@ def test_releases_given_the_other_way_round_are_said_to_be(tmp_path):
     assert "other way round" not in diff(synthetic(tmp_path / "a", lambda folder: None, "1.9.0"), BUNDLED)
 
 
+def test_two_packages_of_one_version_that_differ_are_said_not_both_to_be_that_release(tmp_path):
+    # a maintainer's build of a version not cut yet against the release of that number read "2.6.4 -> 2.6.4"
+    version = json.loads((BUNDLED / "datapackage.json").read_text())["version"]
+    out = diff(BUNDLED, synthetic(tmp_path, change_figures, version))
+    assert out.startswith(f"{version} -> {version}: change level minor\n"), out
+    assert f"- Both say version {version}, yet they differ: one of them is not {version} as published" in out
+    assert "Both say version" not in diff(BUNDLED, synthetic(tmp_path / "a", lambda folder: None, version))
+
+
 def test_the_values_listed_are_bounded_in_characters_as_well_as_in_number(tmp_path, monkeypatch):
     # Keys and values of 60,000 characters in a package within every cap: the JSON output listed a
     # thousand of each whole, past the bound on memory (exit 1 for a package the text output reads).

@@ -497,6 +497,24 @@ def test_a_field_an_earlier_version_lacks_names_model_added_in_a_later_a_newer_p
     assert any("the table series lacks a field this package reads" in p and said in p for p in problems), problems
 
 
+@pytest.mark.parametrize(("version", "newer"), [("1.9.0", False), ("bundled", False), ("9.0.0", True)])
+def test_another_primary_key_points_to_a_newer_package_only_in_a_later_version(tmp_path, version, newer):
+    from stalking_flanders.datapackage import bundled
+
+    version = bundled().descriptor["version"] if version == "bundled" else version
+
+    def change(descriptor):
+        descriptor["version"] = version
+        for resource in descriptor["resources"]:
+            if resource["name"] == "series":
+                resource["schema"]["primaryKey"] = ["series", "source_question"]
+
+    package = damaged_copy(tmp_path, lambda folder: helpers.edit_descriptor(folder, change))
+    problems = [str(p) for p in package.layout_problems(bundled())]
+    assert len(problems) == 1 and "the table series has another primary key than this package reads" in problems[0]
+    assert ("newer stalking-flanders" in problems[0]) is newer, problems
+
+
 @pytest.mark.parametrize(
     ("version", "added_in", "said"),
     [

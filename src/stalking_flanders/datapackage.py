@@ -297,7 +297,7 @@ class DataPackage:
                 if kinds.get(field.name) != _kind(field)
                 and not (field.name not in kinds and added_after(name, field.name, self.descriptor.get("version")))
             ]
-            problems += _keys_and_missing_values_unlike(self, name, reference, newer)
+            problems += _keys_and_missing_values_unlike(self, name, reference, "" if earlier else newer)
         return problems
 
     def tables(self) -> list[str]:
