@@ -513,17 +513,18 @@ def test_another_primary_key_points_to_a_newer_package_only_in_a_later_version(t
     problems = [str(p) for p in package.layout_problems(bundled())]
     assert len(problems) == 1 and "the table series has another primary key than this package reads" in problems[0]
     assert ("newer stalking-flanders" in problems[0]) is newer, problems
+    assert ("this stalking-flanders reads no version laid out otherwise" in problems[0]) is not newer, problems
 
 
 @pytest.mark.parametrize(
     ("version", "added_in", "said"),
     [
-        ("1.9.0", None, "unless model.TABLES_ADDED_IN says they came later"),
+        ("1.9.0", None, "belongs in model.TABLES_ADDED_IN"),
         ("1.9.0", "2.0.0", None),  # recorded as added after it: it may lack the table
-        ("2.0.0", "2.0.0", "unless model.TABLES_ADDED_IN says they came later"),  # of the version that added it: it may not
+        ("2.0.0", "2.0.0", "belongs in model.TABLES_ADDED_IN"),  # of the version that added it: it may not
         ("9.0.0", "2.0.0", "newer stalking-flanders"),
         # the bundled release's own version: where it is a build not cut yet, it may have added the table
-        ("bundled", None, "unless model.TABLES_ADDED_IN says they came later"),
+        ("bundled", None, "belongs in model.TABLES_ADDED_IN"),
         ("bundled", "next", None),  # as a maintainer's build holds it until the release that adds the table is cut
     ],
 )
@@ -547,7 +548,8 @@ def test_a_table_added_after_a_version_may_be_lacking_from_it_where_model_tables
     problems = [str(p) for p in package.layout_problems(bundled())]
     with pytest.raises(UnknownNameError) as asked:  # and a reader asking for it is told it came later
         load("observations", release=package)
-    assert (f"(it is version {version}; the table came with {added_in})" in str(asked.value)) is (said is None), asked.value
+    added = f"(it is version {version}; the table was added in version {added_in}: read that release or a later one)"
+    assert (added in str(asked.value)) is (said is None), asked.value
     if said is None:
         assert problems == []
     else:

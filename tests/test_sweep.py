@@ -73,7 +73,7 @@ def test_the_modules_that_read_the_build_run_after_the_others(request):
     readers_last(items)
     assert [item.nodeid for item in items] == ["d.py::one", "d.py::two", "b.py::one", "a.py::one", "a.py::two", "c.py::one"]
     # pytest-xdist hands out the modules in that order, not by their size alone
-    assert getattr(request.config.option, "loadscopereorder", False) is False
+    assert request.config.getoption("loadscopereorder") is False
     modules = list(dict.fromkeys(item.nodeid.split("::", 1)[0] for item in request.session.items))
     reading = {item.nodeid.split("::", 1)[0] for item in request.session.items if "built" in item.fixturenames}
     first = next((i for i, module in enumerate(modules) if module in reading), len(modules))

@@ -174,11 +174,26 @@ def _kind(field, reference=None) -> str:
     return f"{field.type.name}, {'required' if required else 'may be empty'}"
 
 
+def _hints(earlier: bool) -> dict[str, str]:
+    """Why a package lacks a table (``tables``) or a field (``field``) the bundled release holds, or
+    holds its keys otherwise (``keys``), and what to do, where its version is ``earlier`` than the
+    bundled release's or the same (a build not cut yet): it may predate what it lacks; or later."""
+    if not earlier:
+        return dict.fromkeys(("tables", "field", "keys"), " (a later version may need a newer stalking-flanders)")
+    return {
+        "tables": " (this stalking-flanders reads no version without them; in a checkout, a table added after this"
+        " version belongs in model.TABLES_ADDED_IN)",
+        "field": " (if it was added after this version, model.ADDED_IN must say so)",
+        "keys": " (this stalking-flanders reads no version laid out otherwise)",
+    }
+
+
 def _no_such_table(name, version, tables: list[str]) -> str:
     """What a reader asking a package of ``version`` for the table ``name`` it lacks is told: the
     tables it has, and where a later version added that table (:data:`~.model.TABLES_ADDED_IN`), which."""
-    came_later = isinstance(name, str) and added_after(name, None, version)
-    later = f" (it is version {version}; the table came with {added_in(name)})" if came_later else ""
+    later = ""
+    if isinstance(name, str) and added_after(name, None, version):
+        later = f" (it is version {version}; the table was added in version {added_in(name)}: read that release or a later one)"
     return f"no table {name!r} in this release{later}; the tables are: {', '.join(tables)}"
 
 
@@ -255,19 +270,12 @@ class DataPackage:
         reads those; a later version may add tables and fields, which nothing here reads, or
         require what the reference lets be empty."""
 
-        file, newer = str(self.descriptor_path), " (a later version may need a newer stalking-flanders)"
-        mine, ours = str(self.descriptor.get("version")), str(reference.descriptor.get("version"))
-        # not later than the bundled one (the same: a build not cut yet): it may predate what it lacks
-        earlier = version_order(mine) <= version_order(ours)
-        lacks = " (if it was added after this version, model.ADDED_IN must say so)" if earlier else newer
+        file, mine = str(self.descriptor_path), str(self.descriptor.get("version"))
+        hint = _hints(version_order(mine) <= version_order(str(reference.descriptor.get("version"))))
         mine_too = [name for name in reference.tables() if not added_after(name, None, mine)]
         missing = [name for name in mine_too if name not in self.tables()]
         if missing:
-            message = "the package lacks tables this package reads" + (
-                " (this package reads no version without them, unless model.TABLES_ADDED_IN says they came later)"
-                if earlier
-                else newer
-            )
+            message = f"the package lacks tables this package reads{hint['tables']}"
             return [
                 Problem(
                     Code.DESCRIPTOR_SHAPE,
@@ -286,7 +294,7 @@ class DataPackage:
                 Problem(
                     Code.DESCRIPTOR_SHAPE,
                     file,
-                    f"the table {name} lacks a field this package reads{lacks}"
+                    f"the table {name} lacks a field this package reads{hint['field']}"
                     if field.name not in kinds
                     else f"the field {field.name} of the table {name} is not of the kind this package reads",
                     column=f"{name}.{field.name}",
@@ -297,7 +305,7 @@ class DataPackage:
                 if kinds.get(field.name) != _kind(field)
                 and not (field.name not in kinds and added_after(name, field.name, self.descriptor.get("version")))
             ]
-            problems += _keys_and_missing_values_unlike(self, name, reference, "" if earlier else newer)
+            problems += _keys_and_missing_values_unlike(self, name, reference, hint["keys"])
         return problems
 
     def tables(self) -> list[str]:

@@ -552,8 +552,8 @@ def as_text(result: dict) -> str:
     if isinstance(old, str) and isinstance(new, str) and version_order(new) < version_order(old):
         lines.append(f"- NEW ({new}) is an earlier version than OLD ({old}): were they given the other way round?")
     if old == new and result["bump"] != "none":
-        lines.append(f"- Both say version {old}, yet they differ: one of them is not {old} as published (a build of a version")
-        lines.append("  not cut yet, or a changed copy: `stalking-flanders validate` says which)")
+        said = f"one of them is not {old} as published (a build of a version not released yet, or a changed copy)"
+        lines.append(f"- Both say version {old}, yet they differ: {said}")
     for key in (
         "tables_added",
         "tables_removed",
