@@ -5,13 +5,14 @@ never 3, and from the API an error of the package (PackageError), never another.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from helpers import DCAT_ARGS, added_column, cli, damaged_copy, edit_descriptor, edit_file, rehash, through_every_door
+from helpers import DCAT_ARGS, added_column, cli, damaged_copy, edit_descriptor, edit_file, rehash, through_every_door, wrong_end
 from stalking_flanders import UnverifiedRelease
 from stalking_flanders.datapackage import BUNDLED, DataPackage, IntegrityError
 from stalking_flanders.dcat import OWN_NODES
@@ -1450,3 +1451,44 @@ def test_a_figure_under_another_question_is_found_whatever_its_cell_holds_and_sa
     problems = series_of_their_question(rows, series, {"observations": "o.csv"})  # pd.NA was a TypeError
     assert [(p.line, p.column) for p in problems] == [(2, "source_question"), (3, "source_question")]
     assert all(len(p.expected) < 3 * MAX_VALUE_CHARS for p in problems)
+
+
+def an_earlier_release_lacking(table: str, folder: Path) -> Path:
+    """A copy of the release as a version before the one that added ``table`` (model.TABLES_ADDED_IN)
+    holds it: without the table's files in any format and the foreign keys to it, its hashes recomputed."""
+    from stalking_flanders.model import added_in
+
+    major, minor, patch = (int(part) for part in added_in(table).split("-")[0].split("+")[0].split("."))
+    earlier = f"{major}.{minor}.{patch - 1}" if patch else f"{major}.{minor - 1}.0" if minor else f"{major - 1}.0.0"
+
+    def change(d):
+        d["version"] = earlier
+        for resource in d["resources"]:
+            schema = resource.get("schema", {})
+            schema["foreignKeys"] = [k for k in schema.get("foreignKeys", []) if k["reference"]["resource"] != table]
+            if not schema["foreignKeys"]:
+                schema.pop("foreignKeys")
+
+    def edit(f):
+        edit_descriptor(f, change)
+        for resource in json.loads((f / "datapackage.json").read_text())["resources"]:
+            if resource["name"] in (table, f"{table}-parquet"):
+                (f / resource["path"]).unlink()
+
+    return damaged_copy(BUNDLED, folder, edit, rehashed=True)
+
+
+def test_every_door_takes_an_earlier_release_lacking_a_table_added_after_it(tmp_path, monkeypatch):
+    """A table added within a major version (model.TABLES_ADDED_IN) is one an earlier release lacks:
+    every door takes that release without an error that is not the package's. None has been added
+    yet; a door that reads such a table as if every version had it is caught, as validate's checks
+    across tables, which read observations by name, would be were observations added later."""
+    from stalking_flanders import model
+
+    for table in model.TABLES_ADDED_IN:
+        ran, _ = through_every_door(an_earlier_release_lacking(table, tmp_path / table))
+        assert not [door for door, r in ran.items() if wrong_end(r.returncode, r.stderr)], (table, ran)
+    version = json.loads((BUNDLED / "datapackage.json").read_text())["version"]
+    monkeypatch.setattr(model, "TABLES_ADDED_IN", {"observations": version})
+    ran = cli("validate", an_earlier_release_lacking("observations", tmp_path / "caught"))
+    assert wrong_end(ran.returncode, ran.stderr) and "KeyError: 'observations'" in ran.stderr, ran
