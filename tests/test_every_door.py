@@ -1454,12 +1454,18 @@ def test_a_figure_under_another_question_is_found_whatever_its_cell_holds_and_sa
 
 
 def an_earlier_release_lacking(table: str, folder: Path) -> Path:
-    """A copy of the release as a version before the one that added ``table`` (model.TABLES_ADDED_IN)
-    holds it: without the table's files in any format and the foreign keys to it, its hashes recomputed."""
+    """A copy of the release as a version of the same major version before the one that added
+    ``table`` (model.TABLES_ADDED_IN): without the table in every format a release writes it in and
+    without the foreign keys to it, its hashes and SHA256SUMS recomputed. The workbook keeps the
+    table's sheet (an earlier release built by the pipeline would have none)."""
+    from stalking_flanders import sums
+    from stalking_flanders.formats import FORMATS
     from stalking_flanders.model import added_in
 
     major, minor, patch = (int(part) for part in added_in(table).split("-")[0].split("+")[0].split("."))
-    earlier = f"{major}.{minor}.{patch - 1}" if patch else f"{major}.{minor - 1}.0" if minor else f"{major - 1}.0.0"
+    assert minor or patch, f"{table} came with a new major version, whose tables are its own"
+    earlier = f"{major}.{minor}.{patch - 1}" if patch else f"{major}.{minor - 1}.0"
+    names = {fmt.resource_name(table) for fmt in FORMATS}
 
     def change(d):
         d["version"] = earlier
@@ -1472,23 +1478,30 @@ def an_earlier_release_lacking(table: str, folder: Path) -> Path:
     def edit(f):
         edit_descriptor(f, change)
         for resource in json.loads((f / "datapackage.json").read_text())["resources"]:
-            if resource["name"] in (table, f"{table}-parquet"):
+            if resource["name"] in names:
                 (f / resource["path"]).unlink()
 
-    return damaged_copy(BUNDLED, folder, edit, rehashed=True)
+    copy = damaged_copy(BUNDLED, folder, edit, rehashed=True)
+    (copy / sums.NAME).write_bytes(sums.render({p: (copy / p).read_bytes() for p in sums.files_of(copy)}))
+    return copy
 
 
 def test_every_door_takes_an_earlier_release_lacking_a_table_added_after_it(tmp_path, monkeypatch):
-    """A table added within a major version (model.TABLES_ADDED_IN) is one an earlier release lacks:
-    every door takes that release without an error that is not the package's. None has been added
-    yet; a door that reads such a table as if every version had it is caught, as validate's checks
-    across tables, which read observations by name, would be were observations added later."""
+    """A table added within a major version (model.TABLES_ADDED_IN) is one an earlier release of that
+    major version lacks: no command taking a folder ends in an error that is not the package's on
+    such a release, or asks it for the table or the table's file. None has been added yet."""
     from stalking_flanders import model
 
     for table in model.TABLES_ADDED_IN:
         ran, _ = through_every_door(an_earlier_release_lacking(table, tmp_path / table))
         assert not [door for door, r in ran.items() if wrong_end(r.returncode, r.stderr)], (table, ran)
+        asked = [door for door, r in ran.items() if f"no table '{table}'" in r.stderr or f"{table}.csv" in r.stderr]
+        assert not asked, (table, ran)
+    # The check catches a command that reads such a table as if every version had it: validate's checks
+    # across tables read observations by name, so that marked as added later, it ends in an internal
+    # error. (Once those checks take a table that may be lacking, another example is needed here.)
     version = json.loads((BUNDLED / "datapackage.json").read_text())["version"]
-    monkeypatch.setattr(model, "TABLES_ADDED_IN", {"observations": version})
+    later = f"{version.split('.')[0]}.{int(version.split('.')[1]) + 1}.0"
+    monkeypatch.setattr(model, "TABLES_ADDED_IN", {"observations": later})
     ran = cli("validate", an_earlier_release_lacking("observations", tmp_path / "caught"))
     assert wrong_end(ran.returncode, ran.stderr) and "KeyError: 'observations'" in ran.stderr, ran
