@@ -373,6 +373,13 @@ def rehash(folder: Path) -> None:
     path.write_text(json.dumps(d, indent=2))
 
 
+def resum(folder: Path) -> None:
+    """Write SHA256SUMS again for the folder as it is, as someone hiding a change would."""
+    from stalking_flanders import sums
+
+    (folder / sums.NAME).write_bytes(sums.render({p: (folder / p).read_bytes() for p in sums.files_of(folder)}))
+
+
 def damaged_copy(source: Path, destination: Path, edit=None, *, rehashed: bool = False) -> Path:
     """A copy of the release folder ``source`` at ``destination``, changed by ``edit(folder)``
     and, with ``rehashed``, with its descriptor's hashes recomputed to hide the change."""

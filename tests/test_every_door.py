@@ -12,7 +12,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import DCAT_ARGS, added_column, cli, damaged_copy, edit_descriptor, edit_file, rehash, through_every_door, wrong_end
+from helpers import (
+    DCAT_ARGS,
+    added_column,
+    cli,
+    damaged_copy,
+    edit_descriptor,
+    edit_file,
+    rehash,
+    resum,
+    through_every_door,
+    wrong_end,
+)
 from stalking_flanders import UnverifiedRelease
 from stalking_flanders.datapackage import BUNDLED, DataPackage, IntegrityError
 from stalking_flanders.dcat import OWN_NODES
@@ -1458,7 +1469,6 @@ def an_earlier_release_lacking(table: str, folder: Path) -> Path:
     ``table`` (model.TABLES_ADDED_IN): without the table in every format a release writes it in and
     without the foreign keys to it, its hashes and SHA256SUMS recomputed. The workbook keeps the
     table's sheet (an earlier release built by the pipeline would have none)."""
-    from stalking_flanders import sums
     from stalking_flanders.formats import FORMATS
     from stalking_flanders.model import added_in
 
@@ -1482,7 +1492,7 @@ def an_earlier_release_lacking(table: str, folder: Path) -> Path:
                 (f / resource["path"]).unlink()
 
     copy = damaged_copy(BUNDLED, folder, edit, rehashed=True)
-    (copy / sums.NAME).write_bytes(sums.render({p: (copy / p).read_bytes() for p in sums.files_of(copy)}))
+    resum(copy)
     return copy
 
 

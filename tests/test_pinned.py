@@ -16,17 +16,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import cli, codes, damaged_copy, edit_descriptor, edit_file, generated, needs, run_measured
+from helpers import cli, codes, damaged_copy, edit_descriptor, edit_file, generated, needs, resum, run_measured
 from stalking_flanders import sums
 from stalking_flanders.datapackage import BUNDLED
 from stalking_flanders.validation import validate_package
 
 pytestmark = pytest.mark.hostile  # every folder left in tmp_path is swept: see conftest.py
-
-
-def resum(folder) -> None:
-    """Write SHA256SUMS again for the folder as it is, as someone hiding a change would."""
-    (folder / sums.NAME).write_bytes(sums.render({p: (folder / p).read_bytes() for p in sums.files_of(folder)}))
 
 
 @pytest.mark.system
