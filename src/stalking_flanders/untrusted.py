@@ -99,7 +99,8 @@ def read_descriptor(path: Path) -> dict:
         message = f"cannot be read ({error.strerror or error})"
         raise refuse(Code.DESCRIPTOR_SHAPE, name, message, expected="a datapackage.json file") from None
     try:
-        descriptor = json.loads(data.decode("utf-8"), object_pairs_hook=_unique_keys)
+        text = data.decode("utf-8")
+        descriptor = json.loads(text, object_pairs_hook=_unique_keys)
     except RecursionError:  # deeper than Python's parser goes: where is not known
         raise refuse(Code.DESCRIPTOR_JSON, name, NESTED, expected=DEPTH_EXPECTED) from None
     except ValueError as error:  # not JSON, not UTF-8, a key twice, a number too long to convert
@@ -121,19 +122,23 @@ def read_descriptor(path: Path) -> dict:
             found=type(descriptor).__name__,
             expected="an object with resources",
         )
-    _plain_json(descriptor, name)
+    _plain_json(descriptor, name, texts=SURROGATE_ESCAPE.search(text) is not None)
     return descriptor
 
 
 SURROGATE = re.compile("[\ud800-\udfff]")  # what JSON's \ud800 written alone gives: no Unicode text
+# How JSON writes a surrogate (in either case), the only way one reaches a text read from UTF-8: a
+# JSON text without it holds no text to look into (an escaped backslash before "ud800" matches too)
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 NESTED, DEPTH_EXPECTED = "the JSON nests too deeply", f"at most {MAX_JSON_DEPTH} levels of objects and lists"
 
 
-def _plain_json(descriptor: dict, name: str) -> None:
+def _plain_json(descriptor: dict, name: str, texts: bool = True) -> None:
     """Refuse a descriptor whose objects and lists nest deeper than ``MAX_JSON_DEPTH``, or with a
     key or text that is not Unicode text (a lone surrogate): nothing read later, in keys the gate
     types or not, meets either. The problem names the key path where it stands. The walk keeps no
-    stack of its own calls."""
+    stack of its own calls. With ``texts`` False (its JSON text writes no surrogate:
+    ``SURROGATE_ESCAPE``) it looks into no key or text, only at the nesting."""
     pending: list[tuple[object, int, tuple | None]] = [(descriptor, 1, None)]  # value, depth, (parent's, key or index)
     while pending:
         value, depth, where = pending.pop()
@@ -147,10 +152,15 @@ def _plain_json(descriptor: dict, name: str) -> None:
         if depth > MAX_JSON_DEPTH:
             raise refuse(Code.DESCRIPTOR_JSON, name, NESTED, column=_key_path(where), expected=DEPTH_EXPECTED)
         if isinstance(value, dict):
-            pending.extend((key, depth + 1, (where, key)) for key in value)  # a key is a text too
-            pending.extend((child, depth + 1, (where, key)) for key, child in value.items())
+            if texts:
+                pending.extend((key, depth + 1, (where, key)) for key in value)  # a key is a text too
+            pending.extend((child, depth + 1, (where, key)) for key, child in value.items() if texts or _nests(child))
         else:
-            pending.extend((child, depth + 1, (where, i)) for i, child in enumerate(value))
+            pending.extend((child, depth + 1, (where, i)) for i, child in enumerate(value) if texts or _nests(child))
+
+
+def _nests(value) -> bool:
+    return isinstance(value, dict | list)
 
 
 def _key_path(where: tuple | None) -> str | None:
