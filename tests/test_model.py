@@ -234,3 +234,60 @@ def test_a_language_code_is_a_well_formed_bcp_47_tag(code, understood):
     from stalking_flanders.model import LANGUAGE
 
     assert bool(LANGUAGE.fullmatch(code)) is understood
+
+
+# a JSON value of texts (keys too) that may hold a lone surrogate, written as JSON writes it
+_TEXT = st.text(st.characters(codec=None, categories=["L", "Cs", "So"]) | st.sampled_from('\\"u'), max_size=6)
+_JSON = st.recursive(
+    st.none() | st.integers() | _TEXT, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXT, inner, max_size=3)
+)
+
+
+def _surrogates(value) -> bool:
+    if isinstance(value, str):
+        return any(0xD800 <= ord(c) <= 0xDFFF for c in value)
+    if isinstance(value, dict):
+        return any(_surrogates(k) or _surrogates(v) for k, v in value.items())
+    return isinstance(value, list) and any(map(_surrogates, value))
+
+
+@generated(300)
+@given(value=_JSON, upper=st.booleans())
+def test_a_descriptor_holding_a_lone_surrogate_anywhere_is_refused_and_only_that(tmp_path_factory, value, upper):
+    from stalking_flanders.untrusted import read_descriptor
+
+    written = json.dumps({"resources": [value]})  # escapes every surrogate, as \ud800 (JSON's hex is of either case)
+    if upper:
+        written = re.sub(r"\\u[0-9a-f]{4}", lambda m: m[0].upper().replace("\\U", "\\u"), written)
+    path = tmp_path_factory.mktemp("d") / "datapackage.json"
+    path.write_text(written, encoding="ascii")
+    try:
+        read_descriptor(path)
+    except DataError as error:
+        assert _surrogates(value) and "surrogate" in str(error)
+    else:
+        assert not _surrogates(value)
+
+
+def test_records_hold_what_iterating_each_column_gives_whatever_the_columns_are_named():
+    import pandas as pd
+
+    from stalking_flanders.tableschema import records
+
+    names = ["series", "count", "Index", "a b", "_x", "class"]
+    df = pd.DataFrame(
+        {
+            "series": pd.array(["a", None], dtype="str"),
+            "count": pd.array([1, 2], dtype="int64"),
+            "Index": pd.array([1, None], dtype="Int64"),
+            "a b": pd.array([True, None], dtype="boolean"),
+            "_x": pd.to_datetime(["2021-12-21", None]),
+            "class": pd.Categorical(["x", "y"]),
+        }
+    )
+    got = records(df)
+    for i, r in enumerate(got):
+        assert list(vars(r)) == names
+        row = next(df.iloc[i : i + 1].itertuples(index=False, name=None))
+        assert [repr(v) for v in vars(r).values()] == [repr(v) for v in row]
+    assert records(df.iloc[:0]) == []

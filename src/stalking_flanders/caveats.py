@@ -12,6 +12,7 @@ import re
 import pandas as pd
 
 from .facts import SPECIFIC
+from .tableschema import records
 from .texts import text
 
 
@@ -54,7 +55,7 @@ class Readings:
     def __init__(self, subquestions: pd.DataFrame) -> None:
         self.rows: dict[tuple, dict] = {}
         self._excerpts: dict[tuple, tuple[str, bool]] = {}
-        for row in subquestions.to_dict("records"):
+        for row in map(vars, records(subquestions)):
             self.rows.setdefault((row["source_question"], row["subquestion"]), row)  # the first, as a filter finds
 
     def of(self, series) -> dict | None:
@@ -188,7 +189,7 @@ def caveat_list(tables: dict[str, pd.DataFrame], lang: str = "en") -> list[str]:
     words, readings = caveat_words(lang), Readings(tables["subquestions"])
     lines = []
     several = several_sources(tables)
-    for s in tables["series"].itertuples():
+    for s in records(tables["series"]):
         organisation, kind = organisation_named(s, lang, several), words[bool(s.stalking_specific)]
         lines.append(f"- {organisation} ({kind}). {series_caveat(s, readings, lang)}")
     return lines + no_figures(tables, lang)
@@ -265,6 +266,6 @@ def no_figures(tables: dict[str, pd.DataFrame], lang: str = "en") -> list[str]:
     return [
         f"- {words['subquestion']} {named}: {words['no_figures']}. "
         f"{words['answer']}: “{getattr(q, f'statement_{lang}')}” ({lines_named(q.statement_lines, lang)})"
-        for q, named in zip(subquestions.itertuples(), subquestions_named(subquestions, several_sources(tables)))
+        for q, named in zip(records(subquestions), subquestions_named(subquestions, several_sources(tables)))
         if q.figures == NO_FIGURES
     ]

@@ -11,7 +11,7 @@ import pandas as pd
 
 from .model import WHOLE_NUMBER, Schema, csv_line
 from .problems import Kept, Problem, printable
-from .tableschema import validate_frame
+from .tableschema import records, validate_frame
 from .text import ArchivedText, question_heading
 
 
@@ -48,7 +48,7 @@ def questions_in_their_texts(questions: pd.DataFrame, texts: dict[str, ArchivedT
     :data:`STATED` stand in its archived text: a copy cannot claim another question, date or
     person than the answer it carries."""
     problems = []
-    for index, q in enumerate(questions.itertuples()):
+    for index, q in enumerate(records(questions)):
         text = texts.get(q.source_question)
         if text is None:
             continue
@@ -158,9 +158,9 @@ def _key_rows(frame: pd.DataFrame, fields: tuple[str, ...]) -> list[tuple]:
 
 def years_within_series(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Problem]:
     """Observations whose year lies outside the years of their series' table."""
-    bounds = {s.series: (s.first_year, s.last_year) for s in tables["series"].itertuples()}
+    bounds = {s.series: (s.first_year, s.last_year) for s in records(tables["series"])}
     kept = Kept(files["observations"])  # a thousand listed, the rest counted
-    for index, row in enumerate(tables["observations"].itertuples()):
+    for index, row in enumerate(records(tables["observations"])):
         if row.series in bounds:
             lo, hi = bounds[row.series]
             if not lo <= row.year <= hi and kept.keep("year-outside-series"):
@@ -222,10 +222,10 @@ def reconcile(tables: dict[str, pd.DataFrame], texts: dict[str, ArchivedText], f
     The place of a figure is its line (``source_line``) and the position of its year among the
     years on its series' header line.
     """
-    series = {s.series: s for s in tables["series"].itertuples()}
+    series = {s.series: s for s in records(tables["series"])}
     header_years, problems = _header_years(series, texts, files["series"])
     kept = Kept(files["observations"])  # a thousand of each kind listed, the rest counted
-    for index, row in enumerate(tables["observations"].itertuples()):
+    for index, row in enumerate(records(tables["observations"])):
         text = texts.get(row.source_question)
         if text is not None and row.series in header_years:
             problem = _figure(row, csv_line(index), text, header_years[row.series], series[row.series], files["observations"])
@@ -258,7 +258,7 @@ def quotations_on_their_lines(tables: dict[str, pd.DataFrame], texts: dict[str, 
     problems = []
     for name, pairs in QUOTED_ON.items():
         kept = Kept(files[name])
-        for index, row in enumerate(tables[name].itertuples()):
+        for index, row in enumerate(records(tables[name])):
             text = texts.get(row.source_question)
             for quoted, lines in pairs:
                 words, span = getattr(row, quoted, None), SPAN.fullmatch(str(getattr(row, lines, "")))
@@ -308,7 +308,7 @@ def readings_of_their_question(tables: dict[str, pd.DataFrame], files: dict) -> 
     one of none would leave the answer's reading of the figures out of every caveat, without a word."""
     known = set(tables["subquestions"][["source_question", "subquestion"]].itertuples(index=False, name=None))
     kept = Kept(files["series"])  # a thousand listed, the rest counted
-    for index, s in enumerate(tables["series"].itertuples()):
+    for index, s in enumerate(records(tables["series"])):
         if (s.source_question, s.reading_subquestion) not in known and kept.keep("foreign-key"):
             kept.add(
                 Problem(
@@ -337,7 +337,7 @@ def _under_their_labels(tables: dict[str, pd.DataFrame], files: dict[str, str]) 
     figures stand on the line where it ends). A figure moved to another category with its line is
     found so."""
     begins: dict[str, list[tuple[int, str]]] = {}
-    for cat in tables["categories"].itertuples():
+    for cat in records(tables["categories"]):
         lines = SPAN.fullmatch(cat.source_lines)  # one that does not parse is reported by _coverage
         if lines is not None:
             begins.setdefault(cat.series, []).append((int(lines[1]), cat.category))
@@ -345,7 +345,7 @@ def _under_their_labels(tables: dict[str, pd.DataFrame], files: dict[str, str]) 
         labels.sort()  # by line, then label: the last to begin on or before a line is found by bisection
     firsts = {series: [first for first, _ in labels] for series, labels in begins.items()}
     kept = Kept(files["observations"])
-    for index, row in enumerate(tables["observations"].itertuples()):
+    for index, row in enumerate(records(tables["observations"])):
         above = bisect.bisect_right(firsts.get(row.series, []), row.source_line)  # labels beginning on or before it
         label = begins[row.series][above - 1][1] if above else None
         if label != row.category and kept.keep("label-not-on-lines"):
@@ -420,7 +420,7 @@ def _coverage(tables, series: dict, header_years: dict, texts: dict[str, Archive
     lines (a thousand of each kind listed in each file, the rest counted)."""
     missing, labels = Kept(files["observations"]), Kept(files["categories"])
     observed = set(tables["observations"][["series", "category", "year"]].itertuples(index=False, name=None))
-    for index, cat in enumerate(tables["categories"].itertuples()):
+    for index, cat in enumerate(records(tables["categories"])):
         for year in header_years.get(cat.series, []):
             if (cat.series, cat.category, year) not in observed and missing.keep("figure-missing"):
                 expected = f"a row for series {cat.series}, category {_shown(cat.category)}, year {year}"

@@ -11,6 +11,7 @@ from .datapackage import DataPackage, IntegrityError, NotFetched, UnverifiedRele
 from .facts import CODES as LANGUAGES
 from .limits import bounded, temporary_folder
 from .problems import DataError, PackageError
+from .tableschema import records
 from .texts import text
 
 
@@ -306,7 +307,7 @@ def about(release: DataPackage, series, subquestions, name: str, lang: str) -> d
     resource = release.resource(name)
     translated = resource.get("translations", {}).get(lang, {})  # the table's title in ``lang``, where given
     readings = Readings(subquestions)
-    caveats = {code: {s.series: series_caveat(s, readings, code) for s in series.itertuples()} for code in LANGUAGES}
+    caveats = {code: {s.series: series_caveat(s, readings, code) for s in records(series)} for code in LANGUAGES}
     return {
         "table": name,
         "title": translated.get("title", resource.get("title")),

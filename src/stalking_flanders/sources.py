@@ -111,8 +111,10 @@ def registered_texts(
     the one registered: the one check that the pipeline (the texts of its archive) and ``validate``
     (those a package holds) share. ``open_text(source, row, line)`` gives the text's bytes and its
     file's name, or a problem."""
+    from .tableschema import records  # pandas: only where a table is read
+
     texts, problems = {}, []
-    for index, row in enumerate(source_questions.itertuples()):
+    for index, row in enumerate(records(source_questions)):
         line = csv_line(index)
         source = registry.get(row.source_question)
         if source is None:

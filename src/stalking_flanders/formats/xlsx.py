@@ -175,6 +175,7 @@ def stalking_rows(tables: dict) -> list[list]:
     and the package's note; each quotation with the lines it stands on. The publish step writes
     it, and ``validate`` holds the sheet to it."""
     from ..caveats import Readings, several_sources
+    from ..tableschema import records
 
     series, observations, readings = tables["series"], tables["observations"], Readings(tables["subquestions"])
     stalking, several = series[series["stalking_specific"]].drop_duplicates("series"), several_sources(tables)
@@ -183,9 +184,9 @@ def stalking_rows(tables: dict) -> list[list]:
     # checks refuse) would otherwise repeat every figure of it (3,400 times 35,000 rows took
     # validate past 1 GiB), and a sort for each of 40,000 series took 55 s
     figures_of: dict[str, list[list]] = {}
-    for o in observations.sort_values("year", kind="stable").itertuples():
+    for o in records(observations.sort_values("year", kind="stable")):
         figures_of.setdefault(o.series, []).append([int(o.year), int(o.count), o.category, int(o.source_line)])
-    for s in stalking.itertuples():
+    for s in records(stalking):
         if several:  # whose figures follow: two answers' figures of one year must not read as one series'
             rows += [[_organisations(s, several)]]
         rows += figures_of.get(s.series, []) + _beside_figures(s, readings, several)

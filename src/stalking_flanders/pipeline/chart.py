@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..caveats import Readings, caveat_parts, first_shown, organisation_named, several_sources
 from ..facts import CODES, SPECIFIC
+from ..tableschema import records
 from ..text import dutch_date
 from ..texts import text
 
@@ -78,7 +79,7 @@ def _source(tables: dict[str, pd.DataFrame], lang: str, facts: dict) -> tuple[st
     title = text("chart", "title", lang, number=", ".join(str(n) for n in questions["number"]))
     sources = " ".join(
         text("chart", "source", lang, number=r.number, date=_date(r.date, lang), parliament=r.parliament, minister=r.minister)
-        for r in questions.itertuples()
+        for r in records(questions)
     )
     licence = facts["licence"].replace("-", " ")
     scope, archived = text("licence", "scope", lang), text("licence", "archived_text", lang)  # the chart quotes the answer
@@ -112,7 +113,7 @@ def figure(tables: dict[str, pd.DataFrame], lang: str, facts: dict, laid_out: bo
     title, footer = _wrap(title, 44), _wrap(footer)
     blocks = [("title", _lines(title) * LINE_IN * 1.15, title)]  # (kind, height in inches, what)
     readings = Readings(tables["subquestions"])
-    for s in series.itertuples():
+    for s in records(series):
         labels = _category_labels(s, tables, lang)
         legend = sum(_lines(_wrap(label, LEGEND_WRAP)) for label in labels) * LINE_IN * 1.15 + len(labels) * 0.08
         blocks.append(("panel", PANEL_IN, s))  # the plot area alone: the layout adds heading and ticks
@@ -122,10 +123,10 @@ def figure(tables: dict[str, pd.DataFrame], lang: str, facts: dict, laid_out: bo
     blocks.append(("note", _lines(footer) * LINE_IN, footer))
     # the layout adds each panel's heading and tick labels around its plot area
     several = several_sources(tables)
-    decorations = sum(_lines(_heading(s, lang, several)) * CHART_FONT * 1.3 / 72 + 0.5 for s in series.itertuples())
+    decorations = sum(_lines(_heading(s, lang, several)) * CHART_FONT * 1.3 / 72 + 0.5 for s in records(series))
     decorations += sum(  # the note below a panel with a figure of the year its question was put
         _lines(_wrap(partial_note(s, tables, lang), AXIS_WRAP)) * SMALL * 1.3 / 72
-        for s in series.itertuples()
+        for s in records(series)
         if partial_year(s, tables)
     )
     fig = Figure(figsize=(CHART_WIDTH_IN, sum(h for _, h, _ in blocks) + decorations + 0.3), layout="constrained")
@@ -281,7 +282,7 @@ def alt_text(tables: dict[str, pd.DataFrame], lang: str, facts: dict | None = No
     stands beside them, and (given ``facts``, :func:`printed`) the title, source and licence."""
     labels, parts, readings = _labels(tables, lang), [], Readings(tables["subquestions"])
     several = several_sources(tables)
-    for s in first_shown(tables["series"]).itertuples():
+    for s in records(first_shown(tables["series"])):
         rows = tables["observations"][tables["observations"]["series"] == s.series].sort_values(
             ["category", "year"], kind="stable"
         )

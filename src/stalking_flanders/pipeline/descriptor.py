@@ -11,6 +11,7 @@ from ..caveats import with_caveats
 from ..facts import LICENCES
 from ..formats import FORMATS, TEXT, Content
 from ..hashes import file_facts
+from ..tableschema import records
 from ..text import dutch_date
 from ..texts import text
 from ..untrusted import V2_PROFILES
@@ -67,7 +68,7 @@ def descriptor_head(defs: Definitions, tables: dict) -> dict:
         "keywords": meta["keywords"],
         # each with its title as the EU vocabulary gives it (facts.LICENCES, which the portal record reads too)
         "licenses": [{**licence, "title": LICENCES[licence["name"]].title} for licence in meta["licenses"]],
-        "sources": [{"title": source_title(q), "path": q.archived_text} for q in tables["source_questions"].itertuples()],
+        "sources": [{"title": source_title(q), "path": q.archived_text} for q in records(tables["source_questions"])],
     }
 
 
@@ -75,7 +76,7 @@ def build_descriptor(defs: Definitions, content: Content, release: Path) -> dict
     """The descriptor of the release in ``release`` (whose files are written), with paths relative to it."""
     tables = {name: table.frame for name, table in content.tables.items()}
     resources = [resource for fmt in FORMATS for resource in fmt.resources(content, release)]
-    resources += [_text_resource(q, release) for q in tables["source_questions"].itertuples()]
+    resources += [_text_resource(q, release) for q in records(tables["source_questions"])]
     return {**descriptor_head(defs, tables), "resources": resources}
 
 

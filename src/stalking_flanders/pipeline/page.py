@@ -33,6 +33,7 @@ from ..datapackage import DESCRIPTOR_NAME, cite
 from ..facts import CODES, LANGUAGES, SPECIFIC
 from ..formats import BY_NAME, JSON
 from ..hashes import file_facts, hex_of
+from ..tableschema import records
 from ..texts import text, words
 from . import chart, jsonld
 
@@ -75,7 +76,7 @@ def _series(s, tables: dict[str, pd.DataFrame], lang: str, words: dict, readings
     cats = tables["categories"][tables["categories"]["series"] == s.series]
     years = sorted(obs["year"].unique())
     rows = []
-    for c in cats.itertuples():
+    for c in records(cats):
         # not translated: said so, in the page's language, beside the English label
         kept = text("caveats", "kept", lang) if c.label_en == c.category else ""
         cells = [{"nl": c.category, "en": c.label_en, "kept": kept}]
@@ -118,7 +119,7 @@ def _summary(tables: dict[str, pd.DataFrame], lang: str, words: dict) -> dict:
     and where its table is; and which sub-questions have no figures. Nothing here is computed from
     the figures."""
     items, readings, several = [], Readings(tables["subquestions"]), several_sources(tables)
-    for s in first_shown(tables["series"]).itertuples():
+    for s in records(first_shown(tables["series"])):
         obs = tables["observations"][tables["observations"]["series"] == s.series].sort_values("year")
         categories = tables["categories"][tables["categories"]["series"] == s.series]
         items.append(
@@ -166,7 +167,7 @@ def _coverage(tables: dict[str, pd.DataFrame], words: dict, lang: str) -> dict:
                 f"{q.question_lines} / {q.statement_lines}",
             ]
             for q, named in zip(
-                tables["subquestions"].itertuples(), subquestions_named(tables["subquestions"], several_sources(tables))
+                records(tables["subquestions"]), subquestions_named(tables["subquestions"], several_sources(tables))
             )
         ],
     }
@@ -241,7 +242,7 @@ def page(release: Path, descriptor: dict, tables: dict[str, pd.DataFrame], svg: 
         svg=_svg(svg),
         chart_svg=chart.file_names(lang)[0],
         chart_png=chart.file_names(lang)[1],
-        series=[_series(s, tables, lang, words, readings) for s in first_shown(tables["series"]).itertuples()],
+        series=[_series(s, tables, lang, words, readings) for s in records(first_shown(tables["series"]))],
         coverage=_coverage(tables, words, lang),
         summary=_summary(tables, lang, words),
         spreadsheet=words["spreadsheet"].format(file=", ".join(spreadsheet)) if spreadsheet else "",

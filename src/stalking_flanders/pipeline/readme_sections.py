@@ -26,6 +26,7 @@ from ..datapackage import DataPackage, cite
 from ..facts import CODES, SPECIFIC
 from ..formats import FORMATS
 from ..model import table_names
+from ..tableschema import records
 from ..texts import both, text
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ def figures(tables: dict[str, pd.DataFrame]) -> str:
     answer gives no totals)."""
     obs, categories, series, subquestions = (tables[name] for name in FIGURE_TABLES)
     out, readings, several = [], Readings(subquestions), several_sources(tables)
-    for s in first_shown(series).itertuples():
+    for s in records(first_shown(series)):
         rows = obs[obs["series"] == s.series]
         years = sorted(int(y) for y in rows["year"].unique())
         counts = {(c, int(y)): int(n) for c, y, n in zip(rows["category"], rows["year"], rows["count"])}
