@@ -64,6 +64,7 @@ def _parsed(path: Path) -> ast.Module:
     return ast.parse(path.read_text(encoding="utf-8"))
 
 
+@functools.cache  # as the parse: asked of each module once for each stage that meets it
 def loads_by_name(path: Path) -> bool:
     """Whether the module at ``path`` imports modules by a name it computes (``import_module``, as the
     registry of formats loads its plugins): it may load any module of its folder, so a stage that
@@ -99,6 +100,7 @@ def functions_of_packages(path: Path) -> set[str]:
     return {n.name for n in _parsed(path).body if isinstance(n, functions) and n.name not in CALLED_UNNAMED}
 
 
+@functools.cache
 def imported(path: Path) -> frozenset[Path]:
     """The project's modules that ``path`` imports directly (package __init__ files included, and
     every module of its folder if it imports by name)."""

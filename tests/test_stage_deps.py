@@ -5,6 +5,7 @@ no stage imports (the command line, the portal record) re-runs no stage."""
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.metadata
 import re
 import sys
@@ -22,6 +23,7 @@ from stage_deps import (  # noqa: E402
     READS,
     STAGE_COMMANDS,
     _import_nodes,
+    _parsed,
     closure,
     expected_code_deps,
     functions_of_packages,
@@ -47,7 +49,7 @@ def _libraries(modules: set[Path]) -> set[str]:
     """The top-level names of the modules outside the standard library and the project that ``modules`` import."""
     names = set()
     for module in modules:
-        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        for node in _walked(module):
             if isinstance(node, ast.Import):
                 names |= {a.name.split(".")[0] for a in node.names}
             elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
@@ -89,11 +91,16 @@ def test_a_change_to_the_command_line_reruns_no_stage():
         assert "src/stalking_flanders/loader.py" not in deps  # nor to the loader (the package's load() imports it)
 
 
+@functools.cache  # a stage's modules are met again by every stage and package: each is walked once
+def _walked(module: Path) -> list[ast.AST]:
+    return list(ast.walk(_parsed(module)))
+
+
 def _uses(module: Path, package: str, names: set[str]) -> set[str]:
     """Which of ``names`` (functions of ``package``) the module at ``module`` imports from it (by name
     or by ``*``) or calls on it (under its own name or another it is imported as)."""
     here = ".".join(module.relative_to(ROOT / "src").with_suffix("").parts[:-1]) if module.is_relative_to(ROOT / "src") else ""
-    nodes = list(ast.walk(ast.parse(module.read_text(encoding="utf-8"))))
+    nodes = _walked(module)
     called = {package.split(".")[-1]} | {
         a.asname for n in nodes if isinstance(n, ast.Import) for a in n.names if a.name == package and a.asname
     }
