@@ -316,6 +316,41 @@ def test_the_extras_a_user_installs_are_those_pyproject_declares_and_the_readme_
         assert any(f"`stalking-flanders {command}`" in row and f"the `{extra}` extra" in row for row in rows), command
 
 
+def test_an_extra_found_whole_is_not_looked_for_again_one_that_is_not_is(monkeypatch):
+    from importlib import metadata
+
+    from stalking_flanders import extras
+
+    looked, installed = [], {"absent": False}
+
+    def version(name):
+        looked.append(name)
+        if name == "pandera" and not installed["absent"]:
+            raise metadata.PackageNotFoundError(name)
+        return "1"
+
+    monkeypatch.setattr(extras, "_WHOLE", set())
+    monkeypatch.setattr(extras.metadata, "version", version)
+    assert extras.missing("validate") == ["pandera"]
+    installed["absent"] = True  # installed while the process runs: seen
+    assert extras.missing("validate") == [] and looked.count("pandera") == 2
+    looked.clear()
+    assert extras.missing("validate") == [] and looked == []
+
+
+def test_the_releases_recorded_are_read_again_when_the_file_changes(tmp_path):
+    from stalking_flanders.releases import history
+
+    entry = 'released = 2026-11-30T02:22:48Z\ncut_from = "abc"\ndescriptor_sha256 = "0f"\n'
+    path = tmp_path / "releases.toml"
+    path.write_text(f'[releases."1.0.0"]\n{entry}', encoding="utf-8")
+    first = history(path)
+    first.clear()  # the caller's own dict
+    assert list(history(path)) == ["1.0.0"]
+    path.write_text(f'[releases."1.0.0"]\n{entry}[releases."1.0.1"]\n{entry.replace("02:22", "03:22")}', encoding="utf-8")
+    assert list(history(path)) == ["1.0.0", "1.0.1"]
+
+
 def test_the_versions_names_and_licence_the_docs_write_by_hand_are_the_projects():
     """What the docs name of the standards, tools and files the tests use is what the project pins
     or makes: the DCAT-AP Vlaanderen standard, CKAN and its DCAT harvester, the R reader, the

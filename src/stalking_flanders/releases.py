@@ -11,6 +11,7 @@ detects damage and differences from a known release; it is not a signature.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import tomllib
 from dataclasses import dataclass
@@ -64,8 +65,12 @@ def history(path: Path = RECORD) -> dict[str, Recorded]:
     """
     if not path.is_file():
         return {}
-    with path.open("rb") as fh:
-        entries = tomllib.load(fh).get("releases", {})
+    return dict(_parsed(path.read_bytes()))  # a dict of its own: the caller may change it
+
+
+@functools.lru_cache(maxsize=4)  # by content: a command asks three times, and the release script changes the file
+def _parsed(data: bytes) -> dict[str, Recorded]:
+    entries = tomllib.loads(data.decode("utf-8")).get("releases", {})
     found = {version: Recorded(version, **entry) for version, entry in entries.items()}
     return dict(sorted(found.items(), key=lambda item: item[1].released))
 
