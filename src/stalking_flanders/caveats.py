@@ -55,7 +55,7 @@ class Readings:
     def __init__(self, subquestions: pd.DataFrame) -> None:
         self.rows: dict[tuple, dict] = {}
         self._excerpts: dict[tuple, tuple[str, bool]] = {}
-        for row in map(vars, records(subquestions)):
+        for row in subquestions.to_dict("records"):
             self.rows.setdefault((row["source_question"], row["subquestion"]), row)  # the first, as a filter finds
 
     def of(self, series) -> dict | None:

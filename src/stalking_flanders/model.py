@@ -493,8 +493,8 @@ class Schema(NamedTuple):
         names = [f.name for f in fields]
         if not fields or len(set(names)) != len(names):
             raise ShapeError(f"{where}.fields", "is not understood, expected one or more fields with distinct names")
-        # a name as Python reads it (NFKC): a row's attributes are its fields, and "\ufb01rst_year" is first_year,
-        # "\uff29ndex" the row's own Index, to Python (pandas' itertuples made a class of both, and failed)
+        # a name as Python reads it (NFKC): a row's attributes are its fields, and "\ufb01rst_year" is first_year
+        # to Python (the class of a table's rows, tableschema.records, would hold both, and fail)
         for i, name in enumerate(names):
             if unicodedata.normalize("NFKC", name) != name:
                 raise ShapeError(f"{where}.fields[{i}].name", f"{_shown(name)} is not understood, expected a name in NFKC form")

@@ -10,7 +10,9 @@ pandera model is asked for.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+import functools
+from collections import namedtuple
+from collections.abc import Iterator
 
 import pandas as pd
 
@@ -41,16 +43,23 @@ def frame(columns: dict[str, list], schema: Schema) -> pd.DataFrame:
     return pd.DataFrame(data, columns=schema.field_names, copy=False)  # the arrays are new: nothing to copy
 
 
-def records(df: pd.DataFrame) -> list[SimpleNamespace]:
-    """The rows of ``df``, each a record whose attributes are its columns, holding what iterating a
-    column gives (as ``records(df)`` does, without the index): ``itertuples`` looks each column
-    up by position and makes a class on every call, which cost the loader most of its caveats' time.
+def records(df: pd.DataFrame) -> Iterator[tuple]:
+    """The rows of ``df`` one after the other, as ``df.itertuples(index=False)`` gives them: named
+    tuples of its columns (a column whose name Python does not take as one renamed ``_<position>``),
+    each holding what iterating its column gives. ``itertuples`` looks each column up by position and
+    makes a class on every call, which cost the loader most of its caveats' time; a class is made
+    here once for each set of columns.
 
     >>> [r.series for r in records(pd.DataFrame({"series": ["cgg", "caw"], "year": [2019, 2020]}))]
     ['cgg', 'caw']
     """
-    names = [str(name) for name in df.columns]
-    return [SimpleNamespace(**dict(zip(names, values))) for values in zip(*(column for _, column in df.items()))]
+    row = _row(tuple(str(name) for name in df.columns))
+    return map(row._make, zip(*(column for _, column in df.items())))
+
+
+@functools.lru_cache(maxsize=64)  # a package from anywhere may hold many tables: the classes kept are bounded
+def _row(names: tuple[str, ...]) -> type:
+    return namedtuple("Row", names, rename=True)
 
 
 def python_rows(df: pd.DataFrame, schema: Schema) -> list[dict]:

@@ -123,7 +123,7 @@ def figures(tables: dict[str, pd.DataFrame]) -> str:
             out += [f"**{organisation}** ({kind}). {said}", ""]
         out += [f"| {both('category')} | {both('label')} | " + " | ".join(map(str, years)) + " |"]
         out += ["| --- | --- |" + " ---: |" * len(years)]
-        for c in categories[categories["series"] == s.series].itertuples():
+        for c in records(categories[categories["series"] == s.series]):
             cells = [_cell(c.category), _english_label(c)] + [str(counts.get((c.category, y), "")) for y in years]
             out.append("| " + " | ".join(cells) + " |")
         out += ["", *_read_with(s, readings), ""]
